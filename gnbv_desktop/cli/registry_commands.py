@@ -1,0 +1,224 @@
+"""Commands of the household registry: init, demo, standards, classify, stats, list."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import sys
+
+from gnbv_desktop.cli.context import CliContext, CliError, print_json
+from gnbv_desktop.core.catalogs import find_province, units_of_province
+from gnbv_desktop.core.standards import (
+    AREAS,
+    CLASSIFICATION_LABELS,
+    CLASSIFICATIONS,
+    StandardError,
+    all_standards,
+    classify,
+    get_standard,
+    standard_for_year,
+)
+from gnbv_desktop.core.text import fold, format_number
+from gnbv_desktop.jobs.demo import create_demo
+from gnbv_desktop.jobs.progress import run_to_end
+from gnbv_desktop.store.households import list_rows, stats
+from gnbv_desktop.store.settings import DEFAULT_UPPER_LEVEL_TEMPLATE, CommuneSettings, load_settings, save_settings
+from gnbv_desktop.store.villages import VillageError, add_village, find_village, list_villages
+
+
+def current_year() -> int:
+    return _dt.date.today().year
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help="khai báo xã/phường và các thôn")
+    p.add_argument("--commune-name", required=True, help="tên xã/phường, ví dụ 'Xã Ia Grai'")
+    p.add_argument("--province", required=True, help="tên hoặc mã tỉnh/thành phố")
+    p.add_argument("--commune-code", default="", help="mã đơn vị hành chính (tra trong danh mục nếu bỏ trống)")
+    p.add_argument("--upper-level", default="", help="cơ quan cấp trên nhận dữ liệu")
+    p.add_argument("--village", action="append", default=[], metavar="TÊN[:rural|urban]", help="thôn/ấp/bản/tổ dân phố")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", help="tạo xã mẫu với dữ liệu giả lập")
+    p.add_argument("--households", type=int, default=200)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--year", type=int, default=None)
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("standards", help="các chuẩn nghèo đa chiều")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_standards)
+
+    p = sub.add_parser("classify", help="phân loại một hộ theo chuẩn nghèo")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--standard")
+    g.add_argument("--year", type=int)
+    p.add_argument("--area", required=True, choices=AREAS)
+    p.add_argument("--income", required=True, type=int, help="thu nhập bình quân người/tháng (đồng)")
+    p.add_argument("--deprived", default="", help="mã các chỉ số thiếu hụt, cách nhau bởi dấu phẩy")
+    p.set_defaults(handler=cmd_classify)
+
+    p = sub.add_parser("stats", help="thống kê danh sách hộ của năm")
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+    p = sub.add_parser("list", help="danh sách hộ của năm")
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--village")
+    p.add_argument("--classification", choices=CLASSIFICATIONS)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+
+def parse_village_arg(text: str) -> tuple[str, str]:
+    name, _, area = text.rpartition(":") if text.endswith((":rural", ":urban")) else (text, "", "rural")
+    return name.strip(), area or "rural"
+
+
+def cmd_init(args: argparse.Namespace, ctx: CliContext) -> int:
+    province = find_province(args.province)
+    if province is None:
+        raise CliError(f"Không tìm thấy tỉnh/thành phố '{args.province}' trong danh mục 34 tỉnh, thành phố (2025).")
+    code = args.commune_code
+    if not code:
+        matches = [u for u in units_of_province(province[0]) if fold(u.unit_name) == fold(args.commune_name)]
+        code = matches[0].unit_code if matches else ""
+    villages = [parse_village_arg(v) for v in args.village]
+    if not villages:
+        raise CliError("Cần khai báo ít nhất một thôn (--village).")
+    db = ctx.db
+    if load_settings(db).is_configured:
+        raise CliError(f"Cơ sở dữ liệu '{ctx.db_path}' đã được khai báo cho {load_settings(db).commune_name}.")
+    settings = CommuneSettings(
+        commune_name=args.commune_name.strip(),
+        commune_code=code,
+        province_name=province[1],
+        province_code=province[0],
+        upper_level=args.upper_level or DEFAULT_UPPER_LEVEL_TEMPLATE.format(province=_province_phrase(province[1])),
+    )
+    try:
+        with db.atomic():
+            save_settings(db, settings)
+            for name, area in villages:
+                add_village(db, name, area)
+    except VillageError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"Đã khai báo {settings.commune_name}, {settings.province_name} với {len(villages)} thôn.")
+    return 0
+
+
+def _province_phrase(name: str) -> str:
+    return name if fold(name).startswith(("thanh pho", "tinh")) else f"tỉnh {name}"
+
+
+def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.households < 1:
+        raise CliError("Số hộ phải lớn hơn 0.")
+    year = args.year or current_year()
+    try:
+        standard_for_year(year)
+        standard_for_year(year - 1)
+    except StandardError as exc:
+        raise CliError(str(exc)) from exc
+    n = run_to_end(create_demo(ctx.db, args.households, args.seed, year))
+    print(f"Đã tạo {format_number(n)} hộ mẫu cho năm {year} tại {load_settings(ctx.db).commune_name}.")
+    return 0
+
+
+def standard_json(s) -> dict:
+    return {
+        "id": s.id,
+        "legal_text": s.legal_text,
+        "short_name": s.short_name,
+        "title": s.title,
+        "years": [s.first_year, s.last_year],
+        "extended_years": list(s.extended_years),
+        "provisional": s.provisional,
+        "rule": s.rule,
+        "min_deprived": s.min_deprived,
+        "thresholds": {
+            area: {"poor_line": t.poor_line, "near_poor_line": t.near_poor_line, "average_line": t.average_line}
+            for area, t in s.thresholds.items()
+        },
+        "indicators": [
+            {"code": i.code, "dimension": i.dimension_name, "name": i.name, "provisional": i.provisional}
+            for i in s.indicators
+        ],
+    }
+
+
+def cmd_standards(args: argparse.Namespace, ctx: CliContext) -> int:
+    data = [standard_json(s) for s in all_standards()]
+    if args.json:
+        print_json(data)
+        return 0
+    for s in all_standards():
+        mark = " (tạm thời — cần đối chiếu văn bản chính thức)" if s.provisional else ""
+        print(f"{s.id}: {s.legal_text}, năm {s.first_year}–{s.last_year}{mark}")
+        for area, t in s.thresholds.items():
+            print(f"  {area}: chuẩn nghèo {format_number(t.poor_line)} đ")
+    return 0
+
+
+def cmd_classify(args: argparse.Namespace, ctx: CliContext) -> int:
+    try:
+        std = get_standard(args.standard) if args.standard else standard_for_year(args.year)
+        codes = [c.strip() for c in args.deprived.split(",") if c.strip()]
+        result = classify(std, args.area, args.income, codes)
+    except StandardError as exc:
+        raise CliError(str(exc)) from exc
+    print_json(
+        {
+            "standard": std.id,
+            "classification": result.classification,
+            "deprived_count": result.deprived_count,
+            "explanation": result.explanation,
+        }
+    )
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
+    year = args.year or current_year()
+    data = stats(ctx.db, year)
+    if args.json:
+        print_json(data)
+        return 0
+    print(f"Năm {year}: {format_number(data['households'])} hộ, {format_number(data['members'])} nhân khẩu")
+    for c in CLASSIFICATIONS:
+        print(f"  {CLASSIFICATION_LABELS[c]}: {format_number(data['by_classification'][c])}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    year = args.year or current_year()
+    village_id = None
+    if args.village:
+        v = find_village(ctx.db, args.village)
+        if v is None:
+            names = ", ".join(x.name for x in list_villages(ctx.db))
+            raise CliError(f"Không có thôn '{args.village}'. Các thôn: {names}.")
+        village_id = v.id
+    rows = list_rows(ctx.db, year, village_id=village_id, classification=args.classification)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": r.id,
+                    "code": r.code,
+                    "head_name": r.head_name,
+                    "village": r.village,
+                    "classification": r.classification,
+                    "income": r.income,
+                    "deprived": r.deprived,
+                    "members": r.size,
+                }
+                for r in rows
+            ]
+        )
+        return 0
+    for r in rows:
+        label = CLASSIFICATION_LABELS.get(r.classification, "")
+        sys.stdout.write(f"{r.code}\t{r.head_name}\t{r.village}\t{label}\t{format_number(r.income)}\n")
+    return 0

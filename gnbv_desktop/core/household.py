@@ -1,0 +1,150 @@
+"""Households, members and yearly assessments as plain data, with the field checks a form shows.
+
+Validation returns ``{field: message}`` so the editor can put each message next to its field and
+the CLI/import can print them with the row they came from.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from gnbv_desktop.core.cccd import cccd_errors, normalize_cccd
+from gnbv_desktop.core.standards import Classification, StandardError, classify, get_standard
+from gnbv_desktop.core.text import clean
+
+HEAD_RELATION = "Chủ hộ"
+
+
+@dataclass
+class Member:
+    full_name: str
+    relation: str = ""
+    birth_year: int | None = None
+    sex: str = ""
+    cccd: str = ""
+    ethnicity_name: str = ""
+    ethnicity_code: str = ""
+    ethnicity_list: str = ""
+    id: int | None = None
+    uuid: str = ""
+
+
+@dataclass
+class Assessment:
+    year: int
+    standard_id: str
+    area: str
+    income: int | None = None
+    deprived: list[str] = field(default_factory=list)
+    classification: str = ""
+    causes: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    note: str = ""
+    id: int | None = None
+    uuid: str = ""
+
+    def compute(self) -> Classification:
+        """Classification from the standard; income not yet recorded counts as 0 is wrong, so refuse."""
+        if self.income is None:
+            raise StandardError("Chưa nhập thu nhập bình quân đầu người/tháng.")
+        return classify(get_standard(self.standard_id), self.area, self.income, self.deprived)
+
+
+@dataclass
+class Household:
+    head_name: str
+    village_id: int | None = None
+    code: str = ""
+    head_cccd: str = ""
+    head_birth_year: int | None = None
+    head_birth_date: str = ""  # ISO yyyy-mm-dd when the full date is known
+    head_sex: str = ""
+    ethnicity_name: str = ""
+    ethnicity_code: str = ""
+    ethnicity_list: str = ""
+    address: str = ""
+    phone: str = ""
+    categories: list[str] = field(default_factory=list)
+    note: str = ""
+    members: list[Member] = field(default_factory=list)
+    id: int | None = None
+    uuid: str = ""
+
+    @property
+    def size(self) -> int:
+        """Số nhân khẩu: the head plus the listed members."""
+        return 1 + len(self.members)
+
+    def people(self) -> list[tuple[str, str, int | None, str, str]]:
+        """(field prefix, name, birth year, sex, cccd) of the head and each member, for checks."""
+        out = [("head", self.head_name, self.head_birth_year, self.head_sex, self.head_cccd)]
+        for i, m in enumerate(self.members):
+            out.append((f"members[{i}]", m.full_name, m.birth_year, m.sex, m.cccd))
+        return out
+
+
+def normalize_household(h: Household) -> None:
+    """Tidy typed text in place: NFC, look-alike letters, spaces, CCCD separators."""
+    h.head_name = clean(h.head_name)
+    h.head_cccd = normalize_cccd(h.head_cccd)
+    h.address = clean(h.address)
+    h.phone = clean(h.phone)
+    h.code = clean(h.code)
+    for m in h.members:
+        m.full_name = clean(m.full_name)
+        m.relation = clean(m.relation)
+        m.cccd = normalize_cccd(m.cccd)
+
+
+def validate_household(h: Household, today: _dt.date | None = None) -> dict[str, str]:
+    """Field → message for everything wrong in ``h`` on its own (uniqueness is the store's job)."""
+    today = today or _dt.date.today()
+    errors: dict[str, str] = {}
+    if not clean(h.head_name):
+        errors["head_name"] = "Chưa nhập họ tên chủ hộ."
+    if h.village_id is None:
+        errors["village_id"] = "Chưa chọn thôn."
+    seen_cccd: dict[str, str] = {}
+    for prefix, name, year, sex, cccd in h.people():
+        who = "chủ hộ" if prefix == "head" else f"thành viên '{name or '(chưa có tên)'}'"
+        if prefix != "head" and not clean(name):
+            errors[f"{prefix}.full_name"] = "Chưa nhập họ tên thành viên."
+        if year is not None and year > today.year:
+            errors[f"{prefix}.birth_year"] = f"Năm sinh {year} của {who} ở tương lai."
+        elif year is not None and year < today.year - 130:
+            errors[f"{prefix}.birth_year"] = f"Năm sinh {year} của {who} không hợp lý."
+        problems = cccd_errors(cccd, year, sex)
+        if problems:
+            errors[f"{prefix}.cccd"] = " ".join(problems)
+        if cccd:
+            if cccd in seen_cccd:
+                errors[f"{prefix}.cccd"] = f"Số CCCD {cccd} trùng với {seen_cccd[cccd]} trong cùng hộ."
+            seen_cccd[cccd] = who
+    if h.head_birth_date:
+        try:
+            d = _dt.date.fromisoformat(h.head_birth_date)
+        except ValueError:
+            errors["head.birth_date"] = "Ngày sinh không hợp lệ (dd/mm/yyyy)."
+        else:
+            if d > today:
+                errors["head.birth_date"] = "Ngày sinh ở tương lai."
+            elif h.head_birth_year is not None and d.year != h.head_birth_year:
+                errors["head.birth_date"] = "Ngày sinh không khớp năm sinh."
+    return errors
+
+
+def validate_assessment(a: Assessment) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    try:
+        std = get_standard(a.standard_id)
+    except StandardError as exc:
+        return {"standard_id": str(exc)}
+    if a.income is None:
+        errors["income"] = "Chưa nhập thu nhập bình quân đầu người/tháng."
+    elif a.income < 0:
+        errors["income"] = "Thu nhập không được âm."
+    unknown = [c for c in a.deprived if c not in std.indicator_codes]
+    if unknown:
+        errors["deprived"] = f"Chỉ số không có trong chuẩn {std.short_name}: {', '.join(unknown)}."
+    return errors

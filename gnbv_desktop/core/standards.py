@@ -1,0 +1,203 @@
+"""Multidimensional poverty standards as data, and the one function that classifies a household.
+
+Each legal text is a JSON file in ``resources/standards/``; thresholds and indicators are never
+hard-coded here, so a corrected threshold or a final NĐ 351 indicator list is a data change only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from gnbv_desktop.core.text import format_money
+from gnbv_desktop.paths import resource_path
+
+POOR = "poor"
+NEAR_POOR = "near_poor"
+AVERAGE = "average"
+NONE = "none"
+CLASSIFICATIONS = (POOR, NEAR_POOR, AVERAGE, NONE)
+CLASSIFICATION_LABELS = {
+    POOR: "Hộ nghèo",
+    NEAR_POOR: "Hộ cận nghèo",
+    AVERAGE: "Hộ có mức sống trung bình",
+    NONE: "Không thuộc diện",
+}
+AREAS = ("rural", "urban")
+AREA_LABELS = {"rural": "Nông thôn", "urban": "Thành thị"}
+
+
+class StandardError(ValueError):
+    """A request the standards cannot answer (unknown id, year or indicator code)."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    description: str
+    dimension_code: str
+    dimension_name: str
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
+class Threshold:
+    poor_line: int
+    near_poor_line: int | None
+    average_line: int | None
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str
+    legal_text: str
+    short_name: str
+    title: str
+    first_year: int
+    last_year: int
+    extended_years: tuple[int, ...]
+    provisional: bool
+    provisional_note: str
+    rule: str  # "band" (QĐ 59: income band + deprivations) or "line" (NĐ 07 onwards)
+    min_deprived: int
+    thresholds: dict[str, Threshold]
+    indicators: tuple[Indicator, ...]
+    dimensions: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def indicator_codes(self) -> tuple[str, ...]:
+        return tuple(i.code for i in self.indicators)
+
+    def indicator(self, code: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise StandardError(f"Chỉ số '{code}' không có trong chuẩn {self.short_name}.")
+
+    def governs(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year or year in self.extended_years
+
+
+@dataclass(frozen=True)
+class Classification:
+    classification: str
+    deprived_count: int
+    total_indicators: int
+    explanation: str
+
+    @property
+    def label(self) -> str:
+        return CLASSIFICATION_LABELS[self.classification]
+
+
+def _load(path: Path) -> Standard:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    indicators = []
+    dims = []
+    for dim in raw["dimensions"]:
+        dims.append((dim["code"], dim["name"]))
+        for ind in dim["indicators"]:
+            indicators.append(
+                Indicator(
+                    code=ind["code"],
+                    name=ind["name"],
+                    description=ind.get("description", ""),
+                    dimension_code=dim["code"],
+                    dimension_name=dim["name"],
+                    provisional=bool(ind.get("provisional", False)),
+                )
+            )
+    return Standard(
+        id=raw["id"],
+        legal_text=raw["legal_text"],
+        short_name=raw["short_name"],
+        title=raw["title"],
+        first_year=raw["years"][0],
+        last_year=raw["years"][1],
+        extended_years=tuple(raw.get("extended_years", [])),
+        provisional=bool(raw.get("provisional", False)),
+        provisional_note=raw.get("provisional_note", ""),
+        rule=raw["rule"],
+        min_deprived=int(raw["min_deprived"]),
+        thresholds={area: Threshold(**t) for area, t in raw["thresholds"].items()},
+        indicators=tuple(indicators),
+        dimensions=tuple(dims),
+    )
+
+
+@lru_cache(maxsize=1)
+def all_standards() -> tuple[Standard, ...]:
+    """Every shipped standard, oldest first."""
+    files = sorted(resource_path("standards").glob("*.json"))
+    return tuple(sorted((_load(p) for p in files), key=lambda s: s.first_year))
+
+
+def get_standard(standard_id: str) -> Standard:
+    for s in all_standards():
+        if s.id == standard_id:
+            return s
+    known = ", ".join(s.id for s in all_standards())
+    raise StandardError(f"Không có chuẩn nghèo '{standard_id}'. Các chuẩn hiện có: {known}.")
+
+
+def standard_for_year(year: int) -> Standard:
+    """The standard in force for a review/plan year (a regular period wins over an extension)."""
+    regular = [s for s in all_standards() if s.first_year <= year <= s.last_year]
+    if regular:
+        return regular[0]
+    extended = [s for s in all_standards() if year in s.extended_years]
+    if extended:
+        return extended[0]
+    raise StandardError(f"Chưa có chuẩn nghèo áp dụng cho năm {year}.")
+
+
+def classify(standard: Standard, area: str, income: int, deprived: list[str] | tuple[str, ...]) -> Classification:
+    """Classify one household under ``standard``; the explanation says why, in Vietnamese words.
+
+    ``income`` is per person per month in đồng; ``deprived`` holds indicator codes of ``standard``.
+    """
+    if area not in standard.thresholds:
+        raise StandardError(f"Khu vực '{area}' không hợp lệ (chọn: nông thôn hoặc thành thị).")
+    if income < 0:
+        raise StandardError("Thu nhập bình quân không được âm.")
+    codes = set()
+    for code in deprived:
+        standard.indicator(code)
+        codes.add(code)
+    n = len(codes)
+    total = len(standard.indicators)
+    t = standard.thresholds[area]
+    k = standard.min_deprived
+    inc = format_money(income)
+    dep = f"thiếu hụt {n}/{total} chỉ số"
+    area_word = AREA_LABELS[area].lower()
+
+    def result(cls: str, why: str) -> Classification:
+        return Classification(cls, n, total, f"{CLASSIFICATION_LABELS[cls]}: {why}")
+
+    if standard.rule == "band":
+        near = t.near_poor_line or t.poor_line
+        if income <= t.poor_line:
+            return result(POOR, f"thu nhập {inc} ≤ {format_money(t.poor_line)} (chuẩn nghèo {area_word})")
+        if income <= near:
+            band = f"thu nhập {inc} trong khoảng {format_money(t.poor_line)} – {format_money(near)}"
+            if n >= k:
+                return result(POOR, f"{band} và {dep} (≥ {k})")
+            return result(NEAR_POOR, f"{band} và {dep} (< {k})")
+        return result(NONE, f"thu nhập {inc} > {format_money(near)} (chuẩn cận nghèo {area_word})")
+
+    if income <= t.poor_line:
+        line = f"thu nhập {inc} ≤ {format_money(t.poor_line)}"
+        if n >= k:
+            return result(POOR, f"{line} và {dep} (≥ {k})")
+        return result(NEAR_POOR, f"{line} và {dep} (< {k})")
+    if t.average_line is not None and income <= t.average_line:
+        return result(
+            AVERAGE,
+            f"thu nhập {inc} trên chuẩn nghèo {format_money(t.poor_line)} và ≤ {format_money(t.average_line)}",
+        )
+    above = t.average_line if t.average_line is not None else t.poor_line
+    return result(NONE, f"thu nhập {inc} > {format_money(above)}")

@@ -1,0 +1,100 @@
+"""Vietnamese text: normalisation, diacritic-free search keys, Vietnamese collation, formatting.
+
+Officials type names in many ways (decomposed Unicode, ``Ð`` U+00D0 for ``Đ``, doubled spaces);
+everything that compares or stores names goes through :func:`clean` first.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import unicodedata
+
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110"})
+
+# Vietnamese alphabet order; letters carrying a vowel modifier sort after their base letter.
+_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
+_LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+# Tone order used by Vietnamese dictionaries: ngang, huyền, hỏi, ngã, sắc, nặng.
+_TONE_RANK = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_MODIFIERS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
+
+
+def clean(text: object) -> str:
+    """NFC, look-alike letters fixed, whitespace collapsed; ``None`` becomes ``""``."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFC", str(text)).translate(_LOOKALIKES)
+    return " ".join(s.split())
+
+
+def fold(text: object) -> str:
+    """Lower-case, diacritic-free form used for searching and matching (``Đ`` → ``d``)."""
+    s = unicodedata.normalize("NFD", clean(text).lower())
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return s.replace("đ", "d")
+
+
+def _letter_and_tone(ch: str) -> tuple[int, int]:
+    decomposed = unicodedata.normalize("NFD", ch.lower())
+    base = decomposed[0]
+    tone = 0
+    letter = base
+    for mark in decomposed[1:]:
+        if mark in _MODIFIERS:
+            letter = unicodedata.normalize("NFC", letter + mark)
+        else:
+            tone = _TONE_RANK.get(mark, 0)
+    if letter == "đ" or base == "đ":
+        letter = "đ"
+    rank = _LETTER_RANK.get(letter)
+    if rank is None:
+        rank = 100 + ord(letter) if not letter.isdigit() else -10 + int(letter)
+    return rank, tone
+
+
+def word_key(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Letters first, tones second: ``Anh`` < ``Ánh`` < ``Ân`` as in Vietnamese dictionaries."""
+    pairs = [_letter_and_tone(ch) for ch in clean(word)]
+    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+
+
+def name_sort_key(full_name: str) -> tuple:
+    """Sort people the Vietnamese way: given name (last word), then family name, then middle names."""
+    words = clean(full_name).split(" ")
+    if not words or words == [""]:
+        return ((), ())
+    given = words[-1]
+    family = words[0] if len(words) > 1 else ""
+    middle = words[1:-1]
+    return (word_key(given), word_key(family), tuple(word_key(w) for w in middle))
+
+
+def format_number(value: int | float | None) -> str:
+    """``1500000`` → ``1.500.000`` (Vietnamese thousands separator)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        whole, frac = f"{value:,.2f}".split(".")
+        return whole.replace(",", ".") + "," + frac.rstrip("0")
+    return f"{int(value):,}".replace(",", ".")
+
+
+def format_money(value: int | float | None) -> str:
+    """Amount in đồng with its unit, as written in official texts."""
+    return "" if value is None else f"{format_number(value)} đ"
+
+
+def format_date(value: _dt.date | str | None) -> str:
+    """``dd/mm/yyyy``; accepts a date or an ISO string."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = _dt.date.fromisoformat(value[:10])
+    return value.strftime("%d/%m/%Y")
+
+
+def parse_date(text: str) -> _dt.date:
+    """Parse ``dd/mm/yyyy`` (also ``d/m/yyyy`` and ``-`` or ``.`` separators)."""
+    s = clean(text).replace("-", "/").replace(".", "/")
+    day, month, year = (int(p) for p in s.split("/"))
+    return _dt.date(year, month, day)

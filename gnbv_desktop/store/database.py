@@ -1,0 +1,70 @@
+"""Opening the database: pragmas, upgrade with a backup copy, refusal of newer files."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from gnbv_desktop.store import migrations
+
+
+class DatabaseError(Exception):
+    """A database file that cannot be used; the message is for the user, in Vietnamese."""
+
+
+def _connect(path: Path) -> Database:
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    db = Database(conn)
+    db.execute("PRAGMA foreign_keys = ON")
+    if str(path) != ":memory:":
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def open_database(path: str | Path, *, create: bool = True) -> Database:
+    """Open (and create or upgrade) the database at ``path``.
+
+    Before upgrading an existing file a copy is taken next to it
+    (``gnbv.sqlite3.bak-v1-20260101-120000``) so a failed upgrade loses nothing.
+    """
+    path = Path(path)
+    exists = path.exists() and path.stat().st_size > 0
+    if not exists and not create:
+        raise DatabaseError(f"Không tìm thấy tệp dữ liệu: {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = _connect(path)
+        version = migrations.schema_version(db)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"Tệp '{path}' không phải cơ sở dữ liệu GNBV hợp lệ hoặc đã hỏng ({exc}).") from exc
+    if version > migrations.LATEST_VERSION:
+        db.close()
+        raise DatabaseError(
+            f"Tệp dữ liệu '{path.name}' được tạo bởi phiên bản GNBV Desktop mới hơn "
+            f"(lược đồ v{version}, phiên bản này hỗ trợ đến v{migrations.LATEST_VERSION}). "
+            "Hãy cập nhật phần mềm; tệp không bị thay đổi."
+        )
+    if exists and version < migrations.LATEST_VERSION:
+        if version == 0 and db.table_names():
+            db.close()
+            raise DatabaseError(f"Tệp '{path}' không phải cơ sở dữ liệu GNBV.")
+        if version > 0:
+            backup_before_upgrade(db, path, version)
+    migrations.apply(db)
+    return db
+
+
+def backup_before_upgrade(db: Database, path: Path, version: int) -> Path:
+    """Copy the whole file (WAL checkpointed first) before touching its schema."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.bak-v{version}-{stamp}")
+    dest = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(dest)
+    finally:
+        dest.close()
+    return target

@@ -1,0 +1,402 @@
+"""Household repository: one transaction per save, soft deletion, the year's list and statistics."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from gnbv_desktop.core.household import (
+    Assessment,
+    Household,
+    Member,
+    normalize_household,
+    validate_assessment,
+    validate_household,
+)
+from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR
+from gnbv_desktop.core.text import clean, fold
+from gnbv_desktop.store.records import new_record_fields, next_rev, touch
+from gnbv_desktop.store.villages import list_villages
+
+
+class ValidationError(ValueError):
+    """Raised with ``errors`` (field → Vietnamese message); nothing was written."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("\n".join(errors.values()))
+
+
+@dataclass
+class HouseholdRow:
+    """One line of the household list: what the table shows, searches and sorts on."""
+
+    id: int
+    code: str
+    head_name: str
+    head_cccd: str
+    head_birth_year: int | None
+    village_id: int | None
+    village: str
+    classification: str
+    size: int
+    income: int | None
+    deprived: list[str]
+    search_key: str
+
+
+def search_key_for(h: Household) -> str:
+    return " ".join([fold(h.head_name), fold(h.code), h.head_cccd])
+
+
+def _json(v: list) -> str:
+    return json.dumps(v, ensure_ascii=False)
+
+
+def next_code(db: Database) -> str:
+    """Mã hộ for a new household: the next free number, five digits."""
+    row = db.execute(
+        "SELECT MAX(CAST(code AS INTEGER)) FROM households WHERE code GLOB '[0-9]*'"
+    ).fetchone()
+    return f"{(row[0] or 0) + 1:05d}"
+
+
+def cccd_owner(db: Database, cccd: str, exclude_household_id: int | None = None) -> str | None:
+    """Name of whoever else in the commune holds ``cccd`` (for the uniqueness message)."""
+    if not cccd:
+        return None
+    ex = exclude_household_id or -1
+    row = db.execute(
+        "SELECT head_name, code FROM households WHERE head_cccd = ? AND deleted = 0 AND id != ?",
+        [cccd, ex],
+    ).fetchone()
+    if row:
+        return f"chủ hộ {row[0]} (mã hộ {row[1]})"
+    row = db.execute(
+        "SELECT m.full_name, h.code FROM members m JOIN households h ON h.id = m.household_id "
+        "WHERE m.cccd = ? AND m.deleted = 0 AND h.deleted = 0 AND m.household_id != ?",
+        [cccd, ex],
+    ).fetchone()
+    if row:
+        return f"{row[0]} (hộ mã {row[1]})"
+    return None
+
+
+def validate_for_save(db: Database, h: Household, assessment: Assessment | None = None) -> dict[str, str]:
+    normalize_household(h)
+    errors = validate_household(h)
+    for prefix, _name, _y, _s, cccd in h.people():
+        owner = cccd_owner(db, cccd, h.id)
+        if owner and f"{prefix}.cccd" not in errors:
+            errors[f"{prefix}.cccd"] = f"Số CCCD {cccd} đã thuộc về {owner}."
+    if h.code:
+        row = db.execute(
+            "SELECT head_name FROM households WHERE code = ? AND deleted = 0 AND id != ?",
+            [h.code, h.id or -1],
+        ).fetchone()
+        if row:
+            errors["code"] = f"Mã hộ {h.code} đã dùng cho hộ {row[0]}."
+    if assessment is not None:
+        errors.update({f"assessment.{k}": v for k, v in validate_assessment(assessment).items()})
+    return errors
+
+
+def _household_values(h: Household) -> dict:
+    return {
+        "code": h.code,
+        "head_name": h.head_name,
+        "head_cccd": h.head_cccd,
+        "head_birth_year": h.head_birth_year,
+        "head_birth_date": h.head_birth_date,
+        "head_sex": h.head_sex,
+        "ethnicity_name": h.ethnicity_name,
+        "ethnicity_code": h.ethnicity_code,
+        "ethnicity_list": h.ethnicity_list,
+        "village_id": h.village_id,
+        "address": h.address,
+        "phone": h.phone,
+        "categories": _json(h.categories),
+        "note": h.note,
+        "search_key": search_key_for(h),
+    }
+
+
+def _member_values(m: Member, household_id: int, order: int) -> dict:
+    return {
+        "household_id": household_id,
+        "full_name": m.full_name,
+        "relation": m.relation,
+        "birth_year": m.birth_year,
+        "sex": m.sex,
+        "cccd": m.cccd,
+        "ethnicity_name": m.ethnicity_name,
+        "ethnicity_code": m.ethnicity_code,
+        "ethnicity_list": m.ethnicity_list,
+        "sort_order": order,
+    }
+
+
+def _assessment_values(a: Assessment, household_id: int) -> dict:
+    if not a.classification:
+        a.classification = a.compute().classification
+    return {
+        "household_id": household_id,
+        "year": a.year,
+        "standard_id": a.standard_id,
+        "area": a.area,
+        "income": a.income,
+        "deprived": _json(sorted(set(a.deprived), key=_code_order)),
+        "classification": a.classification,
+        "causes": _json(a.causes),
+        "needs": _json(a.needs),
+        "note": a.note,
+    }
+
+
+def _code_order(code: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
+
+
+def save_household(
+    db: Database, h: Household, assessment: Assessment | None = None, *, validate: bool = True
+) -> Household:
+    """Insert or update ``h`` with its members and (optionally) one year's assessment, atomically.
+
+    Members missing from ``h.members`` are soft-deleted, so the upper level learns of removals.
+    """
+    if validate:
+        errors = validate_for_save(db, h, assessment)
+        if errors:
+            raise ValidationError(errors)
+    else:
+        normalize_household(h)
+    with db.atomic():
+        rev = next_rev(db)
+        if not h.code:
+            h.code = next_code(db)
+        values = _household_values(h)
+        if h.id is None:
+            fields = {**values, **new_record_fields(db, rev)}
+            db["households"].insert(fields)
+            h.id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+            h.uuid = fields["uuid"]
+        else:
+            touch(db, "households", h.id, values, rev)
+        _save_members(db, h, rev)
+        if assessment is not None:
+            save_assessment(db, h.id, assessment, rev)
+    return h
+
+
+def _save_members(db: Database, h: Household, rev: int) -> None:
+    existing = {
+        r[0] for r in db.execute("SELECT id FROM members WHERE household_id = ? AND deleted = 0", [h.id])
+    }
+    kept = set()
+    for order, m in enumerate(h.members):
+        values = _member_values(m, h.id, order)
+        if m.id is not None and m.id in existing:
+            touch(db, "members", m.id, values, rev)
+            kept.add(m.id)
+        else:
+            fields = {**values, **new_record_fields(db, rev)}
+            db["members"].insert(fields)
+            m.id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+            m.uuid = fields["uuid"]
+    for gone in existing - kept:
+        touch(db, "members", gone, {"deleted": 1}, rev)
+
+
+def save_assessment(db: Database, household_id: int, a: Assessment, rev: int | None = None) -> Assessment:
+    """Upsert the assessment of ``a.year`` (one per household and year)."""
+    with db.atomic():
+        rev = rev if rev is not None else next_rev(db)
+        values = _assessment_values(a, household_id)
+        row = db.execute(
+            "SELECT id, uuid FROM assessments WHERE household_id = ? AND year = ?", [household_id, a.year]
+        ).fetchone()
+        if row:
+            touch(db, "assessments", row[0], {**values, "deleted": 0}, rev)
+            a.id, a.uuid = row
+        else:
+            fields = {**values, **new_record_fields(db, rev)}
+            db["assessments"].insert(fields)
+            a.id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+            a.uuid = fields["uuid"]
+    return a
+
+
+def get_household(db: Database, household_id: int) -> Household:
+    row = db.execute("SELECT * FROM households WHERE id = ?", [household_id]).fetchone()
+    if row is None:
+        raise KeyError(household_id)
+    cols = [d[0] for d in db.execute("SELECT * FROM households LIMIT 0").description]
+    r = dict(zip(cols, row))
+    h = Household(
+        head_name=r["head_name"],
+        village_id=r["village_id"],
+        code=r["code"],
+        head_cccd=r["head_cccd"],
+        head_birth_year=r["head_birth_year"],
+        head_birth_date=r["head_birth_date"],
+        head_sex=r["head_sex"],
+        ethnicity_name=r["ethnicity_name"],
+        ethnicity_code=r["ethnicity_code"],
+        ethnicity_list=r["ethnicity_list"],
+        address=r["address"],
+        phone=r["phone"],
+        categories=json.loads(r["categories"]),
+        note=r["note"],
+        id=r["id"],
+        uuid=r["uuid"],
+    )
+    for m in db.query(
+        "SELECT * FROM members WHERE household_id = ? AND deleted = 0 ORDER BY sort_order, id", [household_id]
+    ):
+        h.members.append(
+            Member(
+                full_name=m["full_name"],
+                relation=m["relation"],
+                birth_year=m["birth_year"],
+                sex=m["sex"],
+                cccd=m["cccd"],
+                ethnicity_name=m["ethnicity_name"],
+                ethnicity_code=m["ethnicity_code"],
+                ethnicity_list=m["ethnicity_list"],
+                id=m["id"],
+                uuid=m["uuid"],
+            )
+        )
+    return h
+
+
+def get_assessment(db: Database, household_id: int, year: int) -> Assessment | None:
+    rows = list(
+        db.query(
+            "SELECT * FROM assessments WHERE household_id = ? AND year = ? AND deleted = 0", [household_id, year]
+        )
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return Assessment(
+        year=r["year"],
+        standard_id=r["standard_id"],
+        area=r["area"],
+        income=r["income"],
+        deprived=json.loads(r["deprived"]),
+        classification=r["classification"],
+        causes=json.loads(r["causes"]),
+        needs=json.loads(r["needs"]),
+        note=r["note"],
+        id=r["id"],
+        uuid=r["uuid"],
+    )
+
+
+def delete_household(db: Database, household_id: int) -> None:
+    """Soft delete: the record stays (and travels to the upper level as a deletion)."""
+    with db.atomic():
+        touch(db, "households", household_id, {"deleted": 1})
+
+
+def restore_household(db: Database, household_id: int) -> None:
+    with db.atomic():
+        touch(db, "households", household_id, {"deleted": 0})
+
+
+_ROWS_SQL = """
+SELECT h.id, h.code, h.head_name, h.head_cccd, h.head_birth_year, h.village_id, COALESCE(v.name, ''),
+       {cls}, 1 + COALESCE(mc.n, 0), a.income, COALESCE(a.deprived, '[]'), h.search_key
+FROM households h
+LEFT JOIN villages v ON v.id = h.village_id
+{join} assessments a ON a.household_id = h.id AND a.year = ? AND a.deleted = 0
+LEFT JOIN (SELECT household_id, COUNT(*) AS n FROM members WHERE deleted = 0 GROUP BY household_id) mc
+       ON mc.household_id = h.id
+WHERE h.deleted = 0 {where}
+ORDER BY h.id
+"""
+
+
+def list_rows(
+    db: Database,
+    year: int,
+    *,
+    village_id: int | None = None,
+    classification: str | None = None,
+    include_unassessed: bool = False,
+) -> list[HouseholdRow]:
+    """The year's list (households assessed for ``year``), or every household when asked."""
+    where, params = [], [year]
+    if village_id is not None:
+        where.append("AND h.village_id = ?")
+        params.append(village_id)
+    if classification:
+        where.append("AND a.classification = ?")
+        params.append(classification)
+    sql = _ROWS_SQL.format(
+        cls="COALESCE(a.classification, '')",
+        join="LEFT JOIN" if include_unassessed else "JOIN",
+        where=" ".join(where),
+    )
+    return [
+        HouseholdRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], json.loads(r[10]), r[11])
+        for r in db.execute(sql, params)
+    ]
+
+
+def filter_rows(rows: list[HouseholdRow], text: str) -> list[HouseholdRow]:
+    """Search-as-you-type: every word of ``text`` must appear in the name, mã hộ or CCCD."""
+    words = fold(text).split()
+    if not words:
+        return rows
+    return [r for r in rows if all(w in r.search_key for w in words)]
+
+
+def stats(db: Database, year: int) -> dict:
+    """Counts of the year's list, overall and per village, in the shape ``gnbv stats`` prints."""
+    rows = list_rows(db, year)
+    by_class = {c: 0 for c in CLASSIFICATIONS}
+    by_village: dict[str, dict[str, int]] = {}
+    for v in list_villages(db):
+        by_village[v.name] = {c: 0 for c in CLASSIFICATIONS} | {"households": 0}
+    members = 0
+    for r in rows:
+        by_class[r.classification] = by_class.get(r.classification, 0) + 1
+        members += r.size
+        bucket = by_village.setdefault(r.village, {c: 0 for c in CLASSIFICATIONS} | {"households": 0})
+        bucket[r.classification] = bucket.get(r.classification, 0) + 1
+        bucket["households"] += 1
+    by_class["escaped"] = escaped_count(db, year)
+    return {
+        "year": year,
+        "households": len(rows),
+        "members": members,
+        "by_classification": by_class,
+        "by_village": by_village,
+    }
+
+
+def escaped_count(db: Database, year: int) -> int:
+    """Thoát nghèo: poor in the previous year's list, not poor in this year's."""
+    return db.execute(
+        """SELECT COUNT(*) FROM assessments prev
+           JOIN assessments cur ON cur.household_id = prev.household_id AND cur.year = prev.year + 1
+           JOIN households h ON h.id = prev.household_id AND h.deleted = 0
+           WHERE prev.year = ? AND prev.classification = ? AND prev.deleted = 0 AND cur.deleted = 0
+             AND cur.classification != ?""",
+        [year - 1, POOR, POOR],
+    ).fetchone()[0]
+
+
+def find_household_id(db: Database, text: str) -> int | None:
+    """A household by id, mã hộ or exact head name (for CLI commands naming one)."""
+    text = clean(text)
+    row = db.execute(
+        "SELECT id FROM households WHERE deleted = 0 AND (code = ? OR head_name = ?) ORDER BY id LIMIT 1",
+        [text, text],
+    ).fetchone()
+    return row[0] if row else None
+

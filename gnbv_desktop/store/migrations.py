@@ -1,0 +1,117 @@
+"""Versioned schema migrations; the version lives in ``PRAGMA user_version``.
+
+Append new migrations to ``MIGRATIONS``; never edit or reorder a shipped one. Each runs in a
+transaction together with the version bump, so a power cut leaves the old schema intact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+# Columns every record that travels to the upper level carries (see sync).
+SYNC_COLUMNS = """
+    uuid TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    change_counter INTEGER NOT NULL DEFAULT 1,
+    rev INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0
+"""
+
+
+def _m001_registry(db: Database) -> None:
+    db.executescript(
+        f"""
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE villages (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            area TEXT NOT NULL CHECK (area IN ('rural', 'urban')),
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            {SYNC_COLUMNS}
+        );
+        CREATE TABLE households (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL,
+            head_name TEXT NOT NULL,
+            head_cccd TEXT NOT NULL DEFAULT '',
+            head_birth_year INTEGER,
+            head_birth_date TEXT NOT NULL DEFAULT '',
+            head_sex TEXT NOT NULL DEFAULT '',
+            ethnicity_name TEXT NOT NULL DEFAULT '',
+            ethnicity_code TEXT NOT NULL DEFAULT '',
+            ethnicity_list TEXT NOT NULL DEFAULT '',
+            village_id INTEGER REFERENCES villages(id),
+            address TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            categories TEXT NOT NULL DEFAULT '[]',
+            note TEXT NOT NULL DEFAULT '',
+            search_key TEXT NOT NULL DEFAULT '',
+            {SYNC_COLUMNS}
+        );
+        CREATE INDEX households_village ON households(village_id);
+        CREATE INDEX households_cccd ON households(head_cccd);
+        CREATE TABLE members (
+            id INTEGER PRIMARY KEY,
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            full_name TEXT NOT NULL,
+            relation TEXT NOT NULL DEFAULT '',
+            birth_year INTEGER,
+            sex TEXT NOT NULL DEFAULT '',
+            cccd TEXT NOT NULL DEFAULT '',
+            ethnicity_name TEXT NOT NULL DEFAULT '',
+            ethnicity_code TEXT NOT NULL DEFAULT '',
+            ethnicity_list TEXT NOT NULL DEFAULT '',
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            {SYNC_COLUMNS}
+        );
+        CREATE INDEX members_household ON members(household_id);
+        CREATE INDEX members_cccd ON members(cccd);
+        CREATE TABLE assessments (
+            id INTEGER PRIMARY KEY,
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            year INTEGER NOT NULL,
+            standard_id TEXT NOT NULL,
+            area TEXT NOT NULL,
+            income INTEGER,
+            deprived TEXT NOT NULL DEFAULT '[]',
+            classification TEXT NOT NULL,
+            causes TEXT NOT NULL DEFAULT '[]',
+            needs TEXT NOT NULL DEFAULT '[]',
+            note TEXT NOT NULL DEFAULT '',
+            {SYNC_COLUMNS},
+            UNIQUE (household_id, year)
+        );
+        CREATE INDEX assessments_year ON assessments(year, classification);
+        """
+    )
+
+
+Migration = tuple[str, Callable[[Database], None]]
+MIGRATIONS: list[Migration] = [
+    ("001_registry", _m001_registry),
+]
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def pending(db: Database) -> list[Migration]:
+    return MIGRATIONS[schema_version(db):]
+
+
+def apply(db: Database) -> list[str]:
+    """Apply pending migrations in order; returns the names applied."""
+    applied = []
+    for index, (name, fn) in enumerate(MIGRATIONS):
+        if index < schema_version(db):
+            continue
+        with db.atomic():
+            fn(db)
+            db.execute(f"PRAGMA user_version = {index + 1}")
+        applied.append(name)
+    return applied

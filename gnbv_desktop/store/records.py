@@ -1,0 +1,55 @@
+"""Bookkeeping shared by every synced record: UUID, timestamps, change counter, global revision.
+
+``rev`` is a commune-wide, ever-increasing number bumped on every write; an incremental sync
+package sends the rows whose ``rev`` is above the last exported one. ``change_counter`` counts
+the edits of one record and decides which copy wins when the upper level merges.
+"""
+
+from __future__ import annotations
+
+import uuid as _uuid
+from datetime import datetime, timezone
+
+from sqlite_utils import Database
+
+SYNCED_TABLES = ("villages", "households", "members", "assessments")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def next_rev(db: Database) -> int:
+    """Reserve the next revision number (inside the caller's transaction)."""
+    row = db.execute("SELECT value FROM settings WHERE key = 'last_rev'").fetchone()
+    rev = int(row[0]) + 1 if row else 1
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES ('last_rev', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [str(rev)],
+    )
+    return rev
+
+
+def new_record_fields(db: Database, rev: int | None = None) -> dict:
+    ts = now_iso()
+    return {
+        "uuid": str(_uuid.uuid4()),
+        "created_at": ts,
+        "updated_at": ts,
+        "change_counter": 1,
+        "rev": rev if rev is not None else next_rev(db),
+        "deleted": 0,
+    }
+
+
+def touch(db: Database, table: str, row_id: int, values: dict, rev: int | None = None) -> None:
+    """Update ``values`` on one row and advance its bookkeeping."""
+    fields = dict(values)
+    fields["updated_at"] = now_iso()
+    fields["rev"] = rev if rev is not None else next_rev(db)
+    sets = ", ".join(f"[{k}] = ?" for k in fields)
+    db.execute(
+        f"UPDATE [{table}] SET {sets}, change_counter = change_counter + 1 WHERE id = ?",
+        [*fields.values(), row_id],
+    )

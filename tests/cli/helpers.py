@@ -1,0 +1,19 @@
+"""Run the ``gnbv`` CLI in-process and capture what it prints."""
+
+from __future__ import annotations
+
+import json
+
+from gnbv_desktop.cli import main
+
+
+def run_cli(capsys, db_path, *args: str) -> tuple[int, str, str]:
+    code = main(["--db", str(db_path), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys, db_path, *args: str):
+    code, out, err = run_cli(capsys, db_path, *args)
+    assert code == 0, err
+    return json.loads(out)
