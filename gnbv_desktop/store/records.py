@@ -12,7 +12,16 @@ from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
-SYNCED_TABLES = ("villages", "households", "members", "assessments")
+# Tables whose rows travel to the upper level, parents before children.
+SYNCED_TABLES = ["villages", "households", "members", "assessments"]
+# Local integer references of each synced table: column → referenced table. A sync package
+# carries the referenced row's UUID instead, because ids differ between databases.
+FOREIGN_KEYS: dict[str, dict[str, str]] = {
+    "villages": {},
+    "households": {"village_id": "villages"},
+    "members": {"household_id": "households"},
+    "assessments": {"household_id": "households"},
+}
 
 
 def now_iso() -> str:

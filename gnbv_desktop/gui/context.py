@@ -1,0 +1,45 @@
+"""What every page shares: the database, the selected year, and the background job runner.
+
+Pages receive an :class:`AppContext` instead of reaching for globals, so a test builds a single
+page over a temporary database without the main window.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from sqlite_utils import Database
+
+from gnbv_desktop.gui.job_runner import JobRunner
+from gnbv_desktop.store.settings import CommuneSettings, load_settings
+
+
+class AppContext(QObject):
+    """Database owned by the UI thread, the year that scopes every page, and change signals."""
+
+    year_changed = Signal(int)
+    data_changed = Signal()  # households, plans or settings were written; pages reload
+
+    def __init__(self, db: Database, db_path: Path, year: int | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.db_path = Path(db_path)
+        self._year = year or _dt.date.today().year
+        self.runner = JobRunner(self.db_path, self)
+
+    @property
+    def year(self) -> int:
+        return self._year
+
+    def set_year(self, year: int) -> None:
+        if year != self._year:
+            self._year = year
+            self.year_changed.emit(year)
+
+    def settings(self) -> CommuneSettings:
+        return load_settings(self.db)
+
+    def notify_changed(self) -> None:
+        self.data_changed.emit()
