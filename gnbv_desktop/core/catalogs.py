@@ -39,10 +39,18 @@ class AdminUnit:
 
 
 @lru_cache(maxsize=None)
+def _shipped(name: str) -> dict:
+    return json.loads(resource_path("catalogues", f"{name}.json").read_text(encoding="utf-8"))
+
+
+def shipped_catalog_items(name: str) -> list[dict]:
+    """Raw items (code, name and any extra fields) of ``resources/catalogues/<name>.json``."""
+    return [dict(i) for i in _shipped(name)["items"]]
+
+
 def catalog(name: str) -> tuple[CatalogItem, ...]:
-    """Items of ``resources/catalogues/<name>.json`` in file order."""
-    raw = json.loads(resource_path("catalogues", f"{name}.json").read_text(encoding="utf-8"))
-    return tuple(CatalogItem(i["code"], i["name"]) for i in raw["items"])
+    """Code and name of the shipped items, in file order."""
+    return tuple(CatalogItem(i["code"], i["name"]) for i in _shipped(name)["items"])
 
 
 def catalog_labels(name: str) -> dict[str, str]:

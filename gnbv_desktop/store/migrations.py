@@ -85,6 +85,16 @@ def _m001_registry(db: Database) -> None:
             UNIQUE (household_id, year)
         );
         CREATE INDEX assessments_year ON assessments(year, classification);
+        CREATE TABLE catalog_entries (
+            id INTEGER PRIMARY KEY,
+            catalog TEXT NOT NULL,
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT '{{}}',
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            {SYNC_COLUMNS},
+            UNIQUE (catalog, code)
+        );
         """
     )
 
