@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from gnbv_desktop.core.text import clean, fold
 from gnbv_desktop.paths import resource_path
@@ -38,7 +38,7 @@ class AdminUnit:
     unit_type: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def _shipped(name: str) -> dict:
     return json.loads(resource_path("catalogues", f"{name}.json").read_text(encoding="utf-8"))
 

@@ -233,7 +233,7 @@ def get_household(db: Database, household_id: int) -> Household:
     if row is None:
         raise KeyError(household_id)
     cols = [d[0] for d in db.execute("SELECT * FROM households LIMIT 0").description]
-    r = dict(zip(cols, row))
+    r = dict(zip(cols, row, strict=False))
     h = Household(
         head_name=r["head_name"],
         village_id=r["village_id"],
