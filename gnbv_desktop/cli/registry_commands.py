@@ -200,7 +200,7 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
             names = ", ".join(x.name for x in list_villages(ctx.db))
             raise CliError(f"Không có thôn '{args.village}'. Các thôn: {names}.")
         village_id = v.id
-    rows = list_rows(ctx.db, year, village_id=village_id, classification=args.classification)
+    rows = sorted(list_rows(ctx.db, year, village_id=village_id, classification=args.classification), key=lambda r: r.code)
     if args.json:
         print_json(
             [

@@ -7,11 +7,15 @@ the search box stays fast with 20,000 households and no widget is created per ro
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, NEAR_POOR, POOR
-from gnbv_desktop.core.text import fold, format_number, name_sort_key
+from gnbv_desktop.core.text import fold, format_number
 from gnbv_desktop.store.households import HouseholdRow
 
 COLUMNS = [
@@ -39,13 +43,12 @@ class HouseholdTableModel(QAbstractTableModel):
         self._classification: str | None = None
         self._only_ids: set[int] | None = None
         self._sort: tuple[int, Qt.SortOrder] = (1, Qt.SortOrder.AscendingOrder)
-        self._name_keys: dict[int, tuple] = {}
 
     # loading and filtering -------------------------------------------------
     def set_rows(self, rows: list[HouseholdRow]) -> None:
         self.beginResetModel()
         self._all = rows
-        self._name_keys = {}
+        self._sort_all()
         self._apply()
         self.endResetModel()
 
@@ -70,8 +73,12 @@ class HouseholdTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _apply(self) -> None:
+        """Rebuild the shown rows; ``_all`` is kept in display order so filtering never sorts."""
         words = fold(self._text).split()
         v, c, ids = self._village_id, self._classification, self._only_ids
+        if not words and v is None and not c and ids is None:
+            self._shown = list(self._all)
+            return
         shown = []
         for r in self._all:
             if v is not None and r.village_id != v:
@@ -84,22 +91,15 @@ class HouseholdTableModel(QAbstractTableModel):
                 continue
             shown.append(r)
         self._shown = shown
-        self._sort_rows()
 
-    def _sort_rows(self) -> None:
+    def _sort_all(self) -> None:
         column, order = self._sort
         key = COLUMNS[column][0]
+        sort_key: Callable[[HouseholdRow], Any]
         if key == "head_name":
-            keys = self._name_keys
-
-            def sort_key(r: HouseholdRow):
-                k = keys.get(r.id)
-                if k is None:
-                    k = keys[r.id] = name_sort_key(r.head_name)
-                return k
+            sort_key = attrgetter("sort_key")
         elif key == "village":
-            def sort_key(r: HouseholdRow):
-                return (r.village_id or 0, r.code)
+            sort_key = attrgetter("village_id", "sort_key")
         elif key == "deprived":
             def sort_key(r: HouseholdRow):
                 return len(r.deprived)
@@ -107,9 +107,8 @@ class HouseholdTableModel(QAbstractTableModel):
             def sort_key(r: HouseholdRow):
                 return r.income if r.income is not None else -1
         else:
-            def sort_key(r: HouseholdRow):
-                return getattr(r, key)
-        self._shown.sort(key=sort_key, reverse=order == Qt.SortOrder.DescendingOrder)
+            sort_key = attrgetter(key)
+        self._all.sort(key=sort_key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     # Qt model API ------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -152,7 +151,8 @@ class HouseholdTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
         self._sort = (column, order)
-        self._sort_rows()
+        self._sort_all()
+        self._apply()
         self.layoutChanged.emit()
 
     # helpers for the page ----------------------------------------------------
