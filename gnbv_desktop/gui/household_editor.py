@@ -6,6 +6,8 @@ result and its reason before saving; messages appear next to the field they conc
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -309,7 +311,7 @@ class HouseholdEditor(QDialog):
             self.result_label.setStyleSheet("padding:6px;")
             return
         r = classify(self.standard, self._area(), income, self.deprived())
-        self.result_label.setText(f"<b>{r.explanation}</b>")
+        self.result_label.setText(f"<b>{html.escape(r.explanation)}</b>")
         self.result_label.setStyleSheet("padding:6px;" + _CLASS_STYLE.get(r.classification, "background:#e8f5e9;"))
 
     # saving ----------------------------------------------------------------------

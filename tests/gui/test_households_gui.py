@@ -6,6 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from gnbv_desktop.core.text import fold
+
+
+def shown_text(label) -> str:
+    """What the user reads in a rich-text label."""
+    from PySide6.QtGui import QTextDocumentFragment
+
+    return QTextDocumentFragment.fromHtml(label.text()).toPlainText()
 from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_model import HouseholdTableModel
 from gnbv_desktop.gui.pages.households_page import HouseholdsPage
@@ -33,7 +40,9 @@ def test_create_household_with_live_classification(qtbot, empty_ctx):
     g.villageCombo.setCurrentIndex(g.villageCombo.findText("Thôn 1 (nông thôn)"))
     qtbot.keyClicks(editor.income_edit, "1200000")
     assert editor.income_edit.text() == "1.200.000"
-    assert "Hộ cận nghèo" in editor.result_label.text()
+    assert shown_text(editor.result_label) == (
+        "Hộ cận nghèo: thu nhập 1.200.000 đ ≤ 1.500.000 đ và thiếu hụt 0/12 chỉ số (< 3)"
+    )
     for code in ("1.1", "2.2", "4.1"):
         editor.indicator_boxes[code].setChecked(True)
     assert "Hộ nghèo: thu nhập 1.200.000 đ ≤ 1.500.000 đ và thiếu hụt 3/12 chỉ số" in editor.result_label.text()

@@ -87,4 +87,6 @@ class OverviewPage(QWidget):
                       _percent(counts["poor"], counts["households"])]
             for c, v in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(v))
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
