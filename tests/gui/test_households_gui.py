@@ -7,16 +7,17 @@ from PySide6.QtWidgets import QMessageBox
 
 from gnbv_desktop.core.text import fold
 
+from gnbv_desktop.gui.household_editor import HouseholdEditor
+from gnbv_desktop.gui.household_model import HouseholdTableModel
+from gnbv_desktop.gui.pages.households_page import HouseholdsPage
+from gnbv_desktop.store.households import get_assessment, get_household, list_rows
+
 
 def shown_text(label) -> str:
     """What the user reads in a rich-text label."""
     from PySide6.QtGui import QTextDocumentFragment
 
     return QTextDocumentFragment.fromHtml(label.text()).toPlainText()
-from gnbv_desktop.gui.household_editor import HouseholdEditor
-from gnbv_desktop.gui.household_model import HouseholdTableModel
-from gnbv_desktop.gui.pages.households_page import HouseholdsPage
-from gnbv_desktop.store.households import get_assessment, get_household, list_rows
 
 
 def test_model_passes_qt_model_checks(qtmodeltester, ctx):
