@@ -166,3 +166,17 @@ def test_ctrl_n_and_enter_open_editor(qtbot, ctx):
     new = [w for w in page.findChildren(HouseholdEditor) if w.isVisible()]
     assert len(new) == 1 and new[0].household_id is None
     new[0].done(0)
+
+
+def test_carry_forward_from_previous_year(qtbot, ctx, monkeypatch):
+    ctx.set_year(2027)
+    page = HouseholdsPage(ctx)
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 0
+    assert page.carry_button.isVisibleTo(page) and "60 hộ từ năm 2026" in page.carry_button.text()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page.carry_forward()
+    with qtbot.waitSignal(page._carry_handle.finished, timeout=20000):
+        pass
+    qtbot.waitUntil(lambda: page.model.rowCount() == 60)
+    assert not page.carry_button.isVisibleTo(page)

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS
+from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS, StandardError, standard_for_year
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_model import HouseholdTableModel
+from gnbv_desktop.jobs.carry_forward import carry_forward
 from gnbv_desktop.store.households import delete_household, list_rows, restore_household
 from gnbv_desktop.store.villages import list_villages
 
@@ -79,6 +80,8 @@ class HouseholdsPage(QWidget):
         self.undo_button = QPushButton("Hoàn tác xóa (Ctrl+Z)")
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo_delete)
+        self.carry_button = QPushButton()
+        self.carry_button.clicked.connect(self.carry_forward)
         self.more_button = QToolButton()
         self.more_button.setText("Excel ▾")
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -92,7 +95,7 @@ class HouseholdsPage(QWidget):
         top.addWidget(self.class_filter, 1)
         top.addWidget(self.all_households)
         actions = QHBoxLayout()
-        for b in (self.new_button, self.edit_button, self.delete_button, self.undo_button):
+        for b in (self.new_button, self.edit_button, self.delete_button, self.undo_button, self.carry_button):
             actions.addWidget(b)
         actions.addWidget(self.more_button)
         actions.addStretch()
@@ -153,6 +156,39 @@ class HouseholdsPage(QWidget):
         )
         self._select_ids(selected)
         self._update_count()
+        self._update_carry_button()
+
+    def _update_carry_button(self) -> None:
+        prev = self.ctx.year - 1
+        waiting = self.ctx.db.execute(
+            """SELECT COUNT(*) FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
+               WHERE a.year = ? AND a.deleted = 0 AND NOT EXISTS
+               (SELECT 1 FROM assessments b WHERE b.household_id = a.household_id AND b.year = ?)""",
+            [prev, self.ctx.year],
+        ).fetchone()[0]
+        self.carry_button.setText(f"Chuyển {format_number(waiting)} hộ từ năm {prev}…")
+        self.carry_button.setVisible(waiting > 0)
+
+    def carry_forward(self) -> None:
+        prev, year = self.ctx.year - 1, self.ctx.year
+        try:
+            standard_for_year(year)
+        except StandardError as exc:
+            QMessageBox.warning(self, "Không chuyển được", str(exc))
+            return
+        answer = QMessageBox.question(
+            self, "Bắt đầu danh sách năm mới",
+            f"Đưa các hộ của danh sách năm {prev} chưa có trong năm {year} vào danh sách năm {year}?\n"
+            f"Thu nhập và chỉ số thiếu hụt được giữ (theo chuẩn của năm {year}) và ghi chú là cần rà soát lại.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        handle = self.ctx.runner.run_with_dialog(
+            self, "Đang chuyển danh sách…", lambda db: carry_forward(db, prev, year)
+        )
+        handle.finished.connect(lambda _n: self.ctx.notify_changed())
+        handle.failed.connect(lambda msg: QMessageBox.warning(self, "Không chuyển được", msg))
+        self._carry_handle = handle
 
     def _on_search(self, _text: str) -> None:
         self._search_timer.start()
