@@ -250,29 +250,29 @@ def parse_labels(value: object, items: dict[str, str]) -> tuple[list[str], list[
 
     ``items`` maps code → name. Names may themselves contain commas, so names are found inside
     the text first (longest first); what is left is split on ``,``/``;``/line breaks and matched
-    as codes. Returns (codes in catalogue order, leftover texts that match nothing).
+    as codes. Returns (codes in the order written, leftover texts that match nothing).
     """
     text = fold(value)
     if not text:
         return [], []
-    found: set[str] = set()
+    found: dict[str, int] = {}  # code → position in the cell, to keep the order as written
     for code, name in sorted(items.items(), key=lambda kv: -len(kv[1])):
         key = fold(name)
-        if key and key in text:
-            found.add(code)
-            text = text.replace(key, " ")
+        at = text.find(key) if key else -1
+        if at >= 0:
+            found.setdefault(code, at)
+            text = text.replace(key, " " * len(key))
     leftovers = []
     codes_by_key = {fold(c): c for c in items}
-    for part in re.split(r"[,;\n+]", text):
-        part = part.strip(" .-:")
+    for m in re.finditer(r"[^,;\n+]+", text):
+        part = m.group().strip(" .-:")
         if not part:
             continue
         if part in codes_by_key:
-            found.add(codes_by_key[part])
+            found.setdefault(codes_by_key[part], m.start())
         else:
             leftovers.append(part)
-    order = list(items)
-    return sorted(found, key=order.index), leftovers
+    return sorted(found, key=found.__getitem__), leftovers
 
 
 def parse_area(value: object) -> str | None:

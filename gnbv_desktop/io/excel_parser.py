@@ -440,15 +440,13 @@ def _read_list(
 ) -> list[str] | None:
     if f not in row.cells and kind not in marks:
         return None
-    found = set(marks.get(kind, set()))
+    found: list[str] = []
     if f in row.cells:
-        codes, leftovers = parse_labels(row.get(f), items)
-        found |= set(codes)
+        found, leftovers = parse_labels(row.get(f), items)
         for text in leftovers:
             _problem(out.problems, row, f, f"Không nhận ra '{text}' trong danh mục; bỏ qua mục này.", error=False)
     out.present.add(f)
-    order = list(items)
-    return sorted(found, key=order.index)
+    return found + [code for code in items if code in marks.get(kind, set()) and code not in found]
 
 
 def household_keys(h: Household, village: str) -> list[tuple[str, str]]:
