@@ -24,7 +24,11 @@ KIND_LABELS = {
     SIGNATURE: "phần ký tên",
 }
 
-_SUBTOTAL = re.compile(r"^(tong cong|tong so|tong|cong|so ho|so khau)(\s|:|$)")
+# ``Cộng``, ``Tổng cộng:``, ``Cộng thôn 1``, ``Tổng số hộ`` — but not a name such as ``Công Thị Lan``.
+_SUBTOTAL = re.compile(
+    r"^(tong cong|tong so|tong|cong|so ho|so khau)\s*:?"
+    r"(\s+(thon|ap|ban|lang|buon|to|khu|xa|phuong|toan|chung|so|ho|nhan|khau|cong|\d|[ivx]+\b).*)?$"
+)
 _SIGNATURE = re.compile(
     r"^(nguoi lap( bieu)?|tm\.? ?(uy ban|ubnd)|kt\.? ?chu tich|(pho )?chu tich( ubnd)?|xac nhan|truong thon|"
     r"truong ap|truong ban|can bo|thu truong|\(ky|ky ten|giam doc|ngay \S* ?thang|.*, ngay \S* ?thang)"

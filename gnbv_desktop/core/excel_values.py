@@ -152,7 +152,7 @@ def parse_birth(value: object, today: _dt.date | None = None) -> tuple[int | Non
     if isinstance(value, _dt.date):
         return _checked_year(value.year, today, value), value.isoformat()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer() and 1000 <= value <= 9999 and value <= today.year + 1:
+        if float(value).is_integer() and 1000 <= value < _SERIAL_MIN:
             return _checked_year(int(value), today), ""
         if _SERIAL_MIN <= value <= _SERIAL_MAX:
             d = excel_serial_date(value)

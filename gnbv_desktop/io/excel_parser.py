@@ -481,6 +481,8 @@ def _check_duplicates(households: list[ParsedHousehold]) -> None:
         else:
             for key in household_keys(ph.household, ph.village):
                 seen[key] = ph.row
+        if not ph.valid:
+            continue
         cccds = [ph.household.head_cccd] + [m.cccd for m in ph.household.members]
         for cccd in cccds:
             if not cccd or len(cccd) != 12:
