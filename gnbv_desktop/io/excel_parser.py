@@ -449,18 +449,47 @@ def _read_list(
     return found + [code for code in items if code in marks.get(kind, set()) and code not in found]
 
 
-def household_keys(h: Household, village: str) -> list[tuple[str, str]]:
-    """Identity keys in matching order: mã hộ, CCCD of the head, name + village + birth year."""
-    keys = []
+def household_keys(h: Household, village: str) -> dict[str, str]:
+    """Identity keys, strongest first: mã hộ, CCCD of the head, head name + village + birth year."""
+    keys = {}
     if h.code:
-        keys.append(("code", h.code))
+        keys["code"] = h.code
     if h.head_cccd:
-        keys.append(("cccd", h.head_cccd))
-    if h.head_name and h.head_birth_year is not None:
-        keys.append(("person", f"{fold(h.head_name)}|{fold(village)}|{h.head_birth_year}"))
-    elif h.head_name:
-        keys.append(("person", f"{fold(h.head_name)}|{fold(village)}|"))
+        keys["cccd"] = h.head_cccd
+    if h.head_name:
+        year = "" if h.head_birth_year is None else str(h.head_birth_year)
+        keys["person"] = f"{fold(h.head_name)}|{fold(village)}|{year}"
     return keys
+
+
+class HouseholdIndex:
+    """Finds the household a row means: matched on the strongest key both sides have.
+
+    Two households with different mã hộ (or different CCCDs) are never the same, even when
+    their head's name, village and birth year agree.
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple[str, str], object] = {}
+        self._keys: dict[object, dict[str, str]] = {}
+
+    def add(self, ref: object, keys: dict[str, str]) -> None:
+        self._keys[ref] = keys
+        for kind, value in keys.items():
+            self._by_key.setdefault((kind, value), ref)
+
+    def find(self, keys: dict[str, str]) -> tuple[object, str] | tuple[None, None]:
+        """(matched ref, the kind of key that matched) or (None, None)."""
+        for kind, value in keys.items():
+            ref = self._by_key.get((kind, value))
+            if ref is None:
+                continue
+            other = self._keys[ref]
+            stronger = list(keys)[: list(keys).index(kind)]
+            if any(k in other and other[k] != keys[k] for k in stronger):
+                continue
+            return ref, kind
+        return None, None
 
 
 _KEY_WORDS = {"code": "mã hộ", "cccd": "số CCCD chủ hộ", "person": "họ tên, thôn và năm sinh chủ hộ"}
@@ -468,19 +497,18 @@ _KEY_WORDS = {"code": "mã hộ", "cccd": "số CCCD chủ hộ", "person": "h�
 
 def _check_duplicates(households: list[ParsedHousehold]) -> None:
     """The same household twice in the file, or one CCCD for two people, is an error on the later row."""
-    seen: dict[tuple[str, str], int] = {}
+    seen = HouseholdIndex()
     people: dict[str, int] = {}
     for ph in households:
         if not ph.household.head_name:
             continue
-        for key in household_keys(ph.household, ph.village):
-            if key in seen:
-                message = f"Trùng hộ ở dòng {seen[key]} ({_KEY_WORDS[key[0]]} giống nhau)."
-                ph.problems.append(Problem(ph.row, "", message, True))
-                break
+        keys = household_keys(ph.household, ph.village)
+        first, kind = seen.find(keys)
+        if first is not None:
+            message = f"Trùng hộ ở dòng {first} ({_KEY_WORDS[kind]} giống nhau)."
+            ph.problems.append(Problem(ph.row, "", message, True))
         else:
-            for key in household_keys(ph.household, ph.village):
-                seen[key] = ph.row
+            seen.add(ph.row, keys)
         if not ph.valid:
             continue
         cccds = [ph.household.head_cccd] + [m.cccd for m in ph.household.members]

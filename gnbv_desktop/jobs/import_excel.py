@@ -19,6 +19,7 @@ from gnbv_desktop.core.standards import standard_for_year
 from gnbv_desktop.core.text import clean, fold, format_number
 from gnbv_desktop.io.excel_mapping import apply_template, load_template
 from gnbv_desktop.io.excel_parser import (
+    HouseholdIndex,
     ParseContext,
     ParsedHousehold,
     Problem,
@@ -163,16 +164,17 @@ def preview_import(
 def match_existing(db: Database, preview: ImportPreview) -> None:
     """Find the household each row updates, and flag CCCDs that belong to other households."""
     village_names = dict(db.execute("SELECT id, name FROM villages").fetchall())
-    by_key: dict[tuple[str, str], int] = {}
+    index = HouseholdIndex()
     names: dict[int, str] = {}
+    person_owner: dict[str, int] = {}
     for hid, code, cccd, name, year, vid in db.execute(
         "SELECT id, code, head_cccd, head_name, head_birth_year, village_id FROM households WHERE deleted = 0"
     ):
         h = Household(head_name=name, code=code, head_cccd=cccd, head_birth_year=year)
         names[hid] = f"{name} (mã hộ {code})"
-        for key in household_keys(h, village_names.get(vid, "")):
-            by_key.setdefault(key, hid)
-    person_owner = {k[1]: hid for k, hid in by_key.items() if k[0] == "cccd"}
+        index.add(hid, household_keys(h, village_names.get(vid, "")))
+        if cccd:
+            person_owner.setdefault(cccd, hid)
     for cccd, hid in db.execute(
         "SELECT m.cccd, m.household_id FROM members m JOIN households h ON h.id = m.household_id "
         "WHERE m.cccd != '' AND m.deleted = 0 AND h.deleted = 0"
@@ -184,7 +186,7 @@ def match_existing(db: Database, preview: ImportPreview) -> None:
     new_villages: dict[str, tuple[str, str]] = {}
     for ph in preview.households:
         ph.problems = [p for p in ph.problems if not p.from_database]
-        match = next((by_key[k] for k in household_keys(ph.household, ph.village) if k in by_key), None)
+        match, _kind = index.find(household_keys(ph.household, ph.village))
         if match is not None:
             if match in claimed:
                 _db_problem(ph, f"Cùng khớp với hộ {names[match]} như dòng {claimed[match]}.")

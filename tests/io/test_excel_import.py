@@ -161,3 +161,16 @@ def test_closing_the_job_rolls_back_everything(commune, tmp_path):
     assert progress.done == 500
     job.close()  # the user pressed Hủy
     assert commune.execute("SELECT COUNT(*) FROM households").fetchone()[0] == 0
+
+
+def test_namesakes_with_different_codes_are_different_households(commune, tmp_path):
+    header = ["Mã hộ", "Họ tên chủ hộ", "Năm sinh", "Thôn", "Phân loại"]
+    path = simple_list(tmp_path / "n.xlsx", [
+        ["A1", "Nguyễn Văn An", 1970, "Thôn 1", "HN"],
+        ["A2", "Nguyễn Văn An", 1970, "Thôn 1", "HN"],  # a namesake: different mã hộ
+        ["A1", "Nguyễn Văn Ân", 1971, "Thôn 1", "HN"],  # same mã hộ as row 2: the same household twice
+    ], header=header)
+    preview = run_to_end(preview_import(commune, path, year=2026))
+    assert [(p.row, p.message) for p in preview.problems if p.error] == [
+        (4, "Trùng hộ ở dòng 2 (mã hộ giống nhau).")
+    ]
