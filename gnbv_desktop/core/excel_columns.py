@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gnbv_desktop.core.standards import Standard
 from gnbv_desktop.core.text import fold
@@ -55,9 +56,14 @@ PERSON_FIELDS = {"name", "head_name", "relation", "member_no", "birth", "birth_m
                  "cccd", "ethnicity"}
 
 
+@lru_cache(maxsize=4096)
+def _header_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
 def header_key(text: object) -> str:
     """``Họ và tên\nchủ hộ`` → ``hovatenchuho``: letters and digits only, no diacritics."""
-    return re.sub(r"[^a-z0-9]", "", fold(text))
+    return _header_key(text if isinstance(text, str) else str(text or ""))
 
 
 def _keys(*texts: str) -> tuple[str, ...]:

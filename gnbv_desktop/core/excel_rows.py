@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from gnbv_desktop.core.excel_values import ValueProblem, parse_classification
-from gnbv_desktop.core.text import clean, fold
+from gnbv_desktop.core.excel_values import ValueProblem, fold, parse_classification
+from gnbv_desktop.core.text import clean
 
 BLANK = "blank"
 GROUP = "group"
@@ -66,9 +66,11 @@ def classify_row(values: list[object], name_columns: set[int], known_villages: s
     ``known_villages`` holds ``fold`` keys of the commune's villages; ``name_columns`` the indexes
     of the name columns (a lone name there is a household, a lone village name a group row).
     """
-    filled = [(i, v) for i, v in enumerate(values) if v is not None and clean(v) != ""]
+    filled = [(i, v) for i, v in enumerate(values) if v is not None and (not isinstance(v, str) or v.strip())]
     if not filled:
         return BLANK
+    if _is_number(filled[0][1]) and len(filled) > 2:
+        return DATA  # an STT number opens the row: the common case, decided without reading the texts
     texts = [fold(v) for _, v in filled if not _is_number(v)]
     if any(_SIGNATURE.match(t) for t in texts):
         return SIGNATURE

@@ -9,15 +9,27 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from functools import lru_cache
 
 from gnbv_desktop.core.cccd import FEMALE, MALE
 from gnbv_desktop.core.standards import AVERAGE, NEAR_POOR, NONE, POOR
-from gnbv_desktop.core.text import clean, fold
+from gnbv_desktop.core.text import clean
+from gnbv_desktop.core.text import fold as _fold
 
 # Excel counts days from 30/12/1899 (with the 1900 leap-year bug folded into that origin).
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
 # Serials between these are dates from 1900 to 2100; smaller numbers are years or nonsense.
 _SERIAL_MIN, _SERIAL_MAX = 3000, 73051
+
+
+@lru_cache(maxsize=16384)
+def _fold_text(text: str) -> str:
+    return _fold(text)
+
+
+def fold(value: object) -> str:
+    """:func:`gnbv_desktop.core.text.fold`, remembered: list cells repeat the same few texts."""
+    return _fold_text(value) if isinstance(value, str) else _fold(value)
 
 
 class ValueProblem(ValueError):
@@ -256,14 +268,13 @@ def parse_labels(value: object, items: dict[str, str]) -> tuple[list[str], list[
     if not text:
         return [], []
     found: dict[str, int] = {}  # code → position in the cell, to keep the order as written
-    for code, name in sorted(items.items(), key=lambda kv: -len(kv[1])):
-        key = fold(name)
+    for code, key in _longest_first(tuple(items.items())):
         at = text.find(key) if key else -1
         if at >= 0:
             found.setdefault(code, at)
             text = text.replace(key, " " * len(key))
     leftovers = []
-    codes_by_key = {fold(c): c for c in items}
+    codes_by_key = _codes_by_key(tuple(items))
     for m in re.finditer(r"[^,;\n+]+", text):
         part = m.group().strip(" .-:")
         if not part:
@@ -273,6 +284,16 @@ def parse_labels(value: object, items: dict[str, str]) -> tuple[list[str], list[
         else:
             leftovers.append(part)
     return sorted(found, key=found.__getitem__), leftovers
+
+
+@lru_cache(maxsize=64)
+def _longest_first(items: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    return [(code, fold(name)) for code, name in sorted(items, key=lambda kv: -len(kv[1]))]
+
+
+@lru_cache(maxsize=64)
+def _codes_by_key(codes: tuple[str, ...]) -> dict[str, str]:
+    return {fold(c): c for c in codes}
 
 
 def parse_area(value: object) -> str | None:

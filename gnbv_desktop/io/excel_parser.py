@@ -9,6 +9,7 @@ row invalid, a *warning* lets it import.
 from __future__ import annotations
 
 import datetime as _dt
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, EthnicGroup, ethnic_groups, find_ethnic_group
@@ -17,6 +18,7 @@ from gnbv_desktop.core.excel_columns import IGNORE, Catalogs, header_key
 from gnbv_desktop.core.excel_rows import DATA, GROUP, KIND_LABELS, classify_row, group_label
 from gnbv_desktop.core.excel_values import (
     ValueProblem,
+    fold,
     is_blank,
     parse_area,
     parse_birth,
@@ -30,7 +32,7 @@ from gnbv_desktop.core.excel_values import (
 )
 from gnbv_desktop.core.household import Household, Member
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, StandardError, classify
-from gnbv_desktop.core.text import clean, fold
+from gnbv_desktop.core.text import clean
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
 
 LAYOUT_HOUSEHOLD = "household"
@@ -93,9 +95,15 @@ class ParseContext:
     cats: Catalogs
     villages: list[tuple[str, str]]  # (name, area) of the commune's villages
     today: _dt.date = field(default_factory=_dt.date.today)
+    _found: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False)
 
     def find_village(self, name: str) -> tuple[str, str] | None:
         """Match ignoring case and extra spaces, then ignoring diacritics when that is unambiguous."""
+        if name not in self._found:
+            self._found[name] = self._find_village(name)
+        return self._found[name]
+
+    def _find_village(self, name: str) -> tuple[str, str] | None:
         key = clean(name).lower()
         for v in self.villages:
             if clean(v[0]).lower() == key:
@@ -275,6 +283,7 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
     }
 
 
+@lru_cache(maxsize=512)
 def _ethnic_group(text: str) -> EthnicGroup | None:
     """The catalogue's lookup, then once more ignoring hyphens and spaces (``Gia Rai`` = ``Gia-rai``)."""
     found = find_ethnic_group(text)
