@@ -9,8 +9,8 @@ row invalid, a *warning* lets it import.
 from __future__ import annotations
 
 import datetime as _dt
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, EthnicGroup, ethnic_groups, find_ethnic_group
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero

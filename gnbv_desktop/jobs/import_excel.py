@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from gnbv_desktop.core.excel_columns import Catalogs
+from gnbv_desktop.core.excel_values import text_of
 from gnbv_desktop.core.household import Assessment, Household, Member
 from gnbv_desktop.core.standards import standard_for_year
 from gnbv_desktop.core.text import clean, fold, format_number
@@ -58,6 +59,7 @@ class ImportPreview:
     rows_read: int
     new_villages: list[tuple[str, str]] = field(default_factory=list)  # (name, area)
     match_ids: dict[int, int] = field(default_factory=dict)  # source row → existing household id
+    samples: dict[int, str] = field(default_factory=dict)  # column → first value under the header
 
     @property
     def valid(self) -> list[ParsedHousehold]:
@@ -123,8 +125,13 @@ def preview_import(
     sheet: str | None = None,
     mapping: dict[int, str] | None = None,
     template: str | Path | None = None,
+    require_name: bool = True,
 ) -> Job[ImportPreview]:
-    """Read, map, check and match the file; writes nothing. ``mapping`` overrides the automatic one."""
+    """Read, map, check and match the file; writes nothing. ``mapping`` overrides the automatic one.
+
+    Without a name column the CLI stops (``require_name``); the wizard goes on to its mapping
+    table, where the user points at the right column.
+    """
     path = Path(path)
     yield Progress(0, 4, "Đang mở tệp Excel…")
     sheets = list_sheets(path)
@@ -136,7 +143,7 @@ def preview_import(
         mapping = {c.index: c.field for c in header.columns}
         if template is not None:
             mapping = apply_template(header.columns, load_template(template, cats))
-    if not {"head_name", "name"} & set(mapping.values()):
+    if require_name and not {"head_name", "name"} & set(mapping.values()):
         raise WorkbookError("Chưa có cột nào được gán là họ tên chủ hộ; hãy chọn cột họ tên trong bảng ánh xạ cột.")
     villages = [(v.name, v.area) for v in list_villages(db)]
     ctx = ParseContext(year=year, cats=cats, villages=villages)
@@ -153,12 +160,24 @@ def preview_import(
         households=result.households,
         skipped=result.skipped,
         rows_read=result.rows_read,
+        samples=_samples(data.rows[header.data_start:header.data_start + 50], header),
     )
     yield Progress(3, 4, "Đang đối chiếu với dữ liệu đã có…")
     match_existing(db, preview)
-    if not preview.households:
+    if not preview.households and require_name:
         raise WorkbookError(f"Trang '{data.name}' không có dòng hộ gia đình nào dưới dòng tiêu đề.")
     return preview
+
+
+def _samples(rows: list[list[object]], header: Header) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for col in header.columns:
+        for row in rows:
+            value = row[col.index] if col.index < len(row) else None
+            if text_of(value):
+                out[col.index] = text_of(value)
+                break
+    return out
 
 
 def match_existing(db: Database, preview: ImportPreview) -> None:

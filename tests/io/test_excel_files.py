@@ -87,8 +87,8 @@ def _snapshot(db, year):
 
 
 def test_round_trip_export_then_import_into_empty_database(demo_db, tmp_path):
-    demo_db.execute("UPDATE households SET head_birth_date = '1961-09-02', head_birth_year = 1961, address = 'Số 5, đường Lê Lợi', "
-                    "note = 'Ghi chú; có dấu chấm phẩy' WHERE id = 1")
+    demo_db.execute("UPDATE households SET head_birth_date = '1961-09-02', head_birth_year = 1961, "
+                    "address = 'Số 5, đường Lê Lợi', note = 'Ghi chú; có dấu chấm phẩy' WHERE id = 1")
     path = tmp_path / "xuat.xlsx"
     assert run_to_end(export_excel(demo_db, path, 2026)) == 60
     sheet = openpyxl.load_workbook(path)["Danh sách hộ"]
