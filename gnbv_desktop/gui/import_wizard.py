@@ -196,6 +196,7 @@ class MappingPage(_JobPage):
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Cột", "Tiêu đề trong tệp", "Ví dụ", "Gán cho"])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         save = QPushButton("Lưu mẫu ánh xạ…")
         save.clicked.connect(self._save_template)
         load = QPushButton("Dùng mẫu đã lưu…")

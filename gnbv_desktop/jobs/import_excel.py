@@ -160,7 +160,7 @@ def preview_import(
         households=result.households,
         skipped=result.skipped,
         rows_read=result.rows_read,
-        samples=_samples(data.rows[header.data_start:header.data_start + 50], header),
+        samples=_samples([data.rows[h.row - 1] for h in result.households[:50]], header),
     )
     yield Progress(3, 4, "Đang đối chiếu với dữ liệu đã có…")
     match_existing(db, preview)
@@ -170,6 +170,7 @@ def preview_import(
 
 
 def _samples(rows: list[list[object]], header: Header) -> dict[int, str]:
+    """First value of each column among household rows (not group or subtotal rows), for the mapping table."""
     out: dict[int, str] = {}
     for col in header.columns:
         for row in rows:
