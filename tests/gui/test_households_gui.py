@@ -180,3 +180,16 @@ def test_carry_forward_from_previous_year(qtbot, ctx, monkeypatch):
         pass
     qtbot.waitUntil(lambda: page.model.rowCount() == 60)
     assert not page.carry_button.isVisibleTo(page)
+
+
+def test_excel_menu_opens_import_wizard(qtbot, ctx):
+    from gnbv_desktop.gui.import_wizard import ImportWizard
+
+    page = HouseholdsPage(ctx)
+    qtbot.addWidget(page)
+    texts = [a.text() for a in page.more_button.menu().actions()]
+    assert texts == ["Nhập từ Excel…", "Xuất Excel…"]
+    page.import_action.trigger()
+    wizards = page.findChildren(ImportWizard)
+    assert len(wizards) == 1 and wizards[0].isVisible()
+    wizards[0].close()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -25,6 +26,7 @@ from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_model import HouseholdTableModel
+from gnbv_desktop.gui.import_wizard import ImportWizard, export_households
 from gnbv_desktop.jobs.carry_forward import carry_forward
 from gnbv_desktop.store.households import delete_household, list_rows, restore_household
 from gnbv_desktop.store.villages import list_villages
@@ -86,6 +88,12 @@ class HouseholdsPage(QWidget):
         self.more_button.setText("Excel ▾")
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.more_button.setVisible(False)
+        self.import_action = QAction("Nhập từ Excel…", self)
+        self.import_action.triggered.connect(self.open_import_wizard)
+        self.export_action = QAction("Xuất Excel…", self)
+        self.export_action.triggered.connect(lambda: export_households(self.ctx, self))
+        self.add_menu_action(self.import_action)
+        self.add_menu_action(self.export_action)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
@@ -128,12 +136,15 @@ class HouseholdsPage(QWidget):
         """Excel import/export and other list-wide actions go in the 'Excel' menu."""
         menu = self.more_button.menu()
         if menu is None:
-            from PySide6.QtWidgets import QMenu
-
             menu = QMenu(self.more_button)
             self.more_button.setMenu(menu)
         menu.addAction(action)
         self.more_button.setVisible(True)
+
+    def open_import_wizard(self) -> ImportWizard:
+        wizard = ImportWizard(self.ctx, self)
+        wizard.show()
+        return wizard
 
     # data ----------------------------------------------------------------------
     def _fill_villages(self) -> None:
