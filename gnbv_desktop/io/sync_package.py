@@ -67,16 +67,16 @@ def table_entry(table: str) -> str:
 
 def build_sync_package(
     info: PackageInfo,
-    tables: dict[str, list[dict]],
+    tables: dict[str, list[str]],
     attachments: dict[str, bytes] | None = None,
     password: str | None = None,
 ) -> bytes:
-    """The package file's bytes; ``attachments`` maps a plain file name to its content."""
+    """The package file's bytes from each table's records as JSON lines (one object per line, no
+    newline inside); ``attachments`` maps a plain file name to its content."""
     attachments = dict(attachments or {})
     entries: dict[str, bytes] = {}
     for table, rows in tables.items():
-        lines = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in rows)
-        entries[table_entry(table)] = lines.encode("utf-8")
+        entries[table_entry(table)] = "".join(line + "\n" for line in rows).encode("utf-8")
     for name, data in attachments.items():
         if not is_plain_name(name) or name in entries or name.endswith(".jsonl"):
             raise ValueError(f"Tên tệp đính kèm không hợp lệ: {name!r}")

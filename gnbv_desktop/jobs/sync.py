@@ -29,7 +29,7 @@ from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.households import stats
 from gnbv_desktop.store.records import SYNCED_TABLES, now_iso
 from gnbv_desktop.store.settings import load_settings
-from gnbv_desktop.store.sync_outbox import ExportRecord, export_rows, plan_export, record_export
+from gnbv_desktop.store.sync_outbox import ExportRecord, export_lines, plan_export, record_export
 
 # Vietnamese names of synced tables for progress and summaries; an unlisted table shows its name.
 TABLE_LABELS = {
@@ -85,7 +85,7 @@ def export_package(
         tables = {}
         for i, table in enumerate(SYNCED_TABLES):
             yield Progress(i, steps, f"Đang đọc {table_label(table)}…")
-            tables[table] = export_rows(db, table, plan.rev_from, plan.rev_to)
+            tables[table] = export_lines(db, table, plan.rev_from, plan.rev_to)
         if year is not None:
             year_stats = stats(db, year)
             if year_stats["households"]:

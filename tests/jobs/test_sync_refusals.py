@@ -117,16 +117,23 @@ def test_zip_bomb_and_size_limits(setup, tmp_path):
 def test_invalid_records_and_manifest(setup, tmp_path):
     commune, agg = setup
     plan = plan_export(commune, full=True)
-    tables = collect_changes(commune, plan)
     info = PackageInfo(CODE, "Xã Ia Grai", sequence=9, base_sequence=0, created_at="2026-11-20T08:00:00+00:00",
                        app_version="0.1.0")
+
+    def records() -> dict[str, list[dict]]:
+        return {t: [json.loads(line) for line in lines] for t, lines in collect_changes(commune, plan).items()}
+
+    def as_lines(tables: dict[str, list[dict]]) -> dict[str, list[str]]:
+        return {t: [json.dumps(r, ensure_ascii=False) for r in rows] for t, rows in tables.items()}
+
+    tables = records()
     del tables["members"][3]["change_counter"]
-    (tmp_path / "fields.gnbv").write_bytes(build_sync_package(info, tables))
+    (tmp_path / "fields.gnbv").write_bytes(build_sync_package(info, as_lines(tables)))
     _refused(agg, tmp_path / "fields.gnbv", match="Bảng members, dòng 4: thiếu trường bắt buộc 'change_counter'")
 
-    tables = collect_changes(commune, plan)
+    tables = records()
     tables["assessments"][0]["household_uuid"] = "không-phải-uuid"
-    (tmp_path / "ref.gnbv").write_bytes(build_sync_package(info, tables))
+    (tmp_path / "ref.gnbv").write_bytes(build_sync_package(info, as_lines(tables)))
     _refused(agg, tmp_path / "ref.gnbv", match="tham chiếu 'household_uuid'")
 
     blob = build_sync_package(info, collect_changes(commune, plan))
@@ -151,6 +158,7 @@ def test_validated_package_reads_back_what_was_written(setup):
     pkg = read_sync_package(build_sync_package(info, tables, {"phu-luc.pdf": b"%PDF"}, "mk"), "mk")
     assert pkg.info.commune_name == "Xã Ia Grai" and pkg.info.is_full and pkg.info.province_name == "Gia Lai"
     assert pkg.info.counts == {t: len(r) for t, r in tables.items()}
-    assert {t: [rec for rec, _line in recs] for t, recs in pkg.records.items()} == tables
+    assert {t: [line for _rec, line in recs] for t, recs in pkg.records.items()} == tables
+    assert pkg.records["households"][0][0]["uuid"] == json.loads(tables["households"][0])["uuid"]
     assert pkg.attachments == {"phu-luc.pdf": b"%PDF"}
     assert aggregate.is_aggregate(_agg)

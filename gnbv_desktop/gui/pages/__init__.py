@@ -1,0 +1,1 @@
+"""Pages of the main window, each a standalone widget taking an AppContext."""
