@@ -10,7 +10,7 @@ summary XLSX). Reading validates every record before anything is handed to the d
 from __future__ import annotations
 
 import json
-import uuid as _uuid
+import re
 from dataclasses import dataclass, field
 
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, is_plain_name, read_package, sha256
@@ -21,6 +21,7 @@ from gnbv_desktop.store.sync_outbox import REQUIRED_FIELDS, reference_fields
 FORMAT = "gnbv-sync"
 FORMAT_VERSION = 1
 EXTENSION = ".gnbv"
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass
@@ -171,13 +172,7 @@ def _int(v: object) -> bool:
 
 
 def _is_uuid(v: object) -> bool:
-    if not isinstance(v, str):
-        return False
-    try:
-        _uuid.UUID(v)
-    except ValueError:
-        return False
-    return True
+    return isinstance(v, str) and _UUID.fullmatch(v) is not None
 
 
 def _parse_table(table: str, data: bytes, expected_count: int) -> list[tuple[dict, str]]:

@@ -52,14 +52,14 @@ def local_time(iso: str) -> str:
     return _dt.datetime.fromisoformat(iso).astimezone().strftime("%d/%m/%Y %H:%M")
 
 
-def _table(headers: list[str]) -> QTableWidget:
+def _table(headers: list[str], stretch: int) -> QTableWidget:
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.verticalHeader().setVisible(False)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
+    t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return t
 
 
@@ -135,7 +135,7 @@ class SyncPage(QWidget):
         self.incremental_radio.toggled.connect(self._update_next)
         layout.addWidget(send)
         layout.addWidget(QLabel("Các gói đã gửi:"))
-        self.history = _table(["Số gói", "Loại", "Ngày lập", "Số bản ghi", "Mã hóa", "Tệp"])
+        self.history = _table(["Số gói", "Loại", "Ngày lập", "Số bản ghi", "Mã hóa", "Tệp"], stretch=5)
         layout.addWidget(self.history, 1)
         ref = QGroupBox("Gói tham chiếu từ cấp trên (danh mục, chuẩn nghèo, chỉ tiêu)")
         ref_layout = QVBoxLayout(ref)
@@ -177,13 +177,14 @@ class SyncPage(QWidget):
         layout.addWidget(box)
         layout.addWidget(QLabel("Tình trạng các xã:"))
         self.communes = _table(
-            ["Mã xã", "Tên xã", "Gói cuối", "Ngày lập gói", "Ngày nhập", "Số hộ", "Nhân khẩu", "Còn thiếu gói"]
+            ["Mã xã", "Tên xã", "Gói cuối", "Ngày lập gói", "Ngày nhập", "Số hộ", "Số bản ghi", "Còn thiếu gói"],
+            stretch=1,
         )
         layout.addWidget(self.communes, 1)
         self.stats_label = QLabel()
         layout.addWidget(self.stats_label)
         self.stats_table = _table(
-            ["Xã", "Số hộ", *(CLASSIFICATION_LABELS[c] for c in CLASSIFICATIONS), "Thoát nghèo"]
+            ["Xã", "Số hộ", *(CLASSIFICATION_LABELS[c] for c in CLASSIFICATIONS), "Thoát nghèo"], stretch=0
         )
         layout.addWidget(self.stats_table, 1)
         return w
@@ -254,7 +255,7 @@ class SyncPage(QWidget):
         data = aggregate.aggregate_stats(db, year)
         _fill(self.communes, [
             [c.code, c.name, c.last_sequence, local_time(c.last_created_at), local_time(c.last_imported_at),
-             c.households, c.counts.get("members", 0),
+             c.households, sum(c.counts.values()),
              format_sequences(c.missing) if c.missing else "Không"]
             for c in statuses
         ])
