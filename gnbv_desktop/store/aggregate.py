@@ -16,7 +16,6 @@ from sqlite_utils import Database
 from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR
 from gnbv_desktop.store.records import now_iso
 from gnbv_desktop.store.settings import MODE_AGGREGATE, get_value, load_settings, set_value
-from gnbv_desktop.store.sync_outbox import reference_field
 
 
 class AggregateError(ValueError):
@@ -190,7 +189,11 @@ def finish_package(db: Database, package_id: int, applied: MergeCounts) -> None:
         "WHERE commune_code = ? AND last_sequence <= ?",
         [seq, created, imported, code, seq],
     )
-    db.execute("UPDATE sync_communes SET last_imported_at = ? WHERE commune_code = ?", [imported, code])
+    counts = dict(db.execute(
+        "SELECT table_name, COUNT(*) FROM sync_records WHERE commune_code = ? AND deleted = 0 GROUP BY 1", [code]
+    ).fetchall())
+    db.execute("UPDATE sync_communes SET last_imported_at = ?, counts = ? WHERE commune_code = ?",
+               [imported, json.dumps(counts), code])
 
 
 def attachments_of(db: Database, commune_code: str) -> dict[str, bytes]:
@@ -202,20 +205,15 @@ def attachments_of(db: Database, commune_code: str) -> dict[str, bytes]:
 
 def commune_statuses(db: Database) -> list[CommuneStatus]:
     """Every commune that sent a package, by name, with live record counts and missing packages."""
-    counts: dict[str, dict[str, int]] = {}
-    for code, table, n in db.execute(
-        "SELECT commune_code, table_name, COUNT(*) FROM sync_records WHERE deleted = 0 GROUP BY 1, 2"
-    ):
-        counts.setdefault(code, {})[table] = n
     packages = dict(db.execute("SELECT commune_code, COUNT(*) FROM sync_packages GROUP BY 1").fetchall())
     out = []
-    for code, name, province, last_seq, created, imported in db.execute(
-        "SELECT commune_code, commune_name, province_name, last_sequence, last_created_at, last_imported_at "
+    for code, name, province, last_seq, created, imported, counts in db.execute(
+        "SELECT commune_code, commune_name, province_name, last_sequence, last_created_at, last_imported_at, counts "
         "FROM sync_communes ORDER BY commune_name, commune_code"
     ).fetchall():
         out.append(
             CommuneStatus(code, name, province, last_seq, created, imported, packages.get(code, 0),
-                          counts.get(code, {}), missing_sequences(db, code, last_seq))
+                          json.loads(counts), missing_sequences(db, code, last_seq))
         )
     return out
 
@@ -228,50 +226,47 @@ def records_of(db: Database, commune_code: str, table: str, *, include_deleted: 
     return {u: json.loads(d) for u, d in db.execute(sql, [table, commune_code])}
 
 
+_STATS_SQL = """
+SELECT a.commune_code,
+       json_extract(a.data, '$.classification') AS cls,
+       COUNT(*),
+       SUM(1 + (SELECT COUNT(*) FROM sync_records m
+                WHERE m.table_name = 'members' AND m.deleted = 0 AND m.commune_code = a.commune_code
+                  AND json_extract(m.data, '$.household_uuid') = json_extract(a.data, '$.household_uuid'))),
+       SUM(EXISTS (SELECT 1 FROM sync_records p
+                   WHERE p.table_name = 'assessments' AND p.deleted = 0
+                     AND json_extract(p.data, '$.year') = :year - 1 AND p.commune_code = a.commune_code
+                     AND json_extract(p.data, '$.household_uuid') = json_extract(a.data, '$.household_uuid')
+                     AND json_extract(p.data, '$.classification') = :poor))
+FROM sync_records a
+JOIN sync_records h ON h.table_name = 'households' AND h.commune_code = a.commune_code
+                   AND h.uuid = json_extract(a.data, '$.household_uuid') AND h.deleted = 0
+WHERE a.table_name = 'assessments' AND a.deleted = 0 AND json_extract(a.data, '$.year') = :year
+GROUP BY 1, 2
+"""
+
+
 def aggregate_stats(db: Database, year: int) -> dict:
     """The year's lists across communes: totals and ``by_commune`` (households by classification).
 
     Mirrors the commune's ``households.stats``: a household counts when it is not deleted and has
-    a (not deleted) assessment for ``year``; members are the head plus non-deleted members.
+    a (not deleted) assessment for ``year``; members are the head plus non-deleted members;
+    ``escaped`` counts households poor the year before and not poor now.
     """
-    hh_ref = f"$.{reference_field('household_id')}"
-    live = {(c, u) for c, u in db.execute(
-        "SELECT commune_code, uuid FROM sync_records WHERE table_name = 'households' AND deleted = 0")}
-    assessed = {}
-    poor_before = set()
-    for code, hh, y, cls in db.execute(
-        f"""SELECT commune_code, json_extract(data, '{hh_ref}'), json_extract(data, '$.year'),
-                   json_extract(data, '$.classification')
-            FROM sync_records WHERE table_name = 'assessments' AND deleted = 0
-              AND json_extract(data, '$.year') IN (?, ?)""",
-        [year, year - 1],
-    ):
-        key = (code, hh)
-        if key not in live:
-            continue
-        if y == year:
-            assessed[key] = cls
-        elif cls == POOR:
-            poor_before.add(key)
-    size = dict.fromkeys(assessed, 1)
-    for code, hh in db.execute(
-        f"SELECT commune_code, json_extract(data, '{hh_ref}') FROM sync_records "
-        "WHERE table_name = 'members' AND deleted = 0"
-    ):
-        if (code, hh) in size:
-            size[(code, hh)] += 1
 
-    def bucket() -> dict:
-        return {"households": 0, "members": 0, "by_classification": {c: 0 for c in (*CLASSIFICATIONS, "escaped")}}
+    def bucket(name: str) -> dict:
+        return {"name": name, "households": 0, "members": 0,
+                "by_classification": {c: 0 for c in (*CLASSIFICATIONS, "escaped")}}
 
     names = dict(db.execute("SELECT commune_code, commune_name FROM sync_communes").fetchall())
-    by_commune = {code: {"name": name} | bucket() for code, name in sorted(names.items(), key=lambda kv: kv[1])}
-    total = bucket()
-    for (code, hh), cls in assessed.items():
-        for b in (total, by_commune.setdefault(code, {"name": code} | bucket())):
-            b["households"] += 1
-            b["members"] += size[(code, hh)]
-            b["by_classification"][cls] = b["by_classification"].get(cls, 0) + 1
-            if (code, hh) in poor_before and cls != POOR:
-                b["by_classification"]["escaped"] += 1
+    by_commune = {code: bucket(name) for code, name in sorted(names.items(), key=lambda kv: (kv[1], kv[0]))}
+    total = bucket("")
+    for code, cls, households, members, poor_before in db.execute(_STATS_SQL, {"year": year, "poor": POOR}):
+        for b in (total, by_commune.setdefault(code, bucket(code))):
+            b["households"] += households
+            b["members"] += members
+            b["by_classification"][cls] = b["by_classification"].get(cls, 0) + households
+            if cls != POOR:
+                b["by_classification"]["escaped"] += poor_before
+    del total["name"]
     return {"year": year, "communes": len(by_commune), **total, "by_commune": by_commune}

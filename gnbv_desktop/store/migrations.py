@@ -127,7 +127,8 @@ def _m003_sync(db: Database) -> None:
             province_name TEXT NOT NULL DEFAULT '',
             last_sequence INTEGER NOT NULL DEFAULT 0,
             last_created_at TEXT NOT NULL DEFAULT '',
-            last_imported_at TEXT NOT NULL DEFAULT ''
+            last_imported_at TEXT NOT NULL DEFAULT '',
+            counts TEXT NOT NULL DEFAULT '{}'
         );
         CREATE TABLE sync_packages (
             id INTEGER PRIMARY KEY,
@@ -156,6 +157,13 @@ def _m003_sync(db: Database) -> None:
             package_id INTEGER NOT NULL REFERENCES sync_packages(id),
             PRIMARY KEY (table_name, commune_code, uuid)
         );
+        -- Statistics across communes read these instead of parsing every record's JSON.
+        CREATE INDEX sync_records_assessments ON sync_records(
+            json_extract(data, '$.year'), commune_code, json_extract(data, '$.household_uuid'),
+            json_extract(data, '$.classification')
+        ) WHERE table_name = 'assessments' AND deleted = 0;
+        CREATE INDEX sync_records_members ON sync_records(commune_code, json_extract(data, '$.household_uuid'))
+            WHERE table_name = 'members' AND deleted = 0;
         CREATE TABLE sync_attachments (
             id INTEGER PRIMARY KEY,
             package_id INTEGER NOT NULL REFERENCES sync_packages(id),
