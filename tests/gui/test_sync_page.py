@@ -72,7 +72,7 @@ def test_export_asks_for_the_password_when_encrypting(commune_page, tmp_path):
 
 
 def test_upper_level_switches_mode_imports_packages_and_sees_statistics(qtbot, demo_db, tmp_path):
-    run_to_end(export_package(demo_db, tmp_path / "p1.gnbv"))
+    run_to_end(export_package(demo_db, tmp_path / "p1.gnbv", year=2026))
     (tmp_path / "broken.gnbv").write_bytes((tmp_path / "p1.gnbv").read_bytes()[:3000])
 
     agg_path = tmp_path / "tinh.sqlite3"
@@ -101,6 +101,10 @@ def test_upper_level_switches_mode_imports_packages_and_sees_statistics(qtbot, d
     assert rows[0][:6] == ["Xã Ia Grai", "60", *(str(expected["by_classification"][k])
                                                   for k in ("poor", "near_poor", "average", "none"))]
     assert rows[-1][0] == "Tổng cộng" and rows[-1][1] == "60"
+
+    (tmp_path / "out").mkdir()
+    [saved] = page.save_attachments("23764", tmp_path / "out")
+    assert saved.name == "23764-tong-hop-2026.xlsx" and saved.read_bytes()[:2] == b"PK"
 
     _run(qtbot, page.start_reference_export(tmp_path / "ref.gnbvref"))
     assert "Đã xuất gói tham chiếu năm 2026" in page.message.text() and (tmp_path / "ref.gnbvref").exists()

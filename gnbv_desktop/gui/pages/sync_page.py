@@ -181,6 +181,13 @@ class SyncPage(QWidget):
             stretch=1,
         )
         layout.addWidget(self.communes, 1)
+        row = QHBoxLayout()
+        self.save_attachments_button = QPushButton("Lưu tệp kèm theo của xã đã chọn…")
+        self.save_attachments_button.setToolTip("Phụ lục PDF, bảng tổng hợp XLSX… xã gửi kèm gói mới nhất")
+        self.save_attachments_button.clicked.connect(self._choose_attachments_folder)
+        row.addWidget(self.save_attachments_button)
+        row.addStretch(1)
+        layout.addLayout(row)
         self.stats_label = QLabel()
         layout.addWidget(self.stats_label)
         self.stats_table = _table(
@@ -322,6 +329,37 @@ class SyncPage(QWidget):
             self._say("\n".join(lines))
 
         return self._run("Nhập gói đồng bộ", job, done)
+
+    def _selected_commune(self) -> str | None:
+        row = self.communes.currentRow()
+        return self.communes.item(row, 0).text() if row >= 0 else None
+
+    def _choose_attachments_folder(self) -> None:
+        code = self._selected_commune()
+        if code is None:
+            self._say("Hãy chọn một xã trong bảng.", error=True)
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục lưu tệp kèm theo")
+        if folder:
+            self.save_attachments(code, Path(folder))
+
+    def save_attachments(self, code: str, folder: Path) -> list[Path]:
+        """Write the commune's latest attachments into ``folder`` as ``<code>-<name>``."""
+        files = aggregate.attachments_of(self.ctx.db, code)
+        if not files:
+            self._say(f"Xã {code} chưa gửi tệp kèm theo nào.", error=True)
+            return []
+        written = []
+        try:
+            for name, data in files.items():
+                target = folder / f"{code}-{name}"
+                target.write_bytes(data)
+                written.append(target)
+        except OSError as exc:
+            self._say(f"Không ghi được tệp vào '{folder}': {exc.strerror or exc}.", error=True)
+            return written
+        self._say(f"Đã lưu {len(written)} tệp kèm theo của xã {code} vào {folder}.")
+        return written
 
     def _choose_reference_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Lưu gói tham chiếu", f"tham-chieu-{self.ctx.year}.gnbvref",
