@@ -223,3 +223,28 @@ def test_a_commune_database_does_not_become_an_aggregate(commune):
     with pytest.raises(aggregate.AggregateError):
         aggregate.make_aggregate(commune)
     assert not aggregate.is_aggregate(commune)
+
+
+def test_a_table_added_to_synced_tables_travels_without_code_changes(commune, agg, tmp_path, monkeypatch):
+    """What the plan tables will do once merged: a new synced table with a reference to households."""
+    from gnbv_desktop.store.migrations import SYNC_COLUMNS
+    from gnbv_desktop.store.records import FOREIGN_KEYS, SYNCED_TABLES, new_record_fields
+
+    commune.execute(f"""CREATE TABLE helper_visits (
+        id INTEGER PRIMARY KEY, household_id INTEGER REFERENCES households(id), visited_on TEXT NOT NULL,
+        {SYNC_COLUMNS})""")
+    SYNCED_TABLES.append("helper_visits")
+    monkeypatch.setitem(FOREIGN_KEYS, "helper_visits", {"household_id": "households"})
+    try:
+        hid, huuid = commune.execute("SELECT id, uuid FROM households ORDER BY id LIMIT 1").fetchone()
+        with commune.atomic():
+            commune["helper_visits"].insert({"household_id": hid, "visited_on": "2026-03-02",
+                                             **new_record_fields(commune)})
+        rec = export(commune, tmp_path / "p1.gnbv")
+        assert rec.counts["helper_visits"] == 1
+        import_(agg, tmp_path / "p1.gnbv")
+        [visit] = aggregate.records_of(agg, CODE, "helper_visits").values()
+        assert visit["household_uuid"] == huuid and visit["visited_on"] == "2026-03-02"
+        assert "household_id" not in visit
+    finally:
+        SYNCED_TABLES.remove("helper_visits")
