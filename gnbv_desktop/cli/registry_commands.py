@@ -19,6 +19,7 @@ from gnbv_desktop.core.standards import (
     standard_for_year,
 )
 from gnbv_desktop.core.text import fold, format_number
+from gnbv_desktop.jobs.carry_forward import carry_forward
 from gnbv_desktop.jobs.demo import create_demo
 from gnbv_desktop.jobs.progress import run_to_end
 from gnbv_desktop.store.households import list_rows, stats
@@ -44,6 +45,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--year", type=int, default=None)
     p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("carry-forward", help="bắt đầu danh sách năm mới từ danh sách năm trước")
+    p.add_argument("--from", dest="from_year", type=int, required=True)
+    p.add_argument("--to", dest="to_year", type=int, required=True)
+    p.set_defaults(handler=cmd_carry_forward)
 
     p = sub.add_parser("standards", help="các chuẩn nghèo đa chiều")
     p.add_argument("--json", action="store_true")
@@ -123,6 +129,18 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError(str(exc)) from exc
     n = run_to_end(create_demo(ctx.db, args.households, args.seed, year))
     print(f"Đã tạo {format_number(n)} hộ mẫu cho năm {year} tại {load_settings(ctx.db).commune_name}.")
+    return 0
+
+
+def cmd_carry_forward(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.to_year <= args.from_year:
+        raise CliError("Năm đích phải sau năm nguồn.")
+    try:
+        standard_for_year(args.to_year)
+    except StandardError as exc:
+        raise CliError(str(exc)) from exc
+    n = run_to_end(carry_forward(ctx.db, args.from_year, args.to_year))
+    print(f"Đã chuyển {format_number(n)} hộ từ danh sách năm {args.from_year} sang năm {args.to_year} (cần rà soát lại).")
     return 0
 
 
@@ -213,7 +231,7 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
             names = ", ".join(x.name for x in list_villages(ctx.db))
             raise CliError(f"Không có thôn '{args.village}'. Các thôn: {names}.")
         village_id = v.id
-    rows = list_rows(ctx.db, year, village_id=village_id, classification=args.classification)
+    rows = sorted(list_rows(ctx.db, year, village_id=village_id, classification=args.classification), key=lambda r: r.code)
     if args.json:
         print_json(
             [

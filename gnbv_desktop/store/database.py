@@ -19,10 +19,14 @@ def _connect(path: Path) -> Database:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
     db = Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
-    if str(path) != ":memory:":
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
     return db
+
+
+def _enable_wal(db: Database) -> None:
+    """WAL lets the UI read while a job writes; FULL sync makes every committed save survive a
+    power cut (commune laptops lose power often), at a cost too small to notice on one user's edits."""
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
 
 
 def open_database(path: str | Path, *, create: bool = True) -> Database:
@@ -54,6 +58,7 @@ def open_database(path: str | Path, *, create: bool = True) -> Database:
             raise DatabaseError(f"Tệp '{path}' không phải cơ sở dữ liệu GNBV.")
         if version > 0:
             backup_before_upgrade(db, path, version)
+    _enable_wal(db)
     migrations.apply(db)
     return db
 

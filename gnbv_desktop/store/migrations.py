@@ -49,6 +49,7 @@ def _m001_registry(db: Database) -> None:
             categories TEXT NOT NULL DEFAULT '[]',
             note TEXT NOT NULL DEFAULT '',
             search_key TEXT NOT NULL DEFAULT '',
+            sort_key TEXT NOT NULL DEFAULT '',
             {SYNC_COLUMNS}
         );
         CREATE INDEX households_village ON households(village_id);

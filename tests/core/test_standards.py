@@ -1,0 +1,100 @@
+"""Classification at every threshold edge, for both areas and every standard; year mapping."""
+
+from __future__ import annotations
+
+import pytest
+
+from gnbv_desktop.core.standards import (
+    AVERAGE,
+    NEAR_POOR,
+    NONE,
+    POOR,
+    StandardError,
+    all_standards,
+    classify,
+    get_standard,
+    standard_for_year,
+)
+
+
+def test_three_standards_shipped_with_their_years():
+    ids = [s.id for s in all_standards()]
+    assert ids == ["qd59-2015", "nd07-2021", "nd351-2025"]
+    assert [(s.first_year, s.last_year) for s in all_standards()] == [(2016, 2020), (2022, 2026), (2027, 2030)]
+    assert get_standard("nd351-2025").provisional
+    assert all(i.provisional for i in get_standard("nd351-2025").indicators)
+    assert not get_standard("nd07-2021").provisional
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [(2016, "qd59-2015"), (2020, "qd59-2015"), (2021, "qd59-2015"), (2022, "nd07-2021"), (2026, "nd07-2021"),
+     (2027, "nd351-2025"), (2030, "nd351-2025")],
+)
+def test_year_to_standard(year, expected):
+    assert standard_for_year(year).id == expected
+
+
+def test_year_without_standard_is_an_error():
+    with pytest.raises(StandardError, match="2015"):
+        standard_for_year(2015)
+
+
+def test_nd07_has_twelve_indicators_with_bhyt_22():
+    s = get_standard("nd07-2021")
+    assert len(s.indicators) == 12
+    assert s.indicator("2.2").name == "Bảo hiểm y tế"
+
+
+LINE_CASES = [
+    ("nd07-2021", "rural", 1_500_000, 2_250_000),
+    ("nd07-2021", "urban", 2_000_000, 3_000_000),
+    ("nd351-2025", "rural", 2_200_000, None),
+    ("nd351-2025", "urban", 2_800_000, None),
+]
+
+
+@pytest.mark.parametrize(("sid", "area", "line", "avg"), LINE_CASES)
+def test_line_rule_edges(sid, area, line, avg):
+    s = get_standard(sid)
+    three = list(s.indicator_codes[:3])
+    two = list(s.indicator_codes[:2])
+    assert classify(s, area, line, three).classification == POOR
+    assert classify(s, area, line, two).classification == NEAR_POOR
+    assert classify(s, area, 0, two).classification == NEAR_POOR
+    above = classify(s, area, line + 1, three).classification
+    if avg is None:
+        assert above == NONE
+    else:
+        assert above == AVERAGE
+        assert classify(s, area, avg, three).classification == AVERAGE
+        assert classify(s, area, avg + 1, []).classification == NONE
+
+
+@pytest.mark.parametrize(("area", "poor", "near"), [("rural", 700_000, 1_000_000), ("urban", 900_000, 1_300_000)])
+def test_band_rule_edges_qd59(area, poor, near):
+    s = get_standard("qd59-2015")
+    three = list(s.indicator_codes[:3])
+    two = list(s.indicator_codes[:2])
+    assert classify(s, area, poor, []).classification == POOR
+    assert classify(s, area, poor + 1, two).classification == NEAR_POOR
+    assert classify(s, area, poor + 1, three).classification == POOR
+    assert classify(s, area, near, two).classification == NEAR_POOR
+    assert classify(s, area, near, three).classification == POOR
+    assert classify(s, area, near + 1, three).classification == NONE
+
+
+def test_explanation_in_words():
+    s = get_standard("nd07-2021")
+    r = classify(s, "rural", 1_200_000, ["1.1", "2.2", "3.1", "4.1"])
+    assert r.explanation == "Hộ nghèo: thu nhập 1.200.000 đ ≤ 1.500.000 đ và thiếu hụt 4/12 chỉ số (≥ 3)"
+
+
+def test_unknown_indicator_and_area_rejected():
+    s = get_standard("nd07-2021")
+    with pytest.raises(StandardError, match="9.9"):
+        classify(s, "rural", 1, ["9.9"])
+    with pytest.raises(StandardError):
+        classify(s, "moon", 1, [])
+    with pytest.raises(StandardError):
+        classify(get_standard("nd351-2025"), "rural", 1, ["6.2"])

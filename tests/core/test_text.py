@@ -1,0 +1,49 @@
+"""Vietnamese text handling: folding for search, collation, number and date formats."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from gnbv_desktop.core.text import clean, fold, format_date, format_number, name_sort_key, parse_date
+
+
+def test_fold_ignores_diacritics_case_and_d_stroke():
+    assert fold("Nguyễn Văn A") == "nguyen van a"
+    assert fold("ĐINH Thị Đào") == "dinh thi dao"
+    assert fold("\u00d0inh") == "dinh"  # look-alike Ð typed for Đ
+
+
+def test_clean_normalises_decomposed_text_and_lookalikes():
+    decomposed = unicodedata.normalize("NFD", "Nguyễn  Thị   Hằng ")
+    assert clean(decomposed) == "Nguyễn Thị Hằng"
+    assert clean("\u00d0ặng Văn B") == "\u0110ặng Văn B"
+
+
+def test_vietnamese_name_sort_by_given_then_family():
+    names = ["Trần Văn Bình", "Nguyễn Thị Ánh", "Lê Văn An", "Nguyễn Văn Anh", "Phạm Đức Dũng", "Hoàng Văn Đạt",
+             "Vũ Thị Ân", "Đỗ Văn Bình"]
+    ordered = sorted(names, key=name_sort_key)
+    assert ordered == ["Lê Văn An", "Nguyễn Văn Anh", "Nguyễn Thị Ánh", "Vũ Thị Ân", "Đỗ Văn Bình", "Trần Văn Bình",
+                       "Phạm Đức Dũng", "Hoàng Văn Đạt"]
+
+
+def test_d_stroke_sorts_after_d():
+    assert sorted(["Đào", "Dung", "Em"], key=lambda n: name_sort_key(n)) == ["Dung", "Đào", "Em"]
+
+
+def test_numbers_and_dates():
+    assert format_number(1500000) == "1.500.000"
+    assert format_number(0) == "0"
+    assert format_date("2026-01-05") == "05/01/2026"
+    assert parse_date("5/1/2026").isoformat() == "2026-01-05"
+
+
+def test_ethnic_group_lookup_is_forgiving():
+    from gnbv_desktop.core.catalogs import find_ethnic_group
+
+    assert find_ethnic_group("Gia Rai").code == "10"
+    assert find_ethnic_group("gia-rai").name == "Gia-rai"
+    assert find_ethnic_group("H'Mông").name == "HMông"
+    assert find_ethnic_group("Mèo").name == "HMông"
+    assert find_ethnic_group("1").name == "Kinh"
+    assert find_ethnic_group("Klingon") is None
