@@ -198,7 +198,20 @@ def cmd_classify(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.store.aggregate import aggregate_stats, is_aggregate
+
     year = args.year or current_year()
+    if is_aggregate(ctx.db):
+        data = aggregate_stats(ctx.db, year)
+        if args.json:
+            print_json(data)
+            return 0
+        print(f"Năm {year}: {data['communes']} xã, {format_number(data['households'])} hộ")
+        for code, c in data["by_commune"].items():
+            counts = ", ".join(f"{CLASSIFICATION_LABELS[k]}: {format_number(c['by_classification'][k])}"
+                               for k in CLASSIFICATIONS)
+            print(f"  {c['name']} ({code}): {format_number(c['households'])} hộ — {counts}")
+        return 0
     data = stats(ctx.db, year)
     if args.json:
         print_json(data)
