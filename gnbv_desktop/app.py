@@ -46,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gnbv_desktop.gui.main_window import MainWindow
     from gnbv_desktop.gui.setup_wizard import SetupWizard
     from gnbv_desktop.jobs.demo import create_demo
+    from gnbv_desktop.store.aggregate import is_aggregate
     from gnbv_desktop.store.database import DatabaseError, open_database
     from gnbv_desktop.store.settings import load_settings
 
@@ -64,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     ctx = AppContext(db, db_path, args.year)
     use_demo = False
-    if not load_settings(db).is_configured:
+    if not load_settings(db).is_configured and not is_aggregate(db):
         wizard = SetupWizard(db)
         if wizard.exec() != QDialog.DialogCode.Accepted:
             return 0

@@ -23,6 +23,7 @@ from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.households_page import HouseholdsPage
 from gnbv_desktop.gui.pages.overview_page import OverviewPage
 from gnbv_desktop.gui.pages.settings_page import SettingsPage
+from gnbv_desktop.store.aggregate import is_aggregate
 
 # Pages of the navigation, in order: (module, class). Feature pages load when their module exists.
 FEATURE_PAGES = [
@@ -57,13 +58,20 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
 
-        self.overview = OverviewPage(ctx)
-        self.households = HouseholdsPage(ctx)
-        self.households.status_changed.connect(lambda text: self.statusBar().showMessage(text))
-        self.settings_page = SettingsPage(ctx)
-        pages: list[QWidget] = [self.overview, self.households]
-        pages += [cls(ctx) for cls in _load_feature_pages()]
-        pages.append(self.settings_page)
+        self.aggregate_mode = is_aggregate(ctx.db)
+        if self.aggregate_mode:
+            # The upper level's database holds other communes' packages, not a household list.
+            from gnbv_desktop.gui.pages.sync_page import SyncPage
+
+            pages: list[QWidget] = [SyncPage(ctx)]
+        else:
+            self.overview = OverviewPage(ctx)
+            self.households = HouseholdsPage(ctx)
+            self.households.status_changed.connect(lambda text: self.statusBar().showMessage(text))
+            self.settings_page = SettingsPage(ctx)
+            pages = [self.overview, self.households]
+            pages += [cls(ctx) for cls in _load_feature_pages()]
+            pages.append(self.settings_page)
         for page in pages:
             self._add_page(page)
 
@@ -93,7 +101,8 @@ class MainWindow(QMainWindow):
 
         ctx.data_changed.connect(self._update_title)
         self._update_title()
-        self.show_page(HouseholdsPage.title)
+        if not self.aggregate_mode:
+            self.show_page(HouseholdsPage.title)
 
     def _add_page(self, page: QWidget) -> None:
         title = getattr(page, "title", page.__class__.__name__)
@@ -108,5 +117,8 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         s = self.ctx.settings()
-        where = f"{s.commune_name}, {s.province_name}" if s.commune_name else "chưa khai báo"
+        if self.aggregate_mode:
+            where = f"{s.commune_name or 'cấp trên'} — chế độ tổng hợp các xã"
+        else:
+            where = f"{s.commune_name}, {s.province_name}" if s.commune_name else "chưa khai báo"
         self.setWindowTitle(f"GNBV Desktop {__version__} — {where}")

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QVBoxLayout, QWizard, QWizardPage
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
 from sqlite_utils import Database
 
+from gnbv_desktop.core.text import clean
 from gnbv_desktop.gui.commune_form import CommuneForm, VillageTable
+from gnbv_desktop.store.aggregate import make_aggregate
 from gnbv_desktop.store.settings import save_settings
 from gnbv_desktop.store.villages import VillageError, add_village
 
@@ -15,18 +26,38 @@ class _CommunePage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle("Thông tin xã/phường")
-        self.setSubTitle("Chọn đơn vị hành chính trong danh mục năm 2025 (hoặc gõ tên nếu chưa có).")
+        self.setSubTitle("Máy này dùng cho xã/phường nào? Chọn đơn vị hành chính trong danh mục năm 2025 (hoặc gõ tên).")
+        self.commune_radio = QRadioButton("Máy của xã/phường: quản lý danh sách hộ nghèo, hộ cận nghèo của xã")
+        self.commune_radio.setChecked(True)
+        self.aggregate_radio = QRadioButton(
+            "Máy của cấp trên (Sở Nông nghiệp và Môi trường, huyện…): nhập và tổng hợp gói dữ liệu của các xã"
+        )
         self.form = CommuneForm()
         self.demo = QCheckBox("Dùng dữ liệu mẫu (một xã giả lập với 200 hộ để xem thử các chức năng)")
+        self.office_name = QLineEdit()
+        self.office_name.setPlaceholderText("Tên cơ quan, ví dụ: Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
         lay = QVBoxLayout(self)
+        lay.addWidget(self.commune_radio)
         lay.addWidget(self.form)
         lay.addWidget(self.demo)
-        self.demo.toggled.connect(self._demo_toggled)
+        lay.addWidget(self.aggregate_radio)
+        lay.addWidget(self.office_name)
+        self.demo.toggled.connect(self._update_enabled)
+        self.aggregate_radio.toggled.connect(self._update_enabled)
+        self._update_enabled()
 
-    def _demo_toggled(self, on: bool) -> None:
-        self.form.setEnabled(not on)
+    def _update_enabled(self) -> None:
+        commune = self.commune_radio.isChecked()
+        self.form.setEnabled(commune and not self.demo.isChecked())
+        self.demo.setEnabled(commune)
+        self.office_name.setEnabled(not commune)
 
     def validatePage(self) -> bool:
+        if self.aggregate_radio.isChecked():
+            if not clean(self.office_name.text()):
+                QMessageBox.warning(self, "Thiếu thông tin", "Chưa nhập tên cơ quan cấp trên.")
+                return False
+            return True
         if self.demo.isChecked():
             return True
         errors = self.form.errors()
@@ -36,7 +67,7 @@ class _CommunePage(QWizardPage):
         return True
 
     def nextId(self) -> int:
-        return -1 if self.demo.isChecked() else 1
+        return -1 if self.demo.isChecked() or self.aggregate_radio.isChecked() else 1
 
 
 class _VillagesPage(QWizardPage):
@@ -80,10 +111,16 @@ class SetupWizard(QWizard):
 
     @property
     def use_demo(self) -> bool:
-        return self.commune_page.demo.isChecked()
+        return self.commune_page.commune_radio.isChecked() and self.commune_page.demo.isChecked()
+
+    @property
+    def use_aggregate(self) -> bool:
+        return self.commune_page.aggregate_radio.isChecked()
 
     def accept(self) -> None:
-        if not self.use_demo:
+        if self.use_aggregate:
+            make_aggregate(self.db, clean(self.commune_page.office_name.text()))
+        elif not self.use_demo:
             try:
                 with self.db.atomic():
                     save_settings(self.db, self.commune_page.form.settings())

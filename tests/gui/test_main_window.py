@@ -70,3 +70,22 @@ def test_setup_wizard_demo_choice(qtbot, db):
     assert wizard.commune_page.nextId() == -1
     wizard.accept()
     assert wizard.use_demo and not load_settings(db).is_configured
+
+
+def test_setup_wizard_upper_level_makes_an_aggregate_database(qtbot, db, db_path):
+    from gnbv_desktop.gui.context import AppContext
+    from gnbv_desktop.store.aggregate import is_aggregate
+
+    wizard = SetupWizard(db)
+    qtbot.addWidget(wizard)
+    page = wizard.commune_page
+    page.aggregate_radio.setChecked(True)
+    assert not page.validatePage()  # the office name is required
+    page.office_name.setText("Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
+    assert page.validatePage() and page.nextId() == -1
+    wizard.accept()
+    assert is_aggregate(db)
+    window = MainWindow(AppContext(db, db_path, 2026))
+    qtbot.addWidget(window)
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Đồng bộ"]
+    assert "chế độ tổng hợp" in window.windowTitle()
