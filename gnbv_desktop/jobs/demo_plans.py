@@ -183,8 +183,8 @@ def create_demo_plans(db: Database, years: list[int], seed: int = 1) -> Job[int]
                 suggestions = suggest_measures(measures, std_id, json.loads(deprived), json.loads(causes),
                                                json.loads(needs))
                 chosen = [s for s in suggestions if s.indicators]
-                chosen += [s for s in suggestions if not s.indicators][: rng.randint(1, 2)]
-                chosen = chosen[:5]
+                chosen += [s for s in suggestions if not s.indicators][: rng.randint(0, 2)]
+                chosen = chosen[:4]
                 if hid not in planned:
                     for order, s in enumerate(chosen):
                         content, amount = _content(s.measure.code, size, rng)
