@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from gnbv_desktop import __version__
-from gnbv_desktop.cli import registry_commands
+from gnbv_desktop.cli import plan_commands, registry_commands
 from gnbv_desktop.cli.context import CliContext, CliError
 
-COMMAND_MODULES = [registry_commands]
+COMMAND_MODULES = [registry_commands, plan_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

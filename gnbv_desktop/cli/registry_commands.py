@@ -22,6 +22,7 @@ from gnbv_desktop.core.text import fold, format_number
 from gnbv_desktop.jobs.demo import create_demo
 from gnbv_desktop.jobs.progress import run_to_end
 from gnbv_desktop.store.households import list_rows, stats
+from gnbv_desktop.store.plans import plan_stats
 from gnbv_desktop.store.settings import DEFAULT_UPPER_LEVEL_TEMPLATE, CommuneSettings, load_settings, save_settings
 from gnbv_desktop.store.villages import VillageError, add_village, find_village, list_villages
 
@@ -182,6 +183,7 @@ def cmd_classify(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
     year = args.year or current_year()
     data = stats(ctx.db, year)
+    data.update(plan_stats(ctx.db, year))
     if args.json:
         print_json(data)
         return 0
