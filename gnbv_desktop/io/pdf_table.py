@@ -90,6 +90,8 @@ class RowTable(Flowable):
                 break
             used += r.height
             k += 1
+        if k == len(self.rows) and k > 1:
+            k -= 1  # within the frame's tolerance: move the last row rather than leave an empty part
         if k == 0:
             first = self.rows[0] if self.rows else None
             if first is None or room <= self.spec.leading * 3:
