@@ -94,9 +94,11 @@ class RowTable(Flowable):
             k -= 1  # within the frame's tolerance: move the last row rather than leave an empty part
         if k == 0:
             first = self.rows[0] if self.rows else None
-            if first is None or room <= self.spec.leading * 3:
-                return []
-            # a single row taller than the space left on a fresh page: cut it by lines
+            frame = getattr(self, "_frame", None)
+            full_room = (frame._aH if frame is not None else avail_height) - self._header_h
+            if first is None or first.height <= full_room or room <= self.spec.leading * 3:
+                return []  # the row fits on a fresh page: move it there whole
+            # a single row taller than a whole page: cut it by lines
             head, tail = self._cut(first, room)
             return [self._part([head]), self._part([tail, *self.rows[1:]])]
         return [self._part(self.rows[:k]), self._part(self.rows[k:])]
