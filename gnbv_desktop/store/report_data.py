@@ -173,8 +173,8 @@ def report_data(
         h = households.get(r[0])
         if h is not None:
             h.items.append(ReportItem(measures.get(r[1], r[1]), r[2], r[3], funding.get(r[4], r[4]), r[5], r[6], r[7]))
-    for hid, name, kind, position, org in db.execute(
-        """SELECT a.household_id, h.name, h.kind, h.position, h.organisation
+    for hid, name, kind, position in db.execute(
+        """SELECT a.household_id, h.name, h.kind, h.position
            FROM helper_assignments a JOIN helpers h ON h.id = a.helper_id AND h.deleted = 0
            WHERE a.year = ? AND a.deleted = 0 ORDER BY a.id""",
         [year],
