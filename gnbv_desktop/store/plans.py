@@ -504,3 +504,13 @@ def plan_stats(db: Database, year: int) -> dict:
         "plan_items": items[0],
         "plan_items_done": items[1],
     }
+
+
+def save_household_plan(
+    db: Database, household_id: int, year: int, items: list[PlanItem], helper_ids: list[int], result: str
+) -> None:
+    """Items, helpers and expected result of one household in one transaction (the editor's Lưu)."""
+    with db.atomic():
+        save_plan_items(db, household_id, year, items)
+        set_household_helpers(db, household_id, year, helper_ids)
+        save_expected_result(db, household_id, year, result)
