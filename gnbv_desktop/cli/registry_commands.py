@@ -19,6 +19,7 @@ from gnbv_desktop.core.standards import (
     standard_for_year,
 )
 from gnbv_desktop.core.text import fold, format_number
+from gnbv_desktop.jobs.carry_forward import carry_forward
 from gnbv_desktop.jobs.demo import create_demo
 from gnbv_desktop.jobs.progress import run_to_end
 from gnbv_desktop.store.households import list_rows, stats
@@ -45,6 +46,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--year", type=int, default=None)
     p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("carry-forward", help="bắt đầu danh sách năm mới từ danh sách năm trước")
+    p.add_argument("--from", dest="from_year", type=int, required=True)
+    p.add_argument("--to", dest="to_year", type=int, required=True)
+    p.set_defaults(handler=cmd_carry_forward)
 
     p = sub.add_parser("standards", help="các chuẩn nghèo đa chiều")
     p.add_argument("--json", action="store_true")
@@ -127,6 +133,18 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def cmd_carry_forward(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.to_year <= args.from_year:
+        raise CliError("Năm đích phải sau năm nguồn.")
+    try:
+        standard_for_year(args.to_year)
+    except StandardError as exc:
+        raise CliError(str(exc)) from exc
+    n = run_to_end(carry_forward(ctx.db, args.from_year, args.to_year))
+    print(f"Đã chuyển {format_number(n)} hộ từ danh sách năm {args.from_year} sang năm {args.to_year} (cần rà soát lại).")
+    return 0
+
+
 def standard_json(s) -> dict:
     return {
         "id": s.id,
@@ -181,7 +199,20 @@ def cmd_classify(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.store.aggregate import aggregate_stats, is_aggregate
+
     year = args.year or current_year()
+    if is_aggregate(ctx.db):
+        data = aggregate_stats(ctx.db, year)
+        if args.json:
+            print_json(data)
+            return 0
+        print(f"Năm {year}: {data['communes']} xã, {format_number(data['households'])} hộ")
+        for code, c in data["by_commune"].items():
+            counts = ", ".join(f"{CLASSIFICATION_LABELS[k]}: {format_number(c['by_classification'][k])}"
+                               for k in CLASSIFICATIONS)
+            print(f"  {c['name']} ({code}): {format_number(c['households'])} hộ — {counts}")
+        return 0
     data = stats(ctx.db, year)
     data.update(plan_stats(ctx.db, year))
     if args.json:
@@ -202,7 +233,7 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
             names = ", ".join(x.name for x in list_villages(ctx.db))
             raise CliError(f"Không có thôn '{args.village}'. Các thôn: {names}.")
         village_id = v.id
-    rows = list_rows(ctx.db, year, village_id=village_id, classification=args.classification)
+    rows = sorted(list_rows(ctx.db, year, village_id=village_id, classification=args.classification), key=lambda r: r.code)
     if args.json:
         print_json(
             [

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from gnbv_desktop.core.text import clean, fold
 from gnbv_desktop.paths import resource_path
@@ -38,7 +38,7 @@ class AdminUnit:
     unit_type: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def _shipped(name: str) -> dict:
     return json.loads(resource_path("catalogues", f"{name}.json").read_text(encoding="utf-8"))
 
@@ -71,16 +71,21 @@ def ethnic_groups() -> tuple[EthnicGroup, ...]:
         )
 
 
+def _ethnic_key(text: str) -> str:
+    """``Gia Rai``, ``Gia-rai``, ``giarai`` and ``H'Mông``/``HMông`` all compare equal."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
 def find_ethnic_group(text: str) -> EthnicGroup | None:
-    """Match a name, an alternative name or a code, ignoring case and diacritics."""
-    key = fold(text)
+    """Match a name, an alternative name or a code, ignoring case, diacritics and hyphens."""
+    key = _ethnic_key(text)
     if not key:
         return None
     for g in ethnic_groups():
-        if key in (fold(g.name), g.code, g.code.lstrip("0")):
+        if key in (_ethnic_key(g.name), g.code, g.code.lstrip("0")):
             return g
     for g in ethnic_groups():
-        if key in (fold(n) for n in g.other_names):
+        if key in (_ethnic_key(n) for n in g.other_names):
             return g
     return None
 

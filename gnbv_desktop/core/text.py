@@ -52,21 +52,31 @@ def _letter_and_tone(ch: str) -> tuple[int, int]:
     return rank, tone
 
 
-def word_key(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def _code(rank: int) -> str:
+    # Ranks start at -10 (digits); shift so every code point is above the separators below.
+    return chr(0x30 + rank + 10)
+
+
+def word_key(word: str) -> str:
     """Letters first, tones second: ``Anh`` < ``Ánh`` < ``Ân`` as in Vietnamese dictionaries."""
     pairs = [_letter_and_tone(ch) for ch in clean(word)]
-    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+    return "".join(_code(p[0]) for p in pairs) + "\x01" + "".join(_code(p[1]) for p in pairs)
 
 
-def name_sort_key(full_name: str) -> tuple:
-    """Sort people the Vietnamese way: given name (last word), then family name, then middle names."""
+def name_sort_key(full_name: str) -> str:
+    """Sort people the Vietnamese way: given name (last word), then family name, then middle names.
+
+    Returned as a plain string (compared by code point) so it can be stored in the database and
+    sorted cheaply for 20,000 names; separators sort below every letter, so a shorter word
+    comes first.
+    """
     words = clean(full_name).split(" ")
     if not words or words == [""]:
-        return ((), ())
+        return ""
     given = words[-1]
     family = words[0] if len(words) > 1 else ""
     middle = words[1:-1]
-    return (word_key(given), word_key(family), tuple(word_key(w) for w in middle))
+    return "\x02".join(word_key(w) for w in (given, family, *middle))
 
 
 def format_number(value: int | float | None) -> str:

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, catalog, ethnic_groups
 from gnbv_desktop.core.cccd import FEMALE, MALE, make_cccd
 from gnbv_desktop.core.standards import POOR, classify, standard_for_year
-from gnbv_desktop.core.text import clean, fold
+from gnbv_desktop.core.text import clean, fold, name_sort_key
 from gnbv_desktop.jobs.demo_plans import create_demo_plans
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.paths import resource_path
@@ -160,6 +160,7 @@ def create_demo(db: Database, households: int = 200, seed: int = 1, year: int = 
                     "categories": json.dumps(cats, ensure_ascii=False),
                     "note": "",
                     "search_key": " ".join([fold(head_name), f"{start_code + i:05d}", head_cccd]),
+                    "sort_key": name_sort_key(head_name),
                     **new_record_fields(db, rev),
                 }
             )

@@ -16,7 +16,7 @@ from gnbv_desktop.core.household import (
     validate_household,
 )
 from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR
-from gnbv_desktop.core.text import clean, fold
+from gnbv_desktop.core.text import clean, fold, name_sort_key
 from gnbv_desktop.store.records import new_record_fields, next_rev, touch
 from gnbv_desktop.store.villages import list_villages
 
@@ -45,6 +45,7 @@ class HouseholdRow:
     income: int | None
     deprived: list[str]
     search_key: str
+    sort_key: str
 
 
 def search_key_for(h: Household) -> str:
@@ -120,6 +121,7 @@ def _household_values(h: Household) -> dict:
         "categories": _json(h.categories),
         "note": h.note,
         "search_key": search_key_for(h),
+        "sort_key": name_sort_key(h.head_name),
     }
 
 
@@ -233,7 +235,7 @@ def get_household(db: Database, household_id: int) -> Household:
     if row is None:
         raise KeyError(household_id)
     cols = [d[0] for d in db.execute("SELECT * FROM households LIMIT 0").description]
-    r = dict(zip(cols, row))
+    r = dict(zip(cols, row, strict=False))
     h = Household(
         head_name=r["head_name"],
         village_id=r["village_id"],
@@ -309,14 +311,13 @@ def restore_household(db: Database, household_id: int) -> None:
 
 _ROWS_SQL = """
 SELECT h.id, h.code, h.head_name, h.head_cccd, h.head_birth_year, h.village_id, COALESCE(v.name, ''),
-       {cls}, 1 + COALESCE(mc.n, 0), a.income, COALESCE(a.deprived, '[]'), h.search_key
+       {cls}, 1 + COALESCE(mc.n, 0), a.income, COALESCE(a.deprived, '[]'), h.search_key, h.sort_key
 FROM households h
 LEFT JOIN villages v ON v.id = h.village_id
 {join} assessments a ON a.household_id = h.id AND a.year = ? AND a.deleted = 0
 LEFT JOIN (SELECT household_id, COUNT(*) AS n FROM members WHERE deleted = 0 GROUP BY household_id) mc
        ON mc.household_id = h.id
 WHERE h.deleted = 0 {where}
-ORDER BY h.id
 """
 
 
@@ -328,7 +329,10 @@ def list_rows(
     classification: str | None = None,
     include_unassessed: bool = False,
 ) -> list[HouseholdRow]:
-    """The year's list (households assessed for ``year``), or every household when asked."""
+    """The year's list (households assessed for ``year``), or every household when asked.
+
+    Rows come in storage order; callers sort (the list by ``sort_key``, the CLI by mã hộ).
+    """
     where, params = [], [year]
     if village_id is not None:
         where.append("AND h.village_id = ?")
@@ -341,8 +345,10 @@ def list_rows(
         join="LEFT JOIN" if include_unassessed else "JOIN",
         where=" ".join(where),
     )
+    loads = json.loads
     return [
-        HouseholdRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], json.loads(r[10]), r[11])
+        HouseholdRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
+                     loads(r[10]) if r[10] != "[]" else [], r[11], r[12] or name_sort_key(r[2]))
         for r in db.execute(sql, params)
     ]
 

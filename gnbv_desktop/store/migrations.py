@@ -49,6 +49,7 @@ def _m001_registry(db: Database) -> None:
             categories TEXT NOT NULL DEFAULT '[]',
             note TEXT NOT NULL DEFAULT '',
             search_key TEXT NOT NULL DEFAULT '',
+            sort_key TEXT NOT NULL DEFAULT '',
             {SYNC_COLUMNS}
         );
         CREATE INDEX households_village ON households(village_id);
@@ -167,6 +168,91 @@ def _m002_plans(db: Database) -> None:
             target_dtts_reduction REAL,
             note TEXT NOT NULL DEFAULT '',
             {SYNC_COLUMNS}
+def _m003_sync(db: Database) -> None:
+    """Sync bookkeeping: a commune's export history, and an aggregate database's merged records.
+
+    An aggregate keeps each commune's records as JSON in ``sync_records`` keyed by (table, commune
+    code, UUID) rather than in the registry tables: no local ids or per-commune unique constraints
+    to reconcile, and any table listed in ``records.SYNCED_TABLES`` merges without schema changes.
+    """
+    db.executescript(
+        """
+        CREATE TABLE sync_exports (
+            id INTEGER PRIMARY KEY,
+            sequence INTEGER NOT NULL UNIQUE,
+            base_sequence INTEGER NOT NULL,
+            is_full INTEGER NOT NULL,
+            rev_from INTEGER NOT NULL,
+            rev_to INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            counts TEXT NOT NULL DEFAULT '{}',
+            sha256 TEXT NOT NULL,
+            encrypted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE sync_communes (
+            commune_code TEXT PRIMARY KEY,
+            commune_name TEXT NOT NULL,
+            province_name TEXT NOT NULL DEFAULT '',
+            last_sequence INTEGER NOT NULL DEFAULT 0,
+            last_created_at TEXT NOT NULL DEFAULT '',
+            last_imported_at TEXT NOT NULL DEFAULT '',
+            counts TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE sync_packages (
+            id INTEGER PRIMARY KEY,
+            commune_code TEXT NOT NULL REFERENCES sync_communes(commune_code),
+            sequence INTEGER NOT NULL,
+            base_sequence INTEGER NOT NULL,
+            is_full INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            counts TEXT NOT NULL DEFAULT '{}',
+            applied TEXT NOT NULL DEFAULT '{}',
+            forced INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (commune_code, sha256)
+        );
+        CREATE INDEX sync_packages_commune ON sync_packages(commune_code, sequence);
+        CREATE TABLE sync_records (
+            table_name TEXT NOT NULL,
+            commune_code TEXT NOT NULL,
+            uuid TEXT NOT NULL,
+            change_counter INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            deleted INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            package_id INTEGER NOT NULL REFERENCES sync_packages(id),
+            PRIMARY KEY (table_name, commune_code, uuid)
+        );
+        -- Statistics across communes read these instead of parsing every record's JSON.
+        CREATE INDEX sync_records_assessments ON sync_records(
+            json_extract(data, '$.year'), commune_code, json_extract(data, '$.household_uuid'),
+            json_extract(data, '$.classification')
+        ) WHERE table_name = 'assessments' AND deleted = 0;
+        CREATE INDEX sync_records_members ON sync_records(commune_code, json_extract(data, '$.household_uuid'))
+            WHERE table_name = 'members' AND deleted = 0;
+        CREATE TABLE sync_attachments (
+            id INTEGER PRIMARY KEY,
+            package_id INTEGER NOT NULL REFERENCES sync_packages(id),
+            commune_code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX sync_attachments_commune ON sync_attachments(commune_code);
+        CREATE TABLE received_targets (
+            year INTEGER PRIMARY KEY,
+            data TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE upper_targets (
+            commune_code TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (commune_code, year)
         );
         """
     )
@@ -176,6 +262,7 @@ Migration = tuple[str, Callable[[Database], None]]
 MIGRATIONS: list[Migration] = [
     ("001_registry", _m001_registry),
     ("002_plans", _m002_plans),
+    ("003_sync", _m003_sync),
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

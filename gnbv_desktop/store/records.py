@@ -8,7 +8,7 @@ the edits of one record and decides which copy wins when the upper level merges.
 from __future__ import annotations
 
 import uuid as _uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
@@ -33,7 +33,7 @@ FOREIGN_KEYS |= {
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def next_rev(db: Database) -> int:

@@ -86,3 +86,21 @@ def test_module_entry_point_usage_error_is_2(tmp_path):
     assert r.returncode == 2
     r = subprocess.run([sys.executable, "-m", "gnbv_desktop", "--version"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0 and "GNBV Desktop" in r.stdout
+
+
+def test_carry_forward_starts_next_year_under_its_standard(capsys, db_path):
+    run_cli(capsys, db_path, "demo", "--households", "30", "--seed", "4", "--year", "2026")
+    code, out, _ = run_cli(capsys, db_path, "carry-forward", "--from", "2026", "--to", "2027")
+    assert code == 0 and "30" in out
+    listed = {r["id"]: r for r in run_json(capsys, db_path, "list", "--year", "2027", "--json")}
+    before = {r["id"]: r for r in run_json(capsys, db_path, "list", "--year", "2026", "--json")}
+    assert set(listed) == set(before)
+    for hid, row in listed.items():
+        assert row["income"] == before[hid]["income"]
+        assert "6.2" not in row["deprived"]  # dropped from the 2027 draft list
+        expected = run_json(capsys, db_path, "classify", "--year", "2027", "--area",
+                            "urban" if row["village"].startswith("Tổ") else "rural",
+                            "--income", str(row["income"]), "--deprived", ",".join(row["deprived"]))
+        assert row["classification"] == expected["classification"]
+    code, out, _ = run_cli(capsys, db_path, "carry-forward", "--from", "2026", "--to", "2027")
+    assert code == 0 and "Đã chuyển 0 hộ" in out

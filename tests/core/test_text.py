@@ -36,3 +36,14 @@ def test_numbers_and_dates():
     assert format_number(0) == "0"
     assert format_date("2026-01-05") == "05/01/2026"
     assert parse_date("5/1/2026").isoformat() == "2026-01-05"
+
+
+def test_ethnic_group_lookup_is_forgiving():
+    from gnbv_desktop.core.catalogs import find_ethnic_group
+
+    assert find_ethnic_group("Gia Rai").code == "10"
+    assert find_ethnic_group("gia-rai").name == "Gia-rai"
+    assert find_ethnic_group("H'Mông").name == "HMông"
+    assert find_ethnic_group("Mèo").name == "HMông"
+    assert find_ethnic_group("1").name == "Kinh"
+    assert find_ethnic_group("Klingon") is None

@@ -1,0 +1,91 @@
+"""Commands for Excel lists: ``import-excel`` (with preview, dry run, templates) and ``export-excel``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gnbv_desktop.cli.context import CliContext, CliError
+from gnbv_desktop.cli.registry_commands import current_year
+from gnbv_desktop.core.standards import StandardError
+from gnbv_desktop.core.text import format_number
+from gnbv_desktop.io.excel_reader import WorkbookError
+from gnbv_desktop.jobs.export_excel import export_excel
+from gnbv_desktop.jobs.import_excel import ImportRefused, preview_import, run_import
+from gnbv_desktop.jobs.progress import Progress, run_to_end
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import-excel", help="nhập danh sách hộ từ tệp Excel (.xlsx)")
+    p.add_argument("file", metavar="TỆP", help="tệp .xlsx")
+    p.add_argument("--sheet", metavar="TÊN", help="tên trang tính (mặc định: trang đầu tiên)")
+    p.add_argument("--year", type=int, default=None, help="năm rà soát của danh sách (mặc định: năm nay)")
+    p.add_argument("--mapping", metavar="MẪU.json", help="mẫu ánh xạ cột đã lưu")
+    p.add_argument("--skip-invalid", action="store_true", help="chỉ nhập các dòng hợp lệ, bỏ qua dòng lỗi")
+    p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và báo cáo, không ghi gì")
+    p.set_defaults(handler=cmd_import_excel)
+
+    p = sub.add_parser("export-excel", help="xuất danh sách hộ, thành viên và đánh giá ra tệp Excel")
+    p.add_argument("out", metavar="TỆP.xlsx")
+    p.add_argument("--year", type=int, default=None, help="năm của đánh giá (mặc định: năm nay)")
+    p.set_defaults(handler=cmd_export_excel)
+
+
+def _progress_to_stderr(p: Progress) -> None:
+    if p.message:
+        done = f" ({format_number(p.done)}/{format_number(p.total)})" if p.total else ""
+        print(f"{p.message}{done}", file=sys.stderr, flush=True)
+
+
+def cmd_import_excel(args: argparse.Namespace, ctx: CliContext) -> int:
+    year = args.year or current_year()
+    db = ctx.db
+    try:
+        preview = run_to_end(
+            preview_import(db, args.file, year=year, sheet=args.sheet, template=args.mapping), _progress_to_stderr
+        )
+    except (WorkbookError, StandardError) as exc:
+        raise CliError(str(exc)) from exc
+    c = preview.counts()
+    print(f"Tệp: {preview.path.name}, trang '{preview.sheet}', năm {year}")
+    print(f"Số dòng dữ liệu đã đọc: {format_number(c['rows_read'])} ({format_number(c['households'])} hộ)")
+    print(f"Dòng bỏ qua (trống, nhóm, cộng, ký tên): {format_number(c['skipped_rows'])}")
+    problems = preview.problems
+    if problems:
+        print("Các vấn đề:")
+        for p in problems:
+            print(f"  [{'LỖI' if p.error else 'Lưu ý'}] {p}")
+    if preview.new_villages:
+        print("Thôn mới sẽ được tạo: " + ", ".join(n for n, _ in preview.new_villages))
+    if preview.invalid and not args.skip_invalid:
+        raise CliError(
+            f"Có {format_number(c['invalid'])} hộ không hợp lệ; chưa nhập gì. "
+            "Sửa tệp, hoặc dùng --skip-invalid để chỉ nhập các dòng hợp lệ."
+        )
+    if args.dry_run:
+        print(
+            f"Chạy thử: sẽ nhập mới {format_number(c['new'])} hộ, cập nhật {format_number(c['update'])} hộ, "
+            f"bỏ qua {format_number(c['invalid'])} hộ lỗi. Chưa ghi gì."
+        )
+        return 0
+    try:
+        summary = run_to_end(
+            run_import(db, preview, skip_invalid=args.skip_invalid, create_villages=True), _progress_to_stderr
+        )
+    except ImportRefused as exc:
+        raise CliError(str(exc)) from exc
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
+def cmd_export_excel(args: argparse.Namespace, ctx: CliContext) -> int:
+    year = args.year or current_year()
+    if not args.out.lower().endswith(".xlsx"):
+        raise CliError("Tên tệp xuất phải có đuôi .xlsx.")
+    try:
+        count = run_to_end(export_excel(ctx.db, args.out, year), _progress_to_stderr)
+    except OSError as exc:
+        raise CliError(f"Không ghi được tệp '{args.out}': {exc.strerror or exc}.") from exc
+    print(f"Đã xuất {format_number(count)} hộ (đánh giá năm {year}) ra {args.out}.")
+    return 0

@@ -1,0 +1,454 @@
+"""The household editor: general info, members, and the assessment of the selected year.
+
+The classification is recomputed on every keystroke and check box so the official sees the
+result and its reason before saving; messages appear next to the field they concern.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, ethnic_groups, find_ethnic_group
+from gnbv_desktop.core.cccd import FEMALE, MALE, SEX_LABELS
+from gnbv_desktop.core.household import Assessment, Household, Member
+from gnbv_desktop.core.standards import AREA_LABELS, NEAR_POOR, POOR, StandardError, classify, standard_for_year
+from gnbv_desktop.core.text import clean, format_date, parse_date
+from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.ui_loader import load_ui
+from gnbv_desktop.gui.widgets import CheckList, MoneyEdit
+from gnbv_desktop.store.catalog_store import load_catalog
+from gnbv_desktop.store.households import (
+    ValidationError,
+    get_assessment,
+    get_household,
+    save_household,
+    validate_for_save,
+)
+from gnbv_desktop.store.villages import list_villages
+
+MEMBER_COLUMNS = ["Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Số CCCD", "Dân tộc"]
+_CLASS_STYLE = {POOR: "background:#fde2e1;", NEAR_POOR: "background:#fff4d6;"}
+
+
+class HouseholdEditor(QDialog):
+    """Create (``household_id=None``) or edit one household for the context's year."""
+
+    saved = Signal(int)
+
+    def __init__(self, ctx: AppContext, household_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.year = ctx.year
+        self.household_id = household_id
+        self.household = get_household(ctx.db, household_id) if household_id else None
+        self.assessment = get_assessment(ctx.db, household_id, self.year) if household_id else None
+        self.villages = list_villages(ctx.db)
+        try:
+            self.standard = standard_for_year(self.year)
+        except StandardError:
+            self.standard = None
+        title = f"Hộ {self.household.head_name}" if self.household else "Thêm hộ gia đình"
+        self.setWindowTitle(f"{title} — năm {self.year}")
+        self.resize(1040, 720)
+
+        self.tabs = QTabWidget()
+        self.general = load_ui("household_general.ui")
+        self.tabs.addTab(self.general, "Thông tin chung")
+        self.tabs.addTab(self._build_members_tab(), "Thành viên")
+        self.tabs.addTab(self._build_assessment_tab(), f"Đánh giá năm {self.year}")
+        self.plan_widget = self._build_plan_tab()
+
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("Lưu", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("Hủy", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+        self._setup_general()
+        self._load()
+        self._update_classification()
+
+    # building ------------------------------------------------------------------
+    def _setup_general(self) -> None:
+        g = self.general
+        g.sexCombo.addItem("", "")
+        g.sexCombo.addItem(SEX_LABELS[MALE], MALE)
+        g.sexCombo.addItem(SEX_LABELS[FEMALE], FEMALE)
+        g.ethnicityCombo.addItem("", "")
+        for eg in ethnic_groups():
+            g.ethnicityCombo.addItem(eg.name, eg.code)
+        g.villageCombo.addItem("— chọn thôn —", None)
+        for v in self.villages:
+            g.villageCombo.addItem(f"{v.name} ({AREA_LABELS[v.area].lower()})", v.id)
+        g.villageCombo.currentIndexChanged.connect(self._update_classification)
+        self.categories = CheckList([(c["code"], c["name"]) for c in load_catalog(self.ctx.db, "household_categories")])
+        g.categoriesBox.layout().addWidget(self.categories)
+
+    def _build_members_tab(self) -> QWidget:
+        w = QWidget()
+        self.members_table = QTableWidget(0, len(MEMBER_COLUMNS))
+        self.members_table.setHorizontalHeaderLabels(MEMBER_COLUMNS)
+        self.members_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        add = QPushButton("Thêm thành viên")
+        add.clicked.connect(lambda: self._add_member_row(Member("")))
+        remove = QPushButton("Xóa thành viên đã chọn")
+        remove.clicked.connect(self._remove_member_row)
+        self.members_error = QLabel()
+        self.members_error.setStyleSheet("color: #b00020;")
+        self.members_error.setWordWrap(True)
+        self.members_error.hide()
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch()
+        lay = QVBoxLayout(w)
+        lay.addWidget(QLabel("Chủ hộ nhập ở trang Thông tin chung; ở đây là các thành viên khác trong hộ."))
+        lay.addWidget(self.members_table)
+        lay.addLayout(row)
+        lay.addWidget(self.members_error)
+        return w
+
+    def _add_member_row(self, m: Member) -> None:
+        t = self.members_table
+        r = t.rowCount()
+        t.insertRow(r)
+        name = QTableWidgetItem(m.full_name)
+        name.setData(Qt.ItemDataRole.UserRole, (m.id, m.uuid))
+        t.setItem(r, 0, name)
+        rel = QComboBox()
+        rel.setEditable(True)
+        rel.addItems([""] + [i["name"] for i in load_catalog(self.ctx.db, "relationships")])
+        rel.setCurrentText(m.relation)
+        t.setCellWidget(r, 1, rel)
+        t.setItem(r, 2, QTableWidgetItem(str(m.birth_year) if m.birth_year else ""))
+        sex = QComboBox()
+        sex.addItem("", "")
+        sex.addItem(SEX_LABELS[MALE], MALE)
+        sex.addItem(SEX_LABELS[FEMALE], FEMALE)
+        sex.setCurrentIndex(max(0, sex.findData(m.sex)))
+        t.setCellWidget(r, 3, sex)
+        t.setItem(r, 4, QTableWidgetItem(m.cccd))
+        t.setItem(r, 5, QTableWidgetItem(m.ethnicity_name))
+
+    def _remove_member_row(self) -> None:
+        rows = sorted({i.row() for i in self.members_table.selectedIndexes()}, reverse=True)
+        for r in rows:
+            self.members_table.removeRow(r)
+
+    def _build_assessment_tab(self) -> QWidget:
+        inner = QWidget()
+        lay = QVBoxLayout(inner)
+        if self.standard is None:
+            lay.addWidget(QLabel(f"Chưa có chuẩn nghèo áp dụng cho năm {self.year}."))
+            self.income_edit = MoneyEdit()
+            self.indicator_boxes: dict[str, QCheckBox] = {}
+            self.result_label = QLabel()
+            self.causes = CheckList([])
+            self.needs = CheckList([])
+            self.assessment_note = QLineEdit()
+            self.income_error = QLabel()
+            return inner
+        std = self.standard
+        head = QLabel(f"<b>Chuẩn áp dụng:</b> {std.title} ({std.legal_text})")
+        head.setWordWrap(True)
+        lay.addWidget(head)
+        if std.provisional:
+            warn = QLabel("⚠ Danh sách chỉ số của chuẩn này là tạm thời: " + std.provisional_note)
+            warn.setWordWrap(True)
+            warn.setStyleSheet("color:#8a5a00;")
+            lay.addWidget(warn)
+        form = QFormLayout()
+        self.income_edit = MoneyEdit()
+        self.income_edit.textChanged.connect(self._update_classification)
+        form.addRow("Thu nhập bình quân (đồng/người/tháng) *", self.income_edit)
+        self.income_error = QLabel()
+        self.income_error.setStyleSheet("color: #b00020;")
+        self.income_error.hide()
+        form.addRow("", self.income_error)
+        self.area_label = QLabel()
+        form.addRow("Khu vực (theo thôn)", self.area_label)
+        lay.addLayout(form)
+
+        self.indicator_boxes = {}
+        dims = QGroupBox(f"Chỉ số thiếu hụt ({len(std.indicators)} chỉ số)")
+        grid = QHBoxLayout(dims)
+        col = QVBoxLayout()
+        for i, (dcode, dname) in enumerate(std.dimensions):
+            box = QGroupBox(f"{dcode}. {dname}")
+            bl = QVBoxLayout(box)
+            for ind in std.indicators:
+                if ind.dimension_code != dcode:
+                    continue
+                cb = QCheckBox(f"{ind.code} {ind.name}" + (" (tạm thời)" if ind.provisional else ""))
+                cb.setToolTip(ind.description)
+                cb.toggled.connect(self._update_classification)
+                bl.addWidget(cb)
+                self.indicator_boxes[ind.code] = cb
+            col.addWidget(box)
+            if i % 2 == 1 or i == len(std.dimensions) - 1:
+                col.addStretch()
+                grid.addLayout(col)
+                col = QVBoxLayout()
+        lay.addWidget(dims)
+
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setObjectName("classificationResult")
+        self.result_label.setStyleSheet("padding:6px;")
+        lay.addWidget(self.result_label)
+
+        causes_box = QGroupBox("Nguyên nhân nghèo")
+        QVBoxLayout(causes_box).addWidget(
+            causes := CheckList([(c["code"], c["name"]) for c in load_catalog(self.ctx.db, "causes")])
+        )
+        self.causes = causes
+        needs_box = QGroupBox("Nhu cầu hỗ trợ")
+        QVBoxLayout(needs_box).addWidget(
+            needs := CheckList([(c["code"], c["name"]) for c in load_catalog(self.ctx.db, "needs")], columns=3)
+        )
+        self.needs = needs
+        lay.addWidget(causes_box)
+        lay.addWidget(needs_box)
+        self.assessment_note = QLineEdit()
+        self.assessment_note.setPlaceholderText("Ghi chú đánh giá")
+        lay.addWidget(self.assessment_note)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(inner)
+        return scroll
+
+    def _build_plan_tab(self):
+        """The support-plan tab comes from the plans feature when it is installed."""
+        try:
+            from gnbv_desktop.gui.household_plan_widget import HouseholdPlanWidget
+        except ImportError:
+            return None
+        widget = HouseholdPlanWidget(self.ctx)
+        self.tabs.addTab(widget, "Kế hoạch hỗ trợ")
+        return widget
+
+    # loading ---------------------------------------------------------------------
+    def _load(self) -> None:
+        g = self.general
+        h = self.household
+        if h is not None:
+            g.headNameEdit.setText(h.head_name)
+            g.codeEdit.setText(h.code)
+            g.cccdEdit.setText(h.head_cccd)
+            g.birthYearEdit.setText(str(h.head_birth_year) if h.head_birth_year else "")
+            g.birthDateEdit.setText(format_date(h.head_birth_date) if h.head_birth_date else "")
+            g.sexCombo.setCurrentIndex(max(0, g.sexCombo.findData(h.head_sex)))
+            idx = g.ethnicityCombo.findText(h.ethnicity_name)
+            if idx >= 0:
+                g.ethnicityCombo.setCurrentIndex(idx)
+            else:
+                g.ethnicityCombo.setEditText(h.ethnicity_name)
+            g.villageCombo.setCurrentIndex(max(0, g.villageCombo.findData(h.village_id)))
+            g.addressEdit.setText(h.address)
+            g.phoneEdit.setText(h.phone)
+            g.noteEdit.setText(h.note)
+            self.categories.set_checked(h.categories)
+            for m in h.members:
+                self._add_member_row(m)
+        a = self.assessment
+        if a is not None:
+            self.income_edit.set_value(a.income)
+            for code, box in self.indicator_boxes.items():
+                box.setChecked(code in a.deprived)
+            self.causes.set_checked(a.causes)
+            self.needs.set_checked(a.needs)
+            self.assessment_note.setText(a.note)
+        if self.plan_widget is not None:
+            self.plan_widget.load(self.household_id, self.year)
+
+    # live classification ---------------------------------------------------------
+    def _area(self) -> str:
+        vid = self.general.villageCombo.currentData()
+        for v in self.villages:
+            if v.id == vid:
+                return v.area
+        return "rural"
+
+    def deprived(self) -> list[str]:
+        return [code for code, box in self.indicator_boxes.items() if box.isChecked()]
+
+    def _update_classification(self) -> None:
+        if self.standard is None:
+            return
+        if hasattr(self, "area_label"):
+            self.area_label.setText(AREA_LABELS[self._area()])
+        income = self.income_edit.value()
+        if income is None:
+            self.result_label.setText(f"Nhập thu nhập để xếp loại (đang thiếu hụt {len(self.deprived())} chỉ số).")
+            self.result_label.setStyleSheet("padding:6px;")
+            return
+        r = classify(self.standard, self._area(), income, self.deprived())
+        self.result_label.setText(f"<b>{html.escape(r.explanation)}</b>")
+        self.result_label.setStyleSheet("padding:6px;" + _CLASS_STYLE.get(r.classification, "background:#e8f5e9;"))
+
+    # saving ----------------------------------------------------------------------
+    def _collect(self) -> tuple[Household, Assessment | None, dict[str, str]]:
+        g = self.general
+        errors: dict[str, str] = {}
+        year_text = clean(g.birthYearEdit.text())
+        birth_year = None
+        if year_text:
+            if year_text.isdigit() and len(year_text) == 4:
+                birth_year = int(year_text)
+            else:
+                errors["head.birth_year"] = "Năm sinh phải là 4 chữ số, ví dụ 1975."
+        birth_date = ""
+        if clean(g.birthDateEdit.text()):
+            try:
+                d = parse_date(g.birthDateEdit.text())
+                birth_date = d.isoformat()
+                birth_year = birth_year or d.year
+            except (ValueError, TypeError):
+                errors["head.birth_date"] = "Ngày sinh phải có dạng dd/mm/yyyy."
+        eth_text = clean(g.ethnicityCombo.currentText())
+        eth = find_ethnic_group(eth_text) if eth_text else None
+        h = Household(
+            head_name=g.headNameEdit.text(),
+            village_id=g.villageCombo.currentData(),
+            code=g.codeEdit.text(),
+            head_cccd=g.cccdEdit.text(),
+            head_birth_year=birth_year,
+            head_birth_date=birth_date,
+            head_sex=g.sexCombo.currentData() or "",
+            ethnicity_name=eth.name if eth else eth_text,
+            ethnicity_code=eth.code if eth else "",
+            ethnicity_list=ETHNIC_CODE_LIST if eth else "",
+            address=g.addressEdit.text(),
+            phone=g.phoneEdit.text(),
+            categories=self.categories.checked(),
+            note=clean(g.noteEdit.text()),
+            id=self.household_id,
+            uuid=self.household.uuid if self.household else "",
+        )
+        t = self.members_table
+        for r in range(t.rowCount()):
+            ident = t.item(r, 0).data(Qt.ItemDataRole.UserRole) or (None, "")
+            year_item = clean(t.item(r, 2).text() if t.item(r, 2) else "")
+            m_year = int(year_item) if year_item.isdigit() else None
+            if year_item and m_year is None:
+                errors[f"members[{r}].birth_year"] = f"Năm sinh '{year_item}' ở dòng {r + 1} không hợp lệ."
+            eth_m = find_ethnic_group(t.item(r, 5).text() if t.item(r, 5) else "")
+            h.members.append(
+                Member(
+                    full_name=t.item(r, 0).text(),
+                    relation=t.cellWidget(r, 1).currentText(),
+                    birth_year=m_year,
+                    sex=t.cellWidget(r, 3).currentData() or "",
+                    cccd=t.item(r, 4).text() if t.item(r, 4) else "",
+                    ethnicity_name=eth_m.name if eth_m else clean(t.item(r, 5).text() if t.item(r, 5) else ""),
+                    ethnicity_code=eth_m.code if eth_m else "",
+                    ethnicity_list=ETHNIC_CODE_LIST if eth_m else "",
+                    id=ident[0],
+                    uuid=ident[1],
+                )
+            )
+        assessment = None
+        if self.standard is not None:
+            income = self.income_edit.value()
+            if income is None:
+                errors["assessment.income"] = "Chưa nhập thu nhập bình quân đầu người/tháng."
+            else:
+                assessment = Assessment(
+                    year=self.year,
+                    standard_id=self.standard.id,
+                    area=self._area(),
+                    income=income,
+                    deprived=self.deprived(),
+                    causes=self.causes.checked(),
+                    needs=self.needs.checked(),
+                    note=clean(self.assessment_note.text()),
+                )
+        return h, assessment, errors
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        g = self.general
+        labels = {
+            "head_name": g.headNameError,
+            "code": g.codeError,
+            "head.cccd": g.cccdError,
+            "head.birth_year": g.birthYearError,
+            "head.birth_date": g.birthDateError,
+            "village_id": g.villageError,
+            "assessment.income": self.income_error,
+        }
+        for key, label in labels.items():
+            label.setText(errors.get(key, ""))
+            label.setVisible(key in errors)
+        member_msgs = [msg for key, msg in errors.items() if key.startswith("members[")]
+        self.members_error.setText("\n".join(member_msgs))
+        self.members_error.setVisible(bool(member_msgs))
+        if not errors:
+            return
+        first = next(iter(errors))
+        if first.startswith("members["):
+            self.tabs.setCurrentIndex(1)
+        elif first.startswith("assessment."):
+            self.tabs.setCurrentIndex(2)
+        else:
+            self.tabs.setCurrentIndex(0)
+
+    def save(self) -> bool:
+        h, assessment, errors = self._collect()
+        errors = {**validate_for_save(self.ctx.db, h, assessment), **errors}
+        if errors:
+            self._show_errors(errors)
+            return False
+        try:
+            saved = save_household(self.ctx.db, h, assessment)
+        except ValidationError as exc:
+            self._show_errors(exc.errors)
+            return False
+        self.household_id = saved.id
+        if self.plan_widget is not None:
+            self.plan_widget.save_for(saved.id)
+        self._show_errors({})
+        self.ctx.notify_changed()
+        self.saved.emit(saved.id)
+        self.accept()
+        return True
+
+    def reject(self) -> None:
+        if self._dirty() and QMessageBox.question(
+            self, "Đóng mà không lưu?", "Các thay đổi chưa được lưu sẽ mất. Vẫn đóng?"
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        super().reject()
+
+    def _dirty(self) -> bool:
+        if self.household is None:
+            return bool(clean(self.general.headNameEdit.text()))
+        h, _a, _e = self._collect()
+        return h.head_name.strip() != self.household.head_name

@@ -1,0 +1,396 @@
+"""Hộ gia đình → Nhập từ Excel: pick file and sheet, correct the column mapping, preview, import.
+
+Reading the file and writing the households both run as jobs on the runner (progress + Hủy);
+the import is one transaction, so cancelling leaves the database as it was. Also
+:func:`export_households`, the Hộ gia đình → Xuất Excel action.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from gnbv_desktop.core.excel_columns import all_fields, field_label
+from gnbv_desktop.core.standards import CLASSIFICATION_LABELS
+from gnbv_desktop.core.text import format_number
+from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.io.excel_mapping import apply_template, load_template, save_template
+from gnbv_desktop.io.excel_parser import ParsedHousehold
+from gnbv_desktop.io.excel_reader import WorkbookError, list_sheets
+from gnbv_desktop.jobs.export_excel import export_excel
+from gnbv_desktop.jobs.import_excel import ImportPreview, ImportSummary, load_catalogs, preview_import, run_import
+
+ERROR_COLOR = QColor("#f8d0d0")
+WARNING_COLOR = QColor("#fff2c2")
+
+
+class PreviewModel(QAbstractTableModel):
+    """How each household row will be read, coloured by its worst problem."""
+
+    HEADERS = ["Dòng", "Chủ hộ", "Thôn", "Phân loại", "Thu nhập", "Thành viên", "Vấn đề"]
+
+    def __init__(self, households: list[ParsedHousehold], match_ids: dict[int, int]):
+        super().__init__()
+        self.households = households
+        self.match_ids = match_ids
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self.households)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        ph = self.households[index.row()]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if not ph.valid:
+                return ERROR_COLOR
+            return WARNING_COLOR if ph.problems else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(str(p) for p in ph.problems) or None
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        col = index.column()
+        if col == 0:
+            return ph.row
+        if col == 1:
+            return ph.household.head_name + (" (cập nhật)" if ph.row in self.match_ids else "")
+        if col == 2:
+            return ph.village
+        if col == 3:
+            return CLASSIFICATION_LABELS.get(ph.classification or "", "")
+        if col == 4:
+            return format_number(ph.income) if ph.income is not None else ""
+        if col == 5:
+            return len(ph.household.members)
+        return "; ".join(("Lỗi: " if p.error else "Lưu ý: ") + p.message for p in ph.problems)
+
+
+class _JobPage(QWizardPage):
+    """A page whose Tiếp theo runs a job first and moves on when it has finished."""
+
+    def __init__(self, wizard: ImportWizard):
+        super().__init__()
+        self.wiz = wizard
+        self._passed = False
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #a00000")
+
+    def initializePage(self) -> None:
+        self._passed = False
+
+    def run_then_next(self, title: str, factory, on_result) -> None:
+        self.message.clear()
+        handle = self.wiz.ctx.runner.run_with_dialog(self, title, factory)
+        self.wiz.handle = handle
+
+        def finished(result: object) -> None:
+            on_result(result)
+            self._passed = True
+            self.wiz.next()
+
+        handle.finished.connect(finished)
+        handle.failed.connect(self.message.setText)
+        handle.cancelled.connect(lambda: self.message.setText("Đã hủy; không có gì thay đổi."))
+
+    def validatePage(self) -> bool:
+        if self._passed:
+            return True
+        self.start()
+        return False
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+
+class FilePage(_JobPage):
+    def __init__(self, wizard: ImportWizard):
+        super().__init__(wizard)
+        self.setTitle("Chọn tệp Excel")
+        self.setSubTitle("Chọn tệp .xlsx danh sách hộ và trang tính cần nhập.")
+        self.path = QLineEdit()
+        self.path.setPlaceholderText("Đường dẫn tệp .xlsx")
+        browse = QPushButton("Chọn tệp…")
+        browse.clicked.connect(self._browse)
+        self.sheet = QComboBox()
+        self.year = QSpinBox()
+        self.year.setRange(2016, 2030)
+        self.year.setValue(wizard.ctx.year)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Tệp:"))
+        layout.addLayout(row)
+        layout.addWidget(QLabel("Trang tính:"))
+        layout.addWidget(self.sheet)
+        layout.addWidget(QLabel("Năm rà soát của danh sách:"))
+        layout.addWidget(self.year)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        self.path.editingFinished.connect(self.load_sheets)
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Chọn tệp Excel", "", "Excel (*.xlsx);;Tất cả tệp (*)")
+        if name:
+            self.path.setText(name)
+            self.load_sheets()
+
+    def load_sheets(self) -> None:
+        self.sheet.clear()
+        self.message.clear()
+        if not self.path.text().strip():
+            return
+        try:
+            self.sheet.addItems(list_sheets(self.path.text().strip()))
+        except WorkbookError as exc:
+            self.message.setText(str(exc))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.sheet.count() > 0
+
+    def start(self) -> None:
+        path, sheet, year = self.path.text().strip(), self.sheet.currentText(), self.year.value()
+        self.run_then_next(
+            "Đang đọc tệp Excel…",
+            lambda db: preview_import(db, path, year=year, sheet=sheet, require_name=False),
+            self.wiz.set_preview,
+        )
+
+
+class MappingPage(_JobPage):
+    def __init__(self, wizard: ImportWizard):
+        super().__init__(wizard)
+        self.setTitle("Các cột của tệp")
+        self.setSubTitle("Kiểm tra từng cột được hiểu là gì; sửa ở cột 'Gán cho' nếu chưa đúng.")
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Cột", "Tiêu đề trong tệp", "Ví dụ", "Gán cho"])
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        save = QPushButton("Lưu mẫu ánh xạ…")
+        save.clicked.connect(self._save_template)
+        load = QPushButton("Dùng mẫu đã lưu…")
+        load.clicked.connect(self._load_template)
+        buttons = QHBoxLayout()
+        buttons.addWidget(load)
+        buttons.addWidget(save)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        self.combos: dict[int, QComboBox] = {}
+
+    def initializePage(self) -> None:
+        super().initializePage()
+        preview = self.wiz.preview
+        cats = load_catalogs(self.wiz.ctx.db, preview.year)
+        fields = all_fields(cats)
+        columns = preview.header.columns
+        self.table.setRowCount(len(columns))
+        self.combos.clear()
+        for i, col in enumerate(columns):
+            self.table.setItem(i, 0, QTableWidgetItem(col.letter))
+            self.table.setItem(i, 1, QTableWidgetItem(col.header))
+            self.table.setItem(i, 2, QTableWidgetItem(preview.samples.get(col.index, "")))
+            combo = QComboBox()
+            for f in fields:
+                combo.addItem(field_label(f, cats), f)
+            combo.setCurrentIndex(max(0, combo.findData(preview.mapping.get(col.index, ""))))
+            self.table.setCellWidget(i, 3, combo)
+            self.combos[col.index] = combo
+
+
+    def mapping(self) -> dict[int, str]:
+        return {c: combo.currentData() for c, combo in self.combos.items()}
+
+    def set_mapping(self, mapping: dict[int, str]) -> None:
+        for c, f in mapping.items():
+            if c in self.combos:
+                self.combos[c].setCurrentIndex(max(0, self.combos[c].findData(f)))
+
+    def _save_template(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Lưu mẫu ánh xạ cột", "mau_anh_xa.json", "JSON (*.json)")
+        if name:
+            save_template(name, self.wiz.preview.header.columns, self.mapping())
+
+    def _load_template(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Dùng mẫu ánh xạ cột", "", "JSON (*.json)")
+        if not name:
+            return
+        try:
+            template = load_template(name, load_catalogs(self.wiz.ctx.db, self.wiz.preview.year))
+        except WorkbookError as exc:
+            self.message.setText(str(exc))
+            return
+        self.set_mapping(apply_template(self.wiz.preview.header.columns, template))
+
+    def validatePage(self) -> bool:
+        if not {"head_name", "name"} & set(self.mapping().values()):
+            self.message.setText("Hãy chọn cột chứa họ tên chủ hộ (Gán cho: Họ và tên chủ hộ).")
+            return False
+        if self.mapping() == self.wiz.preview.mapping:
+            return True
+        return super().validatePage()
+
+    def start(self) -> None:
+        p = self.wiz.preview
+        mapping = self.mapping()
+        self.run_then_next(
+            "Đang đọc lại theo ánh xạ mới…",
+            lambda db: preview_import(db, p.path, year=p.year, sheet=p.sheet, mapping=mapping),
+            self.wiz.set_preview,
+        )
+
+
+class PreviewPage(_JobPage):
+    def __init__(self, wizard: ImportWizard):
+        super().__init__(wizard)
+        self.setTitle("Xem trước")
+        self.setSubTitle("Dòng tô đỏ có lỗi (không nhập được), tô vàng có lưu ý. Di chuột lên dòng để xem chi tiết.")
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        self.table = QTableView()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.skip_invalid = QCheckBox("Chỉ nhập các dòng hợp lệ (bỏ qua các dòng có lỗi)")
+        self.create_villages = QCheckBox()
+        self.skip_invalid.toggled.connect(self.completeChanged)
+        self.create_villages.toggled.connect(self.completeChanged)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.skip_invalid)
+        layout.addWidget(self.create_villages)
+        layout.addWidget(self.message)
+
+    def initializePage(self) -> None:
+        super().initializePage()
+        p = self.wiz.preview
+        self.model = PreviewModel(p.households, p.match_ids)
+        self.table.setModel(self.model)
+        c = p.counts()
+        self.counts.setText(
+            f"Đọc {format_number(c['rows_read'])} dòng, {format_number(c['households'])} hộ: "
+            f"{format_number(c['new'])} hộ mới, {format_number(c['update'])} hộ cập nhật, "
+            f"{format_number(c['invalid'])} hộ có lỗi; bỏ qua {format_number(c['skipped_rows'])} dòng "
+            "trống, dòng nhóm, dòng cộng, phần ký tên."
+        )
+        self.skip_invalid.setVisible(bool(p.invalid))
+        self.skip_invalid.setChecked(False)
+        names = ", ".join(n for n, _ in p.new_villages)
+        self.create_villages.setText(f"Tạo các thôn mới chưa có trong xã: {names}")
+        self.create_villages.setVisible(bool(p.new_villages))
+        self.create_villages.setChecked(False)
+
+    def isComplete(self) -> bool:
+        p = self.wiz.preview
+        if p is None or not p.valid:
+            return False
+        return (not p.invalid or self.skip_invalid.isChecked()) and (
+            not p.new_villages or self.create_villages.isChecked()
+        )
+
+    def start(self) -> None:
+        preview, skip = self.wiz.preview, self.skip_invalid.isChecked()
+        self.run_then_next(
+            "Đang nhập danh sách hộ…",
+            lambda db: run_import(db, preview, skip_invalid=skip, create_villages=True),
+            self.wiz.set_summary,
+        )
+
+
+class SummaryPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard):
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Đã nhập xong")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        self.text.setText("\n".join(self.wiz.summary.lines()) if self.wiz.summary else "")
+
+
+class ImportWizard(QWizard):
+    """The four-step import; ``ctx.notify_changed()`` is called once households were written."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.preview: ImportPreview | None = None
+        self.summary: ImportSummary | None = None
+        self.handle = None
+        self.setWindowTitle("Nhập danh sách hộ từ Excel")
+        self.setButtonText(QWizard.WizardButton.NextButton, "Tiếp theo >")
+        self.setButtonText(QWizard.WizardButton.BackButton, "< Quay lại")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Xong")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Hủy")
+        self.file_page = FilePage(self)
+        self.mapping_page = MappingPage(self)
+        self.preview_page = PreviewPage(self)
+        self.summary_page = SummaryPage(self)
+        for page in (self.file_page, self.mapping_page, self.preview_page, self.summary_page):
+            self.addPage(page)
+        self.resize(900, 600)
+
+    def set_preview(self, preview: ImportPreview) -> None:
+        self.preview = preview
+
+    def set_summary(self, summary: ImportSummary) -> None:
+        self.summary = summary
+        self.ctx.notify_changed()
+
+
+def export_households(ctx: AppContext, parent: QWidget | None = None):
+    """Hộ gia đình → Xuất Excel: ask for a file name, then run the export job with progress."""
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "Xuất danh sách hộ ra Excel", f"danh_sach_ho_{ctx.year}.xlsx", "Excel (*.xlsx)"
+    )
+    if not name:
+        return None
+    if not name.lower().endswith(".xlsx"):
+        name += ".xlsx"
+    year = ctx.year
+    handle = ctx.runner.run_with_dialog(parent, "Đang xuất Excel…", lambda db: export_excel(db, name, year))
+    handle.finished.connect(
+        lambda count: QMessageBox.information(
+            parent, "Xuất Excel", f"Đã xuất {format_number(count)} hộ (đánh giá năm {year}) ra tệp\n{Path(name)}"
+        )
+    )
+    handle.failed.connect(lambda message: QMessageBox.warning(parent, "Xuất Excel", f"Không xuất được: {message}"))
+    return handle
+

@@ -1,0 +1,73 @@
+"""Cài đặt: commune identity, upper level, villages; other features add their own tabs."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from gnbv_desktop.gui.commune_form import CommuneForm, VillageTable
+from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.store.settings import save_settings
+from gnbv_desktop.store.villages import VillageError, add_village, delete_village, list_villages, update_village
+
+
+class SettingsPage(QWidget):
+    title = "Cài đặt"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tabs = QTabWidget()
+        commune_tab = QWidget()
+        self.form = CommuneForm()
+        self.villages = VillageTable()
+        self.save_button = QPushButton("Lưu thông tin xã và các thôn")
+        self.save_button.clicked.connect(self.save)
+        self.message = QLabel()
+        lay = QVBoxLayout(commune_tab)
+        lay.addWidget(self.form)
+        lay.addWidget(QLabel("<b>Thôn / ấp / bản / tổ dân phố</b>"))
+        lay.addWidget(self.villages, 1)
+        lay.addWidget(self.save_button)
+        lay.addWidget(self.message)
+        self.tabs.addTab(commune_tab, "Xã và các thôn")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.reload()
+
+    def add_tab(self, widget: QWidget, title: str) -> None:
+        self.tabs.addTab(widget, title)
+
+    def reload(self) -> None:
+        self.form.set_settings(self.ctx.settings())
+        self.villages.table.setRowCount(0)
+        self.villages.removed_ids.clear()
+        for v in list_villages(self.ctx.db):
+            self.villages.add_row(v.name, v.area, v.id)
+        self.message.clear()
+
+    def save(self) -> bool:
+        errors = self.form.errors()
+        if not self.villages.rows():
+            errors.append("Cần ít nhất một thôn.")
+        if errors:
+            QMessageBox.warning(self, "Chưa lưu được", "\n".join(errors))
+            return False
+        db = self.ctx.db
+        try:
+            with db.atomic():
+                save_settings(db, self.form.settings(self.ctx.settings()))
+                for vid in self.villages.removed_ids:
+                    delete_village(db, vid)
+                for vid, name, area in self.villages.rows():
+                    if vid is None:
+                        add_village(db, name, area)
+                    else:
+                        update_village(db, vid, name, area)
+        except VillageError as exc:
+            QMessageBox.warning(self, "Chưa lưu được", str(exc))
+            self.reload()
+            return False
+        self.reload()
+        self.message.setText("Đã lưu.")
+        self.ctx.notify_changed()
+        return True

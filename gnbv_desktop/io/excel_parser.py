@@ -1,0 +1,532 @@
+"""Rows of an official's list → households with members and the year's assessment, plus problems.
+
+Works on the cells :mod:`gnbv_desktop.io.excel_reader` read and a column → field mapping; it
+reads the database nowhere, so the preview is the same in the wizard, the CLI and the tests.
+Every problem names the Excel row, the column and the reason in Vietnamese; an *error* makes the
+row invalid, a *warning* lets it import.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, EthnicGroup, ethnic_groups, find_ethnic_group
+from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
+from gnbv_desktop.core.excel_columns import IGNORE, Catalogs, header_key
+from gnbv_desktop.core.excel_rows import DATA, GROUP, KIND_LABELS, classify_row, group_label
+from gnbv_desktop.core.excel_values import (
+    ValueProblem,
+    fold,
+    is_blank,
+    parse_area,
+    parse_birth,
+    parse_classification,
+    parse_codes,
+    parse_labels,
+    parse_mark,
+    parse_money,
+    parse_sex,
+    text_of,
+)
+from gnbv_desktop.core.household import Household, Member
+from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, StandardError, classify
+from gnbv_desktop.core.text import clean
+from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
+
+LAYOUT_HOUSEHOLD = "household"
+LAYOUT_MEMBER = "member"
+_HEAD_KEYS = {"chu ho", "ch", "chu ho gia dinh", "la chu ho"}
+
+
+@dataclass
+class Problem:
+    row: int  # Excel row number (1-based)
+    column: str  # ``C (Số CCCD)``, or "" for the whole row
+    message: str
+    error: bool
+    from_database: bool = False  # found by matching with the database, not in the file itself
+
+    def __str__(self) -> str:
+        where = f"Dòng {self.row}" + (f", cột {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ParsedHousehold:
+    """One household as the file gives it; ``present`` names the household fields the file has."""
+
+    row: int
+    household: Household
+    village: str = ""
+    area: str | None = None
+    income: int | None = None
+    deprived: list[str] | None = None
+    file_classification: str | None = None
+    computed_classification: str | None = None
+    causes: list[str] | None = None
+    needs: list[str] | None = None
+    present: set[str] = field(default_factory=set)
+    members_present: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    last_row: int = 0
+
+    @property
+    def valid(self) -> bool:
+        return not any(p.error for p in self.problems)
+
+    @property
+    def classification(self) -> str | None:
+        """What is stored: the file's classification, else the one computed from the standard."""
+        return self.file_classification or self.computed_classification
+
+
+@dataclass
+class SkippedRow:
+    row: int
+    kind: str
+    text: str
+
+
+@dataclass
+class ParseContext:
+    year: int
+    cats: Catalogs
+    villages: list[tuple[str, str]]  # (name, area) of the commune's villages
+    today: _dt.date = field(default_factory=_dt.date.today)
+    _found: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False)
+
+    def find_village(self, name: str) -> tuple[str, str] | None:
+        """Match ignoring case and extra spaces, then ignoring diacritics when that is unambiguous."""
+        if name not in self._found:
+            self._found[name] = self._find_village(name)
+        return self._found[name]
+
+    def _find_village(self, name: str) -> tuple[str, str] | None:
+        key = clean(name).lower()
+        for v in self.villages:
+            if clean(v[0]).lower() == key:
+                return v
+        folded = [v for v in self.villages if fold(v[0]) == fold(name)]
+        return folded[0] if len(folded) == 1 else None
+
+
+@dataclass
+class ParseResult:
+    layout: str
+    households: list[ParsedHousehold]
+    skipped: list[SkippedRow]
+    rows_read: int
+
+
+class _Row:
+    """One Excel row seen through the mapping: field → (column index, value)."""
+
+    def __init__(self, number: int, values: list[object], mapping: dict[int, str], headers: dict[int, str]):
+        self.number = number
+        self.values = values
+        self.headers = headers
+        self.cells: dict[str, tuple[int, object]] = {}
+        self.items: list[tuple[str, str, int, object]] = []  # kind, code, column, value
+        for c, f in mapping.items():
+            v = values[c] if c < len(values) else None
+            kind, _, code = f.partition(":")
+            if code:
+                self.items.append((kind, code, c, v))
+            elif f not in self.cells or (is_blank(self.cells[f][1]) and not is_blank(v)):
+                self.cells[f] = (c, v)
+
+    def get(self, f: str) -> object:
+        return self.cells[f][1] if f in self.cells else None
+
+    def where(self, f_or_col: str | int) -> str:
+        c = f_or_col if isinstance(f_or_col, int) else self.cells[f_or_col][0]
+        return f"{column_letter(c)} ({self.headers.get(c, '')})"
+
+
+def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: ParseContext) -> ParseResult:
+    """Read every row under the header into households (see module docstring)."""
+    mapping = {c: f for c, f in mapping.items() if f != IGNORE}
+    headers = {c.index: c.header for c in header.columns}
+    fields = set(mapping.values())
+    layout = LAYOUT_MEMBER if fields & {"relation", "member_no"} else LAYOUT_HOUSEHOLD
+    name_cols = {c for c, f in mapping.items() if f in ("head_name", "name")}
+    known = {fold(v[0]) for v in ctx.villages}
+    households: list[ParsedHousehold] = []
+    skipped: list[SkippedRow] = []
+    group_village = ""
+    group_class: str | None = None
+    in_signature = False
+    rows_read = 0
+    current: ParsedHousehold | None = None
+    current_no = ""
+    for r in range(header.data_start, len(data.rows)):
+        values = data.rows[r]
+        number = r + 1
+        kind = "signature" if in_signature else classify_row(values, name_cols, known)
+        if kind != DATA:
+            if kind == "blank":
+                continue
+            text = " ".join(text_of(v) for v in values if not is_blank(v))
+            skipped.append(SkippedRow(number, KIND_LABELS.get(kind, kind), text))
+            in_signature = in_signature or kind == "signature"
+            if kind == GROUP:
+                what, label = group_label(text, known)
+                if what == "village":
+                    group_village = label
+                elif what == "classification":
+                    group_class = label
+            continue
+        rows_read += 1
+        row = _Row(number, values, mapping, headers)
+        if layout == LAYOUT_HOUSEHOLD:
+            households.append(_household_from_row(row, ctx, group_village, group_class))
+            continue
+        relation = clean(row.get("relation"))
+        household_no = text_of(row.get("household_no"))
+        starts = fold(relation) in _HEAD_KEYS or bool(household_no and household_no != current_no)
+        if starts or current is None:
+            current = _household_from_row(row, ctx, group_village, group_class)
+            current_no = household_no
+            current.members_present = True
+            households.append(current)
+            if fold(relation) not in _HEAD_KEYS and relation:
+                current.problems.append(
+                    Problem(number, row.where("relation"), f"Dòng đầu của hộ ghi quan hệ '{relation}', "
+                            "không phải 'Chủ hộ'; người này được coi là chủ hộ.", False)
+                )
+        else:
+            current.household.members.append(_member_from_row(row, ctx, current.problems))
+            current.last_row = number
+    _check_duplicates(households)
+    return ParseResult(layout, households, skipped, rows_read)
+
+
+def _problem(problems: list[Problem], row: _Row, f: str | int, message: str, error: bool = True) -> None:
+    problems.append(Problem(row.number, row.where(f), message, error))
+
+
+def _read_cccd(row: _Row, problems: list[Problem], birth_year: int | None, sex: str) -> str:
+    raw = row.get("cccd")
+    if is_blank(raw):
+        return ""
+    cccd = normalize_cccd(raw)
+    cccd, restored = restore_leading_zero(cccd)
+    if restored:
+        _problem(problems, row, "cccd", f"Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành {cccd}.",
+                 error=False)
+    if not cccd.isdigit():
+        _problem(problems, row, "cccd", f"Số CCCD '{text_of(raw)}' chỉ được gồm chữ số.")
+        return cccd
+    if len(cccd) != 12:
+        _problem(problems, row, "cccd", f"Số CCCD '{cccd}' phải có đúng 12 chữ số (đang có {len(cccd)}).")
+        return cccd
+    for message in cccd_errors(cccd, birth_year, sex):
+        _problem(problems, row, "cccd", message, error=False)
+    return cccd
+
+
+def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
+    """Name, birth, sex, CCCD, ethnicity and relation of the person on ``row``."""
+    name = clean(row.get("name")) if "name" in row.cells else ""
+    if not name:
+        name = clean(row.get("head_name"))
+    year, date, sex = None, "", ""
+    if "birth" in row.cells:
+        try:
+            year, date = parse_birth(row.get("birth"), ctx.today)
+        except ValueProblem as exc:
+            _problem(problems, row, "birth", str(exc))
+    for f, s in (("birth_male", MALE), ("birth_female", FEMALE)):
+        v = row.get(f)
+        if is_blank(v):
+            continue
+        if sex and sex != s:
+            _problem(problems, row, f, "Ghi cả ở cột Nam và cột Nữ; không biết giới tính.")
+            continue
+        sex = s
+        try:
+            if not parse_mark(v):
+                sex = ""
+            continue
+        except ValueProblem:
+            pass
+        try:
+            year, date = parse_birth(v, ctx.today)
+        except ValueProblem as exc:
+            _problem(problems, row, f, str(exc))
+    if "sex" in row.cells and not is_blank(row.get("sex")):
+        try:
+            sex = parse_sex(row.get("sex")) or sex
+        except ValueProblem as exc:
+            _problem(problems, row, "sex", str(exc))
+    cccd = _read_cccd(row, problems, year, sex)
+    eth_name, eth_code, eth_list = "", "", ""
+    raw_eth = clean(row.get("ethnicity"))
+    if raw_eth:
+        group = _ethnic_group(raw_eth)
+        if group is None:
+            eth_name = raw_eth
+            _problem(problems, row, "ethnicity", f"Không tìm thấy dân tộc '{raw_eth}' trong danh mục 54 dân tộc; "
+                     "giữ nguyên tên đã ghi.", error=False)
+        else:
+            eth_name, eth_code, eth_list = group.name, group.code, ETHNIC_CODE_LIST
+    return {
+        "name": name,
+        "birth_year": year,
+        "birth_date": date,
+        "sex": sex,
+        "cccd": cccd,
+        "ethnicity": (eth_name, eth_code, eth_list),
+        "relation": clean(row.get("relation")),
+    }
+
+
+@lru_cache(maxsize=512)
+def _ethnic_group(text: str) -> EthnicGroup | None:
+    """The catalogue's lookup, then once more ignoring hyphens and spaces (``Gia Rai`` = ``Gia-rai``)."""
+    found = find_ethnic_group(text)
+    if found is not None:
+        return found
+    key = header_key(text)
+    for g in ethnic_groups():
+        if key in (header_key(g.name), *(header_key(n) for n in g.other_names)):
+            return g
+    return None
+
+
+def _member_from_row(row: _Row, ctx: ParseContext, problems: list[Problem]) -> Member:
+    p = _read_person(row, ctx, problems)
+    if not p["name"]:
+        _problem(problems, row, "name" if "name" in row.cells else "head_name", "Thiếu họ tên thành viên.")
+    eth_name, eth_code, eth_list = p["ethnicity"]
+    return Member(
+        full_name=p["name"],
+        relation=p["relation"],
+        birth_year=p["birth_year"],
+        sex=p["sex"],
+        cccd=p["cccd"],
+        ethnicity_name=eth_name,
+        ethnicity_code=eth_code,
+        ethnicity_list=eth_list,
+    )
+
+
+def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_class: str | None) -> ParsedHousehold:
+    problems: list[Problem] = []
+    p = _read_person(row, ctx, problems)
+    eth_name, eth_code, eth_list = p["ethnicity"]
+    present = {f for f in row.cells}
+    h = Household(
+        head_name=p["name"],
+        code=clean(row.get("code")),
+        head_cccd=p["cccd"],
+        head_birth_year=p["birth_year"],
+        head_birth_date=p["birth_date"],
+        head_sex=p["sex"],
+        ethnicity_name=eth_name,
+        ethnicity_code=eth_code,
+        ethnicity_list=eth_list,
+        address=clean(row.get("address")),
+        phone=text_of(row.get("phone")),
+        note=clean(row.get("note")),
+    )
+    if p["birth_date"]:
+        present.add("birth_date")
+    if h.phone and h.phone.isdigit() and len(h.phone) == 9:
+        h.phone = "0" + h.phone  # a number cell drops the leading zero of 09…
+    out = ParsedHousehold(row.number, h, problems=problems, present=present, last_row=row.number)
+    if not h.head_name:
+        name_field = "head_name" if "head_name" in row.cells else "name"
+        problems.append(Problem(row.number, row.where(name_field) if name_field in row.cells else "",
+                                "Thiếu họ tên chủ hộ.", True))
+    _read_place(row, ctx, out, group_village)
+    _read_assessment(row, ctx, out, group_class)
+    return out
+
+
+def _read_place(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_village: str) -> None:
+    village = clean(row.get("village")) or group_village
+    if "area" in row.cells:
+        try:
+            out.area = parse_area(row.get("area"))
+        except ValueProblem as exc:
+            _problem(out.problems, row, "area", str(exc))
+    if not village:
+        out.problems.append(Problem(row.number, row.where("village") if "village" in row.cells else "",
+                                    "Chưa có thôn của hộ (không có cột Thôn và không có dòng nhóm thôn ở trên).", True))
+        return
+    found = ctx.find_village(village)
+    if found:
+        out.village, area = found
+        out.area = area
+    else:
+        out.village = village
+        where = row.where("village") if "village" in row.cells else ""
+        out.problems.append(Problem(row.number, where, f"Thôn '{village}' chưa có trong danh sách thôn của xã; "
+                                    "sẽ được tạo mới khi nhập.", False))
+    out.present.add("village")
+
+
+def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_class: str | None) -> None:
+    std = ctx.cats.standard
+    if "income" in row.cells:
+        try:
+            out.income = parse_money(row.get("income"))
+        except ValueProblem as exc:
+            _problem(out.problems, row, "income", str(exc))
+    deprived: set[str] | None = None
+    if "deprived_codes" in row.cells:
+        try:
+            deprived = set(parse_codes(row.get("deprived_codes"), std.indicator_codes))
+        except ValueProblem as exc:
+            _problem(out.problems, row, "deprived_codes", str(exc))
+            deprived = set()
+    lists: dict[str, set[str]] = {}
+    for kind, code, col, value in row.items:
+        try:
+            marked = parse_mark(value)
+        except ValueProblem as exc:
+            _problem(out.problems, row, col, str(exc))
+            continue
+        bucket = lists.setdefault(kind, set())
+        if marked:
+            bucket.add(code)
+    if "indicator" in lists:
+        deprived = (deprived or set()) | lists["indicator"]
+    if deprived is not None:
+        out.deprived = sorted(deprived, key=lambda c: std.indicator_codes.index(c))
+        out.present.add("deprived")
+    out.causes = _read_list(row, out, "causes", "cause", ctx.cats.causes, lists)
+    out.needs = _read_list(row, out, "needs", "need", ctx.cats.needs, lists)
+    categories = _read_list(row, out, "categories", "category", ctx.cats.categories, lists)
+    if categories is not None:
+        out.household.categories = categories
+        out.present.add("categories")
+    out.file_classification = _read_classification(row, out) or group_class
+    if out.income is None and out.file_classification is None:
+        out.problems.append(Problem(row.number, "", f"Không có phân loại hay thu nhập: hộ được nhập nhưng chưa có "
+                                    f"trong danh sách năm {ctx.year}.", False))
+    if out.income is not None:
+        try:
+            result = classify(std, out.area or "rural", out.income, out.deprived or [])
+        except StandardError as exc:
+            out.problems.append(Problem(row.number, "", str(exc), True))
+            return
+        out.computed_classification = result.classification
+        if out.file_classification and out.file_classification != result.classification:
+            where = row.where("classification") if "classification" in row.cells else ""
+            out.problems.append(Problem(
+                row.number, where,
+                f"Tệp ghi {CLASSIFICATION_LABELS[out.file_classification]}, nhưng theo chuẩn {std.short_name} là "
+                f"{result.explanation[0].lower()}{result.explanation[1:]}; giữ phân loại trong tệp.", False))
+
+
+def _read_classification(row: _Row, out: ParsedHousehold) -> str | None:
+    if "classification" in row.cells:
+        try:
+            return parse_classification(row.get("classification"))
+        except ValueProblem as exc:
+            _problem(out.problems, row, "classification", str(exc))
+            return None
+    marked = []
+    for f, cls in (("mark_poor", "poor"), ("mark_near_poor", "near_poor"), ("mark_average", "average")):
+        if f in row.cells:
+            try:
+                if parse_mark(row.get(f)):
+                    marked.append((f, cls))
+            except ValueProblem as exc:
+                _problem(out.problems, row, f, str(exc))
+    if len(marked) > 1:
+        _problem(out.problems, row, marked[1][0], "Đánh dấu nhiều loại hộ cùng lúc (nghèo, cận nghèo…).")
+        return None
+    return marked[0][1] if marked else None
+
+
+def _read_list(
+    row: _Row, out: ParsedHousehold, f: str, kind: str, items: dict[str, str], marks: dict[str, set[str]]
+) -> list[str] | None:
+    if f not in row.cells and kind not in marks:
+        return None
+    found: list[str] = []
+    if f in row.cells:
+        found, leftovers = parse_labels(row.get(f), items)
+        for text in leftovers:
+            _problem(out.problems, row, f, f"Không nhận ra '{text}' trong danh mục; bỏ qua mục này.", error=False)
+    out.present.add(f)
+    return found + [code for code in items if code in marks.get(kind, set()) and code not in found]
+
+
+def household_keys(h: Household, village: str) -> dict[str, str]:
+    """Identity keys, strongest first: mã hộ, CCCD of the head, head name + village + birth year."""
+    keys = {}
+    if h.code:
+        keys["code"] = h.code
+    if h.head_cccd:
+        keys["cccd"] = h.head_cccd
+    if h.head_name:
+        year = "" if h.head_birth_year is None else str(h.head_birth_year)
+        keys["person"] = f"{fold(h.head_name)}|{fold(village)}|{year}"
+    return keys
+
+
+class HouseholdIndex:
+    """Finds the household a row means: matched on the strongest key both sides have.
+
+    Two households with different mã hộ (or different CCCDs) are never the same, even when
+    their head's name, village and birth year agree.
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple[str, str], object] = {}
+        self._keys: dict[object, dict[str, str]] = {}
+
+    def add(self, ref: object, keys: dict[str, str]) -> None:
+        self._keys[ref] = keys
+        for kind, value in keys.items():
+            self._by_key.setdefault((kind, value), ref)
+
+    def find(self, keys: dict[str, str]) -> tuple[object, str] | tuple[None, None]:
+        """(matched ref, the kind of key that matched) or (None, None)."""
+        for kind, value in keys.items():
+            ref = self._by_key.get((kind, value))
+            if ref is None:
+                continue
+            other = self._keys[ref]
+            stronger = list(keys)[: list(keys).index(kind)]
+            if any(k in other and other[k] != keys[k] for k in stronger):
+                continue
+            return ref, kind
+        return None, None
+
+
+_KEY_WORDS = {"code": "mã hộ", "cccd": "số CCCD chủ hộ", "person": "họ tên, thôn và năm sinh chủ hộ"}
+
+
+def _check_duplicates(households: list[ParsedHousehold]) -> None:
+    """The same household twice in the file, or one CCCD for two people, is an error on the later row."""
+    seen = HouseholdIndex()
+    people: dict[str, int] = {}
+    for ph in households:
+        if not ph.household.head_name:
+            continue
+        keys = household_keys(ph.household, ph.village)
+        first, kind = seen.find(keys)
+        if first is not None:
+            message = f"Trùng hộ ở dòng {first} ({_KEY_WORDS[kind]} giống nhau)."
+            ph.problems.append(Problem(ph.row, "", message, True))
+        else:
+            seen.add(ph.row, keys)
+        if not ph.valid:
+            continue
+        cccds = [ph.household.head_cccd] + [m.cccd for m in ph.household.members]
+        for cccd in cccds:
+            if not cccd or len(cccd) != 12:
+                continue
+            if cccd in people and people[cccd] != ph.row:
+                ph.problems.append(Problem(ph.row, "", f"Số CCCD {cccd} đã có ở hộ dòng {people[cccd]}.", True))
+            elif cccd in people:
+                ph.problems.append(Problem(ph.row, "", f"Số CCCD {cccd} ghi cho hai người trong cùng hộ.", True))
+            people[cccd] = ph.row
+

@@ -1,0 +1,354 @@
+"""Importing an official's Excel list: preview first, then one all-or-nothing transaction.
+
+``preview_import`` reads and checks the file and matches each household with the database
+(mã hộ, else the head's CCCD, else head name + village + birth year), writing nothing.
+``run_import`` writes the preview inside one transaction and yields progress between chunks;
+closing the generator (the user pressed Hủy) rolls everything back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from gnbv_desktop.core.excel_columns import Catalogs
+from gnbv_desktop.core.excel_values import text_of
+from gnbv_desktop.core.household import Assessment, Household, Member
+from gnbv_desktop.core.standards import standard_for_year
+from gnbv_desktop.core.text import clean, fold, format_number
+from gnbv_desktop.io.excel_mapping import apply_template, load_template
+from gnbv_desktop.io.excel_parser import (
+    HouseholdIndex,
+    ParseContext,
+    ParsedHousehold,
+    Problem,
+    SkippedRow,
+    household_keys,
+    parse_rows,
+)
+from gnbv_desktop.io.excel_reader import Header, WorkbookError, detect_header, list_sheets, read_sheet
+from gnbv_desktop.jobs.progress import Job, Progress
+from gnbv_desktop.store.catalog_store import catalog_names
+from gnbv_desktop.store.household_import import write_households
+from gnbv_desktop.store.households import get_assessment, get_household, next_code
+from gnbv_desktop.store.records import next_rev
+from gnbv_desktop.store.villages import add_village, find_village, list_villages
+
+CHUNK = 500
+
+
+class ImportRefused(Exception):
+    """The import cannot go ahead as asked; nothing was written. The message is for the user."""
+
+
+@dataclass
+class ImportPreview:
+    """Everything the wizard shows and the import writes."""
+
+    path: Path
+    sheet: str
+    sheets: list[str]
+    year: int
+    header: Header
+    mapping: dict[int, str]
+    layout: str
+    households: list[ParsedHousehold]
+    skipped: list[SkippedRow]
+    rows_read: int
+    new_villages: list[tuple[str, str]] = field(default_factory=list)  # (name, area)
+    match_ids: dict[int, int] = field(default_factory=dict)  # source row → existing household id
+    samples: dict[int, str] = field(default_factory=dict)  # column → first value under the header
+
+    @property
+    def valid(self) -> list[ParsedHousehold]:
+        return [h for h in self.households if h.valid]
+
+    @property
+    def invalid(self) -> list[ParsedHousehold]:
+        return [h for h in self.households if not h.valid]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return sorted((p for h in self.households for p in h.problems), key=lambda p: (p.row, not p.error))
+
+    def counts(self) -> dict[str, int]:
+        valid = self.valid
+        updates = sum(1 for h in valid if h.row in self.match_ids)
+        return {
+            "rows_read": self.rows_read,
+            "households": len(self.households),
+            "valid": len(valid),
+            "invalid": len(self.households) - len(valid),
+            "new": len(valid) - updates,
+            "update": updates,
+            "skipped_rows": len(self.skipped),
+        }
+
+
+@dataclass
+class ImportSummary:
+    rows_read: int
+    imported: int
+    updated: int
+    skipped: int  # invalid households left out
+    villages_created: list[str]
+    problems: list[Problem]
+
+    def lines(self) -> list[str]:
+        out = [
+            f"Số dòng dữ liệu đã đọc: {format_number(self.rows_read)}",
+            f"Hộ nhập mới: {format_number(self.imported)}",
+            f"Hộ cập nhật: {format_number(self.updated)}",
+            f"Hộ bỏ qua (dòng lỗi): {format_number(self.skipped)}",
+        ]
+        if self.villages_created:
+            out.append(f"Thôn mới đã tạo: {', '.join(self.villages_created)}")
+        return out
+
+
+def load_catalogs(db: Database, year: int) -> Catalogs:
+    return Catalogs(
+        standard=standard_for_year(year),
+        causes=catalog_names(db, "causes"),
+        needs=catalog_names(db, "needs"),
+        categories=catalog_names(db, "household_categories"),
+    )
+
+
+def preview_import(
+    db: Database,
+    path: str | Path,
+    *,
+    year: int,
+    sheet: str | None = None,
+    mapping: dict[int, str] | None = None,
+    template: str | Path | None = None,
+    require_name: bool = True,
+) -> Job[ImportPreview]:
+    """Read, map, check and match the file; writes nothing. ``mapping`` overrides the automatic one.
+
+    Without a name column the CLI stops (``require_name``); the wizard goes on to its mapping
+    table, where the user points at the right column.
+    """
+    path = Path(path)
+    yield Progress(0, 4, "Đang mở tệp Excel…")
+    sheets = list_sheets(path)
+    data = read_sheet(path, sheet)
+    cats = load_catalogs(db, year)
+    yield Progress(1, 4, "Đang tìm dòng tiêu đề và các cột…")
+    header = detect_header(data, cats)
+    if mapping is None:
+        mapping = {c.index: c.field for c in header.columns}
+        if template is not None:
+            mapping = apply_template(header.columns, load_template(template, cats))
+    if require_name and not {"head_name", "name"} & set(mapping.values()):
+        raise WorkbookError("Chưa có cột nào được gán là họ tên chủ hộ; hãy chọn cột họ tên trong bảng ánh xạ cột.")
+    villages = [(v.name, v.area) for v in list_villages(db)]
+    ctx = ParseContext(year=year, cats=cats, villages=villages)
+    yield Progress(2, 4, "Đang đọc từng dòng…")
+    result = parse_rows(data, header, mapping, ctx)
+    preview = ImportPreview(
+        path=path,
+        sheet=data.name,
+        sheets=sheets,
+        year=year,
+        header=header,
+        mapping=mapping,
+        layout=result.layout,
+        households=result.households,
+        skipped=result.skipped,
+        rows_read=result.rows_read,
+        samples=_samples([data.rows[h.row - 1] for h in result.households[:50]], header),
+    )
+    yield Progress(3, 4, "Đang đối chiếu với dữ liệu đã có…")
+    match_existing(db, preview)
+    if not preview.households and require_name:
+        raise WorkbookError(f"Trang '{data.name}' không có dòng hộ gia đình nào dưới dòng tiêu đề.")
+    return preview
+
+
+def _samples(rows: list[list[object]], header: Header) -> dict[int, str]:
+    """First value of each column among household rows (not group or subtotal rows), for the mapping table."""
+    out: dict[int, str] = {}
+    for col in header.columns:
+        for row in rows:
+            value = row[col.index] if col.index < len(row) else None
+            if text_of(value):
+                out[col.index] = text_of(value)
+                break
+    return out
+
+
+def match_existing(db: Database, preview: ImportPreview) -> None:
+    """Find the household each row updates, and flag CCCDs that belong to other households."""
+    village_names = dict(db.execute("SELECT id, name FROM villages").fetchall())
+    index = HouseholdIndex()
+    names: dict[int, str] = {}
+    person_owner: dict[str, int] = {}
+    for hid, code, cccd, name, year, vid in db.execute(
+        "SELECT id, code, head_cccd, head_name, head_birth_year, village_id FROM households WHERE deleted = 0"
+    ):
+        h = Household(head_name=name, code=code, head_cccd=cccd, head_birth_year=year)
+        names[hid] = f"{name} (mã hộ {code})"
+        index.add(hid, household_keys(h, village_names.get(vid, "")))
+        if cccd:
+            person_owner.setdefault(cccd, hid)
+    for cccd, hid in db.execute(
+        "SELECT m.cccd, m.household_id FROM members m JOIN households h ON h.id = m.household_id "
+        "WHERE m.cccd != '' AND m.deleted = 0 AND h.deleted = 0"
+    ):
+        person_owner.setdefault(cccd, hid)
+    existing_villages = {fold(v.name) for v in list_villages(db)}
+    preview.match_ids.clear()
+    claimed: dict[int, int] = {}
+    new_villages: dict[str, tuple[str, str]] = {}
+    for ph in preview.households:
+        ph.problems = [p for p in ph.problems if not p.from_database]
+        match, _kind = index.find(household_keys(ph.household, ph.village))
+        if match is not None:
+            if match in claimed:
+                _db_problem(ph, f"Cùng khớp với hộ {names[match]} như dòng {claimed[match]}.")
+                continue
+            claimed[match] = ph.row
+            preview.match_ids[ph.row] = match
+        for cccd in [ph.household.head_cccd] + [m.cccd for m in ph.household.members]:
+            owner = person_owner.get(cccd)
+            if cccd and owner is not None and owner != match:
+                _db_problem(ph, f"Số CCCD {cccd} đã thuộc về hộ {names[owner]} trong cơ sở dữ liệu.")
+        if ph.village and fold(ph.village) not in existing_villages and ph.valid:
+            new_villages.setdefault(fold(ph.village), (clean(ph.village), ph.area or "rural"))
+    preview.new_villages = list(new_villages.values())
+
+
+def _db_problem(ph: ParsedHousehold, message: str) -> None:
+    ph.problems.append(Problem(ph.row, "", message, True, from_database=True))
+
+
+def invalid_message(preview: ImportPreview) -> str:
+    bad = preview.invalid
+    lines = [f"Có {format_number(len(bad))} hộ không hợp lệ; chưa nhập gì. Sửa tệp, hoặc chỉ nhập các dòng hợp lệ."]
+    lines += [str(p) for h in bad for p in h.problems if p.error]
+    return "\n".join(lines)
+
+
+def run_import(
+    db: Database, preview: ImportPreview, *, skip_invalid: bool = False, create_villages: bool = True
+) -> Job[ImportSummary]:
+    """Write the preview in one transaction: all households or none."""
+    match_existing(db, preview)
+    if preview.invalid and not skip_invalid:
+        raise ImportRefused(invalid_message(preview))
+    if preview.new_villages and not create_villages:
+        names = ", ".join(n for n, _ in preview.new_villages)
+        raise ImportRefused(f"Tệp có thôn chưa có trong xã ({names}); chưa nhập gì.")
+    rows = preview.valid
+    total = len(rows)
+    imported = updated = 0
+    created: list[str] = []
+    yield Progress(0, total, "Đang nhập…")
+    with db.atomic():
+        rev = next_rev(db)
+        for name, area in preview.new_villages:
+            add_village(db, name, area)
+            created.append(name)
+        villages = {}
+        for v in list_villages(db):
+            villages[fold(v.name)] = v
+        code_counter = _first_free_code(db, rows)
+        for start in range(0, total, CHUNK):
+            batch = []
+            for ph in rows[start:start + CHUNK]:
+                village = villages.get(fold(ph.village)) or find_village(db, ph.village)
+                match = preview.match_ids.get(ph.row)
+                h = _merged_household(db, ph, match)
+                h.village_id = village.id
+                if not h.code:
+                    h.code = f"{code_counter:05d}"
+                    code_counter += 1
+                batch.append((h, _merged_assessment(db, ph, match, preview.year, village.area)))
+                if match is None:
+                    imported += 1
+                else:
+                    updated += 1
+            write_households(db, batch, rev)
+            yield Progress(min(start + CHUNK, total), total, f"Đã ghi {format_number(min(start + CHUNK, total))} hộ…")
+    return ImportSummary(
+        rows_read=preview.rows_read,
+        imported=imported,
+        updated=updated,
+        skipped=len(preview.invalid),
+        villages_created=created,
+        problems=preview.problems,
+    )
+
+
+def _first_free_code(db: Database, rows: list[ParsedHousehold]) -> int:
+    in_file = [int(ph.household.code) for ph in rows if ph.household.code.isdigit()]
+    return max([int(next_code(db)), *(c + 1 for c in in_file)])
+
+
+def _merged_household(db: Database, ph: ParsedHousehold, match: int | None) -> Household:
+    """The file's household, or the existing one with what the file gives written over it.
+
+    On an update a blank cell never erases a recorded value; lists (categories) and the members of
+    a one-row-per-member list are taken as the file gives them.
+    """
+    src = ph.household
+    if match is None:
+        return Household(**{k: getattr(src, k) for k in Household.__dataclass_fields__ if k not in ("id", "uuid")})
+    h = get_household(db, match)
+    h.head_name = src.head_name
+    for attr in ("code", "head_cccd", "head_birth_year", "head_birth_date", "head_sex", "ethnicity_name",
+                 "ethnicity_code", "ethnicity_list", "address", "phone", "note"):
+        value = getattr(src, attr)
+        if value not in ("", None):
+            setattr(h, attr, value)
+    if "categories" in ph.present:
+        h.categories = list(src.categories)
+    if ph.members_present:
+        h.members = _merged_members(h.members, src.members)
+    return h
+
+
+def _merged_members(old: list[Member], new: list[Member]) -> list[Member]:
+    """Keep the identity (id, uuid) of members already recorded: same CCCD, else same name."""
+    by_cccd = {m.cccd: m for m in old if m.cccd}
+    by_name = {fold(m.full_name): m for m in old}
+    out = []
+    for m in new:
+        prev = by_cccd.get(m.cccd) if m.cccd else None
+        prev = prev or by_name.get(fold(m.full_name))
+        if prev is not None:
+            m.id, m.uuid = prev.id, prev.uuid
+            by_name.pop(fold(prev.full_name), None)
+            if prev.cccd:
+                by_cccd.pop(prev.cccd, None)
+        out.append(m)
+    return out
+
+
+def _merged_assessment(db: Database, ph: ParsedHousehold, match: int | None, year: int, area: str) -> Assessment | None:
+    old = get_assessment(db, match, year) if match is not None else None
+    std = standard_for_year(year)
+    if old is None and ph.classification is None:
+        return None
+    a = old or Assessment(year=year, standard_id=std.id, area=area)
+    a.standard_id, a.area = std.id, area
+    if ph.income is not None:
+        a.income = ph.income
+    if ph.deprived is not None:
+        a.deprived = list(ph.deprived)
+    if ph.causes is not None:
+        a.causes = list(ph.causes)
+    if ph.needs is not None:
+        a.needs = list(ph.needs)
+    if ph.file_classification:
+        a.classification = ph.file_classification
+    elif ph.income is not None or ph.deprived is not None:
+        a.classification = a.compute().classification if a.income is not None else a.classification
+    if not a.classification:
+        return None
+    return a
+

@@ -1,0 +1,77 @@
+"""Reference package jobs: the upper level exports catalogues, standards and targets; a commune imports them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from gnbv_desktop import __version__
+from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file
+from gnbv_desktop.io.reference_package import ReferencePackage, build_reference_package, read_reference_package
+from gnbv_desktop.jobs.progress import Job, Progress
+from gnbv_desktop.jobs.sync import SyncError
+from gnbv_desktop.store import aggregate
+from gnbv_desktop.store.catalog_store import CatalogError
+from gnbv_desktop.store.records import now_iso
+from gnbv_desktop.store.reference import apply_reference, reference_catalogs, standard_documents, upper_targets
+from gnbv_desktop.store.settings import load_settings
+
+
+def export_reference(
+    db: Database, out_path: str | Path, *, year: int, password: str | None = None
+) -> Job[ReferencePackage]:
+    """Write the reference package for ``year`` (targets as recorded with ``set_upper_targets``)."""
+    out_path = Path(out_path)
+    if not aggregate.is_aggregate(db):
+        raise SyncError("Chỉ cơ sở dữ liệu cấp trên (Chế độ cấp trên) mới xuất gói tham chiếu cho các xã.")
+    yield Progress(0, 2, "Đang chuẩn bị danh mục, chuẩn nghèo và chỉ tiêu…")
+    ref = ReferencePackage(
+        issuer=load_settings(db).commune_name,
+        created_at=now_iso(),
+        year=year,
+        catalogs=reference_catalogs(db),
+        standards=standard_documents(db),
+        targets=upper_targets(db, year),
+    )
+    blob = build_reference_package(ref, __version__, password or None)
+    yield Progress(1, 2, "Đang ghi tệp…")
+    tmp = out_path.with_name(out_path.name + ".tmp")
+    try:
+        tmp.write_bytes(blob)
+        os.replace(tmp, out_path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise SyncError(f"Không ghi được tệp '{out_path}': {exc.strerror or exc}.") from exc
+    yield Progress(2, 2, "Đã xuất gói tham chiếu.")
+    return ref
+
+
+def import_reference(
+    db: Database, path: str | Path, *, password: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Job[dict]:
+    """Apply a reference package to a commune: catalogues, standards, this commune's targets."""
+    path = Path(path)
+    if aggregate.is_aggregate(db):
+        raise SyncError("Gói tham chiếu dành cho xã; cơ sở dữ liệu cấp trên không nhập gói này.")
+    yield Progress(0, 2, f"Đang kiểm tra {path.name}…")
+    try:
+        ref = read_reference_package(read_file(path, limits), password, limits=limits)
+    except PackageError as exc:
+        raise SyncError(f"Gói '{path.name}' bị từ chối: {exc}") from exc
+    code = load_settings(db).commune_code
+    yield Progress(1, 2, "Đang cập nhật danh mục và chỉ tiêu…")
+    try:
+        summary = apply_reference(
+            db,
+            catalogs=ref.catalogs,
+            standards=ref.standards,
+            year=ref.year,
+            targets=ref.targets.get(code) if code else None,
+            source=ref.issuer,
+        )
+    except CatalogError as exc:
+        raise SyncError(f"Gói '{path.name}' bị từ chối: {exc}") from exc
+    yield Progress(2, 2, "Đã nhập gói tham chiếu.")
+    return summary

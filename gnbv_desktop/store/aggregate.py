@@ -1,0 +1,272 @@
+"""The upper level's aggregate database: communes' records merged from their sync packages.
+
+Records are kept per (table, commune code, UUID) in ``sync_records`` as the JSON line they arrived
+as; the copy with the higher change counter wins (the later ``updated_at`` on a tie), and a
+deletion is a record with ``deleted = 1`` like any other change, so replaying a package changes
+nothing. Which packages each commune has sent is kept to detect gaps in incremental packages.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR
+from gnbv_desktop.store.records import now_iso
+from gnbv_desktop.store.settings import MODE_AGGREGATE, get_value, load_settings, set_value
+
+
+class AggregateError(ValueError):
+    """The database cannot act as (or become) an aggregate; message for the user."""
+
+
+@dataclass
+class CommuneStatus:
+    """One commune as the upper level sees it (Tình trạng các xã)."""
+
+    code: str
+    name: str
+    province_name: str
+    last_sequence: int
+    last_created_at: str
+    last_imported_at: str
+    packages: int
+    counts: dict[str, int] = field(default_factory=dict)
+    missing: list[int] = field(default_factory=list)
+
+    @property
+    def households(self) -> int:
+        return self.counts.get("households", 0)
+
+
+@dataclass
+class MergeCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: MergeCounts) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+    def as_dict(self) -> dict[str, int]:
+        return {"new": self.new, "updated": self.updated, "unchanged": self.unchanged}
+
+
+def is_aggregate(db: Database) -> bool:
+    return get_value(db, "mode") == MODE_AGGREGATE
+
+
+def is_blank(db: Database) -> bool:
+    """A database with no commune, no households and no package history (may become an aggregate)."""
+    if load_settings(db).is_configured:
+        return False
+    for table in ("households", "sync_exports"):
+        if db.execute(f"SELECT 1 FROM [{table}] LIMIT 1").fetchone():
+            return False
+    return True
+
+
+def make_aggregate(db: Database, office_name: str = "") -> None:
+    """Switch a blank database to aggregate mode (Chế độ cấp trên); a commune's data is never converted."""
+    if is_aggregate(db):
+        return
+    if not is_blank(db):
+        raise AggregateError(
+            "Cơ sở dữ liệu này đang chứa dữ liệu của một xã, không thể chuyển sang chế độ cấp trên. "
+            "Hãy tạo một tệp dữ liệu mới cho cấp trên."
+        )
+    with db.atomic():
+        set_value(db, "mode", MODE_AGGREGATE)
+        if office_name.strip():
+            set_value(db, "commune_name", office_name.strip())
+
+
+def imported_package_id(db: Database, commune_code: str, sha: str) -> int | None:
+    row = db.execute(
+        "SELECT id FROM sync_packages WHERE commune_code = ? AND sha256 = ?", [commune_code, sha]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def missing_sequences(db: Database, commune_code: str, base_sequence: int) -> list[int]:
+    """Sequences an incremental package built on ``base_sequence`` needs and the aggregate lacks.
+
+    Everything after the latest full package at or below the base must have arrived.
+    """
+    if base_sequence == 0:
+        return []
+    seen = dict(
+        db.execute("SELECT sequence, MAX(is_full) FROM sync_packages WHERE commune_code = ? GROUP BY sequence",
+                   [commune_code]).fetchall()
+    )
+    fulls = [s for s, full in seen.items() if full and s <= base_sequence]
+    start = max(fulls) + 1 if fulls else 1
+    return [s for s in range(start, base_sequence + 1) if s not in seen]
+
+
+def begin_package(
+    db: Database,
+    *,
+    commune_code: str,
+    commune_name: str,
+    province_name: str,
+    sequence: int,
+    base_sequence: int,
+    created_at: str,
+    file_name: str,
+    sha: str,
+    counts: dict[str, int],
+    forced: bool,
+) -> int:
+    """Register an incoming package (inside the caller's transaction); returns its id."""
+    db.execute(
+        "INSERT INTO sync_communes (commune_code, commune_name, province_name) VALUES (?, ?, ?) "
+        "ON CONFLICT(commune_code) DO UPDATE SET commune_name = excluded.commune_name, "
+        "province_name = excluded.province_name",
+        [commune_code, commune_name, province_name],
+    )
+    cur = db.execute(
+        "INSERT INTO sync_packages (commune_code, sequence, base_sequence, is_full, created_at, imported_at, "
+        "file_name, sha256, counts, forced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [commune_code, sequence, base_sequence, int(base_sequence == 0), created_at, now_iso(), file_name, sha,
+         json.dumps(counts), int(forced)],
+    )
+    return cur.lastrowid
+
+
+_UPSERT = """
+INSERT INTO sync_records (table_name, commune_code, uuid, change_counter, updated_at, deleted, data, package_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (table_name, commune_code, uuid) DO UPDATE SET
+    change_counter = excluded.change_counter, updated_at = excluded.updated_at, deleted = excluded.deleted,
+    data = excluded.data, package_id = excluded.package_id
+WHERE excluded.change_counter > sync_records.change_counter
+   OR (excluded.change_counter = sync_records.change_counter AND excluded.updated_at > sync_records.updated_at)
+"""
+
+
+def merge_records(
+    db: Database, package_id: int, commune_code: str, table: str, records: list[tuple[dict, str]]
+) -> MergeCounts:
+    """Upsert one table's records of a package; older or equal copies leave the stored one alone."""
+    count_sql = "SELECT COUNT(*) FROM sync_records WHERE table_name = ? AND commune_code = ?"
+    before = db.execute(count_sql, [table, commune_code]).fetchone()[0]
+    cur = db.conn.executemany(
+        _UPSERT,
+        (
+            (table, commune_code, r["uuid"], r["change_counter"], r["updated_at"], int(r["deleted"]), line,
+             package_id)
+            for r, line in records
+        ),
+    )
+    changed = max(cur.rowcount, 0)
+    new = db.execute(count_sql, [table, commune_code]).fetchone()[0] - before
+    return MergeCounts(new, changed - new, len(records) - changed)
+
+
+def store_attachments(db: Database, package_id: int, commune_code: str, files: dict[str, tuple[str, bytes]]) -> None:
+    """Keep a package's attachments (name → (sha256, bytes)); a newer package's file replaces the older."""
+    for name, (sha, data) in files.items():
+        db.execute("DELETE FROM sync_attachments WHERE commune_code = ? AND name = ?", [commune_code, name])
+        db.execute(
+            "INSERT INTO sync_attachments (package_id, commune_code, name, sha256, data) VALUES (?, ?, ?, ?, ?)",
+            [package_id, commune_code, name, sha, data],
+        )
+
+
+def finish_package(db: Database, package_id: int, applied: MergeCounts) -> None:
+    """Record what the merge did and move the commune's "last package" forward."""
+    db.execute("UPDATE sync_packages SET applied = ? WHERE id = ?", [json.dumps(applied.as_dict()), package_id])
+    code, seq, created, imported = db.execute(
+        "SELECT commune_code, sequence, created_at, imported_at FROM sync_packages WHERE id = ?", [package_id]
+    ).fetchone()
+    db.execute(
+        "UPDATE sync_communes SET last_sequence = ?, last_created_at = ?, last_imported_at = ? "
+        "WHERE commune_code = ? AND last_sequence <= ?",
+        [seq, created, imported, code, seq],
+    )
+    counts = dict(db.execute(
+        "SELECT table_name, COUNT(*) FROM sync_records WHERE commune_code = ? AND deleted = 0 GROUP BY 1", [code]
+    ).fetchall())
+    db.execute("UPDATE sync_communes SET last_imported_at = ?, counts = ? WHERE commune_code = ?",
+               [imported, json.dumps(counts), code])
+
+
+def attachments_of(db: Database, commune_code: str) -> dict[str, bytes]:
+    """The latest attachment of each name a commune sent (annex PDF, summary XLSX…)."""
+    return dict(
+        db.execute("SELECT name, data FROM sync_attachments WHERE commune_code = ? ORDER BY name", [commune_code])
+    )
+
+
+def commune_statuses(db: Database) -> list[CommuneStatus]:
+    """Every commune that sent a package, by name, with live record counts and missing packages."""
+    packages = dict(db.execute("SELECT commune_code, COUNT(*) FROM sync_packages GROUP BY 1").fetchall())
+    out = []
+    for code, name, province, last_seq, created, imported, counts in db.execute(
+        "SELECT commune_code, commune_name, province_name, last_sequence, last_created_at, last_imported_at, counts "
+        "FROM sync_communes ORDER BY commune_name, commune_code"
+    ).fetchall():
+        out.append(
+            CommuneStatus(code, name, province, last_seq, created, imported, packages.get(code, 0),
+                          json.loads(counts), missing_sequences(db, code, last_seq))
+        )
+    return out
+
+
+def records_of(db: Database, commune_code: str, table: str, *, include_deleted: bool = True) -> dict[str, dict]:
+    """A commune's merged records of one table, UUID → record (as the commune sent it)."""
+    sql = "SELECT uuid, data FROM sync_records WHERE table_name = ? AND commune_code = ?"
+    if not include_deleted:
+        sql += " AND deleted = 0"
+    return {u: json.loads(d) for u, d in db.execute(sql, [table, commune_code])}
+
+
+_STATS_SQL = """
+SELECT a.commune_code,
+       json_extract(a.data, '$.classification') AS cls,
+       COUNT(*),
+       SUM(1 + (SELECT COUNT(*) FROM sync_records m
+                WHERE m.table_name = 'members' AND m.deleted = 0 AND m.commune_code = a.commune_code
+                  AND json_extract(m.data, '$.household_uuid') = json_extract(a.data, '$.household_uuid'))),
+       SUM(EXISTS (SELECT 1 FROM sync_records p
+                   WHERE p.table_name = 'assessments' AND p.deleted = 0
+                     AND json_extract(p.data, '$.year') = :year - 1 AND p.commune_code = a.commune_code
+                     AND json_extract(p.data, '$.household_uuid') = json_extract(a.data, '$.household_uuid')
+                     AND json_extract(p.data, '$.classification') = :poor))
+FROM sync_records a
+JOIN sync_records h ON h.table_name = 'households' AND h.commune_code = a.commune_code
+                   AND h.uuid = json_extract(a.data, '$.household_uuid') AND h.deleted = 0
+WHERE a.table_name = 'assessments' AND a.deleted = 0 AND json_extract(a.data, '$.year') = :year
+GROUP BY 1, 2
+"""
+
+
+def aggregate_stats(db: Database, year: int) -> dict:
+    """The year's lists across communes: totals and ``by_commune`` (households by classification).
+
+    Mirrors the commune's ``households.stats``: a household counts when it is not deleted and has
+    a (not deleted) assessment for ``year``; members are the head plus non-deleted members;
+    ``escaped`` counts households poor the year before and not poor now.
+    """
+
+    def bucket(name: str) -> dict:
+        return {"name": name, "households": 0, "members": 0,
+                "by_classification": {c: 0 for c in (*CLASSIFICATIONS, "escaped")}}
+
+    names = dict(db.execute("SELECT commune_code, commune_name FROM sync_communes").fetchall())
+    by_commune = {code: bucket(name) for code, name in sorted(names.items(), key=lambda kv: (kv[1], kv[0]))}
+    total = bucket("")
+    for code, cls, households, members, poor_before in db.execute(_STATS_SQL, {"year": year, "poor": POOR}):
+        for b in (total, by_commune.setdefault(code, bucket(code))):
+            b["households"] += households
+            b["members"] += members
+            b["by_classification"][cls] = b["by_classification"].get(cls, 0) + households
+            if cls != POOR:
+                b["by_classification"]["escaped"] += poor_before
+    del total["name"]
+    return {"year": year, "communes": len(by_commune), **total, "by_commune": by_commune}

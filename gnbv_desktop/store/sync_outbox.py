@@ -1,0 +1,155 @@
+"""The commune's side of sync: which records a package carries, and the history of packages sent.
+
+Every table in ``records.SYNCED_TABLES`` travels as whole records; a local integer reference
+(``records.FOREIGN_KEYS``) travels as the referenced row's UUID under :func:`reference_field`,
+because ids differ between databases. Nothing here knows a table by name, so a table added to
+those two lists travels without changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from gnbv_desktop.store.records import FOREIGN_KEYS, SYNCED_TABLES, now_iso
+from gnbv_desktop.store.settings import get_value
+
+# Columns that stay local: the row id differs per database and ``rev`` is the commune's clock.
+LOCAL_COLUMNS = ("id", "rev")
+REQUIRED_FIELDS = ("uuid", "created_at", "updated_at", "change_counter", "deleted")
+
+
+def reference_field(column: str) -> str:
+    """Name a reference carries in a package: ``household_id`` → ``household_uuid``."""
+    return (column[:-3] if column.endswith("_id") else column) + "_uuid"
+
+
+def reference_fields(table: str) -> dict[str, str]:
+    """Package field → referenced table, for one synced table."""
+    return {reference_field(col): target for col, target in FOREIGN_KEYS.get(table, {}).items()}
+
+
+@dataclass
+class ExportRecord:
+    """One package the commune exported (Lịch sử gửi gói)."""
+
+    sequence: int
+    base_sequence: int
+    is_full: bool
+    rev_from: int
+    rev_to: int
+    created_at: str
+    file_name: str
+    counts: dict[str, int] = field(default_factory=dict)
+    sha256: str = ""
+    encrypted: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """What the next package will be: its number, what it builds on and the revisions it covers."""
+
+    sequence: int
+    base_sequence: int
+    rev_from: int
+    rev_to: int
+
+    @property
+    def is_full(self) -> bool:
+        return self.base_sequence == 0
+
+
+def current_rev(db: Database) -> int:
+    return int(get_value(db, "last_rev", "0"))
+
+
+def list_exports(db: Database) -> list[ExportRecord]:
+    """Packages exported so far, newest first."""
+    rows = db.execute(
+        "SELECT sequence, base_sequence, is_full, rev_from, rev_to, created_at, file_name, counts, sha256, encrypted "
+        "FROM sync_exports ORDER BY sequence DESC"
+    ).fetchall()
+    return [
+        ExportRecord(r[0], r[1], bool(r[2]), r[3], r[4], r[5], r[6], json.loads(r[7]), r[8], bool(r[9])) for r in rows
+    ]
+
+
+def last_export(db: Database) -> ExportRecord | None:
+    exports = list_exports(db)
+    return exports[0] if exports else None
+
+
+def plan_export(db: Database, full: bool = False) -> ExportPlan:
+    """Incremental after the last package unless ``full`` or nothing was exported yet."""
+    last = last_export(db)
+    sequence = (last.sequence + 1) if last else 1
+    if full or last is None:
+        return ExportPlan(sequence, 0, 0, current_rev(db))
+    return ExportPlan(sequence, last.sequence, last.rev_to, current_rev(db))
+
+
+def _json_select(db: Database, table: str) -> str:
+    """SQL building each row's package record as JSON inside SQLite (fast: no Python per value).
+
+    Columns become keys in table order; a reference column becomes its ``*_uuid`` key holding the
+    referenced row's UUID. Pairs are split into chunks joined with ``json_patch`` because SQLite
+    functions take at most 127 arguments.
+    """
+    refs = FOREIGN_KEYS.get(table, {})
+    pairs = []
+    for col in [c.name for c in db[table].columns if c.name not in LOCAL_COLUMNS]:
+        if col in refs:
+            pairs.append(f"'{reference_field(col)}', (SELECT r.uuid FROM [{refs[col]}] r WHERE r.id = t.[{col}])")
+        else:
+            pairs.append(f"'{col}', t.[{col}]")
+    chunks = [f"json_object({', '.join(pairs[i:i + 60])})" for i in range(0, len(pairs), 60)]
+    expr = chunks[0]
+    for chunk in chunks[1:]:
+        expr = f"json_patch({expr}, {chunk})"
+    return f"SELECT {expr} FROM [{table}] t WHERE t.rev > ? AND t.rev <= ? ORDER BY t.id"
+
+
+def export_lines(db: Database, table: str, rev_from: int, rev_to: int) -> list[str]:
+    """Rows of ``table`` changed in (rev_from, rev_to], soft-deleted ones included, as JSON lines."""
+    return [row[0] for row in db.execute(_json_select(db, table), [rev_from, rev_to])]
+
+
+def export_rows(db: Database, table: str, rev_from: int, rev_to: int) -> list[dict]:
+    """The same records as :func:`export_lines`, parsed."""
+    return [json.loads(line) for line in export_lines(db, table, rev_from, rev_to)]
+
+
+def collect_changes(db: Database, plan: ExportPlan) -> dict[str, list[str]]:
+    """Every synced table's JSON lines for ``plan``, parents before children."""
+    return {table: export_lines(db, table, plan.rev_from, plan.rev_to) for table in SYNCED_TABLES}
+
+
+def record_export(
+    db: Database, plan: ExportPlan, file_name: str, counts: dict[str, int], sha: str, encrypted: bool
+) -> ExportRecord:
+    rec = ExportRecord(
+        plan.sequence, plan.base_sequence, plan.is_full, plan.rev_from, plan.rev_to, now_iso(), file_name,
+        counts, sha, encrypted,
+    )
+    with db.atomic():
+        db.execute(
+            "INSERT INTO sync_exports (sequence, base_sequence, is_full, rev_from, rev_to, created_at, file_name, "
+            "counts, sha256, encrypted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [rec.sequence, rec.base_sequence, int(rec.is_full), rec.rev_from, rec.rev_to, rec.created_at,
+             rec.file_name, json.dumps(counts), sha, int(encrypted)],
+        )
+    return rec
+
+
+def count_changes(db: Database, plan: ExportPlan) -> int:
+    """How many records the package of ``plan`` would carry (shown before exporting)."""
+    return sum(
+        db.execute(f"SELECT COUNT(*) FROM [{t}] WHERE rev > ? AND rev <= ?", [plan.rev_from, plan.rev_to]).fetchone()[0]
+        for t in SYNCED_TABLES
+    )

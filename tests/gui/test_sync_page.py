@@ -1,0 +1,112 @@
+"""The Đồng bộ page: a commune exports with progress; the upper level imports and sees its communes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.pages.sync_page import SyncPage
+from gnbv_desktop.jobs.progress import run_to_end
+from gnbv_desktop.jobs.sync import export_package
+from gnbv_desktop.store import aggregate
+from gnbv_desktop.store.database import open_database
+from gnbv_desktop.store.households import stats
+from gnbv_desktop.store.sync_outbox import list_exports
+from tests.jobs.sync_helpers import dump
+
+pytestmark = pytest.mark.gui
+
+
+def _cells(table) -> list[list[str]]:
+    return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+
+
+def _run(qtbot, handle) -> list[tuple[int, int, str]]:
+    progress = []
+    handle.progress.connect(lambda d, t, m: progress.append((d, t, m)))
+    with qtbot.waitSignal(handle.done, timeout=30000):
+        pass
+    return progress
+
+
+@pytest.fixture
+def commune_page(qtbot, demo_db, db_path):
+    ctx = AppContext(demo_db, db_path, year=2026)
+    page = SyncPage(ctx)
+    qtbot.addWidget(page)
+    yield page
+    ctx.runner.wait()
+
+
+def test_commune_exports_full_then_incremental_with_progress(qtbot, commune_page, demo_db, tmp_path):
+    page = commune_page
+    assert page.stack.currentWidget() is page.commune_view
+    assert page.full_radio.isChecked() and not page.incremental_radio.isEnabled()
+    assert page.next_label.text().startswith("Số 1 (đầy đủ)")
+
+    page.export_encrypt.setChecked(True)
+    page.export_password.setText("mật khẩu chung")
+    progress = _run(qtbot, page.start_export(tmp_path / "goi-1.gnbv"))
+    assert progress and progress[-1][0] == progress[-1][1]  # the bar reached its end
+    assert any("hộ gia đình" in m for _d, _t, m in progress)
+    assert "Đã xuất gói số 1 (đầy đủ)" in page.message.text()
+    assert (tmp_path / "goi-1.gnbv").read_bytes().startswith(b"GNBVENC1")
+    history = _cells(page.history)
+    assert history[0][:2] == ["1", "Đầy đủ"] and history[0][4:] == ["Có", "goi-1.gnbv"]
+    assert history[0][3] == f"{list_exports(demo_db)[0].total:,}".replace(",", ".")
+
+    assert page.incremental_radio.isEnabled()
+    page.incremental_radio.setChecked(True)
+    assert page.next_label.text() == "Số 2 (thay đổi từ gói 1), 0 bản ghi"
+    page.export_encrypt.setChecked(False)
+    _run(qtbot, page.start_export(tmp_path / "goi-2.gnbv"))
+    assert [row[:2] for row in _cells(page.history)] == [["2", "Thay đổi từ gói 1"], ["1", "Đầy đủ"]]
+
+
+def test_export_asks_for_the_password_when_encrypting(commune_page, tmp_path):
+    page = commune_page
+    page.export_encrypt.setChecked(True)
+    assert page.start_export(tmp_path / "x.gnbv") is None
+    assert "nhập mật khẩu" in page.message.text() and not (tmp_path / "x.gnbv").exists()
+
+
+def test_upper_level_switches_mode_imports_packages_and_sees_statistics(qtbot, demo_db, tmp_path):
+    run_to_end(export_package(demo_db, tmp_path / "p1.gnbv", year=2026))
+    (tmp_path / "broken.gnbv").write_bytes((tmp_path / "p1.gnbv").read_bytes()[:3000])
+
+    agg_path = tmp_path / "tinh.sqlite3"
+    agg = open_database(agg_path)
+    ctx = AppContext(agg, agg_path, year=2026)
+    page = SyncPage(ctx)
+    qtbot.addWidget(page)
+    assert page.stack.currentWidget() is page.blank_view
+    page.office_name.setText("Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
+    qtbot.mouseClick(page.aggregate_button, Qt.MouseButton.LeftButton)
+    assert aggregate.is_aggregate(agg)
+    assert page.stack.currentWidget() is page.aggregate_view
+
+    before = dump(agg)
+    _run(qtbot, page.start_import([tmp_path / "broken.gnbv"]))
+    assert "broken.gnbv" in page.message.text() and "không đầy đủ" in page.message.text()
+    assert dump(agg) == before and page.communes.rowCount() == 0
+
+    progress = _run(qtbot, page.start_import([tmp_path / "p1.gnbv"]))
+    assert any("đang ghép hộ gia đình" in m for _d, _t, m in progress)
+    assert "Xã Ia Grai, gói số 1: " in page.message.text()
+    [row] = _cells(page.communes)
+    assert row[:3] == ["23764", "Xã Ia Grai", "1"] and row[5] == "60" and row[7] == "Không"
+    expected = stats(demo_db, 2026)
+    rows = _cells(page.stats_table)
+    assert rows[0][:6] == ["Xã Ia Grai", "60", *(str(expected["by_classification"][k])
+                                                  for k in ("poor", "near_poor", "average", "none"))]
+    assert rows[-1][0] == "Tổng cộng" and rows[-1][1] == "60"
+
+    (tmp_path / "out").mkdir()
+    [saved] = page.save_attachments("23764", tmp_path / "out")
+    assert saved.name == "23764-tong-hop-2026.xlsx" and saved.read_bytes()[:2] == b"PK"
+
+    _run(qtbot, page.start_reference_export(tmp_path / "ref.gnbvref"))
+    assert "Đã xuất gói tham chiếu năm 2026" in page.message.text() and (tmp_path / "ref.gnbvref").exists()
+    ctx.runner.wait()
+    agg.close()

@@ -1,0 +1,54 @@
+"""Killing the importing process mid-way leaves a clean database: nothing or everything imported."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from gnbv_desktop.store.database import open_database
+
+ROOT = Path(__file__).resolve().parents[2]
+N = 6000
+
+
+def _big_list(path: Path) -> Path:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("DS")
+    ws.append(["STT", "Họ và tên chủ hộ", "Năm sinh", "Thôn", "Thu nhập", "Phân loại"])
+    for i in range(1, N + 1):
+        ws.append([i, f"Người Thứ {i}", 1950 + i % 50, f"Thôn {i % 4 + 1}", 1_000_000 + i, "Nghèo"])
+    wb.save(path)
+    return path
+
+
+def test_sigkill_during_import_leaves_nothing_half_written(tmp_path):
+    path = _big_list(tmp_path / "big.xlsx")
+    db_path = tmp_path / "kill.sqlite3"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gnbv_desktop", "--db", str(db_path), "import-excel", str(path), "--year", "2026"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+    )
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if line.startswith("Đã ghi 1.000 hộ"):  # inside the transaction, 5,000 rows still to go
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL, "".join(seen)
+    db = open_database(db_path)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        households = db.execute("SELECT COUNT(*) FROM households").fetchone()[0]
+        assessments = db.execute("SELECT COUNT(*) FROM assessments").fetchone()[0]
+        assert (households, assessments) in ((0, 0), (N, N))
+        assert households == 0  # killed before the commit: the whole import rolled back
+        assert db.execute("SELECT COUNT(*) FROM villages").fetchone()[0] == 0
+    finally:
+        db.close()

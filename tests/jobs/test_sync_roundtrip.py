@@ -1,0 +1,250 @@
+"""Commune → aggregate round trips: full, incremental, edits and deletions, replay, gaps, batches."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from gnbv_desktop.jobs.sync import SyncError, summary_name
+from gnbv_desktop.store import aggregate
+from gnbv_desktop.store.households import (
+    delete_household,
+    get_assessment,
+    get_household,
+    save_assessment,
+    save_household,
+    stats,
+)
+from gnbv_desktop.store.settings import load_settings, save_settings
+from gnbv_desktop.store.sync_outbox import list_exports
+from tests.jobs.sync_helpers import (
+    aggregate_records,
+    commune_records,
+    dump,
+    export,
+    import_,
+    make_aggregate,
+    make_commune,
+)
+
+CODE = "23764"
+
+
+@pytest.fixture
+def commune(tmp_path):
+    db = make_commune(tmp_path / "xa.sqlite3", CODE, "Xã Ia Grai")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def agg(tmp_path):
+    db = make_aggregate(tmp_path / "tinh.sqlite3")
+    yield db
+    db.close()
+
+
+def _edit_and_delete(db) -> tuple[str, str, str]:
+    """Change a household, its assessment and members; delete another. Returns the UUIDs touched."""
+    first, second = [r[0] for r in db.execute("SELECT id FROM households ORDER BY id LIMIT 2")]
+    h = get_household(db, first)
+    h.phone = "0912345678"
+    removed = h.members.pop()
+    save_household(db, h)
+    a = get_assessment(db, first, 2026)
+    a.income, a.deprived, a.classification = 300_000, ["1.1", "2.2", "3.1"], ""
+    save_assessment(db, first, a)
+    delete_household(db, second)
+    return h.uuid, removed.uuid, get_household(db, second).uuid
+
+
+def test_full_round_trip_gives_the_same_records(commune, agg, tmp_path):
+    rec = export(commune, tmp_path / "p1.gnbv", year=2026)
+    assert (rec.sequence, rec.base_sequence, rec.is_full) == (1, 0, True)
+    assert rec.counts["households"] == 40
+
+    [result] = import_(agg, tmp_path / "p1.gnbv")
+    assert result.merged.new == sum(rec.counts.values()) and result.merged.updated == 0
+    assert aggregate_records(agg, CODE) == commune_records(commune)
+    # references travel as UUIDs and point at records that arrived
+    households = aggregate.records_of(agg, CODE, "households")
+    for m in aggregate.records_of(agg, CODE, "members").values():
+        assert m["household_uuid"] in households
+    assert "id" not in m and "rev" not in m and "household_id" not in m
+
+    expected = stats(commune, 2026)
+    got = aggregate.aggregate_stats(agg, 2026)
+    assert got["by_commune"][CODE]["by_classification"] == expected["by_classification"]
+    assert (got["households"], got["members"]) == (expected["households"], expected["members"])
+
+
+def test_edits_and_deletions_arrive_with_the_incremental_package(commune, agg, tmp_path):
+    export(commune, tmp_path / "p1.gnbv")
+    import_(agg, tmp_path / "p1.gnbv")
+    hh_uuid, member_uuid, deleted_uuid = _edit_and_delete(commune)
+
+    rec = export(commune, tmp_path / "p2.gnbv", year=2026)
+    assert (rec.sequence, rec.base_sequence, rec.is_full) == (2, 1, False)
+    # only what changed: two households (edited, deleted), the edited one's members (saving a household
+    # rewrites its members; the removed one travels as a deletion) and one assessment
+    members_of_edited = commune.execute(
+        "SELECT COUNT(*) FROM members WHERE household_id = (SELECT id FROM households WHERE uuid = ?)", [hh_uuid]
+    ).fetchone()[0]
+    assert rec.counts == {"villages": 0, "households": 2, "members": members_of_edited, "assessments": 1}
+
+    [result] = import_(agg, tmp_path / "p2.gnbv")
+    assert (result.merged.new, result.merged.updated) == (0, 3 + members_of_edited)
+    assert aggregate_records(agg, CODE) == commune_records(commune)
+    assert aggregate.records_of(agg, CODE, "households")[hh_uuid]["phone"] == "0912345678"
+    assert aggregate.records_of(agg, CODE, "members")[member_uuid]["deleted"] == 1
+    assert aggregate.records_of(agg, CODE, "households")[deleted_uuid]["deleted"] == 1
+    got = aggregate.aggregate_stats(agg, 2026)["by_commune"][CODE]
+    assert got["households"] == 39 == stats(commune, 2026)["households"]
+    assert got["by_classification"] == stats(commune, 2026)["by_classification"]
+    [status] = aggregate.commune_statuses(agg)
+    assert (status.last_sequence, status.packages, status.households, status.missing) == (2, 2, 39, [])
+
+
+def test_incremental_and_full_packages_give_the_same_aggregate(commune, tmp_path):
+    export(commune, tmp_path / "p1.gnbv")
+    _edit_and_delete(commune)
+    export(commune, tmp_path / "p2.gnbv")
+    export(commune, tmp_path / "p3.gnbv", full=True)
+    by_increments = make_aggregate(tmp_path / "a.sqlite3")
+    by_full = make_aggregate(tmp_path / "b.sqlite3")
+    import_(by_increments, tmp_path / "p2.gnbv", tmp_path / "p1.gnbv")  # batch order does not matter
+    import_(by_full, tmp_path / "p3.gnbv")
+    assert aggregate_records(by_increments, CODE) == aggregate_records(by_full, CODE) == commune_records(commune)
+
+
+def test_replaying_a_package_changes_nothing(commune, agg, tmp_path):
+    export(commune, tmp_path / "p1.gnbv")
+    _edit_and_delete(commune)
+    export(commune, tmp_path / "p2.gnbv")
+    import_(agg, tmp_path / "p1.gnbv", tmp_path / "p2.gnbv")
+    before = dump(agg)
+    results = import_(agg, tmp_path / "p1.gnbv", tmp_path / "p2.gnbv")
+    assert [r.already_imported for r in results] == [True, True]
+    assert dump(agg) == before
+
+
+def test_older_full_package_never_overwrites_newer_records(commune, agg, tmp_path):
+    export(commune, tmp_path / "old.gnbv", full=True)
+    _edit_and_delete(commune)
+    export(commune, tmp_path / "new.gnbv", full=True)
+    import_(agg, tmp_path / "new.gnbv")
+    [late] = import_(agg, tmp_path / "old.gnbv")
+    assert late.merged.new == 0 and late.merged.updated == 0
+    assert aggregate_records(agg, CODE) == commune_records(commune)
+    assert aggregate.commune_statuses(agg)[0].last_sequence == 2
+
+
+def test_gap_is_refused_naming_the_missing_package_unless_forced(commune, agg, tmp_path):
+    export(commune, tmp_path / "p1.gnbv")
+    _edit_and_delete(commune)
+    export(commune, tmp_path / "p2.gnbv")
+    h = get_household(commune, commune.execute("SELECT MAX(id) FROM households").fetchone()[0])
+    h.note = "Đã xác minh lại"
+    save_household(commune, h)
+    export(commune, tmp_path / "p3.gnbv")
+    import_(agg, tmp_path / "p1.gnbv")
+    before = dump(agg)
+    with pytest.raises(SyncError) as err:
+        import_(agg, tmp_path / "p3.gnbv")
+    assert "chưa nhận gói số 2" in str(err.value) and "p3.gnbv" in str(err.value)
+    assert dump(agg) == before
+
+    [forced] = import_(agg, tmp_path / "p3.gnbv", force_gap=True)
+    assert forced.forced and forced.missing == [2]
+    assert aggregate.records_of(agg, CODE, "households")[h.uuid]["note"] == "Đã xác minh lại"
+    assert aggregate.commune_statuses(agg)[0].missing == [2]
+    import_(agg, tmp_path / "p2.gnbv")  # the missing one arrives late: gap closed, records complete
+    assert aggregate.commune_statuses(agg)[0].missing == []
+    assert aggregate_records(agg, CODE) == commune_records(commune)
+
+
+def test_a_refused_package_rolls_back_the_whole_batch(commune, agg, tmp_path):
+    other = make_commune(tmp_path / "xa2.sqlite3", "23767", "Xã Ia Hrung", households=20, seed=9)
+    export(other, tmp_path / "other.gnbv")
+    export(commune, tmp_path / "p1.gnbv")
+    _edit_and_delete(commune)
+    export(commune, tmp_path / "p2.gnbv")
+    export(commune, tmp_path / "p3.gnbv")
+    before = dump(agg)
+    with pytest.raises(SyncError):
+        import_(agg, tmp_path / "other.gnbv", tmp_path / "p3.gnbv")  # p3 needs p1 and p2
+    assert dump(agg) == before
+    import_(agg, tmp_path / "other.gnbv", tmp_path / "p1.gnbv", tmp_path / "p2.gnbv", tmp_path / "p3.gnbv")
+    got = aggregate.aggregate_stats(agg, 2026)
+    assert set(got["by_commune"]) == {CODE, "23767"}
+    assert got["households"] == 39 + 20
+    assert [c.name for c in aggregate.commune_statuses(agg)] == ["Xã Ia Grai", "Xã Ia Hrung"]
+    other.close()
+
+
+def test_history_and_attachments(commune, agg, tmp_path):
+    annex = b"%PDF-1.4 phu luc danh sach ho ngheo"
+    export(commune, tmp_path / "p1.gnbv", year=2026, attachments={"phu-luc-2026.pdf": annex}, password="mật khẩu")
+    export(commune, tmp_path / "p2.gnbv")
+    history = list_exports(commune)
+    assert [(e.sequence, e.base_sequence, e.is_full, e.encrypted) for e in history] == [
+        (2, 1, False, False), (1, 0, True, True)]
+    assert history[1].file_name == "p1.gnbv" and history[1].counts["members"] > 0
+
+    import_(agg, tmp_path / "p1.gnbv", password="mật khẩu")
+    files = aggregate.attachments_of(agg, CODE)
+    assert files["phu-luc-2026.pdf"] == annex
+    ws = load_workbook(io.BytesIO(files[summary_name(2026)])).active
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    total = next(r for r in rows if r[0] == "Tổng cộng")
+    s = stats(commune, 2026)
+    assert total[1:6] == [s["households"], s["by_classification"]["poor"], s["by_classification"]["near_poor"],
+                          s["by_classification"]["average"], s["by_classification"]["none"]]
+    village_rows = {r[0]: r[1] for r in rows if r[0] in s["by_village"]}
+    assert village_rows == {v: c["households"] for v, c in s["by_village"].items()}
+
+
+def test_export_needs_a_commune_code_and_a_commune_database(commune, agg, tmp_path):
+    with pytest.raises(SyncError, match="cấp trên"):
+        export(agg, tmp_path / "x.gnbv")
+    s = load_settings(commune)
+    s.commune_code = ""
+    save_settings(commune, s)
+    with pytest.raises(SyncError, match="mã đơn vị hành chính"):
+        export(commune, tmp_path / "x.gnbv")
+    assert not (tmp_path / "x.gnbv").exists() and list_exports(commune) == []
+    with pytest.raises(SyncError, match="Chỉ cơ sở dữ liệu cấp trên"):
+        import_(commune, tmp_path / "x.gnbv")
+
+
+def test_a_commune_database_does_not_become_an_aggregate(commune):
+    with pytest.raises(aggregate.AggregateError):
+        aggregate.make_aggregate(commune)
+    assert not aggregate.is_aggregate(commune)
+
+
+def test_a_table_added_to_synced_tables_travels_without_code_changes(commune, agg, tmp_path, monkeypatch):
+    """What the plan tables will do once merged: a new synced table with a reference to households."""
+    from gnbv_desktop.store.migrations import SYNC_COLUMNS
+    from gnbv_desktop.store.records import FOREIGN_KEYS, SYNCED_TABLES, new_record_fields
+
+    commune.execute(f"""CREATE TABLE helper_visits (
+        id INTEGER PRIMARY KEY, household_id INTEGER REFERENCES households(id), visited_on TEXT NOT NULL,
+        {SYNC_COLUMNS})""")
+    SYNCED_TABLES.append("helper_visits")
+    monkeypatch.setitem(FOREIGN_KEYS, "helper_visits", {"household_id": "households"})
+    try:
+        hid, huuid = commune.execute("SELECT id, uuid FROM households ORDER BY id LIMIT 1").fetchone()
+        with commune.atomic():
+            commune["helper_visits"].insert({"household_id": hid, "visited_on": "2026-03-02",
+                                             **new_record_fields(commune)})
+        rec = export(commune, tmp_path / "p1.gnbv")
+        assert rec.counts["helper_visits"] == 1
+        import_(agg, tmp_path / "p1.gnbv")
+        [visit] = aggregate.records_of(agg, CODE, "helper_visits").values()
+        assert visit["household_uuid"] == huuid and visit["visited_on"] == "2026-03-02"
+        assert "household_id" not in visit
+    finally:
+        SYNCED_TABLES.remove("helper_visits")
