@@ -168,6 +168,12 @@ def _m002_plans(db: Database) -> None:
             target_dtts_reduction REAL,
             note TEXT NOT NULL DEFAULT '',
             {SYNC_COLUMNS}
+        );
+        """
+    )
+
+
+
 def _m003_sync(db: Database) -> None:
     """Sync bookkeeping: a commune's export history, and an aggregate database's merged records.
 
