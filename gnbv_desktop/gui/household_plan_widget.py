@@ -2,7 +2,8 @@
 
 The household editor embeds it as the tab "Kế hoạch hỗ trợ" and the Kế hoạch hỗ trợ page shows it
 under the list. ``load(household_id, year)`` fills it, ``changed`` fires on every edit, and
-``save()`` writes everything in the store (items, helpers, expected result) or shows why not.
+``save()`` writes everything in the store (items, helpers, expected result) or shows why not;
+``save_for(id)`` is what the editor calls after saving the household itself.
 """
 
 from __future__ import annotations
@@ -306,6 +307,14 @@ class HouseholdPlanWidget(QWidget):
     def checked_helper_ids(self) -> list[int]:
         return [self.helpers.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.helpers.count())
                 if self.helpers.item(i).checkState() == Qt.CheckState.Checked]
+
+    def save_for(self, household_id: int) -> bool:
+        """Called by the household editor right after it saved the household: a new household
+        gets its id here; pending plan edits are written, an untouched plan writes nothing."""
+        if self.household_id != household_id:
+            self.load(household_id, self.year)
+            return True
+        return self.save() if self.dirty else True
 
     def save(self) -> bool:
         """Write items, helpers and expected result; on a problem show it and write nothing."""

@@ -225,7 +225,7 @@ def create_demo(db: Database, households: int = 200, seed: int = 1, year: int = 
         db["households"].insert_all(hh_rows, batch_size=1000)
         db["members"].insert_all(mem_rows, batch_size=1000)
         db["assessments"].insert_all(ass_rows, batch_size=1000)
-    yield from create_demo_plans(db, years, seed)
+    yield from create_demo_plans(db, years, seed, report_total=households)
     return households
 
 

@@ -144,9 +144,18 @@ def _ensure_plan_record(db: Database, year: int, counts: dict[str, int], prepare
     )
 
 
-def create_demo_plans(db: Database, years: list[int], seed: int = 1) -> Job[int]:
+def create_demo_plans(db: Database, years: list[int], seed: int = 1, report_total: int | None = None) -> Job[int]:
     """Helpers, assignments, plan items and goals for the poor and near-poor of ``years``;
-    returns the number of plan items created. The last year is the current plan year."""
+    returns the number of plan items created. The last year is the current plan year.
+
+    ``report_total`` keeps the caller's progress scale (the demo reports households created), so
+    its bar stays full while the plans are written."""
+
+    def progress(done: int, total: int, message: str) -> Progress:
+        if report_total is not None:
+            return Progress(report_total, report_total, message)
+        return Progress(done, total, message)
+
     rng = random.Random(seed * 7919 + 3)
     settings = load_settings(db)
     _unit, bare = split_commune_name(settings.commune_name)
@@ -178,7 +187,7 @@ def create_demo_plans(db: Database, years: list[int], seed: int = 1) -> Job[int]
             rev = next_rev(db)
             for i, (hid, std_id, cls, deprived, causes, needs, size, village_id) in enumerate(rows):
                 if i % 500 == 0:
-                    yield Progress(i, len(rows), f"Đang lập kế hoạch hỗ trợ mẫu năm {year}…")
+                    yield progress(i, len(rows), f"Đang lập kế hoạch hỗ trợ mẫu năm {year}…")
                 counts[cls] += 1
                 suggestions = suggest_measures(measures, std_id, json.loads(deprived), json.loads(causes),
                                                json.loads(needs))
@@ -221,7 +230,7 @@ def create_demo_plans(db: Database, years: list[int], seed: int = 1) -> Job[int]
         chair = next((p.name for p in people if p.position.startswith("Chủ tịch")), "")
         clerk = next((p.name for p in people if "Văn hóa" in p.position), "")
         _ensure_plan_record(db, year, counts, clerk, chair)
-    yield Progress(1, 1, "Đã lập kế hoạch hỗ trợ mẫu.")
+    yield progress(1, 1, "Đã lập kế hoạch hỗ trợ mẫu.")
     return created
 
 
