@@ -18,6 +18,8 @@ from reportlab.platypus import Flowable, Table
 from gnbv_desktop.io.pdf_common import FONT, FONT_BOLD, LineWrapper
 
 LEFT, CENTRE, RIGHT = "LEFT", "CENTER", "RIGHT"
+# Break a row across pages rather than leave more than this share of a page empty.
+BREAK_ROW_WHEN_EMPTY = 0.15
 
 
 @dataclass
@@ -92,14 +94,21 @@ class RowTable(Flowable):
             k += 1
         if k == len(self.rows) and k > 1:
             k -= 1  # within the frame's tolerance: move the last row rather than leave an empty part
+            used -= self.rows[k].height
+        frame = getattr(self, "_frame", None)
+        full_room = (frame._aH if frame is not None else avail_height) - self._header_h
+        left = room - used
+        s = self.spec
+        nxt = self.rows[k] if k < len(self.rows) else None
+        if nxt is not None and left >= max(full_room * BREAK_ROW_WHEN_EMPTY, s.pad_top + s.pad_bottom + 3 * s.leading) \
+                and nxt.line_count() > 3:
+            # like a word processor's "allow row to break across pages": fill the page, carry on overleaf
+            head, tail = self._cut(nxt, left)
+            return [self._part([*self.rows[:k], head]), self._part([tail, *self.rows[k + 1:]])]
         if k == 0:
-            first = self.rows[0] if self.rows else None
-            frame = getattr(self, "_frame", None)
-            full_room = (frame._aH if frame is not None else avail_height) - self._header_h
-            if first is None or first.height <= full_room or room <= self.spec.leading * 3:
+            if not self.rows or self.rows[0].height <= full_room or room <= s.leading * 3:
                 return []  # the row fits on a fresh page: move it there whole
-            # a single row taller than a whole page: cut it by lines
-            head, tail = self._cut(first, room)
+            head, tail = self._cut(self.rows[0], room)  # a row taller than a whole page
             return [self._part([head]), self._part([tail, *self.rows[1:]])]
         return [self._part(self.rows[:k]), self._part(self.rows[k:])]
 
