@@ -23,6 +23,7 @@ from gnbv_desktop.jobs.carry_forward import carry_forward
 from gnbv_desktop.jobs.demo import create_demo
 from gnbv_desktop.jobs.progress import run_to_end
 from gnbv_desktop.store.households import list_rows, stats
+from gnbv_desktop.store.plans import plan_stats
 from gnbv_desktop.store.settings import DEFAULT_UPPER_LEVEL_TEMPLATE, CommuneSettings, load_settings, save_settings
 from gnbv_desktop.store.villages import VillageError, add_village, find_village, list_villages
 
@@ -213,6 +214,7 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
             print(f"  {c['name']} ({code}): {format_number(c['households'])} hộ — {counts}")
         return 0
     data = stats(ctx.db, year)
+    data.update(plan_stats(ctx.db, year))
     if args.json:
         print_json(data)
         return 0

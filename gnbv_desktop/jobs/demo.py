@@ -16,6 +16,7 @@ from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, catalog, ethnic_groups
 from gnbv_desktop.core.cccd import FEMALE, MALE, make_cccd
 from gnbv_desktop.core.standards import POOR, classify, standard_for_year
 from gnbv_desktop.core.text import clean, fold, name_sort_key
+from gnbv_desktop.jobs.demo_plans import create_demo_plans
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.paths import resource_path
 from gnbv_desktop.store.households import next_code
@@ -224,6 +225,7 @@ def create_demo(db: Database, households: int = 200, seed: int = 1, year: int = 
         db["households"].insert_all(hh_rows, batch_size=1000)
         db["members"].insert_all(mem_rows, batch_size=1000)
         db["assessments"].insert_all(ass_rows, batch_size=1000)
+    yield from create_demo_plans(db, years, seed, report_total=households)
     return households
 
 

@@ -100,6 +100,80 @@ def _m001_registry(db: Database) -> None:
     )
 
 
+def _m002_plans(db: Database) -> None:
+    """Helpers, their assignment to households, per-household plan items and goals, the commune plan."""
+    db.executescript(
+        f"""
+        CREATE TABLE helpers (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('organisation', 'person')),
+            name TEXT NOT NULL,
+            position TEXT NOT NULL DEFAULT '',
+            organisation TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            {SYNC_COLUMNS}
+        );
+        CREATE TABLE helper_assignments (
+            id INTEGER PRIMARY KEY,
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            helper_id INTEGER NOT NULL REFERENCES helpers(id),
+            year INTEGER NOT NULL,
+            {SYNC_COLUMNS},
+            UNIQUE (household_id, helper_id, year)
+        );
+        CREATE INDEX helper_assignments_year ON helper_assignments(year, helper_id);
+        CREATE TABLE household_plans (
+            id INTEGER PRIMARY KEY,
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            year INTEGER NOT NULL,
+            expected_result TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            {SYNC_COLUMNS},
+            UNIQUE (household_id, year)
+        );
+        CREATE TABLE plan_items (
+            id INTEGER PRIMARY KEY,
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            year INTEGER NOT NULL,
+            measure_code TEXT NOT NULL,
+            content TEXT NOT NULL DEFAULT '',
+            expected_amount INTEGER,
+            funding_source TEXT NOT NULL DEFAULT '',
+            lead_organisation TEXT NOT NULL DEFAULT '',
+            planned_time TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'planned'
+                CHECK (status IN ('planned', 'in_progress', 'done', 'cancelled')),
+            actual_amount INTEGER,
+            actual_date TEXT NOT NULL DEFAULT '',
+            result TEXT NOT NULL DEFAULT '',
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            {SYNC_COLUMNS}
+        );
+        CREATE INDEX plan_items_household ON plan_items(household_id, year);
+        CREATE INDEX plan_items_year ON plan_items(year);
+        CREATE TABLE commune_plans (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL UNIQUE,
+            document_number TEXT NOT NULL DEFAULT '',
+            document_date TEXT NOT NULL DEFAULT '',
+            signer_name TEXT NOT NULL DEFAULT '',
+            signer_title TEXT NOT NULL DEFAULT 'CHỦ TỊCH',
+            preparer_name TEXT NOT NULL DEFAULT '',
+            total_households INTEGER,
+            total_dtts_households INTEGER,
+            target_poverty_reduction REAL,
+            target_escape_households INTEGER,
+            target_near_poor_reduction INTEGER,
+            target_dtts_reduction REAL,
+            note TEXT NOT NULL DEFAULT '',
+            {SYNC_COLUMNS}
+        );
+        """
+    )
+
+
+
 def _m003_sync(db: Database) -> None:
     """Sync bookkeeping: a commune's export history, and an aggregate database's merged records.
 
@@ -193,6 +267,7 @@ def _m003_sync(db: Database) -> None:
 Migration = tuple[str, Callable[[Database], None]]
 MIGRATIONS: list[Migration] = [
     ("001_registry", _m001_registry),
+    ("002_plans", _m002_plans),
     ("003_sync", _m003_sync),
 ]
 LATEST_VERSION = len(MIGRATIONS)

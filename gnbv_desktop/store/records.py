@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 # Tables whose rows travel to the upper level, parents before children.
 SYNCED_TABLES = ["villages", "households", "members", "assessments"]
+SYNCED_TABLES += ["helpers", "helper_assignments", "household_plans", "plan_items", "commune_plans"]
 # Local integer references of each synced table: column → referenced table. A sync package
 # carries the referenced row's UUID instead, because ids differ between databases.
 FOREIGN_KEYS: dict[str, dict[str, str]] = {
@@ -21,6 +22,13 @@ FOREIGN_KEYS: dict[str, dict[str, str]] = {
     "households": {"village_id": "villages"},
     "members": {"household_id": "households"},
     "assessments": {"household_id": "households"},
+}
+FOREIGN_KEYS |= {
+    "helpers": {},
+    "helper_assignments": {"household_id": "households", "helper_id": "helpers"},
+    "household_plans": {"household_id": "households"},
+    "plan_items": {"household_id": "households"},
+    "commune_plans": {},
 }
 
 

@@ -1,0 +1,259 @@
+"""Kế hoạch hỗ trợ: the commune plan record with its targets and the projection from the plans,
+then the year's poor and near-poor households with their plan progress; selecting one opens its
+plan (the same widget as the household editor's tab) below the list."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS, SIGNER_TITLES, CommunePlan, format_percent, project
+from gnbv_desktop.core.standards import CLASSIFICATION_LABELS
+from gnbv_desktop.core.text import format_number
+from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.household_plan_widget import HouseholdPlanWidget
+from gnbv_desktop.store.households import ValidationError
+from gnbv_desktop.store.plans import get_commune_plan, plan_counts, plan_rows, save_commune_plan
+
+COLUMNS = ["Mã hộ", "Chủ hộ", "Thôn", "Phân loại", "Số chỉ số thiếu hụt", "Người/tổ chức giúp đỡ",
+           "Giải pháp (hoàn thành/tổng)", "Kinh phí dự kiến (đ)", "Dự kiến kết quả"]
+
+
+def _optional_spin(maximum: int) -> QSpinBox:
+    s = QSpinBox()
+    s.setRange(-1, maximum)
+    s.setSpecialValueText("(chưa giao)")
+    s.setValue(-1)
+    return s
+
+
+def _optional_double() -> QDoubleSpinBox:
+    s = QDoubleSpinBox()
+    s.setRange(-0.01, 100)
+    s.setDecimals(2)
+    s.setSingleStep(0.1)
+    s.setSpecialValueText("(chưa giao)")
+    s.setValue(-0.01)
+    s.setSuffix(" %")
+    s.setLocale(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))  # 1,50 % not 1.50 %
+    return s
+
+
+class PlansPage(QWidget):
+    title = "Kế hoạch hỗ trợ"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._rows = []
+        self._plan: CommunePlan | None = None
+
+        self.number = QLineEdit()
+        self.number.setPlaceholderText("ví dụ 12/KH-UBND")
+        self.date = QDateEdit()
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date.setCalendarPopup(True)
+        self.signer = QLineEdit()
+        self.signer_title = QComboBox()
+        for t, label in zip(SIGNER_TITLES, ("Chủ tịch", "Phó Chủ tịch"), strict=True):
+            self.signer_title.addItem(label, t)
+        self.preparer = QLineEdit()
+        self.total = _optional_spin(10_000_000)
+        self.total.setSpecialValueText("(theo danh sách rà soát)")
+        self.target_rate = _optional_double()
+        self.target_escape = _optional_spin(1_000_000)
+        self.target_near = _optional_spin(1_000_000)
+        self.target_dtts = _optional_double()
+        self.plan_message = QLabel()
+        self.plan_message.setStyleSheet("color: #b00020")
+        self.save_plan_button = QPushButton("Lưu kế hoạch năm")
+        self.save_plan_button.clicked.connect(self.save_plan)
+        self.projection = QLabel()
+        self.projection.setWordWrap(True)
+
+        plan_box = QGroupBox("Kế hoạch giảm nghèo của xã")
+        form = QFormLayout(plan_box)
+        form.addRow("Số kế hoạch:", self.number)
+        form.addRow("Ngày ban hành:", self.date)
+        form.addRow("Người ký:", self.signer)
+        form.addRow("Chức vụ người ký:", self.signer_title)
+        form.addRow("Người lập biểu:", self.preparer)
+        form.addRow("Tổng số hộ dân cư:", self.total)
+        targets = QGroupBox("Chỉ tiêu cấp trên giao")
+        tform = QFormLayout(targets)
+        tform.addRow("Giảm tỷ lệ hộ nghèo:", self.target_rate)
+        tform.addRow("Số hộ thoát nghèo:", self.target_escape)
+        tform.addRow("Giảm số hộ cận nghèo:", self.target_near)
+        tform.addRow("Giảm tỷ lệ hộ nghèo DTTS:", self.target_dtts)
+        plan_row = QHBoxLayout()
+        plan_row.addWidget(plan_box)
+        right = QVBoxLayout()
+        right.addWidget(targets)
+        right.addWidget(self.projection)
+        right.addWidget(self.plan_message)
+        right.addWidget(self.save_plan_button, alignment=Qt.AlignmentFlag.AlignRight)
+        plan_row.addLayout(right)
+
+        self.only_unassisted = QCheckBox("Chỉ hộ chưa có người giúp đỡ")
+        self.only_unassisted.toggled.connect(lambda _c: self._fill_table())
+        self.count_label = QLabel()
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._on_select)
+        self.editor = HouseholdPlanWidget(ctx)
+
+        list_box = QWidget()
+        list_layout = QVBoxLayout(list_box)
+        filters = QHBoxLayout()
+        filters.addWidget(self.only_unassisted)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+        list_layout.addLayout(filters)
+        list_layout.addWidget(self.table)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(list_box)
+        splitter.addWidget(self.editor)
+        layout = QVBoxLayout(self)
+        layout.addLayout(plan_row)
+        layout.addWidget(splitter, 1)
+        ctx.year_changed.connect(lambda _y: self.reload())
+        ctx.data_changed.connect(self._on_data_changed)
+        self.reload()
+
+    # ------------------------------------------------------------ plan record
+
+    def _load_plan(self) -> None:
+        year = self.ctx.year
+        p = self._plan = get_commune_plan(self.ctx.db, year)
+        p = p or CommunePlan(year=year)
+        self.number.setText(p.document_number)
+        d = _dt.date.fromisoformat(p.document_date) if p.document_date else _dt.date(year, 1, 5)
+        self.date.setDate(QDate(d.year, d.month, d.day))
+        self.signer.setText(p.signer_name)
+        self.signer_title.setCurrentIndex(max(0, self.signer_title.findData(p.signer_title)))
+        self.preparer.setText(p.preparer_name)
+        self.total.setValue(p.total_households if p.total_households is not None else -1)
+        self.target_rate.setValue(p.target_poverty_reduction if p.target_poverty_reduction is not None else -0.01)
+        self.target_escape.setValue(p.target_escape_households if p.target_escape_households is not None else -1)
+        self.target_near.setValue(p.target_near_poor_reduction if p.target_near_poor_reduction is not None else -1)
+        self.target_dtts.setValue(p.target_dtts_reduction if p.target_dtts_reduction is not None else -0.01)
+        self.plan_message.clear()
+
+    def plan_from_form(self) -> CommunePlan:
+        def opt(spin) -> float | int | None:
+            return None if spin.value() < 0 else spin.value()
+
+        d = self.date.date()
+        old = self._plan
+        return CommunePlan(
+            year=self.ctx.year, document_number=self.number.text(),
+            document_date=_dt.date(d.year(), d.month(), d.day()).isoformat(),
+            signer_name=self.signer.text(), signer_title=self.signer_title.currentData(),
+            preparer_name=self.preparer.text(), total_households=opt(self.total),
+            target_poverty_reduction=opt(self.target_rate), target_escape_households=opt(self.target_escape),
+            target_near_poor_reduction=opt(self.target_near), target_dtts_reduction=opt(self.target_dtts),
+            note=old.note if old else "", id=old.id if old else None,
+        )
+
+    def save_plan(self) -> bool:
+        plan = self.plan_from_form()
+        try:
+            save_commune_plan(self.ctx.db, plan)
+        except ValidationError as exc:
+            self.plan_message.setText(str(exc))
+            return False
+        self._plan = plan
+        self.plan_message.clear()
+        self.ctx.notify_changed()
+        return True
+
+    def _show_projection(self) -> None:
+        counts = plan_counts(self.ctx.db, self.ctx.year, self._plan)
+        p = project(counts, self._plan)
+        lines = [
+            f"Hộ nghèo: {format_number(counts.poor)}/{format_number(counts.total_households)} hộ "
+            f"({format_percent(p.current_rate)}); hộ cận nghèo: {format_number(counts.near_poor)} "
+            f"({format_percent(p.current_near_poor_rate)}).",
+            f"Dự kiến thoát nghèo: {p.planned_escapes} hộ" + (
+                f" (chỉ tiêu {p.target_escapes} hộ: {'đạt' if p.meets_escape_target else 'chưa đạt'})"
+                if p.target_escapes is not None else "") + ".",
+            p.summary(),
+        ]
+        self.projection.setText("\n".join(lines))
+
+    # ------------------------------------------------------------ households
+
+    def reload(self) -> None:
+        self._load_plan()
+        self._rows = plan_rows(self.ctx.db, self.ctx.year)
+        self._fill_table()
+        self._show_projection()
+        self.editor.load(None, self.ctx.year)
+
+    def _on_data_changed(self) -> None:
+        current = self.selected_household_id()
+        self._rows = plan_rows(self.ctx.db, self.ctx.year)
+        self._fill_table(keep=current)
+        self._show_projection()
+
+    def visible_rows(self) -> list:
+        if self.only_unassisted.isChecked():
+            return [r for r in self._rows if not r.helpers]
+        return self._rows
+
+    def _fill_table(self, keep: int | None = None) -> None:
+        rows = self.visible_rows()
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            values = [r.code, r.head_name, r.village, CLASSIFICATION_LABELS.get(r.classification, ""),
+                      str(len(r.deprived)), r.helpers or "(chưa có)", f"{r.done}/{r.items}",
+                      format_number(r.expected_amount), EXPECTED_RESULT_LABELS.get(r.expected_result, "")]
+            for c, v in enumerate(values):
+                item = QTableWidgetItem(v)
+                item.setData(Qt.ItemDataRole.UserRole, r.id)
+                self.table.setItem(i, c, item)
+        self.table.blockSignals(False)
+        without = sum(1 for r in self._rows if not r.helpers)
+        self.count_label.setText(f"{len(self._rows)} hộ nghèo, cận nghèo; {without} hộ chưa có người giúp đỡ")
+        if keep is not None:
+            for i, r in enumerate(rows):
+                if r.id == keep:
+                    self.table.blockSignals(True)
+                    self.table.selectRow(i)
+                    self.table.blockSignals(False)
+
+    def selected_household_id(self) -> int | None:
+        items = self.table.selectedItems()
+        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+
+    def _on_select(self) -> None:
+        hid = self.selected_household_id()
+        if hid is not None:
+            self.editor.load(hid, self.ctx.year)

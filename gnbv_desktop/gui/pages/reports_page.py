@@ -1,0 +1,143 @@
+"""Báo cáo & In: choose a printout, the year and villages; preview it or save it as PDF/XLSX.
+
+Rendering runs as a job off the UI thread with a progress dialog. The preview renders to a
+temporary PDF and opens it with the system viewer (``open_file`` is replaceable for tests).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.jobs.plan_reports import ANNEX, REPORT_LABELS, RenderResult, render_report
+from gnbv_desktop.store.villages import list_villages
+
+
+def _open_with_system(path: Path) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class ReportsPage(QWidget):
+    title = "Báo cáo & In"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.open_file = _open_with_system
+        self.ask_save_path = self._ask_save_path
+        self.last_result: RenderResult | None = None
+        self._preview_dir = tempfile.TemporaryDirectory(prefix="gnbv-xem-truoc-")
+
+        self.kind = QComboBox()
+        for code, label in REPORT_LABELS.items():
+            self.kind.addItem(label, code)
+        self.year = QSpinBox()
+        self.year.setRange(2016, 2035)
+        self.year.setValue(ctx.year)
+        self.villages = QListWidget()
+        self.all_villages = QPushButton("Chọn tất cả thôn")
+        self.all_villages.clicked.connect(lambda: self._check_all(True))
+        self.preview_button = QPushButton("Xem trước")
+        self.preview_button.clicked.connect(self.preview)
+        self.save_pdf = QPushButton("Lưu PDF…")
+        self.save_pdf.clicked.connect(lambda: self.save("pdf"))
+        self.save_xlsx = QPushButton("Lưu Excel (.xlsx)…")
+        self.save_xlsx.clicked.connect(lambda: self.save("xlsx"))
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.kind.currentIndexChanged.connect(self._update_buttons)
+
+        form = QFormLayout()
+        form.addRow("Mẫu in:", self.kind)
+        form.addRow("Năm kế hoạch:", self.year)
+        form.addRow("Thôn (bỏ chọn hết = toàn xã):", self.villages)
+        form.addRow("", self.all_villages)
+        buttons = QHBoxLayout()
+        for b in (self.preview_button, self.save_pdf, self.save_xlsx):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        ctx.year_changed.connect(self.year.setValue)
+        ctx.data_changed.connect(self.reload)
+        self.reload()
+        self._update_buttons()
+
+    def reload(self) -> None:
+        checked = set(self.selected_village_ids())
+        self.villages.clear()
+        for v in list_villages(self.ctx.db):
+            item = QListWidgetItem(v.name)
+            item.setData(Qt.ItemDataRole.UserRole, v.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if v.id in checked else Qt.CheckState.Unchecked)
+            self.villages.addItem(item)
+
+    def _check_all(self, on: bool) -> None:
+        for i in range(self.villages.count()):
+            self.villages.item(i).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def _update_buttons(self) -> None:
+        self.save_xlsx.setEnabled(self.kind.currentData() == ANNEX)
+
+    def selected_village_ids(self) -> list[int]:
+        return [self.villages.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.villages.count())
+                if self.villages.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _ask_save_path(self, suffix: str) -> str:
+        kind = self.kind.currentData()
+        default = f"{kind}-{self.year.value()}.{suffix}"
+        filters = "Tệp PDF (*.pdf)" if suffix == "pdf" else "Bảng tính Excel (*.xlsx)"
+        path, _ = QFileDialog.getSaveFileName(self, "Lưu tệp", default, filters)
+        if path and not path.lower().endswith("." + suffix):
+            path += "." + suffix
+        return path
+
+    def _render(self, path: Path, open_after: bool):
+        kind, year, villages = self.kind.currentData(), self.year.value(), self.selected_village_ids() or None
+        self.status.setText("Đang tạo tệp…")
+        handle = self.ctx.runner.run_with_dialog(
+            self, REPORT_LABELS[kind], lambda db: render_report(db, kind, path, year, villages)
+        )
+
+        def done(result: RenderResult) -> None:
+            self.last_result = result
+            pages = f", {result.pages} trang" if result.pages else ""
+            self.status.setText(f"Đã tạo {result.path} ({result.households} hộ{pages}).")
+            if open_after:
+                self.open_file(result.path)
+
+        handle.finished.connect(done)
+        handle.failed.connect(lambda msg: self.status.setText(f"Không tạo được tệp: {msg}"))
+        handle.cancelled.connect(lambda: self.status.setText("Đã hủy."))
+        return handle
+
+    def preview(self):
+        path = Path(self._preview_dir.name) / f"{self.kind.currentData()}-{self.year.value()}.pdf"
+        return self._render(path, open_after=True)
+
+    def save(self, suffix: str):
+        path = self.ask_save_path(suffix)
+        if not path:
+            return None
+        return self._render(Path(path), open_after=False)

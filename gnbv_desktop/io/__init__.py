@@ -1,0 +1,1 @@
+"""Files the app writes and reads: printed documents (PDF), spreadsheets."""

@@ -1,0 +1,96 @@
+"""The public posting list (danh sách niêm yết công khai) of the year's poor and near-poor households.
+
+Posted at the commune office and in each village during the review, so it prints only what the
+procedure needs: head of household, birth year, masked ID number (``064******123``), village and
+classification — no ethnicity, income, deprivations or health details (Luật 91/2025/QH15).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer, Table, TableStyle
+
+from gnbv_desktop.core.cccd import mask_cccd
+from gnbv_desktop.core.document import place_date_line, roman, signature_titles
+from gnbv_desktop.core.standards import NEAR_POOR, POOR
+from gnbv_desktop.io.pdf_common import (
+    CENTER,
+    PORTRAIT,
+    HeaderBlock,
+    Margins,
+    build_pdf,
+    frame_width,
+    para,
+    register_fonts,
+    signature_block,
+    style,
+)
+from gnbv_desktop.io.pdf_table import CENTRE, LEFT, RowTable, TableSpec
+from gnbv_desktop.store.report_data import ReportData
+
+COLUMNS = [("TT", 10), ("Họ và tên chủ hộ", 52), ("Năm sinh", 16), ("Số CCCD/định danh", 32),
+           ("Thôn", 28), ("Phân loại", 26)]
+ALIGNS = [CENTRE, LEFT, CENTRE, CENTRE, LEFT, LEFT]
+SIZE = 11
+
+
+def posting_title(year: int) -> str:
+    return f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}"
+
+
+def posting_story(data: ReportData, width: float) -> list:
+    register_fonts()
+    who = data.issuer
+    story: list = [
+        HeaderBlock(who, "", place_date_line(who.bare_name, _dt.date.today(), data.year), width, size=12),
+        Spacer(1, 6 * mm),
+        para(posting_title(data.year), style(13.5, bold=True, align=CENTER, leading=17)),
+        para("(Niêm yết công khai tại trụ sở UBND " + f"{who.unit_word} và nhà văn hóa các thôn)",
+             style(13, italic=True, align=CENTER, leading=16)),
+    ]
+    if data.village_filter:
+        story.append(para("Thôn: " + ", ".join(data.village_filter), style(12, italic=True, align=CENTER)))
+    story.append(Spacer(1, 4 * mm))
+    total = sum(w for _, w in COLUMNS)
+    widths = [width * w / total for _, w in COLUMNS]
+    spec = TableSpec(widths, ALIGNS, size=SIZE, leading=SIZE * 1.2)
+    head_style = style(SIZE, bold=True, align=CENTER, name="posting-head")
+    header = Table([[para(label, head_style) for label, _ in COLUMNS]], colWidths=widths)
+    header.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    rows = []
+    span = ((1, len(COLUMNS) - 1),)
+    for gi, g in enumerate(data.groups, 1):
+        rows.append(spec.row([roman(gi), g.name, "", "", "", ""], bold=True, spans=span))
+        for n, h in enumerate(g.households, 1):
+            rows.append(spec.row([str(n), h.head_name, str(h.head_birth_year or ""), mask_cccd(h.head_cccd),
+                                  h.village, h.classification_label]))
+        rows.append(spec.row(["", f"Cộng {g.name}: {g.count(POOR)} hộ nghèo, {g.count(NEAR_POOR)} hộ cận nghèo",
+                              "", "", "", ""], bold=True, spans=span))
+    rows.append(spec.row(["", f"Tổng cộng: {data.count(POOR)} hộ nghèo, {data.count(NEAR_POOR)} hộ cận nghèo",
+                          "", "", "", ""], bold=True, spans=span))
+    story.append(RowTable(header, spec, rows))
+    story += [
+        Spacer(1, 4 * mm),
+        para(
+            "Trong thời gian niêm yết, mọi ý kiến thắc mắc, khiếu nại về danh sách trên xin gửi về "
+            f"{who.short} hoặc Ban Chỉ đạo rà soát để được xem xét, giải quyết.",
+            style(12, italic=True, leading=15),
+        ),
+        Spacer(1, 5 * mm),
+    ]
+    plan = data.plan
+    story.append(signature_block(width, signature_titles(plan.signer_title if plan else "CHỦ TỊCH"),
+                                 plan.signer_name if plan else ""))
+    return story
+
+
+def write_posting_pdf(data: ReportData, path: str | Path) -> int:
+    """Write the posting list (A4 portrait); returns the number of pages."""
+    margins = Margins()
+    return build_pdf(path, posting_story(data, frame_width(PORTRAIT, margins)), PORTRAIT, margins,
+                     title=posting_title(data.year).capitalize(), author=data.settings.commune_name)
