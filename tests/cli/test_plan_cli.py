@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import openpyxl
 
 from tests.cli.helpers import run_cli, run_json
+from tests.pdf_text import flat_pdf_text
 
 
 def _demo(capsys, db_path):
@@ -28,8 +27,7 @@ def test_annex_pdf_and_xlsx(capsys, db_path, tmp_path):
              if r["classification"] in ("poor", "near_poor")]
     code, out, err = run_cli(capsys, db_path, "annex", str(tmp_path / "a.pdf"), "--year", "2026")
     assert code == 0, err and f"{len(heads)} hộ" in out
-    text = " ".join(subprocess.run(["pdftotext", str(tmp_path / "a.pdf"), "-"], capture_output=True,
-                                   text=True).stdout.split())
+    text = flat_pdf_text(tmp_path / "a.pdf")
     assert all(" ".join(h.split()) in text for h in heads)
     code, _out, err = run_cli(capsys, db_path, "annex", str(tmp_path / "a.xlsx"), "--year", "2026",
                               "--village", "Thôn 1")

@@ -72,15 +72,20 @@ def test_setup_wizard_demo_choice(qtbot, db):
     assert wizard.use_demo and not load_settings(db).is_configured
 
 
-def test_setup_wizard_upper_level_makes_an_aggregate_database(qtbot, db, db_path):
+def test_setup_wizard_upper_level_makes_an_aggregate_database(qtbot, db, db_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
     from gnbv_desktop.gui.context import AppContext
     from gnbv_desktop.store.aggregate import is_aggregate
 
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: warnings.append(text))
     wizard = SetupWizard(db)
     qtbot.addWidget(wizard)
     page = wizard.commune_page
     page.aggregate_radio.setChecked(True)
-    assert not page.validatePage()  # the office name is required
+    assert not page.validatePage()
+    assert warnings == ["Chưa nhập tên cơ quan cấp trên."]
     page.office_name.setText("Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
     assert page.validatePage() and page.nextId() == -1
     wizard.accept()

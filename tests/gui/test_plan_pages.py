@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 from PySide6.QtCore import Qt
 
@@ -14,6 +12,7 @@ from gnbv_desktop.gui.pages.plans_page import PlansPage
 from gnbv_desktop.gui.pages.reports_page import ReportsPage
 from gnbv_desktop.store.catalog_store import load_catalog
 from gnbv_desktop.store.plans import get_commune_plan, households_without_helper, list_helpers, plan_rows
+from tests.pdf_text import flat_pdf_text
 
 pytestmark = pytest.mark.gui
 
@@ -90,7 +89,7 @@ def test_reports_page_saves_annex_through_the_job_runner(ctx, qtbot, tmp_path):
     handle = page.save("pdf")
     with qtbot.waitSignal(handle.done, timeout=30000):
         pass
-    text = " ".join(subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True).stdout.split())
+    text = flat_pdf_text(target)
     village = page.villages.item(0).text()
     assert f"Thôn: {village}" in text and f"Cộng {village}:" in text
     assert str(target) in page.status.text()

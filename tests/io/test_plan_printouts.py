@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import openpyxl
 import pytest
 
@@ -13,11 +11,7 @@ from gnbv_desktop.core.text import format_number
 from gnbv_desktop.jobs.plan_reports import ANNEX, POSTING, SHEETS, ReportError, render_report
 from gnbv_desktop.jobs.progress import run_to_end
 from gnbv_desktop.store.villages import find_village
-
-
-def pdf_text(path, layout: bool = False) -> str:
-    args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+from tests.pdf_text import pdf_text
 
 
 def expected_households(db, year=2026, village=None):
