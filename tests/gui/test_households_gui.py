@@ -193,3 +193,26 @@ def test_excel_menu_opens_import_wizard(qtbot, ctx):
     wizards = page.findChildren(ImportWizard)
     assert len(wizards) == 1 and wizards[0].isVisible()
     wizards[0].close()
+
+
+def test_filter_unassisted_and_bulk_assign_from_selection(qtbot, ctx):
+    from gnbv_desktop.gui.bulk_assign_dialog import BulkAssignDialog
+    from gnbv_desktop.store.plans import households_of_helper, households_without_helper, list_helpers
+
+    page = HouseholdsPage(ctx)
+    qtbot.addWidget(page)
+    waiting = households_without_helper(ctx.db, 2026)
+    assert waiting, "the demo leaves some poor/near-poor households without a helper"
+    page.no_helper.setChecked(True)
+    shown = {page.model.row_at(i).id for i in range(page.model.rowCount())}
+    assert shown == waiting
+    page.table.selectAll()
+    dialog: BulkAssignDialog = page.assign_selected()
+    qtbot.addWidget(dialog)
+    helper = list_helpers(ctx.db)[0]
+    item = next(dialog.list.item(i) for i in range(dialog.list.count()) if dialog.list.item(i).text() == helper.label)
+    item.setCheckState(Qt.CheckState.Checked)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert households_without_helper(ctx.db, 2026) == set()
+    assert waiting <= {h.id for h in households_of_helper(ctx.db, helper.id, 2026)}
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0)

@@ -94,3 +94,22 @@ def test_setup_wizard_upper_level_makes_an_aggregate_database(qtbot, db, db_path
     qtbot.addWidget(window)
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Đồng bộ"]
     assert "chế độ tổng hợp" in window.windowTitle()
+
+
+def test_settings_has_catalogue_tab(qtbot, ctx):
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["Xã và các thôn", "Danh mục"]
+
+
+def test_editor_has_plan_tab_for_the_household(qtbot, ctx):
+    from gnbv_desktop.gui.household_editor import HouseholdEditor
+    from gnbv_desktop.store.households import list_rows
+    from gnbv_desktop.store.plans import plan_items
+
+    row = next(r for r in list_rows(ctx.db, 2026) if plan_items(ctx.db, r.id, 2026))
+    editor = HouseholdEditor(ctx, row.id)
+    qtbot.addWidget(editor)
+    assert editor.tabs.tabText(3) == "Kế hoạch hỗ trợ"
+    assert editor.save()
+    assert len(plan_items(ctx.db, row.id, 2026)) >= 1

@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
 
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS, StandardError, standard_for_year
 from gnbv_desktop.core.text import format_number
+from gnbv_desktop.gui.bulk_assign_dialog import BulkAssignDialog
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_model import HouseholdTableModel
 from gnbv_desktop.gui.import_wizard import ImportWizard, export_households
 from gnbv_desktop.jobs.carry_forward import carry_forward
 from gnbv_desktop.store.households import delete_household, list_rows, restore_household
+from gnbv_desktop.store.plans import households_without_helper
 from gnbv_desktop.store.villages import list_villages
 
 
@@ -55,6 +57,9 @@ class HouseholdsPage(QWidget):
         self.class_filter.currentIndexChanged.connect(self._on_filter)
         self.all_households = QCheckBox("Cả hộ chưa đánh giá năm này")
         self.all_households.toggled.connect(self.reload)
+        self.no_helper = QCheckBox("Chưa có người giúp đỡ")
+        self.no_helper.setToolTip("Hộ nghèo, hộ cận nghèo của năm chưa được phân công người/tổ chức giúp đỡ")
+        self.no_helper.toggled.connect(self._on_filter)
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -82,6 +87,9 @@ class HouseholdsPage(QWidget):
         self.undo_button = QPushButton("Hoàn tác xóa (Ctrl+Z)")
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo_delete)
+        self.assign_button = QPushButton("Phân công giúp đỡ…")
+        self.assign_button.setToolTip("Phân công người/tổ chức giúp đỡ cho các hộ đang chọn")
+        self.assign_button.clicked.connect(self.assign_selected)
         self.carry_button = QPushButton()
         self.carry_button.clicked.connect(self.carry_forward)
         self.more_button = QToolButton()
@@ -101,9 +109,11 @@ class HouseholdsPage(QWidget):
         top.addWidget(self.village_filter, 1)
         top.addWidget(QLabel("Phân loại:"))
         top.addWidget(self.class_filter, 1)
+        top.addWidget(self.no_helper)
         top.addWidget(self.all_households)
         actions = QHBoxLayout()
-        for b in (self.new_button, self.edit_button, self.delete_button, self.undo_button, self.carry_button):
+        for b in (self.new_button, self.edit_button, self.delete_button, self.undo_button, self.assign_button,
+                  self.carry_button):
             actions.addWidget(b)
         actions.addWidget(self.more_button)
         actions.addStretch()
@@ -163,7 +173,8 @@ class HouseholdsPage(QWidget):
         rows = list_rows(self.ctx.db, self.ctx.year, include_unassessed=self.all_households.isChecked())
         self.model.set_rows(rows)
         self.model.set_filter(
-            self.search.text(), self.village_filter.currentData(), self.class_filter.currentData()
+            self.search.text(), self.village_filter.currentData(), self.class_filter.currentData(),
+            self._helper_filter(),
         )
         self._select_ids(selected)
         self._update_count()
@@ -208,9 +219,12 @@ class HouseholdsPage(QWidget):
         self.model.set_filter(self.search.text())
         self._update_count()
 
+    def _helper_filter(self) -> set[int] | None:
+        return households_without_helper(self.ctx.db, self.ctx.year) if self.no_helper.isChecked() else None
+
     def _on_filter(self) -> None:
         self.model.set_filter(
-            None, self.village_filter.currentData(), self.class_filter.currentData()
+            None, self.village_filter.currentData(), self.class_filter.currentData(), self._helper_filter()
         )
         self._update_count()
 
@@ -257,6 +271,17 @@ class HouseholdsPage(QWidget):
         editor = HouseholdEditor(self.ctx, ids[0], self)
         editor.open()
         return editor
+
+    def assign_selected(self) -> BulkAssignDialog | None:
+        """Assign helpers to every selected household at once (or tell how to select)."""
+        ids = self.selected_ids()
+        if not ids:
+            self.status_changed.emit("Chọn một hoặc nhiều hộ trong danh sách trước khi phân công.")
+            return None
+        dialog = BulkAssignDialog(self.ctx, ids, self)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
