@@ -30,13 +30,16 @@ HELPER_COLUMNS = ["Tên người/tổ chức", "Loại", "Chức vụ", "Đơn v
 HOUSEHOLD_COLUMNS = ["Mã hộ", "Chủ hộ", "Thôn", "Phân loại", "Tiến độ"]
 
 
-def _readonly_table(columns: list[str]) -> QTableWidget:
+def _readonly_table(columns: list[str], stretch: int) -> QTableWidget:
+    """Read-only list; the name column (``stretch``) takes the spare width, others fit their text."""
     t = QTableWidget(0, len(columns))
     t.setHorizontalHeaderLabels(columns)
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    t.verticalHeader().setVisible(False)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return t
 
 
@@ -48,9 +51,11 @@ class HelpersPage(QWidget):
         self.ctx = ctx
         self._progress = []
         self.editing: Helper | None = None
-        self.table = _readonly_table(HELPER_COLUMNS)
+        self.table = _readonly_table(HELPER_COLUMNS, stretch=0)
+        self.table.horizontalHeader().setMinimumSectionSize(60)
+        self.table.setWordWrap(False)
         self.table.itemSelectionChanged.connect(self._on_select)
-        self.households = _readonly_table(HOUSEHOLD_COLUMNS)
+        self.households = _readonly_table(HOUSEHOLD_COLUMNS, stretch=1)
         self.households_label = QLabel()
 
         self.name = QLineEdit()
@@ -85,8 +90,9 @@ class HelpersPage(QWidget):
             row.addWidget(b)
         form.addRow(row)
         top = QHBoxLayout()
-        top.addWidget(self.table, 3)
-        top.addWidget(form_box, 2)
+        top.addWidget(self.table, 1)
+        form_box.setFixedWidth(340)
+        top.addWidget(form_box)
         layout = QVBoxLayout(self)
         layout.addLayout(top, 3)
         layout.addWidget(self.households_label)

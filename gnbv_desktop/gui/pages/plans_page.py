@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -139,9 +140,18 @@ class PlansPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(list_box)
         splitter.addWidget(self.editor)
+        splitter.setSizes([320, 420])
+        record_tab = QWidget()
+        record_layout = QVBoxLayout(record_tab)
+        record_layout.addLayout(plan_row)
+        record_layout.addStretch(1)
+        # Per-household planning is the daily work: it gets the whole page; the plan record and
+        # targets are filled once a year, so they live in their own tab.
+        self.tabs = QTabWidget()
+        self.tabs.addTab(splitter, "Kế hoạch từng hộ")
+        self.tabs.addTab(record_tab, "Kế hoạch năm của xã và chỉ tiêu")
         layout = QVBoxLayout(self)
-        layout.addLayout(plan_row)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.tabs, 1)
         ctx.year_changed.connect(lambda _y: self.reload())
         ctx.data_changed.connect(self._on_data_changed)
         self.reload()
