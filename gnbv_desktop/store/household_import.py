@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from gnbv_desktop.core.household import Assessment, Household, normalize_household
 from gnbv_desktop.store.households import _assessment_values, _household_values, _member_values
-from gnbv_desktop.store.records import new_record_fields, touch
+from gnbv_desktop.store.records import new_record_fields, replace_rows, touch
 
 
 def write_households(db: Database, items: list[tuple[Household, Assessment | None]], rev: int) -> None:
@@ -47,16 +47,8 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
 
 def _update_members(db: Database, h: Household, rev: int, new_members: list[dict]) -> None:
     existing = {r[0] for r in db.execute("SELECT id FROM members WHERE household_id = ? AND deleted = 0", [h.id])}
-    kept = set()
-    for order, m in enumerate(h.members):
-        values = _member_values(m, h.id, order)
-        if m.id is not None and m.id in existing:
-            touch(db, "members", m.id, values, rev)
-            kept.add(m.id)
-        else:
-            new_members.append({**values, **new_record_fields(db, rev)})
-    for gone in existing - kept:
-        touch(db, "members", gone, {"deleted": 1}, rev)
+    records = [(m.id, _member_values(m, h.id, order)) for order, m in enumerate(h.members)]
+    replace_rows(db, "members", existing, records, rev, pending_inserts=new_members)
 
 
 def _upsert_assessment(db: Database, household_id: int, a: Assessment, rev: int, new_rows: list[dict]) -> None:

@@ -17,7 +17,7 @@ from gnbv_desktop.core.household import (
 )
 from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR
 from gnbv_desktop.core.text import clean, fold, name_sort_key
-from gnbv_desktop.store.records import new_record_fields, next_rev, touch
+from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
 from gnbv_desktop.store.villages import list_villages
 
 
@@ -196,19 +196,10 @@ def _save_members(db: Database, h: Household, rev: int) -> None:
     existing = {
         r[0] for r in db.execute("SELECT id FROM members WHERE household_id = ? AND deleted = 0", [h.id])
     }
-    kept = set()
-    for order, m in enumerate(h.members):
-        values = _member_values(m, h.id, order)
-        if m.id is not None and m.id in existing:
-            touch(db, "members", m.id, values, rev)
-            kept.add(m.id)
-        else:
-            fields = {**values, **new_record_fields(db, rev)}
-            db["members"].insert(fields)
-            m.id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
-            m.uuid = fields["uuid"]
-    for gone in existing - kept:
-        touch(db, "members", gone, {"deleted": 1}, rev)
+    records = [(m.id, _member_values(m, h.id, order)) for order, m in enumerate(h.members)]
+    for m, fields in zip(h.members, replace_rows(db, "members", existing, records, rev), strict=True):
+        if fields is not None:
+            m.id, m.uuid = fields["id"], fields["uuid"]
 
 
 def save_assessment(db: Database, household_id: int, a: Assessment, rev: int | None = None) -> Assessment:

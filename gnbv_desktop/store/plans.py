@@ -34,7 +34,7 @@ from gnbv_desktop.core.standards import NEAR_POOR, POOR
 from gnbv_desktop.core.text import clean, name_sort_key, word_key
 from gnbv_desktop.store.catalog_store import load_catalog
 from gnbv_desktop.store.households import ValidationError
-from gnbv_desktop.store.records import new_record_fields, next_rev, touch
+from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
 
 MEASURES = "support_measures"
 FUNDING = "funding_sources"
@@ -320,20 +320,14 @@ def save_plan_items(db: Database, household_id: int, year: int, items: list[Plan
                 "SELECT id FROM plan_items WHERE household_id = ? AND year = ? AND deleted = 0", [household_id, year]
             )
         }
-        kept = set()
-        for order, it in enumerate(items):
-            values = {k: getattr(it, k) for k in _ITEM_COLS} | {
-                "household_id": household_id, "year": year, "sort_order": order}
-            if it.id is not None and it.id in existing:
-                touch(db, "plan_items", it.id, values, rev)
-                kept.add(it.id)
-            else:
-                fields = {**values, **new_record_fields(db, rev)}
-                db["plan_items"].insert(fields)
-                it.id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
-                it.uuid = fields["uuid"]
-        for gone in existing - kept:
-            touch(db, "plan_items", gone, {"deleted": 1}, rev)
+        records = [
+            (it.id, {k: getattr(it, k) for k in _ITEM_COLS}
+             | {"household_id": household_id, "year": year, "sort_order": order})
+            for order, it in enumerate(items)
+        ]
+        for it, fields in zip(items, replace_rows(db, "plan_items", existing, records, rev), strict=True):
+            if fields is not None:
+                it.id, it.uuid = fields["id"], fields["uuid"]
     return items
 
 

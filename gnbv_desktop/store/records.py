@@ -70,3 +70,38 @@ def touch(db: Database, table: str, row_id: int, values: dict, rev: int | None =
         f"UPDATE [{table}] SET {sets}, change_counter = change_counter + 1 WHERE id = ?",
         [*fields.values(), row_id],
     )
+
+
+def replace_rows(
+    db: Database,
+    table: str,
+    existing_ids: set[int],
+    records: list[tuple[int | None, dict]],
+    rev: int,
+    pending_inserts: list[dict] | None = None,
+) -> list[dict | None]:
+    """Make a parent's child rows (members, plan items…) equal to ``records``.
+
+    ``records`` are ``(id or None, values)`` in order: known ids are updated, others inserted
+    (immediately, or appended to ``pending_inserts`` for a later bulk insert), and existing rows
+    not listed are soft-deleted so the deletion travels upward. Returns, per record, the fields
+    of the row inserted now (with its ``id`` and ``uuid``) or ``None``.
+    """
+    kept: set[int] = set()
+    created: list[dict | None] = []
+    for row_id, values in records:
+        if row_id is not None and row_id in existing_ids:
+            touch(db, table, row_id, values, rev)
+            kept.add(row_id)
+            created.append(None)
+            continue
+        fields = {**values, **new_record_fields(db, rev)}
+        if pending_inserts is not None:
+            pending_inserts.append(fields)
+            created.append(None)
+        else:
+            fields["id"] = db[table].insert(fields).last_pk
+            created.append(fields)
+    for gone in existing_ids - kept:
+        touch(db, table, gone, {"deleted": 1}, rev)
+    return created
