@@ -118,15 +118,18 @@ def list_sheets(path: str | Path) -> list[str]:
     return names
 
 
-def read_sheet(path: str | Path, sheet: str | None = None, engine: str = "calamine") -> SheetData:
-    """All cells of ``sheet`` (the first visible one when ``None``)."""
+def read_sheet(
+    path: str | Path, sheet: str | None = None, engine: str = "calamine", nrows: int | None = None
+) -> SheetData:
+    """All cells of ``sheet`` (the first visible one when ``None``); only the first ``nrows`` rows
+    when given (enough to tell what a sheet holds without reading it all)."""
     path = Path(path)
     names = list_sheets(path)
     if sheet is None:
         sheet = names[0]
     elif sheet not in names:
         raise WorkbookError(f"Tệp '{path.name}' không có trang tính '{sheet}'. Các trang: {', '.join(names)}.")
-    data = _read_openpyxl(path, sheet) if engine == "openpyxl" else _read_calamine(path, sheet)
+    data = _read_openpyxl(path, sheet) if engine == "openpyxl" else _read_calamine(path, sheet, nrows)
     while data.rows and all(v is None for v in data.rows[-1]):
         data.rows.pop()
     if not data.rows:
@@ -134,13 +137,13 @@ def read_sheet(path: str | Path, sheet: str | None = None, engine: str = "calami
     return data
 
 
-def _read_calamine(path: Path, sheet: str) -> SheetData:
+def _read_calamine(path: Path, sheet: str, nrows: int | None = None) -> SheetData:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
         ws = wb.get_sheet_by_name(sheet)
-        rows = [[None if v == "" else v for v in row] for row in ws.to_python(skip_empty_area=False)]
+        rows = [[None if v == "" else v for v in row] for row in ws.to_python(skip_empty_area=False, nrows=nrows)]
         merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (ws.merged_cell_ranges or [])]
         wb.close()
     except (CalamineError, ValueError, OSError) as exc:
