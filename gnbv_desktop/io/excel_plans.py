@@ -346,7 +346,7 @@ def attach_plans(households: list[ParsedHousehold], sheets: PlanSheets) -> Attac
         if row.item is not None:
             ph.plan_items.append(row.item)
             out.item_count += 1
-    helpers = _unique_helpers([r.helper for r in sheets.helpers or [] if r.helper is not None])
+    helpers = _unique_helpers([r for r in sheets.helpers or [] if r.helper is not None], out.problems)
     out.helpers = list(helpers.values())
     for row in sheets.helpers or []:
         ph = household_of(row) if row.names_household else None
@@ -376,17 +376,29 @@ def _resolved_key(h: Helper, helpers: dict[tuple[str, str], Helper]) -> tuple[st
     return typed[0] if typed else key
 
 
-def _unique_helpers(rows: list[Helper]) -> dict[tuple[str, str], Helper]:
-    """One helper per key; a detail missing on the first row is taken from a later one."""
+_DETAIL_WORDS = {"position": "chức vụ", "organisation": "đơn vị công tác", "phone": "điện thoại", "note": "ghi chú"}
+
+
+def _unique_helpers(rows: list[PlanSheetRow], problems: list[Problem]) -> dict[tuple[str, str], Helper]:
+    """One helper per key; a detail missing on its first row is taken from a later one, and rows
+    that disagree on a detail get a warning (the first row's value is kept)."""
     out: dict[tuple[str, str], Helper] = {}
-    for h in rows:
+    source: dict[tuple[tuple[str, str], str], int] = {}  # (key, detail) → row the value came from
+    for row in rows:
+        h = row.helper
         key = helper_key(h)
         if not h.kind and any(k[0] == key[0] and k[1] for k in out):
             continue
         first = out.setdefault(key, Helper(name=h.name, kind=h.kind))
-        for f in ("position", "organisation", "phone", "note"):
-            if not getattr(first, f):
-                setattr(first, f, getattr(h, f))
+        for f, word in _DETAIL_WORDS.items():
+            value, kept = getattr(h, f), getattr(first, f)
+            if value and not kept:
+                setattr(first, f, value)
+                source[key, f] = row.row
+            elif value and value != kept:
+                problems.append(Problem(row.row, "", f"{word.capitalize()} của '{h.name}' ghi '{value}', khác dòng "
+                                        f"{source[key, f]} ('{kept}'); dùng giá trị ở dòng {source[key, f]}.",
+                                        False, sheet=row.sheet))
     # a name written once without a kind and elsewhere with one is the typed helper
     for key in [k for k in out if not k[1]]:
         if any(k[0] == key[0] and k[1] for k in out):
