@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from gnbv_desktop.core.excel_columns import header_key
@@ -33,7 +34,7 @@ from gnbv_desktop.core.plans import (
 from gnbv_desktop.core.text import clean
 from gnbv_desktop.io.excel_export import ExportColumn
 from gnbv_desktop.io.excel_parser import ParsedHousehold, Problem
-from gnbv_desktop.io.excel_reader import SheetData, WorkbookError, column_letter, read_sheet
+from gnbv_desktop.io.excel_reader import SheetData, column_letter, read_sheets_where
 
 PLAN_SHEET = "Kế hoạch hỗ trợ"
 HELPER_SHEET = "Người giúp đỡ"
@@ -104,19 +105,30 @@ class PlanCatalogs:
     measures: dict[str, tuple[str, str]]
     funding: dict[str, tuple[str, str]]
 
+    @cached_property
+    def _keys(self) -> tuple[dict[str, str], dict[str, str]]:
+        return _keys_of(self.measures), _keys_of(self.funding)
+
     def measure_code(self, value: object) -> str:
-        return _lookup(value, self.measures, "giải pháp", "danh mục giải pháp hỗ trợ")
+        return _lookup(value, self._keys[0], "giải pháp", "danh mục giải pháp hỗ trợ")
 
     def funding_code(self, value: object) -> str:
-        return _lookup(value, self.funding, "nguồn kinh phí", "danh mục nguồn kinh phí")
+        return _lookup(value, self._keys[1], "nguồn kinh phí", "danh mục nguồn kinh phí")
 
 
-def _lookup(value: object, items: dict[str, tuple[str, str]], what: str, catalogue: str) -> str:
-    key = fold(clean(value))
+def _keys_of(items: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Folded code, name and short name → code (a name wins over another entry's code)."""
+    out = {fold(code): code for code in items}
     for code, names in items.items():
-        if key in (fold(code), *(fold(n) for n in names if n)):
-            return code
-    raise ValueProblem(f"Không có {what} '{clean(value)}' trong {catalogue}.")
+        out.update({fold(n): code for n in names if n})
+    return out
+
+
+def _lookup(value: object, keys: dict[str, str], what: str, catalogue: str) -> str:
+    code = keys.get(fold(clean(value)))
+    if code is None:
+        raise ValueProblem(f"Không có {what} '{clean(value)}' trong {catalogue}.")
+    return code
 
 
 @dataclass
@@ -175,21 +187,12 @@ def find_plan_header(data: SheetData) -> tuple[str, int, dict[int, str]] | None:
 def read_plan_sheets(path: str | Path, sheets: list[str], household_sheet: str, cats: PlanCatalogs) -> PlanSheets:
     """Find and read the plan item and helper sheets among the workbook's other sheets."""
     out = PlanSheets()
-    for name in sheets:
-        if name == household_sheet:
-            continue
-        try:
-            head = read_sheet(path, name, nrows=HEADER_SCAN_ROWS)
-        except WorkbookError:
-            continue  # an empty or unreadable extra sheet holds no plan
-        found = find_plan_header(head)
-        if found is None:
-            continue
-        kind, header_row, cols = found
+    others = [n for n in sheets if n != household_sheet]
+    for (kind, header_row, cols), data in read_sheets_where(path, others, HEADER_SCAN_ROWS, find_plan_header):
         if (out.items if kind == "items" else out.helpers) is not None:
             continue  # only the first sheet of each kind is read
-        data = read_sheet(path, name)
-        rows = _sheet_rows(data, header_row, cols, head.rows[header_row])
+        name = data.name
+        rows = _sheet_rows(data, header_row, cols, data.rows[header_row])
         if kind == "items":
             out.items, out.item_sheet = [_item_row(name, n, cells, where, cats) for n, cells, where in rows], name
         else:

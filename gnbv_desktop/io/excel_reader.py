@@ -10,6 +10,7 @@ the user; nothing is written before the whole file has been read.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,18 +119,15 @@ def list_sheets(path: str | Path) -> list[str]:
     return names
 
 
-def read_sheet(
-    path: str | Path, sheet: str | None = None, engine: str = "calamine", nrows: int | None = None
-) -> SheetData:
-    """All cells of ``sheet`` (the first visible one when ``None``); only the first ``nrows`` rows
-    when given (enough to tell what a sheet holds without reading it all)."""
+def read_sheet(path: str | Path, sheet: str | None = None, engine: str = "calamine") -> SheetData:
+    """All cells of ``sheet`` (the first visible one when ``None``)."""
     path = Path(path)
     names = list_sheets(path)
     if sheet is None:
         sheet = names[0]
     elif sheet not in names:
         raise WorkbookError(f"Tệp '{path.name}' không có trang tính '{sheet}'. Các trang: {', '.join(names)}.")
-    data = _read_openpyxl(path, sheet) if engine == "openpyxl" else _read_calamine(path, sheet, nrows)
+    data = _read_openpyxl(path, sheet) if engine == "openpyxl" else _read_calamine(path, sheet)
     while data.rows and all(v is None for v in data.rows[-1]):
         data.rows.pop()
     if not data.rows:
@@ -137,18 +135,46 @@ def read_sheet(
     return data
 
 
-def _read_calamine(path: Path, sheet: str, nrows: int | None = None) -> SheetData:
+def _read_calamine(path: Path, sheet: str) -> SheetData:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
         ws = wb.get_sheet_by_name(sheet)
-        rows = [[None if v == "" else v for v in row] for row in ws.to_python(skip_empty_area=False, nrows=nrows)]
+        rows = [[None if v == "" else v for v in row] for row in ws.to_python(skip_empty_area=False)]
         merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (ws.merged_cell_ranges or [])]
         wb.close()
     except (CalamineError, ValueError, OSError) as exc:
         raise WorkbookError(f"Không đọc được trang '{sheet}' của tệp '{path.name}' ({exc}).") from exc
     return SheetData(sheet, rows, merged)
+
+
+def read_sheets_where(
+    path: str | Path, names: list[str], head_rows: int, accept: Callable[[SheetData], object]
+) -> Iterator[tuple[object, SheetData]]:
+    """(what ``accept`` said, all cells) of each of ``names`` whose first ``head_rows`` rows it
+    accepts (returns something truthy for); the workbook is opened and each sheet parsed once."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    path = Path(path)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, ValueError, OSError) as exc:
+        raise WorkbookError(f"Không đọc được tệp '{path.name}' ({exc}).") from exc
+    try:
+        for name in names:
+            try:
+                ws = wb.get_sheet_by_name(name)
+                head = SheetData(name, [[None if v == "" else v for v in row]
+                                        for row in ws.to_python(skip_empty_area=False, nrows=head_rows)])
+                found = accept(head)
+                if found:
+                    rows = [[None if v == "" else v for v in row] for row in ws.to_python(skip_empty_area=False)]
+                    yield found, SheetData(name, rows)
+            except (CalamineError, ValueError) as exc:
+                raise WorkbookError(f"Không đọc được trang '{name}' của tệp '{path.name}' ({exc}).") from exc
+    finally:
+        wb.close()
 
 
 def _read_openpyxl(path: Path, sheet: str) -> SheetData:
