@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from gnbv_desktop.core.excel_columns import header_key
@@ -31,7 +31,7 @@ from gnbv_desktop.core.plans import (
     validate_helper,
     validate_plan_item,
 )
-from gnbv_desktop.core.text import clean
+from gnbv_desktop.core.text import clean as _clean_text
 from gnbv_desktop.io.excel_export import ExportColumn
 from gnbv_desktop.io.excel_parser import ParsedHousehold, Problem
 from gnbv_desktop.io.excel_reader import SheetData, column_letter, read_sheets_where
@@ -87,6 +87,26 @@ _KIND_WORDS = {
     "to chuc": ORGANISATION, "to chuc doan the": ORGANISATION, "doan the": ORGANISATION, "co quan": ORGANISATION,
     "doanh nghiep": ORGANISATION, "ca nhan": PERSON, "nguoi": PERSON, "can bo": PERSON,
 }
+
+
+@lru_cache(maxsize=65536)
+def _clean_str(text: str) -> str:
+    return _clean_text(text)
+
+
+def clean(value: object) -> str:
+    """:func:`gnbv_desktop.core.text.clean`, remembered: plan sheets repeat the same few texts."""
+    if value is None:
+        return ""
+    return _clean_str(value) if isinstance(value, str) else _clean_text(value)
+
+
+def _text(value: object) -> str:
+    """A cell as text (numbers without Excel's ``.0``)."""
+    return clean(value) if isinstance(value, str) or value is None else text_of(value)
+
+
+_STATUS_BY_KEY = {fold(label): code for code, label in STATUS_LABELS.items()}
 
 
 def layout_columns(layout: list[tuple[str, str, int]]) -> list[ExportColumn]:
@@ -215,7 +235,7 @@ def _sheet_rows(data: SheetData, header_row: int, cols: dict[int, str], header: 
 
 
 def _identity(sheet: str, number: int, cells: dict[str, object]) -> PlanSheetRow:
-    return PlanSheetRow(sheet, number, clean(text_of(cells.get("code"))), clean(cells.get("head_name")),
+    return PlanSheetRow(sheet, number, _text(cells.get("code")), clean(cells.get("head_name")),
                         clean(cells.get("village")))
 
 
@@ -227,7 +247,7 @@ def _item_row(sheet: str, number: int, cells: dict[str, object], where: _Where, 
 
     item = PlanItem(measure_code="", content=clean(cells.get("content")),
                     lead_organisation=clean(cells.get("lead_organisation")),
-                    planned_time=clean(text_of(cells.get("planned_time"))), result=clean(cells.get("result")))
+                    planned_time=_text(cells.get("planned_time")), result=clean(cells.get("result")))
     if is_blank(cells.get("measure")):
         problem("measure", "Thiếu giải pháp hỗ trợ.")
     else:
@@ -241,11 +261,10 @@ def _item_row(sheet: str, number: int, cells: dict[str, object], where: _Where, 
         except ValueProblem as exc:
             problem("funding_source", str(exc))
     status = fold(clean(cells.get("status")))
-    by_label = {fold(label): code for code, label in STATUS_LABELS.items()}
-    if status and status not in by_label:
+    if status and status not in _STATUS_BY_KEY:
         problem("status", f"Không nhận ra trạng thái '{clean(cells.get('status'))}' "
                           f"(ghi: {', '.join(STATUS_LABELS.values())}).")
-    item.status = by_label.get(status, PLANNED)
+    item.status = _STATUS_BY_KEY.get(status, PLANNED)
     for f in ("expected_amount", "actual_amount"):
         try:
             setattr(item, f, parse_money(cells.get(f)))
@@ -274,7 +293,7 @@ def _helper_row(sheet: str, number: int, cells: dict[str, object], where: _Where
     if kind_text and not kind:
         warn("kind", f"Không nhận ra loại '{kind_text}' (ghi: {', '.join(HELPER_KIND_LABELS.values())}).")
     h = Helper(name=clean(cells.get("helper")), kind=kind or ORGANISATION, position=clean(cells.get("position")),
-               organisation=clean(cells.get("organisation")), phone=clean(text_of(cells.get("phone"))),
+               organisation=clean(cells.get("organisation")), phone=_text(cells.get("phone")),
                note=clean(cells.get("note")))
     if h.phone.isdigit() and len(h.phone) == 9:
         h.phone = "0" + h.phone  # a number cell drops the leading zero of 09…
