@@ -21,11 +21,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sheet", metavar="TÊN", help="tên trang tính (mặc định: trang đầu tiên)")
     p.add_argument("--year", type=int, default=None, help="năm rà soát của danh sách (mặc định: năm nay)")
     p.add_argument("--mapping", metavar="MẪU.json", help="mẫu ánh xạ cột đã lưu")
+    p.add_argument("--village", metavar="TÊN", default="",
+                   help="thôn cho các dòng không ghi thôn (tệp không có cột Thôn, không có dòng nhóm thôn)")
     p.add_argument("--skip-invalid", action="store_true", help="chỉ nhập các dòng hợp lệ, bỏ qua dòng lỗi")
     p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và báo cáo, không ghi gì")
     p.set_defaults(handler=cmd_import_excel)
 
-    p = sub.add_parser("export-excel", help="xuất danh sách hộ, thành viên và đánh giá ra tệp Excel")
+    p = sub.add_parser("export-excel",
+                       help="xuất danh sách hộ, thành viên, đánh giá và kế hoạch hỗ trợ của năm ra tệp Excel")
     p.add_argument("out", metavar="TỆP.xlsx")
     p.add_argument("--year", type=int, default=None, help="năm của đánh giá (mặc định: năm nay)")
     p.set_defaults(handler=cmd_export_excel)
@@ -42,7 +45,9 @@ def cmd_import_excel(args: argparse.Namespace, ctx: CliContext) -> int:
     db = ctx.db
     try:
         preview = run_to_end(
-            preview_import(db, args.file, year=year, sheet=args.sheet, template=args.mapping), _progress_to_stderr
+            preview_import(db, args.file, year=year, sheet=args.sheet, template=args.mapping,
+                           default_village=args.village),
+            _progress_to_stderr,
         )
     except (WorkbookError, StandardError) as exc:
         raise CliError(str(exc)) from exc
@@ -57,6 +62,10 @@ def cmd_import_excel(args: argparse.Namespace, ctx: CliContext) -> int:
             print(f"  [{'LỖI' if p.error else 'Lưu ý'}] {p}")
     if preview.new_villages:
         print("Thôn mới sẽ được tạo: " + ", ".join(n for n, _ in preview.new_villages))
+    if preview.plan_sheets:
+        print(f"Kế hoạch hỗ trợ năm {year} (trang {', '.join(preview.plan_sheets)}): "
+              f"{format_number(c['plan_items'])} giải pháp, {format_number(c['helpers'])} người/tổ chức giúp đỡ, "
+              f"{format_number(c['assignments'])} lượt phân công")
     if preview.invalid and not args.skip_invalid:
         raise CliError(
             f"Có {format_number(c['invalid'])} hộ không hợp lệ; chưa nhập gì. "

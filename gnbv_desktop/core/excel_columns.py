@@ -48,6 +48,7 @@ FIELD_LABELS: dict[str, str] = {
     "causes": "Nguyên nhân nghèo (liệt kê)",
     "needs": "Nhu cầu hỗ trợ (liệt kê)",
     "categories": "Đặc điểm hộ (liệt kê)",
+    "expected_result": "Kết quả dự kiến của kế hoạch hỗ trợ",
     "note": "Ghi chú",
 }
 
@@ -104,6 +105,8 @@ _EXACT: list[tuple[str, tuple[str, ...]]] = [
     ("causes", _keys("Nguyên nhân nghèo", "Nguyên nhân", "Nguyên nhân nghèo, cận nghèo")),
     ("needs", _keys("Nhu cầu hỗ trợ", "Nhu cầu", "Nhu cầu cần hỗ trợ")),
     ("categories", _keys("Đặc điểm hộ", "Thuộc đối tượng", "Đối tượng", "Đặc điểm")),
+    ("expected_result", _keys("Kết quả dự kiến", "Kết quả dự kiến năm", "Dự kiến kết quả", "Kết quả phấn đấu",
+                              "Mục tiêu thoát nghèo")),
     ("note", _keys("Ghi chú", "GC")),
 ]
 _CONTAINS: list[tuple[str, tuple[str, ...]]] = [

@@ -12,6 +12,13 @@ import re
 from functools import lru_cache
 
 from gnbv_desktop.core.cccd import FEMALE, MALE
+from gnbv_desktop.core.plans import (
+    ESCAPE_NEAR_POOR,
+    ESCAPE_POVERTY,
+    EXPECTED_RESULT_LABELS,
+    FEWER_DEPRIVATIONS,
+    POOR_TO_NEAR_POOR,
+)
 from gnbv_desktop.core.standards import AVERAGE, NEAR_POOR, NONE, POOR
 from gnbv_desktop.core.text import clean
 from gnbv_desktop.core.text import fold as _fold
@@ -193,6 +200,30 @@ def parse_birth(value: object, today: _dt.date | None = None) -> tuple[int | Non
     raise ValueProblem(f"Không đọc được năm sinh '{text}' (ghi dạng 1975 hoặc 12/03/1975).")
 
 
+def parse_day(value: object, what: str = "Ngày") -> str:
+    """A day that is not a birth date (a plan item's delivery): ``12/03/2026``, ``2026-03-12``, a
+    date cell or an Excel serial → ISO ``yyyy-mm-dd``; blank → ``""``."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and _SERIAL_MIN <= value <= _SERIAL_MAX:
+        return excel_serial_date(value).isoformat()
+    text = clean(text_of(value))
+    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text)
+    parts = (m.group(3), m.group(2), m.group(1)) if m else None
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    parts = parts or ((m.group(1), m.group(2), m.group(3)) if m else None)
+    if parts is None:
+        raise ValueProblem(f"Không đọc được {what.lower()} '{text}' (ghi dạng 12/03/2026).")
+    try:
+        return _dt.date(*(int(p) for p in parts)).isoformat()
+    except ValueError:
+        raise ValueProblem(f"{what} '{text}' không có thật.") from None
+
+
 def _checked_year(year: int, today: _dt.date, date: _dt.date | None = None) -> int:
     if year > today.year or (date is not None and date > today):
         raise ValueProblem(f"Năm sinh {year} ở tương lai.")
@@ -241,6 +272,28 @@ def parse_classification(value: object) -> str | None:
     raise ValueProblem(
         f"Không nhận ra phân loại '{clean(value)}' (ghi: Hộ nghèo/HN, Hộ cận nghèo/CN/HCN, Mức sống trung bình)."
     )
+
+
+_RESULT_WORDS = {
+    ESCAPE_POVERTY: ("thoat ngheo", "thoat ngheo ben vung", "thoat ngheo hoan toan"),
+    POOR_TO_NEAR_POOR: ("thoat ngheo con can ngheo", "thoat ngheo nhung con can ngheo", "chuyen sang can ngheo",
+                        "chuyen can ngheo", "len can ngheo", "ngheo sang can ngheo"),
+    ESCAPE_NEAR_POOR: ("thoat can ngheo",),
+    FEWER_DEPRIVATIONS: ("giam thieu hut", "giam chi so thieu hut", "giam so chi so thieu hut"),
+}
+_RESULT_LOOKUP = {word: code for code, words in _RESULT_WORDS.items() for word in words}
+
+
+def parse_expected_result(value: object) -> str | None:
+    """``Thoát nghèo``, ``Thoát nghèo (còn cận nghèo)``, ``Thoát cận nghèo``, ``Giảm thiếu hụt`` → code;
+    blank → None."""
+    key = " ".join(re.sub(r"[^a-z0-9 ]", " ", fold(value)).split())
+    if not key:
+        return None
+    if key in _RESULT_LOOKUP:
+        return _RESULT_LOOKUP[key]
+    choices = ", ".join(label for label in EXPECTED_RESULT_LABELS.values() if label)
+    raise ValueProblem(f"Không nhận ra kết quả dự kiến '{clean(value)}' (ghi: {choices}).")
 
 
 def parse_codes(value: object, known: tuple[str, ...]) -> list[str]:

@@ -33,13 +33,14 @@ from PySide6.QtWidgets import (
 
 from gnbv_desktop.core.excel_columns import all_fields, field_label
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS
-from gnbv_desktop.core.text import format_number
+from gnbv_desktop.core.text import clean, format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.io.excel_mapping import apply_template, load_template, save_template
 from gnbv_desktop.io.excel_parser import ParsedHousehold
 from gnbv_desktop.io.excel_reader import WorkbookError, list_sheets
 from gnbv_desktop.jobs.export_excel import export_excel
 from gnbv_desktop.jobs.import_excel import ImportPreview, ImportSummary, load_catalogs, preview_import, run_import
+from gnbv_desktop.store.villages import list_villages
 
 ERROR_COLOR = QColor("#f8d0d0")
 WARNING_COLOR = QColor("#fff2c2")
@@ -91,7 +92,8 @@ class PreviewModel(QAbstractTableModel):
             return format_number(ph.income) if ph.income is not None else ""
         if col == 5:
             return len(ph.household.members)
-        return "; ".join(("Lỗi: " if p.error else "Lưu ý: ") + p.message for p in ph.problems)
+        return "; ".join(("Lỗi: " if p.error else "Lưu ý: ") + (str(p) if p.sheet else p.message)
+                         for p in ph.problems)
 
 
 class _JobPage(QWizardPage):
@@ -205,9 +207,18 @@ class MappingPage(_JobPage):
         buttons.addWidget(load)
         buttons.addWidget(save)
         buttons.addStretch(1)
+        self.default_village = QComboBox()
+        self.default_village.setEditable(True)
+        self.default_village.setMinimumWidth(220)
+        self.default_village.lineEdit().setPlaceholderText("(không chọn)")
+        village_row = QHBoxLayout()
+        village_row.addWidget(QLabel("Thôn mặc định cho các dòng không ghi thôn:"))
+        village_row.addWidget(self.default_village)
+        village_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        layout.addLayout(village_row)
         layout.addWidget(self.message)
         self.combos: dict[int, QComboBox] = {}
 
@@ -229,7 +240,10 @@ class MappingPage(_JobPage):
             combo.setCurrentIndex(max(0, combo.findData(preview.mapping.get(col.index, ""))))
             self.table.setCellWidget(i, 3, combo)
             self.combos[col.index] = combo
-
+        self.default_village.clear()
+        self.default_village.addItem("")
+        self.default_village.addItems([v.name for v in list_villages(self.wiz.ctx.db)])
+        self.default_village.setCurrentText(preview.default_village)
 
     def mapping(self) -> dict[int, str]:
         return {c: combo.currentData() for c, combo in self.combos.items()}
@@ -255,20 +269,25 @@ class MappingPage(_JobPage):
             return
         self.set_mapping(apply_template(self.wiz.preview.header.columns, template))
 
+    def village(self) -> str:
+        return clean(self.default_village.currentText())
+
     def validatePage(self) -> bool:
         if not {"head_name", "name"} & set(self.mapping().values()):
             self.message.setText("Hãy chọn cột chứa họ tên chủ hộ (Gán cho: Họ và tên chủ hộ).")
             return False
-        if self.mapping() == self.wiz.preview.mapping:
+        p = self.wiz.preview
+        if self.mapping() == p.mapping and self.village() == p.default_village:
             return True
         return super().validatePage()
 
     def start(self) -> None:
         p = self.wiz.preview
-        mapping = self.mapping()
+        mapping, village = self.mapping(), self.village()
         self.run_then_next(
             "Đang đọc lại theo ánh xạ mới…",
-            lambda db: preview_import(db, p.path, year=p.year, sheet=p.sheet, mapping=mapping),
+            lambda db: preview_import(db, p.path, year=p.year, sheet=p.sheet, mapping=mapping,
+                                      default_village=village),
             self.wiz.set_preview,
         )
 
@@ -305,6 +324,7 @@ class PreviewPage(_JobPage):
             f"{format_number(c['new'])} hộ mới, {format_number(c['update'])} hộ cập nhật, "
             f"{format_number(c['invalid'])} hộ có lỗi; bỏ qua {format_number(c['skipped_rows'])} dòng "
             "trống, dòng nhóm, dòng cộng, phần ký tên."
+            + self._plan_text(p)
         )
         self.skip_invalid.setVisible(bool(p.invalid))
         self.skip_invalid.setChecked(False)
@@ -312,6 +332,21 @@ class PreviewPage(_JobPage):
         self.create_villages.setText(f"Tạo các thôn mới chưa có trong xã: {names}")
         self.create_villages.setVisible(bool(p.new_villages))
         self.create_villages.setChecked(False)
+
+    @staticmethod
+    def _plan_text(p: ImportPreview) -> str:
+        if not p.plan_sheets:
+            return ""
+        c = p.counts()
+        sheets = ", ".join(f"'{n}'" for n in p.plan_sheets)
+        text = (f"\nKèm kế hoạch hỗ trợ năm {p.year} (trang {sheets}): {format_number(c['plan_items'])} giải pháp, "
+                f"{format_number(c['helpers'])} người/tổ chức giúp đỡ, {format_number(c['assignments'])} lượt "
+                "phân công; kế hoạch của các hộ trong tệp sẽ được thay bằng kế hoạch trong tệp.")
+        for problem in p.sheet_problems[:5]:
+            text += f"\nLưu ý: {problem}"
+        if len(p.sheet_problems) > 5:
+            text += f"\n… và {format_number(len(p.sheet_problems) - 5)} lưu ý khác ở các trang kế hoạch."
+        return text
 
     def isComplete(self) -> bool:
         p = self.wiz.preview

@@ -3,7 +3,7 @@
 The household sheet is the national detail-list shape: one row per person, the head first
 (``Quan hệ với chủ hộ`` = ``Chủ hộ``) carrying the household's columns, members below. Each sheet
 is a :class:`SheetSpec` (title + columns + row source), and each column an :class:`ExportColumn`
-(header, width, value function), so more sheets or columns (plan items, helpers) are one entry.
+(header, width, value function); the plan item and helper sheets are in :mod:`.excel_plans`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -19,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from gnbv_desktop.core.cccd import SEX_LABELS
 from gnbv_desktop.core.household import HEAD_RELATION
+from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS
 from gnbv_desktop.core.standards import AREA_LABELS, CLASSIFICATION_LABELS
 from gnbv_desktop.core.text import format_date
 
@@ -43,9 +45,12 @@ class PersonRow:
 
 @dataclass(frozen=True)
 class ExportColumn:
+    """One column: its header, width, and the value it shows for a row of its sheet (a
+    :class:`PersonRow` on the household sheet, a dict on the plan sheets)."""
+
     header: str
     width: int
-    value: Callable[[PersonRow], object]
+    value: Callable[[Any], object]
 
 
 @dataclass
@@ -53,7 +58,7 @@ class SheetSpec:
     name: str
     title: str
     columns: list[ExportColumn]
-    rows: Callable[[], Iterator[PersonRow]]
+    rows: Callable[[], Iterator[Any]]
     subtitle: str = ""
     preamble: list[str] = field(default_factory=list)
 
@@ -112,6 +117,7 @@ HOUSEHOLD_COLUMNS: list[ExportColumn] = [
     ExportColumn("Phân loại hộ", 14, _head(_classification)),
     ExportColumn("Nguyên nhân nghèo", 28, _names("causes", "causes", "assessment")),
     ExportColumn("Nhu cầu hỗ trợ", 24, _names("needs", "needs", "assessment")),
+    ExportColumn("Kết quả dự kiến", 16, _head(lambda r: EXPECTED_RESULT_LABELS.get(r.household["expected_result"]) or None)),
     ExportColumn("Ghi chú", 16, _head(lambda r: r.household["note"] or None)),
 ]
 

@@ -24,6 +24,7 @@ from gnbv_desktop.core.excel_values import (
     parse_birth,
     parse_classification,
     parse_codes,
+    parse_expected_result,
     parse_labels,
     parse_mark,
     parse_money,
@@ -31,6 +32,7 @@ from gnbv_desktop.core.excel_values import (
     text_of,
 )
 from gnbv_desktop.core.household import Household, Member
+from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS, RESULTS_FOR_CLASSIFICATION, PlanItem
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, StandardError, classify
 from gnbv_desktop.core.text import clean
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
@@ -47,15 +49,21 @@ class Problem:
     message: str
     error: bool
     from_database: bool = False  # found by matching with the database, not in the file itself
+    sheet: str = ""  # another sheet than the household list (plan items, helpers)
 
     def __str__(self) -> str:
-        where = f"Dòng {self.row}" + (f", cột {self.column}" if self.column else "")
+        where = (f"Trang '{self.sheet}', dòng {self.row}" if self.sheet else f"Dòng {self.row}") + (
+            f", cột {self.column}" if self.column else "")
         return f"{where}: {self.message}"
 
 
 @dataclass
 class ParsedHousehold:
-    """One household as the file gives it; ``present`` names the household fields the file has."""
+    """One household as the file gives it; ``present`` names the household fields the file has.
+
+    ``plan_items`` and ``helper_keys`` stay ``None`` when the workbook has no plan item or helper
+    sheet (an official's own list): the household's recorded plan is then left as it is.
+    """
 
     row: int
     household: Household
@@ -67,6 +75,9 @@ class ParsedHousehold:
     computed_classification: str | None = None
     causes: list[str] | None = None
     needs: list[str] | None = None
+    expected_result: str | None = None
+    plan_items: list[PlanItem] | None = None
+    helper_keys: list[tuple[str, str]] | None = None  # (name key, kind) of the file's helpers
     present: set[str] = field(default_factory=set)
     members_present: bool = False
     problems: list[Problem] = field(default_factory=list)
@@ -94,6 +105,7 @@ class ParseContext:
     year: int
     cats: Catalogs
     villages: list[tuple[str, str]]  # (name, area) of the commune's villages
+    default_village: str = ""  # for rows with neither a village cell nor a village group row above
     today: _dt.date = field(default_factory=_dt.date.today)
     _found: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False)
 
@@ -343,11 +355,31 @@ def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_
                                 "Thiếu họ tên chủ hộ.", True))
     _read_place(row, ctx, out, group_village)
     _read_assessment(row, ctx, out, group_class)
+    _read_expected_result(row, out)
     return out
 
 
+def _read_expected_result(row: _Row, out: ParsedHousehold) -> None:
+    """The plan's expected result, which must suit the household's classification."""
+    if "expected_result" not in row.cells:
+        return
+    try:
+        result = parse_expected_result(row.get("expected_result"))
+    except ValueProblem as exc:
+        _problem(out.problems, row, "expected_result", str(exc))
+        return
+    if result is None:
+        return
+    if result not in RESULTS_FOR_CLASSIFICATION.get(out.classification or "", ("",)):
+        cls = CLASSIFICATION_LABELS.get(out.classification or "", "chưa phân loại")
+        _problem(out.problems, row, "expected_result",
+                 f"Kết quả dự kiến '{EXPECTED_RESULT_LABELS[result]}' không phù hợp với phân loại '{cls}'.")
+        return
+    out.expected_result = result
+
+
 def _read_place(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_village: str) -> None:
-    village = clean(row.get("village")) or group_village
+    village = clean(row.get("village")) or group_village or clean(ctx.default_village)
     if "area" in row.cells:
         try:
             out.area = parse_area(row.get("area"))
@@ -355,7 +387,8 @@ def _read_place(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_villag
             _problem(out.problems, row, "area", str(exc))
     if not village:
         out.problems.append(Problem(row.number, row.where("village") if "village" in row.cells else "",
-                                    "Chưa có thôn của hộ (không có cột Thôn và không có dòng nhóm thôn ở trên).", True))
+                                    "Chưa có thôn của hộ (không có cột Thôn, không có dòng nhóm thôn ở trên và "
+                                    "chưa chọn thôn mặc định).", True))
         return
     found = ctx.find_village(village)
     if found:

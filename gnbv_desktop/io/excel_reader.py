@@ -10,6 +10,7 @@ the user; nothing is written before the whole file has been read.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,6 +147,34 @@ def _read_calamine(path: Path, sheet: str) -> SheetData:
     except (CalamineError, ValueError, OSError) as exc:
         raise WorkbookError(f"Không đọc được trang '{sheet}' của tệp '{path.name}' ({exc}).") from exc
     return SheetData(sheet, rows, merged)
+
+
+def read_sheets_where(
+    path: str | Path, names: list[str], head_rows: int, accept: Callable[[SheetData], object]
+) -> Iterator[tuple[object, SheetData]]:
+    """(what ``accept`` said, all cells) of each of ``names`` whose first ``head_rows`` rows it
+    accepts (returns something truthy for); the workbook is opened and each sheet parsed once."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    path = Path(path)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, ValueError, OSError) as exc:
+        raise WorkbookError(f"Không đọc được tệp '{path.name}' ({exc}).") from exc
+    try:
+        for name in names:
+            try:
+                ws = wb.get_sheet_by_name(name)
+                head = SheetData(name, [[None if v == "" else v for v in row]
+                                        for row in ws.to_python(skip_empty_area=False, nrows=head_rows)])
+                found = accept(head)
+                if found:
+                    rows = [[None if v == "" else v for v in row] for row in ws.to_python(skip_empty_area=False)]
+                    yield found, SheetData(name, rows)
+            except (CalamineError, ValueError) as exc:
+                raise WorkbookError(f"Không đọc được trang '{name}' của tệp '{path.name}' ({exc}).") from exc
+    finally:
+        wb.close()
 
 
 def _read_openpyxl(path: Path, sheet: str) -> SheetData:

@@ -3,7 +3,9 @@
 ``preview_import`` reads and checks the file and matches each household with the database
 (mã hộ, else the head's CCCD, else head name + village + birth year), writing nothing.
 ``run_import`` writes the preview inside one transaction and yields progress between chunks;
-closing the generator (the user pressed Hủy) rolls everything back.
+closing the generator (the user pressed Hủy) rolls everything back. When the workbook also has
+the plan item and helper sheets of an export (:mod:`..io.excel_plans`), the households' plans
+for the year are written in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlite_utils import Database
 from gnbv_desktop.core.excel_columns import Catalogs
 from gnbv_desktop.core.excel_values import text_of
 from gnbv_desktop.core.household import Assessment, Household, Member
+from gnbv_desktop.core.plans import Helper
 from gnbv_desktop.core.standards import standard_for_year
 from gnbv_desktop.core.text import clean, fold, format_number
 from gnbv_desktop.io.excel_mapping import apply_template, load_template
@@ -28,11 +31,14 @@ from gnbv_desktop.io.excel_parser import (
     household_keys,
     parse_rows,
 )
+from gnbv_desktop.io.excel_plans import PlanCatalogs, attach_plans, helper_key, read_plan_sheets
 from gnbv_desktop.io.excel_reader import Header, WorkbookError, detect_header, list_sheets, read_sheet
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.store.catalog_store import catalog_names
 from gnbv_desktop.store.household_import import write_households
 from gnbv_desktop.store.households import get_assessment, get_household, next_code
+from gnbv_desktop.store.plan_import import HouseholdPlanImport, write_helpers, write_household_plans
+from gnbv_desktop.store.plans import funding_sources, support_measures
 from gnbv_desktop.store.records import next_rev
 from gnbv_desktop.store.villages import add_village, find_village, list_villages
 
@@ -60,6 +66,12 @@ class ImportPreview:
     new_villages: list[tuple[str, str]] = field(default_factory=list)  # (name, area)
     match_ids: dict[int, int] = field(default_factory=dict)  # source row → existing household id
     samples: dict[int, str] = field(default_factory=dict)  # column → first value under the header
+    default_village: str = ""
+    helpers: list[Helper] = field(default_factory=list)  # the plan sheets' helpers, each once
+    sheet_problems: list[Problem] = field(default_factory=list)  # plan sheet rows naming no household
+    plan_sheets: list[str] = field(default_factory=list)
+    plan_item_count: int = 0
+    assignment_count: int = 0
 
     @property
     def valid(self) -> list[ParsedHousehold]:
@@ -71,7 +83,8 @@ class ImportPreview:
 
     @property
     def problems(self) -> list[Problem]:
-        return sorted((p for h in self.households for p in h.problems), key=lambda p: (p.row, not p.error))
+        found = [p for h in self.households for p in h.problems] + self.sheet_problems
+        return sorted(found, key=lambda p: (p.sheet, p.row, not p.error))
 
     def counts(self) -> dict[str, int]:
         valid = self.valid
@@ -84,6 +97,9 @@ class ImportPreview:
             "new": len(valid) - updates,
             "update": updates,
             "skipped_rows": len(self.skipped),
+            "plan_items": self.plan_item_count,
+            "helpers": len(self.helpers),
+            "assignments": self.assignment_count,
         }
 
 
@@ -95,6 +111,9 @@ class ImportSummary:
     skipped: int  # invalid households left out
     villages_created: list[str]
     problems: list[Problem]
+    plan_items: int = 0
+    helpers_created: list[str] = field(default_factory=list)
+    plans_read: bool = False
 
     def lines(self) -> list[str]:
         out = [
@@ -105,6 +124,9 @@ class ImportSummary:
         ]
         if self.villages_created:
             out.append(f"Thôn mới đã tạo: {', '.join(self.villages_created)}")
+        if self.plans_read:
+            out.append(f"Giải pháp hỗ trợ đã ghi: {format_number(self.plan_items)}")
+            out.append(f"Người/tổ chức giúp đỡ mới: {format_number(len(self.helpers_created))}")
         return out
 
 
@@ -117,6 +139,13 @@ def load_catalogs(db: Database, year: int) -> Catalogs:
     )
 
 
+def load_plan_catalogs(db: Database) -> PlanCatalogs:
+    return PlanCatalogs(
+        measures={m.code: (m.name, m.short) for m in support_measures(db)},
+        funding={f["code"]: (f["name"], f.get("short", "")) for f in funding_sources(db)},
+    )
+
+
 def preview_import(
     db: Database,
     path: str | Path,
@@ -126,11 +155,13 @@ def preview_import(
     mapping: dict[int, str] | None = None,
     template: str | Path | None = None,
     require_name: bool = True,
+    default_village: str = "",
 ) -> Job[ImportPreview]:
     """Read, map, check and match the file; writes nothing. ``mapping`` overrides the automatic one.
 
     Without a name column the CLI stops (``require_name``); the wizard goes on to its mapping
-    table, where the user points at the right column.
+    table, where the user points at the right column. Rows with no village of their own (no
+    village column, no village group row above) go to ``default_village`` when it is given.
     """
     path = Path(path)
     yield Progress(0, 4, "Đang mở tệp Excel…")
@@ -146,9 +177,11 @@ def preview_import(
     if require_name and not {"head_name", "name"} & set(mapping.values()):
         raise WorkbookError("Chưa có cột nào được gán là họ tên chủ hộ; hãy chọn cột họ tên trong bảng ánh xạ cột.")
     villages = [(v.name, v.area) for v in list_villages(db)]
-    ctx = ParseContext(year=year, cats=cats, villages=villages)
+    ctx = ParseContext(year=year, cats=cats, villages=villages, default_village=clean(default_village))
     yield Progress(2, 4, "Đang đọc từng dòng…")
     result = parse_rows(data, header, mapping, ctx)
+    plan_sheets = read_plan_sheets(path, sheets, data.name, load_plan_catalogs(db))
+    attached = attach_plans(result.households, plan_sheets)
     preview = ImportPreview(
         path=path,
         sheet=data.name,
@@ -161,6 +194,12 @@ def preview_import(
         skipped=result.skipped,
         rows_read=result.rows_read,
         samples=_samples([data.rows[h.row - 1] for h in result.households[:50]], header),
+        default_village=ctx.default_village,
+        helpers=attached.helpers,
+        sheet_problems=attached.problems,
+        plan_sheets=[n for n in (plan_sheets.item_sheet, plan_sheets.helper_sheet) if n],
+        plan_item_count=attached.item_count,
+        assignment_count=attached.assignment_count,
     )
     yield Progress(3, 4, "Đang đối chiếu với dữ liệu đã có…")
     match_existing(db, preview)
@@ -245,7 +284,7 @@ def run_import(
         raise ImportRefused(f"Tệp có thôn chưa có trong xã ({names}); chưa nhập gì.")
     rows = preview.valid
     total = len(rows)
-    imported = updated = 0
+    imported = updated = items_written = 0
     created: list[str] = []
     yield Progress(0, total, "Đang nhập…")
     with db.atomic():
@@ -257,6 +296,7 @@ def run_import(
         for v in list_villages(db):
             villages[fold(v.name)] = v
         code_counter = _first_free_code(db, rows)
+        helpers = write_helpers(db, preview.helpers, [helper_key(h) for h in preview.helpers], rev)
         for start in range(0, total, CHUNK):
             batch = []
             for ph in rows[start:start + CHUNK]:
@@ -273,6 +313,12 @@ def run_import(
                 else:
                     updated += 1
             write_households(db, batch, rev)
+            plans = []
+            for (h, _a), ph in zip(batch, rows[start:start + CHUNK], strict=True):
+                helper_ids = None if ph.helper_keys is None else [helpers.ids[k] for k in ph.helper_keys]
+                plans.append(HouseholdPlanImport(h.id, ph.expected_result, ph.plan_items, helper_ids))
+                items_written += len(ph.plan_items or [])
+            write_household_plans(db, preview.year, plans, rev)
             yield Progress(min(start + CHUNK, total), total, f"Đã ghi {format_number(min(start + CHUNK, total))} hộ…")
     return ImportSummary(
         rows_read=preview.rows_read,
@@ -281,6 +327,9 @@ def run_import(
         skipped=len(preview.invalid),
         villages_created=created,
         problems=preview.problems,
+        plan_items=items_written,
+        helpers_created=helpers.created,
+        plans_read=bool(preview.plan_sheets),
     )
 
 

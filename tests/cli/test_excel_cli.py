@@ -99,3 +99,30 @@ def test_import_excel_reads_the_merged_header_shape(db_path, tmp_path, capsys):
                              "--year", "2026")
     assert code == 0, err
     assert "Dòng bỏ qua (trống, nhóm, cộng, ký tên): 7" in out and "Hộ nhập mới: 3" in out
+
+
+def test_village_option_places_rows_without_a_village(db_path, tmp_path, capsys):
+    path = simple_list(tmp_path / "v.xlsx", [[1, "Hà Văn Một", 1970, "1.000.000", "Nghèo"],
+                                             [2, "Hà Thị Hai", 1980, "1.100.000", "Cận nghèo"]],
+                       header=["STT", "Họ tên chủ hộ", "Năm sinh", "Thu nhập", "Phân loại"])
+    code, out, err = run_cli(capsys, db_path, "import-excel", str(path), "--year", "2026")
+    assert code == 1 and "Có 2 hộ không hợp lệ" in err
+    assert "[LỖI] Dòng 2: Chưa có thôn của hộ" in out
+    code, out, err = run_cli(capsys, db_path, "import-excel", str(path), "--year", "2026", "--village", "Làng Dư")
+    assert code == 0, err
+    assert "Hộ nhập mới: 2" in out and "Thôn mới đã tạo: Làng Dư" in out
+    listed = run_json(capsys, db_path, "list", "--year", "2026", "--json")
+    assert sorted((h["head_name"], h["village"]) for h in listed) == [("Hà Thị Hai", "Làng Dư"), ("Hà Văn Một", "Làng Dư")]
+
+
+def test_export_then_import_carries_plans(db_path, tmp_path, capsys):
+    assert run_cli(capsys, db_path, "demo", "--households", "30", "--year", "2026")[0] == 0
+    out_path = tmp_path / "x.xlsx"
+    code, out, _ = run_cli(capsys, db_path, "export-excel", str(out_path), "--year", "2026")
+    assert code == 0
+    items = len(list(openpyxl.load_workbook(out_path)["Kế hoạch hỗ trợ"].iter_rows(min_row=4)))
+    assert items > 0
+    code, out, err = run_cli(capsys, tmp_path / "moi.sqlite3", "import-excel", str(out_path), "--year", "2026")
+    assert code == 0, err
+    assert f"Kế hoạch hỗ trợ năm 2026 (trang Kế hoạch hỗ trợ, Người giúp đỡ): {items} giải pháp" in out
+    assert f"Giải pháp hỗ trợ đã ghi: {items}" in out

@@ -137,3 +137,51 @@ def test_export_action_writes_the_chosen_file(ctx, qtbot, tmp_path, monkeypatch)
     sheet = openpyxl.load_workbook(tmp_path / "xuat.xlsx")["Danh sách hộ"]
     heads = [r for r in sheet.iter_rows(min_row=6, values_only=True) if r[4] == "Chủ hộ"]
     assert sorted(r[3] for r in heads) == sorted(r.head_name for r in list_rows(ctx.db, 2026))
+
+
+def test_wizard_default_village_for_a_list_without_villages(ctx, qtbot, tmp_path):
+    path = simple_list(tmp_path / "v.xlsx", [[1, "Hà Văn Một", 1970, "1.000.000", "Nghèo"],
+                                             [2, "Hà Thị Hai", 1980, "1.100.000", "Cận nghèo"]],
+                       header=["STT", "Họ tên chủ hộ", "Năm sinh", "Thu nhập", "Phân loại"])
+    wizard = ImportWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.load_sheets()
+    _next_and_wait(qtbot, wizard, wizard.mapping_page)
+    mp = wizard.mapping_page
+    combo = mp.default_village
+    assert combo.currentText() == ""
+    assert [combo.itemText(i) for i in range(combo.count())][:3] == ["", "Thôn 1", "Thôn 2"]
+    assert wizard.preview is not None and len(wizard.preview.invalid) == 2  # no village anywhere: every row an error
+    combo.setCurrentIndex(combo.findText("Thôn 2"))
+    mp.grab().save(str(tmp_path / "mapping.png"))
+    _next_and_wait(qtbot, wizard, wizard.preview_page)
+    pp = wizard.preview_page
+    assert [pp.model.index(r, 2).data() for r in range(2)] == ["Thôn 2", "Thôn 2"]
+    assert pp.isComplete()
+    _next_and_wait(qtbot, wizard, wizard.summary_page)
+    assert sorted((r.head_name, r.village) for r in list_rows(ctx.db, 2026)) == [
+        ("Hà Thị Hai", "Thôn 2"), ("Hà Văn Một", "Thôn 2")]
+
+
+def test_wizard_preview_tells_about_the_plan_sheets(qtbot, tmp_path, demo_db, db_path):
+    from gnbv_desktop.jobs.export_excel import export_excel
+    from gnbv_desktop.jobs.progress import run_to_end
+
+    path = tmp_path / "xuat.xlsx"
+    run_to_end(export_excel(demo_db, path, 2026))
+    context = AppContext(demo_db, db_path, year=2026)
+    wizard = ImportWizard(context)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.load_sheets()
+    assert wizard.file_page.sheet.currentText() == "Danh sách hộ"
+    _next_and_wait(qtbot, wizard, wizard.mapping_page)
+    _next_and_wait(qtbot, wizard, wizard.preview_page)
+    text = wizard.preview_page.counts.text()
+    assert ("Kèm kế hoạch hỗ trợ năm 2026 (trang 'Kế hoạch hỗ trợ', 'Người giúp đỡ'): 90 giải pháp, "
+            "18 người/tổ chức giúp đỡ, 47 lượt phân công") in text
+    assert "60 hộ cập nhật" in text
+    context.runner.wait()
