@@ -6,7 +6,7 @@ import json
 
 from gnbv_desktop.store.catalog_store import load_catalog, replace_catalog
 from gnbv_desktop.store.database import open_database
-from gnbv_desktop.store.reference import received_standard_documents, received_targets
+from gnbv_desktop.store.reference import received_standard_documents
 from tests.cli.helpers import run_cli, run_json
 from tests.jobs.sync_helpers import dump
 
@@ -95,7 +95,8 @@ def test_reference_package_updates_catalogues_standards_and_targets_only(capsys,
     replace_catalog(db, "causes", causes)
     db.close()
     (tmp_path / "targets.json").write_text(json.dumps(
-        {"23764": {"households_to_escape": 6, "poverty_rate_reduction": 1.5}, "99999": {"households_to_escape": 2}}
+        {"23764": {"target_escape_households": 6, "target_poverty_reduction": 1.5},
+         "99999": {"target_escape_households": 2}}
     ), encoding="utf-8")
     code, out, err = run_cli(capsys, agg, "ref-export", str(tmp_path / "ref.gnbvref"), "--year", "2026",
                              "--targets", str(tmp_path / "targets.json"))
@@ -106,11 +107,18 @@ def test_reference_package_updates_catalogues_standards_and_targets_only(capsys,
     households_before = [line for line in dump(db) if "INSERT INTO \"households\"" in line or
                          "INSERT INTO \"members\"" in line or "INSERT INTO \"assessments\"" in line]
     db.close()
+    plan_before = run_json(capsys, a, "plan", "--year", "2026", "--json")["plan"]
     code, out, err = run_cli(capsys, a, "ref-import", str(tmp_path / "ref.gnbvref"))
     assert code == 0, err
+    assert "2 chỉ tiêu năm 2026" in out
+    # the targets land in the commune's plan record (what `gnbv plan` and Kế hoạch hỗ trợ show);
+    # what the commune typed itself and the targets not given stay as they were
+    plan = run_json(capsys, a, "plan", "--year", "2026", "--json")
+    assert plan["plan"] == {**plan_before, "target_escape_households": 6, "target_poverty_reduction": 1.5}
+    assert plan["projection"]["target_escapes"] == 6
+    assert plan["plan"]["document_number"] == plan_before["document_number"] != ""
     db = open_database(a)
     assert load_catalog(db, "causes")[0]["name"] == "Thiếu vốn sản xuất, kinh doanh (cập nhật)"
-    assert received_targets(db, 2026) == {"households_to_escape": 6, "poverty_rate_reduction": 1.5}
     assert {d["id"] for d in received_standard_documents(db)} == {"qd59-2015", "nd07-2021", "nd351-2025"}
     assert [line for line in dump(db) if "INSERT INTO \"households\"" in line or
             "INSERT INTO \"members\"" in line or "INSERT INTO \"assessments\"" in line] == households_before
@@ -125,7 +133,13 @@ def test_reference_package_updates_catalogues_standards_and_targets_only(capsys,
 
 def test_bad_targets_file_is_refused(capsys, tmp_path):
     agg = tmp_path / "tinh.sqlite3"
-    (tmp_path / "t.json").write_text('{"23764": {"households_to_escape": "sáu"}}', encoding="utf-8")
-    code, _, err = run_cli(capsys, agg, "ref-export", str(tmp_path / "r.gnbvref"), "--targets",
-                           str(tmp_path / "t.json"))
-    assert code == 1 and "phải là một số" in err and not (tmp_path / "r.gnbvref").exists()
+    for bad, message in (
+        ('{"23764": {"target_escape_households": "sáu"}}', "Số hộ thoát nghèo phải là một số"),
+        ('{"23764": {"target_escape_households": 2.5}}', "phải là số nguyên không âm"),
+        ('{"23764": {"target_poverty_reduction": 140}}', "phải từ 0 đến 100"),
+        ('{"23764": {"households_to_escape": 6}}', "'households_to_escape' không phải chỉ tiêu"),
+    ):
+        (tmp_path / "t.json").write_text(bad, encoding="utf-8")
+        code, _, err = run_cli(capsys, agg, "ref-export", str(tmp_path / "r.gnbvref"), "--targets",
+                               str(tmp_path / "t.json"))
+        assert code == 1 and message in err and "23764" in err and not (tmp_path / "r.gnbvref").exists()

@@ -91,7 +91,10 @@ def test_upper_level_switches_mode_imports_packages_and_sees_statistics(qtbot, d
     assert "broken.gnbv" in page.message.text() and "không đầy đủ" in page.message.text()
     assert dump(agg) == before and page.communes.rowCount() == 0
 
-    progress = _run(qtbot, page.start_import([tmp_path / "p1.gnbv"]))
+    with qtbot.waitSignal(page.stats_shown, timeout=30000):
+        progress = _run(qtbot, page.start_import([tmp_path / "p1.gnbv"]))
+        assert page.stats_label.text() == "Thống kê năm 2026: Đang tính…"  # off the UI thread
+    assert page.stats_label.text() == "Thống kê năm 2026 (1 xã):"
     assert any("đang ghép hộ gia đình" in m for _d, _t, m in progress)
     assert "Xã Ia Grai, gói số 1: " in page.message.text()
     [row] = _cells(page.communes)

@@ -23,7 +23,7 @@ def _ref(**kw) -> ReferencePackage:
         year=2027,
         catalogs={"causes": [{"code": "thieu_von", "name": "Thiếu vốn"}, {"code": "om_dau", "name": "Ốm đau"}]},
         standards=shipped_standard_documents(),
-        targets={"23764": {"households_to_escape": 8}},
+        targets={"23764": {"target_escape_households": 8}},
     )
     return ReferencePackage(**(base | kw))
 
@@ -42,7 +42,7 @@ def test_round_trip_with_password():
         ({"catalogs": {"causes": [{"code": "a"}]}}, "cần có mã (code) và tên (name)"),
         ({"catalogs": {"../x": [{"code": "a", "name": "A"}]}}, "Tên danh mục không hợp lệ"),
         ({"standards": [{"id": "x"}]}, "thiếu trường"),
-        ({"targets": {"23764": {"households_to_escape": "tám"}}}, "phải là một số"),
+        ({"targets": {"23764": {"target_escape_households": "tám"}}}, "phải là một số"),
     ],
 )
 def test_invalid_content_is_refused_and_the_commune_is_unchanged(demo_db, tmp_path, kw, message):
@@ -60,4 +60,4 @@ def test_import_replaces_the_catalogue(demo_db, tmp_path):
     summary = run_to_end(import_reference(demo_db, path))
     assert [(i["code"], i["name"]) for i in load_catalog(demo_db, "causes")] == [
         ("thieu_von", "Thiếu vốn"), ("om_dau", "Ốm đau")]
-    assert summary["year"] == 2027 and summary["targets"] == {"households_to_escape": 8}
+    assert summary["year"] == 2027 and summary["targets"] == {"target_escape_households": 8}
