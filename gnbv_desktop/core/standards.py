@@ -101,11 +101,13 @@ def parse_document(raw: dict) -> Standard:
     Raises :class:`StandardError` naming the document when a field is missing or malformed, so a
     received document that cannot be used is refused before anything relies on it.
     """
+    name = raw.get("id", "?") if isinstance(raw, dict) else "?"
     try:
         return _parse(raw)
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
-        name = raw.get("id", "?") if isinstance(raw, dict) else "?"
-        raise StandardError(f"Chuẩn nghèo '{name}' không hợp lệ: {exc!r}.") from exc
+    except KeyError as exc:
+        raise StandardError(f"Chuẩn nghèo '{name}' không hợp lệ: thiếu trường {exc}.") from exc
+    except (TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise StandardError(f"Chuẩn nghèo '{name}' không hợp lệ: có giá trị sai kiểu ({exc}).") from exc
 
 
 def _parse(raw: dict) -> Standard:

@@ -143,3 +143,29 @@ def test_bad_targets_file_is_refused(capsys, tmp_path):
         code, _, err = run_cli(capsys, agg, "ref-export", str(tmp_path / "r.gnbvref"), "--targets",
                                str(tmp_path / "t.json"))
         assert code == 1 and message in err and "23764" in err and not (tmp_path / "r.gnbvref").exists()
+
+
+def test_received_standards_apply_whenever_the_cli_opens_the_database(capsys, tmp_path):
+    from gnbv_desktop.core.standards import install_documents
+    from gnbv_desktop.io.reference_package import ReferencePackage, build_reference_package
+    from gnbv_desktop.store.reference import shipped_standard_documents
+
+    a = tmp_path / "a.sqlite3"
+    _commune(capsys, a, "23764", "Xã Ia Grai", 1)
+    docs = shipped_standard_documents()
+    next(d for d in docs if d["id"] == "nd07-2021")["thresholds"]["rural"]["poor_line"] = 1_600_000
+    (tmp_path / "ref.gnbvref").write_bytes(build_reference_package(
+        ReferencePackage("Sở", "2026-01-02T00:00:00+00:00", 2026, standards=docs), "0.1.0"))
+    assert run_cli(capsys, a, "ref-import", str(tmp_path / "ref.gnbvref"))[0] == 0
+    install_documents([])  # a new process knows only the shipped files until it opens the database
+
+    def rural_line(db_path) -> int:
+        data = run_json(capsys, db_path, "standards", "--json")
+        return next(s for s in data if s["id"] == "nd07-2021")["thresholds"]["rural"]["poor_line"]
+
+    assert rural_line(a) == 1_600_000
+    result = run_json(capsys, a, "classify", "--year", "2026", "--area", "rural", "--income", "1550000")
+    assert result["classification"] == "near_poor"
+    install_documents([])
+    fresh = tmp_path / "none.sqlite3"
+    assert rural_line(fresh) == 1_500_000 and not fresh.exists()  # no database file is created for this
