@@ -343,6 +343,7 @@ class SyncPage(QWidget):
         self.stats_label.setText(f"Không tính được thống kê năm {self.ctx.year}: {message}")
 
     def _stats_done(self) -> None:
+        self.stats_handle.deleteLater()  # one per reload: do not let them pile up on the runner
         self.stats_handle = None
         if self._stats_again:
             self._stats_again = False
