@@ -48,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gnbv_desktop.jobs.demo import create_demo
     from gnbv_desktop.store.aggregate import is_aggregate
     from gnbv_desktop.store.database import DatabaseError, open_database
+    from gnbv_desktop.store.reference import use_received_standards
     from gnbv_desktop.store.settings import load_settings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -63,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseError as exc:
         QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
         return 1
+    use_received_standards(db)  # thresholds corrected by the upper level apply from the start
     ctx = AppContext(db, db_path, args.year)
     use_demo = False
     if not load_settings(db).is_configured and not is_aggregate(db):

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from gnbv_desktop.paths import default_db_path
 from gnbv_desktop.store.database import DatabaseError, open_database
+from gnbv_desktop.store.reference import use_received_standards
 
 
 class CliError(Exception):
@@ -23,12 +24,21 @@ class CliContext:
 
     @property
     def db(self) -> Database:
+        """The database, opened on first use; the standards it received from the upper level are
+        installed then, so every command classifies with them."""
         if self._db is None:
             try:
                 self._db = open_database(self.db_path)
             except DatabaseError as exc:
                 raise CliError(str(exc)) from exc
+            use_received_standards(self._db)
         return self._db
+
+    def use_database_standards(self) -> None:
+        """For commands that need only the standards: install the ones the database received,
+        when a database file exists (without creating one)."""
+        if self.db_path.exists() and self.db_path.stat().st_size > 0:
+            _ = self.db
 
     def close(self) -> None:
         if self._db is not None:

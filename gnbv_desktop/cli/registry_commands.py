@@ -168,6 +168,7 @@ def standard_json(s) -> dict:
 
 
 def cmd_standards(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.use_database_standards()
     data = [standard_json(s) for s in all_standards()]
     if args.json:
         print_json(data)
@@ -181,6 +182,7 @@ def cmd_standards(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_classify(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.use_database_standards()
     try:
         std = get_standard(args.standard) if args.standard else standard_for_year(args.year)
         codes = [c.strip() for c in args.deprived.split(",") if c.strip()]

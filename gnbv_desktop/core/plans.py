@@ -9,10 +9,11 @@ addresses yet, and project the commune's poverty rate if every planned escape ha
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from gnbv_desktop.core.standards import NEAR_POOR, POOR
-from gnbv_desktop.core.text import clean
+from gnbv_desktop.core.text import clean, format_number
 
 PLANNED = "planned"
 IN_PROGRESS = "in_progress"
@@ -253,6 +254,78 @@ def validate_helper(h: Helper) -> dict[str, str]:
     if h.phone and not h.phone.replace(" ", "").replace(".", "").lstrip("+").isdigit():
         errors["phone"] = f"Số điện thoại '{h.phone}' chỉ gồm chữ số."
     return errors
+
+
+# Targets the upper level sets for a commune's year: the CommunePlan fields a reference package
+# may carry (and the only ones it may change), with the labels the upper level's table shows.
+TARGET_LABELS = {
+    "target_poverty_reduction": "Giảm tỷ lệ hộ nghèo (điểm %)",
+    "target_escape_households": "Số hộ thoát nghèo",
+    "target_near_poor_reduction": "Giảm số hộ cận nghèo",
+    "target_dtts_reduction": "Giảm tỷ lệ hộ nghèo DTTS (điểm %)",
+}
+TARGET_FIELDS = tuple(TARGET_LABELS)
+COUNT_TARGETS = ("target_escape_households", "target_near_poor_reduction")
+
+
+def target_errors(targets: dict[str, object]) -> list[str]:
+    """What is wrong with one commune's targets (field → value); empty when they can be applied.
+
+    Counts of households are whole numbers ≥ 0, rate reductions are percentage points 0–100; a
+    field that is not a target is refused rather than silently dropped.
+    """
+    errors = []
+    for key, value in targets.items():
+        if key not in TARGET_LABELS:
+            known = ", ".join(TARGET_FIELDS)
+            errors.append(f"'{key}' không phải chỉ tiêu (các chỉ tiêu: {known}).")
+            continue
+        label = TARGET_LABELS[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            errors.append(f"{label} phải là một số.")
+        elif key in COUNT_TARGETS and (value < 0 or value != int(value)):
+            errors.append(f"{label} phải là số nguyên không âm.")
+        elif key not in COUNT_TARGETS and not 0 <= value <= 100:
+            errors.append(f"{label} phải từ 0 đến 100 (%).")
+    return errors
+
+
+def format_target(key: str, value: float | None) -> str:
+    """As the upper level's table shows it: ``12``, ``1.500`` for counts; ``1,5`` for rates."""
+    if value is None:
+        return ""
+    if key in COUNT_TARGETS:
+        return format_number(int(value))
+    return f"{value:g}".replace(".", ",")
+
+
+def parse_target(key: str, text: str) -> float | int | None:
+    """A target typed in a table cell: blank → None; counts accept ``1.500``; rates ``1,5`` or
+    ``1.5``. Raises ``ValueError`` with a Vietnamese message naming the target."""
+    raw = clean(text).replace(" ", "")
+    if not raw:
+        return None
+    label = TARGET_LABELS[key]
+    if key in COUNT_TARGETS:
+        if not re.fullmatch(r"\d+|\d{1,3}(\.\d{3})+", raw):
+            raise ValueError(f"{label}: '{text}' phải là số nguyên không âm.")
+        value: float | int = int(raw.replace(".", ""))
+    else:
+        try:
+            value = float(raw.replace(",", "."))
+        except ValueError:
+            raise ValueError(f"{label}: '{text}' không phải là số.") from None
+    errors = target_errors({key: value})
+    if errors:
+        raise ValueError(errors[0])
+    return value
+
+
+def with_targets(plan: CommunePlan, targets: dict[str, float]) -> CommunePlan:
+    """``plan`` with the given targets set (counts as whole numbers); every other field — document
+    number, signer, totals, note — stays as the commune typed it."""
+    values = {k: int(v) if k in COUNT_TARGETS else float(v) for k, v in targets.items()}
+    return replace(plan, **values)
 
 
 def validate_commune_plan(p: CommunePlan) -> dict[str, str]:

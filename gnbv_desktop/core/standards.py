@@ -2,6 +2,9 @@
 
 Each legal text is a JSON file in ``resources/standards/``; thresholds and indicators are never
 hard-coded here, so a corrected threshold or a final NĐ 351 indicator list is a data change only.
+Such a change can also arrive from the upper level in a reference package: whoever opens a
+database passes the documents it received to :func:`install_documents`, and from then on they
+replace the shipped standard of the same id (or add a new one).
 """
 
 from __future__ import annotations
@@ -9,7 +12,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from gnbv_desktop.core.text import format_money
 from gnbv_desktop.paths import resource_path
@@ -93,8 +95,22 @@ class Classification:
         return CLASSIFICATION_LABELS[self.classification]
 
 
-def _load(path: Path) -> Standard:
-    raw = json.loads(path.read_text(encoding="utf-8"))
+def parse_document(raw: dict) -> Standard:
+    """A standard from its JSON document (the shape of ``resources/standards/*.json``).
+
+    Raises :class:`StandardError` naming the document when a field is missing or malformed, so a
+    received document that cannot be used is refused before anything relies on it.
+    """
+    name = raw.get("id", "?") if isinstance(raw, dict) else "?"
+    try:
+        return _parse(raw)
+    except KeyError as exc:
+        raise StandardError(f"Chuẩn nghèo '{name}' không hợp lệ: thiếu trường {exc}.") from exc
+    except (TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise StandardError(f"Chuẩn nghèo '{name}' không hợp lệ: có giá trị sai kiểu ({exc}).") from exc
+
+
+def _parse(raw: dict) -> Standard:
     indicators = []
     dims = []
     for dim in raw["dimensions"]:
@@ -128,11 +144,34 @@ def _load(path: Path) -> Standard:
     )
 
 
+# Standards received from the upper level, by id; they win over the shipped file of the same id.
+_installed: dict[str, Standard] = {}
+
+
+def _shipped() -> list[Standard]:
+    files = sorted(resource_path("standards").glob("*.json"))
+    return [parse_document(json.loads(p.read_text(encoding="utf-8"))) for p in files]
+
+
 @lru_cache(maxsize=1)
 def all_standards() -> tuple[Standard, ...]:
-    """Every shipped standard, oldest first."""
-    files = sorted(resource_path("standards").glob("*.json"))
-    return tuple(sorted((_load(p) for p in files), key=lambda s: s.first_year))
+    """Every standard in force here, oldest first: the shipped ones with received ones installed."""
+    by_id = {s.id: s for s in _shipped()}
+    by_id.update(_installed)
+    return tuple(sorted(by_id.values(), key=lambda s: s.first_year))
+
+
+def install_documents(docs: list[dict]) -> None:
+    """Make ``docs`` (received standard documents) the standards that replace or add to the shipped
+    ones; an empty list goes back to the shipped files alone.
+
+    All documents are parsed first: one bad document raises :class:`StandardError` and leaves the
+    standards in force unchanged.
+    """
+    global _installed
+    parsed = {s.id: s for s in (parse_document(d) for d in docs)}
+    _installed = parsed
+    all_standards.cache_clear()
 
 
 def get_standard(standard_id: str) -> Standard:

@@ -12,6 +12,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from gnbv_desktop.core.plans import target_errors
+from gnbv_desktop.core.standards import StandardError, parse_document
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_package, write_package
 
 FORMAT = "gnbv-ref"
@@ -29,7 +31,7 @@ class ReferencePackage:
     year: int | None
     catalogs: dict[str, list[dict]] = field(default_factory=dict)
     standards: list[dict] = field(default_factory=list)
-    targets: dict[str, dict[str, float]] = field(default_factory=dict)  # commune code → target → value
+    targets: dict[str, dict[str, float]] = field(default_factory=dict)  # commune code → target field → value
 
 
 def build_reference_package(ref: ReferencePackage, app_version: str, password: str | None = None) -> bytes:
@@ -131,6 +133,10 @@ def validate_standards(data: object) -> list[dict]:
                 isinstance(i, dict) and _nonblank(i.get("code")) and _nonblank(i.get("name")) for i in indicators
             ):
                 raise PackageError(f"Chuẩn {sid}: chỉ số thiếu mã hoặc tên.")
+        try:
+            parse_document(doc)
+        except StandardError as exc:
+            raise PackageError(str(exc)) from exc
     return data
 
 
@@ -140,9 +146,9 @@ def validate_targets(data: object) -> dict[str, dict[str, float]]:
     for code, targets in data.items():
         if not _nonblank(code) or not isinstance(targets, dict):
             raise PackageError(f"Chỉ tiêu của xã {code!r} không hợp lệ.")
-        for key, value in targets.items():
-            if not _nonblank(key) or isinstance(value, bool) or not isinstance(value, int | float):
-                raise PackageError(f"Chỉ tiêu '{key}' của xã {code} phải là một số.")
+        errors = target_errors(targets)
+        if errors:
+            raise PackageError(f"Chỉ tiêu của xã {code}: {' '.join(errors)}")
     return data
 
 

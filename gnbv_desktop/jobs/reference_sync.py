@@ -14,8 +14,15 @@ from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.jobs.sync import SyncError
 from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.catalog_store import CatalogError
+from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.records import now_iso
-from gnbv_desktop.store.reference import apply_reference, reference_catalogs, standard_documents, upper_targets
+from gnbv_desktop.store.reference import (
+    apply_reference,
+    reference_catalogs,
+    standard_documents,
+    upper_targets,
+    use_received_standards,
+)
 from gnbv_desktop.store.settings import load_settings
 
 
@@ -51,7 +58,11 @@ def export_reference(
 def import_reference(
     db: Database, path: str | Path, *, password: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Job[dict]:
-    """Apply a reference package to a commune: catalogues, standards, this commune's targets."""
+    """Apply a reference package to a commune: catalogues, standards, this commune's targets.
+
+    The targets land in the year's commune plan (Kế hoạch hỗ trợ); the standards received are
+    installed at once, so classification uses them without reopening the database.
+    """
     path = Path(path)
     if aggregate.is_aggregate(db):
         raise SyncError("Gói tham chiếu dành cho xã; cơ sở dữ liệu cấp trên không nhập gói này.")
@@ -71,7 +82,8 @@ def import_reference(
             targets=ref.targets.get(code) if code else None,
             source=ref.issuer,
         )
-    except CatalogError as exc:
+    except (CatalogError, ValidationError) as exc:
         raise SyncError(f"Gói '{path.name}' bị từ chối: {exc}") from exc
+    use_received_standards(db)  # committed: a corrected threshold classifies from now on
     yield Progress(2, 2, "Đã nhập gói tham chiếu.")
     return summary

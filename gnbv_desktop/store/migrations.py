@@ -264,11 +264,19 @@ def _m003_sync(db: Database) -> None:
     )
 
 
+def _m004_targets_in_plan(db: Database) -> None:
+    """Targets from a reference package land in the year's ``commune_plans`` row (the record the
+    Kế hoạch hỗ trợ page and ``gnbv plan`` show), so the separate table goes. No released version
+    wrote it, hence nothing to carry over."""
+    db.execute("DROP TABLE received_targets")
+
+
 Migration = tuple[str, Callable[[Database], None]]
 MIGRATIONS: list[Migration] = [
     ("001_registry", _m001_registry),
     ("002_plans", _m002_plans),
     ("003_sync", _m003_sync),
+    ("004_targets_in_plan", _m004_targets_in_plan),
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -31,6 +31,12 @@ FOREIGN_KEYS |= {
     "commune_plans": {},
 }
 
+# Columns a synced table derives from its own fields for local search and sort. They never
+# travel in a package: a database that writes such a row computes them itself (every household
+# write goes through ``households._household_values``); the aggregate keeps records as JSON and
+# never writes the households table.
+DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {"households": ("search_key", "sort_key")}
+
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")

@@ -5,10 +5,11 @@ Where it lives in a commune's database:
   shipped file from then on);
 - standards: the same table under the catalogue name ``standards`` — one entry per standard,
   code = standard id, name = short name, data ``{"document": <the standard's JSON document>}``,
-  the very shape of ``resources/standards/*.json``; :func:`received_standard_documents` returns
-  them for ``core.standards`` to prefer over the shipped files;
-- targets: ``received_targets`` (one row per year). The upper level keeps the targets it sets per
-  commune in ``upper_targets``.
+  the very shape of ``resources/standards/*.json``; :func:`use_received_standards` installs them
+  in ``core.standards`` when a database is opened, so they replace the shipped files;
+- targets: the year's commune plan (``commune_plans``), the record the Kế hoạch hỗ trợ page and
+  ``gnbv plan`` show; only its target fields change, what the commune typed stays.
+The upper level keeps the targets it sets per commune in ``upper_targets``.
 Household data is never touched here.
 """
 
@@ -18,20 +19,19 @@ import json
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.plans import TARGET_FIELDS, CommunePlan, target_errors, with_targets
+from gnbv_desktop.core.standards import install_documents
 from gnbv_desktop.paths import resource_path
 from gnbv_desktop.store.catalog_store import is_customised, load_catalog, replace_catalog
+from gnbv_desktop.store.households import ValidationError
+from gnbv_desktop.store.plans import get_commune_plan, save_commune_plan
 from gnbv_desktop.store.records import now_iso
+from gnbv_desktop.store.settings import get_value, set_value
 
 # Catalogues a reference package carries when the sending database has them.
 REFERENCE_CATALOGS = ("causes", "needs", "household_categories", "support_measures", "funding_sources")
 STANDARDS_CATALOG = "standards"
-# Known target fields (the package accepts any numeric field; these get Vietnamese labels).
-TARGET_LABELS = {
-    "poverty_rate_reduction": "Giảm tỉ lệ hộ nghèo (%)",
-    "dtts_poverty_rate_reduction": "Giảm tỉ lệ hộ nghèo DTTS (%)",
-    "near_poor_rate_reduction": "Giảm tỉ lệ hộ cận nghèo (%)",
-    "households_to_escape": "Số hộ thoát nghèo",
-}
+LAST_REFERENCE_KEY = "last_reference"  # settings: when and from whom the last reference package came
 
 
 def reference_catalogs(db: Database) -> dict[str, list[dict]]:
@@ -83,29 +83,72 @@ def apply_reference(
                 [{"code": d["id"], "name": d["short_name"], "document": d} for d in standards],
             )
         if year is not None and targets:
-            db.execute(
-                "INSERT INTO received_targets (year, data, received_at, source) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(year) DO UPDATE SET data = excluded.data, received_at = excluded.received_at, "
-                "source = excluded.source",
-                [year, json.dumps(targets, ensure_ascii=False), now_iso(), source],
-            )
+            apply_targets(db, year, targets)
+        set_value(db, LAST_REFERENCE_KEY, json.dumps({"received_at": now_iso(), "source": source, "year": year},
+                                                     ensure_ascii=False))
     return {"catalogs": sorted(catalogs), "standards": [d["id"] for d in standards],
             "targets": dict(targets or {}), "year": year}
 
 
-def received_targets(db: Database, year: int) -> dict[str, float] | None:
-    row = db.execute("SELECT data FROM received_targets WHERE year = ?", [year]).fetchone()
-    return json.loads(row[0]) if row else None
+def apply_targets(db: Database, year: int, targets: dict[str, float]) -> CommunePlan:
+    """Set the upper level's targets on the year's commune plan (created when missing).
+
+    Only the target fields given change; the document number, signer, totals and note stay as
+    the commune typed them. Equal targets write nothing, so re-importing a package is a no-op
+    (and the plan's change counter, which the next sync package carries up, does not move).
+    """
+    errors = target_errors(targets)
+    if errors:
+        raise ValidationError({"targets": " ".join(errors)})
+    plan = get_commune_plan(db, year) or CommunePlan(year=year)
+    updated = with_targets(plan, targets)
+    if updated != plan or plan.id is None:
+        save_commune_plan(db, updated)
+    return updated
 
 
-def set_upper_targets(db: Database, year: int, targets: dict[str, dict[str, float]]) -> None:
-    """The upper level records the targets it gives each commune (commune code → fields)."""
+def last_reference(db: Database) -> dict | None:
+    """``{"received_at", "source", "year"}`` of the last reference package imported, if any."""
+    raw = get_value(db, LAST_REFERENCE_KEY)
+    return json.loads(raw) if raw else None
+
+
+def use_received_standards(db: Database) -> None:
+    """Install the standards this database received (or none) in ``core.standards``.
+
+    Called whenever the app or the CLI opens a database and after a reference import, so a
+    corrected threshold sent by the upper level classifies households from then on.
+    """
+    install_documents(received_standard_documents(db))
+
+
+def set_upper_targets(db: Database, year: int, targets: dict[str, dict[str, float]], *,
+                      replace: bool = False) -> None:
+    """The upper level records the targets it gives each commune (commune code → fields).
+
+    A commune given no fields loses its row; with ``replace`` the communes not listed lose theirs
+    too (the Đồng bộ page saves its whole table). Every commune's targets are checked first: one
+    error raises :class:`ValidationError` and nothing is written.
+    """
+    errors = {}
+    for code, values in targets.items():
+        problems = target_errors(values) if code.strip() else ["Thiếu mã xã."]
+        if problems:
+            errors[code or "?"] = f"Xã {code or '?'}: " + " ".join(problems)
+    if errors:
+        raise ValidationError(errors)
     with db.atomic():
+        if replace:
+            db.execute("DELETE FROM upper_targets WHERE year = ?", [year])
         for code, values in targets.items():
+            if not values:
+                db.execute("DELETE FROM upper_targets WHERE commune_code = ? AND year = ?", [code.strip(), year])
+                continue
+            ordered = {k: values[k] for k in TARGET_FIELDS if k in values}
             db.execute(
                 "INSERT INTO upper_targets (commune_code, year, data) VALUES (?, ?, ?) "
                 "ON CONFLICT(commune_code, year) DO UPDATE SET data = excluded.data",
-                [code, year, json.dumps(values, ensure_ascii=False)],
+                [code.strip(), year, json.dumps(ordered, ensure_ascii=False)],
             )
 
 

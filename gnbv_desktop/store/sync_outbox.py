@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from gnbv_desktop.store.records import FOREIGN_KEYS, SYNCED_TABLES, now_iso
+from gnbv_desktop.store.records import DERIVED_COLUMNS, FOREIGN_KEYS, SYNCED_TABLES, now_iso
 from gnbv_desktop.store.settings import get_value
 
 # Columns that stay local: the row id differs per database and ``rev`` is the commune's clock.
@@ -97,13 +97,15 @@ def plan_export(db: Database, full: bool = False) -> ExportPlan:
 def _json_select(db: Database, table: str) -> str:
     """SQL building each row's package record as JSON inside SQLite (fast: no Python per value).
 
-    Columns become keys in table order; a reference column becomes its ``*_uuid`` key holding the
+    Columns become keys in table order, except local and derived ones (``records.DERIVED_COLUMNS``:
+    search and sort keys each database computes itself); a reference column becomes its ``*_uuid`` key holding the
     referenced row's UUID. Pairs are split into chunks joined with ``json_patch`` because SQLite
     functions take at most 127 arguments.
     """
     refs = FOREIGN_KEYS.get(table, {})
     pairs = []
-    for col in [c.name for c in db[table].columns if c.name not in LOCAL_COLUMNS]:
+    skip = (*LOCAL_COLUMNS, *DERIVED_COLUMNS.get(table, ()))
+    for col in [c.name for c in db[table].columns if c.name not in skip]:
         if col in refs:
             pairs.append(f"'{reference_field(col)}', (SELECT r.uuid FROM [{refs[col]}] r WHERE r.id = t.[{col}])")
         else:

@@ -6,7 +6,7 @@ import json
 
 from gnbv_desktop.store.catalog_store import load_catalog, replace_catalog
 from gnbv_desktop.store.database import open_database
-from gnbv_desktop.store.reference import received_standard_documents, received_targets
+from gnbv_desktop.store.reference import received_standard_documents
 from tests.cli.helpers import run_cli, run_json
 from tests.jobs.sync_helpers import dump
 
@@ -95,7 +95,8 @@ def test_reference_package_updates_catalogues_standards_and_targets_only(capsys,
     replace_catalog(db, "causes", causes)
     db.close()
     (tmp_path / "targets.json").write_text(json.dumps(
-        {"23764": {"households_to_escape": 6, "poverty_rate_reduction": 1.5}, "99999": {"households_to_escape": 2}}
+        {"23764": {"target_escape_households": 6, "target_poverty_reduction": 1.5},
+         "99999": {"target_escape_households": 2}}
     ), encoding="utf-8")
     code, out, err = run_cli(capsys, agg, "ref-export", str(tmp_path / "ref.gnbvref"), "--year", "2026",
                              "--targets", str(tmp_path / "targets.json"))
@@ -106,11 +107,18 @@ def test_reference_package_updates_catalogues_standards_and_targets_only(capsys,
     households_before = [line for line in dump(db) if "INSERT INTO \"households\"" in line or
                          "INSERT INTO \"members\"" in line or "INSERT INTO \"assessments\"" in line]
     db.close()
+    plan_before = run_json(capsys, a, "plan", "--year", "2026", "--json")["plan"]
     code, out, err = run_cli(capsys, a, "ref-import", str(tmp_path / "ref.gnbvref"))
     assert code == 0, err
+    assert "2 chỉ tiêu năm 2026" in out
+    # the targets land in the commune's plan record (what `gnbv plan` and Kế hoạch hỗ trợ show);
+    # what the commune typed itself and the targets not given stay as they were
+    plan = run_json(capsys, a, "plan", "--year", "2026", "--json")
+    assert plan["plan"] == {**plan_before, "target_escape_households": 6, "target_poverty_reduction": 1.5}
+    assert plan["projection"]["target_escapes"] == 6
+    assert plan["plan"]["document_number"] == plan_before["document_number"] != ""
     db = open_database(a)
     assert load_catalog(db, "causes")[0]["name"] == "Thiếu vốn sản xuất, kinh doanh (cập nhật)"
-    assert received_targets(db, 2026) == {"households_to_escape": 6, "poverty_rate_reduction": 1.5}
     assert {d["id"] for d in received_standard_documents(db)} == {"qd59-2015", "nd07-2021", "nd351-2025"}
     assert [line for line in dump(db) if "INSERT INTO \"households\"" in line or
             "INSERT INTO \"members\"" in line or "INSERT INTO \"assessments\"" in line] == households_before
@@ -125,7 +133,39 @@ def test_reference_package_updates_catalogues_standards_and_targets_only(capsys,
 
 def test_bad_targets_file_is_refused(capsys, tmp_path):
     agg = tmp_path / "tinh.sqlite3"
-    (tmp_path / "t.json").write_text('{"23764": {"households_to_escape": "sáu"}}', encoding="utf-8")
-    code, _, err = run_cli(capsys, agg, "ref-export", str(tmp_path / "r.gnbvref"), "--targets",
-                           str(tmp_path / "t.json"))
-    assert code == 1 and "phải là một số" in err and not (tmp_path / "r.gnbvref").exists()
+    for bad, message in (
+        ('{"23764": {"target_escape_households": "sáu"}}', "Số hộ thoát nghèo phải là một số"),
+        ('{"23764": {"target_escape_households": 2.5}}', "phải là số nguyên không âm"),
+        ('{"23764": {"target_poverty_reduction": 140}}', "phải từ 0 đến 100"),
+        ('{"23764": {"households_to_escape": 6}}', "'households_to_escape' không phải chỉ tiêu"),
+    ):
+        (tmp_path / "t.json").write_text(bad, encoding="utf-8")
+        code, _, err = run_cli(capsys, agg, "ref-export", str(tmp_path / "r.gnbvref"), "--targets",
+                               str(tmp_path / "t.json"))
+        assert code == 1 and message in err and "23764" in err and not (tmp_path / "r.gnbvref").exists()
+
+
+def test_received_standards_apply_whenever_the_cli_opens_the_database(capsys, tmp_path):
+    from gnbv_desktop.core.standards import install_documents
+    from gnbv_desktop.io.reference_package import ReferencePackage, build_reference_package
+    from gnbv_desktop.store.reference import shipped_standard_documents
+
+    a = tmp_path / "a.sqlite3"
+    _commune(capsys, a, "23764", "Xã Ia Grai", 1)
+    docs = shipped_standard_documents()
+    next(d for d in docs if d["id"] == "nd07-2021")["thresholds"]["rural"]["poor_line"] = 1_600_000
+    (tmp_path / "ref.gnbvref").write_bytes(build_reference_package(
+        ReferencePackage("Sở", "2026-01-02T00:00:00+00:00", 2026, standards=docs), "0.1.0"))
+    assert run_cli(capsys, a, "ref-import", str(tmp_path / "ref.gnbvref"))[0] == 0
+    install_documents([])  # a new process knows only the shipped files until it opens the database
+
+    def rural_line(db_path) -> int:
+        data = run_json(capsys, db_path, "standards", "--json")
+        return next(s for s in data if s["id"] == "nd07-2021")["thresholds"]["rural"]["poor_line"]
+
+    assert rural_line(a) == 1_600_000
+    result = run_json(capsys, a, "classify", "--year", "2026", "--area", "rural", "--income", "1550000")
+    assert result["classification"] == "near_poor"
+    install_documents([])
+    fresh = tmp_path / "none.sqlite3"
+    assert rural_line(fresh) == 1_500_000 and not fresh.exists()  # no database file is created for this

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.sync_page import SyncPage
 from gnbv_desktop.jobs.progress import run_to_end
-from gnbv_desktop.jobs.sync import export_package
+from gnbv_desktop.jobs.sync import export_package, import_packages
 from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.database import open_database
 from gnbv_desktop.store.households import stats
@@ -91,7 +91,10 @@ def test_upper_level_switches_mode_imports_packages_and_sees_statistics(qtbot, d
     assert "broken.gnbv" in page.message.text() and "không đầy đủ" in page.message.text()
     assert dump(agg) == before and page.communes.rowCount() == 0
 
-    progress = _run(qtbot, page.start_import([tmp_path / "p1.gnbv"]))
+    with qtbot.waitSignal(page.stats_shown, timeout=30000):
+        progress = _run(qtbot, page.start_import([tmp_path / "p1.gnbv"]))
+        assert page.stats_label.text() == "Thống kê năm 2026: Đang tính…"  # off the UI thread
+    assert page.stats_label.text() == "Thống kê năm 2026 (1 xã):"
     assert any("đang ghép hộ gia đình" in m for _d, _t, m in progress)
     assert "Xã Ia Grai, gói số 1: " in page.message.text()
     [row] = _cells(page.communes)
@@ -108,5 +111,95 @@ def test_upper_level_switches_mode_imports_packages_and_sees_statistics(qtbot, d
 
     _run(qtbot, page.start_reference_export(tmp_path / "ref.gnbvref"))
     assert "Đã xuất gói tham chiếu năm 2026" in page.message.text() and (tmp_path / "ref.gnbvref").exists()
+    ctx.runner.wait()
+    agg.close()
+
+
+def _set(table, row: int, col: int, text: str) -> None:
+    table.item(row, col).setText(text)
+
+
+def test_upper_level_sets_targets_and_the_commune_finds_them_in_its_plan(qtbot, demo_db, db_path, tmp_path):
+    from gnbv_desktop.gui.pages.plans_page import PlansPage
+    from gnbv_desktop.store.plans import get_commune_plan
+    from gnbv_desktop.store.reference import upper_targets
+
+    run_to_end(export_package(demo_db, tmp_path / "p1.gnbv", year=2026))
+    agg_path = tmp_path / "tinh.sqlite3"
+    agg = open_database(agg_path)
+    aggregate.make_aggregate(agg, "Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
+    run_to_end(import_packages(agg, [tmp_path / "p1.gnbv"]))
+    up_ctx = AppContext(agg, agg_path, year=2026)
+    up = SyncPage(up_ctx)
+    qtbot.addWidget(up)
+    t = up.targets_table
+    assert _cells(t) == [["23764", "Xã Ia Grai", "", "", "", ""]]
+    assert not t.item(0, 0).flags() & Qt.ItemFlag.ItemIsEditable  # a known commune keeps its code
+
+    _set(t, 0, 2, "1,5")
+    _set(t, 0, 3, "1.5")  # a household count cannot be 1.5
+    assert not up.save_targets()
+    assert "Dòng 1 (xã 23764)" in up.message.text() and "số nguyên" in up.message.text()
+    assert upper_targets(agg, 2026) == {}
+    _set(t, 0, 3, "7")
+    up.add_target_row()
+    _set(t, 1, 3, "2")
+    assert not up.save_targets() and "Dòng 2: nhập mã xã" in up.message.text()
+    _set(t, 1, 0, "23767")
+    _run(qtbot, up.start_reference_export(tmp_path / "ref.gnbvref"))  # saves the table first
+    assert "chỉ tiêu cho 2 xã" in up.message.text()
+    assert upper_targets(agg, 2026) == {"23764": {"target_poverty_reduction": 1.5, "target_escape_households": 7},
+                                        "23767": {"target_escape_households": 2}}
+    assert [r[:4] for r in _cells(t)] == [["23764", "Xã Ia Grai", "1,5", "7"], ["23767", "", "", "2"]]
+    qtbot.waitUntil(lambda: up.stats_handle is None, timeout=30000)
+    up_ctx.runner.wait()
+
+    # the commune imports the package: the targets land in its plan, its own fields stay
+    ctx = AppContext(demo_db, db_path, year=2026)
+    page = SyncPage(ctx)
+    plans = PlansPage(ctx)
+    qtbot.addWidget(page)
+    qtbot.addWidget(plans)
+    number = plans.number.text()
+    plans.signer.setText("Nguyễn Văn Đang Gõ")  # typed, not yet saved: survives the import
+    assert number and plans.target_escape.value() != 7
+    _run(qtbot, page.start_reference_import(tmp_path / "ref.gnbvref"))
+    assert "Chỉ tiêu năm 2026 đã vào Kế hoạch hỗ trợ" in page.message.text()
+    assert (plans.target_escape.value(), plans.target_rate.value()) == (7, 1.5)
+    assert plans.number.text() == number and plans.signer.text() == "Nguyễn Văn Đang Gõ"
+    stored = get_commune_plan(demo_db, 2026)
+    assert (stored.target_escape_households, stored.target_poverty_reduction, stored.document_number) == (
+        7, 1.5, number)
+    assert "Số hộ thoát nghèo: 7" in page.targets_label.text()
+    assert "Giảm tỷ lệ hộ nghèo (điểm %): 1,5" in page.targets_label.text()
+    assert "Sở Nông nghiệp và Môi trường tỉnh Gia Lai" in page.targets_label.text()
+    ctx.runner.wait()
+    agg.close()
+
+
+def test_statistics_follow_the_year_without_blocking(qtbot, demo_db, tmp_path):
+    run_to_end(export_package(demo_db, tmp_path / "p1.gnbv", year=2026))
+    agg_path = tmp_path / "tinh.sqlite3"
+    agg = open_database(agg_path)
+    aggregate.make_aggregate(agg)
+    run_to_end(import_packages(agg, [tmp_path / "p1.gnbv"]))
+    ctx = AppContext(agg, agg_path, year=2026)
+    page = SyncPage(ctx)
+    qtbot.addWidget(page)
+    assert page.stats_label.text() == "Thống kê năm 2026: Đang tính…" and page.stats_table.rowCount() == 0
+    # the year changes twice while the first computation runs: only the last year's figures show
+    ctx.set_year(2025)
+    ctx.set_year(2026)
+    ctx.set_year(2025)
+    qtbot.waitUntil(lambda: page.stats_handle is None and "Đang tính" not in page.stats_label.text(),
+                    timeout=30000)
+    def total_row(year: int) -> list[str]:
+        s = stats(demo_db, year)
+        return ["Tổng cộng", str(s["households"]), *(str(s["by_classification"][k])
+                                                       for k in ("poor", "near_poor", "average", "none"))]
+
+    assert total_row(2025) != total_row(2026)
+    assert page.stats_label.text() == "Thống kê năm 2025 (1 xã):"
+    assert _cells(page.stats_table)[-1][:6] == total_row(2025)
     ctx.runner.wait()
     agg.close()

@@ -23,7 +23,7 @@ def _ref(**kw) -> ReferencePackage:
         year=2027,
         catalogs={"causes": [{"code": "thieu_von", "name": "Thiếu vốn"}, {"code": "om_dau", "name": "Ốm đau"}]},
         standards=shipped_standard_documents(),
-        targets={"23764": {"households_to_escape": 8}},
+        targets={"23764": {"target_escape_households": 8}},
     )
     return ReferencePackage(**(base | kw))
 
@@ -42,7 +42,7 @@ def test_round_trip_with_password():
         ({"catalogs": {"causes": [{"code": "a"}]}}, "cần có mã (code) và tên (name)"),
         ({"catalogs": {"../x": [{"code": "a", "name": "A"}]}}, "Tên danh mục không hợp lệ"),
         ({"standards": [{"id": "x"}]}, "thiếu trường"),
-        ({"targets": {"23764": {"households_to_escape": "tám"}}}, "phải là một số"),
+        ({"targets": {"23764": {"target_escape_households": "tám"}}}, "phải là một số"),
     ],
 )
 def test_invalid_content_is_refused_and_the_commune_is_unchanged(demo_db, tmp_path, kw, message):
@@ -60,4 +60,66 @@ def test_import_replaces_the_catalogue(demo_db, tmp_path):
     summary = run_to_end(import_reference(demo_db, path))
     assert [(i["code"], i["name"]) for i in load_catalog(demo_db, "causes")] == [
         ("thieu_von", "Thiếu vốn"), ("om_dau", "Ốm đau")]
-    assert summary["year"] == 2027 and summary["targets"] == {"households_to_escape": 8}
+    assert summary["year"] == 2027 and summary["targets"] == {"target_escape_households": 8}
+
+
+def _plan_row(db, year):
+    return db.execute("SELECT change_counter, rev FROM commune_plans WHERE year = ?", [year]).fetchone()
+
+
+def test_targets_land_in_the_commune_plan_and_keep_what_the_commune_typed(demo_db, tmp_path):
+    from gnbv_desktop.store.plans import get_commune_plan
+    from gnbv_desktop.store.settings import load_settings
+
+    before = get_commune_plan(demo_db, 2026)
+    assert before.document_number and before.target_poverty_reduction == 3.0
+    code = load_settings(demo_db).commune_code
+    path = tmp_path / "ref.gnbvref"
+    path.write_bytes(build_reference_package(_ref(year=2026, targets={
+        code: {"target_escape_households": 8, "target_dtts_reduction": 2.5}, "99999": {"target_escape_households": 1},
+    }), "0.1.0"))
+    run_to_end(import_reference(demo_db, path))
+    after = get_commune_plan(demo_db, 2026)
+    assert (after.target_escape_households, after.target_dtts_reduction) == (8, 2.5)
+    # the commune's own fields, and the targets the package did not give, are untouched
+    assert (after.document_number, after.signer_name, after.document_date, after.target_poverty_reduction) == (
+        before.document_number, before.signer_name, before.document_date, 3.0)
+    # the same package again changes nothing (the plan's change counter does not move)
+    stamp = _plan_row(demo_db, 2026)
+    run_to_end(import_reference(demo_db, path))
+    assert _plan_row(demo_db, 2026) == stamp
+
+    # a year without a plan gets one holding only the targets
+    path.write_bytes(build_reference_package(_ref(year=2027, targets={code: {"target_poverty_reduction": 1.5}}),
+                                             "0.1.0"))
+    run_to_end(import_reference(demo_db, path))
+    new = get_commune_plan(demo_db, 2027)
+    assert (new.target_poverty_reduction, new.target_escape_households, new.document_number) == (1.5, None, "")
+
+
+def test_received_standard_with_a_corrected_threshold_classifies_from_then_on(demo_db, tmp_path):
+    from gnbv_desktop.core.standards import classify, get_standard, install_documents
+
+    docs = shipped_standard_documents()
+    nd07 = next(d for d in docs if d["id"] == "nd07-2021")
+    nd07["thresholds"]["rural"]["poor_line"] = 1_600_000
+    path = tmp_path / "ref.gnbvref"
+    path.write_bytes(build_reference_package(_ref(standards=docs), "0.1.0"))
+    assert classify(get_standard("nd07-2021"), "rural", 1_550_000, []).classification == "average"
+    run_to_end(import_reference(demo_db, path))
+    assert get_standard("nd07-2021").thresholds["rural"].poor_line == 1_600_000
+    assert classify(get_standard("nd07-2021"), "rural", 1_550_000, []).classification == "near_poor"
+    install_documents([])  # as a fresh process: shipped files only until a database is opened
+    assert get_standard("nd07-2021").thresholds["rural"].poor_line == 1_500_000
+
+
+def test_a_standard_that_cannot_be_read_is_refused(demo_db, tmp_path):
+    docs = shipped_standard_documents()
+    docs[0]["min_deprived"] = "ba"
+    assert docs[0]["id"] == "nd07-2021"
+    path = tmp_path / "ref.gnbvref"
+    path.write_bytes(build_reference_package(_ref(standards=docs), "0.1.0"))
+    before = dump(demo_db)
+    with pytest.raises(SyncError, match="Chuẩn nghèo 'nd07-2021' không hợp lệ: có giá trị sai kiểu"):
+        run_to_end(import_reference(demo_db, path))
+    assert dump(demo_db) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -74,6 +75,12 @@ def test_full_round_trip_gives_the_same_records(commune, agg, tmp_path):
     for m in aggregate.records_of(agg, CODE, "members").values():
         assert m["household_uuid"] in households
     assert "id" not in m and "rev" not in m and "household_id" not in m
+    # search and sort keys are the commune's local derived columns: they stay home
+    h = next(iter(households.values()))
+    assert h["head_name"] and "search_key" not in h and "sort_key" not in h
+    with zipfile.ZipFile(tmp_path / "p1.gnbv") as z:
+        lines = z.read("households.jsonl").decode("utf-8").splitlines()
+    assert len(lines) == 40 and not any('"search_key"' in line or '"sort_key"' in line for line in lines)
 
     expected = stats(commune, 2026)
     got = aggregate.aggregate_stats(agg, 2026)

@@ -169,11 +169,14 @@ class PlansPage(QWidget):
         self.signer_title.setCurrentIndex(max(0, self.signer_title.findData(p.signer_title)))
         self.preparer.setText(p.preparer_name)
         self.total.setValue(p.total_households if p.total_households is not None else -1)
+        self._show_targets(p)
+        self.plan_message.clear()
+
+    def _show_targets(self, p: CommunePlan) -> None:
         self.target_rate.setValue(p.target_poverty_reduction if p.target_poverty_reduction is not None else -0.01)
         self.target_escape.setValue(p.target_escape_households if p.target_escape_households is not None else -1)
         self.target_near.setValue(p.target_near_poor_reduction if p.target_near_poor_reduction is not None else -1)
         self.target_dtts.setValue(p.target_dtts_reduction if p.target_dtts_reduction is not None else -0.01)
-        self.plan_message.clear()
 
     def plan_from_form(self) -> CommunePlan:
         def opt(spin) -> float | int | None:
@@ -227,6 +230,12 @@ class PlansPage(QWidget):
         self.editor.load(None, self.ctx.year)
 
     def _on_data_changed(self) -> None:
+        stored = get_commune_plan(self.ctx.db, self.ctx.year)
+        if stored != self._plan and stored is not None:
+            # Written elsewhere (a reference package sets the upper level's targets): show the new
+            # targets; whatever the user is typing in the other fields stays.
+            self._show_targets(stored)
+            self._plan = stored
         current = self.selected_household_id()
         self._rows = plan_rows(self.ctx.db, self.ctx.year)
         self._fill_table(keep=current)

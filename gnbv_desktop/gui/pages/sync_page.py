@@ -3,7 +3,8 @@
 The page shows what fits the database: a commune's export form and package history; an
 aggregate's import, per-commune status, statistics and reference export; for a blank database,
 the switch to aggregate mode (Chế độ cấp trên). Every file operation is a job run off the UI
-thread with a progress dialog; the page itself writes nothing.
+thread with a progress dialog, and so are the aggregate's statistics (seconds on a large
+aggregate); the page writes only through store functions (the targets it gives communes).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,18 +28,23 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from gnbv_desktop.core.plans import TARGET_FIELDS, TARGET_LABELS, format_target, parse_target
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.job_runner import JobHandle
+from gnbv_desktop.jobs.aggregate_stats import compute_aggregate_stats
 from gnbv_desktop.jobs.reference_sync import export_reference, import_reference
 from gnbv_desktop.jobs.sync import export_package, format_sequences, import_packages
 from gnbv_desktop.store import aggregate
-from gnbv_desktop.store.reference import TARGET_LABELS, received_targets
+from gnbv_desktop.store.households import ValidationError
+from gnbv_desktop.store.plans import get_commune_plan
+from gnbv_desktop.store.reference import last_reference, set_upper_targets, upper_targets, use_received_standards
 from gnbv_desktop.store.sync_outbox import count_changes, list_exports, plan_export
 
 PACKAGE_FILTER = "Gói đồng bộ GNBV (*.gnbv)"
@@ -78,11 +84,14 @@ class SyncPage(QWidget):
     """Đồng bộ page; the lead adds it to the main window's navigation."""
 
     title = "Đồng bộ"
+    stats_shown = Signal()  # the statistics table holds the figures of the selected year
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.last_handle: JobHandle | None = None
+        self.stats_handle: JobHandle | None = None
+        self._stats_again = False  # data or year changed while the statistics were computing
         self.stack = QStackedWidget()
         self.commune_view = self._build_commune_view()
         self.aggregate_view = self._build_aggregate_view()
@@ -175,25 +184,54 @@ class SyncPage(QWidget):
         buttons.addStretch(1)
         form.addRow(buttons)
         layout.addWidget(box)
-        layout.addWidget(QLabel("Tình trạng các xã:"))
+        self.aggregate_tabs = QTabWidget()
+        layout.addWidget(self.aggregate_tabs, 1)
+
+        communes_tab = QWidget()
+        tab_layout = QVBoxLayout(communes_tab)
         self.communes = _table(
             ["Mã xã", "Tên xã", "Gói cuối", "Ngày lập gói", "Ngày nhập", "Số hộ", "Số bản ghi", "Còn thiếu gói"],
             stretch=1,
         )
-        layout.addWidget(self.communes, 1)
+        tab_layout.addWidget(self.communes, 1)
         row = QHBoxLayout()
         self.save_attachments_button = QPushButton("Lưu tệp kèm theo của xã đã chọn…")
         self.save_attachments_button.setToolTip("Phụ lục PDF, bảng tổng hợp XLSX… xã gửi kèm gói mới nhất")
         self.save_attachments_button.clicked.connect(self._choose_attachments_folder)
         row.addWidget(self.save_attachments_button)
         row.addStretch(1)
-        layout.addLayout(row)
+        tab_layout.addLayout(row)
+        self.aggregate_tabs.addTab(communes_tab, "Tình trạng các xã")
+
+        stats_tab = QWidget()
+        tab_layout = QVBoxLayout(stats_tab)
         self.stats_label = QLabel()
-        layout.addWidget(self.stats_label)
+        tab_layout.addWidget(self.stats_label)
         self.stats_table = _table(
             ["Xã", "Số hộ", *(CLASSIFICATION_LABELS[c] for c in CLASSIFICATIONS), "Thoát nghèo"], stretch=0
         )
-        layout.addWidget(self.stats_table, 1)
+        tab_layout.addWidget(self.stats_table, 1)
+        self.aggregate_tabs.addTab(stats_tab, "Thống kê")
+
+        targets_tab = QWidget()
+        tab_layout = QVBoxLayout(targets_tab)
+        self.targets_intro = QLabel()
+        self.targets_intro.setWordWrap(True)
+        tab_layout.addWidget(self.targets_intro)
+        self.targets_table = _table(["Mã xã", "Tên xã", *TARGET_LABELS.values()], stretch=1)
+        self.targets_table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.targets_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        tab_layout.addWidget(self.targets_table, 1)
+        row = QHBoxLayout()
+        self.add_target_row_button = QPushButton("Thêm xã chưa gửi gói")
+        self.add_target_row_button.clicked.connect(self.add_target_row)
+        self.save_targets_button = QPushButton("Lưu chỉ tiêu")
+        self.save_targets_button.clicked.connect(self.save_targets)
+        row.addWidget(self.add_target_row_button)
+        row.addStretch(1)
+        row.addWidget(self.save_targets_button)
+        tab_layout.addLayout(row)
+        self.aggregate_tabs.addTab(targets_tab, "Chỉ tiêu giao cho các xã")
         return w
 
     def _build_blank_view(self) -> QWidget:
@@ -242,12 +280,18 @@ class SyncPage(QWidget):
             for e in exports
         ])
         year = self.ctx.year
-        targets = received_targets(db, year)
-        if targets:
-            parts = [f"{TARGET_LABELS.get(k, k)}: {format_number(v)}" for k, v in targets.items()]
-            self.targets_label.setText(f"Chỉ tiêu năm {year} cấp trên giao: " + "; ".join(parts) + ".")
+        plan = get_commune_plan(db, year)
+        given = [(k, getattr(plan, k)) for k in TARGET_FIELDS if plan is not None and getattr(plan, k) is not None]
+        if given:
+            parts = [f"{TARGET_LABELS[k]}: {format_target(k, v)}" for k, v in given]
+            text = f"Chỉ tiêu năm {year} trong kế hoạch của xã (Kế hoạch hỗ trợ): " + "; ".join(parts) + "."
         else:
-            self.targets_label.setText(f"Chưa nhận chỉ tiêu năm {year} từ cấp trên.")
+            text = f"Kế hoạch năm {year} của xã chưa có chỉ tiêu."
+        ref = last_reference(db)
+        if ref:
+            source = f" của {ref['source']}" if ref.get("source") else ""
+            text += f"\nGói tham chiếu gần nhất{source} nhập lúc {local_time(ref['received_at'])}."
+        self.targets_label.setText(text)
 
     def _update_next(self) -> None:
         plan = plan_export(self.ctx.db, full=self.full_radio.isChecked())
@@ -258,15 +302,33 @@ class SyncPage(QWidget):
     def _reload_aggregate(self) -> None:
         db = self.ctx.db
         statuses = aggregate.commune_statuses(db)
-        year = self.ctx.year
-        data = aggregate.aggregate_stats(db, year)
         _fill(self.communes, [
             [c.code, c.name, c.last_sequence, local_time(c.last_created_at), local_time(c.last_imported_at),
              c.households, sum(c.counts.values()),
              format_sequences(c.missing) if c.missing else "Không"]
             for c in statuses
         ])
-        self.stats_label.setText(f"Thống kê năm {year} ({data['communes']} xã):")
+        self._fill_targets({c.code: c.name for c in statuses})
+        self.request_stats()
+
+    # ---- statistics (a job: seconds on a large aggregate) ---------------------------------------
+    def request_stats(self) -> None:
+        """Compute the selected year's statistics off the UI thread; "Đang tính…" meanwhile."""
+        self.stats_label.setText(f"Thống kê năm {self.ctx.year}: Đang tính…")
+        if self.stats_handle is not None:  # one at a time; the latest request runs when it ends
+            self._stats_again = True
+            return
+        year = self.ctx.year
+        handle = self.ctx.runner.submit(lambda db: compute_aggregate_stats(db, year))
+        handle.finished.connect(self._show_stats)
+        handle.failed.connect(self._stats_failed)
+        handle.done.connect(self._stats_done)
+        self.stats_handle = handle
+
+    def _show_stats(self, data: dict) -> None:
+        if self._stats_again or data["year"] != self.ctx.year:
+            return  # stale: a newer computation follows
+        self.stats_label.setText(f"Thống kê năm {data['year']} ({data['communes']} xã):")
         rows = [
             [b["name"], b["households"], *(b["by_classification"][k] for k in CLASSIFICATIONS),
              b["by_classification"]["escaped"]]
@@ -275,6 +337,89 @@ class SyncPage(QWidget):
         rows.append(["Tổng cộng", data["households"], *(data["by_classification"][k] for k in CLASSIFICATIONS),
                      data["by_classification"]["escaped"]])
         _fill(self.stats_table, rows)
+        self.stats_shown.emit()
+
+    def _stats_failed(self, message: str) -> None:
+        self.stats_label.setText(f"Không tính được thống kê năm {self.ctx.year}: {message}")
+
+    def _stats_done(self) -> None:
+        self.stats_handle.deleteLater()  # one per reload: do not let them pile up on the runner
+        self.stats_handle = None
+        if self._stats_again:
+            self._stats_again = False
+            self.request_stats()
+
+    # ---- targets the upper level gives each commune ---------------------------------------------
+    def _fill_targets(self, names: dict[str, str]) -> None:
+        year = self.ctx.year
+        given = upper_targets(self.ctx.db, year)
+        self.targets_intro.setText(
+            f"Chỉ tiêu năm {year} cấp trên giao cho từng xã (để trống nếu không giao). Khi xuất gói tham chiếu, "
+            "chỉ tiêu được gửi kèm; xã nhập gói thì chỉ tiêu vào Kế hoạch hỗ trợ của xã."
+        )
+        codes = sorted(set(names) | set(given), key=lambda c: (names.get(c, "\uffff"), c))
+        self.targets_table.setRowCount(0)
+        for code in codes:
+            self._append_target_row(code, names.get(code, ""), given.get(code, {}))
+
+    def _append_target_row(self, code: str, name: str, values: dict[str, float]) -> None:
+        t = self.targets_table
+        r = t.rowCount()
+        t.insertRow(r)
+        code_item = QTableWidgetItem(code)
+        name_item = QTableWidgetItem(name)
+        name_item.setFlags(name_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        if code:  # a commune that sent packages (or already has targets) keeps its code
+            code_item.setFlags(code_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        t.setItem(r, 0, code_item)
+        t.setItem(r, 1, name_item)
+        for c, key in enumerate(TARGET_FIELDS, start=2):
+            item = QTableWidgetItem(format_target(key, values.get(key)))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            t.setItem(r, c, item)
+
+    def add_target_row(self) -> None:
+        """A row for a commune that has not sent a package yet: type its code, then its targets."""
+        self._append_target_row("", "", {})
+        row = self.targets_table.rowCount() - 1
+        self.targets_table.setCurrentCell(row, 0)
+        self.targets_table.editItem(self.targets_table.item(row, 0))
+
+    def targets_from_table(self) -> dict[str, dict[str, float]]:
+        """The table as commune code → targets; raises ValueError naming the row and target."""
+        t = self.targets_table
+        out: dict[str, dict[str, float]] = {}
+        for r in range(t.rowCount()):
+            code = t.item(r, 0).text().strip()
+            values = {}
+            for c, key in enumerate(TARGET_FIELDS, start=2):
+                try:
+                    value = parse_target(key, t.item(r, c).text())
+                except ValueError as exc:
+                    raise ValueError(f"Dòng {r + 1} (xã {code or 'chưa có mã'}): {exc}") from None
+                if value is not None:
+                    values[key] = value
+            if not code:
+                if values:
+                    raise ValueError(f"Dòng {r + 1}: nhập mã xã cho các chỉ tiêu này.")
+                continue
+            if code in out:
+                raise ValueError(f"Dòng {r + 1}: mã xã {code} đã có ở dòng trên.")
+            out[code] = values
+        return out
+
+    def save_targets(self) -> bool:
+        """Store the whole table as the year's targets; on an error nothing is stored."""
+        try:
+            targets = self.targets_from_table()
+            set_upper_targets(self.ctx.db, self.ctx.year, targets, replace=True)
+        except (ValueError, ValidationError) as exc:
+            self._say(f"Chưa lưu chỉ tiêu. {exc}", error=True)
+            return False
+        given = sum(1 for v in targets.values() if v)
+        self._say(f"Đã lưu chỉ tiêu năm {self.ctx.year} cho {given} xã.")
+        self.ctx.notify_changed()
+        return True
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b00020;" if error else "")
@@ -367,7 +512,10 @@ class SyncPage(QWidget):
         if path:
             self.start_reference_export(Path(path))
 
-    def start_reference_export(self, path: Path) -> JobHandle:
+    def start_reference_export(self, path: Path) -> JobHandle | None:
+        """Save the targets table first (what is on screen is what communes receive), then export."""
+        if not self.save_targets():
+            return None
         year = self.ctx.year
         password = self.import_password.text() or None
 
@@ -387,8 +535,11 @@ class SyncPage(QWidget):
         password = self.ref_password.text() or None
 
         def done(summary) -> None:
+            use_received_standards(self.ctx.db)
+            targets = (f" Chỉ tiêu năm {summary['year']} đã vào Kế hoạch hỗ trợ của xã."
+                       if summary["targets"] else "")
             self._say(f"Đã cập nhật {len(summary['catalogs'])} danh mục và {len(summary['standards'])} chuẩn nghèo "
-                      "từ gói tham chiếu; dữ liệu hộ không thay đổi.")
+                      f"từ gói tham chiếu; dữ liệu hộ không thay đổi.{targets}")
 
         return self._run("Nhập gói tham chiếu", lambda db: import_reference(db, path, password=password), done)
 
