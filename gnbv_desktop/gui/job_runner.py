@@ -106,10 +106,16 @@ class JobRunner(QObject):
         self.db_path = db_path
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
+        self._running: set[_Worker] = set()
 
     def submit(self, factory: JobFactory) -> JobHandle:
         handle = JobHandle(self)
         worker = _Worker(self.db_path, factory, handle._signals, handle._cancel)
+        # Python owns the runnable (no auto-delete by Qt) until the job is over; letting Qt
+        # delete a Python-subclassed QRunnable crashes the interpreter at exit.
+        worker.setAutoDelete(False)
+        self._running.add(worker)
+        handle.done.connect(lambda: self._running.discard(worker))
         self.pool.start(worker)
         return handle
 
