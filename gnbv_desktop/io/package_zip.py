@@ -86,8 +86,13 @@ def read_package(
     format_version: int,
     password: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    read_entries: bool = True,
 ) -> tuple[dict, dict[str, bytes]]:
-    """Decrypt (when needed), check and unpack; returns ``(manifest, entries)`` or raises PackageError."""
+    """Decrypt (when needed), check and unpack; returns ``(manifest, entries)`` or raises PackageError.
+
+    With ``read_entries=False`` only the container (names, sizes, ratios) and the manifest are
+    checked and ``entries`` is empty: a quick look before the full read, which verifies checksums.
+    """
     if len(blob) > limits.max_file_bytes:
         raise PackageError(
             f"Tệp gói quá lớn ({len(blob) // 1024**2} MB, tối đa {limits.max_file_bytes // 1024**2} MB)."
@@ -98,12 +103,14 @@ def read_package(
         except DecryptionError as exc:
             raise PackageError(str(exc)) from exc
     try:
-        return _unzip(blob, format_name, format_version, limits)
+        return _unzip(blob, format_name, format_version, limits, read_entries)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
         raise PackageError(f"Tệp gói bị hỏng hoặc không đầy đủ (có thể bị cắt khi sao chép): {exc}.") from exc
 
 
-def _unzip(blob: bytes, format_name: str, format_version: int, limits: Limits) -> tuple[dict, dict[str, bytes]]:
+def _unzip(
+    blob: bytes, format_name: str, format_version: int, limits: Limits, read_entries: bool = True
+) -> tuple[dict, dict[str, bytes]]:
     zf = zipfile.ZipFile(io.BytesIO(blob))
     infos = zf.infolist()
     if len(infos) > limits.max_entries:
@@ -161,8 +168,8 @@ def _unzip(blob: bytes, format_name: str, format_version: int, limits: Limits) -
         raise PackageError(f"Gói thiếu tệp ghi trong manifest: {', '.join(sorted(listed - present))}.")
     if present - listed:
         raise PackageError(f"Gói có tệp không ghi trong manifest: {', '.join(sorted(present - listed))}.")
-    entries = {}
-    for name in sorted(present):
+    entries: dict[str, bytes] = {}
+    for name in sorted(present) if read_entries else ():
         data = zf.read(name)
         if sha256(data) != files[name]:
             raise PackageError(f"Mã kiểm tra SHA-256 của '{name}' không khớp — gói đã bị sửa đổi hoặc hỏng.")

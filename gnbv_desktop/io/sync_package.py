@@ -9,9 +9,10 @@ summary XLSX). Reading validates every record before anything is handed to the d
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
+
+import orjson
 
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, is_plain_name, read_package, sha256
 from gnbv_desktop.io.package_zip import write_package as _write_package
@@ -128,9 +129,13 @@ def read_sync_package(
 
 
 def read_sync_info(blob: bytes, password: str | None = None, *, limits: Limits = DEFAULT_LIMITS) -> PackageInfo:
-    """Check the container and manifest only (checksums included), without parsing records."""
+    """Check the container and the manifest only, to order a batch before reading it.
+
+    Entry checksums and records are verified by :func:`read_sync_package`, still before any
+    record of that package is written (and a batch is one transaction).
+    """
     manifest, _entries = read_package(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password,
-                                      limits=limits)
+                                      limits=limits, read_entries=False)
     return _info(manifest)
 
 
@@ -171,8 +176,38 @@ def _int(v: object) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _is_uuid(v: object) -> bool:
-    return isinstance(v, str) and _UUID.fullmatch(v) is not None
+
+def _record_problem(rec: object, required: frozenset[str], refs: tuple[str, ...] | list[str], seen: set[str],
+                    uuid_ok) -> str:
+    """What is wrong with one record, in Vietnamese, or ``""``.
+
+    It runs for every record of every package (hundreds of thousands per merge), so the common
+    case is a handful of direct type checks; the messages are only built when something is wrong.
+    """
+    if type(rec) is not dict:
+        return "bản ghi phải là một đối tượng JSON."
+    if not required <= rec.keys():
+        missing = sorted(required - rec.keys())
+        return f"thiếu trường bắt buộc '{missing[0]}'."
+    uuid = rec["uuid"]
+    if type(uuid) is not str or uuid_ok(uuid) is None:
+        return "mã định danh (uuid) không hợp lệ."
+    if uuid in seen:
+        return f"bản ghi {uuid} xuất hiện hai lần."
+    counter = rec["change_counter"]
+    if type(counter) is not int or counter < 1:
+        return "bộ đếm thay đổi (change_counter) phải là số nguyên dương."
+    deleted = rec["deleted"]
+    if type(deleted) is not int or deleted not in (0, 1):
+        return "cờ xóa (deleted) phải là 0 hoặc 1."
+    created, updated = rec["created_at"], rec["updated_at"]
+    if type(created) is not str or type(updated) is not str or not created.strip() or not updated.strip():
+        return "thiếu thời điểm tạo/sửa (created_at/updated_at)."
+    for key in refs:
+        ref = rec[key]
+        if ref is not None and (type(ref) is not str or uuid_ok(ref) is None):
+            return f"tham chiếu '{key}' không phải uuid hợp lệ."
+    return ""
 
 
 def _parse_table(table: str, data: bytes, expected_count: int) -> list[tuple[dict, str]]:
@@ -183,33 +218,19 @@ def _parse_table(table: str, data: bytes, expected_count: int) -> list[tuple[dic
     refs = reference_fields(table)
     out: list[tuple[dict, str]] = []
     seen: set[str] = set()
+    uuid_ok = _UUID.fullmatch
+    required = frozenset((*REQUIRED_FIELDS, *refs))
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        where = f"Bảng {table}, dòng {n}"
         try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise PackageError(f"{where}: không phải JSON hợp lệ ({exc.msg}).") from exc
-        if not isinstance(rec, dict):
-            raise PackageError(f"{where}: bản ghi phải là một đối tượng JSON.")
-        for key in (*REQUIRED_FIELDS, *refs):
-            if key not in rec:
-                raise PackageError(f"{where}: thiếu trường bắt buộc '{key}'.")
-        if not _is_uuid(rec["uuid"]):
-            raise PackageError(f"{where}: mã định danh (uuid) không hợp lệ.")
-        if rec["uuid"] in seen:
-            raise PackageError(f"{where}: bản ghi {rec['uuid']} xuất hiện hai lần.")
+            rec = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise PackageError(f"Bảng {table}, dòng {n}: không phải JSON hợp lệ ({exc}).") from exc
+        problem = _record_problem(rec, required, refs, seen, uuid_ok)
+        if problem:
+            raise PackageError(f"Bảng {table}, dòng {n}: {problem}")
         seen.add(rec["uuid"])
-        if not _int(rec["change_counter"]) or rec["change_counter"] < 1:
-            raise PackageError(f"{where}: bộ đếm thay đổi (change_counter) phải là số nguyên dương.")
-        if rec["deleted"] not in (0, 1) or isinstance(rec["deleted"], float):
-            raise PackageError(f"{where}: cờ xóa (deleted) phải là 0 hoặc 1.")
-        if not _text(rec["created_at"]) or not _text(rec["updated_at"]):
-            raise PackageError(f"{where}: thiếu thời điểm tạo/sửa (created_at/updated_at).")
-        for key in refs:
-            if rec[key] is not None and not _is_uuid(rec[key]):
-                raise PackageError(f"{where}: tham chiếu '{key}' không phải uuid hợp lệ.")
         out.append((rec, line))
     if len(out) != expected_count:
         raise PackageError(

@@ -198,7 +198,8 @@ def import_packages(
     # Merging inserts records at random places of the (table, commune, UUID) index: a larger page
     # cache for this connection keeps that index in memory instead of re-reading pages.
     db.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
-    with db.atomic():
+    incoming = sum(sum(info.counts.values()) for info, _sha, _path in checked)
+    with db.atomic(), aggregate.statistics_indexes_suspended(db, incoming):
         for i, (info, sha, path) in enumerate(checked):
             step = f"Gói {i + 1}/{n} ({info.commune_name}, số {info.sequence})"
             yield Progress(n + i, 2 * n, f"{step}: đang kiểm tra bản ghi…")

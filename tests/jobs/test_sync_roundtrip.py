@@ -257,3 +257,17 @@ def test_a_table_added_to_synced_tables_travels_without_code_changes(commune, ag
         assert "household_id" not in visit
     finally:
         SYNCED_TABLES.remove("helper_visits")
+
+
+def test_large_batch_rebuilds_statistics_indexes(commune, agg, tmp_path, monkeypatch):
+    """A big batch drops and rebuilds the statistics indexes; the result must be the same."""
+    monkeypatch.setattr(aggregate, "REBUILD_INDEXES_ABOVE", 0)
+    index_sql = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sync_records' AND sql IS NOT NULL"
+    before = sorted(r[0] for r in agg.execute(index_sql))
+    export(commune, tmp_path / "p1.gnbv", year=2026)
+    import_(agg, tmp_path / "p1.gnbv")
+    assert sorted(r[0] for r in agg.execute(index_sql)) == before and before
+    assert aggregate_records(agg, CODE) == commune_records(commune)
+    expected = stats(commune, 2026)
+    got = aggregate.aggregate_stats(agg, 2026)
+    assert got["by_commune"][CODE]["by_classification"] == expected["by_classification"]
