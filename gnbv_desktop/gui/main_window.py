@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -25,26 +26,21 @@ from gnbv_desktop.gui.pages.overview_page import OverviewPage
 from gnbv_desktop.gui.pages.settings_page import SettingsPage
 from gnbv_desktop.store.aggregate import is_aggregate
 
-# Pages of the navigation, in order: (module, class). Feature pages load when their module exists.
+# Feature pages of the navigation, in order: (module, class, title). A module is imported only
+# when its page is first shown, so PDF and Excel libraries do not slow the start.
 FEATURE_PAGES = [
-    ("gnbv_desktop.gui.pages.plans_page", "PlansPage"),
-    ("gnbv_desktop.gui.pages.helpers_page", "HelpersPage"),
-    ("gnbv_desktop.gui.pages.reports_page", "ReportsPage"),
-    ("gnbv_desktop.gui.pages.sync_page", "SyncPage"),
+    ("gnbv_desktop.gui.pages.plans_page", "PlansPage", "Kế hoạch hỗ trợ"),
+    ("gnbv_desktop.gui.pages.helpers_page", "HelpersPage", "Người giúp đỡ"),
+    ("gnbv_desktop.gui.pages.reports_page", "ReportsPage", "Báo cáo & In"),
+    ("gnbv_desktop.gui.pages.sync_page", "SyncPage", "Đồng bộ"),
 ]
 
 
-def _load_feature_pages() -> list[type]:
-    classes = []
-    for module_name, class_name in FEATURE_PAGES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        classes.append(getattr(module, class_name))
-    return classes
+def _feature_page(module_name: str, class_name: str) -> Callable[[AppContext], QWidget]:
+    def build(ctx: AppContext) -> QWidget:
+        return getattr(importlib.import_module(module_name), class_name)(ctx)
+
+    return build
 
 
 class MainWindow(QMainWindow):
@@ -56,32 +52,29 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px; }")
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
 
         self.aggregate_mode = is_aggregate(ctx.db)
+        # Pages are built the first time they are shown: each reads its data when built, and a
+        # merged commune's 20,000 households should not delay the window for pages not yet opened.
+        self._factories: list[Callable[[], QWidget]] = []
+        self._built: dict[int, QWidget] = {}
+        pages: list[tuple[str, Callable[[AppContext], QWidget]]]
         if self.aggregate_mode:
             # The upper level's database holds other communes' packages, not a household list.
-            from gnbv_desktop.gui.pages.sync_page import SyncPage
-
-            pages: list[QWidget] = [SyncPage(ctx)]
+            pages = [("Đồng bộ", _feature_page("gnbv_desktop.gui.pages.sync_page", "SyncPage"))]
         else:
-            self.overview = OverviewPage(ctx)
-            self.households = HouseholdsPage(ctx)
-            self.households.status_changed.connect(lambda text: self.statusBar().showMessage(text))
-            self.settings_page = SettingsPage(ctx)
-            pages = [self.overview, self.households]
-            pages += [cls(ctx) for cls in _load_feature_pages()]
-            pages.append(self.settings_page)
-        for page in pages:
-            self._add_page(page)
-
+            pages = [(OverviewPage.title, OverviewPage), (HouseholdsPage.title, HouseholdsPage)]
+            pages += [(title, _feature_page(module, cls)) for module, cls, title in FEATURE_PAGES]
+            pages.append((SettingsPage.title, SettingsPage))
+        for title, build in pages:
+            self._add_page(title, build)
         central = QWidget()
         lay = QHBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.nav)
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_row)
 
         bar = QToolBar("Năm")
         bar.setMovable(False)
@@ -101,18 +94,47 @@ class MainWindow(QMainWindow):
 
         ctx.data_changed.connect(self._update_title)
         self._update_title()
-        if not self.aggregate_mode:
-            self.show_page(HouseholdsPage.title)
+        self.show_page(self.titles[0] if self.aggregate_mode else HouseholdsPage.title)
 
-    def _add_page(self, page: QWidget) -> None:
-        title = getattr(page, "title", page.__class__.__name__)
-        self.pages[title] = page
-        self.stack.addWidget(page)
+    def _add_page(self, title: str, build: Callable[[AppContext], QWidget]) -> None:
+        self._factories.append(lambda: build(self.ctx))
+        self.stack.addWidget(QWidget())  # stands in until the page is first shown
         QListWidgetItem(title, self.nav)
 
+    def _show_row(self, row: int) -> None:
+        self.stack.setCurrentWidget(self.page_at(row))
+
+    def page_at(self, row: int) -> QWidget:
+        """The page of navigation row ``row``, built on first use."""
+        page = self._built.get(row)
+        if page is None:
+            page = self._factories[row]()
+            if isinstance(page, HouseholdsPage):
+                page.status_changed.connect(lambda text: self.statusBar().showMessage(text))
+            old = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self._built[row] = page
+        return page
+
+    @property
+    def pages(self) -> dict[str, QWidget]:
+        """Title → page for every page built so far."""
+        return {self.nav.item(row).text(): page for row, page in self._built.items()}
+
+    @property
+    def titles(self) -> list[str]:
+        return [self.nav.item(row).text() for row in range(self.nav.count())]
+
+    @property
+    def households(self) -> HouseholdsPage:
+        return self.page_at(self.titles.index(HouseholdsPage.title))  # type: ignore[return-value]
+
     def show_page(self, title: str) -> QWidget:
-        page = self.pages[title]
-        self.nav.setCurrentRow(self.stack.indexOf(page))
+        row = self.titles.index(title)
+        page = self.page_at(row)
+        self.nav.setCurrentRow(row)
         return page
 
     def _update_title(self) -> None:

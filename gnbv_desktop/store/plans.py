@@ -387,7 +387,7 @@ def plan_rows(db: Database, year: int, village_ids: list[int] | None = None) -> 
         params += list(village_ids)
     rows = db.execute(
         f"""SELECT hh.id, hh.code, hh.head_name, COALESCE(v.name, ''), a.classification, a.deprived,
-                   COALESCE(v.sort_order, 0), COALESCE(hp.expected_result, '')
+                   COALESCE(v.sort_order, 0), COALESCE(hp.expected_result, ''), hh.sort_key
             FROM assessments a JOIN households hh ON hh.id = a.household_id AND hh.deleted = 0
             LEFT JOIN villages v ON v.id = hh.village_id
             LEFT JOIN household_plans hp ON hp.household_id = hh.id AND hp.year = a.year AND hp.deleted = 0
@@ -410,7 +410,7 @@ def plan_rows(db: Database, year: int, village_ids: list[int] | None = None) -> 
     ):
         helper_names.setdefault(hid, []).append(name)
     out = []
-    for r in sorted(rows, key=lambda r: (r[6], r[3], name_sort_key(r[2]))):
+    for r in sorted(rows, key=lambda r: (r[6], r[3], r[8] or name_sort_key(r[2]))):
         n, done, prog, amount = items.get(r[0], [0, 0, 0, 0])
         out.append(
             HouseholdPlanRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), ", ".join(helper_names.get(r[0], [])),

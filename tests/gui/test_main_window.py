@@ -113,3 +113,12 @@ def test_editor_has_plan_tab_for_the_household(qtbot, ctx):
     assert editor.tabs.tabText(3) == "Kế hoạch hỗ trợ"
     assert editor.save()
     assert len(plan_items(ctx.db, row.id, 2026)) >= 1
+
+
+def test_pages_are_built_when_first_shown(qtbot, ctx):
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    assert set(w.pages) == {"Hộ gia đình"}
+    page = w.show_page("Kế hoạch hỗ trợ")
+    assert w.stack.currentWidget() is page and "Kế hoạch hỗ trợ" in w.pages
+    assert w.show_page("Kế hoạch hỗ trợ") is page

@@ -28,11 +28,12 @@ def test_plans_page_lists_households_and_projection(ctx, qtbot):
     page = PlansPage(ctx)
     qtbot.addWidget(page)
     rows = plan_rows(ctx.db, 2026)
-    assert page.table.rowCount() == len(rows)
+    assert page.model.rowCount() == len(rows)
+    assert page.model.index(0, 1).data() == rows[0].head_name
     assert page.number.text() == get_commune_plan(ctx.db, 2026).document_number
     assert "so với chỉ tiêu" in page.projection.text()
     page.only_unassisted.setChecked(True)
-    assert page.table.rowCount() == len(households_without_helper(ctx.db, 2026))
+    assert page.model.rowCount() == len(households_without_helper(ctx.db, 2026))
     page.only_unassisted.setChecked(False)
     page.table.selectRow(0)
     assert page.editor.household_id == rows[0].id and page.editor.isEnabled()

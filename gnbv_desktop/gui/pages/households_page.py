@@ -27,7 +27,6 @@ from gnbv_desktop.gui.bulk_assign_dialog import BulkAssignDialog
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_model import HouseholdTableModel
-from gnbv_desktop.gui.import_wizard import ImportWizard, export_households
 from gnbv_desktop.jobs.carry_forward import carry_forward
 from gnbv_desktop.store.households import delete_household, list_rows, restore_household
 from gnbv_desktop.store.plans import households_without_helper
@@ -99,7 +98,7 @@ class HouseholdsPage(QWidget):
         self.import_action = QAction("Nhập từ Excel…", self)
         self.import_action.triggered.connect(self.open_import_wizard)
         self.export_action = QAction("Xuất Excel…", self)
-        self.export_action.triggered.connect(lambda: export_households(self.ctx, self))
+        self.export_action.triggered.connect(self.export_excel)
         self.add_menu_action(self.import_action)
         self.add_menu_action(self.export_action)
 
@@ -151,10 +150,18 @@ class HouseholdsPage(QWidget):
         menu.addAction(action)
         self.more_button.setVisible(True)
 
-    def open_import_wizard(self) -> ImportWizard:
+    def open_import_wizard(self):
+        # Imported here: the Excel libraries are only loaded when the official asks for them.
+        from gnbv_desktop.gui.import_wizard import ImportWizard
+
         wizard = ImportWizard(self.ctx, self)
         wizard.show()
         return wizard
+
+    def export_excel(self) -> None:
+        from gnbv_desktop.gui.import_wizard import export_households
+
+        export_households(self.ctx, self)
 
     # data ----------------------------------------------------------------------
     def _fill_villages(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QLocale, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,7 +34,13 @@ from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.household_plan_widget import HouseholdPlanWidget
 from gnbv_desktop.store.households import ValidationError
-from gnbv_desktop.store.plans import get_commune_plan, plan_counts, plan_rows, save_commune_plan
+from gnbv_desktop.store.plans import (
+    HouseholdPlanRow,
+    get_commune_plan,
+    plan_counts,
+    plan_rows,
+    save_commune_plan,
+)
 
 COLUMNS = ["Mã hộ", "Chủ hộ", "Thôn", "Phân loại", "Số chỉ số thiếu hụt", "Người/tổ chức giúp đỡ",
            "Giải pháp (hoàn thành/tổng)", "Kinh phí dự kiến (đ)", "Dự kiến kết quả"]
@@ -59,6 +64,43 @@ def _optional_double() -> QDoubleSpinBox:
     s.setSuffix(" %")
     s.setLocale(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))  # 1,50 % not 1.50 %
     return s
+
+
+class PlanRowsModel(QAbstractTableModel):
+    """The poor and near-poor households of the year with their plan's progress (thousands of
+    rows in a merged commune: a model, not one widget item per cell)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[HouseholdPlanRow] = []
+
+    def set_rows(self, rows: list[HouseholdPlanRow]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (r.code, r.head_name, r.village, CLASSIFICATION_LABELS.get(r.classification, ""),
+                    str(len(r.deprived)), r.helpers or "(chưa có)", f"{r.done}/{r.items}",
+                    format_number(r.expected_amount), EXPECTED_RESULT_LABELS.get(r.expected_result, ""))[index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return r.id
+        return None
 
 
 class PlansPage(QWidget):
@@ -119,14 +161,18 @@ class PlansPage(QWidget):
         self.only_unassisted = QCheckBox("Chỉ hộ chưa có người giúp đỡ")
         self.only_unassisted.toggled.connect(lambda _c: self._fill_table())
         self.count_label = QLabel()
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.model = PlanRowsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.itemSelectionChanged.connect(self._on_select)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in enumerate((70, 200, 120, 120, 80, 300, 90, 120, 130)):
+            self.table.setColumnWidth(col, width)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._on_select())
         self.editor = HouseholdPlanWidget(ctx)
 
         list_box = QWidget()
@@ -248,29 +294,21 @@ class PlansPage(QWidget):
 
     def _fill_table(self, keep: int | None = None) -> None:
         rows = self.visible_rows()
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
-            values = [r.code, r.head_name, r.village, CLASSIFICATION_LABELS.get(r.classification, ""),
-                      str(len(r.deprived)), r.helpers or "(chưa có)", f"{r.done}/{r.items}",
-                      format_number(r.expected_amount), EXPECTED_RESULT_LABELS.get(r.expected_result, "")]
-            for c, v in enumerate(values):
-                item = QTableWidgetItem(v)
-                item.setData(Qt.ItemDataRole.UserRole, r.id)
-                self.table.setItem(i, c, item)
-        self.table.blockSignals(False)
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        self.model.set_rows(rows)
         without = sum(1 for r in self._rows if not r.helpers)
         self.count_label.setText(f"{len(self._rows)} hộ nghèo, cận nghèo; {without} hộ chưa có người giúp đỡ")
         if keep is not None:
             for i, r in enumerate(rows):
                 if r.id == keep:
-                    self.table.blockSignals(True)
                     self.table.selectRow(i)
-                    self.table.blockSignals(False)
+                    break
+        selection.blockSignals(False)
 
     def selected_household_id(self) -> int | None:
-        items = self.table.selectedItems()
-        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()].id if rows else None
 
     def _on_select(self) -> None:
         hid = self.selected_household_id()
