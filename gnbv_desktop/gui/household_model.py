@@ -60,7 +60,11 @@ class HouseholdTableModel(QAbstractTableModel):
         only_ids: set[int] | None | type[...] = ...,
     ) -> None:
         """Change any of the filters; arguments left out keep their current value."""
+        refine = False
         if text is not None:
+            # Typing one more letter only narrows the list: search the rows already shown.
+            refine = (fold(text).startswith(fold(self._text)) and village_id is ... and classification is ...
+                      and only_ids is ...)
             self._text = text
         if village_id is not ...:
             self._village_id = village_id  # type: ignore[assignment]
@@ -69,18 +73,19 @@ class HouseholdTableModel(QAbstractTableModel):
         if only_ids is not ...:
             self._only_ids = only_ids  # type: ignore[assignment]
         self.beginResetModel()
-        self._apply()
+        self._apply(self._shown if refine else None)
         self.endResetModel()
 
-    def _apply(self) -> None:
-        """Rebuild the shown rows; ``_all`` is kept in display order so filtering never sorts."""
+    def _apply(self, among: list[HouseholdRow] | None = None) -> None:
+        """Rebuild the shown rows from ``among`` (default: all rows, kept in display order so
+        filtering never sorts)."""
         words = fold(self._text).split()
         v, c, ids = self._village_id, self._classification, self._only_ids
         if not words and v is None and not c and ids is None:
             self._shown = list(self._all)
             return
         shown = []
-        for r in self._all:
+        for r in self._all if among is None else among:
             if v is not None and r.village_id != v:
                 continue
             if c and r.classification != c:

@@ -216,3 +216,20 @@ def test_filter_unassisted_and_bulk_assign_from_selection(qtbot, ctx):
     assert households_without_helper(ctx.db, 2026) == set()
     assert waiting <= {h.id for h in households_of_helper(ctx.db, helper.id, 2026)}
     qtbot.waitUntil(lambda: page.model.rowCount() == 0)
+
+
+def test_typing_letter_by_letter_matches_a_fresh_search(ctx):
+    from gnbv_desktop.store.households import filter_rows
+
+    model = HouseholdTableModel()
+    rows = list_rows(ctx.db, 2026)
+    model.set_rows(rows)
+    name = fold(rows[7].head_name)
+    typed = ""
+    for ch in name:
+        typed += ch
+        model.set_filter(typed)
+        expected = {r.id for r in filter_rows(rows, typed)}
+        assert {model.row_at(i).id for i in range(model.rowCount())} == expected
+    model.set_filter("x")  # not a refinement: searched again from all rows
+    assert {model.row_at(i).id for i in range(model.rowCount())} == {r.id for r in filter_rows(rows, "x")}
