@@ -4,4 +4,7 @@ import sys
 
 from gnbv_desktop.cli import main
 
-sys.exit(main())
+# The guard matters: a large sync import parses packages in a spawned worker process, which
+# re-imports the main module.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,7 +8,10 @@ transaction: one refused package leaves the aggregate exactly as it was.
 from __future__ import annotations
 
 import datetime as _dt
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,19 +202,24 @@ def import_packages(
     # cache for this connection keeps that index in memory instead of re-reading pages.
     db.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
     incoming = sum(sum(info.counts.values()) for info, _sha, _path in checked)
-    with db.atomic(), aggregate.statistics_indexes_suspended(db, incoming):
+    to_parse = [i for i, (info, sha, _p) in enumerate(checked)
+                if aggregate.imported_package_id(db, info.commune_code, sha) is None]
+    with _parser(len(to_parse)) as parse, db.atomic(), aggregate.statistics_indexes_suspended(db, incoming):
+        parsed = {i: parse(str(checked[i][2]), checked[i][1], password, limits) for i in to_parse[:1]}
+        merged_shas: set[tuple[str, str]] = set()
         for i, (info, sha, path) in enumerate(checked):
             step = f"Gói {i + 1}/{n} ({info.commune_name}, số {info.sequence})"
             yield Progress(n + i, 2 * n, f"{step}: đang kiểm tra bản ghi…")
             result = ImportResult(path.name, info.commune_code, info.commune_name, info.sequence, info.base_sequence)
             results.append(result)
-            if aggregate.imported_package_id(db, info.commune_code, sha) is not None:
+            if i not in parsed or (info.commune_code, sha) in merged_shas:
                 result.already_imported = True
                 continue
-            blob = _read(path, limits)
-            if sha256(blob) != sha:
-                raise SyncError(f"Gói '{path.name}' đã thay đổi trong khi nhập; hãy nhập lại.")
-            pkg = _refusing(path, lambda b=blob: read_sync_package(b, password, limits=limits))
+            merged_shas.add((info.commune_code, sha))
+            following = [j for j in to_parse if j > i][:1]
+            for j in following:  # parsed on the second core while this package is written
+                parsed[j] = parse(str(checked[j][2]), checked[j][1], password, limits)
+            rows, attachments = parsed.pop(i).result()
             result.missing = aggregate.missing_sequences(db, info.commune_code, info.base_sequence)
             if result.missing and not force_gap:
                 raise SyncError(
@@ -234,15 +242,68 @@ def import_packages(
                 counts=info.counts,
                 forced=result.forced,
             )
-            for table, records in pkg.records.items():
+            for table, records in rows.items():
                 yield Progress(n + i, 2 * n, f"{step}: đang ghép {table_label(table)}…")
                 result.merged.add(aggregate.merge_records(db, package_id, info.commune_code, table, records))
             aggregate.store_attachments(
-                db, package_id, info.commune_code, {k: (sha256(v), v) for k, v in pkg.attachments.items()}
+                db, package_id, info.commune_code, {k: (sha256(v), v) for k, v in attachments.items()}
             )
             aggregate.finish_package(db, package_id, result.merged)
     yield Progress(2 * n, 2 * n, "Đã nhập xong.")
     return results
+
+
+def parse_for_merge(
+    path: str, sha: str, password: str | None, limits: Limits
+) -> tuple[dict[str, list[aggregate.MergeRow]], dict[str, bytes]]:
+    """Read and validate one package completely; return its records as compact merge rows.
+
+    Top-level (picklable) so a large batch can run it in a second process.
+    """
+    file = Path(path)
+    blob = _read(file, limits)
+    if sha256(blob) != sha:
+        raise SyncError(f"Gói '{file.name}' đã thay đổi trong khi nhập; hãy nhập lại.")
+    pkg = _refusing(file, lambda: read_sync_package(blob, password, limits=limits))
+    rows = {
+        table: [(r["uuid"], r["change_counter"], r["updated_at"], int(r["deleted"]), line) for r, line in records]
+        for table, records in pkg.records.items()
+    }
+    return rows, pkg.attachments
+
+
+# From this many packages on, parsing runs in a second process (the machine has two cores and
+# parsing is Python work that would otherwise wait for the database writes).
+PARALLEL_PARSE_FROM = 3
+
+
+class _Done:
+    """A finished computation with the interface of a Future."""
+
+    def __init__(self, fn, *args):
+        self._value, self._error = None, None
+        try:
+            self._value = fn(*args)
+        except Exception as exc:  # re-raised where the result is used, as a Future would
+            self._error = exc
+
+    def result(self):
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+@contextmanager
+def _parser(packages: int):
+    """``parse(path, sha, password, limits)`` returning a future: in a worker process for big batches."""
+    if packages < PARALLEL_PARSE_FROM:
+        yield lambda *args: _Done(parse_for_merge, *args)
+        return
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield lambda *args: pool.submit(parse_for_merge, *args)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _read(path: Path, limits: Limits) -> bytes:

@@ -172,17 +172,18 @@ def statistics_indexes_suspended(db: Database, incoming_records: int):
         db.execute(sql)
 
 
-def merge_records(
-    db: Database, package_id: int, commune_code: str, table: str, records: list[tuple[dict, str]]
-) -> MergeCounts:
+MergeRow = tuple[str, int, str, int, str]  # uuid, change counter, updated at, deleted, the JSON line
+
+
+def merge_records(db: Database, package_id: int, commune_code: str, table: str, records: list[MergeRow]) -> MergeCounts:
     """Upsert one table's records of a package; older or equal copies leave the stored one alone."""
     count_sql = "SELECT COUNT(*) FROM sync_records WHERE table_name = ? AND commune_code = ?"
     before = db.execute(count_sql, [table, commune_code]).fetchone()[0]
-    rows = sorted(
-        (table, commune_code, r["uuid"], r["change_counter"], r["updated_at"], int(r["deleted"]), line, package_id)
-        for r, line in records
-    )
     # In key order the (table, commune, UUID) index grows at its end instead of at random pages.
+    rows = sorted(
+        (table, commune_code, uuid, counter, updated_at, deleted, line, package_id)
+        for uuid, counter, updated_at, deleted, line in records
+    )
     cur = db.conn.executemany(_UPSERT, rows)
     changed = max(cur.rowcount, 0)
     new = db.execute(count_sql, [table, commune_code]).fetchone()[0] - before

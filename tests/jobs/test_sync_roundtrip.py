@@ -271,3 +271,34 @@ def test_large_batch_rebuilds_statistics_indexes(commune, agg, tmp_path, monkeyp
     expected = stats(commune, 2026)
     got = aggregate.aggregate_stats(agg, 2026)
     assert got["by_commune"][CODE]["by_classification"] == expected["by_classification"]
+
+
+def test_batch_parsed_in_a_worker_process_gives_the_same_records(commune, agg, tmp_path, monkeypatch):
+    """Large batches parse packages in a second process; the merged records must not differ."""
+    from gnbv_desktop.jobs import sync
+
+    monkeypatch.setattr(sync, "PARALLEL_PARSE_FROM", 1)
+    export(commune, tmp_path / "p1.gnbv", year=2026)
+    [result] = import_(agg, tmp_path / "p1.gnbv")
+    assert result.merged.new > 0
+    assert aggregate_records(agg, CODE) == commune_records(commune)
+
+
+def test_bad_package_found_by_the_worker_process_changes_nothing(commune, agg, tmp_path, monkeypatch):
+    import pytest
+
+    from gnbv_desktop.jobs import sync
+
+    monkeypatch.setattr(sync, "PARALLEL_PARSE_FROM", 1)
+    export(commune, tmp_path / "p1.gnbv", year=2026)
+    path = tmp_path / "p1.gnbv"
+    with zipfile.ZipFile(path) as z:
+        entries = {n: z.read(n) for n in z.namelist()}
+    entries["households.jsonl"] = entries["households.jsonl"].replace(b'"deleted":0', b'"deleted":7', 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    before = dump(agg)
+    with pytest.raises(sync.SyncError, match="p1.gnbv"):
+        import_(agg, path)
+    assert dump(agg) == before
