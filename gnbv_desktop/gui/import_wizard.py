@@ -97,7 +97,10 @@ class PreviewModel(QAbstractTableModel):
 
 
 class _JobPage(QWizardPage):
-    """A page whose Tiếp theo runs a job first and moves on when it has finished."""
+    """A page whose Tiếp theo runs a job first and moves on when it has finished.
+
+    Each page defines ``start()``, which calls :meth:`run_then_next` with its job.
+    """
 
     def __init__(self, wizard: ImportWizard):
         super().__init__()
@@ -127,11 +130,8 @@ class _JobPage(QWizardPage):
     def validatePage(self) -> bool:
         if self._passed:
             return True
-        self.start()
+        self.start()  # type: ignore[attr-defined]  # defined by each page
         return False
-
-    def start(self) -> None:
-        raise NotImplementedError
 
 
 class FilePage(_JobPage):
