@@ -353,24 +353,40 @@ def filter_rows(rows: list[HouseholdRow], text: str) -> list[HouseholdRow]:
 
 
 def stats(db: Database, year: int) -> dict:
-    """Counts of the year's list, overall and per village, in the shape ``gnbv stats`` prints."""
-    rows = list_rows(db, year)
+    """Counts of the year's list, overall and per village, in the shape ``gnbv stats`` prints.
+
+    Counted in SQL: the overview, the CLI and every sync package's summary call this, and reading
+    20,000 list rows into Python only to count them took half a second.
+    """
     by_class = {c: 0 for c in CLASSIFICATIONS}
     by_village: dict[str, dict[str, int]] = {}
     for v in list_villages(db):
         by_village[v.name] = {c: 0 for c in CLASSIFICATIONS} | {"households": 0}
-    members = 0
-    for r in rows:
-        by_class[r.classification] = by_class.get(r.classification, 0) + 1
-        members += r.size
-        bucket = by_village.setdefault(r.village, {c: 0 for c in CLASSIFICATIONS} | {"households": 0})
-        bucket[r.classification] = bucket.get(r.classification, 0) + 1
-        bucket["households"] += 1
+    total = 0
+    for village, classification, n in db.execute(
+        """SELECT COALESCE(v.name, ''), a.classification, COUNT(*)
+           FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
+           LEFT JOIN villages v ON v.id = h.village_id
+           WHERE a.year = ? AND a.deleted = 0 GROUP BY 1, 2""",
+        [year],
+    ):
+        by_class[classification] = by_class.get(classification, 0) + n
+        bucket = by_village.setdefault(village, {c: 0 for c in CLASSIFICATIONS} | {"households": 0})
+        bucket[classification] = bucket.get(classification, 0) + n
+        bucket["households"] += n
+        total += n
+    others = db.execute(
+        """SELECT COUNT(*) FROM members m
+           JOIN assessments a ON a.household_id = m.household_id AND a.year = ? AND a.deleted = 0
+           JOIN households h ON h.id = m.household_id AND h.deleted = 0
+           WHERE m.deleted = 0""",
+        [year],
+    ).fetchone()[0]
     by_class["escaped"] = escaped_count(db, year)
     return {
         "year": year,
-        "households": len(rows),
-        "members": members,
+        "households": total,
+        "members": total + others,
         "by_classification": by_class,
         "by_village": by_village,
     }
