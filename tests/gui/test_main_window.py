@@ -35,6 +35,11 @@ def test_overview_counts_match_store(qtbot, ctx):
     assert page.cards["households"].text() == str(s["households"])
     assert page.cards["poor"].text().startswith(str(s["by_classification"]["poor"]))
     assert page.table.rowCount() == len(s["by_village"])
+    from gnbv_desktop.store.plans import households_without_helper, plan_stats
+
+    p = plan_stats(ctx.db, 2026)
+    assert page.cards["items_done"].text() == f"{p['plan_items_done']} / {p['plan_items']}"
+    assert page.cards["unassisted"].text() == str(len(households_without_helper(ctx.db, 2026)))
 
 
 def test_settings_rename_and_add_village(qtbot, ctx):

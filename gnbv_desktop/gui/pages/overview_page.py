@@ -17,6 +17,7 @@ from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS, 
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.store.households import stats
+from gnbv_desktop.store.plans import households_without_helper, plan_stats
 
 
 def _percent(part: int, whole: int) -> str:
@@ -35,9 +36,10 @@ class OverviewPage(QWidget):
         self.standard_label.setWordWrap(True)
         self.cards: dict[str, QLabel] = {}
         cards = QGridLayout()
-        keys = ["households", "members", *CLASSIFICATIONS[:3], "escaped"]
+        keys = ["households", "members", *CLASSIFICATIONS[:3], "escaped", "unassisted", "items_done"]
         titles = {"households": "Hộ trong danh sách", "members": "Nhân khẩu", "escaped": "Thoát nghèo so với năm trước",
-                  **CLASSIFICATION_LABELS}
+                  "unassisted": "Hộ nghèo, cận nghèo chưa có người giúp đỡ",
+                  "items_done": "Giải pháp hỗ trợ đã hoàn thành", **CLASSIFICATION_LABELS}
         for i, key in enumerate(keys):
             box = QGroupBox(titles[key])
             value = QLabel()
@@ -76,6 +78,11 @@ class OverviewPage(QWidget):
             n = data["by_classification"][c]
             self.cards[c].setText(f"{format_number(n)}  ({_percent(n, total)})")
         self.cards["escaped"].setText(format_number(data["by_classification"]["escaped"]))
+        plans = plan_stats(self.ctx.db, year)
+        self.cards["unassisted"].setText(format_number(len(households_without_helper(self.ctx.db, year))))
+        self.cards["items_done"].setText(
+            f"{format_number(plans['plan_items_done'])} / {format_number(plans['plan_items'])}"
+        )
         headers = ["Thôn", "Số hộ", *[CLASSIFICATION_LABELS[c] for c in CLASSIFICATIONS], "Tỷ lệ hộ nghèo"]
         self.table.clear()
         self.table.setColumnCount(len(headers))
