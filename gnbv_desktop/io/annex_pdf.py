@@ -24,11 +24,13 @@ from gnbv_desktop.io.pdf_common import (
     HeaderBlock,
     Margins,
     build_pdf,
+    column_widths,
     frame_width,
     para,
     register_fonts,
     signature_block,
     style,
+    village_scope,
 )
 from gnbv_desktop.io.pdf_table import CENTRE, LEFT, RIGHT, Row, RowTable, TableSpec
 from gnbv_desktop.store.report_data import ReportData, ReportHousehold
@@ -133,12 +135,10 @@ def annex_story(data: ReportData, width: float) -> list:
         para(annex_reference(plan.document_number if plan else "", doc_date, data.year, who),
              style(13, italic=True, align=CENTER, leading=16)),
     ]
-    if data.village_filter:
-        story.append(para("Thôn: " + ", ".join(data.village_filter), style(12, italic=True, align=CENTER)))
+    story += village_scope(data.village_filter)
     story.append(Spacer(1, 4 * mm))
 
-    total_mm = sum(w for _, w in COLUMNS)
-    widths = [width * w / total_mm for _, w in COLUMNS]
+    widths = column_widths(COLUMNS, width)
     spec = TableSpec(widths, ALIGNS, size=TABLE_SIZE, leading=TABLE_SIZE * 1.18)
     rows: list[Row] = []
     for gi, g in enumerate(data.groups, 1):

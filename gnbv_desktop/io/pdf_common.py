@@ -240,3 +240,16 @@ def build_pdf(path: str | Path, story: list, pagesize=LANDSCAPE, margins: Margin
 
 def frame_width(pagesize=LANDSCAPE, margins: Margins = Margins()) -> float:
     return pagesize[0] - margins.left - margins.right
+
+
+def village_scope(villages: list[str]) -> list:
+    """The italic "Thôn: …" line under a title when a printout covers only some villages."""
+    if not villages:
+        return []
+    return [para("Thôn: " + ", ".join(villages), style(12, italic=True, align=TA_CENTER))]
+
+
+def column_widths(columns: list[tuple[str, float]], width: float) -> list[float]:
+    """Share ``width`` between ``(label, relative width)`` columns in proportion."""
+    total = sum(w for _, w in columns)
+    return [width * w / total for _, w in columns]

@@ -23,11 +23,13 @@ from gnbv_desktop.io.pdf_common import (
     HeaderBlock,
     Margins,
     build_pdf,
+    column_widths,
     frame_width,
     para,
     register_fonts,
     signature_block,
     style,
+    village_scope,
 )
 from gnbv_desktop.io.pdf_table import CENTRE, LEFT, RowTable, TableSpec
 from gnbv_desktop.store.report_data import ReportData
@@ -52,11 +54,9 @@ def posting_story(data: ReportData, width: float) -> list:
         para("(Niêm yết công khai tại trụ sở UBND " + f"{who.unit_word} và nhà văn hóa các thôn)",
              style(13, italic=True, align=CENTER, leading=16)),
     ]
-    if data.village_filter:
-        story.append(para("Thôn: " + ", ".join(data.village_filter), style(12, italic=True, align=CENTER)))
+    story += village_scope(data.village_filter)
     story.append(Spacer(1, 4 * mm))
-    total = sum(w for _, w in COLUMNS)
-    widths = [width * w / total for _, w in COLUMNS]
+    widths = column_widths(COLUMNS, width)
     spec = TableSpec(widths, ALIGNS, size=SIZE, leading=SIZE * 1.2)
     head_style = style(SIZE, bold=True, align=CENTER, name="posting-head")
     header = Table([[para(label, head_style) for label, _ in COLUMNS]], colWidths=widths)
