@@ -35,6 +35,13 @@ class Row:
         return max((len(c) for c in self.cells), default=1)
 
 
+def _prefix_sums(rows: list[Row]) -> list[float]:
+    sums = [0.0]
+    for r in rows:
+        sums.append(sums[-1] + r.height)
+    return sums
+
+
 @dataclass
 class TableSpec:
     """Geometry and type shared by the body rows of one table."""
@@ -70,50 +77,93 @@ class TableSpec:
 
 
 class RowTable(Flowable):
-    """The body rows under a header that repeats on each page; splits between rows."""
+    """The body rows under a header that repeats on each page; splits between rows.
+
+    reportlab calls ``wrap`` and ``split`` once per page on what is left of the table. To keep a
+    list of 60,000 households linear, the remainder is a view on the one shared row list (a start
+    index, plus the tail of a row cut across pages) and heights come from prefix sums computed
+    once: each page costs the rows it holds, not the rows still to come.
+    """
 
     def __init__(self, header: Table, spec: TableSpec, rows: list[Row], header_height: float | None = None):
         super().__init__()
         self.header = header
         self.spec = spec
-        self.rows = rows
         self.width = sum(spec.widths)
         self._header_h = header_height if header_height is not None else header.wrap(self.width, 10_000)[1]
+        self._base = rows
+        self._prefix = _prefix_sums(rows)
+        self._start = 0
+        self._lead: Row | None = None
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows of this part (a copy: used to draw one page's worth)."""
+        return ([self._lead] if self._lead else []) + self._base[self._start:]
+
+    def _count(self) -> int:
+        return (1 if self._lead else 0) + len(self._base) - self._start
+
+    def _iter_rows(self):
+        if self._lead:
+            yield self._lead
+        yield from (self._base[i] for i in range(self._start, len(self._base)))
+
+    def _body_height(self) -> float:
+        lead = self._lead.height if self._lead else 0.0
+        return lead + self._prefix[-1] - self._prefix[self._start]
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.height = self._header_h + sum(r.height for r in self.rows)
+        self.height = self._header_h + self._body_height()
         return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         room = avail_height - self._header_h
         used, k = 0.0, 0
-        for r in self.rows:
+        page: list[Row] = []
+        for r in self._iter_rows():
             if used + r.height > room:
+                nxt: Row | None = r
                 break
             used += r.height
+            page.append(r)
             k += 1
-        if k == len(self.rows) and k > 1:
+        else:
+            nxt = None
+        total = self._count()
+        if k == total and k > 1:
             k -= 1  # within the frame's tolerance: move the last row rather than leave an empty part
-            used -= self.rows[k].height
+            nxt = page.pop()
+            used -= nxt.height
         frame = getattr(self, "_frame", None)
         full_room = (frame._aH if frame is not None else avail_height) - self._header_h
         left = room - used
         s = self.spec
-        nxt = self.rows[k] if k < len(self.rows) else None
         if nxt is not None and left >= max(full_room * BREAK_ROW_WHEN_EMPTY, s.pad_top + s.pad_bottom + 3 * s.leading) \
                 and nxt.line_count() > 3:
             # like a word processor's "allow row to break across pages": fill the page, carry on overleaf
             head, tail = self._cut(nxt, left)
-            return [self._part([*self.rows[:k], head]), self._part([tail, *self.rows[k + 1:]])]
+            return [self._part([*page, head]), self._rest(k + 1, tail)]
         if k == 0:
-            if not self.rows or self.rows[0].height <= full_room or room <= s.leading * 3:
+            if nxt is None or nxt.height <= full_room or room <= s.leading * 3:
                 return []  # the row fits on a fresh page: move it there whole
-            head, tail = self._cut(self.rows[0], room)  # a row taller than a whole page
-            return [self._part([head]), self._part([tail, *self.rows[1:]])]
-        return [self._part(self.rows[:k]), self._part(self.rows[k:])]
+            head, tail = self._cut(nxt, room)  # a row taller than a whole page
+            return [self._part([head]), self._rest(1, tail)]
+        return [self._part(page), self._rest(k, None)]
 
     def _part(self, rows: list[Row]) -> RowTable:
         return RowTable(self.header, self.spec, rows, self._header_h)
+
+    def _rest(self, skip: int, lead: Row | None) -> RowTable:
+        """What is left after the first ``skip`` rows of this part, ``lead`` standing in front."""
+        part = RowTable.__new__(RowTable)
+        Flowable.__init__(part)
+        part.header, part.spec, part.width, part._header_h = self.header, self.spec, self.width, self._header_h
+        part._base, part._prefix = self._base, self._prefix
+        skip_base = skip - (1 if self._lead else 0)
+        part._start = self._start + max(skip_base, 0)
+        part._lead = lead
+        return part
 
     def _cut(self, row: Row, room: float) -> tuple[Row, Row]:
         s = self.spec
