@@ -8,6 +8,7 @@ command adds the test and build tools (``test`` and ``build`` extras).
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import importlib.util
 import os
@@ -23,6 +24,40 @@ TEST_EXTRAS = "test,build"
 # What the command line imports (the window needs PySide6 as well): a missing one means the
 # Python running us is not the project's environment.
 CLI_MODULES = ("sqlite_utils", "openpyxl", "reportlab", "platformdirs", "cryptography", "python_calamine", "orjson")
+
+
+# Libraries Qt's xcb platform (the Linux window system) loads from the system, with the
+# Debian/Ubuntu package that has each; pip's PySide6 does not bring them.
+QT_XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libEGL.so.1": "libegl1",
+    "libGL.so.1": "libgl1",
+    "libfontconfig.so.1": "libfontconfig1",
+    "libdbus-1.so.3": "libdbus-1-3",
+}
+
+
+def missing_qt_system_packages() -> list[str]:
+    """Linux packages to install before Qt can open a window on X11 (empty elsewhere, and when
+    another platform such as offscreen is chosen)."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "xcb")
+    if not sys.platform.startswith("linux") or not platform.startswith("xcb") or not os.environ.get("DISPLAY"):
+        return []
+    missing = []
+    for library, package in QT_XCB_LIBRARIES.items():
+        try:
+            ctypes.CDLL(library)
+        except OSError:
+            missing.append(package)
+    return missing
 
 
 def venv_python() -> Path:

@@ -52,7 +52,7 @@ def tarball(folder: Path) -> Path:
     """The Linux archive: the bundle plus the desktop entry and icon to install beside it."""
     arch = platform.machine() or "x86_64"
     out = folder.parent / f"gnbv-desktop-{__version__}-linux-{arch}.tar.gz"
-    with tarfile.open(out, "w:gz") as tar:
+    with tarfile.open(out, "w:gz", compresslevel=6) as tar:
         tar.add(folder, arcname="gnbv-desktop")
         tar.add(ROOT / "installer" / "gnbv-desktop.desktop", arcname="gnbv-desktop/gnbv-desktop.desktop")
         tar.add(ROOT / "resources" / "icons" / "gnbv.png", arcname="gnbv-desktop/gnbv-desktop.png")
