@@ -21,7 +21,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--self-check", action="store_true",
                    help="tự kiểm tra bản cài đặt (không cần màn hình): in OK hoặc bước không đạt")
     p.add_argument("--open", metavar="TỆP", help="mở một gói .gnbv (cấp trên: nhập gói của xã) hoặc .gnbvref")
-    return p.parse_args(argv)
+    p.add_argument("file", nargs="?", metavar="TỆP", help="như --open (tệp được mở bằng cách bấm đúp)")
+    args = p.parse_args(argv)
+    args.open = args.open or args.file
+    return args
 
 
 def _attach_console() -> None:

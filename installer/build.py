@@ -56,6 +56,7 @@ def tarball(folder: Path) -> Path:
         tar.add(folder, arcname="gnbv-desktop")
         tar.add(ROOT / "installer" / "gnbv-desktop.desktop", arcname="gnbv-desktop/gnbv-desktop.desktop")
         tar.add(ROOT / "resources" / "icons" / "gnbv.png", arcname="gnbv-desktop/gnbv-desktop.png")
+        tar.add(ROOT / "installer" / "gnbv-desktop-mime.xml", arcname="gnbv-desktop/gnbv-desktop-mime.xml")
         tar.add(ROOT / "installer" / "install-linux.sh", arcname="gnbv-desktop/install-linux.sh")
     return out
 

@@ -53,9 +53,21 @@ def test_bundle_passes_its_self_check(bundle, tmp_path):
 
 
 @pytest.mark.skipif(not TARBALL, reason="the tarball is the Linux package")
-def test_linux_tarball_holds_the_bundle_desktop_entry_and_icon(bundle):
+def test_linux_tarball_installs_a_menu_entry_for_the_unpacked_program(bundle, tmp_path):
     tarball = next(bundle.parent.glob(f"gnbv-desktop-{__version__}-linux-*.tar.gz"))
-    names = set(tarfile.open(tarball).getnames())
-    assert {"gnbv-desktop/gnbv-desktop", "gnbv-desktop/gnbv-desktop.desktop", "gnbv-desktop/gnbv-desktop.png",
-            "gnbv-desktop/install-linux.sh", "gnbv-desktop/_internal/resources/fonts/LiberationSerif-Regular.ttf",
-            "gnbv-desktop/_internal/ui/household_general.ui"} <= names
+    with tarfile.open(tarball) as tar:
+        assert {"gnbv-desktop/gnbv-desktop", "gnbv-desktop/gnbv-desktop.desktop", "gnbv-desktop/gnbv-desktop.png",
+                "gnbv-desktop/install-linux.sh", "gnbv-desktop/_internal/resources/fonts/LiberationSerif-Regular.ttf",
+                "gnbv-desktop/_internal/ui/household_general.ui"} <= set(tar.getnames())
+        tar.extractall(tmp_path / "opt", filter="tar")
+    share = tmp_path / "share"
+    done = subprocess.run(["sh", str(tmp_path / "opt" / "gnbv-desktop" / "install-linux.sh")], capture_output=True,
+                          text=True, env={**os.environ, "XDG_DATA_HOME": str(share)})
+    assert done.returncode == 0, done.stderr
+    entry = (share / "applications" / "gnbv-desktop.desktop").read_text(encoding="utf-8")
+    program = tmp_path / "opt" / "gnbv-desktop" / "gnbv-desktop"
+    assert f'Exec="{program}" %f' in entry
+    assert (share / "icons" / "hicolor" / "256x256" / "apps" / "gnbv-desktop.png").is_file()
+    assert (share / "mime" / "packages" / "gnbv-desktop.xml").is_file()
+    version = subprocess.run([str(program), "--version"], capture_output=True, text=True)
+    assert version.stdout.strip() == f"GNBV Desktop {__version__}"
