@@ -27,8 +27,10 @@ class CliContext:
     """
 
     def __init__(self, db_path: str | None, *, may_create: bool = False):
-        self.explicit = bool(db_path or os.environ.get("GNBV_DB"))
+        self.explicit = db_path is not None or bool(os.environ.get("GNBV_DB"))
+        self.given_as = "--db" if db_path is not None else "GNBV_DB"
         self.db_path = Path(db_path) if db_path else default_db_path()
+        self.blank = db_path is not None and not db_path.strip()
         self.may_create = may_create
         self._db: Database | None = None
 
@@ -38,13 +40,15 @@ class CliContext:
 
     def check_path(self) -> None:
         """Refuse, before anything is written, a path the command cannot use."""
+        if self.blank:
+            raise CliError("Đường dẫn sau --db đang trống.")
         if self.exists:
             return
         if self.db_path.is_dir():
             raise CliError(f"'{self.db_path}' là một thư mục, không phải tệp dữ liệu.")
         if not self.may_create:
             if self.explicit:
-                raise CliError(f"Không tìm thấy tệp dữ liệu '{self.db_path}'. Kiểm tra lại đường dẫn sau --db "
+                raise CliError(f"Không tìm thấy tệp dữ liệu '{self.db_path}'. Kiểm tra lại đường dẫn {self.given_as} "
                                "(tệp mới chỉ được tạo bởi các lệnh init, demo, sync-import).")
             return  # the default file: commands that need data say so when they open it
         if self.explicit and not self.db_path.parent.is_dir():
