@@ -26,7 +26,7 @@ RUNS = 5
 
 
 def folder_size(folder: Path) -> tuple[int, int]:
-    files = [p for p in folder.rglob("*") if p.is_file()]
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]  # symlinks would count twice
     return sum(p.stat().st_size for p in files), len(files)
 
 
