@@ -35,13 +35,13 @@ def _attach_console() -> None:
     import ctypes
 
     if ctypes.windll.kernel32.AttachConsole(-1):  # ATTACH_PARENT_PROCESS
-        sys.stdout = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115 — lives as long as the process
+        sys.stdout = open("CONOUT$", "w", encoding="utf-8")  # stays open as long as the process
         sys.stderr = sys.stdout
 
 
 def self_check() -> int:
     """``--self-check``: the headless checks, then the windows built offscreen."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # headless whatever the session says
     from gnbv_desktop import self_check as checks
     from gnbv_desktop.gui.self_check_windows import build_windows
 

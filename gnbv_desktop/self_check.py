@@ -42,14 +42,18 @@ def _import_all() -> str:
     for name in expected_modules():
         try:
             importlib.import_module(name)
-        except Exception as exc:  # noqa: BLE001 — every broken module is reported, not only the first
+        except Exception as exc:  # every broken module is reported, not only the first
             failed.append(f"{name} ({type(exc).__name__}: {exc})")
     if failed:
         raise RuntimeError("không nạp được " + "; ".join(failed))
     return f"{len(expected_modules())} mô-đun"
 
 
-def _data_checks(folder: Path) -> list[tuple[str, Callable[[], str]]]:
+Step = tuple[str, Callable[[], str]]
+
+
+def _data_checks(folder: Path) -> tuple[list[Step], dict]:
+    """The steps on a temporary database in ``folder``, and the state they share (the open database)."""
     from gnbv_desktop.core.standards import classify, standard_for_year
     from gnbv_desktop.jobs.demo import create_demo
     from gnbv_desktop.jobs.plan_reports import ANNEX, render_report
@@ -116,7 +120,7 @@ def run(say: Callable[[str], None] = print, windows: Callable[[Path], str] | Non
             for label, step in steps:
                 try:
                     detail = step()
-                except Exception as exc:  # noqa: BLE001 — the check reports every failure and goes on
+                except Exception as exc:  # the check reports every failure and goes on
                     failures += 1
                     say(f"LỖI  {label}: {type(exc).__name__}: {exc}")
                     say("".join(traceback.format_exception(exc)).rstrip())
