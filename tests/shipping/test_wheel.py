@@ -79,3 +79,13 @@ def test_installed_cli_runs_standards_and_annex(installed, tmp_path):
     assert annex.returncode == 0, annex.stderr
     assert (tmp_path / "phuluc.pdf").read_bytes().startswith(b"%PDF")
     assert not (tmp_path / "userdata").exists()
+
+
+def test_installed_app_passes_its_self_check(installed, tmp_path):
+    """The window part finds the forms and fonts inside the installed package."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GNBV_DB")}
+    env["GNBV_DATA_DIR"] = str(tmp_path / "userdata")
+    done = subprocess.run([str(_bin(installed, "gnbv-desktop")), "--self-check"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "OK"
