@@ -9,7 +9,6 @@ On Windows the installer is then built with Inno Setup: ``ISCC installer\\gnbv-d
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import subprocess
 import sys
@@ -21,29 +20,12 @@ sys.path.insert(0, str(ROOT))
 
 from gnbv_desktop import __version__  # noqa: E402
 
-MODULE_LIST = "bundle-modules.txt"
-
-
-def package_modules() -> list[str]:
-    """Every module of the package, from the source tree (so importlib-loaded pages are included)."""
-    names = []
-    for path in sorted((ROOT / "gnbv_desktop").rglob("*.py")):
-        parts = path.relative_to(ROOT).with_suffix("").parts
-        if parts[-1] == "__init__":
-            parts = parts[:-1]
-        names.append(".".join(parts))
-    return names
-
 
 def build(dist: Path, work: Path) -> Path:
-    work.mkdir(parents=True, exist_ok=True)
-    manifest = work / MODULE_LIST
-    manifest.write_text("\n".join(package_modules()) + "\n", encoding="utf-8")
-    env = dict(os.environ, GNBV_BUNDLE_MODULES=str(manifest))
     subprocess.check_call(
         [sys.executable, "-m", "PyInstaller", str(ROOT / "installer" / "gnbv-desktop.spec"), "--noconfirm",
          "--log-level", "WARN", "--distpath", str(dist), "--workpath", str(work)],
-        cwd=ROOT, env=env,
+        cwd=ROOT,
     )
     return dist / "gnbv-desktop"
 
