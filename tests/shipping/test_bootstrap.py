@@ -31,8 +31,8 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return env | extra
 
 
-pytestmark = pytest.mark.skipif(not BASE_PYTHON.exists() or not _base_python_lacks_the_libraries(),
-                                reason="needs a system Python without the app's libraries")
+needs_bare_python = pytest.mark.skipif(not BASE_PYTHON.exists() or not _base_python_lacks_the_libraries(),
+                                       reason="needs a system Python without the app's libraries")
 
 
 @pytest.fixture
@@ -42,6 +42,7 @@ def clone(tmp_path) -> Path:
     return src
 
 
+@needs_bare_python
 def test_module_run_by_system_python_reexecutes_in_project_venv(clone, tmp_path):
     venv = clone / ".venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
@@ -57,6 +58,7 @@ def test_module_run_by_system_python_reexecutes_in_project_venv(clone, tmp_path)
     assert {s["id"] for s in json.loads(done.stdout)} >= {"nd07-2021"}
 
 
+@needs_bare_python
 def test_module_run_without_environment_says_what_to_run(clone, tmp_path):
     done = subprocess.run([str(BASE_PYTHON), "-s", "-m", "gnbv_desktop", "standards"], cwd=clone,
                           env=_clean_env(GNBV_NO_BOOTSTRAP="1"), capture_output=True, text=True)
@@ -78,3 +80,34 @@ def test_missing_xcb_libraries_are_named_as_packages(monkeypatch):
     assert bootstrap.missing_qt_system_packages() == ["libxcb-cursor0"]
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     assert bootstrap.missing_qt_system_packages() == []
+
+
+def _fake_checkout(tmp_path, monkeypatch) -> list[list[str]]:
+    """bootstrap pointed at a checkout in tmp_path whose .venv exists; pip calls are recorded."""
+    root = tmp_path / "gnbv"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    venv = root / ".venv"
+    monkeypatch.setattr(bootstrap, "ROOT", root)
+    monkeypatch.setattr(bootstrap, "VENV", venv)
+    monkeypatch.setattr(bootstrap, "STAMP", venv / ".gnbv-installed")
+    bootstrap.venv_python().parent.mkdir(parents=True)
+    bootstrap.venv_python().write_text("")
+    calls: list[list[str]] = []
+    monkeypatch.setattr(bootstrap.subprocess, "check_call", lambda argv, **_kw: calls.append(argv))
+    return calls
+
+
+def test_the_app_gets_only_its_libraries_and_the_test_command_adds_the_tools(tmp_path, monkeypatch, capsys):
+    calls = _fake_checkout(tmp_path, monkeypatch)
+    bootstrap.ensure_venv()  # python3 main.py
+    assert calls[-1][-2:] == ["-e", "."]
+    bootstrap.ensure_venv()
+    assert len(calls) == 1  # up to date: nothing installed again
+    monkeypatch.setattr(bootstrap.subprocess, "call", lambda argv, **_kw: 0)
+    assert bootstrap.main(["test"]) == 0
+    assert calls[-1][-2:] == ["-e", ".[build,test]"]
+    bootstrap.ensure_venv()  # the app after the tests: the tools already there are kept, nothing to do
+    assert len(calls) == 2
+    err = capsys.readouterr().err
+    assert "Đang cài các thư viện cần thiết" in err and "Warning" not in err
