@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -49,6 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         _silence_closed_stdout()
+        return 1
+    except sqlite3.OperationalError as exc:  # locked by the open app, disk full, read-only file…
+        print(f"Lỗi: không đọc/ghi được tệp dữ liệu '{ctx.db_path}' ({exc}); không có gì thay đổi. "
+              "Nếu phần mềm đang mở tệp này và đang chạy một việc dài, hãy chờ xong rồi thử lại.", file=sys.stderr)
         return 1
     finally:
         ctx.close()

@@ -126,3 +126,17 @@ def test_plan_text_and_json_agree_about_the_escape_target(capsys, db_path, targe
     sentence = next(line for line in text.splitlines() if "so với chỉ tiêu" in line and "hộ:" in line)
     assert sentence.rstrip(".").endswith(": đạt" if meets else ": chưa đạt")
     assert projection["summary"] in text
+
+
+def test_a_busy_database_is_a_message_not_a_traceback(capsys, db_path, monkeypatch):
+    assert run_cli(capsys, db_path, "demo", "--households", "3", "--year", "2026")[0] == 0
+    import sqlite3
+
+    from gnbv_desktop.cli import plan_commands
+
+    def locked(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(plan_commands, "save_helper", locked)
+    code, _, err = run_cli(capsys, db_path, "helper-add", "Hội Phụ nữ xã")
+    assert code == 1 and "database is locked" in err and "không có gì thay đổi" in err and "Traceback" not in err
