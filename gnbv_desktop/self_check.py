@@ -53,23 +53,25 @@ Step = tuple[str, Callable[[], str]]
 
 
 def _data_checks(folder: Path) -> tuple[list[Step], dict]:
-    """The steps on a temporary database in ``folder``, and the state they share (the open database)."""
-    from gnbv_desktop.core.standards import classify, standard_for_year
-    from gnbv_desktop.jobs.demo import create_demo
-    from gnbv_desktop.jobs.plan_reports import ANNEX, render_report
-    from gnbv_desktop.jobs.progress import run_to_end
-    from gnbv_desktop.jobs.sync import export_package, import_packages
-    from gnbv_desktop.store.aggregate import make_aggregate
-    from gnbv_desktop.store.database import open_database
+    """The steps on a temporary database in ``folder``, and the state they share (the open database).
 
+    Each step imports what it uses, so a module missing from a broken copy fails its step (with
+    the module's name) instead of the whole check.
+    """
     state: dict = {}
 
     def database() -> str:
+        from gnbv_desktop.jobs.demo import create_demo
+        from gnbv_desktop.jobs.progress import run_to_end
+        from gnbv_desktop.store.database import open_database
+
         state["db"] = db = open_database(folder / "kiem-tra.sqlite3")
         run_to_end(create_demo(db, 3, seed=1, year=YEAR))
         return f"{db['households'].count} hộ mẫu"
 
     def classification() -> str:
+        from gnbv_desktop.core.standards import classify, standard_for_year
+
         std = standard_for_year(YEAR)
         result = classify(std, "rural", std.thresholds["rural"].poor_line - 100_000, list(std.indicator_codes)[:3])
         if result.classification != "poor":
@@ -77,6 +79,9 @@ def _data_checks(folder: Path) -> tuple[list[Step], dict]:
         return result.explanation
 
     def pdf() -> str:
+        from gnbv_desktop.jobs.plan_reports import ANNEX, render_report
+        from gnbv_desktop.jobs.progress import run_to_end
+
         out = folder / "phu-luc.pdf"
         result = run_to_end(render_report(state["db"], ANNEX, out, YEAR))
         if not out.read_bytes().startswith(b"%PDF") or not result.pages:
@@ -84,6 +89,9 @@ def _data_checks(folder: Path) -> tuple[list[Step], dict]:
         return f"{result.pages} trang"
 
     def xlsx() -> str:
+        from gnbv_desktop.jobs.plan_reports import ANNEX, render_report
+        from gnbv_desktop.jobs.progress import run_to_end
+
         out = folder / "phu-luc.xlsx"
         run_to_end(render_report(state["db"], ANNEX, out, YEAR))
         with zipfile.ZipFile(out) as z:
@@ -92,6 +100,11 @@ def _data_checks(folder: Path) -> tuple[list[Step], dict]:
         return out.name
 
     def package() -> str:
+        from gnbv_desktop.jobs.progress import run_to_end
+        from gnbv_desktop.jobs.sync import export_package, import_packages
+        from gnbv_desktop.store.aggregate import make_aggregate
+        from gnbv_desktop.store.database import open_database
+
         out = folder / "goi.gnbv"
         run_to_end(export_package(state["db"], out, full=True, year=YEAR))
         upper = open_database(folder / "cap-tren.sqlite3")
