@@ -1,10 +1,9 @@
 """Start GNBV Desktop: ``python3 main.py [--db PATH]``.
 
-On a fresh machine the first start creates ``.venv`` and installs what the app needs, then
-restarts itself inside it.
+On a fresh machine the first start creates ``.venv`` and installs what the app needs (not the
+test tools), then restarts itself inside it.
 """
 
-import os
 import sys
 
 from gnbv_desktop import bootstrap
@@ -12,11 +11,13 @@ from gnbv_desktop import bootstrap
 if __name__ == "__main__":
     import multiprocessing
 
-    multiprocessing.freeze_support()  # a bundled app's worker processes (sync import) start here
-    if not bootstrap.in_project_venv() and os.environ.get("GNBV_NO_BOOTSTRAP") != "1":
-        python = bootstrap.ensure_venv("test")
-        sys.exit(os.spawnv(os.P_WAIT, str(python), [str(python), *sys.argv]) if os.name == "nt"
-                 else os.execv(str(python), [str(python), *sys.argv]))
+    multiprocessing.freeze_support()  # the sync import's worker processes start here
+    bootstrap.run_in_project_venv([__file__, *sys.argv[1:]], (*bootstrap.CLI_MODULES, "PySide6"))
+    missing = bootstrap.missing_qt_system_packages()
+    if missing:
+        print("Lỗi: máy còn thiếu thư viện hệ thống mà Qt cần để mở cửa sổ. Cài bằng lệnh:\n"
+              f"  sudo apt install {' '.join(missing)}", file=sys.stderr)
+        sys.exit(1)
     from gnbv_desktop.app import main
 
     sys.exit(main())

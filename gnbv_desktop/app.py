@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,39 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--db", metavar="PATH", help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu người dùng)")
     p.add_argument("--year", type=int, help="năm rà soát / kế hoạch khi mở")
     p.add_argument("--version", action="version", version=f"GNBV Desktop {__version__}")
-    return p.parse_args(argv)
+    p.add_argument("--self-check", action="store_true",
+                   help="tự kiểm tra bản cài đặt (không cần màn hình): in OK hoặc bước không đạt")
+    p.add_argument("--open", metavar="TỆP", help="mở một gói .gnbv (cấp trên: nhập gói của xã) hoặc .gnbvref")
+    p.add_argument("file", nargs="?", metavar="TỆP", help="như --open (tệp được mở bằng cách bấm đúp)")
+    args = p.parse_args(argv)
+    args.open = args.open or args.file
+    return args
+
+
+def _attach_console() -> None:
+    """A windowed Windows program has no stdout; when started from a console (``--version``,
+    ``--self-check``), write to that console instead of nowhere."""
+    if sys.stdout is not None or os.name != "nt":
+        return
+    import ctypes
+
+    if ctypes.windll.kernel32.AttachConsole(-1):  # ATTACH_PARENT_PROCESS
+        sys.stdout = open("CONOUT$", "w", encoding="utf-8")  # stays open as long as the process
+        sys.stderr = sys.stdout
+
+
+def self_check() -> int:
+    """``--self-check``: the headless checks, then the windows built offscreen."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # headless whatever the session says
+    from gnbv_desktop import self_check as checks
+
+    def windows(db_path: Path) -> str:
+        from gnbv_desktop.gui.self_check_windows import build_windows  # Qt: a missing part fails this step only
+
+        return build_windows(db_path)
+
+    print(f"GNBV Desktop {__version__} — tự kiểm tra", flush=True)
+    return checks.run(lambda line: print(line, flush=True), windows=windows)
 
 
 def _setup_logging() -> None:
@@ -38,7 +71,10 @@ def _install_fonts() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _attach_console()
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_check:
+        return self_check()
     _setup_logging()
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -74,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         use_demo = wizard.use_demo
     window = MainWindow(ctx)
     window.show()
+    if args.open:
+        from gnbv_desktop.gui.open_file import open_package
+
+        open_package(window, ctx, Path(args.open))
     if use_demo:
         handle = ctx.runner.run_with_dialog(
             window, "Đang tạo dữ liệu mẫu…", lambda wdb: create_demo(wdb, 200, seed=1, year=ctx.year)

@@ -1,7 +1,9 @@
 """Where the app finds its shipped files and keeps the user's data.
 
-Resources live next to the package in a source checkout and under ``sys._MEIPASS`` inside a
-PyInstaller bundle; both are handled here so no other module guesses paths.
+``resources/`` and ``ui/`` live next to the package in a source checkout, inside the package
+(``gnbv_desktop/resources``, ``gnbv_desktop/ui``: setup.py ships them there) once installed from a
+wheel, and under ``sys._MEIPASS`` inside a PyInstaller bundle; all three are handled here so no
+other module guesses paths.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ def project_root() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle)
-    return Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parent
+    if (package / "resources").is_dir():
+        return package
+    return package.parent
 
 
 def resource_path(*parts: str) -> Path:

@@ -8,12 +8,15 @@ handler takes ``(args, ctx)`` and returns the exit status: 0 success, 1 invalid 
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from gnbv_desktop import __version__
 from gnbv_desktop.cli import excel_commands, plan_commands, registry_commands, sync_commands
 from gnbv_desktop.cli.context import CliContext, CliError
+from gnbv_desktop.cli.examples import EXAMPLES
 
 COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_commands]
 
@@ -22,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gnbv",
         description="GNBV Desktop — quản lý hộ nghèo, hộ cận nghèo và kế hoạch hỗ trợ (dòng lệnh).",
+        epilog="Ví dụ:\n" + EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"GNBV Desktop {__version__}")
     parser.add_argument("--db", metavar="PATH", help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu người dùng hoặc GNBV_DB)")
@@ -35,11 +40,27 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    ctx = CliContext(args.db)
+    # Commands that start a database declare it with set_defaults(creates_db=True).
+    ctx = CliContext(args.db, may_create=getattr(args, "creates_db", False))
     try:
+        ctx.check_path()
         return int(args.handler(args, ctx) or 0)
     except CliError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        _silence_closed_stdout()
+        return 1
+    except sqlite3.OperationalError as exc:  # locked by the open app, disk full, read-only file…
+        print(f"Lỗi: không đọc/ghi được tệp dữ liệu '{ctx.db_path}' ({exc}); không có gì thay đổi. "
+              "Nếu phần mềm đang mở tệp này và đang chạy một việc dài, hãy chờ xong rồi thử lại.", file=sys.stderr)
+        return 1
     finally:
         ctx.close()
+
+
+def _silence_closed_stdout() -> None:
+    """``gnbv list … | head``: the reader left; end without a traceback, also at interpreter exit
+    when Python flushes stdout again (the recipe of the ``signal`` module's documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,15 +19,49 @@ class CliError(Exception):
 
 
 class CliContext:
-    def __init__(self, db_path: str | None):
+    """The database a command works on.
+
+    Only the commands that start a database (``init``, ``demo``, ``sync-import``: they declare
+    ``creates_db``) may create the file; every other command refuses a missing file instead of
+    leaving an empty database (and its folders) behind a mistyped ``--db``.
+    """
+
+    def __init__(self, db_path: str | None, *, may_create: bool = False):
+        self.explicit = db_path is not None or bool(os.environ.get("GNBV_DB"))
+        self.given_as = "--db" if db_path is not None else "GNBV_DB"
         self.db_path = Path(db_path) if db_path else default_db_path()
+        self.blank = db_path is not None and not db_path.strip()
+        self.may_create = may_create
         self._db: Database | None = None
+
+    @property
+    def exists(self) -> bool:
+        return self.db_path.is_file() and self.db_path.stat().st_size > 0
+
+    def check_path(self) -> None:
+        """Refuse, before anything is written, a path the command cannot use."""
+        if self.blank:
+            raise CliError("Đường dẫn sau --db đang trống.")
+        if self.exists:
+            return
+        if self.db_path.is_dir():
+            raise CliError(f"'{self.db_path}' là một thư mục, không phải tệp dữ liệu.")
+        if not self.may_create:
+            if self.explicit:
+                raise CliError(f"Không tìm thấy tệp dữ liệu '{self.db_path}'. Kiểm tra lại đường dẫn {self.given_as} "
+                               "(tệp mới chỉ được tạo bởi các lệnh init, demo, sync-import).")
+            return  # the default file: commands that need data say so when they open it
+        if self.explicit and not self.db_path.parent.is_dir():
+            raise CliError(f"Không tìm thấy thư mục '{self.db_path.parent}' để tạo tệp dữ liệu '{self.db_path.name}'.")
 
     @property
     def db(self) -> Database:
         """The database, opened on first use; the standards it received from the upper level are
         installed then, so every command classifies with them."""
         if self._db is None:
+            if not self.exists and not self.may_create:
+                raise CliError(f"Không tìm thấy tệp dữ liệu '{self.db_path}'. Mở phần mềm hoặc chạy 'gnbv --db TỆP init …' "
+                               "để khai báo xã trước.")
             try:
                 self._db = open_database(self.db_path)
             except DatabaseError as exc:
@@ -37,7 +72,7 @@ class CliContext:
     def use_database_standards(self) -> None:
         """For commands that need only the standards: install the ones the database received,
         when a database file exists (without creating one)."""
-        if self.db_path.exists() and self.db_path.stat().st_size > 0:
+        if self.exists:
             _ = self.db
 
     def close(self) -> None:

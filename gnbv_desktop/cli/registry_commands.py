@@ -24,6 +24,7 @@ from gnbv_desktop.jobs.demo import create_demo
 from gnbv_desktop.jobs.progress import run_to_end
 from gnbv_desktop.store.households import list_rows, stats
 from gnbv_desktop.store.plans import plan_stats
+from gnbv_desktop.store.reset import clear_data, holds_data
 from gnbv_desktop.store.settings import DEFAULT_UPPER_LEVEL_TEMPLATE, CommuneSettings, load_settings, save_settings
 from gnbv_desktop.store.villages import VillageError, add_village, find_village, list_villages
 
@@ -39,13 +40,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--commune-code", default="", help="mã đơn vị hành chính (tra trong danh mục nếu bỏ trống)")
     p.add_argument("--upper-level", default="", help="cơ quan cấp trên nhận dữ liệu")
     p.add_argument("--village", action="append", default=[], metavar="TÊN[:rural|urban]", help="thôn/ấp/bản/tổ dân phố")
-    p.set_defaults(handler=cmd_init)
+    p.set_defaults(handler=cmd_init, creates_db=True)
 
-    p = sub.add_parser("demo", help="tạo xã mẫu với dữ liệu giả lập")
+    p = sub.add_parser("demo", help="tạo xã mẫu với dữ liệu giả lập trong một tệp dữ liệu mới")
     p.add_argument("--households", type=int, default=200)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--year", type=int, default=None)
-    p.set_defaults(handler=cmd_demo)
+    p.add_argument("--replace", action="store_true", help="xóa hết dữ liệu đang có trong tệp rồi tạo xã mẫu")
+    p.set_defaults(handler=cmd_demo, creates_db=True)
 
     p = sub.add_parser("carry-forward", help="bắt đầu danh sách năm mới từ danh sách năm trước")
     p.add_argument("--from", dest="from_year", type=int, required=True)
@@ -128,9 +130,23 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
         standard_for_year(year - 1)
     except StandardError as exc:
         raise CliError(str(exc)) from exc
-    n = run_to_end(create_demo(ctx.db, args.households, args.seed, year))
+    db = ctx.db
+    if holds_data(db) and not args.replace:
+        raise CliError(f"Tệp dữ liệu '{ctx.db_path}' đã có dữ liệu ({_contents(db)}); chưa ghi gì. "
+                       "Dùng --db với một tệp mới cho xã mẫu, hoặc thêm --replace để xóa hết dữ liệu trong tệp này.")
+    with db.atomic():  # emptying and the demo commit together: a failure leaves the old data
+        if args.replace:
+            clear_data(db)
+        n = run_to_end(create_demo(db, args.households, args.seed, year))
     print(f"Đã tạo {format_number(n)} hộ mẫu cho năm {year} tại {load_settings(ctx.db).commune_name}.")
     return 0
+
+
+def _contents(db) -> str:
+    settings = load_settings(db)
+    households = db.execute("SELECT COUNT(*) FROM households").fetchone()[0]
+    parts = [settings.commune_name] if settings.is_configured else []
+    return ", ".join([*parts, f"{format_number(households)} hộ"])
 
 
 def cmd_carry_forward(args: argparse.Namespace, ctx: CliContext) -> int:

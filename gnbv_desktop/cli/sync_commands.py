@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--password-file", metavar="F")
     p.add_argument("--force-gap", action="store_true", help="nhập cả khi thiếu gói trước đó")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_sync_import)
+    p.set_defaults(handler=cmd_sync_import, creates_db=True)
 
     p = sub.add_parser("sync-status", help="tình trạng đồng bộ (cấp trên: từng xã; xã: các gói đã gửi)")
     p.add_argument("--json", action="store_true")
@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("out", metavar="OUT.gnbvref")
     p.add_argument("--year", type=int, default=None)
     p.add_argument("--targets", metavar="TỆP.json",
-                   help="chỉ tiêu theo mã xã, ví dụ {\"23764\": {\"households_to_escape\": 12}}")
+                   help="chỉ tiêu theo mã xã, ví dụ {\"23764\": {\"target_escape_households\": 12}}")
     p.add_argument("--password-file", metavar="F")
     p.set_defaults(handler=cmd_ref_export)
 
@@ -96,7 +96,7 @@ def cmd_sync_export(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_sync_import(args: argparse.Namespace, ctx: CliContext) -> int:
     password = read_password(args.password_file)
-    created = not ctx.db_path.exists() or ctx.db_path.stat().st_size == 0
+    created = not ctx.exists
     db = ctx.db
     try:
         aggregate.make_aggregate(db)

@@ -412,7 +412,12 @@ class Projection:
         if self.target_rate is not None:
             verdict = "đạt" if self.meets_rate_target else "chưa đạt"
             text += f", so với chỉ tiêu {format_percent(self.target_rate)}: {verdict}"
-        return text + "."
+        text += "."
+        if self.target_escapes is not None:
+            verdict = "đạt" if self.meets_escape_target else "chưa đạt"
+            text += (f" Dự kiến thoát nghèo {format_number(self.planned_escapes)} hộ, so với chỉ tiêu "
+                     f"{format_number(self.target_escapes)} hộ: {verdict}.")
+        return text
 
 
 def _rate(part: int, whole: int) -> float:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, TableStyle
 
 from gnbv_desktop.core.document import annex_reference, place_date_line, roman, signature_titles
 from gnbv_desktop.core.standards import NEAR_POOR, POOR
@@ -23,6 +23,7 @@ from gnbv_desktop.io.pdf_common import (
     LANDSCAPE,
     HeaderBlock,
     Margins,
+    Table,
     build_pdf,
     column_widths,
     frame_width,

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, Spacer, TableStyle
 
 from gnbv_desktop.core.cccd import SEX_LABELS, mask_cccd
 from gnbv_desktop.core.text import format_money, format_number
@@ -20,6 +20,7 @@ from gnbv_desktop.io.pdf_common import (
     CENTER,
     PORTRAIT,
     Margins,
+    Table,
     build_pdf,
     frame_width,
     para,

@@ -20,7 +20,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as _canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Table as _Table
 
 from gnbv_desktop.core.document import Issuer
 from gnbv_desktop.paths import resource_path
@@ -60,6 +61,16 @@ def register_fonts() -> None:
     ):
         pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", file))))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC)
+
+
+class Table(_Table):
+    """reportlab's Table whose cells default to the embedded font: a plain-string cell (even an
+    empty one) would otherwise select Helvetica, which is referenced without being embedded."""
+
+    def __init__(self, data, *args, style=None, **kwargs):
+        super().__init__(data, *args, style=TableStyle([("FONT", (0, 0), (-1, -1), FONT)]), **kwargs)
+        if style is not None:
+            self.setStyle(style)
 
 
 def style(size: float = 13, *, bold: bool = False, italic: bool = False, align: int = TA_LEFT,
@@ -210,6 +221,10 @@ def numbered_canvas(label: str = "Trang", size: float = 10):
 
     class NumberedCanvas(_canvas.Canvas):
         def __init__(self, *args, **kwargs):
+            # Every page starts in the embedded font; reportlab's default (Helvetica, not embedded)
+            # would otherwise be referenced by every page, which archives of official PDFs refuse.
+            register_fonts()
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 

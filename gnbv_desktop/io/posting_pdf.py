@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, TableStyle
 
 from gnbv_desktop.core.cccd import mask_cccd
 from gnbv_desktop.core.document import place_date_line, roman, signature_titles
@@ -22,6 +22,7 @@ from gnbv_desktop.io.pdf_common import (
     PORTRAIT,
     HeaderBlock,
     Margins,
+    Table,
     build_pdf,
     column_widths,
     frame_width,

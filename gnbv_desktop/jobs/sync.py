@@ -41,7 +41,8 @@ TABLE_LABELS = {
     "members": "nhân khẩu",
     "assessments": "kết quả rà soát",
     "helpers": "người giúp đỡ",
-    "assignments": "phân công giúp đỡ",
+    "helper_assignments": "phân công giúp đỡ",
+    "household_plans": "kế hoạch hỗ trợ hộ",
     "plan_items": "giải pháp hỗ trợ",
     "commune_plans": "kế hoạch của xã",
 }

@@ -17,3 +17,11 @@ def run_json(capsys, db_path, *args: str):
     code, out, err = run_cli(capsys, db_path, *args)
     assert code == 0, err
     return json.loads(out)
+
+
+def run_without_db(capsys, *args: str) -> str:
+    """A command that needs no database, run without ``--db`` (default data folder)."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out

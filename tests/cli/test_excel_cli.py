@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import openpyxl
+import pytest
 
+from gnbv_desktop.store.database import open_database
 from tests.cli.helpers import run_cli, run_json
 from tests.io.workbooks import merged_header_list, simple_list
 
@@ -14,6 +16,12 @@ ROWS = [
     [2, "Hà Thị Hai", 1980, "123", "Thôn 1", "1.100.000", "Cận nghèo"],
     [3, "Hà Văn Ba", 1990, None, "Xóm Mới", "900.000", "HN"],
 ]
+
+
+@pytest.fixture(autouse=True)
+def _existing_database(db_path):
+    """import-excel fills an existing database; only init/demo/sync-import create one."""
+    open_database(db_path).close()
 
 
 def _count(db_path, capsys) -> int:
@@ -122,6 +130,7 @@ def test_export_then_import_carries_plans(db_path, tmp_path, capsys):
     assert code == 0
     items = len(list(openpyxl.load_workbook(out_path)["Kế hoạch hỗ trợ"].iter_rows(min_row=4)))
     assert items > 0
+    open_database(tmp_path / "moi.sqlite3").close()
     code, out, err = run_cli(capsys, tmp_path / "moi.sqlite3", "import-excel", str(out_path), "--year", "2026")
     assert code == 0, err
     assert f"Kế hoạch hỗ trợ năm 2026 (trang Kế hoạch hỗ trợ, Người giúp đỡ): {items} giải pháp" in out

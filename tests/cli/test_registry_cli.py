@@ -61,7 +61,7 @@ def test_demo_is_deterministic(capsys, tmp_path):
     ]
 
 
-def test_classify_json_and_errors(capsys, db_path):
+def test_classify_json_and_errors(capsys, db, db_path):
     out = run_json(capsys, db_path, "classify", "--standard", "nd07-2021", "--area", "rural", "--income", "1500000",
                    "--deprived", "1.1,2.2,3.1")
     assert out == {"standard": "nd07-2021", "classification": "poor", "deprived_count": 3,
@@ -73,7 +73,7 @@ def test_classify_json_and_errors(capsys, db_path):
     assert code == 1 and "7.7" in err
 
 
-def test_standards_json(capsys, db_path):
+def test_standards_json(capsys, db, db_path):
     data = run_json(capsys, db_path, "standards", "--json")
     nd07 = next(s for s in data if s["id"] == "nd07-2021")
     assert nd07["thresholds"]["rural"]["poor_line"] == 1_500_000

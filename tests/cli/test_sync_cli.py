@@ -7,7 +7,7 @@ import json
 from gnbv_desktop.store.catalog_store import load_catalog, replace_catalog
 from gnbv_desktop.store.database import open_database
 from gnbv_desktop.store.reference import received_standard_documents
-from tests.cli.helpers import run_cli, run_json
+from tests.cli.helpers import run_cli, run_json, run_without_db
 from tests.jobs.sync_helpers import dump
 
 
@@ -133,6 +133,7 @@ def test_reference_package_updates_catalogues_standards_and_targets_only(capsys,
 
 def test_bad_targets_file_is_refused(capsys, tmp_path):
     agg = tmp_path / "tinh.sqlite3"
+    open_database(agg).close()
     for bad, message in (
         ('{"23764": {"target_escape_households": "sáu"}}', "Số hộ thoát nghèo phải là một số"),
         ('{"23764": {"target_escape_households": 2.5}}', "phải là số nguyên không âm"),
@@ -167,5 +168,6 @@ def test_received_standards_apply_whenever_the_cli_opens_the_database(capsys, tm
     result = run_json(capsys, a, "classify", "--year", "2026", "--area", "rural", "--income", "1550000")
     assert result["classification"] == "near_poor"
     install_documents([])
-    fresh = tmp_path / "none.sqlite3"
-    assert rural_line(fresh) == 1_500_000 and not fresh.exists()  # no database file is created for this
+    data = json.loads(run_without_db(capsys, "standards", "--json"))
+    assert next(s for s in data if s["id"] == "nd07-2021")["thresholds"]["rural"]["poor_line"] == 1_500_000
+    assert not (tmp_path / "userdata").exists()  # no database file (nor folder) is created for this
