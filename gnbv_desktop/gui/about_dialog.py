@@ -7,6 +7,8 @@ and the Liberation fonts (OFL), whose terms ask for that notice.
 
 from __future__ import annotations
 
+import platform
+import sqlite3
 from html import escape
 from importlib import metadata
 from pathlib import Path
@@ -19,11 +21,11 @@ from gnbv_desktop import __version__
 from gnbv_desktop.app_log import current_log_file, log_file_path
 from gnbv_desktop.paths import resource_path, user_data_dir
 
-# (what, distribution name for its version or "", licence) — what the bundle carries.
+# (what, distribution whose version is shown (or python / sqlite), licence) — what the bundle carries.
 LIBRARIES = [
-    ("Python", "", "Giấy phép PSF (Python Software Foundation License)"),
+    ("Python", "python", "Giấy phép PSF (Python Software Foundation License)"),
     ("Qt 6 / PySide6", "PySide6_Essentials", "LGPL 3.0"),
-    ("SQLite", "", "Phạm vi công cộng (public domain)"),
+    ("SQLite", "sqlite", "Phạm vi công cộng (public domain)"),
     ("sqlite-utils", "sqlite-utils", "Apache 2.0"),
     ("openpyxl", "openpyxl", "MIT"),
     ("python-calamine", "python-calamine", "MIT"),
@@ -41,8 +43,10 @@ FONTS_AND_DATA = [
 
 
 def _version(dist: str) -> str:
-    if not dist:
-        return ""
+    if dist == "python":
+        return platform.python_version()
+    if dist == "sqlite":
+        return sqlite3.sqlite_version
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:

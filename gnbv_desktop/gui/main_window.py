@@ -137,11 +137,12 @@ class MainWindow(QMainWindow):
             page = self._factories[row]()
             if isinstance(page, HouseholdsPage):
                 page.status_changed.connect(lambda text: self.statusBar().showMessage(text))
-            restore_splitters(page, self._page_key(row))
             old = self.stack.widget(row)
             self.stack.insertWidget(row, page)
             self.stack.removeWidget(old)
             old.deleteLater()
+            page.setGeometry(self.stack.rect())  # its real size first, so saved splitter positions apply exactly
+            restore_splitters(page, self._page_key(row))
             self._built[row] = page
         return page
 
