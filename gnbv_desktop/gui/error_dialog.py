@@ -100,9 +100,13 @@ class ErrorDialog(QDialog):
 def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> ErrorDialog:
     """Show the dialog without blocking (window-modal over ``parent``); the caller has logged."""
     dialog = ErrorDialog(parent, title, message, details)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _open_dialogs.add(dialog)  # a parentless dialog lives only while Python holds it
+    dialog.finished.connect(lambda _result: _open_dialogs.discard(dialog))
     dialog.open()
     return dialog
+
+
+_open_dialogs: set[ErrorDialog] = set()
 
 
 def _active_window() -> QWidget | None:
