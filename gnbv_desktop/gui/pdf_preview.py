@@ -53,6 +53,8 @@ class PagesView(QWidget):
         self._layout()
 
     def set_zoom(self, zoom: float) -> None:
+        if self.pdf.raw is None:  # closed with its window
+            return
         self.zoom = max(0.2, min(zoom, 4.0))
         self._cache.clear()
         self._layout()
@@ -112,7 +114,8 @@ class PdfPreview(QDialog):
         self.scroll = QScrollArea()
         self.scroll.setWidget(self.view)
         self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.pages_label = QLabel(f"{self.page_count} trang")
+        self.pages_label = QLabel()
+        self.scroll.verticalScrollBar().valueChanged.connect(self._update_page_label)
         self.zoom_out = QPushButton("Thu nhỏ")
         self.zoom_out.clicked.connect(lambda: self.view.set_zoom(self.view.zoom / 1.25))
         self.zoom_in = QPushButton("Phóng to")
@@ -125,6 +128,8 @@ class PdfPreview(QDialog):
         self.save_button.clicked.connect(self.save_copy)
         self.close_button = QPushButton("Đóng")
         self.close_button.clicked.connect(self.reject)
+        for b in (self.zoom_out, self.zoom_in, self.fit_width, self.print_button, self.save_button, self.close_button):
+            b.setAutoDefault(False)  # Enter must not zoom or print by surprise
         self.message = QLabel()
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_document)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_copy)
@@ -141,6 +146,22 @@ class PdfPreview(QDialog):
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.message)
         self._fit_to_screen()
+        self._update_page_label()
+
+    def current_page(self) -> int:
+        """1-based number of the page at the top of the view (the last one when scrolled to the end)."""
+        bar = self.scroll.verticalScrollBar()
+        if bar.maximum() > 0 and bar.value() == bar.maximum():
+            return self.page_count
+        top = bar.value()
+        return max((i + 1 for i in range(self.page_count) if self.view.page_top(i) <= top + GAP), default=1)
+
+    def _update_page_label(self) -> None:
+        self.pages_label.setText(f"Trang {self.current_page()} / {self.page_count}")
+
+    def done(self, result: int) -> None:
+        super().done(result)
+        self.pdf.close()  # PDFium's memory goes with the window; a new preview opens a new one
 
     def _fit_to_screen(self) -> None:
         """Open large (most of the available screen), pages at the window's width."""

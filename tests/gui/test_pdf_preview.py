@@ -26,8 +26,13 @@ def test_preview_shows_every_page_and_saves_the_same_bytes(qtbot, ctx, tmp_path,
     qtbot.addWidget(preview)
     preview.show()
     assert preview.page_count == pages
-    assert preview.pages_label.text() == f"{pages} trang"
+    assert preview.pages_label.text() == f"Trang 1 / {pages}"
     assert preview.view.height() > pages * 200  # every page laid out, one under the other
+    if pages > 2:
+        preview.scroll.verticalScrollBar().setValue(preview.view.page_top(1) + 5)
+        assert preview.pages_label.text() == f"Trang 2 / {pages}"
+    preview.scroll.verticalScrollBar().setValue(preview.scroll.verticalScrollBar().maximum())
+    assert preview.pages_label.text() == f"Trang {pages} / {pages}"
     target = tmp_path / "ban-sao.pdf"
     preview.ask_save_path = lambda: str(target)
     _click(qtbot, preview.save_button)
