@@ -8,6 +8,7 @@ the technical details, the version and the log file on the clipboard for a messa
 
 from __future__ import annotations
 
+import html
 import logging
 import sys
 import threading
@@ -38,9 +39,13 @@ UNEXPECTED_TITLE = "Lỗi không mong đợi"
 
 
 def describe(exc: BaseException) -> str:
-    """A sentence for the user; the exception's own text is kept when it has one (ours are Vietnamese)."""
+    """A sentence for the user: the app's own errors are written in Vietnamese and shown as they are;
+    anything else (a bug, an English message from a library) is named as unexpected."""
     text = str(exc).strip()
-    return text or f"Lỗi {exc.__class__.__name__} (chi tiết bên dưới)."
+    if text and any(ord(ch) > 127 for ch in text):
+        return text
+    detail = f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
+    return f"Lỗi không lường trước ({detail})."
 
 
 class ErrorDialog(QDialog):
@@ -54,7 +59,10 @@ class ErrorDialog(QDialog):
         self.details = details
         icon = QLabel()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(40, 40))
+        heading = QLabel(f"<b>{html.escape(title)}</b>")
+        heading.setWordWrap(True)
         text = QLabel(message)
+        text.setTextFormat(Qt.TextFormat.PlainText)
         text.setWordWrap(True)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         log_file = current_log_file()
@@ -71,7 +79,10 @@ class ErrorDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         top = QHBoxLayout()
         top.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(text, 1)
+        words = QVBoxLayout()
+        words.addWidget(heading)
+        words.addWidget(text)
+        top.addLayout(words, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.copy_button)
         buttons.addStretch(1)
@@ -130,8 +141,8 @@ def report_exception(exc_type: type[BaseException], exc: BaseException, tb: Trac
     details = "".join(traceback.format_exception(exc_type, exc, tb))
     log.error("Lỗi không mong đợi%s:\n%s", f" ({where})" if where else "", details)
     if _reporter is not None:
-        message = ("Phần mềm gặp lỗi không lường trước; việc đang làm có thể chưa hoàn thành. "
-                   f"Hãy chụp hoặc sao chép chi tiết gửi người hỗ trợ.\n\n{describe(exc)}")
+        message = ("Phần mềm gặp lỗi; việc đang làm có thể chưa hoàn thành. "
+                   f"Hãy bấm \"Sao chép chi tiết\" và gửi cho người hỗ trợ.\n\n{describe(exc)}")
         _reporter.report.emit(UNEXPECTED_TITLE, message, details)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from gnbv_desktop.gui.window_state import fit_into_screen, restore_geometry, save_geometry
 from gnbv_desktop.paths import resource_path
 
 GUIDE_FILE = ("guide", "huong-dan.html")
+SETTINGS_KEY = "huong-dan"
 
 
 class GuideWindow(QDialog):
@@ -31,4 +33,9 @@ class GuideWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addLayout(buttons)
-        self.resize(760, 640)
+        if not restore_geometry(self, SETTINGS_KEY):
+            fit_into_screen(self, 760, 640)
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        save_geometry(self, SETTINGS_KEY)
+        super().closeEvent(event)

@@ -28,9 +28,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gnbv_desktop.gui.window_state import available_geometry, fit_into_screen, restore_geometry, save_geometry
+
+SETTINGS_KEY = "xem-truoc"
 GAP = 12  # pixels between pages on screen
 PRINT_DPI_CAP = 300
-CACHE_PAGES = 12
+CACHE_PAGES = 6  # rendered pages kept; at the largest zoom an A4 page is about 18 MB
+
+
+class PreviewError(Exception):
+    """The file cannot be shown (missing, unreadable, not a PDF); the message names it."""
+
+
+def open_pdf(path: Path) -> tuple[bytes, pdfium.PdfDocument]:
+    """The file's bytes (kept: Lưu… writes them back unchanged) and PDFium's document over them."""
+    try:
+        data = Path(path).read_bytes()
+        return data, pdfium.PdfDocument(data)
+    except OSError as exc:
+        raise PreviewError(f"Không đọc được tệp '{path}': {exc.strerror or exc}.") from exc
+    except pdfium.PdfiumError as exc:
+        raise PreviewError(f"Tệp '{path}' không phải tệp PDF đọc được ({exc}).") from exc
 
 
 def render_page(pdf: pdfium.PdfDocument, index: int, scale: float) -> QImage:
@@ -55,7 +73,7 @@ class PagesView(QWidget):
     def set_zoom(self, zoom: float) -> None:
         if self.pdf.raw is None:  # closed with its window
             return
-        self.zoom = max(0.2, min(zoom, 4.0))
+        self.zoom = max(0.2, min(zoom, 3.0))
         self._cache.clear()
         self._layout()
         self.update()
@@ -98,14 +116,14 @@ class PdfPreview(QDialog):
     """A window over one PDF file: page count, zoom, In…, Lưu…, Đóng."""
 
     def __init__(self, path: Path, title: str = "Xem trước", parent: QWidget | None = None):
+        data, pdf = open_pdf(path)  # before the window exists: a bad file leaves nothing half-built
         super().__init__(parent)
         self.setWindowTitle(f"Xem trước — {title}")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.setSizeGripEnabled(True)
         self.path = Path(path)
         self.title = title
-        self.data = self.path.read_bytes()  # the file stays free to be replaced or deleted
-        self.pdf = pdfium.PdfDocument(self.data)
+        self.data, self.pdf = data, pdf  # in memory: the file stays free to be replaced or deleted
         self.page_count = len(self.pdf)
         self.ask_save_path: Callable[[], str] = self._ask_save_path
         self.ask_printer: Callable[[], QPrinter | None] = self._ask_printer
@@ -160,13 +178,14 @@ class PdfPreview(QDialog):
         self.pages_label.setText(f"Trang {self.current_page()} / {self.page_count}")
 
     def done(self, result: int) -> None:
+        save_geometry(self, SETTINGS_KEY)
         super().done(result)
         self.pdf.close()  # PDFium's memory goes with the window; a new preview opens a new one
 
     def _fit_to_screen(self) -> None:
-        """Open large (most of the available screen), pages at the window's width."""
-        screen = (self.parentWidget().screen() if self.parentWidget() else self.screen()).availableGeometry()
-        self.resize(min(1100, screen.width() - 40), screen.height() - 60)
+        """The size the user last gave it, else large (most of the available screen); pages at its width."""
+        if not restore_geometry(self, SETTINGS_KEY):
+            fit_into_screen(self, 1100, available_geometry(self.parentWidget() or self).height() - 20)
         self.fit_to_width()
 
     def fit_to_width(self) -> None:

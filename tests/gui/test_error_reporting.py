@@ -46,7 +46,7 @@ def test_failed_job_is_logged_and_shown_with_copyable_details(qtbot, empty_ctx, 
     dialog = handle.error_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.windowTitle() == "Không hoàn thành: Phụ lục kế hoạch"
-    assert messages == ["'cot_khong_co'"]
+    assert messages == ["Lỗi không lường trước (KeyError: 'cot_khong_co')."]
     assert "Traceback" in dialog.details_box.toPlainText() and "KeyError" in dialog.details_box.toPlainText()
     qtbot.mouseClick(dialog.copy_button, qt_api.QtCore.Qt.MouseButton.LeftButton)
     copied = QGuiApplication.clipboard().text()
@@ -112,3 +112,16 @@ def test_log_rotates_instead_of_growing_without_end(tmp_path):
         handler.close()
     assert path.stat().st_size <= MAX_BYTES
     assert (tmp_path / "nhat-ky.log.1").exists() and not (tmp_path / f"nhat-ky.log.{BACKUP_COUNT + 1}").exists()
+
+
+def test_own_vietnamese_messages_are_shown_as_they_are(qtbot, empty_ctx):
+    def refused(db):
+        yield from ()
+        raise ValueError("Tệp bị hỏng ở dòng 7")
+
+    handle = empty_ctx.runner.submit(refused, "Nhập Excel")
+    with qtbot.waitSignal(handle.failed, timeout=10000) as blocker:
+        pass
+    assert blocker.args == ["Tệp bị hỏng ở dòng 7"]
+    assert handle.error_dialog.message == "Tệp bị hỏng ở dòng 7"
+    handle.error_dialog.close()

@@ -88,3 +88,18 @@ def test_reports_page_preview_button_opens_the_preview_window(qtbot, ctx):
     assert shown.windowTitle() == f"Xem trước — {REPORT_LABELS[POSTING]}"
     _click(qtbot, page.preview_button)  # a second preview replaces the first
     qtbot.waitUntil(lambda: page.preview_window is not shown and page.preview_window.isVisible(), timeout=30000)
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_with_its_name(qtbot, ctx, tmp_path):
+    from gnbv_desktop.gui.pdf_preview import PreviewError
+
+    bad = tmp_path / "hong.pdf"
+    bad.write_bytes(b"%PDF-1.4 nothing else")
+    with pytest.raises(PreviewError, match="hong.pdf"):
+        PdfPreview(bad)
+    with pytest.raises(PreviewError, match="khong-co.pdf"):
+        PdfPreview(tmp_path / "khong-co.pdf")
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    page.open_file(bad)
+    assert page.preview_window is None and "hong.pdf" in page.status.text()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.error_dialog import show_error
 from gnbv_desktop.jobs.plan_reports import ANNEX, REPORT_LABELS, RenderResult, render_report
 from gnbv_desktop.store.villages import list_villages
 
@@ -130,12 +131,18 @@ class ReportsPage(QWidget):
         return handle
 
     def _show_preview(self, path: Path) -> None:
-        from gnbv_desktop.gui.pdf_preview import PdfPreview  # PDFium loads only when a preview is asked for
+        from gnbv_desktop.gui.pdf_preview import PdfPreview, PreviewError  # PDFium loads on the first preview
 
         if self.preview_window is not None:  # one preview at a time: the newest replaces the last
             self.preview_window.close()
             self.preview_window.deleteLater()
-        self.preview_window = PdfPreview(path, REPORT_LABELS[self.kind.currentData()], self)
+            self.preview_window = None
+        try:
+            self.preview_window = PdfPreview(path, REPORT_LABELS[self.kind.currentData()], self)
+        except PreviewError as exc:
+            self.status.setText(str(exc))
+            show_error(self, "Không xem trước được", str(exc))
+            return
         self.preview_window.show()
 
     def preview(self):
