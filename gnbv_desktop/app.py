@@ -30,7 +30,7 @@ def _install_fonts() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    log_file = setup_logging().baseFilename
+    setup_logging()
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
     from gnbv_desktop.gui.context import AppContext
@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setWindowIcon(QIcon(str(resource_path("icons", "gnbv.png"))))
     _install_fonts()
     db_path = Path(args.db) if args.db else default_db_path()
-    logging.getLogger(__name__).info("GNBV Desktop %s mở %s (nhật ký: %s)", __version__, db_path, log_file)
+    logging.getLogger(__name__).info("GNBV Desktop %s mở %s", __version__, db_path)
     try:
         db = open_database(db_path)
     except DatabaseError as exc:

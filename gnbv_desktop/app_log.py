@@ -22,18 +22,30 @@ def log_file_path() -> Path:
     return user_data_dir() / LOG_FILE_NAME
 
 
-def setup_logging(path: Path | None = None) -> RotatingFileHandler:
-    """Attach the rotating file to the root logger (once per file) and return its handler."""
+def setup_logging(path: Path | None = None) -> logging.Handler:
+    """Attach the rotating file to the root logger (once per file) and return its handler.
+
+    A data folder that cannot be written (read-only share, full disk) must not stop the app from
+    starting: the log then goes to standard error and "Giới thiệu" shows no log file.
+    """
     path = path or log_file_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
+    root.setLevel(logging.INFO)
     for handler in root.handlers:
         if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path.resolve():
             return handler
-    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
+                                                       encoding="utf-8")
+    except OSError as exc:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(handler)
+        root.warning("Không ghi được tệp nhật ký %s: %s", path, exc)
+        return handler
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
-    root.setLevel(logging.INFO)
     return handler
 
 

@@ -125,3 +125,16 @@ def test_own_vietnamese_messages_are_shown_as_they_are(qtbot, empty_ctx):
     assert blocker.args == ["Tệp bị hỏng ở dòng 7"]
     assert handle.error_dialog.message == "Tệp bị hỏng ở dòng 7"
     handle.error_dialog.close()
+
+
+def test_unwritable_data_folder_does_not_stop_the_start(tmp_path):
+    from gnbv_desktop.app_log import current_log_file
+
+    blocker = tmp_path / "khong-phai-thu-muc"
+    blocker.write_text("một tệp chắn chỗ thư mục")
+    handler = setup_logging(blocker / "gnbv-desktop.log")
+    try:
+        assert current_log_file() is None
+        assert isinstance(handler, logging.StreamHandler)
+    finally:
+        logging.getLogger().removeHandler(handler)
