@@ -53,15 +53,17 @@ def save_geometry(widget: QWidget, key: str) -> None:
 def fit_into_screen(widget: QWidget, width: int, height: int) -> bool:
     """Size ``widget`` to at most ``width``×``height`` inside the available area, centred.
 
-    Returns True when the screen is small and the caller should maximise the window instead.
+    On a small screen it takes the whole available area and True is returned: the caller should
+    also maximise it (a window manager that ignores maximising still leaves it filling the screen).
     """
     area = available_geometry(widget)
     frame_extra = 40  # title bar and borders drawn by the window manager
-    w = min(width, area.width())
-    h = min(height, area.height() - frame_extra)
+    small = area.width() < SMALL_SCREEN[0] or area.height() < SMALL_SCREEN[1]
+    w = area.width() if small else min(width, area.width())
+    h = area.height() - frame_extra if small else min(height, area.height() - frame_extra)
     widget.resize(w, h)
     widget.move(area.left() + (area.width() - w) // 2, area.top() + max((area.height() - h - frame_extra) // 2, 0))
-    return area.width() < SMALL_SCREEN[0] or area.height() < SMALL_SCREEN[1]
+    return small
 
 
 def splitters_of(widget: QWidget) -> list[QSplitter]:

@@ -149,3 +149,18 @@ def test_print_dialog_is_vietnamese(vietnamese, qtbot):
     texts = {normalise(t) for _w, t in visible_texts(dialog)}
     assert {"In", "Máy in", "Hủy"} <= texts
     assert english_in(dialog) == []
+
+
+def test_the_app_dialogs_show_no_english_standard_text(vietnamese, qtbot, ctx, db):
+    from gnbv_desktop.gui.household_editor import HouseholdEditor
+    from gnbv_desktop.gui.import_wizard import ImportWizard
+    from gnbv_desktop.gui.setup_wizard import SetupWizard
+    from gnbv_desktop.store.households import list_rows
+
+    setup = SetupWizard(db)
+    editor = HouseholdEditor(ctx, list_rows(ctx.db, 2026)[0].id)
+    importer = ImportWizard(ctx)
+    for dialog in (setup, editor, importer):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert english_in(dialog) == [], type(dialog).__name__
