@@ -34,6 +34,7 @@ from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.plans import delete_helper, helper_progress, households_of_helper, save_helper
 
 HELPER_COLUMNS = ["Tên người/tổ chức", "Số hộ", "Giải pháp hoàn thành", "Loại", "Chức vụ", "Đơn vị", "Điện thoại"]
+NUMBER_COLUMNS = {HELPER_COLUMNS.index("Số hộ"), HELPER_COLUMNS.index("Giải pháp hoàn thành")}
 # Columns the user may widen, at their starting widths (text beyond is elided, whole in the tooltip).
 INTERACTIVE_WIDTHS = {"Tên người/tổ chức": 230, "Chức vụ": 120, "Đơn vị": 140}
 HOUSEHOLD_COLUMNS = ["Mã hộ", "Chủ hộ", "Thôn", "Phân loại", "Tiến độ"]
@@ -145,7 +146,10 @@ class HelpersPage(QWidget):
             values = [h.name, str(p.households), f"{p.done}/{p.items}", HELPER_KIND_LABELS[h.kind], h.position,
                       h.organisation, h.phone]
             for c, v in enumerate(values):
-                self.table.setItem(r, c, _item(v))
+                item = _item(v)
+                if c in NUMBER_COLUMNS:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
         self.table.blockSignals(False)
         rows = [r for r, p in enumerate(self._progress) if p.helper.id == selected]
         if rows:
