@@ -164,3 +164,21 @@ def test_the_app_dialogs_show_no_english_standard_text(vietnamese, qtbot, ctx, d
         qtbot.addWidget(dialog)
         dialog.show()
         assert english_in(dialog) == [], type(dialog).__name__
+
+
+def test_preview_error_about_and_guide_windows_are_vietnamese(vietnamese, qtbot, ctx, tmp_path):
+    from gnbv_desktop.gui.about_dialog import AboutDialog
+    from gnbv_desktop.gui.error_dialog import ErrorDialog
+    from gnbv_desktop.gui.guide_window import GuideWindow
+    from gnbv_desktop.gui.pdf_preview import PdfPreview
+    from gnbv_desktop.jobs.plan_reports import POSTING, render_report
+    from gnbv_desktop.jobs.progress import run_to_end
+
+    pdf = tmp_path / "niem-yet.pdf"
+    run_to_end(render_report(ctx.db, POSTING, pdf, 2026))
+    windows = [PdfPreview(pdf, "Danh sách niêm yết"), ErrorDialog(None, "Không hoàn thành", "Lỗi", "chi tiết"),
+               AboutDialog(ctx.db_path), GuideWindow()]
+    for window in windows:
+        qtbot.addWidget(window)
+        window.show()
+        assert english_in(window) == [], type(window).__name__
