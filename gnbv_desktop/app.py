@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gnbv_desktop import __version__
-from gnbv_desktop.paths import default_db_path, resource_path, user_data_dir
+from gnbv_desktop.app_log import setup_logging
+from gnbv_desktop.paths import default_db_path, resource_path
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -53,16 +54,6 @@ def self_check() -> int:
     return checks.run(lambda line: print(line, flush=True), windows=windows)
 
 
-def _setup_logging() -> None:
-    folder = user_data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(
-        filename=folder / "gnbv-desktop.log",
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-
-
 def _install_fonts() -> None:
     from PySide6.QtGui import QFontDatabase
 
@@ -75,12 +66,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_check:
         return self_check()
-    _setup_logging()
+    setup_logging()
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
     from gnbv_desktop.gui.context import AppContext
+    from gnbv_desktop.gui.error_dialog import install_exception_hooks
     from gnbv_desktop.gui.main_window import MainWindow
     from gnbv_desktop.gui.setup_wizard import SetupWizard
+    from gnbv_desktop.gui.vietnamese import install_vietnamese
     from gnbv_desktop.jobs.demo import create_demo
     from gnbv_desktop.store.aggregate import is_aggregate
     from gnbv_desktop.store.database import DatabaseError, open_database
@@ -90,14 +83,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("GNBV Desktop")
     app.setApplicationVersion(__version__)
+    install_vietnamese(app)  # before any widget: widgets take the default locale when built
+    install_exception_hooks(app)
     from PySide6.QtGui import QIcon
 
     app.setWindowIcon(QIcon(str(resource_path("icons", "gnbv.png"))))
     _install_fonts()
     db_path = Path(args.db) if args.db else default_db_path()
+    logging.getLogger(__name__).info("GNBV Desktop %s mở %s", __version__, db_path)
     try:
         db = open_database(db_path)
     except DatabaseError as exc:
+        logging.getLogger(__name__).error("Không mở được %s: %s", db_path, exc)
         QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
         return 1
     use_received_standards(db)  # thresholds corrected by the upper level apply from the start
@@ -109,17 +106,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         use_demo = wizard.use_demo
     window = MainWindow(ctx)
-    window.show()
+    window.show_fitted()
     if args.open:
         from gnbv_desktop.gui.open_file import open_package
 
         open_package(window, ctx, Path(args.open))
     if use_demo:
-        handle = ctx.runner.run_with_dialog(
+        handle = ctx.runner.run_with_dialog(  # a failure is shown by the runner's error dialog
             window, "Đang tạo dữ liệu mẫu…", lambda wdb: create_demo(wdb, 200, seed=1, year=ctx.year)
         )
         handle.finished.connect(lambda _n: ctx.notify_changed())
-        handle.failed.connect(lambda msg: QMessageBox.warning(window, "Không tạo được dữ liệu mẫu", msg))
     code = app.exec()
     ctx.runner.wait()
     db.close()

@@ -1,12 +1,17 @@
-"""Runs long jobs off the UI thread, one at a time, with progress and cancel.
+"""The one way to run background work: start, progress, cancel, success, failure.
 
 A job is ``factory(db) -> generator of Progress`` (see ``gnbv_desktop.jobs``). The worker opens
 its own connection (a SQLite connection belongs to one thread); cancelling closes the generator,
 so the job's open transaction rolls back and nothing is half-written.
+
+Like Anki's ``CollectionOp``/``QueryOp``, the runner owns the failure path so no page can drop an
+error: every failure is logged with its traceback and shown in the error dialog (with "Sao chép
+chi tiết"); pages connect ``finished`` for success and may also show ``failed``'s message inline.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import traceback
 from collections.abc import Callable, Generator
@@ -14,19 +19,22 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
 from sqlite_utils import Database
 
+from gnbv_desktop.gui.error_dialog import describe, show_error
 from gnbv_desktop.jobs.progress import Progress
 from gnbv_desktop.store.database import open_database
 
 JobFactory = Callable[[Database], Generator[Progress, None, Any]]
 
+log = logging.getLogger("gnbv_desktop.jobs")
+
 
 class _Signals(QObject):
     progress = Signal(int, int, str)
     finished = Signal(object)
-    failed = Signal(str)
+    failed = Signal(str, str)  # message for the user, technical details (traceback)
     cancelled = Signal()
 
 
@@ -56,16 +64,19 @@ class _Worker(QRunnable):
                     break
                 self.signals.progress.emit(p.done, p.total, p.message)
             self.signals.finished.emit(result)
-        except Exception as exc:  # shown to the user; the job's transaction has rolled back
-            traceback.print_exc()
-            self.signals.failed.emit(str(exc) or exc.__class__.__name__)
+        except Exception as exc:  # logged and shown by the handle; the job's transaction has rolled back
+            self.signals.failed.emit(describe(exc), traceback.format_exc())
         finally:
             if db is not None:
                 db.close()
 
 
 class JobHandle(QObject):
-    """One submitted job: connect to its signals, or call :meth:`cancel`."""
+    """One submitted job: connect to its signals, or call :meth:`cancel`.
+
+    On failure the handle logs, emits ``failed(message)`` and shows the error dialog over
+    ``error_parent`` (the page that started the job); ``error_dialog`` holds it for tests.
+    """
 
     progress = Signal(int, int, str)
     finished = Signal(object)
@@ -73,8 +84,12 @@ class JobHandle(QObject):
     cancelled = Signal()
     done = Signal()  # after any of finished / failed / cancelled
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, title: str = "", error_parent: QWidget | None = None, parent: QObject | None = None):
         super().__init__(parent)
+        self.title = title or "Việc chạy nền"
+        self.error_parent = error_parent
+        self.details = ""
+        self.error_dialog: QDialog | None = None
         self._cancel = threading.Event()
         self._signals = _Signals()
         self._signals.progress.connect(self.progress)
@@ -86,14 +101,19 @@ class JobHandle(QObject):
         self._cancel.set()
 
     def _on_finished(self, result: object) -> None:
+        log.info("Xong: %s", self.title)
         self.finished.emit(result)
         self.done.emit()
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, message: str, details: str) -> None:
+        self.details = details
+        log.error("Việc nền thất bại: %s — %s\n%s", self.title, message, details)
         self.failed.emit(message)
+        self.error_dialog = show_error(self.error_parent, f"Không hoàn thành: {self.title}", message, details)
         self.done.emit()
 
     def _on_cancelled(self) -> None:
+        log.info("Đã hủy: %s", self.title)
         self.cancelled.emit()
         self.done.emit()
 
@@ -108,8 +128,10 @@ class JobRunner(QObject):
         self.pool.setMaxThreadCount(1)
         self._running: set[_Worker] = set()
 
-    def submit(self, factory: JobFactory) -> JobHandle:
-        handle = JobHandle(self)
+    def submit(self, factory: JobFactory, title: str = "", parent: QWidget | None = None) -> JobHandle:
+        """Start ``factory`` on the worker thread; ``title`` and ``parent`` frame a failure's dialog."""
+        handle = JobHandle(title, parent, self)
+        log.info("Bắt đầu: %s", handle.title)
         worker = _Worker(self.db_path, factory, handle._signals, handle._cancel)
         # Python owns the runnable (no auto-delete by Qt) until the job is over; letting Qt
         # delete a Python-subclassed QRunnable crashes the interpreter at exit.
@@ -121,7 +143,7 @@ class JobRunner(QObject):
 
     def run_with_dialog(self, parent: QWidget | None, title: str, factory: JobFactory) -> JobHandle:
         """Submit a job and show a modal-less progress dialog with a Hủy (cancel) button."""
-        handle = self.submit(factory)
+        handle = self.submit(factory, title, parent)
         dialog = QProgressDialog(title, "Hủy", 0, 0, parent)
         dialog.setWindowTitle(title)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)

@@ -1,4 +1,8 @@
-"""The main window: navigation on the left, one page at a time, the year selector on top."""
+"""The main window: navigation on the left, one page at a time, the year selector on top.
+
+It opens inside the screen (maximised on a 1366×768 laptop), remembers its geometry and the
+splitters of its pages, and carries the Trợ giúp menu: the user guide (F1) and Giới thiệu.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,14 @@ import importlib
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QSpinBox,
+    QSplitter,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -24,7 +28,19 @@ from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.households_page import HouseholdsPage
 from gnbv_desktop.gui.pages.overview_page import OverviewPage
 from gnbv_desktop.gui.pages.settings_page import SettingsPage
+from gnbv_desktop.gui.window_state import (
+    fit_into_screen,
+    restore_geometry,
+    restore_splitter,
+    restore_splitters,
+    save_geometry,
+    save_splitter,
+    save_splitters,
+)
 from gnbv_desktop.store.aggregate import is_aggregate
+
+SETTINGS_KEY = "cua-so-chinh"
+DEFAULT_SIZE = (1280, 800)
 
 # Feature pages of the navigation, in order: (module, class, title). A module is imported only
 # when its page is first shown, so PDF and Excel libraries do not slow the start.
@@ -47,9 +63,8 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext):
         super().__init__()
         self.ctx = ctx
-        self.resize(1280, 800)
         self.nav = QListWidget()
-        self.nav.setFixedWidth(190)
+        self.nav.setMinimumWidth(140)
         self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px; }")
         self.stack = QStackedWidget()
 
@@ -68,12 +83,14 @@ class MainWindow(QMainWindow):
             pages.append((SettingsPage.title, SettingsPage))
         for title, build in pages:
             self._add_page(title, build)
-        central = QWidget()
-        lay = QHBoxLayout(central)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.nav)
-        lay.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([180, DEFAULT_SIZE[0] - 180])
+        self.setCentralWidget(self.splitter)
+        self.statusBar()  # always there, so messages have a place from the start
         self.nav.currentRowChanged.connect(self._show_row)
 
         bar = QToolBar("Năm")
@@ -91,6 +108,15 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("&Trợ giúp")
+        self.guide_action = help_menu.addAction("Hướng dẫn sử dụng")
+        self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.guide_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.guide_action.triggered.connect(self.show_guide)
+        self.about_action = help_menu.addAction("Giới thiệu GNBV Desktop")
+        self.about_action.triggered.connect(self.show_about)
+        self.guide_window: QWidget | None = None
+        restore_splitter(self.splitter, f"{SETTINGS_KEY}/navigation")
 
         ctx.data_changed.connect(self._update_title)
         self._update_title()
@@ -115,8 +141,52 @@ class MainWindow(QMainWindow):
             self.stack.insertWidget(row, page)
             self.stack.removeWidget(old)
             old.deleteLater()
+            page.setGeometry(self.stack.rect())  # its real size first, so saved splitter positions apply exactly
+            restore_splitters(page, self._page_key(row))
             self._built[row] = page
         return page
+
+    def _page_key(self, row: int) -> str:
+        return f"{SETTINGS_KEY}/trang{row}"
+
+    # ---- fitting the screen, remembering the layout ---------------------------------------------
+    def show_fitted(self) -> None:
+        """Show at the saved geometry if it is still on a screen; else fit (or maximise on small screens)."""
+        if restore_geometry(self, SETTINGS_KEY):
+            self.show()
+        elif fit_into_screen(self, *DEFAULT_SIZE):
+            self.showMaximized()
+        else:
+            self.show()
+
+    def save_layout(self) -> None:
+        save_geometry(self, SETTINGS_KEY)
+        save_splitter(self.splitter, f"{SETTINGS_KEY}/navigation")
+        for row, page in self._built.items():
+            save_splitters(page, self._page_key(row))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)
+
+    # ---- Trợ giúp ---------------------------------------------------------------------------------
+    def show_guide(self) -> QWidget:
+        from gnbv_desktop.gui.guide_window import GuideWindow
+
+        if self.guide_window is None:
+            self.guide_window = GuideWindow(self)
+        self.guide_window.show()
+        self.guide_window.raise_()
+        self.guide_window.activateWindow()
+        return self.guide_window
+
+    def show_about(self) -> QWidget:
+        from gnbv_desktop.gui.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self.ctx.db_path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     @property
     def pages(self) -> dict[str, QWidget]:

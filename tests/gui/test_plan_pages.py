@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.catalog_editor import CatalogEditor
-from gnbv_desktop.gui.pages.helpers_page import HelpersPage
+from gnbv_desktop.gui.pages.helpers_page import HELPER_COLUMNS, HelpersPage
 from gnbv_desktop.gui.pages.plans_page import PlansPage
 from gnbv_desktop.gui.pages.reports_page import ReportsPage
 from gnbv_desktop.store.catalog_store import load_catalog
@@ -66,9 +66,10 @@ def test_helpers_page_crud_and_households(ctx, qtbot):
     page = HelpersPage(ctx)
     qtbot.addWidget(page)
     assert page.table.rowCount() == len(list_helpers(ctx.db))
-    busiest = max(range(page.table.rowCount()), key=lambda r: int(page.table.item(r, 5).text()))
+    col = HELPER_COLUMNS.index("Số hộ")
+    busiest = max(range(page.table.rowCount()), key=lambda r: int(page.table.item(r, col).text()))
     page.table.selectRow(busiest)
-    assert page.households.rowCount() == int(page.table.item(busiest, 5).text()) > 0
+    assert page.households.rowCount() == int(page.table.item(busiest, col).text()) > 0
     page.start_new()
     page.name.setText("Hội Chữ thập đỏ xã")
     page.phone.setText("số máy bàn")

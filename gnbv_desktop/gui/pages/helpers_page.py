@@ -1,8 +1,14 @@
 """Người giúp đỡ: organisations and people who help households — add, edit, remove — with each
-helper's households and the progress of their plan items for the selected year."""
+helper's households and the progress of their plan items for the selected year.
+
+Laid out for a 1366×768 screen: the key columns (Số hộ, Giải pháp hoàn thành) come right after the
+name so they never need horizontal scrolling; the descriptive columns follow, elided with the full
+text in a tooltip; splitters let the user give the list or the form more room (remembered).
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -14,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,7 +33,10 @@ from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.plans import delete_helper, helper_progress, households_of_helper, save_helper
 
-HELPER_COLUMNS = ["Tên người/tổ chức", "Loại", "Chức vụ", "Đơn vị", "Điện thoại", "Số hộ", "Giải pháp hoàn thành"]
+HELPER_COLUMNS = ["Tên người/tổ chức", "Số hộ", "Giải pháp hoàn thành", "Loại", "Chức vụ", "Đơn vị", "Điện thoại"]
+NUMBER_COLUMNS = {HELPER_COLUMNS.index("Số hộ"), HELPER_COLUMNS.index("Giải pháp hoàn thành")}
+# Columns the user may widen, at their starting widths (text beyond is elided, whole in the tooltip).
+INTERACTIVE_WIDTHS = {"Tên người/tổ chức": 230, "Chức vụ": 120, "Đơn vị": 140}
 HOUSEHOLD_COLUMNS = ["Mã hộ", "Chủ hộ", "Thôn", "Phân loại", "Tiến độ"]
 
 
@@ -38,9 +48,16 @@ def _readonly_table(columns: list[str], stretch: int) -> QTableWidget:
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     t.verticalHeader().setVisible(False)
+    t.setTextElideMode(Qt.TextElideMode.ElideRight)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return t
+
+
+def _item(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setToolTip(text)  # the whole text when the column elides it
+    return item
 
 
 class HelpersPage(QWidget):
@@ -52,7 +69,13 @@ class HelpersPage(QWidget):
         self._progress = []
         self.editing: Helper | None = None
         self.table = _readonly_table(HELPER_COLUMNS, stretch=0)
-        self.table.horizontalHeader().setMinimumSectionSize(60)
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(50)
+        for name, width in INTERACTIVE_WIDTHS.items():
+            col = HELPER_COLUMNS.index(name)
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width)
+        header.setStretchLastSection(True)
         self.table.setWordWrap(False)
         self.table.itemSelectionChanged.connect(self._on_select)
         self.households = _readonly_table(HOUSEHOLD_COLUMNS, stretch=1)
@@ -89,14 +112,26 @@ class HelpersPage(QWidget):
         for b in (self.new_button, self.save_button, self.delete_button):
             row.addWidget(b)
         form.addRow(row)
-        top = QHBoxLayout()
-        top.addWidget(self.table, 1)
-        form_box.setFixedWidth(340)
+        form_box.setMinimumWidth(260)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.setChildrenCollapsible(False)
+        top.addWidget(self.table)
         top.addWidget(form_box)
+        top.setStretchFactor(0, 1)
+        top.setSizes([700, 300])
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.households_label)
+        bottom_layout.addWidget(self.households, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addLayout(top, 3)
-        layout.addWidget(self.households_label)
-        layout.addWidget(self.households, 2)
+        layout.addWidget(self.splitter)
         ctx.year_changed.connect(lambda _y: self.reload())
         ctx.data_changed.connect(self.reload)
         self.reload()
@@ -108,10 +143,13 @@ class HelpersPage(QWidget):
         self.table.setRowCount(len(self._progress))
         for r, p in enumerate(self._progress):
             h = p.helper
-            values = [h.name, HELPER_KIND_LABELS[h.kind], h.position, h.organisation, h.phone, str(p.households),
-                      f"{p.done}/{p.items}"]
+            values = [h.name, str(p.households), f"{p.done}/{p.items}", HELPER_KIND_LABELS[h.kind], h.position,
+                      h.organisation, h.phone]
             for c, v in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(v))
+                item = _item(v)
+                if c in NUMBER_COLUMNS:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
         self.table.blockSignals(False)
         rows = [r for r, p in enumerate(self._progress) if p.helper.id == selected]
         if rows:
@@ -141,7 +179,7 @@ class HelpersPage(QWidget):
         for r, a in enumerate(rows):
             for c, v in enumerate([a.code, a.head_name, a.village, CLASSIFICATION_LABELS.get(a.classification, ""),
                                    f"{a.done}/{a.items} giải pháp hoàn thành"]):
-                self.households.setItem(r, c, QTableWidgetItem(v))
+                self.households.setItem(r, c, _item(v))
 
     def start_new(self) -> None:
         self.editing = None

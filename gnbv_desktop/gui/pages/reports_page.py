@@ -1,7 +1,8 @@
 """Báo cáo & In: choose a printout, the year and villages; preview it or save it as PDF/XLSX.
 
-Rendering runs as a job off the UI thread with a progress dialog. The preview renders to a
-temporary PDF and opens it with the system viewer (``open_file`` is replaceable for tests).
+Rendering runs as a job off the UI thread with a progress dialog. "Xem trước" renders to a
+temporary PDF and shows it in the app's own preview window (``gui/pdf_preview.py``) with In… and
+Lưu…, so no system PDF viewer is needed (``open_file`` is replaceable for tests).
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -26,12 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.error_dialog import show_error
 from gnbv_desktop.jobs.plan_reports import ANNEX, REPORT_LABELS, RenderResult, render_report
 from gnbv_desktop.store.villages import list_villages
-
-
-def _open_with_system(path: Path) -> None:
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 class ReportsPage(QWidget):
@@ -40,7 +37,8 @@ class ReportsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.open_file = _open_with_system
+        self.open_file = self._show_preview
+        self.preview_window = None
         self.ask_save_path = self._ask_save_path
         self.last_result: RenderResult | None = None
         self._preview_dir = tempfile.TemporaryDirectory(prefix="gnbv-xem-truoc-")
@@ -118,7 +116,7 @@ class ReportsPage(QWidget):
         self.status.setText("Đang tạo tệp…")
         handle = self.ctx.runner.run_with_dialog(
             self, REPORT_LABELS[kind], lambda db: render_report(db, kind, path, year, villages)
-        )
+        )  # a failure is logged and shown by the runner's error dialog; the status line repeats it
 
         def done(result: RenderResult) -> None:
             self.last_result = result
@@ -131,6 +129,21 @@ class ReportsPage(QWidget):
         handle.failed.connect(lambda msg: self.status.setText(f"Không tạo được tệp: {msg}"))
         handle.cancelled.connect(lambda: self.status.setText("Đã hủy."))
         return handle
+
+    def _show_preview(self, path: Path) -> None:
+        from gnbv_desktop.gui.pdf_preview import PdfPreview, PreviewError  # PDFium loads on the first preview
+
+        if self.preview_window is not None:  # one preview at a time: the newest replaces the last
+            self.preview_window.close()
+            self.preview_window.deleteLater()
+            self.preview_window = None
+        try:
+            self.preview_window = PdfPreview(path, REPORT_LABELS[self.kind.currentData()], self)
+        except PreviewError as exc:
+            self.status.setText(str(exc))
+            show_error(self, "Không xem trước được", str(exc))
+            return
+        self.preview_window.show()
 
     def preview(self):
         path = Path(self._preview_dir.name) / f"{self.kind.currentData()}-{self.year.value()}.pdf"

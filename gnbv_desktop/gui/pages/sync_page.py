@@ -319,7 +319,7 @@ class SyncPage(QWidget):
             self._stats_again = True
             return
         year = self.ctx.year
-        handle = self.ctx.runner.submit(lambda db: compute_aggregate_stats(db, year))
+        handle = self.ctx.runner.submit(lambda db: compute_aggregate_stats(db, year), f"Thống kê năm {year}", self)
         handle.finished.connect(self._show_stats)
         handle.failed.connect(self._stats_failed)
         handle.done.connect(self._stats_done)
