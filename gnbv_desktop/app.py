@@ -48,7 +48,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gnbv_desktop.jobs.demo import create_demo
     from gnbv_desktop.store.aggregate import is_aggregate
     from gnbv_desktop.store.database import DatabaseError, open_database
-    from gnbv_desktop.store.reference import use_received_standards
     from gnbv_desktop.store.settings import load_settings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -64,7 +63,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseError as exc:
         QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
         return 1
-    use_received_standards(db)  # thresholds corrected by the upper level apply from the start
     ctx = AppContext(db, db_path, args.year)
     use_demo = False
     if not load_settings(db).is_configured and not is_aggregate(db):
@@ -74,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         use_demo = wizard.use_demo
     window = MainWindow(ctx)
     window.show()
+    if ctx.standards.warning:  # received standards unusable: the app runs on the shipped ones
+        QMessageBox.warning(window, "Chuẩn nghèo nhận từ cấp trên không dùng được", ctx.standards.warning)
     if use_demo:
         handle = ctx.runner.run_with_dialog(
             window, "Đang tạo dữ liệu mẫu…", lambda wdb: create_demo(wdb, 200, seed=1, year=ctx.year)

@@ -13,10 +13,7 @@ from gnbv_desktop.core.standards import (
     CLASSIFICATION_LABELS,
     CLASSIFICATIONS,
     StandardError,
-    all_standards,
     classify,
-    get_standard,
-    standard_for_year,
 )
 from gnbv_desktop.core.text import fold, format_number
 from gnbv_desktop.jobs.carry_forward import carry_forward
@@ -124,8 +121,8 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError("Số hộ phải lớn hơn 0.")
     year = args.year or current_year()
     try:
-        standard_for_year(year)
-        standard_for_year(year - 1)
+        ctx.standards.for_year(year)
+        ctx.standards.for_year(year - 1)
     except StandardError as exc:
         raise CliError(str(exc)) from exc
     n = run_to_end(create_demo(ctx.db, args.households, args.seed, year))
@@ -137,7 +134,7 @@ def cmd_carry_forward(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.to_year <= args.from_year:
         raise CliError("Năm đích phải sau năm nguồn.")
     try:
-        standard_for_year(args.to_year)
+        ctx.standards.for_year(args.to_year)
     except StandardError as exc:
         raise CliError(str(exc)) from exc
     n = run_to_end(carry_forward(ctx.db, args.from_year, args.to_year))
@@ -168,12 +165,12 @@ def standard_json(s) -> dict:
 
 
 def cmd_standards(args: argparse.Namespace, ctx: CliContext) -> int:
-    ctx.use_database_standards()
-    data = [standard_json(s) for s in all_standards()]
+    standards = ctx.standards
+    data = [standard_json(s) for s in standards]
     if args.json:
         print_json(data)
         return 0
-    for s in all_standards():
+    for s in standards:
         mark = " (tạm thời — cần đối chiếu văn bản chính thức)" if s.provisional else ""
         print(f"{s.id}: {s.legal_text}, năm {s.first_year}–{s.last_year}{mark}")
         for area, t in s.thresholds.items():
@@ -182,9 +179,8 @@ def cmd_standards(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_classify(args: argparse.Namespace, ctx: CliContext) -> int:
-    ctx.use_database_standards()
     try:
-        std = get_standard(args.standard) if args.standard else standard_for_year(args.year)
+        std = ctx.standards.get(args.standard) if args.standard else ctx.standards.for_year(args.year)
         codes = [c.strip() for c in args.deprived.split(",") if c.strip()]
         result = classify(std, args.area, args.income, codes)
     except StandardError as exc:

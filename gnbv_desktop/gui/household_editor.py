@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, ethnic_groups, find_ethnic_group
 from gnbv_desktop.core.cccd import FEMALE, MALE, SEX_LABELS
 from gnbv_desktop.core.household import Assessment, Household, Member
-from gnbv_desktop.core.standards import AREA_LABELS, NEAR_POOR, POOR, StandardError, classify, standard_for_year
+from gnbv_desktop.core.standards import AREA_LABELS, NEAR_POOR, POOR, StandardError, classify
 from gnbv_desktop.core.text import clean, format_date, parse_date
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.ui_loader import load_ui
@@ -67,7 +67,7 @@ class HouseholdEditor(QDialog):
         self.assessment = get_assessment(ctx.db, household_id, self.year) if household_id else None
         self.villages = list_villages(ctx.db)
         try:
-            self.standard = standard_for_year(self.year)
+            self.standard = ctx.standards.for_year(self.year)
         except StandardError:
             self.standard = None
         title = f"Hộ {self.household.head_name}" if self.household else "Thêm hộ gia đình"

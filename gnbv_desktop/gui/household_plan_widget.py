@@ -35,7 +35,7 @@ from gnbv_desktop.core.plans import (
     suggest_measures,
     unaddressed_deprivations,
 )
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, get_standard
+from gnbv_desktop.core.standards import CLASSIFICATION_LABELS
 from gnbv_desktop.core.text import format_date, format_number, parse_date
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.store.households import ValidationError, get_assessment
@@ -159,7 +159,7 @@ class HouseholdPlanWidget(QWidget):
         elif a is None:
             self.summary.setText(f"Hộ chưa có kết quả rà soát năm {year}.")
         else:
-            std = get_standard(a.standard_id)
+            std = self.ctx.standards.get(a.standard_id)
             names = {i.code: i.name for i in std.indicators}
             lacks = ", ".join(f"{c} {names.get(c, '')}" for c in a.deprived) or "không"
             self.summary.setText(f"Năm {year}: {CLASSIFICATION_LABELS.get(a.classification, '')} — "
@@ -274,7 +274,7 @@ class HouseholdPlanWidget(QWidget):
             self.suggestions.addItem(item)
         missing = unaddressed_deprivations(self._measures, a.standard_id, a.deprived,
                                            [PlanItem(code, status=status) for code, status in rows])
-        names = {i.code: i.name for i in get_standard(a.standard_id).indicators}
+        names = {i.code: i.name for i in self.ctx.standards.get(a.standard_id).indicators}
         self.unaddressed.setText(
             "Thiếu hụt chưa có giải pháp: " + "; ".join(f"{c} {names.get(c, '')}" for c in missing) if missing
             else "Mọi chỉ số thiếu hụt đã có giải pháp."

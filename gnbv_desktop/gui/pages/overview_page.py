@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS, StandardError, standard_for_year
+from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS, StandardError
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.store.households import stats
@@ -66,7 +66,7 @@ class OverviewPage(QWidget):
         data = stats(self.ctx.db, year)
         self.heading.setText(f"{s.commune_name or 'Chưa khai báo xã'} — danh sách năm {year}")
         try:
-            std = standard_for_year(year)
+            std = self.ctx.standards.for_year(year)
             extra = " (tạm thời)" if std.provisional else ""
             self.standard_label.setText(f"Chuẩn nghèo áp dụng: {std.title} — {std.legal_text}{extra}")
         except StandardError as exc:
