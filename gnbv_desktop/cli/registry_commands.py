@@ -8,6 +8,7 @@ import sys
 
 from gnbv_desktop.cli.context import CliContext, CliError, print_json
 from gnbv_desktop.core.catalogs import find_province, units_of_province
+from gnbv_desktop.core.money import MoneyError, parse_money
 from gnbv_desktop.core.standards import (
     AREAS,
     CLASSIFICATION_LABELS,
@@ -58,7 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--standard")
     g.add_argument("--year", type=int)
     p.add_argument("--area", required=True, choices=AREAS)
-    p.add_argument("--income", required=True, type=int, help="thu nhập bình quân người/tháng (đồng)")
+    p.add_argument("--income", required=True, help="thu nhập bình quân người/tháng, ví dụ 1.500.000 hoặc '1,5 triệu'")
     p.add_argument("--deprived", default="", help="mã các chỉ số thiếu hụt, cách nhau bởi dấu phẩy")
     p.set_defaults(handler=cmd_classify)
 
@@ -182,8 +183,11 @@ def cmd_classify(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         std = ctx.standards.get(args.standard) if args.standard else ctx.standards.for_year(args.year)
         codes = [c.strip() for c in args.deprived.split(",") if c.strip()]
-        result = classify(std, args.area, args.income, codes)
-    except StandardError as exc:
+        income = parse_money(args.income)
+        if income is None:
+            raise CliError("Chưa nhập thu nhập (--income).")
+        result = classify(std, args.area, income, codes)
+    except (StandardError, MoneyError) as exc:
         raise CliError(str(exc)) from exc
     print_json(
         {

@@ -307,7 +307,8 @@ class HouseholdEditor(QDialog):
             self.area_label.setText(AREA_LABELS[self._area()])
         income = self.income_edit.value()
         if income is None:
-            self.result_label.setText(f"Nhập thu nhập để xếp loại (đang thiếu hụt {len(self.deprived())} chỉ số).")
+            self.result_label.setText(self.income_edit.error()
+                                      or f"Nhập thu nhập để xếp loại (đang thiếu hụt {len(self.deprived())} chỉ số).")
             self.result_label.setStyleSheet("padding:6px;")
             return
         r = classify(self.standard, self._area(), income, self.deprived())
@@ -379,7 +380,7 @@ class HouseholdEditor(QDialog):
         if self.standard is not None:
             income = self.income_edit.value()
             if income is None:
-                errors["assessment.income"] = "Chưa nhập thu nhập bình quân đầu người/tháng."
+                errors["assessment.income"] = self.income_edit.error() or "Chưa nhập thu nhập bình quân đầu người/tháng."
             else:
                 assessment = Assessment(
                     year=self.year,

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gnbv_desktop.core.money import parse_money
 from gnbv_desktop.core.plans import (
     CANCELLED,
     EXPECTED_RESULT_LABELS,
@@ -55,11 +56,9 @@ C_MEASURE, C_CONTENT, C_AMOUNT, C_FUNDING, C_LEAD, C_TIME, C_STATUS, C_ACTUAL, C
 
 
 def parse_amount(text: str) -> int | None:
-    """``1.500.000`` or ``1500000`` → 1500000; empty → None; anything else raises ValueError."""
-    digits = text.replace(".", "").replace(",", "").replace(" ", "").replace("đ", "")
-    if not digits:
-        return None
-    return int(digits)
+    """An amount cell read by the app's one money parser; empty → None; anything unclear raises
+    :class:`~gnbv_desktop.core.money.MoneyError` (a ValueError) saying what was read."""
+    return parse_money(text)
 
 
 class HouseholdPlanWidget(QWidget):
@@ -236,7 +235,7 @@ class HouseholdPlanWidget(QWidget):
                 amount = parse_amount(self._text(row, C_AMOUNT))
                 actual = parse_amount(self._text(row, C_ACTUAL))
             except ValueError as exc:
-                raise ValueError(f"Dòng {row + 1}: kinh phí phải là số đồng, ví dụ 1.500.000.") from exc
+                raise ValueError(f"Dòng {row + 1}: kinh phí phải là số đồng — {exc}") from exc
             date_text = self._text(row, C_DATE)
             try:
                 date = parse_date(date_text).isoformat() if date_text else ""
