@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS
+from gnbv_desktop.io.xlsx_safe import guard_sheet
 
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -47,6 +48,7 @@ def summary_workbook(stats: dict, commune_name: str, created_on: str) -> bytes:
     ws.column_dimensions["A"].width = 28
     for col in "BCDEF":
         ws.column_dimensions[col].width = 16
+    guard_sheet(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
