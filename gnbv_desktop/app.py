@@ -43,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
     from gnbv_desktop.gui.context import AppContext
+    from gnbv_desktop.gui.environment import acquire_instance_lock, install_failure_hook, refuse_second_instance
     from gnbv_desktop.gui.main_window import MainWindow
     from gnbv_desktop.gui.setup_wizard import SetupWizard
     from gnbv_desktop.jobs.demo import create_demo
@@ -58,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setWindowIcon(QIcon(str(resource_path("icons", "gnbv.png"))))
     _install_fonts()
     db_path = Path(args.db) if args.db else default_db_path()
+    instance_lock = acquire_instance_lock(db_path)  # released when main returns
+    if instance_lock is None:
+        refuse_second_instance(db_path)
+        return 1
+    install_failure_hook()
     try:
         db = open_database(db_path)
     except DatabaseError as exc:

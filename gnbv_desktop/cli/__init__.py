@@ -8,12 +8,14 @@ handler takes ``(args, ctx)`` and returns the exit status: 0 success, 1 invalid 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from gnbv_desktop import __version__
 from gnbv_desktop.cli import excel_commands, plan_commands, registry_commands, sync_commands
 from gnbv_desktop.cli.context import CliContext, CliError
+from gnbv_desktop.store.database import describe_failure
 
 COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_commands]
 
@@ -40,6 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args, ctx) or 0)
     except CliError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    except (sqlite3.Error, OSError) as exc:  # busy, read-only, full disk: said in Vietnamese, exit 1
+        message = describe_failure(exc)
+        if message is None:
+            raise
+        print(f"Lỗi: {message}", file=sys.stderr)
         return 1
     finally:
         ctx.close()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from sqlite_utils import Database
 
 from gnbv_desktop.jobs.progress import Progress
-from gnbv_desktop.store.database import open_database
+from gnbv_desktop.store.database import describe_failure, open_database
 
 JobFactory = Callable[[Database], Generator[Progress, None, Any]]
 
@@ -58,7 +58,7 @@ class _Worker(QRunnable):
             self.signals.finished.emit(result)
         except Exception as exc:  # shown to the user; the job's transaction has rolled back
             traceback.print_exc()
-            self.signals.failed.emit(str(exc) or exc.__class__.__name__)
+            self.signals.failed.emit(describe_failure(exc) or str(exc) or exc.__class__.__name__)
         finally:
             if db is not None:
                 db.close()

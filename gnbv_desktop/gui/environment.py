@@ -1,0 +1,50 @@
+"""What the desktop app does about its environment: one window per database, and a clear
+Vietnamese message (not a traceback) when the disk is full, the file read-only or another
+program holds the database while the UI thread writes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QLockFile
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from gnbv_desktop.store.database import describe_failure
+
+ALREADY_OPEN_TITLE = "GNBV Desktop đang mở"
+ALREADY_OPEN_MESSAGE = (
+    "Tệp dữ liệu '{name}' đang được mở trong một cửa sổ GNBV Desktop khác. Hãy dùng cửa sổ đó "
+    "(xem trên thanh tác vụ); hai cửa sổ cùng sửa một tệp dữ liệu có thể ghi đè lên nhau."
+)
+
+
+def acquire_instance_lock(db_path: Path) -> QLockFile | None:
+    """A lock file next to the database (``gnbv.sqlite3.lock``), held while the window is open;
+    ``None`` when another running instance holds it. A lock left by a crashed instance is
+    recognised (its process is gone) and taken over."""
+    lock = QLockFile(str(db_path) + ".lock")
+    lock.setStaleLockTime(0)
+    return lock if lock.tryLock(200) else None
+
+
+def refuse_second_instance(db_path: Path) -> None:
+    QMessageBox.information(None, ALREADY_OPEN_TITLE, ALREADY_OPEN_MESSAGE.format(name=db_path.name))
+
+
+def install_failure_hook() -> None:
+    """Errors of the environment raised in the UI thread (a save while the disk is full…) are
+    shown as their Vietnamese message; anything else still goes to the log and stderr."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        message = describe_failure(exc)
+        if message is None:
+            previous(kind, exc, tb)
+            return
+        logging.getLogger(__name__).warning("environment failure: %s", exc)
+        QMessageBox.warning(QApplication.activeWindow(), "Không ghi được dữ liệu", message)
+
+    sys.excepthook = hook
