@@ -11,6 +11,10 @@ FIRST_YEAR = 2000
 LAST_YEAR = 2100
 # Largest amount of money (đồng) anywhere: a per-person income, a plan amount, a standard's line.
 MAX_MONEY = 1_000_000_000_000
+# Income lines of a poverty standard (đồng per person per month): the shipped ones are 700.000 –
+# 3.000.000; a line of 1 đồng or of billions is a mistake, not a standard.
+MIN_INCOME_LINE = 100_000
+MAX_INCOME_LINE = 100_000_000
 # Names and short labels (people, catalogue entries, standards' titles), and longer free text.
 MAX_NAME_CHARS = 500
 MAX_TEXT_CHARS = 5_000

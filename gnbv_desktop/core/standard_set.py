@@ -21,15 +21,16 @@ from functools import lru_cache
 from gnbv_desktop.core.limits import (
     FIRST_YEAR,
     LAST_YEAR,
+    MAX_INCOME_LINE,
     MAX_INDICATORS,
-    MAX_MONEY,
     MAX_NAME_CHARS,
     MAX_STANDARDS,
     MAX_TEXT_CHARS,
+    MIN_INCOME_LINE,
     year_in_range,
 )
 from gnbv_desktop.core.standards import AREAS, Standard, StandardError, parse_document
-from gnbv_desktop.core.text import has_control_chars
+from gnbv_desktop.core.text import format_number, has_control_chars
 from gnbv_desktop.paths import resource_path
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,40}$")
@@ -159,8 +160,8 @@ def _years(doc: dict, where: str) -> None:
                             f"{FIRST_YEAR}–{LAST_YEAR}.")
 
 
-def _money(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_MONEY
+def _line(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and MIN_INCOME_LINE <= value <= MAX_INCOME_LINE
 
 
 def _thresholds(thresholds: object, rule: str, where: str) -> None:
@@ -171,12 +172,12 @@ def _thresholds(thresholds: object, rule: str, where: str) -> None:
         if not isinstance(t, dict) or set(t) - {"poor_line", "near_poor_line", "average_line"}:
             raise StandardError(f"{here}: chỉ gồm poor_line, near_poor_line, average_line.")
         lines = [t.get("poor_line"), t.get("near_poor_line"), t.get("average_line")]
-        if not _money(lines[0]):
-            raise StandardError(f"{here}: chuẩn nghèo (poor_line) phải là số đồng nguyên dương, tối đa {MAX_MONEY:,}."
-                                .replace(",", "."))
+        span = f"số đồng nguyên từ {format_number(MIN_INCOME_LINE)} đến {format_number(MAX_INCOME_LINE)}"
+        if not _line(lines[0]):
+            raise StandardError(f"{here}: chuẩn nghèo (poor_line) phải là {span}.")
         for name, value in (("near_poor_line", lines[1]), ("average_line", lines[2])):
-            if value is not None and not _money(value):
-                raise StandardError(f"{here}: {name} phải là số đồng nguyên dương hoặc null.")
+            if value is not None and not _line(value):
+                raise StandardError(f"{here}: {name} phải là {span}, hoặc null.")
         present = [v for v in lines if v is not None]
         if any(a >= b for a, b in itertools.pairwise(present)):
             raise StandardError(f"{here}: các chuẩn phải tăng dần: nghèo < cận nghèo < trung bình.")
