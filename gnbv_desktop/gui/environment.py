@@ -38,6 +38,8 @@ def install_failure_hook() -> None:
     """Errors of the environment raised in the UI thread (a save while the disk is full…) are
     shown as their Vietnamese message; anything else still goes to the log and stderr."""
     previous = sys.excepthook
+    if getattr(previous, "gnbv_failure_hook", False):
+        return
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         message = describe_failure(exc)
@@ -47,4 +49,5 @@ def install_failure_hook() -> None:
         logging.getLogger(__name__).warning("environment failure: %s", exc)
         QMessageBox.warning(QApplication.activeWindow(), "Không ghi được dữ liệu", message)
 
+    hook.gnbv_failure_hook = True  # type: ignore[attr-defined]
     sys.excepthook = hook
