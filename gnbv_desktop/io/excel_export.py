@@ -8,6 +8,7 @@ is a :class:`SheetSpec` (title + columns + row source), and each column an :clas
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,7 +152,9 @@ def write_workbook(path: str | Path, sheets: list[SheetSpec], every: int = 1000)
             written += 1
             if written % every == 0:
                 yield written
-    wb.save(str(path))
+    buf = io.BytesIO()  # assembled in memory: a full disk then fails one plain write, leaving no
+    wb.save(buf)        # half-closed zip behind to complain from its finaliser
+    Path(path).write_bytes(buf.getvalue())
     return written
 
 

@@ -20,10 +20,11 @@ class DatabaseError(Exception):
     """A database file that cannot be used; the message is for the user, in Vietnamese."""
 
 
-def describe_failure(exc: BaseException) -> str | None:
+def describe_failure(exc: BaseException, path: str | Path | None = None) -> str | None:
     """The Vietnamese message for a failure of the environment rather than of the data — another
     program writing, a read-only file, a full disk, a damaged file — or ``None`` for any other
-    error. SQLite rolls back the failed transaction, so each message can say nothing changed."""
+    error. SQLite rolls back the failed transaction, so each message can say nothing changed.
+    ``path`` names the file for an OS error that does not carry its name (a failed write)."""
     unchanged = "Dữ liệu không bị thay đổi."
     if isinstance(exc, sqlite3.Error):
         name = getattr(exc, "sqlite_errorname", "") or ""
@@ -42,7 +43,8 @@ def describe_failure(exc: BaseException) -> str | None:
             return "Tệp dữ liệu bị hỏng. Hãy khôi phục từ bản sao lưu gần nhất."
         return None
     if isinstance(exc, OSError) and exc.errno in _OS_MESSAGES:
-        where = f" '{exc.filename}'" if exc.filename else ""
+        name = exc.filename or path
+        where = f" '{name}'" if name else ""
         return f"Không ghi được tệp{where}: {_OS_MESSAGES[exc.errno]}."
     return None
 
