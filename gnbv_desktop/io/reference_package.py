@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from gnbv_desktop.core.limits import MAX_CATALOG_ENTRIES, MAX_MONEY, MAX_NAME_CHARS, year_in_range
+from gnbv_desktop.core.limits import MAX_CATALOG_ENTRIES, MAX_NAME_CHARS, year_in_range
 from gnbv_desktop.core.plans import target_errors
 from gnbv_desktop.core.standard_set import shipped_standards
 from gnbv_desktop.core.standards import StandardError
@@ -25,7 +25,9 @@ from gnbv_desktop.store.reference import REFERENCE_CATALOGS
 FORMAT = "gnbv-ref"
 FORMAT_VERSION = 1
 EXTENSION = ".gnbvref"
-_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+# The fields of a catalogue entry the app reads (see core.plans.measure_from_item), by kind.
+_FIELD_KINDS = {"code": "text", "name": "text", "short": "text", "lead_agency": "text", "causes": "codes",
+                "needs": "codes", "funding_sources": "codes", "indicators": "codes_by_standard"}
 _COMMUNE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 
 
@@ -87,9 +89,9 @@ def _load(entries: dict[str, bytes], name: str) -> object:
 
 def validate_catalogs(data: object) -> dict[str, list[dict]]:
     """Catalogues as received: only the catalogues a reference package carries, each with
-    1–:data:`MAX_CATALOG_ENTRIES` entries whose code, name and extra fields are bounded, free of
-    control characters and unique; the first problem raises :class:`PackageError` naming the
-    catalogue and the entry."""
+    1–:data:`MAX_CATALOG_ENTRIES` entries whose code, name and known extra fields have their
+    types, are bounded, free of control characters, and whose codes are unique; the first
+    problem raises :class:`PackageError` naming the catalogue and the entry."""
     if not isinstance(data, dict):
         raise PackageError("catalogs.json phải là một đối tượng: tên danh mục → các mục.")
     for name, items in data.items():
@@ -116,34 +118,40 @@ def validate_catalogs(data: object) -> dict[str, list[dict]]:
 
 
 def _field_problem(key: object, value: object) -> str:
-    """Why a catalogue entry's field cannot be stored (empty when it can): a plain key; text,
-    a number, true/false, or lists and maps of those, with bounded length and no controls."""
-    if not isinstance(key, str) or not _FIELD_NAME.match(key):
-        return "tên trường không hợp lệ."
-    return _value_problem(value, depth=0)
+    """Why a catalogue entry's field cannot be stored (empty when it can): only the fields the
+    app reads, each of its own type — a support measure's ``indicators`` given as a number would
+    otherwise break every plan page — with bounded, control-free text."""
+    kind = _FIELD_KINDS.get(key) if isinstance(key, str) else None
+    if kind is None:
+        return f"trường không dùng trong danh mục (chỉ: {', '.join(_FIELD_KINDS)})."
+    if kind == "text":
+        return _text_problem(value)
+    if kind == "codes":
+        return _codes_problem(value)
+    if not isinstance(value, dict) or len(value) > 50:
+        return "phải là bảng: mã chuẩn nghèo → danh sách mã chỉ số."
+    for std_id, codes in value.items():
+        problem = _text_problem(std_id) or _codes_problem(codes)
+        if problem:
+            return problem
+    return ""
 
 
-def _value_problem(value: object, depth: int) -> str:
-    if isinstance(value, str):
-        if len(value) > MAX_NAME_CHARS:
-            return f"dài {len(value)} ký tự, tối đa {MAX_NAME_CHARS}."
-        return "có ký tự điều khiển không hợp lệ." if has_control_chars(value) else ""
-    if value is None or isinstance(value, bool):
-        return ""
-    if isinstance(value, int):
-        return "" if abs(value) <= MAX_MONEY else "số quá lớn."
-    if isinstance(value, list | dict) and depth < 2:
-        if len(value) > 200:
-            return "quá nhiều phần tử (tối đa 200)."
-        pairs = value.items() if isinstance(value, dict) else enumerate(value)
-        for k, v in pairs:
-            if isinstance(k, str) and (len(k) > 60 or has_control_chars(k)):
-                return "khóa không hợp lệ."
-            problem = _value_problem(v, depth + 1)
-            if problem:
-                return problem
-        return ""
-    return "giá trị không được phép (chỉ chữ, số nguyên, danh sách ngắn)."
+def _text_problem(value: object) -> str:
+    if not isinstance(value, str):
+        return "phải là chữ."
+    if len(value) > MAX_NAME_CHARS:
+        return f"dài {len(value)} ký tự, tối đa {MAX_NAME_CHARS}."
+    return "có ký tự điều khiển không hợp lệ." if has_control_chars(value) else ""
+
+
+def _codes_problem(value: object) -> str:
+    if not isinstance(value, list) or len(value) > 200:
+        return "phải là danh sách mã (tối đa 200)."
+    for code in value:
+        if not isinstance(code, str) or not code.strip() or len(code) > 60 or has_control_chars(code):
+            return "mỗi mã phải là chữ ngắn, không trống, không có ký tự điều khiển."
+    return ""
 
 
 def validate_standards(data: object) -> list[dict]:

@@ -57,6 +57,11 @@ def _set(path: str, value: object) -> Callable[[ReferencePackage], None]:
     return mutate
 
 
+def _measure(**fields) -> dict:
+    return {"code": "bhyt", "name": "Cấp thẻ bảo hiểm y tế", "short": "Thẻ BHYT",
+            "indicators": {"nd07-2021": ["2.2"]}, "causes": ["om_dau"], "needs": ["y_te"], **fields}
+
+
 def _do(fn: Callable[[ReferencePackage], object]) -> Callable[[ReferencePackage], None]:
     return lambda ref: fn(ref) and None
 
@@ -77,8 +82,16 @@ HOSTILE: dict[str, tuple[Callable[[ReferencePackage], None], str]] = {
                                          "ký tự điều khiển"),
     "ESC in an extra field": (_do(lambda r: r.catalogs["causes"][0].update(short="\x1b[31m")), "ký tự điều khiển"),
     "deeply nested extra field": (_do(lambda r: r.catalogs["causes"][0].update(extra={"a": {"b": {"c": [1]}}})),
-                                  "không được phép"),
-    "float extra field": (_do(lambda r: r.catalogs["causes"][0].update(weight=NAN)), "không được phép"),
+                                  "trường không dùng"),
+    "NaN field": (_do(lambda r: r.catalogs["causes"][0].update(weight=NAN)), "trường không dùng"),
+    "measure indicators as a number": (_do(lambda r: r.catalogs.update(support_measures=[_measure(indicators=5)])),
+                                       "mã chuẩn nghèo → danh sách"),
+    "measure indicator list as a number": (
+        _do(lambda r: r.catalogs.update(support_measures=[_measure(indicators={"nd07-2021": 5})])), "danh sách mã"),
+    "measure causes as text": (_do(lambda r: r.catalogs.update(support_measures=[_measure(causes="om_dau")])),
+                               "danh sách mã"),
+    "short name as a number": (_do(lambda r: r.catalogs.update(funding_sources=[{"code": "a", "name": "A", "short": 5}])),
+                               "phải là chữ"),
     "duplicate catalogue code": (_do(lambda r: r.catalogs["causes"].append({"code": "om_dau", "name": "X"})),
                                  "bị trùng"),
     "catalogue entry without name": (_do(lambda r: r.catalogs["causes"].append({"code": "z"})), "cần có mã"),
@@ -165,7 +178,7 @@ ACCEPTED: dict[str, tuple[Callable[[ReferencePackage], None], Callable[[dict], b
         lambda c: c["classification"] == "average"),
     "catalogues with their own fields": (
         _do(lambda r: r.catalogs.update(funding_sources=[{"code": "nstw", "name": "Ngân sách Trung ương",
-                                                          "short": "NSTW"}])),
+                                                          "short": "NSTW"}], support_measures=[_measure()])),
         lambda c: True),
     "targets at their limits": (
         _do(lambda r: r.targets[COMMUNE_CODE].update(target_escape_households=1_000_000, target_poverty_reduction=100)),
