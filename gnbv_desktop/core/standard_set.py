@@ -29,7 +29,7 @@ from gnbv_desktop.core.limits import (
     MIN_INCOME_LINE,
     year_in_range,
 )
-from gnbv_desktop.core.standards import AREAS, Standard, StandardError, parse_document
+from gnbv_desktop.core.standards import AREA_LABELS, AREAS, Standard, StandardError, parse_document
 from gnbv_desktop.core.text import format_number, has_control_chars
 from gnbv_desktop.paths import resource_path
 
@@ -100,6 +100,39 @@ def shipped_standards() -> StandardSet:
     """The standards shipped in ``resources/standards`` (files of the app itself, parsed once)."""
     files = sorted(resource_path("standards").glob("*.json"))
     return StandardSet(tuple(parse_document(json.loads(p.read_text(encoding="utf-8"))) for p in files))
+
+
+def describe_changes(before: StandardSet, after: StandardSet) -> list[str]:
+    """What installing received standards changes, in Vietnamese, one line per standard — so a
+    replaced shipped standard is never replaced silently."""
+    old = {s.id: s for s in before}
+    lines = []
+    for s in after:
+        prev = old.get(s.id)
+        if prev is None:
+            lines.append(f"Chuẩn nghèo mới {s.short_name} ({s.id}) áp dụng năm {s.first_year}–{s.last_year}.")
+            continue
+        changes = []
+        for area, t in s.thresholds.items():
+            p = prev.thresholds[area]
+            for label, a, b in (("chuẩn nghèo", p.poor_line, t.poor_line),
+                                ("chuẩn cận nghèo", p.near_poor_line, t.near_poor_line),
+                                ("chuẩn mức sống trung bình", p.average_line, t.average_line)):
+                if a != b:
+                    changes.append(f"{label} {AREA_LABELS[area].lower()} {_money(a)} → {_money(b)}")
+        if (prev.first_year, prev.last_year, prev.extended_years) != (s.first_year, s.last_year, s.extended_years):
+            changes.append(f"năm áp dụng {prev.first_year}–{prev.last_year} → {s.first_year}–{s.last_year}")
+        if prev.min_deprived != s.min_deprived:
+            changes.append(f"số chỉ số thiếu hụt tối thiểu {prev.min_deprived} → {s.min_deprived}")
+        if prev.indicator_codes != s.indicator_codes:
+            changes.append(f"danh sách chỉ số ({len(prev.indicators)} → {len(s.indicators)} chỉ số)")
+        if changes:
+            lines.append(f"Chuẩn {s.short_name} ({s.id}) thay đổi: " + "; ".join(changes) + ".")
+    return lines
+
+
+def _money(value: int | None) -> str:
+    return "không có" if value is None else f"{format_number(value)} đ"
 
 
 def validate_document(doc: object, base: dict[str, Standard], *, position: int = 1) -> Standard:

@@ -22,14 +22,14 @@ import json
 from sqlite_utils import Database
 
 from gnbv_desktop.core.plans import TARGET_FIELDS, CommunePlan, target_errors, with_targets
-from gnbv_desktop.core.standard_set import shipped_standards
+from gnbv_desktop.core.standard_set import describe_changes, shipped_standards
 from gnbv_desktop.paths import resource_path
 from gnbv_desktop.store.catalog_store import CatalogError, load_catalog, replace_catalog
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.plans import get_commune_plan, save_commune_plan
 from gnbv_desktop.store.records import now_iso
 from gnbv_desktop.store.settings import get_value, set_value
-from gnbv_desktop.store.standard_store import STANDARDS_CATALOG, received_standard_documents
+from gnbv_desktop.store.standard_store import STANDARDS_CATALOG, received_standard_documents, standards_in_force
 
 # Catalogues a reference package carries when the sending database has them.
 REFERENCE_CATALOGS = ("causes", "needs", "household_categories", "support_measures", "funding_sources")
@@ -75,8 +75,8 @@ def apply_reference(
     reserved = sorted(set(catalogs) - set(REFERENCE_CATALOGS))
     if reserved:
         raise CatalogError(f"Gói tham chiếu không được thay danh mục: {', '.join(reserved)}.")
-    if standards:
-        shipped_standards().with_received(standards)
+    before = standards_in_force(db)
+    after = shipped_standards().with_received(standards) if standards else before
     with db.atomic():
         for name, items in catalogs.items():
             replace_catalog(db, name, items)
@@ -91,7 +91,7 @@ def apply_reference(
         set_value(db, LAST_REFERENCE_KEY, json.dumps({"received_at": now_iso(), "source": source, "year": year},
                                                      ensure_ascii=False))
     return {"catalogs": sorted(catalogs), "standards": [d["id"] for d in standards],
-            "targets": dict(targets or {}), "year": year}
+            "standard_changes": describe_changes(before, after), "targets": dict(targets or {}), "year": year}
 
 
 def apply_targets(db: Database, year: int, targets: dict[str, float]) -> CommunePlan:

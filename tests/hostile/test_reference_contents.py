@@ -186,6 +186,14 @@ ACCEPTED: dict[str, tuple[Callable[[ReferencePackage], None], Callable[[dict], b
 }
 
 
+ANNOUNCED = {
+    "a corrected threshold": ["Chuẩn NĐ 07/2021/NĐ-CP (nd07-2021) thay đổi: chuẩn nghèo nông thôn 1.500.000 đ → 1.600.000 đ."],
+    "a new standard for later years": ["Chuẩn nghèo mới NĐ mới (nd-moi) áp dụng năm 2031–2035."],
+    "the provisional standard's final indicator list": [
+        "Chuẩn NĐ 351/2025/NĐ-CP (nd351-2025) thay đổi: danh sách chỉ số (12 → 11 chỉ số)."],
+}
+
+
 @pytest.mark.parametrize("case", sorted(ACCEPTED))
 def test_sound_reference_package_applies_and_round_trips(case, template, tmp_path, capsys):
     mutate, classified = ACCEPTED[case]
@@ -194,8 +202,10 @@ def test_sound_reference_package_applies_and_round_trips(case, template, tmp_pat
     package = tmp_path / "ref.gnbvref"
     package.write_bytes(build_reference_package(ref, "0.1.0"))
     db_path = copy_of(template, tmp_path / "xa.sqlite3")
-    code, _out, err = run(capsys, db_path, "ref-import", str(package))
+    code, out, err = run(capsys, db_path, "ref-import", str(package))
     assert code == 0, err
+    said = [line.strip() for line in out.splitlines()[1:]]  # what changed in the standards, never silent
+    assert said == ANNOUNCED.get(case, []), said
     code, out, err = run(capsys, db_path, "standards", "--json")
     assert code == 0 and not err
     by_id = {s["id"]: s for s in json.loads(out)}

@@ -537,8 +537,9 @@ class SyncPage(QWidget):
         def done(summary) -> None:
             targets = (f" Chỉ tiêu năm {summary['year']} đã vào Kế hoạch hỗ trợ của xã."
                        if summary["targets"] else "")
+            changes = "".join(f"\n{line}" for line in summary["standard_changes"])
             self._say(f"Đã cập nhật {len(summary['catalogs'])} danh mục và {len(summary['standards'])} chuẩn nghèo "
-                      f"từ gói tham chiếu; dữ liệu hộ không thay đổi.{targets}")
+                      f"từ gói tham chiếu; dữ liệu hộ không thay đổi.{targets}{changes}")
 
         return self._run("Nhập gói tham chiếu", lambda db: import_reference(db, path, password=password), done)
 
