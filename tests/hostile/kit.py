@@ -60,3 +60,25 @@ def commune_template(folder: Path, households: int = 12) -> Path:
 def copy_of(template: Path, target: Path) -> Path:
     shutil.copyfile(template, target)
     return target
+
+
+ROOT = Path(__file__).resolve().parents[2]
+MEMORY_LIMIT = 1 << 30  # 1 GiB of address space
+TIME_LIMIT_S = 60
+
+
+def run_limited(db_path: Path, *args: str) -> tuple[int, str, str]:
+    """The CLI as its own process within 1 GiB and 60 s, as the issue's kit demands: a case
+    that would exhaust memory or hang fails here instead of taking the test run down."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "gnbv_desktop", "--db", str(db_path), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=TIME_LIMIT_S, preexec_fn=limits, check=False)
+    return done.returncode, done.stdout, done.stderr

@@ -18,7 +18,7 @@ from gnbv_desktop.io.summary_xlsx import summary_workbook
 from gnbv_desktop.store.database import open_database
 from gnbv_desktop.store.households import save_household
 from gnbv_desktop.store.villages import list_villages
-from tests.hostile.kit import assert_refused, canonical_dump, commune_template, copy_of, run
+from tests.hostile.kit import assert_refused, canonical_dump, commune_template, copy_of, run, run_limited
 from tests.io.workbooks import simple_list
 
 INJECTIONS = [
@@ -121,4 +121,13 @@ def test_an_impossible_income_in_excel_is_refused_on_its_row(income, template, t
     assert "OverflowError" not in err
     code, out, _ = run(capsys, db_path, "import-excel", str(path), "--year", "2026", "--dry-run")
     assert "Dòng 2, cột F" in out and ("lớn quá mức" in out or "không phải một số" in out or "Không đọc được" in out)
+    assert canonical_dump(db_path) == before
+
+
+def test_an_income_of_10_to_the_20_is_refused_within_1_gib_and_60_s(template, tmp_path):
+    db_path = copy_of(template, tmp_path / "xa.sqlite3")
+    path = simple_list(tmp_path / "ds.xlsx", [[1, "Hà Văn Giàu", 1970, None, "Thôn 1", 10**20, "Nghèo"]])
+    before = canonical_dump(db_path)
+    code, out, err = run_limited(db_path, "import-excel", str(path), "--year", "2026")
+    assert code == 1 and "lớn quá mức" in out and "chưa nhập gì" in err and "Traceback" not in err
     assert canonical_dump(db_path) == before

@@ -17,7 +17,7 @@ import pytest
 
 from gnbv_desktop.io.reference_package import ReferencePackage, build_reference_package
 from gnbv_desktop.store.reference import shipped_standard_documents
-from tests.hostile.kit import COMMUNE_CODE, assert_refused, canonical_dump, commune_template, copy_of, run
+from tests.hostile.kit import COMMUNE_CODE, assert_refused, canonical_dump, commune_template, copy_of, run, run_limited
 
 NAN, INF = float("nan"), float("inf")
 
@@ -220,3 +220,20 @@ def test_sound_reference_package_applies_and_round_trips(case, template, tmp_pat
     after = canonical_dump(db_path)
     assert [line for line in after if "last_reference" not in line and "last_rev" not in line] == [
         line for line in before if "last_reference" not in line and "last_rev" not in line]
+
+
+BIG = ["100,000 catalogue entries", "100,000-character name", "21 standards", "new standard for 1000–9999"]
+
+
+@pytest.mark.parametrize("case", BIG)
+def test_big_cases_are_refused_within_1_gib_and_60_s_in_their_own_process(case, template, tmp_path):
+    mutate, says = HOSTILE[case]
+    ref = _base()
+    mutate(ref)
+    package = tmp_path / "ref.gnbvref"
+    package.write_bytes(build_reference_package(ref, "0.1.0"))
+    db_path = copy_of(template, tmp_path / "xa.sqlite3")
+    before = canonical_dump(db_path)
+    code, _out, err = run_limited(db_path, "ref-import", str(package))
+    assert code == 1 and says in err and "Traceback" not in err, err
+    assert canonical_dump(db_path) == before
