@@ -70,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
     from gnbv_desktop.gui.context import AppContext
+    from gnbv_desktop.gui.environment import acquire_instance_lock, refuse_second_instance
     from gnbv_desktop.gui.error_dialog import install_exception_hooks
     from gnbv_desktop.gui.main_window import MainWindow
     from gnbv_desktop.gui.setup_wizard import SetupWizard
@@ -77,7 +78,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gnbv_desktop.jobs.demo import create_demo
     from gnbv_desktop.store.aggregate import is_aggregate
     from gnbv_desktop.store.database import DatabaseError, open_database
-    from gnbv_desktop.store.reference import use_received_standards
     from gnbv_desktop.store.settings import load_settings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -91,13 +91,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     _install_fonts()
     db_path = Path(args.db) if args.db else default_db_path()
     logging.getLogger(__name__).info("GNBV Desktop %s mở %s", __version__, db_path)
+    instance_lock = acquire_instance_lock(db_path)  # released when main returns
+    if instance_lock is None:
+        refuse_second_instance(db_path)
+        return 1
     try:
         db = open_database(db_path)
     except DatabaseError as exc:
         logging.getLogger(__name__).error("Không mở được %s: %s", db_path, exc)
         QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
         return 1
-    use_received_standards(db)  # thresholds corrected by the upper level apply from the start
     ctx = AppContext(db, db_path, args.year)
     use_demo = False
     if not load_settings(db).is_configured and not is_aggregate(db):
@@ -107,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         use_demo = wizard.use_demo
     window = MainWindow(ctx)
     window.show_fitted()
+    if ctx.standards.warning:  # received standards unusable: the app runs on the shipped ones
+        QMessageBox.warning(window, "Chuẩn nghèo nhận từ cấp trên không dùng được", ctx.standards.warning)
     if args.open:
         from gnbv_desktop.gui.open_file import open_package
 

@@ -18,16 +18,6 @@ def _isolated_user_dirs(tmp_path, monkeypatch):
     monkeypatch.delenv("GNBV_DB", raising=False)
 
 
-@pytest.fixture(autouse=True)
-def _shipped_standards_only():
-    """Standards installed from a database (a reference package's) never outlive the test."""
-    from gnbv_desktop.core.standards import install_documents
-
-    install_documents([])
-    yield
-    install_documents([])
-
-
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "gnbv.sqlite3"

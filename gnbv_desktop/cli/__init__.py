@@ -17,6 +17,7 @@ from gnbv_desktop import __version__
 from gnbv_desktop.cli import excel_commands, plan_commands, registry_commands, sync_commands
 from gnbv_desktop.cli.context import CliContext, CliError
 from gnbv_desktop.cli.examples import EXAMPLES
+from gnbv_desktop.store.database import describe_failure
 
 COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_commands]
 
@@ -51,9 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_closed_stdout()
         return 1
-    except sqlite3.OperationalError as exc:  # locked by the open app, disk full, read-only file…
-        print(f"Lỗi: không đọc/ghi được tệp dữ liệu '{ctx.db_path}' ({exc}); không có gì thay đổi. "
-              "Nếu phần mềm đang mở tệp này và đang chạy một việc dài, hãy chờ xong rồi thử lại.", file=sys.stderr)
+    except (sqlite3.Error, OSError) as exc:  # busy, read-only, full disk: said in Vietnamese, exit 1
+        message = describe_failure(exc)
+        if message is None and isinstance(exc, sqlite3.OperationalError):
+            message = (f"không đọc/ghi được tệp dữ liệu '{ctx.db_path}' ({exc}); không có gì thay đổi. "
+                       "Nếu phần mềm đang mở tệp này và đang chạy một việc dài, hãy chờ xong rồi thử lại.")
+        if message is None:
+            raise
+        print(f"Lỗi: {message}", file=sys.stderr)
         return 1
     finally:
         ctx.close()

@@ -1,4 +1,5 @@
-"""What every CLI command shares: the database it works on, opened lazily, and error type."""
+"""What every CLI command shares: the database it works on (opened lazily), the standards in
+force there, and the error type."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.standard_set import StandardSet, shipped_standards
 from gnbv_desktop.paths import default_db_path
 from gnbv_desktop.store.database import DatabaseError, open_database
-from gnbv_desktop.store.reference import use_received_standards
+from gnbv_desktop.store.standard_store import standards_in_force
 
 
 class CliError(Exception):
@@ -33,6 +35,7 @@ class CliContext:
         self.blank = db_path is not None and not db_path.strip()
         self.may_create = may_create
         self._db: Database | None = None
+        self._warned = False
 
     @property
     def exists(self) -> bool:
@@ -56,8 +59,7 @@ class CliContext:
 
     @property
     def db(self) -> Database:
-        """The database, opened on first use; the standards it received from the upper level are
-        installed then, so every command classifies with them."""
+        """The database, opened on first use."""
         if self._db is None:
             if not self.exists and not self.may_create:
                 raise CliError(f"Không tìm thấy tệp dữ liệu '{self.db_path}'. Mở phần mềm hoặc chạy 'gnbv --db TỆP init …' "
@@ -66,14 +68,23 @@ class CliContext:
                 self._db = open_database(self.db_path)
             except DatabaseError as exc:
                 raise CliError(str(exc)) from exc
-            use_received_standards(self._db)
+            self._warn_unusable_standards()
         return self._db
 
-    def use_database_standards(self) -> None:
-        """For commands that need only the standards: install the ones the database received,
-        when a database file exists (without creating one)."""
-        if self.exists:
-            _ = self.db
+    @property
+    def standards(self) -> StandardSet:
+        """The standards in force: those of the database (shipped plus received from the upper
+        level) when a database file exists, else the shipped ones — no file is created for this."""
+        if self._db is None and not self.exists:
+            return shipped_standards()
+        return standards_in_force(self.db)
+
+    def _warn_unusable_standards(self) -> None:
+        """Received standards that cannot be used never stop a command; say so once, on stderr."""
+        warning = standards_in_force(self._db).warning if self._db is not None else ""
+        if warning and not self._warned:
+            self._warned = True
+            print(f"Cảnh báo: {warning}", file=sys.stderr)
 
     def close(self) -> None:
         if self._db is not None:

@@ -13,6 +13,7 @@ from gnbv_desktop.io.excel_reader import WorkbookError
 from gnbv_desktop.jobs.export_excel import export_excel
 from gnbv_desktop.jobs.import_excel import ImportRefused, preview_import, run_import
 from gnbv_desktop.jobs.progress import Progress, run_to_end
+from gnbv_desktop.store.database import describe_failure
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -95,6 +96,6 @@ def cmd_export_excel(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         count = run_to_end(export_excel(ctx.db, args.out, year), _progress_to_stderr)
     except OSError as exc:
-        raise CliError(f"Không ghi được tệp '{args.out}': {exc.strerror or exc}.") from exc
+        raise CliError(describe_failure(exc, args.out) or f"Không ghi được tệp '{args.out}': {exc.strerror or exc}.") from exc
     print(f"Đã xuất {format_number(count)} hộ (đánh giá năm {year}) ra {args.out}.")
     return 0

@@ -8,15 +8,13 @@ import sys
 
 from gnbv_desktop.cli.context import CliContext, CliError, print_json
 from gnbv_desktop.core.catalogs import find_province, units_of_province
+from gnbv_desktop.core.money import MoneyError, parse_money
 from gnbv_desktop.core.standards import (
     AREAS,
     CLASSIFICATION_LABELS,
     CLASSIFICATIONS,
     StandardError,
-    all_standards,
     classify,
-    get_standard,
-    standard_for_year,
 )
 from gnbv_desktop.core.text import fold, format_number
 from gnbv_desktop.jobs.carry_forward import carry_forward
@@ -63,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--standard")
     g.add_argument("--year", type=int)
     p.add_argument("--area", required=True, choices=AREAS)
-    p.add_argument("--income", required=True, type=int, help="thu nhập bình quân người/tháng (đồng)")
+    p.add_argument("--income", required=True, help="thu nhập bình quân người/tháng, ví dụ 1.500.000 hoặc '1,5 triệu'")
     p.add_argument("--deprived", default="", help="mã các chỉ số thiếu hụt, cách nhau bởi dấu phẩy")
     p.set_defaults(handler=cmd_classify)
 
@@ -126,8 +124,8 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError("Số hộ phải lớn hơn 0.")
     year = args.year or current_year()
     try:
-        standard_for_year(year)
-        standard_for_year(year - 1)
+        ctx.standards.for_year(year)
+        ctx.standards.for_year(year - 1)
     except StandardError as exc:
         raise CliError(str(exc)) from exc
     db = ctx.db
@@ -153,7 +151,7 @@ def cmd_carry_forward(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.to_year <= args.from_year:
         raise CliError("Năm đích phải sau năm nguồn.")
     try:
-        standard_for_year(args.to_year)
+        ctx.standards.for_year(args.to_year)
     except StandardError as exc:
         raise CliError(str(exc)) from exc
     n = run_to_end(carry_forward(ctx.db, args.from_year, args.to_year))
@@ -184,12 +182,12 @@ def standard_json(s) -> dict:
 
 
 def cmd_standards(args: argparse.Namespace, ctx: CliContext) -> int:
-    ctx.use_database_standards()
-    data = [standard_json(s) for s in all_standards()]
+    standards = ctx.standards
+    data = [standard_json(s) for s in standards]
     if args.json:
         print_json(data)
         return 0
-    for s in all_standards():
+    for s in standards:
         mark = " (tạm thời — cần đối chiếu văn bản chính thức)" if s.provisional else ""
         print(f"{s.id}: {s.legal_text}, năm {s.first_year}–{s.last_year}{mark}")
         for area, t in s.thresholds.items():
@@ -198,12 +196,14 @@ def cmd_standards(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_classify(args: argparse.Namespace, ctx: CliContext) -> int:
-    ctx.use_database_standards()
     try:
-        std = get_standard(args.standard) if args.standard else standard_for_year(args.year)
+        std = ctx.standards.get(args.standard) if args.standard else ctx.standards.for_year(args.year)
         codes = [c.strip() for c in args.deprived.split(",") if c.strip()]
-        result = classify(std, args.area, args.income, codes)
-    except StandardError as exc:
+        income = parse_money(args.income)
+        if income is None:
+            raise CliError("Chưa nhập thu nhập (--income).")
+        result = classify(std, args.area, income, codes)
+    except (StandardError, MoneyError) as exc:
         raise CliError(str(exc)) from exc
     print_json(
         {

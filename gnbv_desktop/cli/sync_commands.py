@@ -182,4 +182,6 @@ def cmd_ref_import(args: argparse.Namespace, ctx: CliContext) -> int:
     targets = summary["targets"]
     print(f"Đã nhập gói tham chiếu: {len(summary['catalogs'])} danh mục, {len(summary['standards'])} chuẩn nghèo"
           + (f", {len(targets)} chỉ tiêu năm {summary['year']}." if targets else ", không có chỉ tiêu cho xã này."))
+    for line in summary["standard_changes"]:
+        print(f"  {line}")
     return 0

@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 
 from gnbv_desktop.core.cccd import FEMALE, MALE
+from gnbv_desktop.core.money import MoneyError
+from gnbv_desktop.core.money import parse_money as _parse_money
 from gnbv_desktop.core.plans import (
     ESCAPE_NEAR_POOR,
     ESCAPE_POVERTY,
@@ -60,61 +62,12 @@ def text_of(value: object) -> str:
     return clean(value)
 
 
-_MONEY_UNITS = {
-    "trieu": 1_000_000,
-    "tr": 1_000_000,
-    "nghin": 1_000,
-    "ngan": 1_000,
-    "k": 1_000,
-    "dong": 1,
-    "d": 1,
-    "vnd": 1,
-}
-_MONEY_RE = re.compile(r"^(?P<num>[0-9][0-9.,\s]*)\s*(?P<unit>[a-z]*)$")
-
-
-def _grouped_number(num: str, scaled: bool) -> float:
-    """``1.500.000`` / ``1,500,000`` / ``1500000`` / ``1,5`` (with a unit) → a number."""
-    num = num.replace(" ", "")
-    dots, commas = num.count("."), num.count(",")
-    if dots and commas:
-        # the last separator is the decimal one: 1.234,5 or 1,234.5
-        dec = "," if num.rfind(",") > num.rfind(".") else "."
-        grp = "." if dec == "," else ","
-        return float(num.replace(grp, "").replace(dec, "."))
-    sep = "." if dots else "," if commas else ""
-    if not sep:
-        return float(num)
-    parts = num.split(sep)
-    grouped = all(len(p) == 3 for p in parts[1:]) and 1 <= len(parts[0]) <= 3
-    if len(parts) > 2 or (grouped and not scaled):
-        if not grouped:
-            raise ValueError(num)
-        return float("".join(parts))
-    return float(num.replace(sep, "."))
-
-
 def parse_money(value: object) -> int | None:
-    """Đồng per month: ``1.500.000``, ``1,5 triệu``, ``1500000``, ``800 nghìn``, a number cell."""
-    if is_blank(value):
-        return None
-    if isinstance(value, bool):
-        raise ValueProblem(f"Không đọc được số tiền '{value}'.")
-    if isinstance(value, (int, float)):
-        if value < 0:
-            raise ValueProblem(f"Số tiền không được âm ({text_of(value)}).")
-        return int(round(value))
-    text = fold(value).replace("đ", "d").rstrip(".").strip()
-    text = re.sub(r"/\s*(nguoi|ng)?\s*/?\s*thang$", "", text).strip()
-    m = _MONEY_RE.match(text)
-    if not m or (m.group("unit") and m.group("unit") not in _MONEY_UNITS):
-        raise ValueProblem(f"Không đọc được số tiền '{clean(value)}'.")
-    factor = _MONEY_UNITS.get(m.group("unit"), 1)
+    """Đồng per month, read by the app's one money parser (:mod:`gnbv_desktop.core.money`)."""
     try:
-        amount = _grouped_number(m.group("num").strip(), scaled=factor > 1)
-    except ValueError:
-        raise ValueProblem(f"Không đọc được số tiền '{clean(value)}'.") from None
-    return int(round(amount * factor))
+        return _parse_money(value)
+    except MoneyError as exc:
+        raise ValueProblem(str(exc)) from None
 
 
 def parse_int(value: object, what: str = "số") -> int | None:

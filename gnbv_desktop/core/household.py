@@ -10,8 +10,10 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from gnbv_desktop.core.cccd import cccd_errors, normalize_cccd
-from gnbv_desktop.core.standards import Classification, StandardError, classify, get_standard
-from gnbv_desktop.core.text import clean
+from gnbv_desktop.core.limits import MAX_MONEY
+from gnbv_desktop.core.standard_set import StandardSet
+from gnbv_desktop.core.standards import Classification, StandardError, classify
+from gnbv_desktop.core.text import clean, format_number, strip_illegal_chars
 
 HEAD_RELATION = "Chủ hộ"
 
@@ -44,11 +46,12 @@ class Assessment:
     id: int | None = None
     uuid: str = ""
 
-    def compute(self) -> Classification:
-        """Classification from the standard; income not yet recorded counts as 0 is wrong, so refuse."""
+    def compute(self, standards: StandardSet) -> Classification:
+        """Classification under this assessment's standard (taken from ``standards``, the set in
+        force); income not yet recorded counting as 0 would be wrong, so refuse."""
         if self.income is None:
             raise StandardError("Chưa nhập thu nhập bình quân đầu người/tháng.")
-        return classify(get_standard(self.standard_id), self.area, self.income, self.deprived)
+        return classify(standards.get(self.standard_id), self.area, self.income, self.deprived)
 
 
 @dataclass
@@ -91,6 +94,7 @@ def normalize_household(h: Household) -> None:
     h.address = clean(h.address)
     h.phone = clean(h.phone)
     h.code = clean(h.code)
+    h.note = strip_illegal_chars(h.note)
     for m in h.members:
         m.full_name = clean(m.full_name)
         m.relation = clean(m.relation)
@@ -134,16 +138,18 @@ def validate_household(h: Household, today: _dt.date | None = None) -> dict[str,
     return errors
 
 
-def validate_assessment(a: Assessment) -> dict[str, str]:
+def validate_assessment(a: Assessment, standards: StandardSet) -> dict[str, str]:
     errors: dict[str, str] = {}
     try:
-        std = get_standard(a.standard_id)
+        std = standards.get(a.standard_id)
     except StandardError as exc:
         return {"standard_id": str(exc)}
     if a.income is None:
         errors["income"] = "Chưa nhập thu nhập bình quân đầu người/tháng."
     elif a.income < 0:
         errors["income"] = "Thu nhập không được âm."
+    elif a.income > MAX_MONEY:
+        errors["income"] = f"Thu nhập {format_number(a.income)} đ lớn quá mức cho phép ({format_number(MAX_MONEY)} đ)."
     unknown = [c for c in a.deprived if c not in std.indicator_codes]
     if unknown:
         errors["deprived"] = f"Chỉ số không có trong chuẩn {std.short_name}: {', '.join(unknown)}."

@@ -9,9 +9,11 @@ addresses yet, and project the commune's poverty rate if every planned escape ha
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from dataclasses import dataclass, field, replace
 
+from gnbv_desktop.core.limits import MAX_HOUSEHOLD_COUNT, MAX_MONEY
 from gnbv_desktop.core.standards import NEAR_POOR, POOR
 from gnbv_desktop.core.text import clean, format_number
 
@@ -233,6 +235,8 @@ def validate_plan_item(item: PlanItem, measure_codes: set[str], funding_codes: s
         value = getattr(item, name)
         if value is not None and value < 0:
             errors[name] = f"{label} không được âm."
+        elif value is not None and value > MAX_MONEY:
+            errors[name] = f"{label} lớn quá mức cho phép ({format_number(MAX_MONEY)} đ)."
     if item.actual_date:
         try:
             _dt.date.fromisoformat(item.actual_date)
@@ -281,10 +285,10 @@ def target_errors(targets: dict[str, object]) -> list[str]:
             errors.append(f"'{key}' không phải chỉ tiêu (các chỉ tiêu: {known}).")
             continue
         label = TARGET_LABELS[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             errors.append(f"{label} phải là một số.")
-        elif key in COUNT_TARGETS and (value < 0 or value != int(value)):
-            errors.append(f"{label} phải là số nguyên không âm.")
+        elif key in COUNT_TARGETS and not (0 <= value <= MAX_HOUSEHOLD_COUNT and value == int(value)):
+            errors.append(f"{label} phải là số nguyên không âm, tối đa {format_number(MAX_HOUSEHOLD_COUNT)}.")
         elif key not in COUNT_TARGETS and not 0 <= value <= 100:
             errors.append(f"{label} phải từ 0 đến 100 (%).")
     return errors
@@ -353,12 +357,14 @@ def validate_commune_plan(p: CommunePlan) -> dict[str, str]:
         value = getattr(p, name)
         if value is not None and value < 0:
             errors[name] = f"{label} không được âm."
+        elif value is not None and value > MAX_HOUSEHOLD_COUNT:
+            errors[name] = f"{label} tối đa {format_number(MAX_HOUSEHOLD_COUNT)} hộ."
     for name, label in (
         ("target_poverty_reduction", "Mức giảm tỷ lệ hộ nghèo"),
         ("target_dtts_reduction", "Mức giảm tỷ lệ hộ nghèo DTTS"),
     ):
         value = getattr(p, name)
-        if value is not None and not 0 <= value <= 100:
+        if value is not None and not (math.isfinite(value) and 0 <= value <= 100):
             errors[name] = f"{label} phải từ 0 đến 100 (%)."
     return errors
 

@@ -2,19 +2,16 @@
 
 Each legal text is a JSON file in ``resources/standards/``; thresholds and indicators are never
 hard-coded here, so a corrected threshold or a final NĐ 351 indicator list is a data change only.
-Such a change can also arrive from the upper level in a reference package: whoever opens a
-database passes the documents it received to :func:`install_documents`, and from then on they
-replace the shipped standard of the same id (or add a new one).
+Such a change can also arrive from the upper level in a reference package. The standards in force
+are a :class:`~gnbv_desktop.core.standard_set.StandardSet` held by whoever holds the database,
+never a process-wide variable.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from gnbv_desktop.core.text import format_money
-from gnbv_desktop.paths import resource_path
 
 POOR = "poor"
 NEAR_POOR = "near_poor"
@@ -98,8 +95,8 @@ class Classification:
 def parse_document(raw: dict) -> Standard:
     """A standard from its JSON document (the shape of ``resources/standards/*.json``).
 
-    Raises :class:`StandardError` naming the document when a field is missing or malformed, so a
-    received document that cannot be used is refused before anything relies on it.
+    Raises :class:`StandardError` naming the document when a field is missing or malformed. Only
+    the shape is checked here; :func:`validate_document` adds the rules a received document obeys.
     """
     name = raw.get("id", "?") if isinstance(raw, dict) else "?"
     try:
@@ -142,55 +139,6 @@ def _parse(raw: dict) -> Standard:
         indicators=tuple(indicators),
         dimensions=tuple(dims),
     )
-
-
-# Standards received from the upper level, by id; they win over the shipped file of the same id.
-_installed: dict[str, Standard] = {}
-
-
-def _shipped() -> list[Standard]:
-    files = sorted(resource_path("standards").glob("*.json"))
-    return [parse_document(json.loads(p.read_text(encoding="utf-8"))) for p in files]
-
-
-@lru_cache(maxsize=1)
-def all_standards() -> tuple[Standard, ...]:
-    """Every standard in force here, oldest first: the shipped ones with received ones installed."""
-    by_id = {s.id: s for s in _shipped()}
-    by_id.update(_installed)
-    return tuple(sorted(by_id.values(), key=lambda s: s.first_year))
-
-
-def install_documents(docs: list[dict]) -> None:
-    """Make ``docs`` (received standard documents) the standards that replace or add to the shipped
-    ones; an empty list goes back to the shipped files alone.
-
-    All documents are parsed first: one bad document raises :class:`StandardError` and leaves the
-    standards in force unchanged.
-    """
-    global _installed
-    parsed = {s.id: s for s in (parse_document(d) for d in docs)}
-    _installed = parsed
-    all_standards.cache_clear()
-
-
-def get_standard(standard_id: str) -> Standard:
-    for s in all_standards():
-        if s.id == standard_id:
-            return s
-    known = ", ".join(s.id for s in all_standards())
-    raise StandardError(f"Không có chuẩn nghèo '{standard_id}'. Các chuẩn hiện có: {known}.")
-
-
-def standard_for_year(year: int) -> Standard:
-    """The standard in force for a review/plan year (a regular period wins over an extension)."""
-    regular = [s for s in all_standards() if s.first_year <= year <= s.last_year]
-    if regular:
-        return regular[0]
-    extended = [s for s in all_standards() if year in s.extended_years]
-    if extended:
-        return extended[0]
-    raise StandardError(f"Chưa có chuẩn nghèo áp dụng cho năm {year}.")
 
 
 def classify(standard: Standard, area: str, income: int, deprived: list[str] | tuple[str, ...]) -> Classification:

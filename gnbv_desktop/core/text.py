@@ -7,6 +7,7 @@ everything that compares or stores names goes through :func:`clean` first.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import unicodedata
 
 _LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110"})
@@ -19,11 +20,35 @@ _TONE_RANK = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323
 _MODIFIERS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
 
 
+# Characters XML 1.0 cannot carry (so no XLSX can hold them) and DEL; Excel's ``_x0000_`` escapes
+# decode into these. Tab, line feed and carriage return are legal and kept.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Everything that must not appear in a name or code: C0/C1 controls and bidirectional overrides
+# (a right-to-left override makes a printed name read differently from what is stored).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_illegal_chars(text: str) -> str:
+    """``text`` without the characters an XLSX (XML) cannot hold; the one rule every import and
+    every store write uses, so nothing stored can break an export. Compare the result with the
+    input to warn the user that something was removed."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def has_control_chars(text: str, *, allow_newlines: bool = False) -> bool:
+    """Whether ``text`` holds control or bidirectional-override characters (tab and newlines
+    allowed in multi-line text when ``allow_newlines``)."""
+    if allow_newlines:
+        text = text.replace("\t", "").replace("\n", "").replace("\r", "")
+    return _CONTROL.search(text) is not None
+
+
 def clean(text: object) -> str:
-    """NFC, look-alike letters fixed, whitespace collapsed; ``None`` becomes ``""``."""
+    """NFC, look-alike letters fixed, XML-illegal characters removed, whitespace collapsed;
+    ``None`` becomes ``""``."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFC", str(text)).translate(_LOOKALIKES)
+    s = strip_illegal_chars(unicodedata.normalize("NFC", str(text)).translate(_LOOKALIKES))
     return " ".join(s.split())
 
 

@@ -1,4 +1,5 @@
-"""What every page shares: the database, the selected year, and the background job runner.
+"""What every page shares: the database, the standards in force there, the selected year, and
+the background job runner.
 
 Pages receive an :class:`AppContext` instead of reaching for globals, so a test builds a single
 page over a temporary database without the main window.
@@ -12,8 +13,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from sqlite_utils import Database
 
+from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.gui.job_runner import JobRunner
 from gnbv_desktop.store.settings import CommuneSettings, load_settings
+from gnbv_desktop.store.standard_store import standards_in_force
 
 
 class AppContext(QObject):
@@ -37,6 +40,12 @@ class AppContext(QObject):
         if year != self._year:
             self._year = year
             self.year_changed.emit(year)
+
+    @property
+    def standards(self) -> StandardSet:
+        """The standards in force in this database (read afresh: a reference import by a worker
+        is seen at once); ``standards.warning`` says why received ones were set aside, if so."""
+        return standards_in_force(self.db)
 
     def settings(self) -> CommuneSettings:
         return load_settings(self.db)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from gnbv_desktop import __version__
 from gnbv_desktop.app_log import current_log_file
+from gnbv_desktop.store.database import describe_failure
 
 log = logging.getLogger("gnbv_desktop.errors")
 
@@ -40,7 +41,11 @@ UNEXPECTED_TITLE = "Lỗi không mong đợi"
 
 def describe(exc: BaseException) -> str:
     """A sentence for the user: the app's own errors are written in Vietnamese and shown as they are;
-    anything else (a bug, an English message from a library) is named as unexpected."""
+    anything else (a bug, an English message from a library) is named as unexpected; a failure of
+    the environment (busy, read-only, full disk, damaged file) gets its own Vietnamese sentence."""
+    failure = describe_failure(exc)
+    if failure:
+        return failure
     text = str(exc).strip()
     if text and any(ord(ch) > 127 for ch in text):
         return text

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, ethnic_groups, find_ethnic_group
 from gnbv_desktop.core.cccd import FEMALE, MALE, SEX_LABELS
 from gnbv_desktop.core.household import Assessment, Household, Member
-from gnbv_desktop.core.standards import AREA_LABELS, NEAR_POOR, POOR, StandardError, classify, standard_for_year
+from gnbv_desktop.core.standards import AREA_LABELS, NEAR_POOR, POOR, StandardError, classify
 from gnbv_desktop.core.text import clean, format_date, parse_date
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.ui_loader import load_ui
@@ -67,7 +67,7 @@ class HouseholdEditor(QDialog):
         self.assessment = get_assessment(ctx.db, household_id, self.year) if household_id else None
         self.villages = list_villages(ctx.db)
         try:
-            self.standard = standard_for_year(self.year)
+            self.standard = ctx.standards.for_year(self.year)
         except StandardError:
             self.standard = None
         title = f"Hộ {self.household.head_name}" if self.household else "Thêm hộ gia đình"
@@ -307,7 +307,8 @@ class HouseholdEditor(QDialog):
             self.area_label.setText(AREA_LABELS[self._area()])
         income = self.income_edit.value()
         if income is None:
-            self.result_label.setText(f"Nhập thu nhập để xếp loại (đang thiếu hụt {len(self.deprived())} chỉ số).")
+            self.result_label.setText(self.income_edit.error()
+                                      or f"Nhập thu nhập để xếp loại (đang thiếu hụt {len(self.deprived())} chỉ số).")
             self.result_label.setStyleSheet("padding:6px;")
             return
         r = classify(self.standard, self._area(), income, self.deprived())
@@ -379,7 +380,7 @@ class HouseholdEditor(QDialog):
         if self.standard is not None:
             income = self.income_edit.value()
             if income is None:
-                errors["assessment.income"] = "Chưa nhập thu nhập bình quân đầu người/tháng."
+                errors["assessment.income"] = self.income_edit.error() or "Chưa nhập thu nhập bình quân đầu người/tháng."
             else:
                 assessment = Assessment(
                     year=self.year,

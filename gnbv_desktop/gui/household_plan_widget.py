@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gnbv_desktop.core.money import parse_money
 from gnbv_desktop.core.plans import (
     CANCELLED,
     EXPECTED_RESULT_LABELS,
@@ -35,7 +36,7 @@ from gnbv_desktop.core.plans import (
     suggest_measures,
     unaddressed_deprivations,
 )
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, get_standard
+from gnbv_desktop.core.standards import CLASSIFICATION_LABELS
 from gnbv_desktop.core.text import format_date, format_number, parse_date
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.store.households import ValidationError, get_assessment
@@ -55,11 +56,9 @@ C_MEASURE, C_CONTENT, C_AMOUNT, C_FUNDING, C_LEAD, C_TIME, C_STATUS, C_ACTUAL, C
 
 
 def parse_amount(text: str) -> int | None:
-    """``1.500.000`` or ``1500000`` → 1500000; empty → None; anything else raises ValueError."""
-    digits = text.replace(".", "").replace(",", "").replace(" ", "").replace("đ", "")
-    if not digits:
-        return None
-    return int(digits)
+    """An amount cell read by the app's one money parser; empty → None; anything unclear raises
+    :class:`~gnbv_desktop.core.money.MoneyError` (a ValueError) saying what was read."""
+    return parse_money(text)
 
 
 class HouseholdPlanWidget(QWidget):
@@ -159,7 +158,7 @@ class HouseholdPlanWidget(QWidget):
         elif a is None:
             self.summary.setText(f"Hộ chưa có kết quả rà soát năm {year}.")
         else:
-            std = get_standard(a.standard_id)
+            std = self.ctx.standards.get(a.standard_id)
             names = {i.code: i.name for i in std.indicators}
             lacks = ", ".join(f"{c} {names.get(c, '')}" for c in a.deprived) or "không"
             self.summary.setText(f"Năm {year}: {CLASSIFICATION_LABELS.get(a.classification, '')} — "
@@ -236,7 +235,7 @@ class HouseholdPlanWidget(QWidget):
                 amount = parse_amount(self._text(row, C_AMOUNT))
                 actual = parse_amount(self._text(row, C_ACTUAL))
             except ValueError as exc:
-                raise ValueError(f"Dòng {row + 1}: kinh phí phải là số đồng, ví dụ 1.500.000.") from exc
+                raise ValueError(f"Dòng {row + 1}: kinh phí phải là số đồng — {exc}") from exc
             date_text = self._text(row, C_DATE)
             try:
                 date = parse_date(date_text).isoformat() if date_text else ""
@@ -274,7 +273,7 @@ class HouseholdPlanWidget(QWidget):
             self.suggestions.addItem(item)
         missing = unaddressed_deprivations(self._measures, a.standard_id, a.deprived,
                                            [PlanItem(code, status=status) for code, status in rows])
-        names = {i.code: i.name for i in get_standard(a.standard_id).indicators}
+        names = {i.code: i.name for i in self.ctx.standards.get(a.standard_id).indicators}
         self.unaddressed.setText(
             "Thiếu hụt chưa có giải pháp: " + "; ".join(f"{c} {names.get(c, '')}" for c in missing) if missing
             else "Mọi chỉ số thiếu hụt đã có giải pháp."

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gnbv_desktop.core.document import annex_reference, place_date_line, roman, signature_titles
 from gnbv_desktop.core.standards import NEAR_POOR, POOR
 from gnbv_desktop.io.annex_pdf import annex_title, group_summary, item_line
+from gnbv_desktop.io.xlsx_safe import guard_cell
 from gnbv_desktop.store.report_data import ReportData, ReportHousehold
 
 FONT_NAME = "Times New Roman"
@@ -82,7 +83,7 @@ class _Cells:
             self._styles[key] = copy(c._style)
         else:
             c._style = copy(cached)
-        return c
+        return guard_cell(c)
 
 
 def _household_cells(cell: _Cells, n: int, h: ReportHousehold) -> list[WriteOnlyCell]:

@@ -8,6 +8,7 @@ is a :class:`SheetSpec` (title + columns + row source), and each column an :clas
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from gnbv_desktop.core.household import HEAD_RELATION
 from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS
 from gnbv_desktop.core.standards import AREA_LABELS, CLASSIFICATION_LABELS
 from gnbv_desktop.core.text import format_date
+from gnbv_desktop.io.xlsx_safe import guard_cell, safe_row
 
 LIST_SEPARATOR = "; "
 
@@ -146,11 +148,13 @@ def write_workbook(path: str | Path, sheets: list[SheetSpec], every: int = 1000)
         ws.append([_styled(ws, c.header, bold=True, wrap=True, border=True) for c in spec.columns])
         ws.freeze_panes = "A" + str(len(spec.preamble) + (3 if spec.subtitle else 2) + 2)
         for row in spec.rows():
-            ws.append([_value(c.value(row)) for c in spec.columns])
+            ws.append(safe_row(ws, [_value(c.value(row)) for c in spec.columns]))
             written += 1
             if written % every == 0:
                 yield written
-    wb.save(str(path))
+    buf = io.BytesIO()  # assembled in memory: a full disk then fails one plain write, leaving no
+    wb.save(buf)        # half-closed zip behind to complain from its finaliser
+    Path(path).write_bytes(buf.getvalue())
     return written
 
 
@@ -166,4 +170,4 @@ def _styled(ws, value: object, *, bold: bool = False, italic: bool = False, size
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
     if border:
         cell.border = _BORDER
-    return cell
+    return guard_cell(cell)

@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS
+from gnbv_desktop.core.text import strip_illegal_chars
+from gnbv_desktop.io.xlsx_safe import guard_sheet, safe_row
 
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -21,13 +23,13 @@ def summary_workbook(stats: dict, commune_name: str, created_on: str) -> bytes:
     year = stats["year"]
     ws["A1"] = f"TỔNG HỢP HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}"
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = f"{commune_name} — số liệu ngày {created_on}"
+    ws["A2"] = strip_illegal_chars(f"{commune_name} — số liệu ngày {created_on}")
     header = ["Thôn", "Số hộ", *(CLASSIFICATION_LABELS[c] for c in CLASSIFICATIONS)]
     ws.append([])
     ws.append(header)
     head_row = ws.max_row
     for village, counts in stats["by_village"].items():
-        ws.append([village, counts["households"], *(counts.get(c, 0) for c in CLASSIFICATIONS)])
+        ws.append(safe_row(ws, [village, counts["households"], *(counts.get(c, 0) for c in CLASSIFICATIONS)]))
     by_class = stats["by_classification"]
     ws.append(["Tổng cộng", stats["households"], *(by_class.get(c, 0) for c in CLASSIFICATIONS)])
     last = ws.max_row
@@ -47,6 +49,7 @@ def summary_workbook(stats: dict, commune_name: str, created_on: str) -> bytes:
     ws.column_dimensions["A"].width = 28
     for col in "BCDEF":
         ws.column_dimensions[col].width = 16
+    guard_sheet(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

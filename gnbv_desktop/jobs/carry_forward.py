@@ -12,16 +12,17 @@ import json
 
 from sqlite_utils import Database
 
-from gnbv_desktop.core.standards import classify, standard_for_year
+from gnbv_desktop.core.standards import classify
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.store.records import new_record_fields, next_rev
+from gnbv_desktop.store.standard_store import standards_in_force
 
 CARRIED_NOTE = "Chuyển từ danh sách năm {year}, cần rà soát lại."
 
 
 def carry_forward(db: Database, from_year: int, to_year: int) -> Job[int]:
     """Copy ``from_year``'s assessments into ``to_year`` where missing; returns how many."""
-    target = standard_for_year(to_year)
+    target = standards_in_force(db).for_year(to_year)
     rows = db.execute(
         """SELECT a.household_id, a.area, a.income, a.deprived, a.causes, a.needs
            FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, catalog, ethnic_groups
 from gnbv_desktop.core.cccd import FEMALE, MALE, make_cccd
-from gnbv_desktop.core.standards import POOR, classify, standard_for_year
+from gnbv_desktop.core.standards import POOR, classify
 from gnbv_desktop.core.text import clean, fold, name_sort_key
 from gnbv_desktop.jobs.demo_plans import create_demo_plans
 from gnbv_desktop.jobs.progress import Job, Progress
@@ -22,6 +22,7 @@ from gnbv_desktop.paths import resource_path
 from gnbv_desktop.store.households import next_code
 from gnbv_desktop.store.records import new_record_fields, next_rev
 from gnbv_desktop.store.settings import CommuneSettings, load_settings, save_settings
+from gnbv_desktop.store.standard_store import standards_in_force
 from gnbv_desktop.store.villages import add_village, list_villages
 
 DEMO_SETTINGS = CommuneSettings(
@@ -99,7 +100,8 @@ def create_demo(db: Database, households: int = 200, seed: int = 1, year: int = 
     categories = [c.code for c in catalog("household_categories")]
     kinh_code, kinh_name = _ethnic_code("Kinh")
     years = [year - 1, year]
-    standards = {y: standard_for_year(y) for y in years}
+    in_force = standards_in_force(db)
+    standards = {y: in_force.for_year(y) for y in years}
     serial = rng.randrange(100000)
 
     def person(sex: str, birth_year: int, dtts: tuple | None, family: str) -> tuple[str, str]:

@@ -19,7 +19,6 @@ from gnbv_desktop.core.excel_columns import Catalogs
 from gnbv_desktop.core.excel_values import text_of
 from gnbv_desktop.core.household import Assessment, Household, Member
 from gnbv_desktop.core.plans import Helper
-from gnbv_desktop.core.standards import standard_for_year
 from gnbv_desktop.core.text import clean, fold, format_number
 from gnbv_desktop.io.excel_mapping import apply_template, load_template
 from gnbv_desktop.io.excel_parser import (
@@ -40,6 +39,7 @@ from gnbv_desktop.store.households import get_assessment, get_household, next_co
 from gnbv_desktop.store.plan_import import HouseholdPlanImport, write_helpers, write_household_plans
 from gnbv_desktop.store.plans import funding_sources, support_measures
 from gnbv_desktop.store.records import next_rev
+from gnbv_desktop.store.standard_store import standards_in_force
 from gnbv_desktop.store.villages import add_village, find_village, list_villages
 
 CHUNK = 500
@@ -132,7 +132,7 @@ class ImportSummary:
 
 def load_catalogs(db: Database, year: int) -> Catalogs:
     return Catalogs(
-        standard=standard_for_year(year),
+        standard=standards_in_force(db).for_year(year),
         causes=catalog_names(db, "causes"),
         needs=catalog_names(db, "needs"),
         categories=catalog_names(db, "household_categories"),
@@ -380,7 +380,8 @@ def _merged_members(old: list[Member], new: list[Member]) -> list[Member]:
 
 def _merged_assessment(db: Database, ph: ParsedHousehold, match: int | None, year: int, area: str) -> Assessment | None:
     old = get_assessment(db, match, year) if match is not None else None
-    std = standard_for_year(year)
+    standards = standards_in_force(db)
+    std = standards.for_year(year)
     if old is None and ph.classification is None:
         return None
     a = old or Assessment(year=year, standard_id=std.id, area=area)
@@ -396,7 +397,7 @@ def _merged_assessment(db: Database, ph: ParsedHousehold, match: int | None, yea
     if ph.file_classification:
         a.classification = ph.file_classification
     elif ph.income is not None or ph.deprived is not None:
-        a.classification = a.compute().classification if a.income is not None else a.classification
+        a.classification = a.compute(standards).classification if a.income is not None else a.classification
     if not a.classification:
         return None
     return a

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from gnbv_desktop import __version__
+from gnbv_desktop.core.standards import StandardError
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file
 from gnbv_desktop.io.reference_package import ReferencePackage, build_reference_package, read_reference_package
 from gnbv_desktop.jobs.progress import Job, Progress
@@ -21,7 +22,6 @@ from gnbv_desktop.store.reference import (
     reference_catalogs,
     standard_documents,
     upper_targets,
-    use_received_standards,
 )
 from gnbv_desktop.store.settings import load_settings
 
@@ -60,8 +60,8 @@ def import_reference(
 ) -> Job[dict]:
     """Apply a reference package to a commune: catalogues, standards, this commune's targets.
 
-    The targets land in the year's commune plan (Kế hoạch hỗ trợ); the standards received are
-    installed at once, so classification uses them without reopening the database.
+    The targets land in the year's commune plan (Kế hoạch hỗ trợ); the standards received
+    classify from the next ``standards_in_force`` on (every connection reads them from the database).
     """
     path = Path(path)
     if aggregate.is_aggregate(db):
@@ -82,8 +82,7 @@ def import_reference(
             targets=ref.targets.get(code) if code else None,
             source=ref.issuer,
         )
-    except (CatalogError, ValidationError) as exc:
+    except (CatalogError, ValidationError, StandardError) as exc:
         raise SyncError(f"Gói '{path.name}' bị từ chối: {exc}") from exc
-    use_received_standards(db)  # committed: a corrected threshold classifies from now on
     yield Progress(2, 2, "Đã nhập gói tham chiếu.")
     return summary

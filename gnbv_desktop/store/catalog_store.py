@@ -52,10 +52,12 @@ def replace_catalog(db: Database, name: str, items: list[dict]) -> None:
         seen.add(code)
     with db.atomic():
         rev = next_rev(db)
-        existing = {
-            code: row_id
-            for row_id, code in db.execute("SELECT id, code FROM catalog_entries WHERE catalog = ?", [name])
+        stored = {
+            code: (row_id, (label, data, order, deleted))
+            for row_id, code, label, data, order, deleted in db.execute(
+                "SELECT id, code, name, data, sort_order, deleted FROM catalog_entries WHERE catalog = ?", [name])
         }
+        existing = {code: row_id for code, (row_id, _values) in stored.items()}
         for order, i in enumerate(items):
             data = {k: v for k, v in i.items() if k not in ("code", "name")}
             values = {
@@ -67,9 +69,11 @@ def replace_catalog(db: Database, name: str, items: list[dict]) -> None:
                 "deleted": 0,
             }
             if values["code"] in existing:
-                touch(db, "catalog_entries", existing[values["code"]], values, rev)
+                same = stored[values["code"]][1] == (values["name"], values["data"], order, 0)
+                if not same:  # an unchanged entry keeps its counters: re-importing a package is a no-op
+                    touch(db, "catalog_entries", existing[values["code"]], values, rev)
             else:
                 db["catalog_entries"].insert({**values, **new_record_fields(db, rev)})
         for code, row_id in existing.items():
-            if code not in seen:
+            if code not in seen and not stored[code][1][3]:
                 touch(db, "catalog_entries", row_id, {"deleted": 1}, rev)

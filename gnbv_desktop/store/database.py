@@ -1,7 +1,9 @@
-"""Opening the database: pragmas, upgrade with a backup copy, refusal of newer files."""
+"""Opening the database: pragmas, upgrade with a backup copy, refusal of newer files — and the
+Vietnamese words for what the environment can do to it (busy, read-only, full disk)."""
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -10,13 +12,54 @@ from sqlite_utils import Database
 
 from gnbv_desktop.store import migrations
 
+# How long a write waits for another program's write to finish before giving up (seconds).
+BUSY_TIMEOUT_S = 30.0
+
 
 class DatabaseError(Exception):
     """A database file that cannot be used; the message is for the user, in Vietnamese."""
 
 
+def describe_failure(exc: BaseException, path: str | Path | None = None) -> str | None:
+    """The Vietnamese message for a failure of the environment rather than of the data — another
+    program writing, a read-only file, a full disk, a damaged file — or ``None`` for any other
+    error. SQLite rolls back the failed transaction, so each message can say nothing changed.
+    ``path`` names the file for an OS error that does not carry its name (a failed write)."""
+    unchanged = "Dữ liệu không bị thay đổi."
+    if isinstance(exc, sqlite3.Error):
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        text = str(exc).lower()
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+            return (f"Dữ liệu đang được một chương trình GNBV khác ghi; đã chờ {BUSY_TIMEOUT_S:g} giây mà chưa xong. "
+                    f"Hãy đợi việc đó xong rồi làm lại. {unchanged}")
+        if name.startswith("SQLITE_READONLY") or "readonly" in text:
+            return ("Tệp dữ liệu đang ở chế độ chỉ đọc (không có quyền ghi, ổ đĩa hoặc thư mục chỉ đọc). Hãy chép tệp sang "
+                    f"thư mục ghi được hoặc bỏ thuộc tính chỉ đọc rồi làm lại. {unchanged}")
+        if name == "SQLITE_FULL" or "full" in text:
+            return f"Ổ đĩa đã đầy, không ghi thêm được dữ liệu. Hãy giải phóng dung lượng rồi làm lại. {unchanged}"
+        if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or "disk i/o" in text or "unable to open" in text:
+            return f"Không đọc/ghi được tệp dữ liệu (lỗi ổ đĩa hoặc tệp bị khóa). {unchanged}"
+        if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "malformed" in text:
+            return "Tệp dữ liệu bị hỏng. Hãy khôi phục từ bản sao lưu gần nhất."
+        return None
+    if isinstance(exc, OSError) and exc.errno in _OS_MESSAGES:
+        name = exc.filename or path
+        where = f" '{name}'" if name else ""
+        return f"Không ghi được tệp{where}: {_OS_MESSAGES[exc.errno]}."
+    return None
+
+
+_OS_MESSAGES = {
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EDQUOT: "đã hết dung lượng được cấp",
+    errno.EROFS: "ổ đĩa chỉ đọc",
+    errno.EACCES: "không có quyền ghi",
+    errno.EPERM: "không có quyền ghi",
+}
+
+
 def _connect(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
     db = Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
     return db
@@ -43,6 +86,8 @@ def open_database(path: str | Path, *, create: bool = True) -> Database:
     try:
         db = _connect(path)
         version = migrations.schema_version(db)
+    except sqlite3.OperationalError as exc:  # locked or unreadable while being opened
+        raise DatabaseError(describe_failure(exc) or f"Không mở được tệp dữ liệu '{path}' ({exc}).") from exc
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"Tệp '{path}' không phải cơ sở dữ liệu GNBV hợp lệ hoặc đã hỏng ({exc}).") from exc
     if version > migrations.LATEST_VERSION:
@@ -58,8 +103,15 @@ def open_database(path: str | Path, *, create: bool = True) -> Database:
             raise DatabaseError(f"Tệp '{path}' không phải cơ sở dữ liệu GNBV.")
         if version > 0:
             backup_before_upgrade(db, path, version)
-    _enable_wal(db)
-    migrations.apply(db)
+    try:
+        _enable_wal(db)
+        migrations.apply(db)
+    except sqlite3.Error as exc:  # read-only file, full disk, another writer: the upgrade rolled back
+        db.close()
+        message = describe_failure(exc)
+        if message is None:
+            raise
+        raise DatabaseError(f"Không mở được tệp dữ liệu '{path.name}': {message}") from exc
     return db
 
 

@@ -15,9 +15,11 @@ from gnbv_desktop.core.household import (
     validate_assessment,
     validate_household,
 )
-from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR
+from gnbv_desktop.core.standard_set import StandardSet
+from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR, StandardError
 from gnbv_desktop.core.text import clean, fold, name_sort_key
 from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
+from gnbv_desktop.store.standard_store import standards_in_force
 from gnbv_desktop.store.villages import list_villages
 
 
@@ -100,7 +102,7 @@ def validate_for_save(db: Database, h: Household, assessment: Assessment | None 
         if row:
             errors["code"] = f"Mã hộ {h.code} đã dùng cho hộ {row[0]}."
     if assessment is not None:
-        errors.update({f"assessment.{k}": v for k, v in validate_assessment(assessment).items()})
+        errors.update({f"assessment.{k}": v for k, v in validate_assessment(assessment, standards_in_force(db)).items()})
     return errors
 
 
@@ -140,9 +142,13 @@ def _member_values(m: Member, household_id: int, order: int) -> dict:
     }
 
 
-def _assessment_values(a: Assessment, household_id: int) -> dict:
+def _assessment_values(a: Assessment, household_id: int, standards: StandardSet | None = None) -> dict:
+    """Columns of an assessment row; the classification is computed under ``standards`` when the
+    caller has not set it (an import always sets it)."""
     if not a.classification:
-        a.classification = a.compute().classification
+        if standards is None:
+            raise StandardError("Chưa phân loại được hộ: thiếu chuẩn nghèo.")
+        a.classification = a.compute(standards).classification
     return {
         "household_id": household_id,
         "year": a.year,
@@ -206,7 +212,7 @@ def save_assessment(db: Database, household_id: int, a: Assessment, rev: int | N
     """Upsert the assessment of ``a.year`` (one per household and year)."""
     with db.atomic():
         rev = rev if rev is not None else next_rev(db)
-        values = _assessment_values(a, household_id)
+        values = _assessment_values(a, household_id, standards_in_force(db))
         row = db.execute(
             "SELECT id, uuid FROM assessments WHERE household_id = ? AND year = ?", [household_id, a.year]
         ).fetchone()

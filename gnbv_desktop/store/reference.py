@@ -5,8 +5,10 @@ Where it lives in a commune's database:
   shipped file from then on);
 - standards: the same table under the catalogue name ``standards`` — one entry per standard,
   code = standard id, name = short name, data ``{"document": <the standard's JSON document>}``,
-  the very shape of ``resources/standards/*.json``; :func:`use_received_standards` installs them
-  in ``core.standards`` when a database is opened, so they replace the shipped files;
+  the very shape of ``resources/standards/*.json``; :func:`~gnbv_desktop.store.standard_store.standards_in_force` builds the
+  :class:`StandardSet` that classifies with them (they replace the shipped file of their id). If
+  what is stored ever cannot be used, the shipped standards classify and the set's ``warning``
+  says why — the app and the CLI still start;
 - targets: the year's commune plan (``commune_plans``), the record the Kế hoạch hỗ trợ page and
   ``gnbv plan`` show; only its target fields change, what the commune typed stays.
 The upper level keeps the targets it sets per commune in ``upper_targets``.
@@ -20,17 +22,17 @@ import json
 from sqlite_utils import Database
 
 from gnbv_desktop.core.plans import TARGET_FIELDS, CommunePlan, target_errors, with_targets
-from gnbv_desktop.core.standards import install_documents
+from gnbv_desktop.core.standard_set import describe_changes, shipped_standards
 from gnbv_desktop.paths import resource_path
-from gnbv_desktop.store.catalog_store import is_customised, load_catalog, replace_catalog
+from gnbv_desktop.store.catalog_store import CatalogError, load_catalog, replace_catalog
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.plans import get_commune_plan, save_commune_plan
 from gnbv_desktop.store.records import now_iso
 from gnbv_desktop.store.settings import get_value, set_value
+from gnbv_desktop.store.standard_store import STANDARDS_CATALOG, received_standard_documents, standards_in_force
 
 # Catalogues a reference package carries when the sending database has them.
 REFERENCE_CATALOGS = ("causes", "needs", "household_categories", "support_measures", "funding_sources")
-STANDARDS_CATALOG = "standards"
 LAST_REFERENCE_KEY = "last_reference"  # settings: when and from whom the last reference package came
 
 
@@ -51,13 +53,6 @@ def shipped_standard_documents() -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(resource_path("standards").glob("*.json"))]
 
 
-def received_standard_documents(db: Database) -> list[dict]:
-    """Standards received from the upper level (empty when none were received)."""
-    if not is_customised(db, STANDARDS_CATALOG):
-        return []
-    return [item["document"] for item in load_catalog(db, STANDARDS_CATALOG)]
-
-
 def standard_documents(db: Database) -> list[dict]:
     """The standards this database would send: received ones, else the shipped files."""
     return received_standard_documents(db) or shipped_standard_documents()
@@ -72,7 +67,16 @@ def apply_reference(
     targets: dict[str, float] | None,
     source: str,
 ) -> dict[str, object]:
-    """Replace catalogues and standards, store this commune's targets; one transaction."""
+    """Replace catalogues and standards, store this commune's targets; one transaction.
+
+    The standards are checked against the shipped ones first (:class:`StandardError` when one is
+    unusable or would take over another standard's years); nothing is written then.
+    """
+    reserved = sorted(set(catalogs) - set(REFERENCE_CATALOGS))
+    if reserved:
+        raise CatalogError(f"Gói tham chiếu không được thay danh mục: {', '.join(reserved)}.")
+    before = standards_in_force(db)
+    after = shipped_standards().with_received(standards) if standards else before
     with db.atomic():
         for name, items in catalogs.items():
             replace_catalog(db, name, items)
@@ -87,7 +91,7 @@ def apply_reference(
         set_value(db, LAST_REFERENCE_KEY, json.dumps({"received_at": now_iso(), "source": source, "year": year},
                                                      ensure_ascii=False))
     return {"catalogs": sorted(catalogs), "standards": [d["id"] for d in standards],
-            "targets": dict(targets or {}), "year": year}
+            "standard_changes": describe_changes(before, after), "targets": dict(targets or {}), "year": year}
 
 
 def apply_targets(db: Database, year: int, targets: dict[str, float]) -> CommunePlan:
@@ -111,15 +115,6 @@ def last_reference(db: Database) -> dict | None:
     """``{"received_at", "source", "year"}`` of the last reference package imported, if any."""
     raw = get_value(db, LAST_REFERENCE_KEY)
     return json.loads(raw) if raw else None
-
-
-def use_received_standards(db: Database) -> None:
-    """Install the standards this database received (or none) in ``core.standards``.
-
-    Called whenever the app or the CLI opens a database and after a reference import, so a
-    corrected threshold sent by the upper level classifies households from then on.
-    """
-    install_documents(received_standard_documents(db))
 
 
 def set_upper_targets(db: Database, year: int, targets: dict[str, dict[str, float]], *,

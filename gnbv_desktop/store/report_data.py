@@ -13,11 +13,12 @@ from sqlite_utils import Database
 
 from gnbv_desktop.core.document import Issuer, issuer
 from gnbv_desktop.core.plans import CANCELLED, EXPECTED_RESULT_LABELS, CommunePlan
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, NEAR_POOR, POOR, get_standard
+from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, NEAR_POOR, POOR
 from gnbv_desktop.core.text import name_sort_key
 from gnbv_desktop.store.catalog_store import load_catalog
 from gnbv_desktop.store.plans import FUNDING, get_commune_plan, support_measures
 from gnbv_desktop.store.settings import CommuneSettings, load_settings
+from gnbv_desktop.store.standard_store import standards_in_force
 
 CLASS_ORDER = {POOR: 0, NEAR_POOR: 1}
 
@@ -143,10 +144,11 @@ def report_data(
     measures = {m.code: m.label for m in support_measures(db)}
     funding = {i["code"]: i.get("short") or i["name"] for i in load_catalog(db, FUNDING)}
     indicator_names: dict[str, dict[str, str]] = {}
+    in_force = standards_in_force(db)
 
     def indicators(std_id: str) -> dict[str, str]:
         if std_id not in indicator_names:
-            indicator_names[std_id] = {i.code: i.name for i in get_standard(std_id).indicators}
+            indicator_names[std_id] = {i.code: i.name for i in in_force.get(std_id).indicators}
         return indicator_names[std_id]
 
     households: dict[int, ReportHousehold] = {}

@@ -147,7 +147,6 @@ def test_bad_targets_file_is_refused(capsys, tmp_path):
 
 
 def test_received_standards_apply_whenever_the_cli_opens_the_database(capsys, tmp_path):
-    from gnbv_desktop.core.standards import install_documents
     from gnbv_desktop.io.reference_package import ReferencePackage, build_reference_package
     from gnbv_desktop.store.reference import shipped_standard_documents
 
@@ -158,7 +157,6 @@ def test_received_standards_apply_whenever_the_cli_opens_the_database(capsys, tm
     (tmp_path / "ref.gnbvref").write_bytes(build_reference_package(
         ReferencePackage("Sở", "2026-01-02T00:00:00+00:00", 2026, standards=docs), "0.1.0"))
     assert run_cli(capsys, a, "ref-import", str(tmp_path / "ref.gnbvref"))[0] == 0
-    install_documents([])  # a new process knows only the shipped files until it opens the database
 
     def rural_line(db_path) -> int:
         data = run_json(capsys, db_path, "standards", "--json")
@@ -167,7 +165,6 @@ def test_received_standards_apply_whenever_the_cli_opens_the_database(capsys, tm
     assert rural_line(a) == 1_600_000
     result = run_json(capsys, a, "classify", "--year", "2026", "--area", "rural", "--income", "1550000")
     assert result["classification"] == "near_poor"
-    install_documents([])
     data = json.loads(run_without_db(capsys, "standards", "--json"))
     assert next(s for s in data if s["id"] == "nd07-2021")["thresholds"]["rural"]["poor_line"] == 1_500_000
     assert not (tmp_path / "userdata").exists()  # no database file (nor folder) is created for this

@@ -17,7 +17,7 @@ from gnbv_desktop.core.excel_values import (
     parse_mark,
     parse_money,
 )
-from gnbv_desktop.core.standards import get_standard
+from gnbv_desktop.core.standard_set import shipped_standards
 
 TODAY = _dt.date(2026, 6, 1)
 
@@ -113,7 +113,7 @@ def test_unknown_classification_is_refused():
 
 
 def test_indicator_codes_column():
-    codes = get_standard("nd07-2021").indicator_codes
+    codes = shipped_standards().get("nd07-2021").indicator_codes
     assert parse_codes("4.1, 1.1; 2.2 1.1", codes) == ["1.1", "2.2", "4.1"]
     with pytest.raises(ValueProblem, match="7.3"):
         parse_codes("1.1, 7.3", codes)
@@ -128,7 +128,7 @@ def test_catalogue_names_containing_commas_are_found_in_order():
 
 def _cats() -> Catalogs:
     return Catalogs(
-        standard=get_standard("nd07-2021"),
+        standard=shipped_standards().get("nd07-2021"),
         causes={"thieu_von": "Thiếu vốn sản xuất, kinh doanh"},
         needs={"y_te": "Hỗ trợ y tế"},
         categories={"dtts": "Hộ dân tộc thiểu số (DTTS)", "nguoi_co_cong": "Hộ có người có công với cách mạng"},

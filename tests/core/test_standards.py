@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import pytest
 
+from gnbv_desktop.core.standard_set import shipped_standards
 from gnbv_desktop.core.standards import (
     AVERAGE,
     NEAR_POOR,
     NONE,
     POOR,
     StandardError,
-    all_standards,
     classify,
-    get_standard,
-    standard_for_year,
 )
 
 
 def test_three_standards_shipped_with_their_years():
-    ids = [s.id for s in all_standards()]
+    ids = [s.id for s in shipped_standards().all()]
     assert ids == ["qd59-2015", "nd07-2021", "nd351-2025"]
-    assert [(s.first_year, s.last_year) for s in all_standards()] == [(2016, 2020), (2022, 2026), (2027, 2030)]
-    assert get_standard("nd351-2025").provisional
-    assert all(i.provisional for i in get_standard("nd351-2025").indicators)
-    assert not get_standard("nd07-2021").provisional
+    assert [(s.first_year, s.last_year) for s in shipped_standards().all()] == [(2016, 2020), (2022, 2026), (2027, 2030)]
+    assert shipped_standards().get("nd351-2025").provisional
+    assert all(i.provisional for i in shipped_standards().get("nd351-2025").indicators)
+    assert not shipped_standards().get("nd07-2021").provisional
 
 
 @pytest.mark.parametrize(
@@ -32,16 +30,16 @@ def test_three_standards_shipped_with_their_years():
      (2027, "nd351-2025"), (2030, "nd351-2025")],
 )
 def test_year_to_standard(year, expected):
-    assert standard_for_year(year).id == expected
+    assert shipped_standards().for_year(year).id == expected
 
 
 def test_year_without_standard_is_an_error():
     with pytest.raises(StandardError, match="2015"):
-        standard_for_year(2015)
+        shipped_standards().for_year(2015)
 
 
 def test_nd07_has_twelve_indicators_with_bhyt_22():
-    s = get_standard("nd07-2021")
+    s = shipped_standards().get("nd07-2021")
     assert len(s.indicators) == 12
     assert s.indicator("2.2").name == "Bảo hiểm y tế"
 
@@ -56,7 +54,7 @@ LINE_CASES = [
 
 @pytest.mark.parametrize(("sid", "area", "line", "avg"), LINE_CASES)
 def test_line_rule_edges(sid, area, line, avg):
-    s = get_standard(sid)
+    s = shipped_standards().get(sid)
     three = list(s.indicator_codes[:3])
     two = list(s.indicator_codes[:2])
     assert classify(s, area, line, three).classification == POOR
@@ -73,7 +71,7 @@ def test_line_rule_edges(sid, area, line, avg):
 
 @pytest.mark.parametrize(("area", "poor", "near"), [("rural", 700_000, 1_000_000), ("urban", 900_000, 1_300_000)])
 def test_band_rule_edges_qd59(area, poor, near):
-    s = get_standard("qd59-2015")
+    s = shipped_standards().get("qd59-2015")
     three = list(s.indicator_codes[:3])
     two = list(s.indicator_codes[:2])
     assert classify(s, area, poor, []).classification == POOR
@@ -85,16 +83,16 @@ def test_band_rule_edges_qd59(area, poor, near):
 
 
 def test_explanation_in_words():
-    s = get_standard("nd07-2021")
+    s = shipped_standards().get("nd07-2021")
     r = classify(s, "rural", 1_200_000, ["1.1", "2.2", "3.1", "4.1"])
     assert r.explanation == "Hộ nghèo: thu nhập 1.200.000 đ ≤ 1.500.000 đ và thiếu hụt 4/12 chỉ số (≥ 3)"
 
 
 def test_unknown_indicator_and_area_rejected():
-    s = get_standard("nd07-2021")
+    s = shipped_standards().get("nd07-2021")
     with pytest.raises(StandardError, match="9.9"):
         classify(s, "rural", 1, ["9.9"])
     with pytest.raises(StandardError):
         classify(s, "moon", 1, [])
     with pytest.raises(StandardError):
-        classify(get_standard("nd351-2025"), "rural", 1, ["6.2"])
+        classify(shipped_standards().get("nd351-2025"), "rural", 1, ["6.2"])

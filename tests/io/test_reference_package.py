@@ -40,7 +40,7 @@ def test_round_trip_with_password():
     ("kw", "message"),
     [
         ({"catalogs": {"causes": [{"code": "a"}]}}, "cần có mã (code) và tên (name)"),
-        ({"catalogs": {"../x": [{"code": "a", "name": "A"}]}}, "Tên danh mục không hợp lệ"),
+        ({"catalogs": {"../x": [{"code": "a", "name": "A"}]}}, "danh mục '../x' không được gửi"),
         ({"standards": [{"id": "x"}]}, "thiếu trường"),
         ({"targets": {"23764": {"target_escape_households": "tám"}}}, "phải là một số"),
     ],
@@ -98,19 +98,24 @@ def test_targets_land_in_the_commune_plan_and_keep_what_the_commune_typed(demo_d
 
 
 def test_received_standard_with_a_corrected_threshold_classifies_from_then_on(demo_db, tmp_path):
-    from gnbv_desktop.core.standards import classify, get_standard, install_documents
+    from gnbv_desktop.core.standard_set import shipped_standards
+    from gnbv_desktop.core.standards import classify
+    from gnbv_desktop.store.database import open_database
+    from gnbv_desktop.store.standard_store import standards_in_force
 
     docs = shipped_standard_documents()
     nd07 = next(d for d in docs if d["id"] == "nd07-2021")
     nd07["thresholds"]["rural"]["poor_line"] = 1_600_000
     path = tmp_path / "ref.gnbvref"
     path.write_bytes(build_reference_package(_ref(standards=docs), "0.1.0"))
-    assert classify(get_standard("nd07-2021"), "rural", 1_550_000, []).classification == "average"
+    other = open_database(tmp_path / "gnbv.sqlite3")  # another connection, as the UI's beside a worker
+    assert classify(standards_in_force(other).get("nd07-2021"), "rural", 1_550_000, []).classification == "average"
     run_to_end(import_reference(demo_db, path))
-    assert get_standard("nd07-2021").thresholds["rural"].poor_line == 1_600_000
-    assert classify(get_standard("nd07-2021"), "rural", 1_550_000, []).classification == "near_poor"
-    install_documents([])  # as a fresh process: shipped files only until a database is opened
-    assert get_standard("nd07-2021").thresholds["rural"].poor_line == 1_500_000
+    for db in (demo_db, other):
+        assert standards_in_force(db).get("nd07-2021").thresholds["rural"].poor_line == 1_600_000
+        assert classify(standards_in_force(db).get("nd07-2021"), "rural", 1_550_000, []).classification == "near_poor"
+    other.close()
+    assert shipped_standards().get("nd07-2021").thresholds["rural"].poor_line == 1_500_000
 
 
 def test_a_standard_that_cannot_be_read_is_refused(demo_db, tmp_path):
@@ -120,6 +125,6 @@ def test_a_standard_that_cannot_be_read_is_refused(demo_db, tmp_path):
     path = tmp_path / "ref.gnbvref"
     path.write_bytes(build_reference_package(_ref(standards=docs), "0.1.0"))
     before = dump(demo_db)
-    with pytest.raises(SyncError, match="Chuẩn nghèo 'nd07-2021' không hợp lệ: có giá trị sai kiểu"):
+    with pytest.raises(SyncError, match="Chuẩn nghèo 'nd07-2021': số chỉ số thiếu hụt tối thiểu"):
         run_to_end(import_reference(demo_db, path))
     assert dump(demo_db) == before

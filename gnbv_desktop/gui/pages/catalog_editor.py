@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from gnbv_desktop.core.catalogs import shipped_catalog_items
-from gnbv_desktop.core.standards import all_standards
+from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.store.catalog_store import CatalogError, load_catalog, replace_catalog
+from gnbv_desktop.store.standard_store import standards_in_force
 
 CATALOGUES = {
     "support_measures": "Giải pháp, chính sách hỗ trợ",
@@ -34,13 +35,13 @@ CATALOGUES = {
 }
 
 
-def _fields(name: str) -> list[tuple[str, str]]:
+def _fields(name: str, standards: StandardSet) -> list[tuple[str, str]]:
     """(key, column title) after code and name; ``indicators:<standard>`` keys map into a dict."""
     if name == "support_measures":
         return [("short", "Tên ngắn (in phụ lục)"), ("lead_agency", "Cơ quan chủ trì thường gặp"),
                 ("funding_sources", "Nguồn kinh phí (mã)"), ("causes", "Nguyên nhân (mã)"),
                 ("needs", "Nhu cầu (mã)")] + [
-            (f"indicators:{s.id}", f"Chỉ số {s.short_name}") for s in all_standards()]
+            (f"indicators:{s.id}", f"Chỉ số {s.short_name}") for s in standards]
     if name == "funding_sources":
         return [("short", "Tên ngắn")]
     return []
@@ -58,7 +59,7 @@ def check_references(db, name: str, items: list[dict]) -> list[str]:
     if name != "support_measures":
         return []
     known = {key: {i["code"] for i in load_catalog(db, cat)} for key, cat in LIST_KEYS.items()}
-    codes = {s.id: set(s.indicator_codes) for s in all_standards()}
+    codes = {s.id: set(s.indicator_codes) for s in standards_in_force(db)}
     problems = []
     for row, item in enumerate(items, 1):
         for key in LIST_KEYS:
@@ -118,7 +119,7 @@ class CatalogEditor(QWidget):
         return self.choice.currentData()
 
     def reload(self) -> None:
-        fields = _fields(self.catalog)
+        fields = _fields(self.catalog, self.ctx.standards)
         self.table.clear()
         self.table.setColumnCount(2 + len(fields))
         self.table.setHorizontalHeaderLabels(["Mã", "Tên"] + [t for _k, t in fields])
@@ -134,7 +135,7 @@ class CatalogEditor(QWidget):
         row = self.table.rowCount()
         self.table.insertRow(row)
         values = [item.get("code", ""), item.get("name", "")]
-        for key, _title in _fields(self.catalog):
+        for key, _title in _fields(self.catalog, self.ctx.standards):
             if key.startswith("indicators:"):
                 v = (item.get("indicators") or {}).get(key.split(":", 1)[1], [])
             else:
@@ -149,7 +150,7 @@ class CatalogEditor(QWidget):
 
     def items(self) -> list[dict]:
         out = []
-        fields = _fields(self.catalog)
+        fields = _fields(self.catalog, self.ctx.standards)
         for row in range(self.table.rowCount()):
             cell = [(self.table.item(row, c).text().strip() if self.table.item(row, c) else "")
                     for c in range(self.table.columnCount())]

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS, StandardError, standard_for_year
+from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS, StandardError
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.bulk_assign_dialog import BulkAssignDialog
 from gnbv_desktop.gui.context import AppContext
@@ -201,7 +201,7 @@ class HouseholdsPage(QWidget):
     def carry_forward(self) -> None:
         prev, year = self.ctx.year - 1, self.ctx.year
         try:
-            standard_for_year(year)
+            self.ctx.standards.for_year(year)
         except StandardError as exc:
             QMessageBox.warning(self, "Không chuyển được", str(exc))
             return

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS, StandardError, standard_for_year
+from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS, StandardError
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.store.households import stats
@@ -65,12 +65,15 @@ class OverviewPage(QWidget):
         s = self.ctx.settings()
         data = stats(self.ctx.db, year)
         self.heading.setText(f"{s.commune_name or 'Chưa khai báo xã'} — danh sách năm {year}")
+        standards = self.ctx.standards
         try:
-            std = standard_for_year(year)
+            std = standards.for_year(year)
             extra = " (tạm thời)" if std.provisional else ""
             self.standard_label.setText(f"Chuẩn nghèo áp dụng: {std.title} — {std.legal_text}{extra}")
         except StandardError as exc:
             self.standard_label.setText(str(exc))
+        if standards.warning:  # received standards set aside: say so where the standard is shown
+            self.standard_label.setText(f"{self.standard_label.text()}\n⚠ {standards.warning}")
         total = data["households"]
         self.cards["households"].setText(format_number(total))
         self.cards["members"].setText(format_number(data["members"]))

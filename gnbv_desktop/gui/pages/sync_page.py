@@ -44,7 +44,7 @@ from gnbv_desktop.jobs.sync import export_package, format_sequences, import_pack
 from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.plans import get_commune_plan
-from gnbv_desktop.store.reference import last_reference, set_upper_targets, upper_targets, use_received_standards
+from gnbv_desktop.store.reference import last_reference, set_upper_targets, upper_targets
 from gnbv_desktop.store.sync_outbox import count_changes, list_exports, plan_export
 
 PACKAGE_FILTER = "Gói đồng bộ GNBV (*.gnbv)"
@@ -535,11 +535,11 @@ class SyncPage(QWidget):
         password = self.ref_password.text() or None
 
         def done(summary) -> None:
-            use_received_standards(self.ctx.db)
             targets = (f" Chỉ tiêu năm {summary['year']} đã vào Kế hoạch hỗ trợ của xã."
                        if summary["targets"] else "")
+            changes = "".join(f"\n{line}" for line in summary["standard_changes"])
             self._say(f"Đã cập nhật {len(summary['catalogs'])} danh mục và {len(summary['standards'])} chuẩn nghèo "
-                      f"từ gói tham chiếu; dữ liệu hộ không thay đổi.{targets}")
+                      f"từ gói tham chiếu; dữ liệu hộ không thay đổi.{targets}{changes}")
 
         return self._run("Nhập gói tham chiếu", lambda db: import_reference(db, path, password=password), done)
 
