@@ -71,9 +71,10 @@ def _data_checks(folder: Path) -> tuple[list[Step], dict]:
         return f"{db['households'].count} hộ mẫu"
 
     def classification() -> str:
-        from gnbv_desktop.core.standards import classify, standard_for_year
+        from gnbv_desktop.core.standards import classify
+        from gnbv_desktop.store.standard_store import standards_in_force
 
-        std = standard_for_year(YEAR)
+        std = standards_in_force(state["db"]).for_year(YEAR)
         result = classify(std, "rural", std.thresholds["rural"].poor_line - 100_000, list(std.indicator_codes)[:3])
         if result.classification != "poor":
             raise RuntimeError(f"phân loại sai: {result.classification}")
