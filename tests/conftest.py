@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
+import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -16,6 +19,32 @@ def _isolated_user_dirs(tmp_path, monkeypatch):
     """Nothing a test does may touch the real user's data folder or database."""
     monkeypatch.setenv("GNBV_DATA_DIR", str(tmp_path / "userdata"))
     monkeypatch.delenv("GNBV_DB", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _process_hooks_restored():
+    """A test that runs the app's ``main`` installs log handlers and exception hooks for the whole
+    process; put them back so the next test starts as a fresh process would."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    hooks = sys.excepthook, threading.excepthook
+    translators = _qt_translators()
+    yield
+    for translator in _qt_translators() - translators:  # the Vietnamese Qt strings app.main installs
+        translator.parent().removeTranslator(translator)
+        translator.setParent(None)
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(level)
+    sys.excepthook, threading.excepthook = hooks
+
+
+def _qt_translators() -> set:
+    """The translators installed on the running QApplication (none when Qt is not in use)."""
+    qt_core = sys.modules.get("PySide6.QtCore")
+    app = qt_core.QCoreApplication.instance() if qt_core else None
+    return set(app.findChildren(qt_core.QTranslator)) if app is not None else set()
 
 
 @pytest.fixture

@@ -139,4 +139,4 @@ def test_a_busy_database_is_a_message_not_a_traceback(capsys, db_path, monkeypat
 
     monkeypatch.setattr(plan_commands, "save_helper", locked)
     code, _, err = run_cli(capsys, db_path, "helper-add", "Hội Phụ nữ xã")
-    assert code == 1 and "database is locked" in err and "không có gì thay đổi" in err and "Traceback" not in err
+    assert code == 1 and "chương trình GNBV khác" in err and "không bị thay đổi" in err and "Traceback" not in err

@@ -49,7 +49,7 @@ def _package(tmp_path: Path) -> Path:
 WRITES = {
     "import-excel": lambda tmp: ["import-excel", str(simple_list(tmp / "ds.xlsx", ROWS)), "--year", "2026"],
     "ref-import": lambda tmp: ["ref-import", str(_package(tmp))],
-    "demo": lambda tmp: ["demo", "--households", "300", "--year", "2026"],
+    "demo": lambda tmp: ["demo", "--households", "300", "--year", "2026", "--replace"],
     "carry-forward": lambda tmp: ["carry-forward", "--from", "2026", "--to", "2027"],
 }
 

@@ -64,6 +64,7 @@ def test_export_writes_formula_like_text_as_text_and_re_imports(template, tmp_pa
     assert set(INJECTIONS) <= texts and "=A1" in texts  # the address lost its NUL and ESC when saved
     assert all(c.quotePrefix for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@")
     fresh = tmp_path / "moi.sqlite3"
+    open_database(fresh).close()  # a new, empty commune file (only init/demo/sync-import create one)
     code, out_text, err = run(capsys, fresh, "import-excel", str(out), "--year", "2026")
     assert code == 0, err + out_text
     code, listed, _ = run(capsys, fresh, "list", "--year", "2026", "--json")
