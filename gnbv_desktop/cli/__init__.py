@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from gnbv_desktop import __version__
 from gnbv_desktop.cli import backup_commands, excel_commands, plan_commands, registry_commands, sync_commands
 from gnbv_desktop.cli.context import CliContext, CliError
+from gnbv_desktop.store.backup import BackupError
 
 COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_commands, backup_commands]
 
@@ -38,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = CliContext(args.db)
     try:
         return int(args.handler(args, ctx) or 0)
-    except CliError as exc:
+    except (CliError, BackupError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
     finally:

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from gnbv_desktop.core.standards import classify, standard_for_year
 from gnbv_desktop.jobs.progress import Job, Progress
+from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.records import new_record_fields, next_rev
 
 CARRIED_NOTE = "Chuyển từ danh sách năm {year}, cần rà soát lại."
@@ -31,6 +32,9 @@ def carry_forward(db: Database, from_year: int, to_year: int) -> Job[int]:
     ).fetchall()
     total = len(rows)
     valid = set(target.indicator_codes)
+    if rows:
+        yield Progress(0, total, "Đang sao lưu trước khi chuyển năm…")
+        backup_before_job(db, "truoc-chuyen-nam")
     with db.atomic():
         rev = next_rev(db)
         batch = []

@@ -88,7 +88,17 @@ def _ethnic_code(name: str) -> tuple[str, str]:
 
 
 def create_demo(db: Database, households: int = 200, seed: int = 1, year: int = 2026) -> Job[int]:
-    """Create ``households`` demo households with assessments for ``year`` and the year before."""
+    """Create ``households`` demo households with assessments for ``year`` and the year before.
+
+    One transaction from the commune's settings to the last plan item: a demo cut short (killed,
+    cancelled) leaves the database as it was, never a commune without households or households
+    without their plans.
+    """
+    with db.atomic():
+        return (yield from _create_demo(db, households, seed, year))
+
+
+def _create_demo(db: Database, households: int, seed: int, year: int) -> Job[int]:
     ensure_demo_commune(db)
     rng = random.Random(seed)
     names = _load_names()

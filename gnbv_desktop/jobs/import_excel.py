@@ -34,6 +34,7 @@ from gnbv_desktop.io.excel_parser import (
 from gnbv_desktop.io.excel_plans import PlanCatalogs, attach_plans, helper_key, read_plan_sheets
 from gnbv_desktop.io.excel_reader import Header, WorkbookError, detect_header, list_sheets, read_sheet
 from gnbv_desktop.jobs.progress import Job, Progress
+from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import catalog_names
 from gnbv_desktop.store.household_import import write_households
 from gnbv_desktop.store.households import get_assessment, get_household, next_code
@@ -286,6 +287,8 @@ def run_import(
     total = len(rows)
     imported = updated = items_written = 0
     created: list[str] = []
+    yield Progress(0, total, "Đang sao lưu trước khi nhập…")
+    backup_before_job(db, "truoc-nhap-excel")
     yield Progress(0, total, "Đang nhập…")
     with db.atomic():
         rev = next_rev(db)

@@ -13,6 +13,7 @@ from gnbv_desktop.io.reference_package import ReferencePackage, build_reference_
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.jobs.sync import SyncError
 from gnbv_desktop.store import aggregate
+from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import CatalogError
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.records import now_iso
@@ -72,6 +73,8 @@ def import_reference(
     except PackageError as exc:
         raise SyncError(f"Gói '{path.name}' bị từ chối: {exc}") from exc
     code = load_settings(db).commune_code
+    yield Progress(1, 2, "Đang sao lưu trước khi nhập…")
+    backup_before_job(db, "truoc-nhap-goi-tham-chieu")
     yield Progress(1, 2, "Đang cập nhật danh mục và chỉ tiêu…")
     try:
         summary = apply_reference(
