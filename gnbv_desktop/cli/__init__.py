@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from gnbv_desktop import __version__
 from gnbv_desktop.cli import backup_commands, excel_commands, plan_commands, registry_commands, sync_commands
 from gnbv_desktop.cli.context import CliContext, CliError
+from gnbv_desktop.io.partial_files import remove_leftovers
 from gnbv_desktop.store.backup import BackupError
 
 COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_commands, backup_commands]
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    remove_leftovers()
     ctx = CliContext(args.db)
     try:
         return int(args.handler(args, ctx) or 0)

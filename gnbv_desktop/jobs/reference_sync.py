@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from gnbv_desktop import __version__
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file
+from gnbv_desktop.io.partial_files import track_partial
 from gnbv_desktop.io.reference_package import ReferencePackage, build_reference_package, read_reference_package
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.jobs.sync import SyncError
@@ -45,7 +46,7 @@ def export_reference(
     )
     blob = build_reference_package(ref, __version__, password or None)
     yield Progress(1, 2, "Đang ghi tệp…")
-    tmp = out_path.with_name(out_path.name + ".tmp")
+    tmp = track_partial(out_path.with_name(out_path.name + ".tmp"))
     try:
         tmp.write_bytes(blob)
         os.replace(tmp, out_path)

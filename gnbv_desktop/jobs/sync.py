@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from gnbv_desktop import __version__
 from gnbv_desktop.core.text import format_date
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file, sha256
+from gnbv_desktop.io.partial_files import track_partial
 from gnbv_desktop.io.summary_xlsx import summary_workbook
 from gnbv_desktop.io.sync_package import (
     PackageInfo,
@@ -115,7 +116,7 @@ def export_package(
     except ValueError as exc:
         raise SyncError(str(exc)) from exc
     yield Progress(steps - 1, steps, "Đang ghi tệp…")
-    tmp = out_path.with_name(out_path.name + ".tmp")
+    tmp = track_partial(out_path.with_name(out_path.name + ".tmp"))
     try:
         tmp.write_bytes(blob)
         os.replace(tmp, out_path)
