@@ -8,6 +8,7 @@ handler takes ``(args, ctx)`` and returns the exit status: 0 success, 1 invalid 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -43,6 +44,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args, ctx) or 0)
     except (CliError, BackupError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.OperationalError as exc:
+        if "full" not in str(exc):
+            raise
+        print("Lỗi: ổ đĩa đã đầy, không ghi được dữ liệu. Mọi thay đổi của lệnh này đã được hoàn tác; "
+              "hãy giải phóng chỗ trống rồi chạy lại.", file=sys.stderr)
         return 1
     finally:
         ctx.close()

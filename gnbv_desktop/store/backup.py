@@ -167,7 +167,7 @@ def _backup_files(folder: Path, stem: str) -> list[tuple[_dt.datetime, str, Path
         parsed = _parse(path, stem) if path.is_file() else None
         if parsed:
             found.append((parsed[0], parsed[1], path))
-    return sorted(found, key=lambda f: f[0], reverse=True)
+    return sorted(found, key=lambda f: (f[0], f[2].stat().st_mtime_ns), reverse=True)  # same second: later write first
 
 
 def rotate(db_path: str | Path, now: _dt.datetime | None = None) -> list[Path]:
