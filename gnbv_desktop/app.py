@@ -43,11 +43,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
     from gnbv_desktop.gui.context import AppContext
+    from gnbv_desktop.gui.damaged_dialog import offer_restore
     from gnbv_desktop.gui.main_window import MainWindow
     from gnbv_desktop.gui.setup_wizard import SetupWizard
+    from gnbv_desktop.io.partial_files import remove_leftovers
     from gnbv_desktop.jobs.demo import create_demo
     from gnbv_desktop.store.aggregate import is_aggregate
-    from gnbv_desktop.store.database import DatabaseError, open_database
+    from gnbv_desktop.store.database import DamagedDatabase, DatabaseError, open_database
     from gnbv_desktop.store.reference import use_received_standards
     from gnbv_desktop.store.settings import load_settings
 
@@ -59,11 +61,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setWindowIcon(QIcon(str(resource_path("icons", "gnbv.png"))))
     _install_fonts()
     db_path = Path(args.db) if args.db else default_db_path()
+    remove_leftovers()
     try:
-        db = open_database(db_path)
+        try:
+            db = open_database(db_path)
+        except DamagedDatabase as exc:
+            if not offer_restore(None, db_path, exc):
+                return 1
+            db = open_database(db_path)
     except DatabaseError as exc:
         QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
         return 1
+    _backup(db_path, "mo-phan-mem", once_a_day=True)
     use_received_standards(db)  # thresholds corrected by the upper level apply from the start
     ctx = AppContext(db, db_path, args.year)
     use_demo = False
@@ -83,4 +92,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = app.exec()
     ctx.runner.wait()
     db.close()
+    _backup(db_path, "dong-phan-mem")
     return code
+
+
+def _backup(db_path: Path, reason: str, *, once_a_day: bool = False) -> None:
+    """The automatic copy at start (first start of the day) and at close; a failure is logged, not
+    shown: the official cannot act on it then, and the copies before imports still run."""
+    from gnbv_desktop.store.backup import BackupError, backed_up_today, make_backup
+
+    if once_a_day and backed_up_today(db_path, reason):
+        return
+    try:
+        make_backup(db_path, reason)
+    except BackupError as exc:
+        logging.getLogger(__name__).warning("%s", exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from gnbv_desktop.gui.backup_tab import BackupTab
 from gnbv_desktop.gui.commune_form import CommuneForm, VillageTable
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.catalog_editor import CatalogEditor
@@ -33,6 +34,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(commune_tab, "Xã và các thôn")
         self.catalogs = CatalogEditor(ctx)
         self.tabs.addTab(self.catalogs, CatalogEditor.title)
+        self.backups = BackupTab(ctx)
+        self.tabs.addTab(self.backups, BackupTab.title)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.reload()
