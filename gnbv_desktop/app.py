@@ -49,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gnbv_desktop.io.partial_files import remove_leftovers
     from gnbv_desktop.jobs.demo import create_demo
     from gnbv_desktop.store.aggregate import is_aggregate
+    from gnbv_desktop.store.audit import SOURCE_GUI, start_session
     from gnbv_desktop.store.database import DamagedDatabase, DatabaseError, open_database
     from gnbv_desktop.store.reference import use_received_standards
     from gnbv_desktop.store.settings import load_settings
@@ -73,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
         return 1
     _backup(db_path, "mo-phan-mem", once_a_day=True)
+    start_session(db, SOURCE_GUI)
     use_received_standards(db)  # thresholds corrected by the upper level apply from the start
     ctx = AppContext(db, db_path, args.year)
     use_demo = False

@@ -13,12 +13,12 @@ import sys
 from collections.abc import Sequence
 
 from gnbv_desktop import __version__
-from gnbv_desktop.cli import backup_commands, excel_commands, plan_commands, registry_commands, sync_commands
+from gnbv_desktop.cli import audit_commands, backup_commands, excel_commands, plan_commands, registry_commands, sync_commands
 from gnbv_desktop.cli.context import CliContext, CliError
 from gnbv_desktop.io.partial_files import remove_leftovers
 from gnbv_desktop.store.backup import BackupError
 
-COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_commands, backup_commands]
+COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_commands, backup_commands, audit_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from gnbv_desktop.paths import default_db_path
+from gnbv_desktop.store.audit import SOURCE_CLI, start_session
 from gnbv_desktop.store.database import DatabaseError, open_database
 from gnbv_desktop.store.reference import use_received_standards
 
@@ -31,6 +32,7 @@ class CliContext:
                 self._db = open_database(self.db_path)
             except DatabaseError as exc:
                 raise CliError(str(exc)) from exc
+            start_session(self._db, SOURCE_CLI)
             use_received_standards(self._db)
         return self._db
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from gnbv_desktop.store import migrations
+from gnbv_desktop.store import audit, migrations
 from gnbv_desktop.store.integrity import NotADatabase, findings_text, quick_check
 
 
@@ -82,7 +82,8 @@ def open_database(path: str | Path, *, create: bool = True) -> Database:
             backup_before_upgrade(db, path, version)
     _enable_wal(db)
     try:
-        migrations.apply(db)
+        if migrations.apply(db) and audit.is_audited(db):
+            audit.install_triggers(db)  # columns added by later migrations are audited too
     except sqlite3.DatabaseError as exc:
         db.close()
         raise DatabaseError(
