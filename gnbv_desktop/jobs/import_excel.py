@@ -288,9 +288,8 @@ def run_import(
     total = len(rows)
     imported = updated = items_written = 0
     created: list[str] = []
-    yield Progress(0, total, "Đang sao lưu trước khi nhập…")
+    yield Progress(0, total, "Đang sao lưu rồi nhập…")
     backup_before_job(db, "truoc-nhap-excel")
-    yield Progress(0, total, "Đang nhập…")
     with db.atomic():
         suspend_row_audit(db)
         rev = next_rev(db)
