@@ -42,12 +42,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging()
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+    from gnbv_desktop.gui import read_only_notice
     from gnbv_desktop.gui.context import AppContext
     from gnbv_desktop.gui.damaged_dialog import offer_restore
+    from gnbv_desktop.gui.login_dialog import LoginDialog
     from gnbv_desktop.gui.main_window import MainWindow
     from gnbv_desktop.gui.setup_wizard import SetupWizard
     from gnbv_desktop.io.partial_files import remove_leftovers
     from gnbv_desktop.jobs.demo import create_demo
+    from gnbv_desktop.store.accounts import has_accounts
     from gnbv_desktop.store.aggregate import is_aggregate
     from gnbv_desktop.store.audit import SOURCE_GUI, start_session
     from gnbv_desktop.store.database import DamagedDatabase, DatabaseError, open_database
@@ -74,7 +77,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
         return 1
     _backup(db_path, "mo-phan-mem", once_a_day=True)
-    start_session(db, SOURCE_GUI)
+    account = None
+    if has_accounts(db):
+        login = LoginDialog(db)
+        if login.exec() != QDialog.DialogCode.Accepted:
+            db.close()
+            return 0
+        account = login.account
+    start_session(db, SOURCE_GUI, account.username if account else None, account.role if account else "")
     use_received_standards(db)  # thresholds corrected by the upper level apply from the start
     ctx = AppContext(db, db_path, args.year)
     use_demo = False
@@ -85,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         use_demo = wizard.use_demo
     window = MainWindow(ctx)
     window.show()
+    if account is not None:
+        read_only_notice.install()
+        window.statusBar().showMessage(f"Đăng nhập: {account.full_name or account.username} ({account.role_label})")
     if use_demo:
         handle = ctx.runner.run_with_dialog(
             window, "Đang tạo dữ liệu mẫu…", lambda wdb: create_demo(wdb, 200, seed=1, year=ctx.year)

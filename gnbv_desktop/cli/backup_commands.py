@@ -10,6 +10,7 @@ import argparse
 
 from gnbv_desktop.cli.context import CliContext, CliError, print_json
 from gnbv_desktop.core.text import format_number
+from gnbv_desktop.store.accounts import ADMIN, has_accounts
 from gnbv_desktop.store.backup import BackupError, list_backups, make_backup, restore
 from gnbv_desktop.store.integrity import NotADatabase, findings_text, full_check, quick_check
 
@@ -73,6 +74,10 @@ def cmd_backups(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
     exists = ctx.db_path.exists() and ctx.db_path.stat().st_size > 0
     damaged = exists and bool(_damage(ctx))
+    if exists and not damaged and has_accounts(ctx.db):  # a damaged file's accounts cannot be read
+        if ctx.account is None or ctx.account.role != ADMIN:
+            raise CliError("Chỉ tài khoản quản trị mới khôi phục được dữ liệu.")
+        ctx.close()
     try:
         safety = restore(ctx.db_path, args.file, current_damaged=damaged)
     except BackupError as exc:

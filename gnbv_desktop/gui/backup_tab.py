@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.store.accounts import ADMIN, has_accounts
+from gnbv_desktop.store.audit import current_role
 from gnbv_desktop.store.backup import KEEP_LAST, KEEP_MONTHS, BackupError, BackupInfo, list_backups, make_backup, restore
 
 COLUMNS = ["Thời điểm", "Lý do", "Dung lượng", "Số hộ", "Tệp"]
@@ -113,6 +115,9 @@ class BackupTab(QWidget):
         if not rows:
             return
         chosen = self.backups[rows[0].row()]
+        if has_accounts(self.ctx.db) and current_role(self.ctx.db) != ADMIN:
+            QMessageBox.warning(self, "Không khôi phục được", "Chỉ tài khoản quản trị mới khôi phục được dữ liệu.")
+            return
         households = "" if chosen.households is None else f" ({format_number(chosen.households)} hộ)"
         answer = QMessageBox.question(
             self,

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from gnbv_desktop.store.accounts import READ_ONLY_MESSAGE, VIEWER
+from gnbv_desktop.store.accounts import SCHEMA as ACCOUNTS_SCHEMA
+
 SOURCE_GUI = "giao diện"
 SOURCE_CLI = "dòng lệnh"
 
@@ -33,9 +36,13 @@ AUDITED = {
     "helpers": None,
     "commune_plans": None,
     "villages": None,
+    "accounts": None,
 }
 # Bookkeeping columns that change on every save and say nothing to a reader.
-SKIPPED = {"id", "uuid", "created_at", "updated_at", "change_counter", "rev", "search_key", "sort_key"}
+SKIPPED = {"id", "uuid", "created_at", "updated_at", "change_counter", "rev", "search_key", "sort_key",
+           "password_hash", "failed_attempts", "locked_until"}
+# Tables a "chỉ xem" session may not write (accounts stay writable: a login records failures).
+GUARDED = [t for t in AUDITED if t != "accounts"] + ["settings"]
 TABLE_LABELS = {
     "households": "Hộ gia đình",
     "members": "Thành viên",
@@ -48,6 +55,7 @@ TABLE_LABELS = {
     "villages": "Thôn",
     "settings": "Cài đặt",
     "import": "Nhập dữ liệu",
+    "accounts": "Tài khoản",
 }
 FIELD_LABELS = {
     "code": "Mã hộ", "head_name": "Họ tên chủ hộ", "head_cccd": "Số CCCD chủ hộ", "head_birth_year": "Năm sinh chủ hộ",
@@ -68,6 +76,7 @@ FIELD_LABELS = {
     "target_escape_households": "Chỉ tiêu số hộ thoát nghèo", "target_near_poor_reduction": "Chỉ tiêu giảm hộ cận nghèo",
     "target_dtts_reduction": "Chỉ tiêu giảm nghèo DTTS", "commune_name": "Tên xã", "commune_code": "Mã xã",
     "province_name": "Tỉnh", "province_code": "Mã tỉnh", "upper_level": "Cấp trên", "mode": "Chế độ",
+    "username": "Tên đăng nhập", "role": "Vai trò",
 }
 # Settings keys that are bookkeeping (the revision counter moves on every save).
 SKIPPED_SETTINGS = ("last_rev",)
@@ -92,6 +101,7 @@ CREATE TABLE audit_session (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     user TEXT NOT NULL DEFAULT '',
     source TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL DEFAULT '',
     bulk INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO audit_session (id) VALUES (1);
@@ -149,6 +159,16 @@ def trigger_sql(db: Database) -> dict[str, str]:
         f"INSERT INTO audit_log (user, source, action, table_name, field, old_value, new_value) "
         f"VALUES ({_WHO}, 'update', 'settings', NEW.key, OLD.value, NEW.value); END"
     )
+    for table in GUARDED:
+        if not db[table].exists():
+            continue
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            name = f"audit_{table}_guard_{event.lower()}"
+            out[name] = (
+                f"CREATE TRIGGER {name} BEFORE {event} ON {table} "
+                f"WHEN (SELECT role FROM audit_session WHERE id = 1) = '{VIEWER}' "
+                f"BEGIN SELECT RAISE(ABORT, '{READ_ONLY_MESSAGE}'); END"
+            )
     return out
 
 
@@ -168,7 +188,7 @@ def install_triggers(db: Database) -> int:
 
 def create_schema(db: Database) -> None:
     """The migration's work: tables, then the triggers."""
-    db.executescript(SCHEMA)
+    db.executescript(SCHEMA + ACCOUNTS_SCHEMA)
     install_triggers(db)
 
 
@@ -176,8 +196,9 @@ def is_audited(db: Database) -> bool:
     return db["audit_session"].exists()
 
 
-def start_session(db: Database, source: str, user: str | None = None) -> None:
-    """Name who writes through this program from now on (the OS login until accounts exist)."""
+def start_session(db: Database, source: str, user: str | None = None, role: str = "") -> None:
+    """Name who writes through this program from now on (the OS login when there are no accounts)
+    and the role whose limits the triggers enforce."""
     if not is_audited(db):
         return
     if user is None:
@@ -185,7 +206,18 @@ def start_session(db: Database, source: str, user: str | None = None) -> None:
             user = getpass.getuser()
         except (OSError, KeyError):
             user = ""
-    db.execute("UPDATE audit_session SET user = ?, source = ?, bulk = 0 WHERE id = 1", [user, source])
+    db.execute("UPDATE audit_session SET user = ?, source = ?, role = ?, bulk = 0 WHERE id = 1", [user, source, role])
+
+
+def current_role(db: Database) -> str:
+    """The role of the session working on the file ('' without accounts)."""
+    if not is_audited(db):
+        return ""
+    return db.execute("SELECT role FROM audit_session WHERE id = 1").fetchone()[0]
+
+
+def clear_role(db: Database) -> None:
+    db.execute("UPDATE audit_session SET role = '' WHERE id = 1")
 
 
 def suspend_row_audit(db: Database) -> None:

@@ -81,6 +81,8 @@ def open_database(path: str | Path, *, create: bool = True) -> Database:
         if version > 0:
             backup_before_upgrade(db, path, version)
     _enable_wal(db)
+    if version < migrations.LATEST_VERSION and audit.is_audited(db):
+        audit.clear_role(db)  # a "chỉ xem" session left in the file must not block the upgrade
     try:
         if migrations.apply(db) and audit.is_audited(db):
             audit.install_triggers(db)  # columns added by later migrations are audited too
