@@ -19,6 +19,7 @@ from gnbv_desktop.cli import (
     backup_commands,
     excel_commands,
     plan_commands,
+    privacy_commands,
     registry_commands,
     sync_commands,
 )
@@ -28,7 +29,7 @@ from gnbv_desktop.store.accounts import READ_ONLY_MESSAGE
 from gnbv_desktop.store.backup import BackupError
 
 COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_commands, backup_commands, audit_commands,
-                   account_commands]
+                   account_commands, privacy_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -54,7 +54,7 @@ TABLE_LABELS = {
     "commune_plans": "Kế hoạch của xã",
     "villages": "Thôn",
     "settings": "Cài đặt",
-    "import": "Nhập dữ liệu",
+    "job": "Công việc",
     "accounts": "Tài khoản",
 }
 FIELD_LABELS = {
@@ -234,7 +234,7 @@ def record_job(db: Database, kind: str, description: str, counts: dict[str, int]
         return
     db.execute("UPDATE audit_session SET bulk = 0 WHERE id = 1")
     db.execute(
-        f"INSERT INTO audit_log (user, source, action, table_name, field, new_value) VALUES ({_WHO}, 'job', 'import', ?, ?)",
+        f"INSERT INTO audit_log (user, source, action, table_name, field, new_value) VALUES ({_WHO}, 'job', 'job', ?, ?)",
         [kind, json.dumps({"mô tả": description, **counts}, ensure_ascii=False)],
     )
 

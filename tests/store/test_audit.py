@@ -25,7 +25,7 @@ def test_demo_writes_one_entry_not_one_per_row(demo_db):
     rows = _log(demo_db)
     assert len(rows) == 1
     user, source, action, table, _hh, field, _old, new = rows[0]
-    assert (action, table, field) == ("job", "import", "Tạo dữ liệu mẫu")
+    assert (action, table, field) == ("job", "job", "Tạo dữ liệu mẫu")
     assert '"hộ mới": 60' in new
     assert demo_db.execute("SELECT bulk FROM audit_session").fetchone()[0] == 0
 
