@@ -23,7 +23,17 @@ from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.store.accounts import ADMIN, has_accounts
 from gnbv_desktop.store.audit import current_role
-from gnbv_desktop.store.backup import KEEP_LAST, KEEP_MONTHS, BackupError, BackupInfo, list_backups, make_backup, restore
+from gnbv_desktop.store.backup import (
+    KEEP_LAST,
+    KEEP_MONTHS,
+    BackupError,
+    BackupInfo,
+    check_backup,
+    describe,
+    list_backups,
+    make_backup,
+    restore,
+)
 
 COLUMNS = ["Thời điểm", "Lý do", "Dung lượng", "Số hộ", "Tệp"]
 
@@ -59,6 +69,8 @@ class BackupTab(QWidget):
         self.usb_button = QPushButton("Sao lưu ra USB…")
         self.restore_button = QPushButton("Khôi phục bản đã chọn…")
         self.restore_button.setEnabled(False)
+        self.restore_file_button = QPushButton("Khôi phục từ tệp khác…")
+        self.restore_file_button.clicked.connect(self.restore_other_file)
         self.backup_button.clicked.connect(self.backup_now)
         self.usb_button.clicked.connect(self.backup_to_folder)
         self.restore_button.clicked.connect(self.restore_selected)
@@ -68,7 +80,7 @@ class BackupTab(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         buttons = QHBoxLayout()
-        for b in (self.backup_button, self.usb_button, self.restore_button):
+        for b in (self.backup_button, self.usb_button, self.restore_button, self.restore_file_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -112,9 +124,22 @@ class BackupTab(QWidget):
 
     def restore_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        if rows:
+            self._restore(self.backups[rows[0].row()])
+
+    def restore_other_file(self) -> None:
+        """A copy kept elsewhere (the USB stick): checked before anything is asked or changed."""
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn bản sao lưu", "", "Dữ liệu GNBV (*.sqlite3);;Mọi tệp (*)")
+        if not path:
             return
-        chosen = self.backups[rows[0].row()]
+        try:
+            check_backup(path)
+        except BackupError as exc:
+            QMessageBox.warning(self, "Không khôi phục được", str(exc))
+            return
+        self._restore(describe(Path(path)))
+
+    def _restore(self, chosen: BackupInfo) -> None:
         if has_accounts(self.ctx.db) and current_role(self.ctx.db) != ADMIN:
             QMessageBox.warning(self, "Không khôi phục được", "Chỉ tài khoản quản trị mới khôi phục được dữ liệu.")
             return

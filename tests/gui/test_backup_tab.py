@@ -100,3 +100,24 @@ def test_damaged_file_offers_latest_good_backup(qtbot, demo_db, db_path):
     db = open_database(db_path)
     assert db.execute("SELECT COUNT(*) FROM households").fetchone()[0] == 60
     db.close()
+
+
+def test_restore_from_a_usb_copy_and_refusal_of_junk(qtbot, ctx, tmp_path, monkeypatch):
+    usb_copy = make_backup(ctx.db_path, folder=tmp_path / "usb")
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"khong phai du lieu" * 300)
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    tab = page.backups
+    ctx.db.execute("UPDATE households SET deleted = 1 WHERE id <= 4")
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: warnings.append(text))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(junk), ""))
+    qtbot.mouseClick(tab.restore_file_button, Qt.MouseButton.LeftButton)
+    assert warnings and "không phải" in warnings[0]
+    assert _households(ctx.db_path) == 56
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(usb_copy), ""))
+    with qtbot.waitSignal(ctx.data_changed):
+        qtbot.mouseClick(tab.restore_file_button, Qt.MouseButton.LeftButton)
+    assert _households(ctx.db_path) == 60

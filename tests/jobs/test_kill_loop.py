@@ -3,7 +3,8 @@ exactly the state before or after the job, and no worker process outlives the ki
 
 The "after" state of each job is recorded by running it to completion once; a kill must leave
 either that or the untouched starting file (compared as a canonical dump: every row of every
-table, without the columns that hold random UUIDs or the clock).
+table, without the columns that hold random UUIDs or the clock, and without the session row
+naming who opened the file).
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ ROOT = Path(__file__).resolve().parents[2]
 VOLATILE = {"uuid", "created_at", "updated_at", "imported_at", "received_at", "last_imported_at", "at"}
 CLOCK = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[.\d]*(?:Z|[+-]\d\d:\d\d)?")  # times inside JSON values
 ORPHAN_GRACE = 2.0
-KILLS = {"import-excel": 12, "demo": 12, "sync-import": 16, "ref-import": 8, "carry-forward": 8}
+# Who is working on the file, written when a command opens it (before any job): not job state.
+SESSION_TABLES = {"audit_session"}
+RUNS = {"import-excel": 14, "demo": 12, "sync-import": 18, "ref-import": 10, "carry-forward": 10}
 
 
 def canonical(path: Path) -> str:
@@ -51,7 +54,8 @@ def canonical(path: Path) -> str:
     try:
         digest = hashlib.sha256()
         tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            if r[0] not in SESSION_TABLES]
         for table in tables:
             cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")') if r[1] not in VOLATILE]
             rows = conn.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{table}"').fetchall()
@@ -132,10 +136,10 @@ def jobs(tmp_path_factory) -> list[Job]:
     tmp = tmp_path_factory.mktemp("kill")
     empty = tmp / "empty.sqlite3"
     open_database(empty).close()
-    commune = _commune(tmp / "commune.sqlite3", 800)
+    commune = _commune(tmp / "commune.sqlite3", 600)
     packages = []
     for i, code in enumerate(("23764", "23765", "23766")):
-        db = open_database(_commune(tmp / f"c{code}.sqlite3", 400, code, seed=i + 2))
+        db = open_database(_commune(tmp / f"c{code}.sqlite3", 300, code, seed=i + 2))
         export(db, tmp / f"{code}.gnbv")
         db.close()
         packages.append(str(tmp / f"{code}.gnbv"))
@@ -145,10 +149,10 @@ def jobs(tmp_path_factory) -> list[Job]:
     set_upper_targets(agg, 2026, {"23764": {"target_escape_households": 6}})
     run_to_end(export_reference(agg, tmp / "ref.gnbvref", year=2026))
     agg.close()
-    xlsx = _excel(tmp / "list.xlsx", 1500)
+    xlsx = _excel(tmp / "list.xlsx", 1000)
     found = [
         Job("import-excel", empty, ["import-excel", str(xlsx), "--year", "2026"]),
-        Job("demo", empty, ["demo", "--households", "500", "--year", "2026"]),
+        Job("demo", empty, ["demo", "--households", "400", "--year", "2026"]),
         Job("sync-import", agg_path, ["sync-import", *packages]),
         Job("ref-import", commune, ["ref-import", str(tmp / "ref.gnbvref")]),
         Job("carry-forward", commune, ["carry-forward", "--from", "2026", "--to", "2027"]),
@@ -171,7 +175,7 @@ class Outcome:
     killed: bool
     state: str  # "before" or "after"
     children: int
-    inside: bool  # a sync import's parse worker existed: the kill hit the open transaction
+    inside: bool  # the job had passed its backup (or a sync import's worker ran): it was writing
 
 
 def _kill_once(job: Job, db: Path, delay: float, wait_worker: bool, pause: float) -> Outcome:
@@ -200,6 +204,7 @@ def _kill_once(job: Job, db: Path, delay: float, wait_worker: bool, pause: float
     assert full_check(db) == [], db.name
     state = canonical(db)
     assert state in (job.before, job.after), f"{db.name}: half-finished state"
+    inside = inside or (code == -signal.SIGKILL and any((db.parent / "sao-luu").glob(f"{db.stem}-*-truoc-*.sqlite3")))
     for leftover in db.parent.glob(f"{db.name}*"):
         leftover.unlink()
     return Outcome(code == -signal.SIGKILL, "before" if state == job.before else "after", len(children), inside)
@@ -208,9 +213,9 @@ def _kill_once(job: Job, db: Path, delay: float, wait_worker: bool, pause: float
 def test_kill_loop(jobs, tmp_path):
     """Two kills run side by side (the loop is mostly waiting) to keep the test short."""
     rng = random.Random(20261201)
-    runs = [(job, tmp_path / f"{job.name}-{i}.sqlite3", rng.uniform(0.3, 1.1) * job.seconds,
+    runs = [(job, tmp_path / f"{job.name}-{i}.sqlite3", rng.uniform(0.3, 1.4) * job.seconds,
              job.name == "sync-import" and i % 2 == 0, rng.uniform(0, 0.4))
-            for job in jobs for i in range(KILLS[job.name])]
+            for job in jobs for i in range(RUNS[job.name])]
     rng.shuffle(runs)
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda r: (r[0].name, _kill_once(*r)), runs))
@@ -219,8 +224,9 @@ def test_kill_loop(jobs, tmp_path):
         outcomes[name][o.state] += 1
     kills = sum(o.killed for _n, o in results)
     inside = sum(o.inside for _n, o in results)
-    print(f"\n{kills} SIGKILLs ({inside} inside a sync import's transaction), "
+    print(f"\n{kills} SIGKILLs ({inside} after the job's backup or with the sync worker running), "
           f"{sum(o.children for _n, o in results)} child processes checked, outcomes {outcomes}, "
           f"job seconds { {j.name: round(j.seconds, 1) for j in jobs} }")
     assert kills >= 50
-    assert inside >= 5
+    assert inside >= 10
+    assert sum(o["after"] for o in outcomes.values()) >= 1  # some runs finished: "after" is reachable too
