@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.io.audit_xlsx import HEADER, write_audit_xlsx
+from gnbv_desktop.io.household_data_xlsx import write_household_data
 from gnbv_desktop.store.audit import AuditEntry, entries, readable
 from gnbv_desktop.store.households import get_household
+from gnbv_desktop.store.personal_data import household_data
 
 
 class HouseholdHistory(QWidget):
@@ -47,9 +49,13 @@ class HouseholdHistory(QWidget):
         self.summary = QLabel()
         self.export_button = QPushButton("Xuất Excel…")
         self.export_button.clicked.connect(self.export)
+        self.data_button = QPushButton("Xuất dữ liệu của hộ…")
+        self.data_button.setToolTip("Mọi dữ liệu đang lưu về hộ này (yêu cầu của chủ thể dữ liệu cá nhân)")
+        self.data_button.clicked.connect(self.export_household_data)
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.export_button)
+        bar.addWidget(self.data_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
@@ -75,13 +81,30 @@ class HouseholdHistory(QWidget):
         self.summary.setText(f"{format_number(len(self.entries))} thay đổi được ghi lại." if self.entries
                              else "Chưa có thay đổi nào được ghi lại cho hộ này.")
         self.export_button.setEnabled(bool(self.entries))
+        self.data_button.setEnabled(self.household_id is not None)
 
-    def export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Xuất lịch sử thay đổi", "lich-su-ho.xlsx", "Excel (*.xlsx)")
+    def _save_path(self, title: str, default: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, title, default, "Excel (*.xlsx)")
+        if path and not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        return path
+
+    def export_household_data(self) -> None:
+        household = get_household(self.ctx.db, self.household_id)
+        path = self._save_path("Xuất dữ liệu của hộ", f"du-lieu-ho-{household.code}.xlsx")
         if not path:
             return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
+        try:
+            n = write_household_data(household_data(self.ctx.db, household.code), path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Không xuất được", f"Không ghi được tệp '{path}': {exc.strerror or exc}.")
+            return
+        self.summary.setText(f"Đã xuất {format_number(n)} dòng dữ liệu của hộ ra {Path(path).name}.")
+
+    def export(self) -> None:
+        path = self._save_path("Xuất lịch sử thay đổi", "lich-su-ho.xlsx")
+        if not path:
+            return
         try:
             household = get_household(self.ctx.db, self.household_id)
             title = f"Lịch sử thay đổi của hộ {household.code} — {household.head_name}" if household else "Lịch sử thay đổi"

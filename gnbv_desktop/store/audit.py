@@ -209,6 +209,12 @@ def start_session(db: Database, source: str, user: str | None = None, role: str 
     db.execute("UPDATE audit_session SET user = ?, source = ?, role = ?, bulk = 0 WHERE id = 1", [user, source, role])
 
 
+def current_user(db: Database) -> str:
+    if not is_audited(db):
+        return ""
+    return db.execute("SELECT user FROM audit_session WHERE id = 1").fetchone()[0]
+
+
 def current_role(db: Database) -> str:
     """The role of the session working on the file ('' without accounts)."""
     if not is_audited(db):

@@ -37,3 +37,16 @@ def test_new_household_has_empty_history(qtbot, ctx):
     qtbot.addWidget(editor)
     assert editor.history.table.rowCount() == 0
     assert not editor.history.export_button.isEnabled()
+
+
+def test_household_data_export_button(qtbot, ctx, tmp_path, monkeypatch):
+    editor = HouseholdEditor(ctx, 2)
+    qtbot.addWidget(editor)
+    target = tmp_path / "du-lieu"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Excel (*.xlsx)"))
+    qtbot.mouseClick(editor.history.data_button, Qt.MouseButton.LeftButton)
+    wb = load_workbook(tmp_path / "du-lieu.xlsx")
+    h = get_household(ctx.db, 2)
+    assert wb["Hộ gia đình"]["C3"].value == h.head_name
+    assert wb["Thành viên"].max_row == 2 + len(h.members)
+    assert "Đã xuất" in editor.history.summary.text()

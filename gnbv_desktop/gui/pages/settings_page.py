@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from gnbv_desktop.gui.accounts_tab import AccountsTab
 from gnbv_desktop.gui.backup_tab import BackupTab
 from gnbv_desktop.gui.commune_form import CommuneForm, VillageTable
 from gnbv_desktop.gui.context import AppContext
@@ -36,6 +37,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.catalogs, CatalogEditor.title)
         self.backups = BackupTab(ctx)
         self.tabs.addTab(self.backups, BackupTab.title)
+        self.accounts = AccountsTab(ctx)
+        self.tabs.addTab(self.accounts, AccountsTab.title)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.reload()
