@@ -24,9 +24,19 @@ def connect_read_only(path: str | Path) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
 
 
+def _hot_journal(path: Path) -> bool:
+    journal = Path(str(path) + "-journal")
+    return journal.exists() and journal.stat().st_size > 0
+
+
 def _run(path: Path, pragmas: list[str]) -> list[str]:
     try:
-        conn = connect_read_only(path)
+        if _hot_journal(path):
+            # A rollback-journal file cut short by a crash: SQLite must roll it back (its normal
+            # recovery, a write) before the file can be read; a read-only connection cannot.
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        else:
+            conn = connect_read_only(path)
     except sqlite3.DatabaseError as exc:
         raise NotADatabase(str(exc)) from exc
     findings: list[str] = []

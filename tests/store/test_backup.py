@@ -134,3 +134,26 @@ def test_inconsistent_schema_version_gives_a_message(demo_db, db_path, version):
     with pytest.raises(DatabaseError) as err:
         open_database(db_path)
     assert "lược đồ" in str(err.value) and "sao lưu" in str(err.value)
+
+
+def test_hot_rollback_journal_is_recovered_not_reported_as_damage(tmp_path):
+    """A rollback-journal file (a backup copied back by hand, then a crash mid-write) is SQLite's
+    normal recovery, not damage."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "cu.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    conn.commit()
+    conn.close()
+    code = (f"import sqlite3, os; c = sqlite3.connect({str(path)!r}); c.execute('PRAGMA cache_size = 1'); "
+            "c.execute('BEGIN'); c.execute('INSERT INTO t SELECT randomblob(500) FROM (WITH RECURSIVE n(i) AS "
+            "(SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) SELECT i FROM n)'); os._exit(9)")
+    subprocess.run([sys.executable, "-c", code], check=False)
+    assert (tmp_path / "cu.sqlite3-journal").stat().st_size > 0
+    assert quick_check(path) == []
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 1
+    conn.close()
