@@ -87,3 +87,9 @@ def erase_household(db: Database, code: str, by: Account | None) -> dict[str, in
         audit.record_job(db, "Xóa vĩnh viễn hộ", f"mã hộ {code}",
                          {labels.get(k, k): v for k, v in counts.items() if v})
     return counts
+
+
+def deleted_households(db: Database) -> list[tuple[str, str, str]]:
+    """(code, head name, deleted at) of the households deleted but not yet erased, newest first."""
+    return [tuple(r) for r in db.execute(
+        "SELECT code, head_name, updated_at FROM households WHERE deleted = 1 ORDER BY updated_at DESC, code").fetchall()]

@@ -9,6 +9,7 @@ from gnbv_desktop.gui.backup_tab import BackupTab
 from gnbv_desktop.gui.commune_form import CommuneForm, VillageTable
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.catalog_editor import CatalogEditor
+from gnbv_desktop.gui.personal_data_tab import PersonalDataTab
 from gnbv_desktop.store.settings import save_settings
 from gnbv_desktop.store.villages import VillageError, add_village, delete_village, list_villages, update_village
 
@@ -39,6 +40,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.backups, BackupTab.title)
         self.accounts = AccountsTab(ctx)
         self.tabs.addTab(self.accounts, AccountsTab.title)
+        self.personal_data = PersonalDataTab(ctx)
+        self.tabs.addTab(self.personal_data, PersonalDataTab.title)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.reload()
