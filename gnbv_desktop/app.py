@@ -69,15 +69,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging()
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+    from gnbv_desktop.gui import read_only_notice
     from gnbv_desktop.gui.context import AppContext
+    from gnbv_desktop.gui.damaged_dialog import offer_restore
     from gnbv_desktop.gui.environment import acquire_instance_lock, refuse_second_instance
     from gnbv_desktop.gui.error_dialog import install_exception_hooks
+    from gnbv_desktop.gui.login_dialog import LoginDialog
     from gnbv_desktop.gui.main_window import MainWindow
     from gnbv_desktop.gui.setup_wizard import SetupWizard
     from gnbv_desktop.gui.vietnamese import install_vietnamese
+    from gnbv_desktop.io.partial_files import remove_leftovers
     from gnbv_desktop.jobs.demo import create_demo
+    from gnbv_desktop.store.accounts import has_accounts
     from gnbv_desktop.store.aggregate import is_aggregate
-    from gnbv_desktop.store.database import DatabaseError, open_database
+    from gnbv_desktop.store.audit import SOURCE_GUI, start_session
+    from gnbv_desktop.store.database import DamagedDatabase, DatabaseError, open_database
     from gnbv_desktop.store.settings import load_settings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -95,12 +101,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if instance_lock is None:
         refuse_second_instance(db_path)
         return 1
+    remove_leftovers()
     try:
-        db = open_database(db_path)
+        try:
+            db = open_database(db_path)
+        except DamagedDatabase as exc:
+            if not offer_restore(None, db_path, exc):
+                return 1
+            db = open_database(db_path)
     except DatabaseError as exc:
         logging.getLogger(__name__).error("Không mở được %s: %s", db_path, exc)
         QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
         return 1
+    _backup(db_path, "mo-phan-mem", once_a_day=True)
+    account = None
+    if has_accounts(db):
+        login = LoginDialog(db)
+        if login.exec() != QDialog.DialogCode.Accepted:
+            db.close()
+            return 0
+        account = login.account
+    start_session(db, SOURCE_GUI, account.username if account else None, account.role if account else "")
     ctx = AppContext(db, db_path, args.year)
     use_demo = False
     if not load_settings(db).is_configured and not is_aggregate(db):
@@ -110,6 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         use_demo = wizard.use_demo
     window = MainWindow(ctx)
     window.show_fitted()
+    if account is not None:
+        read_only_notice.install()
+        window.statusBar().showMessage(f"Đăng nhập: {account.full_name or account.username} ({account.role_label})")
     if ctx.standards.warning:  # received standards unusable: the app runs on the shipped ones
         QMessageBox.warning(window, "Chuẩn nghèo nhận từ cấp trên không dùng được", ctx.standards.warning)
     if args.open:
@@ -124,4 +148,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = app.exec()
     ctx.runner.wait()
     db.close()
+    _backup(db_path, "dong-phan-mem")
     return code
+
+
+def _backup(db_path: Path, reason: str, *, once_a_day: bool = False) -> None:
+    """The automatic copy at start (first start of the day) and at close; a failure is logged, not
+    shown: the official cannot act on it then, and the copies before imports still run."""
+    from gnbv_desktop.store.backup import BackupError, backed_up_today, make_backup
+
+    if once_a_day and backed_up_today(db_path, reason):
+        return
+    try:
+        make_backup(db_path, reason)
+    except BackupError as exc:
+        logging.getLogger(__name__).warning("%s", exc)

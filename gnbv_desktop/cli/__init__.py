@@ -14,12 +14,25 @@ import sys
 from collections.abc import Sequence
 
 from gnbv_desktop import __version__
-from gnbv_desktop.cli import excel_commands, plan_commands, registry_commands, sync_commands
+from gnbv_desktop.cli import (
+    account_commands,
+    audit_commands,
+    backup_commands,
+    excel_commands,
+    plan_commands,
+    privacy_commands,
+    registry_commands,
+    sync_commands,
+)
 from gnbv_desktop.cli.context import CliContext, CliError
 from gnbv_desktop.cli.examples import EXAMPLES
+from gnbv_desktop.io.partial_files import remove_leftovers
+from gnbv_desktop.store.accounts import READ_ONLY_MESSAGE
+from gnbv_desktop.store.backup import BackupError
 from gnbv_desktop.store.database import describe_failure
 
-COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_commands]
+COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_commands, backup_commands, audit_commands,
+                   account_commands, privacy_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"GNBV Desktop {__version__}")
     parser.add_argument("--db", metavar="PATH", help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu người dùng hoặc GNBV_DB)")
+    parser.add_argument("--user", metavar="TÊN", help="tên đăng nhập, khi dữ liệu dùng tài khoản")
+    parser.add_argument("--user-password-file", dest="login_password_file", metavar="TỆP",
+                        help="tệp chứa mật khẩu đăng nhập (mặc định: hỏi khi chạy)")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     sub.required = True
     for module in COMMAND_MODULES:
@@ -41,13 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    remove_leftovers()
     # Commands that start a database declare it with set_defaults(creates_db=True).
-    ctx = CliContext(args.db, may_create=getattr(args, "creates_db", False))
+    ctx = CliContext(args.db, args.user, args.login_password_file, may_create=getattr(args, "creates_db", False))
     try:
         ctx.check_path()
         return int(args.handler(args, ctx) or 0)
-    except CliError as exc:
+    except (CliError, BackupError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.IntegrityError as exc:  # a "chỉ xem" session's write stopped by the role triggers
+        if READ_ONLY_MESSAGE not in str(exc):
+            raise
+        print(f"Lỗi: {READ_ONLY_MESSAGE}; không có gì thay đổi.", file=sys.stderr)
         return 1
     except BrokenPipeError:
         _silence_closed_stdout()

@@ -3,6 +3,7 @@ force there, and the error type."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import sys
@@ -12,12 +13,30 @@ from sqlite_utils import Database
 
 from gnbv_desktop.core.standard_set import StandardSet, shipped_standards
 from gnbv_desktop.paths import default_db_path
+from gnbv_desktop.store.accounts import Account, AccountError, has_accounts, login
+from gnbv_desktop.store.audit import SOURCE_CLI, start_session
 from gnbv_desktop.store.database import DatabaseError, open_database
 from gnbv_desktop.store.standard_store import standards_in_force
 
 
 class CliError(Exception):
     """Invalid input or data: printed on stderr in Vietnamese, exit status 1."""
+
+
+def read_secret(path: str | None, prompt: str = "Mật khẩu: ") -> str:
+    """A password from a file (first line) or typed at a prompt without echo."""
+    if path:
+        try:
+            secret = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise CliError(f"Không đọc được tệp mật khẩu '{path}': {exc.strerror or exc}.") from exc
+        if not secret:
+            raise CliError(f"Tệp mật khẩu '{path}' trống.")
+        return secret
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt) as exc:
+        raise CliError("Chưa nhập mật khẩu.") from exc
 
 
 class CliContext:
@@ -28,13 +47,17 @@ class CliContext:
     leaving an empty database (and its folders) behind a mistyped ``--db``.
     """
 
-    def __init__(self, db_path: str | None, *, may_create: bool = False):
+    def __init__(self, db_path: str | None, user: str | None = None, password_file: str | None = None, *,
+                 may_create: bool = False):
         self.explicit = db_path is not None or bool(os.environ.get("GNBV_DB"))
         self.given_as = "--db" if db_path is not None else "GNBV_DB"
         self.db_path = Path(db_path) if db_path else default_db_path()
         self.blank = db_path is not None and not db_path.strip()
         self.may_create = may_create
         self._db: Database | None = None
+        self.user = user
+        self.password_file = password_file
+        self.account: Account | None = None
         self._warned = False
 
     @property
@@ -68,8 +91,27 @@ class CliContext:
                 self._db = open_database(self.db_path)
             except DatabaseError as exc:
                 raise CliError(str(exc)) from exc
+            try:
+                self._login(self._db)
+            except CliError:
+                self.close()
+                raise
             self._warn_unusable_standards()
         return self._db
+
+    def _login(self, db: Database) -> None:
+        """With accounts, every command that opens the data names its user (``--user``)."""
+        if not has_accounts(db):
+            start_session(db, SOURCE_CLI)
+            return
+        if not self.user:
+            raise CliError("Dữ liệu này dùng tài khoản: hãy đăng nhập bằng --user TÊN "
+                           "(mật khẩu được hỏi khi chạy, hoặc --user-password-file TỆP).")
+        try:
+            self.account = login(db, self.user, read_secret(self.password_file))
+        except AccountError as exc:
+            raise CliError(str(exc)) from exc
+        start_session(db, SOURCE_CLI, self.account.username, self.account.role)
 
     @property
     def standards(self) -> StandardSet:

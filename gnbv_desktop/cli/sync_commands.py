@@ -15,6 +15,7 @@ from gnbv_desktop.jobs.progress import run_to_end
 from gnbv_desktop.jobs.reference_sync import export_reference, import_reference
 from gnbv_desktop.jobs.sync import SyncError, export_package, import_packages, table_label
 from gnbv_desktop.store import aggregate
+from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.reference import set_upper_targets
 from gnbv_desktop.store.sync_outbox import list_exports
 
@@ -149,9 +150,12 @@ def cmd_sync_status(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_ref_export(args: argparse.Namespace, ctx: CliContext) -> int:
+    """With ``--targets`` the targets are saved in the same transaction as the package is written:
+    a package that cannot be written leaves the recorded targets as they were."""
     password = read_password(args.password_file)
     year = _year(args)
     db = ctx.db
+    targets = None
     if args.targets:
         try:
             targets = json.loads(Path(args.targets).read_text(encoding="utf-8"))
@@ -163,11 +167,15 @@ def cmd_ref_export(args: argparse.Namespace, ctx: CliContext) -> int:
             raise CliError(f"Tệp chỉ tiêu '{args.targets}': {exc}") from exc
         if not aggregate.is_aggregate(db):
             raise CliError("Chỉ cơ sở dữ liệu cấp trên (Chế độ cấp trên) mới xuất gói tham chiếu cho các xã.")
-        set_upper_targets(db, year, targets)
     try:
-        ref = run_to_end(export_reference(db, args.out, year=year, password=password))
+        with db.atomic():
+            if targets is not None:
+                set_upper_targets(db, year, targets)
+            ref = run_to_end(export_reference(db, args.out, year=year, password=password))
     except SyncError as exc:
         raise CliError(str(exc)) from exc
+    except ValidationError as exc:
+        raise CliError(f"Tệp chỉ tiêu '{args.targets}': " + " ".join(exc.errors.values())) from exc
     print(f"Đã xuất gói tham chiếu năm {year} vào {args.out}: {len(ref.catalogs)} danh mục, "
           f"{len(ref.standards)} chuẩn nghèo, chỉ tiêu cho {len(ref.targets)} xã.")
     return 0

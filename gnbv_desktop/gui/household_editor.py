@@ -37,6 +37,7 @@ from gnbv_desktop.core.household import Assessment, Household, Member
 from gnbv_desktop.core.standards import AREA_LABELS, NEAR_POOR, POOR, StandardError, classify
 from gnbv_desktop.core.text import clean, format_date, parse_date
 from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.household_history import HouseholdHistory
 from gnbv_desktop.gui.ui_loader import load_ui
 from gnbv_desktop.gui.widgets import CheckList, MoneyEdit
 from gnbv_desktop.store.catalog_store import load_catalog
@@ -80,6 +81,7 @@ class HouseholdEditor(QDialog):
         self.tabs.addTab(self._build_members_tab(), "Thành viên")
         self.tabs.addTab(self._build_assessment_tab(), f"Đánh giá năm {self.year}")
         self.plan_widget = self._build_plan_tab()
+        self.history = HouseholdHistory.add_to(self.tabs, ctx, household_id)
 
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton("Lưu", QDialogButtonBox.ButtonRole.AcceptRole)

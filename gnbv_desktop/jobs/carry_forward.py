@@ -14,6 +14,8 @@ from sqlite_utils import Database
 
 from gnbv_desktop.core.standards import classify
 from gnbv_desktop.jobs.progress import Job, Progress
+from gnbv_desktop.store.audit import record_job, suspend_row_audit
+from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.records import new_record_fields, next_rev
 from gnbv_desktop.store.standard_store import standards_in_force
 
@@ -32,7 +34,11 @@ def carry_forward(db: Database, from_year: int, to_year: int) -> Job[int]:
     ).fetchall()
     total = len(rows)
     valid = set(target.indicator_codes)
+    if rows:
+        yield Progress(0, total, "Đang sao lưu trước khi chuyển năm…")
+        backup_before_job(db, "truoc-chuyen-nam")
     with db.atomic():
+        suspend_row_audit(db)
         rev = next_rev(db)
         batch = []
         for i, (hid, area, income, deprived, causes, needs) in enumerate(rows):
@@ -56,5 +62,6 @@ def carry_forward(db: Database, from_year: int, to_year: int) -> Job[int]:
                 }
             )
         db["assessments"].insert_all(batch, batch_size=1000)
+        record_job(db, "Chuyển danh sách sang năm mới", f"từ năm {from_year} sang năm {to_year}", {"hộ": total})
     yield Progress(total, total, "Xong.")
     return total

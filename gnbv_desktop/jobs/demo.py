@@ -19,6 +19,7 @@ from gnbv_desktop.core.text import clean, fold, name_sort_key
 from gnbv_desktop.jobs.demo_plans import create_demo_plans
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.paths import resource_path
+from gnbv_desktop.store.audit import record_job, suspend_row_audit
 from gnbv_desktop.store.households import next_code
 from gnbv_desktop.store.records import new_record_fields, next_rev
 from gnbv_desktop.store.settings import CommuneSettings, load_settings, save_settings
@@ -89,7 +90,20 @@ def _ethnic_code(name: str) -> tuple[str, str]:
 
 
 def create_demo(db: Database, households: int = 200, seed: int = 1, year: int = 2026) -> Job[int]:
-    """Create ``households`` demo households with assessments for ``year`` and the year before."""
+    """Create ``households`` demo households with assessments for ``year`` and the year before.
+
+    One transaction from the commune's settings to the last plan item: a demo cut short (killed,
+    cancelled) leaves the database as it was, never a commune without households or households
+    without their plans.
+    """
+    with db.atomic():
+        suspend_row_audit(db)
+        created = yield from _create_demo(db, households, seed, year)
+        record_job(db, "Tạo dữ liệu mẫu", f"năm {year}, hạt giống {seed}", {"hộ mới": created})
+        return created
+
+
+def _create_demo(db: Database, households: int, seed: int, year: int) -> Job[int]:
     ensure_demo_commune(db)
     rng = random.Random(seed)
     names = _load_names()

@@ -21,6 +21,7 @@ from gnbv_desktop.core.plans import HELPER_KIND_LABELS, STATUS_LABELS, Helper
 from gnbv_desktop.core.text import format_date, format_number
 from gnbv_desktop.io.excel_export import HOUSEHOLD_COLUMNS, PersonRow, SheetSpec, write_workbook
 from gnbv_desktop.io.excel_plans import HELPER_LAYOUT, HELPER_SHEET, PLAN_LAYOUT, PLAN_SHEET, layout_columns
+from gnbv_desktop.io.partial_files import track_partial
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.store.catalog_store import catalog_names
 from gnbv_desktop.store.plans import funding_sources, list_helpers, support_measures
@@ -168,7 +169,7 @@ def export_excel(db: Database, path: str | Path, year: int) -> Job[int]:
         "WHERE m.deleted = 0 AND h.deleted = 0"
     ).fetchone()[0]
     total_rows = count + members + n_items + n_helpers
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = track_partial(path.with_name(f".{path.name}.tmp"))
     try:
         yield Progress(0, total_rows, f"Đang ghi {format_number(count)} hộ…")
         writer = write_workbook(tmp, [spec, plans, helpers])

@@ -33,6 +33,8 @@ from gnbv_desktop.io.excel_parser import (
 from gnbv_desktop.io.excel_plans import PlanCatalogs, attach_plans, helper_key, read_plan_sheets
 from gnbv_desktop.io.excel_reader import Header, WorkbookError, detect_header, list_sheets, read_sheet
 from gnbv_desktop.jobs.progress import Job, Progress
+from gnbv_desktop.store.audit import record_job, suspend_row_audit
+from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import catalog_names
 from gnbv_desktop.store.household_import import write_households
 from gnbv_desktop.store.households import get_assessment, get_household, next_code
@@ -286,8 +288,10 @@ def run_import(
     total = len(rows)
     imported = updated = items_written = 0
     created: list[str] = []
-    yield Progress(0, total, "Đang nhập…")
+    yield Progress(0, total, "Đang sao lưu rồi nhập…")
+    backup_before_job(db, "truoc-nhap-excel")
     with db.atomic():
+        suspend_row_audit(db)
         rev = next_rev(db)
         for name, area in preview.new_villages:
             add_village(db, name, area)
@@ -320,6 +324,9 @@ def run_import(
                 items_written += len(ph.plan_items or [])
             write_household_plans(db, preview.year, plans, rev)
             yield Progress(min(start + CHUNK, total), total, f"Đã ghi {format_number(min(start + CHUNK, total))} hộ…")
+        record_job(db, "Nhập Excel", f"{preview.path.name}, trang '{preview.sheet}', năm {preview.year}",
+                   {"hộ mới": imported, "hộ cập nhật": updated, "hộ bỏ qua": len(preview.invalid),
+                    "giải pháp": items_written, "thôn mới": len(created)})
     return ImportSummary(
         rows_read=preview.rows_read,
         imported=imported,

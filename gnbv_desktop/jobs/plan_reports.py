@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from gnbv_desktop.io.annex_pdf import write_annex_pdf
 from gnbv_desktop.io.annex_xlsx import write_annex_xlsx
 from gnbv_desktop.io.household_sheets_pdf import write_household_sheets
+from gnbv_desktop.io.partial_files import track_partial
 from gnbv_desktop.io.posting_pdf import write_posting_pdf
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.store.report_data import ReportData, report_data
@@ -68,7 +69,7 @@ def render_report(
     data = report_data(db, year, village_ids, with_members=kind == SHEETS)
     yield Progress(1, 3, f"Đang dàn trang {len(data.households)} hộ…")
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.part")
+    partial = track_partial(path.with_name(f".{path.name}.part"))
     try:
         pages = writer(data, partial)
         yield Progress(2, 3, "Đang lưu tệp…")

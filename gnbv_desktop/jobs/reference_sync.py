@@ -10,10 +10,12 @@ from sqlite_utils import Database
 from gnbv_desktop import __version__
 from gnbv_desktop.core.standards import StandardError
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file
+from gnbv_desktop.io.partial_files import track_partial
 from gnbv_desktop.io.reference_package import ReferencePackage, build_reference_package, read_reference_package
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.jobs.sync import SyncError
 from gnbv_desktop.store import aggregate
+from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import CatalogError
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.records import now_iso
@@ -44,7 +46,7 @@ def export_reference(
     )
     blob = build_reference_package(ref, __version__, password or None)
     yield Progress(1, 2, "Đang ghi tệp…")
-    tmp = out_path.with_name(out_path.name + ".tmp")
+    tmp = track_partial(out_path.with_name(out_path.name + ".tmp"))
     try:
         tmp.write_bytes(blob)
         os.replace(tmp, out_path)
@@ -72,6 +74,8 @@ def import_reference(
     except PackageError as exc:
         raise SyncError(f"Gói '{path.name}' bị từ chối: {exc}") from exc
     code = load_settings(db).commune_code
+    yield Progress(1, 2, "Đang sao lưu trước khi nhập…")
+    backup_before_job(db, "truoc-nhap-goi-tham-chieu")
     yield Progress(1, 2, "Đang cập nhật danh mục và chỉ tiêu…")
     try:
         summary = apply_reference(

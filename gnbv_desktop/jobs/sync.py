@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from gnbv_desktop import __version__
 from gnbv_desktop.core.text import format_date
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file, sha256
+from gnbv_desktop.io.partial_files import track_partial
 from gnbv_desktop.io.summary_xlsx import summary_workbook
 from gnbv_desktop.io.sync_package import (
     PackageInfo,
@@ -28,7 +29,9 @@ from gnbv_desktop.io.sync_package import (
     read_sync_package,
 )
 from gnbv_desktop.jobs.progress import Job, Progress
+from gnbv_desktop.jobs.worker_process import die_with_parent
 from gnbv_desktop.store import aggregate
+from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.households import stats
 from gnbv_desktop.store.records import SYNCED_TABLES, now_iso
 from gnbv_desktop.store.settings import load_settings
@@ -114,7 +117,7 @@ def export_package(
     except ValueError as exc:
         raise SyncError(str(exc)) from exc
     yield Progress(steps - 1, steps, "Đang ghi tệp…")
-    tmp = out_path.with_name(out_path.name + ".tmp")
+    tmp = track_partial(out_path.with_name(out_path.name + ".tmp"))
     try:
         tmp.write_bytes(blob)
         os.replace(tmp, out_path)
@@ -205,6 +208,9 @@ def import_packages(
     incoming = sum(sum(info.counts.values()) for info, _sha, _path in checked)
     to_parse = [i for i, (info, sha, _p) in enumerate(checked)
                 if aggregate.imported_package_id(db, info.commune_code, sha) is None]
+    if to_parse:
+        yield Progress(n, 2 * n, "Đang sao lưu trước khi nhập…")
+        backup_before_job(db, "truoc-nhap-goi-dong-bo")
     with _parser(len(to_parse)) as parse, db.atomic(), aggregate.statistics_indexes_suspended(db, incoming):
         parsed = {i: parse(str(checked[i][2]), checked[i][1], password, limits) for i in to_parse[:1]}
         merged_shas: set[tuple[str, str]] = set()
@@ -300,7 +306,8 @@ def _parser(packages: int):
     if packages < PARALLEL_PARSE_FROM:
         yield lambda *args: _Done(parse_for_merge, *args)
         return
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         yield lambda *args: pool.submit(parse_for_merge, *args)
     finally:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from gnbv_desktop.store import migrations
+from gnbv_desktop.store import audit, migrations
+from gnbv_desktop.store.integrity import NotADatabase, findings_text, quick_check
 
 # How long a write waits for another program's write to finish before giving up (seconds).
 BUSY_TIMEOUT_S = 30.0
@@ -58,6 +59,19 @@ _OS_MESSAGES = {
 }
 
 
+class DamagedDatabase(DatabaseError):
+    """The file failed the check at open; nothing was written to it. ``findings`` are SQLite's."""
+
+    def __init__(self, path: Path, findings: list[str]):
+        self.path = path
+        self.findings = findings
+        super().__init__(
+            f"Tệp dữ liệu '{path}' bị hỏng (kiểm tra phát hiện {len(findings)} lỗi):\n{findings_text(findings)}\n"
+            "Phần mềm không ghi gì vào tệp này. Hãy khôi phục từ bản sao lưu gần nhất "
+            "(Cài đặt → Sao lưu, hoặc lệnh: gnbv restore TỆP)."
+        )
+
+
 def _connect(path: Path) -> Database:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
     db = Database(conn)
@@ -83,6 +97,8 @@ def open_database(path: str | Path, *, create: bool = True) -> Database:
     if not exists and not create:
         raise DatabaseError(f"Không tìm thấy tệp dữ liệu: {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
+    if exists:
+        check_before_writing(path)
     try:
         db = _connect(path)
         version = migrations.schema_version(db)
@@ -90,6 +106,12 @@ def open_database(path: str | Path, *, create: bool = True) -> Database:
         raise DatabaseError(describe_failure(exc) or f"Không mở được tệp dữ liệu '{path}' ({exc}).") from exc
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"Tệp '{path}' không phải cơ sở dữ liệu GNBV hợp lệ hoặc đã hỏng ({exc}).") from exc
+    if version < 0:
+        db.close()
+        raise DatabaseError(
+            f"Tệp '{path.name}' ghi phiên bản lược đồ không hợp lệ (v{version}); có thể tệp đã bị sửa bằng công cụ khác. "
+            "Tệp không bị thay đổi. Hãy khôi phục từ bản sao lưu."
+        )
     if version > migrations.LATEST_VERSION:
         db.close()
         raise DatabaseError(
@@ -105,14 +127,30 @@ def open_database(path: str | Path, *, create: bool = True) -> Database:
             backup_before_upgrade(db, path, version)
     try:
         _enable_wal(db)
-        migrations.apply(db)
-    except sqlite3.Error as exc:  # read-only file, full disk, another writer: the upgrade rolled back
+        if version < migrations.LATEST_VERSION and audit.is_audited(db):
+            audit.clear_role(db)  # a "chỉ xem" session left in the file must not block the upgrade
+        if migrations.apply(db) and audit.is_audited(db):
+            audit.install_triggers(db)  # columns added by later migrations are audited too
+    except sqlite3.DatabaseError as exc:
         db.close()
-        message = describe_failure(exc)
-        if message is None:
-            raise
-        raise DatabaseError(f"Không mở được tệp dữ liệu '{path.name}': {message}") from exc
+        message = describe_failure(exc)  # read-only file, full disk, another writer: the upgrade rolled back
+        if message is not None and "hỏng" not in message:
+            raise DatabaseError(f"Không mở được tệp dữ liệu '{path.name}': {message}") from exc
+        raise DatabaseError(
+            f"Không nâng cấp được tệp '{path.name}' từ lược đồ v{version}: nội dung tệp không khớp với phiên bản ghi trong tệp "
+            f"({exc}). Bước nâng cấp lỗi đã được hoàn tác. Hãy khôi phục từ bản sao lưu."
+        ) from exc
     return db
+
+
+def check_before_writing(path: Path) -> None:
+    """Refuse a file that is not a database or fails the quick check, before any write."""
+    try:
+        findings = quick_check(path)
+    except NotADatabase as exc:
+        raise DatabaseError(f"Tệp '{path}' không phải cơ sở dữ liệu GNBV hợp lệ hoặc đã hỏng ({exc}).") from exc
+    if findings:
+        raise DamagedDatabase(path, findings)
 
 
 def backup_before_upgrade(db: Database, path: Path, version: int) -> Path:

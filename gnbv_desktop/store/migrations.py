@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
+from gnbv_desktop.store import audit
+
 # Columns every record that travels to the upper level carries (see sync).
 SYNC_COLUMNS = """
     uuid TEXT NOT NULL UNIQUE,
@@ -271,12 +273,18 @@ def _m004_targets_in_plan(db: Database) -> None:
     db.execute("DROP TABLE received_targets")
 
 
+def _m006_audit_accounts(db: Database) -> None:
+    """Audit trail: ``audit_log`` filled by triggers, ``audit_session`` naming who writes (see store.audit)."""
+    audit.create_schema(db)
+
+
 Migration = tuple[str, Callable[[Database], None]]
 MIGRATIONS: list[Migration] = [
     ("001_registry", _m001_registry),
     ("002_plans", _m002_plans),
     ("003_sync", _m003_sync),
     ("004_targets_in_plan", _m004_targets_in_plan),
+    ("006_audit_accounts", _m006_audit_accounts),
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from gnbv_desktop.gui.accounts_tab import AccountsTab
+from gnbv_desktop.gui.backup_tab import BackupTab
 from gnbv_desktop.gui.commune_form import CommuneForm, VillageTable
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.catalog_editor import CatalogEditor
+from gnbv_desktop.gui.personal_data_tab import PersonalDataTab
 from gnbv_desktop.store.settings import save_settings
 from gnbv_desktop.store.villages import VillageError, add_village, delete_village, list_villages, update_village
 
@@ -33,6 +36,12 @@ class SettingsPage(QWidget):
         self.tabs.addTab(commune_tab, "Xã và các thôn")
         self.catalogs = CatalogEditor(ctx)
         self.tabs.addTab(self.catalogs, CatalogEditor.title)
+        self.backups = BackupTab(ctx)
+        self.tabs.addTab(self.backups, BackupTab.title)
+        self.accounts = AccountsTab(ctx)
+        self.tabs.addTab(self.accounts, AccountsTab.title)
+        self.personal_data = PersonalDataTab(ctx)
+        self.tabs.addTab(self.personal_data, PersonalDataTab.title)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.reload()

@@ -1,0 +1,55 @@
+"""Đăng nhập at start; a "chỉ xem" session cannot write from any connection and is told why."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from gnbv_desktop.gui import read_only_notice
+from gnbv_desktop.gui.login_dialog import LoginDialog
+from gnbv_desktop.store.accounts import ADMIN, VIEWER, create_account
+from gnbv_desktop.store.audit import SOURCE_GUI, start_session
+from gnbv_desktop.store.database import open_database
+
+
+@pytest.fixture
+def accounts(demo_db):
+    admin = create_account(demo_db, None, "admin", ADMIN, "quan-tri-123")
+    create_account(demo_db, admin, "xem", VIEWER, "chi-xem-123")
+    return demo_db
+
+
+def test_login_dialog(qtbot, accounts):
+    dialog = LoginDialog(accounts)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.username, "xem")
+    qtbot.keyClicks(dialog.password, "sai-mat-khau")
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() != LoginDialog.DialogCode.Accepted
+    assert "Sai tên đăng nhập" in dialog.message.text() and dialog.password.text() == ""
+    qtbot.keyClicks(dialog.password, "chi-xem-123")
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == LoginDialog.DialogCode.Accepted
+    assert dialog.account.username == "xem" and dialog.account.role == VIEWER
+
+
+def test_viewer_session_refuses_writes_from_every_connection(qtbot, accounts, db_path, monkeypatch):
+    start_session(accounts, SOURCE_GUI, "xem", VIEWER)
+    worker = open_database(db_path)  # what the job runner opens for a background job
+    for db in (accounts, worker):
+        with pytest.raises(sqlite3.IntegrityError) as err:
+            db.execute("UPDATE households SET phone = '0900000000' WHERE id = 1")
+    worker.close()
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: shown.append(title))
+    monkeypatch.setattr(sys, "excepthook", lambda *a: shown.append("khác"))
+    read_only_notice.install()
+    sys.excepthook(err.type, err.value, None)
+    sys.excepthook(ValueError, ValueError("x"), None)
+    assert shown == ["Tài khoản chỉ xem", "khác"]
+    start_session(accounts, SOURCE_GUI, "admin", ADMIN)
+    accounts.execute("UPDATE households SET phone = '0900000000' WHERE id = 1")
