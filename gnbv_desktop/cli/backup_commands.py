@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("restore", help="khôi phục dữ liệu từ một bản sao lưu (sao lưu dữ liệu hiện tại trước)")
     p.add_argument("file", metavar="TỆP")
-    p.set_defaults(handler=cmd_restore)
+    p.set_defaults(handler=cmd_restore, creates_db=True)
 
     p = sub.add_parser("check", help="kiểm tra toàn vẹn tệp dữ liệu (mã thoát 1 nếu có lỗi)")
     p.add_argument("--json", action="store_true")
