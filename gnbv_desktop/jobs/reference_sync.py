@@ -8,7 +8,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from gnbv_desktop import __version__
-from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file
+from gnbv_desktop.core.signing import fingerprint
+from gnbv_desktop.io.package_crypto import PasswordError
+from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file, seal, unseal
 from gnbv_desktop.io.reference_package import ReferencePackage, build_reference_package, read_reference_package
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.jobs.sync import SyncError
@@ -24,6 +26,7 @@ from gnbv_desktop.store.reference import (
     use_received_standards,
 )
 from gnbv_desktop.store.settings import load_settings
+from gnbv_desktop.store.sync_identity import installation, pin_signer, trusted_signer
 
 
 def export_reference(
@@ -42,7 +45,10 @@ def export_reference(
         standards=standard_documents(db),
         targets=upper_targets(db, year),
     )
-    blob = build_reference_package(ref, __version__, password or None)
+    try:  # signed by this (upper-level) installation; communes pin its key at their first package
+        blob = seal(build_reference_package(ref, __version__, None), password or None, installation(db).private_key)
+    except PasswordError as exc:
+        raise SyncError(str(exc)) from exc
     yield Progress(1, 2, "Đang ghi tệp…")
     tmp = out_path.with_name(out_path.name + ".tmp")
     try:
@@ -61,16 +67,27 @@ def import_reference(
     """Apply a reference package to a commune: catalogues, standards, this commune's targets.
 
     The targets land in the year's commune plan (Kế hoạch hỗ trợ); the standards received are
-    installed at once, so classification uses them without reopening the database.
+    installed at once, so classification uses them without reopening the database. The first
+    signed package pins its signer's key (``summary["new_key"]`` is its fingerprint, to confirm by
+    phone); afterwards a package unsigned or signed by another key is refused.
     """
     path = Path(path)
     if aggregate.is_aggregate(db):
         raise SyncError("Gói tham chiếu dành cho xã; cơ sở dữ liệu cấp trên không nhập gói này.")
     yield Progress(0, 2, f"Đang kiểm tra {path.name}…")
     try:
-        ref = read_reference_package(read_file(path, limits), password, limits=limits)
+        zip_bytes, signer, _encrypted = unseal(read_file(path, limits), password, limits)
+        ref = read_reference_package(zip_bytes, None, limits=limits)
     except PackageError as exc:
         raise SyncError(f"Gói '{path.name}' bị từ chối: {exc}") from exc
+    trusted = trusted_signer(db)
+    if trusted is not None and signer != trusted.public_key:
+        what = "không có chữ ký" if signer is None else f"được ký bằng khóa khác ({fingerprint(signer)})"
+        raise SyncError(
+            f"Gói '{path.name}' bị từ chối: gói {what}, trong khi gói tham chiếu của cấp trên "
+            f"({trusted.name or 'đã nhận trước đây'}) được ký bằng khóa {trusted.fingerprint}. Nếu cấp trên đã cài "
+            "lại máy, hãy gọi điện xác nhận rồi bỏ ghi nhận khóa cũ trong trang Đồng bộ."
+        )
     code = load_settings(db).commune_code
     yield Progress(1, 2, "Đang cập nhật danh mục và chỉ tiêu…")
     try:
@@ -84,6 +101,10 @@ def import_reference(
         )
     except (CatalogError, ValidationError) as exc:
         raise SyncError(f"Gói '{path.name}' bị từ chối: {exc}") from exc
+    if trusted is None and signer is not None:
+        with db.atomic():
+            pin_signer(db, signer, ref.issuer)
+    summary["new_key"] = fingerprint(signer) if trusted is None and signer is not None else ""
     use_received_standards(db)  # committed: a corrected threshold classifies from now on
     yield Progress(2, 2, "Đã nhập gói tham chiếu.")
     return summary

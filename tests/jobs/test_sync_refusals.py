@@ -23,8 +23,8 @@ def setup(tmp_path):
     """An aggregate that already holds one commune's first package, and that commune's database."""
     commune = make_commune(tmp_path / "xa.sqlite3", CODE, "Xã Ia Grai", households=15)
     agg = make_aggregate(tmp_path / "tinh.sqlite3")
-    export(commune, tmp_path / "p1.gnbv", password="đúng")
-    import_(agg, tmp_path / "p1.gnbv", password="đúng")
+    export(commune, tmp_path / "p1.gnbv", password="mật khẩu đúng")
+    import_(agg, tmp_path / "p1.gnbv", password="mật khẩu đúng")
     yield commune, agg
     commune.close()
     agg.close()
@@ -64,8 +64,8 @@ def _plain_package(commune, tmp_path) -> bytes:
 
 def test_wrong_or_missing_password(setup, tmp_path):
     commune, agg = setup
-    export(commune, tmp_path / "p2.gnbv", full=True, password="đúng")
-    _refused(agg, tmp_path / "p2.gnbv", password="sai", match="Sai mật khẩu")
+    export(commune, tmp_path / "p2.gnbv", full=True, password="mật khẩu đúng")
+    _refused(agg, tmp_path / "p2.gnbv", password="mật khẩu sai", match="Sai mật khẩu")
     _refused(agg, tmp_path / "p2.gnbv", match="cần nhập mật khẩu")
 
 
@@ -76,11 +76,11 @@ def test_tampered_packages(setup, tmp_path):
     (tmp_path / "edited.gnbv").write_bytes(_rezip(blob, replace={"households.jsonl": lines}))
     _refused(agg, tmp_path / "edited.gnbv", match="SHA-256 của 'households.jsonl' không khớp")
 
-    export(commune, tmp_path / "enc.gnbv", full=True, password="đúng")
+    export(commune, tmp_path / "enc.gnbv", full=True, password="mật khẩu đúng")
     enc = bytearray((tmp_path / "enc.gnbv").read_bytes())
     enc[len(enc) // 2] ^= 0x01
     (tmp_path / "enc.gnbv").write_bytes(bytes(enc))
-    _refused(agg, tmp_path / "enc.gnbv", password="đúng", match="bị sửa đổi")
+    _refused(agg, tmp_path / "enc.gnbv", password="mật khẩu đúng", match="bị sửa đổi")
 
 
 def test_truncated_packages(setup, tmp_path):
@@ -88,10 +88,10 @@ def test_truncated_packages(setup, tmp_path):
     blob = _plain_package(commune, tmp_path)
     (tmp_path / "cut.gnbv").write_bytes(blob[: len(blob) // 2])
     _refused(agg, tmp_path / "cut.gnbv", match="bị hỏng hoặc không đầy đủ")
-    export(commune, tmp_path / "enc.gnbv", full=True, password="đúng")
+    export(commune, tmp_path / "enc.gnbv", full=True, password="mật khẩu đúng")
     enc = (tmp_path / "enc.gnbv").read_bytes()
     (tmp_path / "enc.gnbv").write_bytes(enc[:-100])
-    _refused(agg, tmp_path / "enc.gnbv", password="đúng", match="bị sửa đổi")
+    _refused(agg, tmp_path / "enc.gnbv", password="mật khẩu đúng", match="bị sửa đổi")
 
 
 @pytest.mark.parametrize("name", ["../households.jsonl", "/etc/cron.d/gnbv", "sub/dir.jsonl", "..\\evil.jsonl"])
