@@ -39,12 +39,13 @@ def open_envelope(blob: bytes) -> tuple[bytes, bytes | None]:
         return blob, None
     head = len(MAGIC)
     if len(blob) < head + _KEY + _SIG:
-        raise SignatureError("Chữ ký của gói bị hỏng (gói bị cắt ngắn).")
+        raise SignatureError("Chữ ký của gói bị hỏng: gói không đầy đủ (bị cắt khi sao chép).")
     pub, sig, data = blob[head : head + _KEY], blob[head + _KEY : head + _KEY + _SIG], blob[head + _KEY + _SIG :]
     try:
         Ed25519PublicKey.from_public_bytes(pub).verify(sig, MAGIC + pub + data)
     except (InvalidSignature, ValueError) as exc:
         raise SignatureError(
-            "Chữ ký của gói không hợp lệ — gói đã bị sửa đổi sau khi ký hoặc bị giả mạo. Gói bị từ chối."
+            "Chữ ký của gói không khớp — gói bị hỏng, không đầy đủ (bị cắt khi sao chép) hoặc đã bị sửa đổi sau "
+            "khi ký. Gói bị từ chối."
         ) from exc
     return data, pub

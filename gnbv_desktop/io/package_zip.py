@@ -184,7 +184,8 @@ def _check_directory(zip_bytes: bytes, limits: Limits) -> None:
     start = max(0, len(zip_bytes) - 65535 - _EOCD_SIZE)
     pos = zip_bytes.rfind(_EOCD, start)
     if pos < 0 or len(zip_bytes) - pos < _EOCD_SIZE:
-        raise PackageError("Tệp không phải gói GNBV (không phải tệp zip hợp lệ) hoặc đã bị cắt khi sao chép.")
+        raise PackageError("Tệp gói bị hỏng hoặc không đầy đủ (có thể bị cắt khi sao chép): không tìm thấy mục lục "
+                           "của tệp zip — có thể đây không phải gói GNBV.")
     _sig, _disk, _cd_disk, _n_disk, n_total, cd_size, _cd_offset, _comment = struct.unpack(
         "<4s4H2LH", zip_bytes[pos : pos + _EOCD_SIZE]
     )
