@@ -339,3 +339,16 @@ def attachment_problem(name: object) -> str:
         return (f"tệp đính kèm {display(repr(name), 60)} không được chấp nhận (chỉ nhận bảng tổng hợp "
                 "dạng tong-hop-<năm>.xlsx).")
     return ""
+
+
+_UNSAFE_FILE_CHARS = re.compile(r"[^0-9A-Za-z._-]")
+_WINDOWS_RESERVED = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?", re.IGNORECASE)
+
+
+def safe_file_name(text: str, limit: int = 100) -> str:
+    """A plain file name made from data: no separators, no leading dot, no reserved Windows name
+    (``CON``, ``NUL``, ``COM1``…), at most ``limit`` characters; never empty."""
+    name = _UNSAFE_FILE_CHARS.sub("_", text).lstrip(".")[:limit].rstrip(". ")
+    if not name:
+        return "tep"
+    return f"_{name}" if _WINDOWS_RESERVED.fullmatch(name) else name
