@@ -79,8 +79,6 @@ def encrypt(data: bytes, password: str) -> bytes:
 def decrypt(blob: bytes, password: str) -> bytes:
     if not is_encrypted(blob):
         raise DecryptionError("Tệp không phải gói được mã hóa.")
-    if not password:
-        raise DecryptionError("Gói được mã hóa: cần nhập mật khẩu đã thống nhất với cấp trên.")
     magic = blob[: len(MAGIC)]
     end = blob.find(b"\n", len(magic), len(magic) + _MAX_HEADER)
     if end < 0:
@@ -98,6 +96,8 @@ def decrypt(blob: bytes, password: str) -> bytes:
         raise DecryptionError(
             "Tham số mã hóa trong gói không đúng với định dạng (có thể gói đã bị sửa để làm treo máy) — gói bị từ chối."
         )
+    if not password:
+        raise DecryptionError("Gói được mã hóa: cần nhập mật khẩu đã thống nhất với cấp trên.")
     ciphertext, aad = blob[end + 1 :], magic + header_bytes
     # Version 1 packages were encrypted with the password exactly as typed; try that form too.
     candidates = [normalize_password(password)]
