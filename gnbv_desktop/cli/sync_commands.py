@@ -189,6 +189,7 @@ def cmd_ref_export(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError(str(exc)) from exc
     print(f"Đã xuất gói tham chiếu năm {year} vào {args.out}: {len(ref.catalogs)} danh mục, "
           f"{len(ref.standards)} chuẩn nghèo, chỉ tiêu cho {len(ref.targets)} xã.")
+    print(f"Mã nhận dạng khóa của máy này (đọc cho các xã khi được hỏi): {installation(db).fingerprint}")
     return 0
 
 
@@ -201,4 +202,7 @@ def cmd_ref_import(args: argparse.Namespace, ctx: CliContext) -> int:
     targets = summary["targets"]
     print(f"Đã nhập gói tham chiếu: {len(summary['catalogs'])} danh mục, {len(summary['standards'])} chuẩn nghèo"
           + (f", {len(targets)} chỉ tiêu năm {summary['year']}." if targets else ", không có chỉ tiêu cho xã này."))
+    if summary.get("new_key"):
+        print(f"Ghi nhận khóa của cấp trên, mã nhận dạng: {summary['new_key']} — hãy gọi điện cho cấp trên để đối "
+              "chiếu; từ nay chỉ nhận gói tham chiếu ký bằng khóa này.")
     return 0

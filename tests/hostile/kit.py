@@ -121,7 +121,7 @@ def raw_zip(entries: list[RawEntry], *, zip64_marker: bool = False) -> bytes:
 
 def deflate_zeros(total: int) -> bytes:
     """Raw deflate of ``total`` zero bytes, produced in chunks (about 1 KB per MB)."""
-    c = zlib.compressobj(1, zlib.DEFLATED, -15)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
     chunk = bytes(16 * 1024**2)
     parts = []
     for _ in range(total // len(chunk)):
