@@ -107,7 +107,10 @@ def export_package(
             "Gói chứa số CCCD, điện thoại, địa chỉ của các hộ: hãy đặt mật khẩu đã thống nhất với cấp trên "
             "(hoặc chọn rõ xuất không mã hóa)."
         )
-    identity = installation(db)
+    try:
+        identity = installation(db)
+    except sqlite3.DatabaseError as exc:
+        raise SyncError(database_problem(exc)) from exc
     steps = len(SYNCED_TABLES) + 2
     files = {}
     with db.atomic():  # one consistent snapshot of every table
@@ -148,6 +151,9 @@ def export_package(
     counts = {t: len(rows) for t, rows in tables.items()}
     try:
         record = record_export(db, plan, out_path.name, counts, sha256(blob), bool(password))
+    except sqlite3.DatabaseError as exc:
+        out_path.unlink(missing_ok=True)
+        raise SyncError(database_problem(exc)) from exc
     except Exception:
         out_path.unlink(missing_ok=True)
         raise

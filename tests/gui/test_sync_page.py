@@ -261,3 +261,39 @@ def test_saved_attachments_never_leave_the_folder_nor_overwrite_silently(qtbot, 
     qtbot.waitUntil(lambda: page.stats_handle is None, timeout=30000)
     ctx.runner.wait()
     agg.close()
+
+
+def test_reinstalled_laptop_replaces_the_commune_only_when_ticked(qtbot, demo_db, tmp_path):
+    from gnbv_desktop.jobs.demo import create_demo
+    from gnbv_desktop.store.settings import load_settings, save_settings
+
+    run_to_end(export_package(demo_db, tmp_path / "cu.gnbv", allow_unencrypted=True))
+    laptop = open_database(tmp_path / "may-moi.sqlite3")
+    run_to_end(create_demo(laptop, 7, seed=2, year=2026))
+    s, old = load_settings(laptop), load_settings(demo_db)
+    s.commune_code, s.commune_name = old.commune_code, old.commune_name
+    save_settings(laptop, s)
+    run_to_end(export_package(laptop, tmp_path / "moi.gnbv", allow_unencrypted=True))
+    agg_path = tmp_path / "tinh.sqlite3"
+    agg = open_database(agg_path)
+    aggregate.make_aggregate(agg)
+    run_to_end(import_packages(agg, [tmp_path / "cu.gnbv"]))
+    ctx = AppContext(agg, agg_path, year=2026)
+    page = SyncPage(ctx)
+    qtbot.addWidget(page)
+
+    before = dump(agg)
+    _run(qtbot, page.start_import([tmp_path / "moi.gnbv"]))
+    assert "đã gắn với máy" in page.message.text() and dump(agg) == before
+    qtbot.mouseClick(page.replace_commune, Qt.MouseButton.LeftButton)
+    assert page.replace_commune.isChecked()
+    _run(qtbot, page.start_import([tmp_path / "moi.gnbv"]))
+    assert "thay toàn bộ dữ liệu cũ của xã" in page.message.text()
+    assert installation(laptop).fingerprint in page.message.text()
+    assert not page.replace_commune.isChecked()  # never left on for the next import
+    [row] = _cells(page.communes)
+    assert row[5] == "7" and row[8] == installation(laptop).fingerprint
+    qtbot.waitUntil(lambda: page.stats_handle is None, timeout=30000)
+    ctx.runner.wait()
+    laptop.close()
+    agg.close()

@@ -492,6 +492,7 @@ class SyncPage(QWidget):
         password = self.import_password.text() or None
         force = self.force_gap.isChecked()
         replace = self.replace_commune.isChecked()
+        self.replace_commune.setChecked(False)  # a replacement is chosen for one import, never left on
 
         def job(db):
             return import_packages(db, paths, password=password, force_gap=force, replace_commune=replace)
