@@ -13,12 +13,13 @@ what a column may hold beyond its SQL type is refined here by name, in one place
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+import orjson
 
 from gnbv_desktop.core.standards import CLASSIFICATIONS
 
@@ -39,6 +40,7 @@ MAX_LIST_ITEMS = 100
 MAX_ATTACHMENTS = 4
 
 UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_UUID_MATCH = UUID_PATTERN.fullmatch
 COMMUNE_CODE_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,19}")
 # The one kind of attachment the app writes: the year's summary workbook (Bảng tổng hợp).
 SUMMARY_ATTACHMENT = re.compile(r"tong-hop-(\d{4})\.xlsx")
@@ -117,6 +119,13 @@ def timestamp_problem(v: object) -> str:
     return ""
 
 
+def _in_range_timestamp(v: str) -> bool:
+    try:
+        return YEAR_MIN <= datetime.fromisoformat(v).year <= YEAR_MAX
+    except ValueError:
+        return False
+
+
 def uuid_problem(v: object) -> str:
     if type(v) is not str or not UUID_PATTERN.fullmatch(v):
         return f"không phải mã định danh UUID chuẩn (chữ thường, dạng 8-4-4-4-12): {_short(repr(v))}."
@@ -141,10 +150,20 @@ def _short(v: str) -> str:
 
 
 # ---- columns ---------------------------------------------------------------------------------------
-def _nullable(check: Check, allow_null: bool) -> Check:
-    if not allow_null:
-        return check
-    return lambda v: "" if v is None else check(v)
+# How a field is checked. The common kinds are tested inline by ``RecordSchema.problem`` (it runs
+# for every field of hundreds of thousands of records); the message always comes from ``check``.
+TEXT, INTEGER, UUID, TIMESTAMP, OTHER = range(5)
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: int
+    check: Check  # the complete check, giving the message
+    nullable: bool = False
+    low: int = 0
+    high: int = 0  # integers: the range; text: the maximum length
+    blank_ok: bool = True
+    multiline: bool = False
 
 
 def _enum(values: frozenset[str]) -> Check:
@@ -154,11 +173,11 @@ def _enum(values: frozenset[str]) -> Check:
 
 def _json_list(v: object) -> str:
     problem = text_problem(v, max_chars=MAX_LONG_TEXT_CHARS)
-    if problem:
+    if problem or v == "[]":
         return problem
     try:
-        items = json.loads(v)
-    except ValueError:
+        items = orjson.loads(v)
+    except orjson.JSONDecodeError:
         return "phải là danh sách JSON."
     if type(items) is not list or len(items) > MAX_LIST_ITEMS:
         return f"phải là danh sách JSON tối đa {MAX_LIST_ITEMS} mục."
@@ -177,69 +196,110 @@ def _real(v: object) -> str:
     return ""
 
 
-def column_check(table: str, column: ColumnInfo) -> Check:
+def _text_rule(max_chars: int = MAX_TEXT_CHARS, *, multiline: bool = False, blank_ok: bool = True,
+               nullable: bool = False) -> Rule:
+    return Rule(TEXT, lambda v: text_problem(v, max_chars=max_chars, multiline=multiline, blank_ok=blank_ok),
+                nullable, high=max_chars, blank_ok=blank_ok, multiline=multiline)
+
+
+def _int_rule(low: int, high: int, nullable: bool = False) -> Rule:
+    return Rule(INTEGER, lambda v: int_problem(v, low, high), nullable, low, high)
+
+
+def column_rule(table: str, column: ColumnInfo) -> Rule:
     """What a value of ``column`` in a package may be."""
-    name, sql_type = column.name, column.sql_type.upper()
+    name, sql_type, nullable = column.name, column.sql_type.upper(), not column.not_null
     if (table, name) in _ENUMS:
-        check = _enum(_ENUMS[(table, name)])
-    elif "INT" in sql_type:
+        return Rule(OTHER, _enum(_ENUMS[(table, name)]), nullable)
+    if "INT" in sql_type:
         if name == "year":
-            low, high = YEAR_MIN, YEAR_MAX
-        elif name.endswith("birth_year"):
-            low, high = BIRTH_YEAR_MIN, YEAR_MAX
-        elif name in _MONEY_COLUMNS:
-            low, high = 0, MAX_MONEY
-        else:
-            low, high = INT64_MIN, INT64_MAX
-        check = lambda v, lo=low, hi=high: int_problem(v, lo, hi)  # noqa: E731
-    elif "REAL" in sql_type or "FLOA" in sql_type or "DOUB" in sql_type:
-        check = _real
-    elif name in _JSON_LIST_COLUMNS:
-        check = _json_list
-    elif name in _NAME_COLUMNS:
-        check = lambda v: text_problem(v, max_chars=MAX_NAME_CHARS, blank_ok=False)  # noqa: E731
-    elif name in _LONG_TEXT_COLUMNS:
-        check = lambda v: text_problem(v, max_chars=MAX_LONG_TEXT_CHARS, multiline=True)  # noqa: E731
-    else:
-        check = text_problem
-    return _nullable(check, not column.not_null)
+            return _int_rule(YEAR_MIN, YEAR_MAX, nullable)
+        if name.endswith("birth_year"):
+            return _int_rule(BIRTH_YEAR_MIN, YEAR_MAX, nullable)
+        if name in _MONEY_COLUMNS:
+            return _int_rule(0, MAX_MONEY, nullable)
+        return _int_rule(INT64_MIN, INT64_MAX, nullable)
+    if "REAL" in sql_type or "FLOA" in sql_type or "DOUB" in sql_type:
+        return Rule(OTHER, _real, nullable)
+    if name in _JSON_LIST_COLUMNS:
+        return Rule(OTHER, _json_list, nullable)
+    if name in _NAME_COLUMNS:
+        return _text_rule(MAX_NAME_CHARS, blank_ok=False, nullable=nullable)
+    if name in _LONG_TEXT_COLUMNS:
+        return _text_rule(MAX_LONG_TEXT_CHARS, multiline=True, nullable=nullable)
+    return _text_rule(nullable=nullable)
 
 
-_BOOKKEEPING_CHECKS: dict[str, Check] = {
-    "uuid": uuid_problem,
-    "created_at": timestamp_problem,
-    "updated_at": timestamp_problem,
-    "change_counter": lambda v: int_problem(v, 1, MAX_CHANGE_COUNTER),
-    "deleted": lambda v: "" if type(v) is int and v in (0, 1) else "phải là 0 hoặc 1.",
+def _uuid_rule(nullable: bool = False) -> Rule:
+    return Rule(UUID, uuid_problem, nullable)
+
+
+_BOOKKEEPING_RULES: dict[str, Rule] = {
+    "uuid": _uuid_rule(),
+    "created_at": Rule(TIMESTAMP, timestamp_problem),
+    "updated_at": Rule(TIMESTAMP, timestamp_problem),
+    "change_counter": _int_rule(1, MAX_CHANGE_COUNTER),
+    "deleted": _int_rule(0, 1),
 }
 
 
 @dataclass
 class RecordSchema:
-    """What one synced table's records may carry: field → check; which must be present; references."""
+    """What one synced table's records may carry: field → rule; which must be present; references."""
 
     table: str
-    checks: dict[str, Check]
+    rules: dict[str, Rule]
     required: frozenset[str]
     references: dict[str, str]  # package field (``household_uuid``) → referenced table
     tombstone_fields: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        self._tombstone_required = frozenset(self.tombstone_fields)
 
     def problem(self, rec: object) -> tuple[str, str]:
         """``(field, what is wrong)`` for the first problem of ``rec``, or ``("", "")``."""
         if type(rec) is not dict:
             return "", "bản ghi phải là một đối tượng JSON."
-        for key in rec:
-            if key not in self.checks:
-                return display(key, 40), "trường không có trong định dạng gói (không rõ)."
-        deleted = rec.get("deleted")
-        needed = self.tombstone_fields if deleted == 1 else self.required
-        for key in needed:
-            if key not in rec:
-                return key, "thiếu trường bắt buộc."
-        for key in (self.tombstone_fields if deleted == 1 else rec):
-            problem = self.checks[key](rec[key])
-            if problem:
-                return key, problem
+        rules = self.rules
+        unknown = rec.keys() - rules.keys()
+        if unknown:
+            return display(min(unknown), 40), "trường không có trong định dạng gói (không rõ)."
+        tombstone = rec.get("deleted") == 1
+        missing = (self._tombstone_required if tombstone else self.required) - rec.keys()
+        if missing:
+            return min(missing), "thiếu trường bắt buộc."
+        one_line: list[str] = []
+        multiline: list[str] = []
+        for key in self.tombstone_fields if tombstone else rec:
+            v, r = rec[key], rules[key]
+            if v is None and r.nullable:
+                continue
+            kind = r.kind
+            if kind == TEXT:
+                if type(v) is not str or len(v) > r.high or (not r.blank_ok and not v.strip()):
+                    return key, r.check(v)
+                (multiline if r.multiline else one_line).append(v)
+            elif kind == INTEGER:
+                if type(v) is not int or not r.low <= v <= r.high:
+                    return key, r.check(v)
+            elif kind == UUID:
+                if type(v) is not str or not _UUID_MATCH(v):
+                    return key, r.check(v)
+            elif kind == TIMESTAMP:
+                if type(v) is not str or len(v) > 40 or not _in_range_timestamp(v):
+                    return key, r.check(v)
+            else:
+                problem = r.check(v)
+                if problem:
+                    return key, problem
+        # Control characters: one search over all texts; only when one is found, which field.
+        if (one_line and _CONTROL.search("".join(one_line))) or (multiline and _CONTROL_MULTILINE.search(
+                "".join(multiline))):
+            for key, v in rec.items():
+                if rules[key].kind == TEXT and v is not None:
+                    problem = rules[key].check(v)
+                    if problem:
+                        return key, problem
         return "", ""
 
     def tombstone(self, rec: dict) -> dict:
@@ -254,7 +314,7 @@ def record_schema(table: str, columns: list[ColumnInfo], foreign_keys: dict[str,
     ``foreign_keys`` maps a local reference column to the table it references; in a package it
     travels as ``<name>_uuid`` (``household_id`` → ``household_uuid``).
     """
-    checks: dict[str, Check] = dict(_BOOKKEEPING_CHECKS)
+    rules: dict[str, Rule] = dict(_BOOKKEEPING_RULES)
     required = set(BOOKKEEPING)
     references: dict[str, str] = {}
     for col in columns:
@@ -263,13 +323,13 @@ def record_schema(table: str, columns: list[ColumnInfo], foreign_keys: dict[str,
         if col.name in foreign_keys:
             ref = reference_field(col.name)
             references[ref] = foreign_keys[col.name]
-            checks[ref] = _nullable(uuid_problem, not col.not_null)
+            rules[ref] = _uuid_rule(not col.not_null)
             required.add(ref)
             continue
-        checks[col.name] = column_check(table, col)
+        rules[col.name] = column_rule(table, col)
         if col.not_null and not col.has_default:
             required.add(col.name)
-    return RecordSchema(table, checks, frozenset(required), references, (*BOOKKEEPING, *references))
+    return RecordSchema(table, rules, frozenset(required), references, (*BOOKKEEPING, *references))
 
 
 def reference_field(column: str) -> str:
