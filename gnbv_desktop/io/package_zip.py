@@ -46,12 +46,13 @@ class Limits:
     """What a package may hold; anything beyond is refused as damaged or as a zip bomb.
 
     The caps apply to the bytes actually decompressed, so a zip declaring small sizes cannot get
-    past them. A large commune (20,000 households) sends about 14 MB that unpack to about 150 MB.
+    past them. 5,000 households unpack to about 27 MB (3.5 MB file): the caps leave room for a
+    commune of 40,000 and keep an import of a package at the caps within 1 GB of memory.
     """
 
-    max_file_bytes: int = 256 * 1024**2
-    max_entry_bytes: int = 384 * 1024**2
-    max_total_bytes: int = 512 * 1024**2
+    max_file_bytes: int = 128 * 1024**2
+    max_entry_bytes: int = 256 * 1024**2
+    max_total_bytes: int = 256 * 1024**2
     max_manifest_bytes: int = 1024**2
     max_entries: int = 64
     # Records compress about 5–15 times; zeros or repeated junk compress hundreds of times.

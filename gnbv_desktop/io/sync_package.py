@@ -75,12 +75,18 @@ class ExternalReference:
     uuid: str
 
 
+# One validated record as the aggregate stores it: UUID, change counter, updated at, deleted flag and
+# the JSON line as UTF-8 (bytes or a view into the entry). The parsed object is not kept: a package
+# at the size limit stays within memory.
+RecordRow = tuple[str, int, str, int, bytes | memoryview]
+
+
 @dataclass
 class SyncPackage:
-    """A package that passed every check: records per table as ``(record, JSON line to store)``."""
+    """A package that passed every check: records per table as :data:`RecordRow`."""
 
     info: PackageInfo
-    records: dict[str, list[tuple[dict, str]]]
+    records: dict[str, list[RecordRow]]
     attachments: dict[str, bytes]
     sha256: str
     external_references: list[ExternalReference] = field(default_factory=list)
@@ -156,7 +162,7 @@ def read_sync_package(
         data = c.entries[name]
         if not data.startswith(_XLSX_MAGIC) or len(data) > MAX_ATTACHMENT_BYTES:
             raise PackageError(f"Tệp đính kèm {name} không phải bảng tính XLSX hợp lệ (hoặc quá lớn).")
-    records: dict[str, list[tuple[dict, str]]] = {}
+    records: dict[str, list[RecordRow]] = {}
     present: dict[str, set[str]] = {}
     external: list[ExternalReference] = []
     for table, schema in schemas.items():  # parents before children (records.SYNCED_TABLES)
@@ -199,24 +205,42 @@ def _info(m: dict, known_tables: list[str], signer: bytes | None, encrypted: boo
     )
 
 
+_BLANK_START = frozenset(b" \t\r\n\x0b\x0c")
+
+
+def _lines(data: bytes):
+    """``(start, end)`` of each line of ``data``, without a trailing CR (no copies of the entry)."""
+    start, size = 0, len(data)
+    while start < size:
+        end = data.find(b"\n", start)
+        if end < 0:
+            end = size
+        stop = end - 1 if end > start and data[end - 1] == 13 else end
+        yield start, stop
+        start = end + 1
+
+
 def _parse_table(
     schema: RecordSchema, data: bytes, expected_count: int, present: dict[str, set[str]],
     external: list[ExternalReference],
-) -> list[tuple[dict, str]]:
+) -> list[RecordRow]:
     """The table's records (a tombstone stripped of everything but bookkeeping and references).
 
-    Adds the table's UUIDs to ``present``; a reference to a record not in ``present`` (tables are
-    read parents first) goes to ``external``, for the aggregate to resolve.
+    Each record's JSON is kept as a view into ``data`` rather than as a string: a Vietnamese line
+    as a Python string takes twice its bytes, and a package at the size limit must stay within
+    memory. Adds the table's UUIDs to ``present``; a reference to a record not in ``present``
+    (tables are read parents first) goes to ``external``, for the aggregate to resolve.
     """
     entry = table_entry(schema.table)
-    out: list[tuple[dict, str]] = []
+    out: list[RecordRow] = []
     seen: set[str] = present.setdefault(schema.table, set())
     empty: set[str] = set()
     refs = list(schema.references.items())
-    for n, raw in enumerate(data.split(b"\n"), start=1):
-        line = raw.rstrip(b"\r")
-        if not line.strip():
+    view = memoryview(data)
+    for n, (start, stop) in enumerate(_lines(data), start=1):
+        if start == stop or (data[start] in _BLANK_START and not data[start:stop].strip()):
             continue
+        line = view[start:stop]
         try:
             rec = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
@@ -232,16 +256,12 @@ def _parse_table(
         if rec["deleted"] == 1:
             stripped = schema.tombstone(rec)
             if len(stripped) != len(rec):
-                rec, text = stripped, orjson.dumps(stripped).decode("utf-8")
-            else:
-                text = line.decode("utf-8")
-        else:
-            text = line.decode("utf-8")
+                rec, line = stripped, orjson.dumps(stripped)
         for ref_field, target in refs:
             value = rec.get(ref_field)
             if value is not None and value not in present.get(target, empty):
                 external.append(ExternalReference(schema.table, n, ref_field, target, value))
-        out.append((rec, text))
+        out.append((uuid, rec["change_counter"], rec["updated_at"], rec["deleted"], line))
     if len(out) != expected_count:
         raise PackageError(
             f"Tệp {entry}: manifest ghi {expected_count} bản ghi nhưng tệp có {len(out)} — gói không toàn vẹn."

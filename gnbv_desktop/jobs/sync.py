@@ -413,23 +413,24 @@ def database_problem(exc: sqlite3.DatabaseError) -> str:
 
 
 def parse_for_merge(
-    path: str, sha: str, password: str | None, limits: Limits, columns: dict[str, list[ColumnInfo]]
+    path: str, sha: str, password: str | None, limits: Limits, columns: dict[str, list[ColumnInfo]],
+    portable: bool = False,
 ) -> tuple[dict[str, list[aggregate.MergeRow]], dict[str, bytes], list[ExternalReference]]:
     """Read and validate one package completely; return its records as compact merge rows, its
     attachments and the references it leaves for the aggregate to resolve.
 
-    Top-level (picklable) so a large batch can run it in a second process.
+    Top-level (picklable) so a large batch can run it in a second process; there (``portable``)
+    the records' views into the package become bytes that can travel back.
     """
     file = Path(path)
     blob = _read(file, limits)
     if sha256(blob) != sha:
         raise SyncError(f"Gói '{file.name}' đã thay đổi trong khi nhập; hãy nhập lại.")
     pkg = _refusing(file, lambda: read_sync_package(blob, password, limits=limits, columns=columns))
-    rows = {
-        table: [(r["uuid"], r["change_counter"], r["updated_at"], r["deleted"], line) for r, line in records]
-        for table, records in pkg.records.items()
-    }
-    return rows, pkg.attachments, pkg.external_references
+    if portable:
+        for table, rows in pkg.records.items():
+            pkg.records[table] = [(*row[:4], bytes(row[4])) for row in rows]
+    return pkg.records, pkg.attachments, pkg.external_references
 
 
 # From this many packages on, parsing runs in a second process (the machine has two cores and
@@ -461,7 +462,7 @@ def _parser(packages: int):
         return
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     try:
-        yield lambda *args: pool.submit(parse_for_merge, *args)
+        yield lambda *args: pool.submit(parse_for_merge, *args, portable=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -223,7 +223,7 @@ def begin_package(
 
 _UPSERT = """
 INSERT INTO sync_records (table_name, commune_code, uuid, change_counter, updated_at, deleted, data, package_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?)
 ON CONFLICT (table_name, commune_code, uuid) DO UPDATE SET
     change_counter = excluded.change_counter, updated_at = excluded.updated_at, deleted = excluded.deleted,
     data = excluded.data, package_id = excluded.package_id
@@ -254,7 +254,8 @@ def statistics_indexes_suspended(db: Database, incoming_records: int):
         db.execute(sql)
 
 
-MergeRow = tuple[str, int, str, int, str]  # uuid, change counter, updated at, deleted, the JSON line
+# uuid, change counter, updated at, deleted, the JSON line (str, or UTF-8 bytes stored as text)
+MergeRow = tuple[str, int, str, int, "str | bytes | memoryview"]
 
 
 def merge_records(db: Database, package_id: int, commune_code: str, table: str, records: list[MergeRow]) -> MergeCounts:

@@ -9,6 +9,7 @@ time run in a child process limited to 1 GB of address space and 60 s.
 from __future__ import annotations
 
 import json
+import os
 import uuid as _uuid
 import zipfile
 from collections.abc import Callable
@@ -232,6 +233,26 @@ def _bomb_entry(w: World, *, declared: int, actual: int) -> bytes:
                     RawEntry("members.jsonl", deflate_zeros(actual), declared_size=declared)])
 
 
+def _records_at_the_cap(w: World) -> bytes:
+    """About 250 MB of valid member records (random names, so it compresses like real data, not like
+    a bomb), the very last one invalid: everything is parsed before the refusal, which must still
+    come within the memory limit."""
+    template = dict(w.tables["members"][0], relation="Con", full_name="")
+    head = json.dumps({k: v for k, v in template.items() if k not in ("uuid", "full_name")}, ensure_ascii=False)
+    head = head[:-1]
+    line_count = 250 * 1024**2 // (len(head.encode()) + 130)
+    noise = os.urandom(16 * line_count).hex()
+    body = "".join(f'{head}, "full_name": "Nguyễn {noise[32 * i:32 * i + 32]}", '
+                   f'"uuid": "00000000-0000-4000-8000-{i:012x}"}}\n' for i in range(line_count))
+    body += '{"uuid": "cuối"}\n'
+    m = manifest(w, {"members": []})
+    m["counts"] = {"members": line_count + 1}
+    return craft(w, manifest_override=m, entries={"members.jsonl": body.encode()})
+
+
+BOMBS["records-at-the-size-cap"] = (_records_at_the_cap, "trường change_counter: thiếu trường bắt buộc")
+
+
 def _assert_clean_message(err: str, file_name: str, expect: str) -> None:
     assert err.startswith("Lỗi: ") and err.count("\n") == 1, err[:2000]
     assert file_name in err and any(e in err for e in expect.split("|")), err[:2000]
@@ -258,7 +279,7 @@ def test_bomb_refused_within_1gb_and_60s(name, world, tmp_path):
     agg = fresh_aggregate(world, tmp_path)
     path = tmp_path / "bom.gnbv"
     path.write_bytes(build(world))
-    assert path.stat().st_size < 8 * 1024**2  # a small file…
+    assert path.stat().st_size < 64 * 1024**2  # a file far smaller than what it tries to make us hold…
     before = canonical_dump(agg)
     done = run_limited(agg, "sync-import", str(path))
     assert done.returncode == 1, (done.returncode, done.stderr[-3000:])  # …killed nothing, refused
@@ -274,3 +295,4 @@ def test_the_unmodified_craft_is_accepted(world, tmp_path, capsys):
     code, out, err = run_cli(capsys, agg, "sync-import", str(path))
     assert code == 0, err
     assert "gói số 2" in out
+
