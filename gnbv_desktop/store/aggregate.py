@@ -121,10 +121,6 @@ def missing_sequences(db: Database, commune_code: str, base_sequence: int) -> li
     return gaps
 
 
-def count_sequences(ranges: list[tuple[int, int]]) -> int:
-    return sum(last - first + 1 for first, last in ranges)
-
-
 @dataclass(frozen=True)
 class Binding:
     """What the upper level bound a commune code to at its first package."""

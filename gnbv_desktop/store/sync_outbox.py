@@ -18,13 +18,6 @@ from gnbv_desktop.store import migrations
 from gnbv_desktop.store.records import DERIVED_COLUMNS, FOREIGN_KEYS, SYNCED_TABLES, now_iso
 from gnbv_desktop.store.settings import get_value
 
-REQUIRED_FIELDS = BOOKKEEPING
-
-
-def reference_fields(table: str) -> dict[str, str]:
-    """Package field → referenced table, for one synced table."""
-    return {reference_field(col): target for col, target in FOREIGN_KEYS.get(table, {}).items()}
-
 
 @dataclass
 class ExportRecord:
