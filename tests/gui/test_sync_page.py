@@ -48,6 +48,7 @@ def test_commune_exports_full_then_incremental_with_progress(qtbot, commune_page
     assert page.stack.currentWidget() is page.commune_view
     assert page.full_radio.isChecked() and not page.incremental_radio.isEnabled()
     assert page.next_label.text().startswith("Số 1 (đầy đủ)")
+    assert page.key_label.text() == installation(demo_db).fingerprint  # read to the upper level by phone
 
     page.export_encrypt.setChecked(True)
     page.export_password.setText("mật khẩu chung")
