@@ -57,6 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ref-import", help="nhập gói tham chiếu từ cấp trên")
     p.add_argument("file", metavar="FILE.gnbvref")
     p.add_argument("--password-file", metavar="F")
+    p.add_argument("--replace-upper-key", action="store_true",
+                   help="cấp trên đã cài lại máy (đã gọi điện xác nhận): ghi nhận khóa của gói này thay khóa cũ")
     p.set_defaults(handler=cmd_ref_import)
 
 
@@ -196,7 +198,8 @@ def cmd_ref_export(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_ref_import(args: argparse.Namespace, ctx: CliContext) -> int:
     password = read_password(args.password_file)
     try:
-        summary = run_to_end(import_reference(ctx.db, args.file, password=password))
+        summary = run_to_end(import_reference(ctx.db, args.file, password=password,
+                                              replace_key=args.replace_upper_key))
     except SyncError as exc:
         raise CliError(str(exc)) from exc
     targets = summary["targets"]

@@ -62,14 +62,16 @@ def export_reference(
 
 
 def import_reference(
-    db: Database, path: str | Path, *, password: str | None = None, limits: Limits = DEFAULT_LIMITS
+    db: Database, path: str | Path, *, password: str | None = None, limits: Limits = DEFAULT_LIMITS,
+    replace_key: bool = False,
 ) -> Job[dict]:
     """Apply a reference package to a commune: catalogues, standards, this commune's targets.
 
     The targets land in the year's commune plan (Kế hoạch hỗ trợ); the standards received are
     installed at once, so classification uses them without reopening the database. The first
     signed package pins its signer's key (``summary["new_key"]`` is its fingerprint, to confirm by
-    phone); afterwards a package unsigned or signed by another key is refused.
+    phone); afterwards a package unsigned or signed by another key is refused. ``replace_key``
+    (the upper level reinstalled its computer, confirmed by phone) pins this package's key instead.
     """
     path = Path(path)
     if aggregate.is_aggregate(db):
@@ -80,7 +82,9 @@ def import_reference(
         ref = read_reference_package(zip_bytes, None, limits=limits)
     except PackageError as exc:
         raise SyncError(f"Gói '{path.name}' bị từ chối: {exc}") from exc
-    trusted = trusted_signer(db)
+    trusted = None if replace_key else trusted_signer(db)
+    if replace_key and signer is None:
+        raise SyncError(f"Gói '{path.name}' bị từ chối: gói không có chữ ký nên không thể ghi nhận làm khóa mới.")
     if trusted is not None and signer != trusted.public_key:
         what = "không có chữ ký" if signer is None else f"được ký bằng khóa khác ({fingerprint(signer)})"
         raise SyncError(

@@ -34,6 +34,12 @@ class Installation:
         return fingerprint(self.public_key)
 
 
+def existing_installation(db: Database) -> Installation | None:
+    """This database's identity if it has one already (a read, never a write: safe on the UI thread)."""
+    row = db.execute("SELECT uuid, signing_key FROM installation_identity WHERE id = 1").fetchone()
+    return Installation(row[0], bytes(row[1])) if row else None
+
+
 def installation(db: Database) -> Installation:
     """This database's identity, created (and committed) the first time it is asked for."""
     row = db.execute("SELECT uuid, signing_key FROM installation_identity WHERE id = 1").fetchone()

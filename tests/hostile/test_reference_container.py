@@ -54,6 +54,16 @@ def test_the_first_reference_package_pins_its_signer_and_others_are_refused(worl
         assert code == 1 and message in err and name in err and upper_key in err, err
         assert "Traceback" not in err and canonical_dump(commune) == before
 
+    # the upper level really reinstalled (confirmed by phone): its new key replaces the old one, on request
+    code, out, err = run_cli(capsys, commune, "ref-import", str(tmp_path / "gia.gnbvref"), "--replace-upper-key")
+    assert code == 0, err
+    db = open_database(impostor)
+    new_key = installation(db).fingerprint
+    db.close()
+    assert new_key in out and new_key != upper_key
+    code, _out, err = run_cli(capsys, commune, "ref-import", str(tmp_path / "ref.gnbvref"))
+    assert code == 1 and "được ký bằng khóa khác" in err
+
 
 def test_reference_bombs_are_refused_within_1gb_and_60s(world, tmp_path):
     commune = _commune(world, tmp_path)

@@ -47,7 +47,7 @@ from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.plans import get_commune_plan
 from gnbv_desktop.store.reference import last_reference, set_upper_targets, upper_targets, use_received_standards
-from gnbv_desktop.store.sync_identity import forget_signer, installation, trusted_signer
+from gnbv_desktop.store.sync_identity import existing_installation, forget_signer, trusted_signer
 from gnbv_desktop.store.sync_outbox import count_changes, list_exports, plan_export
 
 PACKAGE_FILTER = "Gói đồng bộ GNBV (*.gnbv)"
@@ -284,7 +284,8 @@ class SyncPage(QWidget):
         db = self.ctx.db
         settings = self.ctx.settings()
         self.upper_label.setText(settings.upper_level or "(chưa khai báo trong Cài đặt)")
-        self.key_label.setText(installation(db).fingerprint)
+        identity = existing_installation(db)
+        self.key_label.setText(identity.fingerprint if identity else "(được tạo khi xuất gói đầu tiên)")
         pinned = trusted_signer(db)
         self.forget_key_button.setEnabled(pinned is not None)
         self.forget_key_button.setToolTip(
