@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gnbv_desktop.cli.context import CliContext, CliError, print_json
 from gnbv_desktop.cli.registry_commands import current_year
+from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.sync_schema import display
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.io.package_crypto import normalize_password
@@ -70,7 +71,7 @@ def read_password(path: str | None) -> str | None:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise CliError(f"Không đọc được tệp mật khẩu '{path}': {exc.strerror or exc}.") from exc
+        raise CliError(f"Không đọc được tệp mật khẩu '{path}': {describe_os_error(exc)}.") from exc
     except UnicodeDecodeError as exc:
         raise CliError(f"Tệp mật khẩu '{path}' không phải văn bản UTF-8.") from exc
     password = normalize_password(text.split("\n", 1)[0].rstrip("\r"))

@@ -23,6 +23,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.sync_schema import display
 from gnbv_desktop.io.package_crypto import DecryptionError, decrypt, encrypt, is_encrypted
 from gnbv_desktop.io.package_signing import SignatureError, open_envelope, sign_envelope
@@ -92,7 +93,7 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
         with path.open("rb") as f:
             data = f.read(limits.max_file_bytes + 1)
     except OSError as exc:
-        raise PackageError(f"Không đọc được tệp '{path}': {exc.strerror or exc}.") from exc
+        raise PackageError(f"Không đọc được tệp '{path}': {describe_os_error(exc)}.") from exc
     if len(data) > limits.max_file_bytes:
         raise PackageError(f"Tệp gói quá lớn (tối đa {limits.max_file_bytes // 1024**2} MB).")
     return data

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from gnbv_desktop import __version__
+from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.signing import fingerprint
 from gnbv_desktop.io.package_crypto import PasswordError
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file, seal, unseal
@@ -56,7 +57,7 @@ def export_reference(
         os.replace(tmp, out_path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise SyncError(f"Không ghi được tệp '{out_path}': {exc.strerror or exc}.") from exc
+        raise SyncError(f"Không ghi được tệp '{out_path}': {describe_os_error(exc)}.") from exc
     yield Progress(2, 2, "Đã xuất gói tham chiếu.")
     return ref
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from gnbv_desktop import __version__
+from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.signing import fingerprint
 from gnbv_desktop.core.sync_schema import MAX_NAME_CHARS, ColumnInfo, commune_code_problem, display, text_problem
 from gnbv_desktop.core.text import format_date
@@ -147,7 +148,7 @@ def export_package(
         os.replace(tmp, out_path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise SyncError(f"Không ghi được tệp '{out_path}': {exc.strerror or exc}.") from exc
+        raise SyncError(f"Không ghi được tệp '{out_path}': {describe_os_error(exc)}.") from exc
     counts = {t: len(rows) for t, rows in tables.items()}
     try:
         record = record_export(db, plan, out_path.name, counts, sha256(blob), bool(password))

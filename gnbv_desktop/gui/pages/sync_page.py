@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.plans import TARGET_FIELDS, TARGET_LABELS, format_target, parse_target
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS
 from gnbv_desktop.core.sync_schema import attachment_problem, display, safe_file_name
@@ -553,7 +554,7 @@ class SyncPage(QWidget):
                 target.write_bytes(data)
                 written.append(target)
         except OSError as exc:
-            self._say(f"Không ghi được tệp vào '{folder}': {exc.strerror or exc}.", error=True)
+            self._say(f"Không ghi được tệp vào '{folder}': {describe_os_error(exc)}.", error=True)
             return written
         self._say(f"Đã lưu {len(written)} tệp kèm theo của xã {display(code)} vào {folder}.")
         return written
