@@ -183,6 +183,8 @@ class SyncPage(QWidget):
         self.import_password = QLineEdit()
         self.import_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.import_password.setPlaceholderText("Mật khẩu (nếu gói được mã hóa)")
+        self.import_password.setToolTip("Sau lần nhập đầu tiên có mật khẩu, các gói không mã hóa sẽ bị từ chối "
+                                        "(gói không mã hóa có thể bị sửa hoặc giả mạo trên đường gửi).")
         form.addRow("Mật khẩu:", self.import_password)
         self.force_gap = QCheckBox("Nhập cả khi còn thiếu gói trước đó (không khuyến nghị)")
         form.addRow(self.force_gap)
