@@ -240,3 +240,21 @@ def test_the_same_package_imported_twice_at_once(world, tmp_path):
     db = open_database(agg_path)
     assert db.execute("SELECT COUNT(*) FROM sync_packages WHERE sequence = 2").fetchone()[0] == 1
     db.close()
+
+
+@pytest.mark.parametrize(("pragma", "message"), [
+    ("PRAGMA query_only = ON", "chỉ cho đọc"),  # as a read-only file behaves
+    ("PRAGMA max_page_count = {pages}", "Ổ đĩa đã đầy"),  # as a full disk behaves
+])
+def test_a_database_that_cannot_be_written_gives_a_message_and_keeps_its_data(world, tmp_path, pragma, message):
+    agg_path = fresh_aggregate(world, tmp_path)
+    (tmp_path / "p2.gnbv").write_bytes(craft(world, tables={
+        "households": [dict(r, uuid=str(uuid.uuid4())) for r in world.tables["households"]]}))
+    before = canonical_dump(agg_path)
+    db = open_database(agg_path)
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(pragma.format(pages=pages))
+    with pytest.raises(SyncError, match=message):
+        run_to_end(import_packages(db, [tmp_path / "p2.gnbv"]))
+    db.close()
+    assert canonical_dump(agg_path) == before
