@@ -52,14 +52,15 @@ def main() -> None:
         print(f"== Xuất gói của một xã {format_number(args.households)} hộ ==")
         db, _ = timed("tạo dữ liệu mẫu", lambda: commune(d / "big.sqlite3", args.households, 1, "23764", "Xã Ia Grai"))
         rec, t_full = timed("xuất gói đầy đủ (kèm bảng tổng hợp XLSX)",
-                            lambda: run_to_end(export_package(db, d / "full.gnbv", year=2026)))
+                            lambda: run_to_end(export_package(db, d / "full.gnbv", year=2026, allow_unencrypted=True)))
         size = (d / "full.gnbv").stat().st_size
         print(f"  {format_number(rec.total)} bản ghi, tệp {size / 1024**2:.1f} MB")
         timed("xuất gói đầy đủ có mã hóa (scrypt + AES-GCM)",
               lambda: run_to_end(export_package(db, d / "enc.gnbv", full=True, password="mat-khau", year=2026)))
         for hid in range(1, 201):
             delete_household(db, hid)
-        rec, _ = timed("xuất gói thay đổi (200 hộ bị xóa)", lambda: run_to_end(export_package(db, d / "inc.gnbv")))
+        rec, _ = timed("xuất gói thay đổi (200 hộ bị xóa)",
+                       lambda: run_to_end(export_package(db, d / "inc.gnbv", allow_unencrypted=True)))
         print(f"  {format_number(rec.total)} bản ghi")
         db.close()
 
@@ -68,7 +69,7 @@ def main() -> None:
         packages = []
         for i in range(args.communes):
             c = commune(d / f"c{i}.sqlite3", args.per_commune, 100 + i, f"{30000 + i}", f"Xã mẫu {i + 1:02d}")
-            run_to_end(export_package(c, d / f"c{i}.gnbv"))
+            run_to_end(export_package(c, d / f"c{i}.gnbv", allow_unencrypted=True))
             c.close()
             packages.append(d / f"c{i}.gnbv")
         print(f"chuẩn bị {args.communes} gói: {time.perf_counter() - t:.1f} s")

@@ -8,15 +8,19 @@ from pathlib import Path
 
 from gnbv_desktop.cli.context import CliContext, CliError, print_json
 from gnbv_desktop.cli.registry_commands import current_year
+from gnbv_desktop.core.file_errors import describe_os_error
+from gnbv_desktop.core.sync_schema import display
 from gnbv_desktop.core.text import format_number
+from gnbv_desktop.io.package_crypto import normalize_password
 from gnbv_desktop.io.package_zip import PackageError
 from gnbv_desktop.io.reference_package import validate_targets
 from gnbv_desktop.jobs.progress import run_to_end
 from gnbv_desktop.jobs.reference_sync import export_reference, import_reference
-from gnbv_desktop.jobs.sync import SyncError, export_package, import_packages, table_label
+from gnbv_desktop.jobs.sync import SyncError, export_package, format_sequences, import_packages, table_label
 from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.reference import set_upper_targets
+from gnbv_desktop.store.sync_identity import installation
 from gnbv_desktop.store.sync_outbox import list_exports
 
 
@@ -24,9 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sync-export", help="xuất gói đồng bộ (.gnbv) gửi cấp trên")
     p.add_argument("out", metavar="OUT.gnbv")
     p.add_argument("--full", action="store_true", help="gói đầy đủ (mặc định: chỉ thay đổi từ gói trước)")
-    p.add_argument("--password-file", metavar="F", help="tệp chứa mật khẩu mã hóa gói")
+    p.add_argument("--password-file", metavar="F", help="tệp chứa mật khẩu mã hóa gói (ít nhất 8 ký tự)")
+    p.add_argument("--no-encrypt", action="store_true",
+                   help="xuất gói KHÔNG mã hóa (ai có tệp cũng đọc được dữ liệu hộ); được ghi vào lịch sử gửi gói")
     p.add_argument("--year", type=int, default=None, help="năm của bảng tổng hợp XLSX kèm theo")
-    p.add_argument("--attach", action="append", default=[], metavar="TỆP", help="tệp đính kèm (ví dụ phụ lục PDF)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync_export)
 
@@ -34,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("packages", nargs="+", metavar="PKG.gnbv")
     p.add_argument("--password-file", metavar="F")
     p.add_argument("--force-gap", action="store_true", help="nhập cả khi thiếu gói trước đó")
+    p.add_argument("--replace-commune", action="store_true",
+                   help="xã đã cài lại máy: gói đầy đủ của xã thay toàn bộ dữ liệu cũ của xã đó (không cộng thêm)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync_import, creates_db=True)
 
@@ -52,16 +59,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ref-import", help="nhập gói tham chiếu từ cấp trên")
     p.add_argument("file", metavar="FILE.gnbvref")
     p.add_argument("--password-file", metavar="F")
+    p.add_argument("--replace-upper-key", action="store_true",
+                   help="cấp trên đã cài lại máy (đã gọi điện xác nhận): ghi nhận khóa của gói này thay khóa cũ")
     p.set_defaults(handler=cmd_ref_import)
 
 
 def read_password(path: str | None) -> str | None:
+    """The password in a file: the first line, without a byte-order mark or line ending (as Notepad
+    saves it), Unicode-normalised so a password typed on another keyboard still matches."""
     if not path:
         return None
     try:
-        password = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise CliError(f"Không đọc được tệp mật khẩu '{path}': {exc.strerror or exc}.") from exc
+        raise CliError(f"Không đọc được tệp mật khẩu '{path}': {describe_os_error(exc)}.") from exc
+    except UnicodeDecodeError as exc:
+        raise CliError(f"Tệp mật khẩu '{path}' không phải văn bản UTF-8.") from exc
+    password = normalize_password(text.split("\n", 1)[0].rstrip("\r"))
     if not password:
         raise CliError(f"Tệp mật khẩu '{path}' trống.")
     return password
@@ -73,16 +87,14 @@ def _year(args: argparse.Namespace) -> int:
 
 def cmd_sync_export(args: argparse.Namespace, ctx: CliContext) -> int:
     password = read_password(args.password_file)
-    attachments = {}
-    for f in args.attach:
-        path = Path(f)
-        try:
-            attachments[path.name] = path.read_bytes()
-        except OSError as exc:
-            raise CliError(f"Không đọc được tệp đính kèm '{f}': {exc.strerror or exc}.") from exc
+    if password and args.no_encrypt:
+        raise CliError("Chọn một trong hai: --password-file (mã hóa) hoặc --no-encrypt (không mã hóa).")
+    if not password and not args.no_encrypt:
+        raise CliError("Gói chứa dữ liệu cá nhân của các hộ: hãy cho mật khẩu bằng --password-file "
+                       "(hoặc chọn rõ --no-encrypt để xuất không mã hóa).")
     try:
-        rec = run_to_end(export_package(ctx.db, args.out, full=args.full, password=password, year=_year(args),
-                                        attachments=attachments))
+        rec = run_to_end(export_package(ctx.db, args.out, full=args.full, password=password,
+                                        allow_unencrypted=args.no_encrypt, year=_year(args)))
     except SyncError as exc:
         raise CliError(str(exc)) from exc
     if args.json:
@@ -91,7 +103,8 @@ def cmd_sync_export(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     kind = "đầy đủ" if rec.is_full else f"thay đổi từ gói số {rec.base_sequence}"
     print(f"Đã xuất gói số {rec.sequence} ({kind}) vào {args.out}: {format_number(rec.total)} bản ghi"
-          + (", có mã hóa." if rec.encrypted else "."))
+          + (", có mã hóa." if rec.encrypted else ", KHÔNG mã hóa (đã ghi vào lịch sử gửi gói)."))
+    print(f"Mã nhận dạng khóa của máy này (đọc cho cấp trên khi được hỏi): {installation(ctx.db).fingerprint}")
     return 0
 
 
@@ -101,7 +114,8 @@ def cmd_sync_import(args: argparse.Namespace, ctx: CliContext) -> int:
     db = ctx.db
     try:
         aggregate.make_aggregate(db)
-        results = run_to_end(import_packages(db, args.packages, password=password, force_gap=args.force_gap))
+        results = run_to_end(import_packages(db, args.packages, password=password, force_gap=args.force_gap,
+                                             replace_commune=args.replace_commune))
     except (SyncError, aggregate.AggregateError) as exc:
         if created:
             ctx.close()
@@ -112,12 +126,18 @@ def cmd_sync_import(args: argparse.Namespace, ctx: CliContext) -> int:
         print_json([r.as_dict() for r in results])
         return 0
     for r in results:
+        name = display(r.commune_name)
         if r.already_imported:
-            print(f"{r.file_name}: {r.commune_name} gói số {r.sequence} đã nhập trước đây — không thay đổi gì.")
+            print(f"{r.file_name}: {name} gói số {r.sequence} đã nhập trước đây — không thay đổi gì.")
             continue
-        note = f" (bỏ qua thiếu gói số {', '.join(map(str, r.missing))})" if r.forced else ""
-        print(f"{r.file_name}: {r.commune_name} gói số {r.sequence}{note}: {format_number(r.merged.new)} mới, "
+        note = f" (bỏ qua thiếu gói số {format_sequences(r.missing)})" if r.forced else ""
+        if r.replaced:
+            note += " (thay toàn bộ dữ liệu cũ của xã)"
+        print(f"{r.file_name}: {name} gói số {r.sequence}{note}: {format_number(r.merged.new)} mới, "
               f"{format_number(r.merged.updated)} cập nhật, {format_number(r.merged.unchanged)} không đổi.")
+        if r.new_key:
+            print(f"  Ghi nhận khóa của {name} (mã xã {r.commune_code}), mã nhận dạng: {r.new_key} — hãy gọi điện "
+                  "cho xã để đối chiếu; từ nay chỉ nhận gói ký bằng khóa này.")
     return 0
 
 
@@ -129,11 +149,13 @@ def cmd_sync_status(args: argparse.Namespace, ctx: CliContext) -> int:
             print_json({"mode": "aggregate", "communes": [
                 {"code": c.code, "name": c.name, "province": c.province_name, "last_sequence": c.last_sequence,
                  "last_created_at": c.last_created_at, "last_imported_at": c.last_imported_at,
-                 "packages": c.packages, "counts": c.counts, "missing": c.missing} for c in communes]})
+                 "packages": c.packages, "counts": c.counts, "missing": [list(r) for r in c.missing],
+                 "key_fingerprint": c.fingerprint} for c in communes]})
             return 0
         for c in communes:
             counts = ", ".join(f"{format_number(n)} {table_label(t)}" for t, n in sorted(c.counts.items()))
-            print(f"{c.code}\t{c.name}\tgói số {c.last_sequence}\t{c.last_created_at[:10]}\t{counts}")
+            print(f"{c.code}\t{display(c.name)}\tgói số {c.last_sequence}\t{c.last_created_at[:10]}\t{counts}"
+                  f"\t{c.fingerprint or 'chưa có khóa'}")
         return 0
     exports = list_exports(db)
     if args.json:
@@ -178,13 +200,15 @@ def cmd_ref_export(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError(f"Tệp chỉ tiêu '{args.targets}': " + " ".join(exc.errors.values())) from exc
     print(f"Đã xuất gói tham chiếu năm {year} vào {args.out}: {len(ref.catalogs)} danh mục, "
           f"{len(ref.standards)} chuẩn nghèo, chỉ tiêu cho {len(ref.targets)} xã.")
+    print(f"Mã nhận dạng khóa của máy này (đọc cho các xã khi được hỏi): {installation(db).fingerprint}")
     return 0
 
 
 def cmd_ref_import(args: argparse.Namespace, ctx: CliContext) -> int:
     password = read_password(args.password_file)
     try:
-        summary = run_to_end(import_reference(ctx.db, args.file, password=password))
+        summary = run_to_end(import_reference(ctx.db, args.file, password=password,
+                                              replace_key=args.replace_upper_key))
     except SyncError as exc:
         raise CliError(str(exc)) from exc
     targets = summary["targets"]
@@ -192,4 +216,7 @@ def cmd_ref_import(args: argparse.Namespace, ctx: CliContext) -> int:
           + (f", {len(targets)} chỉ tiêu năm {summary['year']}." if targets else ", không có chỉ tiêu cho xã này."))
     for line in summary["standard_changes"]:
         print(f"  {line}")
+    if summary.get("new_key"):
+        print(f"Ghi nhận khóa của cấp trên, mã nhận dạng: {summary['new_key']} — hãy gọi điện cho cấp trên để đối "
+              "chiếu; từ nay chỉ nhận gói tham chiếu ký bằng khóa này.")
     return 0

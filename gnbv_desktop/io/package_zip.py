@@ -1,9 +1,14 @@
 """The container shared by sync (``.gnbv``) and reference (``.gnbvref``) packages.
 
 A zip holding ``manifest.json`` (format name and version, the SHA-256 of every other entry) and
-plain-named entries, optionally encrypted as a whole (:mod:`package_crypto`). Reading checks
-everything a hostile or damaged file could get wrong — names, sizes, compression ratio,
-duplicates, checksums — before a caller sees a single byte of content.
+plain-named entries; optionally signed by the sending installation (:mod:`package_signing`) and
+encrypted as a whole (:mod:`package_crypto`): ``encrypt(sign(zip))``.
+
+Reading treats the file as hostile: before a caller sees a single byte of content it checks the
+size, the password, the signature, the zip's directory (entry count, names, duplicates, the
+compression method), then decompresses each entry as a stream with hard caps per entry and in
+total — whatever sizes the zip declares — and verifies every checksum. Memory stays bounded by
+the caps, never by what a file claims.
 """
 
 from __future__ import annotations
@@ -12,15 +17,25 @@ import hashlib
 import io
 import json
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from gnbv_desktop.core.file_errors import describe_os_error
+from gnbv_desktop.core.sync_schema import display
 from gnbv_desktop.io.package_crypto import DecryptionError, decrypt, encrypt, is_encrypted
+from gnbv_desktop.io.package_signing import SignatureError, open_envelope, sign_envelope
 
 MANIFEST = "manifest.json"
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
+_EOCD = b"PK\x05\x06"
+_EOCD_SIZE = 22
+_CHUNK = 256 * 1024
+# The writer uses deflate only. bzip2 and LZMA are refused: Python's zipfile decompresses each of
+# their blocks whole, so a few kilobytes could expand to gigabytes in a single call.
+_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 
 
 class PackageError(ValueError):
@@ -29,18 +44,34 @@ class PackageError(ValueError):
 
 @dataclass(frozen=True)
 class Limits:
-    """What a package may hold; anything beyond is refused as damaged or as a zip bomb."""
+    """What a package may hold; anything beyond is refused as damaged or as a zip bomb.
 
-    max_file_bytes: int = 512 * 1024**2
-    max_entry_bytes: int = 1024**3
-    max_total_bytes: int = 2 * 1024**3
-    max_entries: int = 200
+    The caps apply to the bytes actually decompressed, so a zip declaring small sizes cannot get
+    past them. 5,000 households unpack to about 27 MB (3.5 MB file): the caps leave room for a
+    commune of 40,000 and keep an import of a package at the caps within 1 GB of memory.
+    """
+
+    max_file_bytes: int = 128 * 1024**2
+    max_entry_bytes: int = 256 * 1024**2
+    max_total_bytes: int = 256 * 1024**2
+    max_manifest_bytes: int = 1024**2
+    max_entries: int = 64
     # Records compress about 5–15 times; zeros or repeated junk compress hundreds of times.
     max_ratio: int = 100
     ratio_applies_above: int = 1024**2
 
 
 DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class Container:
+    """A package that passed every container check."""
+
+    manifest: dict
+    entries: dict[str, bytes]
+    signer: bytes | None  # the Ed25519 public key that signed it, None when unsigned
+    encrypted: bool
 
 
 def sha256(data: bytes) -> str:
@@ -59,13 +90,19 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
             raise PackageError(
                 f"Tệp gói quá lớn ({size // 1024**2} MB, tối đa {limits.max_file_bytes // 1024**2} MB)."
             )
-        return path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(limits.max_file_bytes + 1)
     except OSError as exc:
-        raise PackageError(f"Không đọc được tệp '{path}': {exc.strerror or exc}.") from exc
+        raise PackageError(f"Không đọc được tệp '{path}': {describe_os_error(exc)}.") from exc
+    if len(data) > limits.max_file_bytes:
+        raise PackageError(f"Tệp gói quá lớn (tối đa {limits.max_file_bytes // 1024**2} MB).")
+    return data
 
 
-def write_package(manifest: dict, entries: dict[str, bytes], password: str | None = None) -> bytes:
-    """Zip ``entries`` with a manifest listing their checksums; encrypt when a password is given."""
+def write_package(manifest: dict, entries: dict[str, bytes], password: str | None = None,
+                  signing_key: bytes | None = None) -> bytes:
+    """Zip ``entries`` with a manifest listing their checksums; sign with the installation's key
+    when given, then encrypt when a password is given."""
     for name in entries:
         if not is_plain_name(name) or name == MANIFEST:
             raise ValueError(f"Tên tệp trong gói không hợp lệ: {name!r}")
@@ -76,8 +113,55 @@ def write_package(manifest: dict, entries: dict[str, bytes], password: str | Non
         zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
         for name, data in entries.items():
             zf.writestr(name, data)
-    blob = buf.getvalue()
+    return seal(buf.getvalue(), password, signing_key)
+
+
+def seal(zip_bytes: bytes, password: str | None = None, signing_key: bytes | None = None) -> bytes:
+    """Sign (when a key is given), then encrypt (when a password is given) a package's zip."""
+    blob = sign_envelope(zip_bytes, signing_key) if signing_key else zip_bytes
     return encrypt(blob, password) if password else blob
+
+
+def unseal(blob: bytes, password: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, bytes | None, bool]:
+    """``(zip bytes, signer's public key or None, was encrypted)``: decrypt and check the signature."""
+    if len(blob) > limits.max_file_bytes:
+        raise PackageError(
+            f"Tệp gói quá lớn ({len(blob) // 1024**2} MB, tối đa {limits.max_file_bytes // 1024**2} MB)."
+        )
+    encrypted = is_encrypted(blob)
+    if encrypted:
+        try:
+            blob = decrypt(blob, password or "")
+        except DecryptionError as exc:
+            raise PackageError(str(exc)) from exc
+    try:
+        zip_bytes, signer = open_envelope(blob)
+    except SignatureError as exc:
+        raise PackageError(str(exc)) from exc
+    return zip_bytes, signer, encrypted
+
+
+def read_container(
+    blob: bytes,
+    *,
+    format_name: str,
+    format_version: int,
+    password: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    read_entries: bool = True,
+) -> Container:
+    """Decrypt (when needed), check the signature, check and unpack; raises PackageError.
+
+    With ``read_entries=False`` only the container (directory, names, methods) and the manifest
+    are checked and ``entries`` is empty: a quick look before the full read, which verifies checksums.
+    """
+    zip_bytes, signer, encrypted = unseal(blob, password, limits)
+    try:
+        manifest, entries = _unzip(zip_bytes, format_name, format_version, limits, read_entries)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError,
+            struct.error) as exc:
+        raise PackageError(f"Tệp gói bị hỏng hoặc không đầy đủ (có thể bị cắt khi sao chép): {exc}.") from exc
+    return Container(manifest, entries, signer, encrypted)
 
 
 def read_package(
@@ -89,72 +173,70 @@ def read_package(
     limits: Limits = DEFAULT_LIMITS,
     read_entries: bool = True,
 ) -> tuple[dict, dict[str, bytes]]:
-    """Decrypt (when needed), check and unpack; returns ``(manifest, entries)`` or raises PackageError.
+    """:func:`read_container` as ``(manifest, entries)`` for callers that do not pin a signer
+    (a package with a wrong signature is refused all the same)."""
+    c = read_container(blob, format_name=format_name, format_version=format_version, password=password,
+                       limits=limits, read_entries=read_entries)
+    return c.manifest, c.entries
 
-    With ``read_entries=False`` only the container (names, sizes, ratios) and the manifest are
-    checked and ``entries`` is empty: a quick look before the full read, which verifies checksums.
-    """
-    if len(blob) > limits.max_file_bytes:
-        raise PackageError(
-            f"Tệp gói quá lớn ({len(blob) // 1024**2} MB, tối đa {limits.max_file_bytes // 1024**2} MB)."
-        )
-    if is_encrypted(blob):
-        try:
-            blob = decrypt(blob, password or "")
-        except DecryptionError as exc:
-            raise PackageError(str(exc)) from exc
-    try:
-        return _unzip(blob, format_name, format_version, limits, read_entries)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
-        raise PackageError(f"Tệp gói bị hỏng hoặc không đầy đủ (có thể bị cắt khi sao chép): {exc}.") from exc
+
+def _check_directory(zip_bytes: bytes, limits: Limits) -> None:
+    """Refuse a zip whose central directory alone would cost memory or time to parse, before
+    ``zipfile`` builds an object for each of its entries."""
+    start = max(0, len(zip_bytes) - 65535 - _EOCD_SIZE)
+    pos = zip_bytes.rfind(_EOCD, start)
+    if pos < 0 or len(zip_bytes) - pos < _EOCD_SIZE:
+        raise PackageError("Tệp gói bị hỏng hoặc không đầy đủ (có thể bị cắt khi sao chép): không tìm thấy mục lục "
+                           "của tệp zip — có thể đây không phải gói GNBV.")
+    _sig, _disk, _cd_disk, _n_disk, n_total, cd_size, _cd_offset, _comment = struct.unpack(
+        "<4s4H2LH", zip_bytes[pos : pos + _EOCD_SIZE]
+    )
+    if n_total == 0xFFFF or cd_size == 0xFFFFFFFF:
+        raise PackageError("Gói dùng định dạng zip64 mà gói GNBV không bao giờ dùng — gói bị từ chối.")
+    if n_total > limits.max_entries or cd_size > limits.max_entries * 1024:
+        raise PackageError(f"Gói có quá nhiều tệp ({n_total}, tối đa {limits.max_entries}).")
 
 
 def _unzip(
     blob: bytes, format_name: str, format_version: int, limits: Limits, read_entries: bool = True
 ) -> tuple[dict, dict[str, bytes]]:
+    _check_directory(blob, limits)
     zf = zipfile.ZipFile(io.BytesIO(blob))
     infos = zf.infolist()
     if len(infos) > limits.max_entries:
         raise PackageError(f"Gói có quá nhiều tệp ({len(infos)}, tối đa {limits.max_entries}).")
     names: set[str] = set()
-    total = 0
     for info in infos:
         name = info.filename
         if not is_plain_name(name):
             raise PackageError(
-                f"Gói chứa đường dẫn không hợp lệ '{name}' (chỉ chấp nhận tên tệp đơn, không có thư mục, "
+                f"Gói chứa đường dẫn không hợp lệ '{_shown(name)}' (chỉ chấp nhận tên tệp đơn, không có thư mục, "
                 "'../' hay đường dẫn tuyệt đối). Gói bị từ chối."
             )
         if name in names:
             raise PackageError(f"Gói chứa hai tệp cùng tên '{name}'.")
         names.add(name)
+        if info.compress_type not in _METHODS or info.flag_bits & 0x1:
+            raise PackageError(
+                f"Tệp '{name}' trong gói dùng cách nén hoặc mã hóa zip không được hỗ trợ — gói bị từ chối."
+            )
         if info.file_size > limits.max_entry_bytes:
             raise PackageError(
                 f"Tệp '{name}' trong gói quá lớn khi giải nén ({info.file_size // 1024**2} MB, "
                 f"tối đa {limits.max_entry_bytes // 1024**2} MB)."
             )
-        total += info.file_size
-        if total > limits.max_total_bytes:
-            raise PackageError(
-                f"Tổng dung lượng giải nén của gói vượt giới hạn {limits.max_total_bytes // 1024**2} MB."
-            )
-        if info.file_size > limits.ratio_applies_above and info.file_size > limits.max_ratio * max(
-            info.compress_size, 1
-        ):
-            raise PackageError(
-                f"Tệp '{name}' có tỉ lệ nén bất thường ({info.file_size // max(info.compress_size, 1)}:1) — "
-                "nghi là gói độc hại (zip bomb), bị từ chối."
-            )
     if MANIFEST not in names:
         raise PackageError("Gói không có tệp mô tả manifest.json — không phải gói GNBV.")
+    budget = _Budget(limits)
+    raw_manifest = _read_entry(zf, zf.getinfo(MANIFEST), min(limits.max_manifest_bytes, limits.max_entry_bytes), budget)
     try:
-        manifest = json.loads(zf.read(MANIFEST))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PackageError(f"Tệp manifest.json không đọc được: {exc}.") from exc
+        manifest = json.loads(raw_manifest)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise PackageError(f"Tệp manifest.json không đọc được: {_shown(str(exc))}.") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != format_name:
         raise PackageError(f"Tệp không phải loại gói mong đợi ({format_name}).")
     version = manifest.get("format_version")
-    if not isinstance(version, int) or version < 1:
+    if type(version) is not int or version < 1:
         raise PackageError("manifest.json thiếu phiên bản định dạng hợp lệ.")
     if version > format_version:
         raise PackageError(
@@ -162,17 +244,67 @@ def _unzip(
             "Hãy cập nhật GNBV Desktop."
         )
     files = manifest.get("files")
-    if not isinstance(files, dict):
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
         raise PackageError("manifest.json thiếu danh sách mã kiểm tra (files).")
     listed, present = set(files), names - {MANIFEST}
     if listed - present:
-        raise PackageError(f"Gói thiếu tệp ghi trong manifest: {', '.join(sorted(listed - present))}.")
+        raise PackageError(f"Gói thiếu tệp ghi trong manifest: {_names(listed - present)}.")
     if present - listed:
-        raise PackageError(f"Gói có tệp không ghi trong manifest: {', '.join(sorted(present - listed))}.")
+        raise PackageError(f"Gói có tệp không ghi trong manifest: {_names(present - listed)}.")
     entries: dict[str, bytes] = {}
     for name in sorted(present) if read_entries else ():
-        data = zf.read(name)
+        data = _read_entry(zf, zf.getinfo(name), limits.max_entry_bytes, budget)
         if sha256(data) != files[name]:
             raise PackageError(f"Mã kiểm tra SHA-256 của '{name}' không khớp — gói đã bị sửa đổi hoặc hỏng.")
         entries[name] = data
     return manifest, entries
+
+
+class _Budget:
+    """Bytes decompressed so far across the whole package."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.used = 0
+
+    def spend(self, n: int) -> None:
+        self.used += n
+        if self.used > self.limits.max_total_bytes:
+            raise PackageError(
+                f"Tổng dung lượng giải nén của gói vượt giới hạn {self.limits.max_total_bytes // 1024**2} MB — "
+                "nghi là gói độc hại (zip bomb), bị từ chối."
+            )
+
+
+def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, budget: _Budget) -> bytes:
+    """One entry decompressed chunk by chunk, stopping at ``cap`` bytes, the package budget or an
+    abnormal compression ratio — counted on what comes out, not on what the zip declares."""
+    limits = budget.limits
+    chunks: list[bytes] = []
+    size = 0
+    ratio_cap = limits.max_ratio * max(info.compress_size, 1)
+    with zf.open(info) as f:
+        while chunk := f.read(_CHUNK):
+            size += len(chunk)
+            if size > cap:
+                raise PackageError(
+                    f"Tệp '{info.filename}' trong gói quá lớn khi giải nén (hơn {cap // 1024**2 or 1} MB) — "
+                    "nghi là gói độc hại (zip bomb), bị từ chối."
+                )
+            if size > limits.ratio_applies_above and size > ratio_cap:
+                raise PackageError(
+                    f"Tệp '{info.filename}' có tỉ lệ nén bất thường (hơn {limits.max_ratio}:1) — "
+                    "nghi là gói độc hại (zip bomb), bị từ chối."
+                )
+            budget.spend(len(chunk))
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _shown(text: str) -> str:
+    return display(text, 80)
+
+
+def _names(names: set[str]) -> str:
+    shown = sorted(names)
+    return ", ".join(shown[:5]) + (f" và {len(shown) - 5} tệp khác" if len(shown) > 5 else "")

@@ -1,33 +1,45 @@
 """The sync package (``.gnbv``) a commune sends to the upper level.
 
-Inside the zip: ``manifest.json`` (format name and version, app version, commune, created at,
-sequence and base sequence — 0 for a full package —, records per table, SHA-256 of every entry),
-one ``<table>.jsonl`` per synced table (whole records with UUID, change counter, timestamps and
-the soft-delete flag; references as UUIDs) and optional attachments (the year's annex PDF, the
-summary XLSX). Reading validates every record before anything is handed to the database.
+Inside the zip: ``manifest.json`` (format name and version, app version, the commune and the
+sending installation's UUID, created at, sequence and base sequence — 0 for a full package —,
+records per table, SHA-256 of every entry), one ``<table>.jsonl`` per synced table (whole records
+with UUID, change counter, timestamps and the soft-delete flag; references as UUIDs; a deleted
+record as a tombstone without personal data) and at most the summary XLSX as an attachment. The
+zip is signed with the installation's key and usually encrypted (:mod:`package_zip`).
+
+Reading validates the manifest and every record against ``core.sync_schema`` before anything is
+handed to the database; a refusal names the entry, line and field.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import orjson
 
-from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, is_plain_name, read_package, sha256
+from gnbv_desktop.core.sync_schema import (
+    ColumnInfo,
+    RecordSchema,
+    attachment_problem,
+    display,
+    manifest_problem,
+    record_schema,
+)
+from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_container, sha256
 from gnbv_desktop.io.package_zip import write_package as _write_package
-from gnbv_desktop.store.records import SYNCED_TABLES
-from gnbv_desktop.store.sync_outbox import REQUIRED_FIELDS, reference_fields
+from gnbv_desktop.store.records import DERIVED_COLUMNS, FOREIGN_KEYS, SYNCED_TABLES
+from gnbv_desktop.store.sync_outbox import synced_columns
 
 FORMAT = "gnbv-sync"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: installation UUID in the manifest, tombstones, only the summary XLSX attached
 EXTENSION = ".gnbv"
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+MAX_ATTACHMENT_BYTES = 16 * 1024**2
+_XLSX_MAGIC = b"PK\x03\x04"
 
 
 @dataclass
 class PackageInfo:
-    """What the manifest says about a package (everything but the checksums)."""
+    """What the manifest says about a package (everything but the checksums), and how it came."""
 
     commune_code: str
     commune_name: str
@@ -37,8 +49,11 @@ class PackageInfo:
     app_version: str
     province_name: str = ""
     upper_level: str = ""
+    installation_uuid: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     attachments: list[str] = field(default_factory=list)
+    signer: bytes | None = None  # verified Ed25519 public key, None for an unsigned package
+    encrypted: bool = False
 
     @property
     def is_full(self) -> bool:
@@ -49,14 +64,32 @@ class PackageInfo:
         return "Đầy đủ" if self.is_full else f"Thay đổi từ gói {self.base_sequence}"
 
 
+@dataclass(frozen=True)
+class ExternalReference:
+    """A reference the package does not resolve itself: the aggregate must already hold the target."""
+
+    table: str
+    line: int
+    field: str
+    target_table: str
+    uuid: str
+
+
+# One validated record as the aggregate stores it: UUID, change counter, updated at, deleted flag and
+# the JSON line as UTF-8 (bytes or a view into the entry). The parsed object is not kept: a package
+# at the size limit stays within memory.
+RecordRow = tuple[str, int, str, int, bytes | memoryview]
+
+
 @dataclass
 class SyncPackage:
-    """A package that passed every check: records per table as ``(record, original JSON line)``."""
+    """A package that passed every check: records per table as :data:`RecordRow`."""
 
     info: PackageInfo
-    records: dict[str, list[tuple[dict, str]]]
+    records: dict[str, list[RecordRow]]
     attachments: dict[str, bytes]
     sha256: str
+    external_references: list[ExternalReference] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -67,27 +100,37 @@ def table_entry(table: str) -> str:
     return f"{table}.jsonl"
 
 
+def record_schemas(columns: dict[str, list[ColumnInfo]] | None = None) -> dict[str, RecordSchema]:
+    """Each synced table's record schema, from ``columns`` (``sync_outbox.synced_columns``)."""
+    columns = columns if columns is not None else synced_columns()
+    return {t: record_schema(t, cols, FOREIGN_KEYS.get(t, {}), DERIVED_COLUMNS.get(t, ()))
+            for t, cols in columns.items()}
+
+
 def build_sync_package(
     info: PackageInfo,
     tables: dict[str, list[str]],
     attachments: dict[str, bytes] | None = None,
     password: str | None = None,
+    signing_key: bytes | None = None,
 ) -> bytes:
     """The package file's bytes from each table's records as JSON lines (one object per line, no
-    newline inside); ``attachments`` maps a plain file name to its content."""
+    newline inside); ``attachments`` maps a summary workbook's name to its content."""
     attachments = dict(attachments or {})
     entries: dict[str, bytes] = {}
     for table, rows in tables.items():
         entries[table_entry(table)] = "".join(line + "\n" for line in rows).encode("utf-8")
     for name, data in attachments.items():
-        if not is_plain_name(name) or name in entries or name.endswith(".jsonl"):
-            raise ValueError(f"Tên tệp đính kèm không hợp lệ: {name!r}")
+        problem = attachment_problem(name)
+        if problem:
+            raise ValueError(problem[0].upper() + problem[1:])
         entries[name] = data
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "app_version": info.app_version,
         "commune": {"code": info.commune_code, "name": info.commune_name, "province": info.province_name},
+        "installation": info.installation_uuid,
         "upper_level": info.upper_level,
         "created_at": info.created_at,
         "sequence": info.sequence,
@@ -95,7 +138,7 @@ def build_sync_package(
         "counts": {table: len(rows) for table, rows in tables.items()},
         "attachments": sorted(attachments),
     }
-    return _write_package(manifest, entries, password)
+    return _write_package(manifest, entries, password, signing_key)
 
 
 def read_sync_package(
@@ -103,137 +146,124 @@ def read_sync_package(
     password: str | None = None,
     *,
     limits: Limits = DEFAULT_LIMITS,
-    known_tables: list[str] | None = None,
+    columns: dict[str, list[ColumnInfo]] | None = None,
 ) -> SyncPackage:
-    """Decrypt, unzip and validate; raises :class:`PackageError` naming the first problem found."""
-    known = known_tables if known_tables is not None else SYNCED_TABLES
-    manifest, entries = read_package(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password,
-                                     limits=limits)
-    info = _info(manifest)
-    unknown = [t for t in info.counts if t not in known]
-    if unknown:
-        raise PackageError(
-            f"Gói có bảng dữ liệu mà phiên bản này chưa biết: {', '.join(unknown)}. Hãy cập nhật GNBV Desktop."
-        )
+    """Decrypt, verify, unzip and validate; raises :class:`PackageError` naming the first problem."""
+    schemas = record_schemas(columns)
+    c = read_container(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password, limits=limits)
+    info = _info(c.manifest, list(schemas), c.signer, c.encrypted)
     expected = {table_entry(t) for t in info.counts} | set(info.attachments)
-    missing, extra = expected - set(entries), set(entries) - expected
+    missing, extra = expected - set(c.entries), set(c.entries) - expected
     if missing:
         raise PackageError(f"Gói thiếu tệp: {', '.join(sorted(missing))}.")
     if extra:
         raise PackageError(f"Gói có tệp không được khai báo: {', '.join(sorted(extra))}.")
-    records = {}
-    for table in known:
+    for name in info.attachments:
+        data = c.entries[name]
+        if not data.startswith(_XLSX_MAGIC) or len(data) > MAX_ATTACHMENT_BYTES:
+            raise PackageError(f"Tệp đính kèm {name} không phải bảng tính XLSX hợp lệ (hoặc quá lớn).")
+    records: dict[str, list[RecordRow]] = {}
+    present: dict[str, set[str]] = {}
+    external: list[ExternalReference] = []
+    for table, schema in schemas.items():  # parents before children (records.SYNCED_TABLES)
         if table in info.counts:
-            records[table] = _parse_table(table, entries[table_entry(table)], info.counts[table])
-    return SyncPackage(info, records, {n: entries[n] for n in info.attachments}, sha256(blob))
+            records[table] = _parse_table(schema, c.entries.pop(table_entry(table)), info.counts[table], present,
+                                          external)
+    return SyncPackage(info, records, {n: c.entries[n] for n in info.attachments}, sha256(blob), external)
 
 
 def read_sync_info(blob: bytes, password: str | None = None, *, limits: Limits = DEFAULT_LIMITS) -> PackageInfo:
-    """Check the container and the manifest only, to order a batch before reading it.
+    """Check the container, the signature and the manifest only, to order a batch before reading it.
 
     Entry checksums and records are verified by :func:`read_sync_package`, still before any
     record of that package is written (and a batch is one transaction).
     """
-    manifest, _entries = read_package(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password,
-                                      limits=limits, read_entries=False)
-    return _info(manifest)
+    c = read_container(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password, limits=limits,
+                       read_entries=False)
+    return _info(c.manifest, SYNCED_TABLES, c.signer, c.encrypted)
 
 
-def _info(m: dict) -> PackageInfo:
-    commune = m.get("commune")
-    if not isinstance(commune, dict) or not _text(commune.get("code")) or not _text(commune.get("name")):
-        raise PackageError("manifest.json thiếu mã hoặc tên xã gửi gói.")
-    seq, base = m.get("sequence"), m.get("base_sequence")
-    if not _int(seq) or seq < 1 or not _int(base) or not 0 <= base < seq:
-        raise PackageError("manifest.json có số thứ tự gói (sequence/base_sequence) không hợp lệ.")
-    if not _text(m.get("created_at")):
-        raise PackageError("manifest.json thiếu thời điểm tạo gói (created_at).")
-    counts = m.get("counts")
-    if not isinstance(counts, dict) or not all(isinstance(k, str) and _int(v) and v >= 0 for k, v in counts.items()):
-        raise PackageError("manifest.json thiếu số bản ghi theo bảng (counts).")
-    attachments = m.get("attachments", [])
-    if not isinstance(attachments, list) or not all(isinstance(a, str) and is_plain_name(a) for a in attachments):
-        raise PackageError("manifest.json có danh sách tệp đính kèm không hợp lệ.")
+def _info(m: dict, known_tables: list[str], signer: bytes | None, encrypted: bool) -> PackageInfo:
+    where, problem = manifest_problem(m, known_tables)
+    if problem:
+        raise PackageError(f"manifest.json, trường {where}: {problem}")
+    commune = m["commune"]
     return PackageInfo(
-        commune_code=commune["code"].strip(),
+        commune_code=commune["code"],
         commune_name=commune["name"].strip(),
-        province_name=str(commune.get("province") or ""),
-        upper_level=str(m.get("upper_level") or ""),
-        sequence=seq,
-        base_sequence=base,
+        province_name=commune.get("province", "").strip(),
+        upper_level=m.get("upper_level", "").strip(),
+        installation_uuid=m.get("installation", ""),
+        sequence=m["sequence"],
+        base_sequence=m["base_sequence"],
         created_at=m["created_at"],
-        app_version=str(m.get("app_version") or ""),
-        counts=dict(counts),
-        attachments=list(attachments),
+        app_version=m.get("app_version", ""),
+        counts=dict(m["counts"]),
+        attachments=list(m.get("attachments", [])),
+        signer=signer,
+        encrypted=encrypted,
     )
 
 
-def _text(v: object) -> bool:
-    return isinstance(v, str) and bool(v.strip())
+_BLANK_START = frozenset(b" \t\r\n\x0b\x0c")
 
 
-def _int(v: object) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+def _lines(data: bytes):
+    """``(start, end)`` of each line of ``data``, without a trailing CR (no copies of the entry)."""
+    start, size = 0, len(data)
+    while start < size:
+        end = data.find(b"\n", start)
+        if end < 0:
+            end = size
+        stop = end - 1 if end > start and data[end - 1] == 13 else end
+        yield start, stop
+        start = end + 1
 
 
+def _parse_table(
+    schema: RecordSchema, data: bytes, expected_count: int, present: dict[str, set[str]],
+    external: list[ExternalReference],
+) -> list[RecordRow]:
+    """The table's records (a tombstone stripped of everything but bookkeeping and references).
 
-def _record_problem(rec: object, required: frozenset[str], refs: tuple[str, ...] | list[str], seen: set[str],
-                    uuid_ok) -> str:
-    """What is wrong with one record, in Vietnamese, or ``""``.
-
-    It runs for every record of every package (hundreds of thousands per merge), so the common
-    case is a handful of direct type checks; the messages are only built when something is wrong.
+    Each record's JSON is kept as a view into ``data`` rather than as a string: a Vietnamese line
+    as a Python string takes twice its bytes, and a package at the size limit must stay within
+    memory. Adds the table's UUIDs to ``present``; a reference to a record not in ``present``
+    (tables are read parents first) goes to ``external``, for the aggregate to resolve.
     """
-    if type(rec) is not dict:
-        return "bản ghi phải là một đối tượng JSON."
-    if not required <= rec.keys():
-        missing = sorted(required - rec.keys())
-        return f"thiếu trường bắt buộc '{missing[0]}'."
-    uuid = rec["uuid"]
-    if type(uuid) is not str or uuid_ok(uuid) is None:
-        return "mã định danh (uuid) không hợp lệ."
-    if uuid in seen:
-        return f"bản ghi {uuid} xuất hiện hai lần."
-    counter = rec["change_counter"]
-    if type(counter) is not int or counter < 1:
-        return "bộ đếm thay đổi (change_counter) phải là số nguyên dương."
-    deleted = rec["deleted"]
-    if type(deleted) is not int or deleted not in (0, 1):
-        return "cờ xóa (deleted) phải là 0 hoặc 1."
-    created, updated = rec["created_at"], rec["updated_at"]
-    if type(created) is not str or type(updated) is not str or not created.strip() or not updated.strip():
-        return "thiếu thời điểm tạo/sửa (created_at/updated_at)."
-    for key in refs:
-        ref = rec[key]
-        if ref is not None and (type(ref) is not str or uuid_ok(ref) is None):
-            return f"tham chiếu '{key}' không phải uuid hợp lệ."
-    return ""
-
-
-def _parse_table(table: str, data: bytes, expected_count: int) -> list[tuple[dict, str]]:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PackageError(f"Tệp {table_entry(table)} không phải văn bản UTF-8.") from exc
-    refs = reference_fields(table)
-    out: list[tuple[dict, str]] = []
-    seen: set[str] = set()
-    uuid_ok = _UUID.fullmatch
-    required = frozenset((*REQUIRED_FIELDS, *refs))
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    entry = table_entry(schema.table)
+    out: list[RecordRow] = []
+    seen: set[str] = present.setdefault(schema.table, set())
+    empty: set[str] = set()
+    refs = list(schema.references.items())
+    view = memoryview(data)
+    for n, (start, stop) in enumerate(_lines(data), start=1):
+        if start == stop or (data[start] in _BLANK_START and not data[start:stop].strip()):
             continue
+        line = view[start:stop]
         try:
             rec = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            raise PackageError(f"Bảng {table}, dòng {n}: không phải JSON hợp lệ ({exc}).") from exc
-        problem = _record_problem(rec, required, refs, seen, uuid_ok)
+            raise PackageError(f"Tệp {entry}, dòng {n}: không phải JSON hợp lệ ({display(exc, 80)}).") from exc
+        key, problem = schema.problem(rec)
         if problem:
-            raise PackageError(f"Bảng {table}, dòng {n}: {problem}")
-        seen.add(rec["uuid"])
-        out.append((rec, line))
+            where = f", trường {key}" if key else ""
+            raise PackageError(f"Tệp {entry}, dòng {n}{where}: {problem}")
+        uuid = rec["uuid"]
+        if uuid in seen:
+            raise PackageError(f"Tệp {entry}, dòng {n}: bản ghi {uuid} xuất hiện hai lần.")
+        seen.add(uuid)
+        if rec["deleted"] == 1:
+            stripped = schema.tombstone(rec)
+            if len(stripped) != len(rec):
+                rec, line = stripped, orjson.dumps(stripped)
+        for ref_field, target in refs:
+            value = rec.get(ref_field)
+            if value is not None and value not in present.get(target, empty):
+                external.append(ExternalReference(schema.table, n, ref_field, target, value))
+        out.append((uuid, rec["change_counter"], rec["updated_at"], rec["deleted"], line))
     if len(out) != expected_count:
         raise PackageError(
-            f"Bảng {table}: manifest ghi {expected_count} bản ghi nhưng tệp có {len(out)} — gói không toàn vẹn."
+            f"Tệp {entry}: manifest ghi {expected_count} bản ghi nhưng tệp có {len(out)} — gói không toàn vẹn."
         )
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import multiprocessing
 import os
+import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,11 +19,16 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from gnbv_desktop import __version__
+from gnbv_desktop.core.file_errors import describe_os_error
+from gnbv_desktop.core.signing import fingerprint
+from gnbv_desktop.core.sync_schema import MAX_NAME_CHARS, ColumnInfo, commune_code_problem, display, text_problem
 from gnbv_desktop.core.text import format_date
+from gnbv_desktop.io.package_crypto import PasswordError, check_new_password
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file, sha256
 from gnbv_desktop.io.partial_files import track_partial
 from gnbv_desktop.io.summary_xlsx import summary_workbook
 from gnbv_desktop.io.sync_package import (
+    ExternalReference,
     PackageInfo,
     build_sync_package,
     read_sync_info,
@@ -34,8 +40,9 @@ from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.households import stats
 from gnbv_desktop.store.records import SYNCED_TABLES, now_iso
-from gnbv_desktop.store.settings import load_settings
-from gnbv_desktop.store.sync_outbox import ExportRecord, export_lines, plan_export, record_export
+from gnbv_desktop.store.settings import get_value, load_settings, set_value
+from gnbv_desktop.store.sync_identity import installation
+from gnbv_desktop.store.sync_outbox import ExportRecord, export_lines, plan_export, record_export, synced_columns
 
 # Vietnamese names of synced tables for progress and summaries; an unlisted table shows its name.
 TABLE_LABELS = {
@@ -72,13 +79,16 @@ def export_package(
     *,
     full: bool = False,
     password: str | None = None,
+    allow_unencrypted: bool = False,
     year: int | None = None,
-    attachments: dict[str, bytes] | None = None,
 ) -> Job[ExportRecord]:
     """Write the commune's next package to ``out_path`` and remember it.
 
-    Incremental (rows whose ``rev`` passed the last package's, deletions included) unless ``full``
-    or nothing was exported before. With ``year`` the summary XLSX of that year's list goes along.
+    Incremental (rows whose ``rev`` passed the last package's, deletions included as tombstones)
+    unless ``full`` or nothing was exported before. With ``year`` the summary XLSX of that year's
+    list goes along. The package is signed with this installation's key and encrypted with
+    ``password``; an unencrypted package (personal data readable by anyone holding the file) is
+    written only when ``allow_unencrypted`` says the user chose it, and the history records it.
     """
     out_path = Path(out_path)
     if aggregate.is_aggregate(db):
@@ -88,8 +98,26 @@ def export_package(
         raise SyncError(
             "Chưa khai báo tên và mã đơn vị hành chính của xã (Cài đặt) — cấp trên cần mã xã để ghép dữ liệu."
         )
+    problem = commune_code_problem(settings.commune_code) or text_problem(
+        settings.commune_name, max_chars=MAX_NAME_CHARS, blank_ok=False)
+    if problem:
+        raise SyncError(f"Tên hoặc mã xã trong Cài đặt không dùng được cho gói đồng bộ: {problem}")
+    if password:
+        try:
+            password = check_new_password(password)
+        except PasswordError as exc:
+            raise SyncError(str(exc)) from exc
+    elif not allow_unencrypted:
+        raise SyncError(
+            "Gói chứa số CCCD, điện thoại, địa chỉ của các hộ: hãy đặt mật khẩu đã thống nhất với cấp trên "
+            "(hoặc chọn rõ xuất không mã hóa)."
+        )
+    try:
+        identity = installation(db)
+    except sqlite3.DatabaseError as exc:
+        raise SyncError(database_problem(exc)) from exc
     steps = len(SYNCED_TABLES) + 2
-    files = dict(attachments or {})
+    files = {}
     with db.atomic():  # one consistent snapshot of every table
         plan = plan_export(db, full)
         tables = {}
@@ -99,21 +127,22 @@ def export_package(
         if year is not None:
             year_stats = stats(db, year)
             if year_stats["households"]:
-                files.setdefault(summary_name(year),
-                                 summary_workbook(year_stats, settings.commune_name, format_date(_dt.date.today())))
+                files[summary_name(year)] = summary_workbook(year_stats, settings.commune_name,
+                                                             format_date(_dt.date.today()))
     yield Progress(steps - 2, steps, "Đang đóng gói…")
     info = PackageInfo(
         commune_code=settings.commune_code,
         commune_name=settings.commune_name,
         province_name=settings.province_name,
         upper_level=settings.upper_level,
+        installation_uuid=identity.uuid,
         sequence=plan.sequence,
         base_sequence=plan.base_sequence,
         created_at=now_iso(),
         app_version=__version__,
     )
     try:
-        blob = build_sync_package(info, tables, files, password or None)
+        blob = build_sync_package(info, tables, files, password or None, identity.private_key)
     except ValueError as exc:
         raise SyncError(str(exc)) from exc
     yield Progress(steps - 1, steps, "Đang ghi tệp…")
@@ -123,10 +152,13 @@ def export_package(
         os.replace(tmp, out_path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise SyncError(f"Không ghi được tệp '{out_path}': {exc.strerror or exc}.") from exc
+        raise SyncError(f"Không ghi được tệp '{out_path}': {describe_os_error(exc)}.") from exc
     counts = {t: len(rows) for t, rows in tables.items()}
     try:
         record = record_export(db, plan, out_path.name, counts, sha256(blob), bool(password))
+    except sqlite3.DatabaseError as exc:
+        out_path.unlink(missing_ok=True)
+        raise SyncError(database_problem(exc)) from exc
     except Exception:
         out_path.unlink(missing_ok=True)
         raise
@@ -145,8 +177,12 @@ class ImportResult:
     base_sequence: int
     already_imported: bool = False
     forced: bool = False
-    missing: list[int] = field(default_factory=list)
+    missing: list[tuple[int, int]] = field(default_factory=list)
     merged: aggregate.MergeCounts = field(default_factory=aggregate.MergeCounts)
+    new_key: str = ""  # fingerprint of a key pinned by this package (first package or replacement)
+    replaced: bool = False
+    encrypted: bool = False
+    signed: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -157,21 +193,38 @@ class ImportResult:
             "base_sequence": self.base_sequence,
             "status": "already_imported" if self.already_imported else "imported",
             "forced": self.forced,
-            "missing": self.missing,
+            "missing": [list(r) for r in self.missing],
+            "replaced": self.replaced,
+            "encrypted": self.encrypted,
+            "signed": self.signed,
+            "new_key_fingerprint": self.new_key,
             **self.merged.as_dict(),
         }
 
 
-def format_sequences(seqs: list[int]) -> str:
-    """``[2, 3, 4, 7]`` → ``2–4, 7`` for messages."""
-    parts, start = [], None
-    for i, s in enumerate(seqs):
-        if start is None:
-            start = s
-        if i + 1 == len(seqs) or seqs[i + 1] != s + 1:
-            parts.append(str(s) if s == start else f"{start}–{s}")
-            start = None
-    return ", ".join(parts)
+def format_sequences(ranges: list[tuple[int, int]]) -> str:
+    """``[(2, 4), (7, 7)]`` → ``2–4, 7`` for messages."""
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in ranges)
+
+
+REQUIRE_ENCRYPTION = "require_encrypted_packages"
+
+
+def identity_problem(b: aggregate.Binding, info: PackageInfo) -> str:
+    """Why a package cannot come from the commune the aggregate bound its code to, or ``""``."""
+    if b.installation_uuid and info.installation_uuid != b.installation_uuid:
+        sent = f"máy {info.installation_uuid[:8]}" if info.installation_uuid else "một phiên bản cũ không ghi mã máy"
+        return (f"mã xã {b.code} đã gắn với máy (cài đặt) {b.installation_uuid[:8]} của {display(b.name)}, "
+                f"còn gói này đến từ {sent}.")
+    if info.commune_name != b.name:
+        return f"mã xã {b.code} đã đăng ký với tên '{display(b.name)}', gói ghi tên '{display(info.commune_name)}'."
+    if b.public_key is not None and info.signer is None:
+        return (f"gói không có chữ ký, trong khi {display(b.name)} đã gửi gói ký bằng khóa có mã nhận dạng "
+                f"{fingerprint(b.public_key)}.")
+    if b.public_key is not None and info.signer != b.public_key:
+        return (f"gói được ký bằng khóa {fingerprint(info.signer)}, không phải khóa đã ghi nhận của "
+                f"{display(b.name)} ({fingerprint(b.public_key)}) — có thể là gói giả mạo.")
+    return ""
 
 
 def import_packages(
@@ -180,44 +233,64 @@ def import_packages(
     *,
     password: str | None = None,
     force_gap: bool = False,
+    replace_commune: bool = False,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Job[list[ImportResult]]:
     """Merge packages into the aggregate, all or nothing.
 
-    First every file's container and manifest is checked and the batch is ordered by commune and
-    sequence (so packages 1 and 2 may come in any order); then, in one transaction, each package's
-    records are validated in full and merged. A refused package rolls everything back.
+    First every file's container, signature and manifest is checked and the batch is ordered by
+    commune and sequence (so packages 1 and 2 may come in any order); then, in one write
+    transaction, each package's sender is checked against the commune code's binding, its records
+    are validated in full and merged. A refused package rolls everything back.
+
+    ``replace_commune``: a full package of a known commune sent from another installation (a
+    reinstalled laptop) replaces everything the aggregate holds for that commune and re-binds the
+    code to the new installation and key — never adds to the old data.
     """
     if not aggregate.is_aggregate(db):
         raise SyncError("Chỉ cơ sở dữ liệu cấp trên (Chế độ cấp trên) mới nhập được gói đồng bộ của các xã.")
     paths = [Path(p) for p in paths]
     if not paths:
         raise SyncError("Chưa chọn gói nào để nhập.")
+    encryption_required = bool(password) or get_value(db, REQUIRE_ENCRYPTION) == "1"
     n = len(paths)
     checked: list[tuple[PackageInfo, str, Path]] = []
     for i, path in enumerate(paths):
         yield Progress(i, 2 * n, f"Đang kiểm tra {path.name}…")
         blob = _read(path, limits)
         info = _refusing(path, lambda b=blob: read_sync_info(b, password, limits=limits))
+        if encryption_required and not info.encrypted:
+            raise SyncError(
+                f"Gói '{path.name}' bị từ chối: gói không được mã hóa, trong khi cấp trên dùng mật khẩu cho gói "
+                "của các xã. Đề nghị xã xuất lại gói có mật khẩu."
+            )
         checked.append((info, sha256(blob), path))
     checked.sort(key=lambda c: (c[0].commune_code, c[0].sequence))
+    columns = synced_columns(db)
     results = []
+    replaced: set[str] = set()
     # Merging inserts records at random places of the (table, commune, UUID) index: a larger page
     # cache for this connection keeps that index in memory instead of re-reading pages.
     db.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
     incoming = sum(sum(info.counts.values()) for info, _sha, _path in checked)
-    to_parse = [i for i, (info, sha, _p) in enumerate(checked)
-                if aggregate.imported_package_id(db, info.commune_code, sha) is None]
-    if to_parse:
+    pending = [i for i, (info, sha, _p) in enumerate(checked)
+               if aggregate.imported_package_id(db, info.commune_code, sha) is None]
+    if pending:
         yield Progress(n, 2 * n, "Đang sao lưu trước khi nhập…")
         backup_before_job(db, "truoc-nhap-goi-dong-bo")
-    with _parser(len(to_parse)) as parse, db.atomic(), aggregate.statistics_indexes_suspended(db, incoming):
-        parsed = {i: parse(str(checked[i][2]), checked[i][1], password, limits) for i in to_parse[:1]}
+    with _parser(len(pending)) as parse, write_transaction(db), \
+            aggregate.statistics_indexes_suspended(db, incoming):
+        # Decided again under the write lock: a second import of the same file waiting for this one
+        # finds it imported instead of inserting it twice.
+        to_parse = [i for i, (info, sha, _p) in enumerate(checked)
+                    if aggregate.imported_package_id(db, info.commune_code, sha) is None]
+        parsed = {i: parse(str(checked[i][2]), checked[i][1], password, limits, columns) for i in to_parse[:1]}
         merged_shas: set[tuple[str, str]] = set()
         for i, (info, sha, path) in enumerate(checked):
-            step = f"Gói {i + 1}/{n} ({info.commune_name}, số {info.sequence})"
+            step = f"Gói {i + 1}/{n} ({display(info.commune_name)}, số {info.sequence})"
             yield Progress(n + i, 2 * n, f"{step}: đang kiểm tra bản ghi…")
-            result = ImportResult(path.name, info.commune_code, info.commune_name, info.sequence, info.base_sequence)
+            result = ImportResult(path.name, info.commune_code, info.commune_name, info.sequence, info.base_sequence,
+                                  encrypted=info.encrypted, signed=info.signer is not None)
             results.append(result)
             if i not in parsed or (info.commune_code, sha) in merged_shas:
                 result.already_imported = True
@@ -225,17 +298,32 @@ def import_packages(
             merged_shas.add((info.commune_code, sha))
             following = [j for j in to_parse if j > i][:1]
             for j in following:  # parsed on the second core while this package is written
-                parsed[j] = parse(str(checked[j][2]), checked[j][1], password, limits)
-            rows, attachments = parsed.pop(i).result()
+                parsed[j] = parse(str(checked[j][2]), checked[j][1], password, limits, columns)
+            rows, attachments, external = parsed.pop(i).result()
+            _check_sender(db, info, path, replace_commune and info.commune_code not in replaced, result)
+            if result.replaced:
+                replaced.add(info.commune_code)
+                aggregate.remove_commune_data(db, info.commune_code)
             result.missing = aggregate.missing_sequences(db, info.commune_code, info.base_sequence)
             if result.missing and not force_gap:
                 raise SyncError(
-                    f"Gói '{path.name}' của {info.commune_name} là gói thay đổi số {info.sequence} dựa trên gói số "
-                    f"{info.base_sequence}, nhưng cấp trên chưa nhận gói số {format_sequences(result.missing)}. "
+                    f"Gói '{path.name}' của {display(info.commune_name)} là gói thay đổi số {info.sequence} dựa trên "
+                    f"gói số {info.base_sequence}, nhưng cấp trên chưa nhận gói số {format_sequences(result.missing)}. "
                     "Hãy nhập các gói còn thiếu trước, hoặc đề nghị xã gửi một gói đầy đủ "
                     "(hoặc chọn bỏ qua kiểm tra thiếu gói)."
                 )
             result.forced = bool(result.missing)
+            if not result.forced:
+                dangling = aggregate.unresolved_reference(db, info.commune_code, external)
+                if dangling is not None:
+                    raise SyncError(
+                        f"Gói '{path.name}' bị từ chối: tệp {dangling.table}.jsonl, dòng {dangling.line}, trường "
+                        f"{dangling.field}: trỏ tới bản ghi {dangling.uuid} không có trong gói này cũng như trong dữ "
+                        "liệu đã nhận của xã."
+                    )
+            aggregate.bind_commune(db, commune_code=info.commune_code, commune_name=info.commune_name,
+                                   province_name=info.province_name, installation_uuid=info.installation_uuid,
+                                   public_key=info.signer)
             package_id = aggregate.begin_package(
                 db,
                 commune_code=info.commune_code,
@@ -248,6 +336,10 @@ def import_packages(
                 sha=sha,
                 counts=info.counts,
                 forced=result.forced,
+                installation_uuid=info.installation_uuid,
+                encrypted=info.encrypted,
+                signed=info.signer is not None,
+                replaced_data=result.replaced,
             )
             for table, records in rows.items():
                 yield Progress(n + i, 2 * n, f"{step}: đang ghép {table_label(table)}…")
@@ -256,27 +348,99 @@ def import_packages(
                 db, package_id, info.commune_code, {k: (sha256(v), v) for k, v in attachments.items()}
             )
             aggregate.finish_package(db, package_id, result.merged)
+        if password:  # from now on an unencrypted package is refused (it may be forged)
+            set_value(db, REQUIRE_ENCRYPTION, "1")
     yield Progress(2 * n, 2 * n, "Đã nhập xong.")
     return results
 
 
-def parse_for_merge(
-    path: str, sha: str, password: str | None, limits: Limits
-) -> tuple[dict[str, list[aggregate.MergeRow]], dict[str, bytes]]:
-    """Read and validate one package completely; return its records as compact merge rows.
+def _check_sender(db: Database, info: PackageInfo, path: Path, may_replace: bool, result: ImportResult) -> None:
+    """Refuse a package whose sender does not match the commune code's binding, unless it is a
+    full package allowed to replace the commune's data; sets ``result.replaced`` and ``new_key``."""
+    bound = aggregate.binding(db, info.commune_code)
+    if bound is None:
+        result.new_key = fingerprint(info.signer) if info.signer else ""
+        return
+    problem = identity_problem(bound, info)
+    if not problem and not (may_replace and info.is_full):
+        if bound.public_key is None and info.signer is not None:
+            result.new_key = fingerprint(info.signer)
+        return
+    if not may_replace:
+        raise SyncError(
+            f"Gói '{path.name}' bị từ chối: {problem} Nếu xã đã cài lại máy hoặc đổi tên, hãy gọi điện xác nhận "
+            "rồi nhập một gói đầy đủ của xã với lựa chọn thay thế dữ liệu của xã (--replace-commune)."
+        )
+    if not info.is_full:
+        raise SyncError(
+            f"Gói '{path.name}' bị từ chối: thay thế dữ liệu của xã {info.commune_code} cần một gói đầy đủ, "
+            f"đây là gói thay đổi từ gói số {info.base_sequence}."
+        )
+    result.replaced = True
+    result.new_key = fingerprint(info.signer) if info.signer else ""
 
-    Top-level (picklable) so a large batch can run it in a second process.
+
+@contextmanager
+def write_transaction(db: Database):
+    """One write transaction taken at once (``BEGIN IMMEDIATE``): a second writer waits for the
+    first (the connection's busy timeout), then gets a Vietnamese message; nothing half-written."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise SyncError(database_problem(exc)) from exc
+    try:
+        yield db
+    except sqlite3.IntegrityError as exc:
+        db.conn.rollback()
+        raise SyncError(
+            "Một gói trong lượt này vừa được nhập bởi một cửa sổ hoặc lệnh khác cùng lúc; không có gì thay đổi. "
+            "Hãy xem lại Tình trạng các xã rồi nhập lại nếu cần."
+        ) from exc
+    except sqlite3.DatabaseError as exc:
+        db.conn.rollback()
+        raise SyncError(database_problem(exc)) from exc
+    except BaseException:
+        db.conn.rollback()
+        raise
+    try:
+        db.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        db.conn.rollback()
+        raise SyncError(database_problem(exc)) from exc
+
+
+def database_problem(exc: sqlite3.DatabaseError) -> str:
+    """A database failure during an import, in Vietnamese; nothing was changed."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return ("Cơ sở dữ liệu đang được một cửa sổ hoặc lệnh GNBV khác ghi; đã chờ nhưng chưa đến lượt. "
+                "Hãy đợi việc kia xong rồi thử lại — không có gì thay đổi.")
+    if "readonly" in text or "read-only" in text:
+        return "Tệp dữ liệu chỉ cho đọc (read-only): không ghi được, không có gì thay đổi."
+    if "full" in text:
+        return "Ổ đĩa đã đầy: không ghi được dữ liệu, không có gì thay đổi. Hãy giải phóng dung lượng rồi thử lại."
+    return f"Lỗi cơ sở dữ liệu khi ghi ({display(exc, 120)}); không có gì thay đổi."
+
+
+def parse_for_merge(
+    path: str, sha: str, password: str | None, limits: Limits, columns: dict[str, list[ColumnInfo]],
+    portable: bool = False,
+) -> tuple[dict[str, list[aggregate.MergeRow]], dict[str, bytes], list[ExternalReference]]:
+    """Read and validate one package completely; return its records as compact merge rows, its
+    attachments and the references it leaves for the aggregate to resolve.
+
+    Top-level (picklable) so a large batch can run it in a second process; there (``portable``)
+    the records' views into the package become bytes that can travel back.
     """
     file = Path(path)
     blob = _read(file, limits)
     if sha256(blob) != sha:
         raise SyncError(f"Gói '{file.name}' đã thay đổi trong khi nhập; hãy nhập lại.")
-    pkg = _refusing(file, lambda: read_sync_package(blob, password, limits=limits))
-    rows = {
-        table: [(r["uuid"], r["change_counter"], r["updated_at"], int(r["deleted"]), line) for r, line in records]
-        for table, records in pkg.records.items()
-    }
-    return rows, pkg.attachments
+    pkg = _refusing(file, lambda: read_sync_package(blob, password, limits=limits, columns=columns))
+    if portable:
+        for table, rows in pkg.records.items():
+            pkg.records[table] = [(*row[:4], bytes(row[4])) for row in rows]
+    return pkg.records, pkg.attachments, pkg.external_references
 
 
 # From this many packages on, parsing runs in a second process (the machine has two cores and
@@ -302,14 +466,14 @@ class _Done:
 
 @contextmanager
 def _parser(packages: int):
-    """``parse(path, sha, password, limits)`` returning a future: in a worker process for big batches."""
+    """``parse(path, sha, password, limits, columns)`` returning a future: in a worker process for big batches."""
     if packages < PARALLEL_PARSE_FROM:
         yield lambda *args: _Done(parse_for_merge, *args)
         return
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                initializer=die_with_parent, initargs=(os.getpid(),))
     try:
-        yield lambda *args: pool.submit(parse_for_merge, *args)
+        yield lambda *args: pool.submit(parse_for_merge, *args, portable=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

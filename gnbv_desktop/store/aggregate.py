@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.signing import fingerprint
 from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR
 from gnbv_desktop.store.records import now_iso
 from gnbv_desktop.store.settings import MODE_AGGREGATE, get_value, load_settings, set_value
@@ -35,7 +36,8 @@ class CommuneStatus:
     last_imported_at: str
     packages: int
     counts: dict[str, int] = field(default_factory=dict)
-    missing: list[int] = field(default_factory=list)
+    missing: list[tuple[int, int]] = field(default_factory=list)
+    fingerprint: str = ""
 
     @property
     def households(self) -> int:
@@ -93,20 +95,96 @@ def imported_package_id(db: Database, commune_code: str, sha: str) -> int | None
     return row[0] if row else None
 
 
-def missing_sequences(db: Database, commune_code: str, base_sequence: int) -> list[int]:
-    """Sequences an incremental package built on ``base_sequence`` needs and the aggregate lacks.
+def missing_sequences(db: Database, commune_code: str, base_sequence: int) -> list[tuple[int, int]]:
+    """Sequences an incremental package built on ``base_sequence`` needs and the aggregate lacks,
+    as ``(first, last)`` ranges.
 
-    Everything after the latest full package at or below the base must have arrived.
+    Everything after the latest full package at or below the base must have arrived. Computed from
+    the sequences received, never by listing the numbers in between: a forged ``sequence`` of
+    2^62 costs one range, not a list of every missing number.
     """
     if base_sequence == 0:
         return []
-    seen = dict(
-        db.execute("SELECT sequence, MAX(is_full) FROM sync_packages WHERE commune_code = ? GROUP BY sequence",
-                   [commune_code]).fetchall()
+    row = db.execute(
+        "SELECT MAX(sequence) FROM sync_packages WHERE commune_code = ? AND is_full = 1 AND sequence <= ?",
+        [commune_code, base_sequence],
+    ).fetchone()
+    start = row[0] + 1 if row[0] is not None else 1
+    received = [s for (s,) in db.execute(
+        "SELECT DISTINCT sequence FROM sync_packages WHERE commune_code = ? AND sequence BETWEEN ? AND ? "
+        "ORDER BY sequence", [commune_code, start, base_sequence])]
+    gaps, expected = [], start
+    for seq in [*received, base_sequence + 1]:
+        if seq > expected:
+            gaps.append((expected, seq - 1))
+        expected = seq + 1
+    return gaps
+
+
+@dataclass(frozen=True)
+class Binding:
+    """What the upper level bound a commune code to at its first package."""
+
+    code: str
+    name: str
+    installation_uuid: str
+    public_key: bytes | None
+    pinned_at: str
+
+
+def binding(db: Database, commune_code: str) -> Binding | None:
+    row = db.execute(
+        "SELECT commune_name, installation_uuid, public_key, pinned_at FROM sync_communes WHERE commune_code = ?",
+        [commune_code],
+    ).fetchone()
+    if row is None:
+        return None
+    return Binding(commune_code, row[0], row[1], bytes.fromhex(row[2]) if row[2] else None, row[3])
+
+
+def bind_commune(db: Database, *, commune_code: str, commune_name: str, province_name: str,
+                 installation_uuid: str, public_key: bytes | None) -> None:
+    """Bind (or re-bind, for a replacement) a commune code to its installation, name and key,
+    inside the caller's transaction. An empty installation or key never overwrites a known one."""
+    db.execute(
+        "INSERT INTO sync_communes (commune_code, commune_name, province_name, installation_uuid, public_key, "
+        "pinned_at) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(commune_code) DO UPDATE SET commune_name = excluded.commune_name, "
+        "province_name = excluded.province_name, "
+        "installation_uuid = CASE WHEN excluded.installation_uuid = '' THEN installation_uuid "
+        "ELSE excluded.installation_uuid END, "
+        "public_key = CASE WHEN excluded.public_key = '' THEN public_key ELSE excluded.public_key END, "
+        "pinned_at = CASE WHEN excluded.public_key = '' OR excluded.public_key = public_key THEN pinned_at "
+        "ELSE excluded.pinned_at END",
+        [commune_code, commune_name, province_name, installation_uuid, public_key.hex() if public_key else "",
+         now_iso() if public_key else ""],
     )
-    fulls = [s for s, full in seen.items() if full and s <= base_sequence]
-    start = max(fulls) + 1 if fulls else 1
-    return [s for s in range(start, base_sequence + 1) if s not in seen]
+
+
+def remove_commune_data(db: Database, commune_code: str) -> int:
+    """Delete everything a commune sent (records, attachments, package history) inside the caller's
+    transaction, before a full package replaces it; returns how many records went."""
+    gone = db.execute("DELETE FROM sync_records WHERE commune_code = ?", [commune_code]).rowcount
+    db.execute("DELETE FROM sync_attachments WHERE commune_code = ?", [commune_code])
+    db.execute("DELETE FROM sync_packages WHERE commune_code = ?", [commune_code])
+    db.execute("UPDATE sync_communes SET last_sequence = 0, last_created_at = '', counts = '{}' "
+               "WHERE commune_code = ?", [commune_code])
+    return gone
+
+
+def unresolved_reference(db: Database, commune_code: str, references: list) -> object | None:
+    """The first of ``references`` (objects with ``target_table`` and ``uuid``) whose target the
+    aggregate does not hold for this commune, or None."""
+    sql = "SELECT 1 FROM sync_records WHERE table_name = ? AND commune_code = ? AND uuid = ?"
+    checked: set[tuple[str, str]] = set()
+    for ref in references:
+        key = (ref.target_table, ref.uuid)
+        if key in checked:
+            continue
+        if db.execute(sql, [ref.target_table, commune_code, ref.uuid]).fetchone() is None:
+            return ref
+        checked.add(key)
+    return None
 
 
 def begin_package(
@@ -122,26 +200,26 @@ def begin_package(
     sha: str,
     counts: dict[str, int],
     forced: bool,
+    installation_uuid: str = "",
+    encrypted: bool = False,
+    signed: bool = False,
+    replaced_data: bool = False,
 ) -> int:
-    """Register an incoming package (inside the caller's transaction); returns its id."""
-    db.execute(
-        "INSERT INTO sync_communes (commune_code, commune_name, province_name) VALUES (?, ?, ?) "
-        "ON CONFLICT(commune_code) DO UPDATE SET commune_name = excluded.commune_name, "
-        "province_name = excluded.province_name",
-        [commune_code, commune_name, province_name],
-    )
+    """Register an incoming package (inside the caller's transaction, after :func:`bind_commune`);
+    returns its id."""
     cur = db.execute(
         "INSERT INTO sync_packages (commune_code, sequence, base_sequence, is_full, created_at, imported_at, "
-        "file_name, sha256, counts, forced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "file_name, sha256, counts, forced, installation_uuid, encrypted, signed, replaced_data) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [commune_code, sequence, base_sequence, int(base_sequence == 0), created_at, now_iso(), file_name, sha,
-         json.dumps(counts), int(forced)],
+         json.dumps(counts), int(forced), installation_uuid, int(encrypted), int(signed), int(replaced_data)],
     )
     return cur.lastrowid
 
 
 _UPSERT = """
 INSERT INTO sync_records (table_name, commune_code, uuid, change_counter, updated_at, deleted, data, package_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?)
 ON CONFLICT (table_name, commune_code, uuid) DO UPDATE SET
     change_counter = excluded.change_counter, updated_at = excluded.updated_at, deleted = excluded.deleted,
     data = excluded.data, package_id = excluded.package_id
@@ -172,7 +250,8 @@ def statistics_indexes_suspended(db: Database, incoming_records: int):
         db.execute(sql)
 
 
-MergeRow = tuple[str, int, str, int, str]  # uuid, change counter, updated at, deleted, the JSON line
+# uuid, change counter, updated at, deleted, the JSON line (str, or UTF-8 bytes stored as text)
+MergeRow = tuple[str, int, str, int, "str | bytes | memoryview"]
 
 
 def merge_records(db: Database, package_id: int, commune_code: str, table: str, records: list[MergeRow]) -> MergeCounts:
@@ -229,13 +308,14 @@ def commune_statuses(db: Database) -> list[CommuneStatus]:
     """Every commune that sent a package, by name, with live record counts and missing packages."""
     packages = dict(db.execute("SELECT commune_code, COUNT(*) FROM sync_packages GROUP BY 1").fetchall())
     out = []
-    for code, name, province, last_seq, created, imported, counts in db.execute(
-        "SELECT commune_code, commune_name, province_name, last_sequence, last_created_at, last_imported_at, counts "
-        "FROM sync_communes ORDER BY commune_name, commune_code"
+    for code, name, province, last_seq, created, imported, counts, key in db.execute(
+        "SELECT commune_code, commune_name, province_name, last_sequence, last_created_at, last_imported_at, counts, "
+        "public_key FROM sync_communes ORDER BY commune_name, commune_code"
     ).fetchall():
         out.append(
             CommuneStatus(code, name, province, last_seq, created, imported, packages.get(code, 0),
-                          json.loads(counts), missing_sequences(db, code, last_seq))
+                          json.loads(counts), missing_sequences(db, code, last_seq),
+                          fingerprint(bytes.fromhex(key)) if key else "")
         )
     return out
 

@@ -273,6 +273,35 @@ def _m004_targets_in_plan(db: Database) -> None:
     db.execute("DROP TABLE received_targets")
 
 
+def _m005_sync_identity(db: Database) -> None:
+    """Who sends a package: each installation's UUID and Ed25519 key; what the upper level bound to
+    each commune code (installation, public key) and how each package arrived; the key a commune
+    pinned for its upper level's reference packages."""
+    db.executescript(
+        """
+        CREATE TABLE installation_identity (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            uuid TEXT NOT NULL,
+            signing_key BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        ALTER TABLE sync_communes ADD COLUMN installation_uuid TEXT NOT NULL DEFAULT '';
+        ALTER TABLE sync_communes ADD COLUMN public_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE sync_communes ADD COLUMN pinned_at TEXT NOT NULL DEFAULT '';
+        ALTER TABLE sync_packages ADD COLUMN installation_uuid TEXT NOT NULL DEFAULT '';
+        ALTER TABLE sync_packages ADD COLUMN encrypted INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sync_packages ADD COLUMN signed INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sync_packages ADD COLUMN replaced_data INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE trusted_signers (
+            role TEXT PRIMARY KEY,
+            public_key TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            pinned_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 def _m006_audit_accounts(db: Database) -> None:
     """Audit trail: ``audit_log`` filled by triggers, ``audit_session`` naming who writes (see store.audit)."""
     audit.create_schema(db)
@@ -284,6 +313,7 @@ MIGRATIONS: list[Migration] = [
     ("002_plans", _m002_plans),
     ("003_sync", _m003_sync),
     ("004_targets_in_plan", _m004_targets_in_plan),
+    ("005_sync_identity", _m005_sync_identity),
     ("006_audit_accounts", _m006_audit_accounts),
 ]
 LATEST_VERSION = len(MIGRATIONS)

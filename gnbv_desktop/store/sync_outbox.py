@@ -13,22 +13,10 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.sync_schema import BOOKKEEPING, LOCAL_COLUMNS, ColumnInfo, reference_field
+from gnbv_desktop.store import migrations
 from gnbv_desktop.store.records import DERIVED_COLUMNS, FOREIGN_KEYS, SYNCED_TABLES, now_iso
 from gnbv_desktop.store.settings import get_value
-
-# Columns that stay local: the row id differs per database and ``rev`` is the commune's clock.
-LOCAL_COLUMNS = ("id", "rev")
-REQUIRED_FIELDS = ("uuid", "created_at", "updated_at", "change_counter", "deleted")
-
-
-def reference_field(column: str) -> str:
-    """Name a reference carries in a package: ``household_id`` → ``household_uuid``."""
-    return (column[:-3] if column.endswith("_id") else column) + "_uuid"
-
-
-def reference_fields(table: str) -> dict[str, str]:
-    """Package field → referenced table, for one synced table."""
-    return {reference_field(col): target for col, target in FOREIGN_KEYS.get(table, {}).items()}
 
 
 @dataclass
@@ -94,26 +82,51 @@ def plan_export(db: Database, full: bool = False) -> ExportPlan:
     return ExportPlan(sequence, last.sequence, last.rev_to, current_rev(db))
 
 
+def synced_columns(db: Database | None = None) -> dict[str, list[ColumnInfo]]:
+    """Each synced table's columns as this version's schema defines them (``PRAGMA table_info``),
+    from which ``core.sync_schema`` builds what a package record may carry. Without a database,
+    from a fresh in-memory one."""
+    if db is None:
+        memory = Database(memory=True)
+        migrations.apply(memory)
+        try:
+            return synced_columns(memory)
+        finally:
+            memory.close()
+    out = {}
+    for table in SYNCED_TABLES:
+        rows = db.execute(f"PRAGMA table_info([{table}])").fetchall()
+        out[table] = [ColumnInfo(name, col_type or "", bool(notnull), default is not None or bool(pk))
+                      for _cid, name, col_type, notnull, default, pk in rows]
+    return out
+
+
 def _json_select(db: Database, table: str) -> str:
     """SQL building each row's package record as JSON inside SQLite (fast: no Python per value).
 
     Columns become keys in table order, except local and derived ones (``records.DERIVED_COLUMNS``:
     search and sort keys each database computes itself); a reference column becomes its ``*_uuid`` key holding the
-    referenced row's UUID. Pairs are split into chunks joined with ``json_patch`` because SQLite
+    referenced row's UUID. A deleted row travels as a tombstone: bookkeeping and references only,
+    no personal data. Pairs are split into chunks joined with ``json_patch`` because SQLite
     functions take at most 127 arguments.
     """
     refs = FOREIGN_KEYS.get(table, {})
-    pairs = []
+    pairs, tombstone = [], []
     skip = (*LOCAL_COLUMNS, *DERIVED_COLUMNS.get(table, ()))
     for col in [c.name for c in db[table].columns if c.name not in skip]:
         if col in refs:
-            pairs.append(f"'{reference_field(col)}', (SELECT r.uuid FROM [{refs[col]}] r WHERE r.id = t.[{col}])")
+            pair = f"'{reference_field(col)}', (SELECT r.uuid FROM [{refs[col]}] r WHERE r.id = t.[{col}])"
+            tombstone.append(pair)
         else:
-            pairs.append(f"'{col}', t.[{col}]")
+            pair = f"'{col}', t.[{col}]"
+            if col in BOOKKEEPING:
+                tombstone.append(pair)
+        pairs.append(pair)
     chunks = [f"json_object({', '.join(pairs[i:i + 60])})" for i in range(0, len(pairs), 60)]
     expr = chunks[0]
     for chunk in chunks[1:]:
         expr = f"json_patch({expr}, {chunk})"
+    expr = f"CASE WHEN t.deleted = 1 THEN json_object({', '.join(tombstone)}) ELSE {expr} END"
     return f"SELECT {expr} FROM [{table}] t WHERE t.rev > ? AND t.rev <= ? ORDER BY t.id"
 
 

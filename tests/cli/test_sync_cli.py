@@ -23,17 +23,18 @@ def test_export_import_status_and_stats(capsys, tmp_path):
     a, b, agg = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3", tmp_path / "tinh.sqlite3"
     _commune(capsys, a, "23764", "Xã Ia Grai", 1)
     _commune(capsys, b, "23767", "Xã Ia Hrung", 2)
-    (tmp_path / "pw").write_text("bí mật\n", encoding="utf-8")
+    (tmp_path / "pw").write_text("\ufeffbí mật chung\r\n", encoding="utf-8")  # as Notepad saves it
 
     code, out, _ = run_cli(capsys, a, "sync-export", str(tmp_path / "a1.gnbv"), "--password-file", str(tmp_path / "pw"))
     assert code == 0 and "gói số 1 (đầy đủ)" in out and "có mã hóa" in out
-    first = run_json(capsys, b, "sync-export", str(tmp_path / "b1.gnbv"), "--json", "--year", "2026")
+    pw = ("--password-file", str(tmp_path / "pw"))
+    first = run_json(capsys, b, "sync-export", str(tmp_path / "b1.gnbv"), "--json", "--year", "2026", *pw)
     assert first["full"] and first["counts"]["households"] == 25
-    second = run_json(capsys, b, "sync-export", str(tmp_path / "b2.gnbv"), "--json")
+    second = run_json(capsys, b, "sync-export", str(tmp_path / "b2.gnbv"), "--json", *pw)
     assert (second["sequence"], second["base_sequence"], second["full"]) == (2, 1, False)
 
     # a package needing its base, alone in a new aggregate: refused, and no aggregate file is left behind
-    code, _, err = run_cli(capsys, agg, "sync-import", str(tmp_path / "b2.gnbv"))
+    code, _, err = run_cli(capsys, agg, "sync-import", str(tmp_path / "b2.gnbv"), *pw)
     assert code == 1 and "chưa nhận gói số 1" in err
     assert not agg.exists()
 
@@ -67,8 +68,8 @@ def test_export_import_status_and_stats(capsys, tmp_path):
 def test_refused_import_leaves_an_existing_aggregate_unchanged(capsys, tmp_path):
     a, agg = tmp_path / "a.sqlite3", tmp_path / "tinh.sqlite3"
     _commune(capsys, a, "23764", "Xã Ia Grai", 1)
-    run_cli(capsys, a, "sync-export", str(tmp_path / "a1.gnbv"))
-    run_cli(capsys, agg, "sync-import", str(tmp_path / "a1.gnbv"))
+    assert run_cli(capsys, a, "sync-export", str(tmp_path / "a1.gnbv"), "--no-encrypt")[0] == 0
+    assert run_cli(capsys, agg, "sync-import", str(tmp_path / "a1.gnbv"))[0] == 0
     (tmp_path / "broken.gnbv").write_bytes((tmp_path / "a1.gnbv").read_bytes()[:5000])
     db = open_database(agg)
     before = dump(db)
@@ -86,8 +87,8 @@ def test_refused_import_leaves_an_existing_aggregate_unchanged(capsys, tmp_path)
 def test_reference_package_updates_catalogues_standards_and_targets_only(capsys, tmp_path):
     a, agg = tmp_path / "a.sqlite3", tmp_path / "tinh.sqlite3"
     _commune(capsys, a, "23764", "Xã Ia Grai", 1)
-    run_cli(capsys, a, "sync-export", str(tmp_path / "a1.gnbv"))
-    run_cli(capsys, agg, "sync-import", str(tmp_path / "a1.gnbv"))
+    assert run_cli(capsys, a, "sync-export", str(tmp_path / "a1.gnbv"), "--no-encrypt")[0] == 0
+    assert run_cli(capsys, agg, "sync-import", str(tmp_path / "a1.gnbv"))[0] == 0
     # the upper level edits a catalogue and sets targets
     db = open_database(agg)
     causes = load_catalog(db, "causes")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.sync_page import SyncPage
@@ -12,6 +13,7 @@ from gnbv_desktop.jobs.sync import export_package, import_packages
 from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.database import open_database
 from gnbv_desktop.store.households import stats
+from gnbv_desktop.store.sync_identity import installation
 from gnbv_desktop.store.sync_outbox import list_exports
 from tests.jobs.sync_helpers import dump
 
@@ -39,19 +41,23 @@ def commune_page(qtbot, demo_db, db_path):
     ctx.runner.wait()
 
 
-def test_commune_exports_full_then_incremental_with_progress(qtbot, commune_page, demo_db, tmp_path):
+def test_commune_exports_full_then_incremental_with_progress(qtbot, commune_page, demo_db, tmp_path, monkeypatch):
     page = commune_page
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes)
     assert page.stack.currentWidget() is page.commune_view
     assert page.full_radio.isChecked() and not page.incremental_radio.isEnabled()
     assert page.next_label.text().startswith("Số 1 (đầy đủ)")
+    assert page.key_label.text() == "(được tạo khi xuất gói đầu tiên)"
 
     page.export_encrypt.setChecked(True)
     page.export_password.setText("mật khẩu chung")
     progress = _run(qtbot, page.start_export(tmp_path / "goi-1.gnbv"))
     assert progress and progress[-1][0] == progress[-1][1]  # the bar reached its end
     assert any("hộ gia đình" in m for _d, _t, m in progress)
-    assert "Đã xuất gói số 1 (đầy đủ)" in page.message.text()
-    assert (tmp_path / "goi-1.gnbv").read_bytes().startswith(b"GNBVENC1")
+    assert "Đã xuất gói số 1 (đầy đủ, có mã hóa)" in page.message.text()
+    assert page.key_label.text() == installation(demo_db).fingerprint  # read to the upper level by phone
+    assert (tmp_path / "goi-1.gnbv").read_bytes().startswith(b"GNBVENC2")
     history = _cells(page.history)
     assert history[0][:2] == ["1", "Đầy đủ"] and history[0][4:] == ["Có", "goi-1.gnbv"]
     assert history[0][3] == f"{list_exports(demo_db)[0].total:,}".replace(",", ".")
@@ -60,8 +66,29 @@ def test_commune_exports_full_then_incremental_with_progress(qtbot, commune_page
     page.incremental_radio.setChecked(True)
     assert page.next_label.text() == "Số 2 (thay đổi từ gói 1), 0 bản ghi"
     page.export_encrypt.setChecked(False)
+    assert not asked
     _run(qtbot, page.start_export(tmp_path / "goi-2.gnbv"))
+    assert len(asked) == 1 and "KHÔNG mã hóa" in asked[0]  # an unencrypted package is the user's explicit choice
     assert [row[:2] for row in _cells(page.history)] == [["2", "Thay đổi từ gói 1"], ["1", "Đầy đủ"]]
+    assert _cells(page.history)[0][4] == "Không"
+    assert "KHÔNG mã hóa" in page.message.text()
+
+
+def test_unencrypted_export_declined_writes_nothing(commune_page, demo_db, tmp_path, monkeypatch):
+    page = commune_page
+    assert page.export_encrypt.isChecked()  # encryption is the default
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
+    page.export_encrypt.setChecked(False)
+    assert page.start_export(tmp_path / "x.gnbv") is None
+    assert not (tmp_path / "x.gnbv").exists() and list_exports(demo_db) == []
+
+
+def test_short_password_is_refused_with_a_message(qtbot, commune_page, demo_db, tmp_path):
+    page = commune_page
+    page.export_password.setText("ngắn")
+    _run(qtbot, page.start_export(tmp_path / "x.gnbv"))
+    assert "ít nhất 8 ký tự" in page.message.text()
+    assert not (tmp_path / "x.gnbv").exists() and list_exports(demo_db) == []
 
 
 def test_export_asks_for_the_password_when_encrypting(commune_page, tmp_path):
@@ -72,7 +99,7 @@ def test_export_asks_for_the_password_when_encrypting(commune_page, tmp_path):
 
 
 def test_upper_level_switches_mode_imports_packages_and_sees_statistics(qtbot, demo_db, tmp_path):
-    run_to_end(export_package(demo_db, tmp_path / "p1.gnbv", year=2026))
+    run_to_end(export_package(demo_db, tmp_path / "p1.gnbv", year=2026, allow_unencrypted=True))
     (tmp_path / "broken.gnbv").write_bytes((tmp_path / "p1.gnbv").read_bytes()[:3000])
 
     agg_path = tmp_path / "tinh.sqlite3"
@@ -97,6 +124,7 @@ def test_upper_level_switches_mode_imports_packages_and_sees_statistics(qtbot, d
     assert page.stats_label.text() == "Thống kê năm 2026 (1 xã):"
     assert any("đang ghép hộ gia đình" in m for _d, _t, m in progress)
     assert "Xã Ia Grai, gói số 1: " in page.message.text()
+    assert f"mã nhận dạng {installation(demo_db).fingerprint}" in page.message.text()  # to confirm by phone
     [row] = _cells(page.communes)
     assert row[:3] == ["23764", "Xã Ia Grai", "1"] and row[5] == "60" and row[7] == "Không"
     expected = stats(demo_db, 2026)
@@ -108,6 +136,7 @@ def test_upper_level_switches_mode_imports_packages_and_sees_statistics(qtbot, d
     (tmp_path / "out").mkdir()
     [saved] = page.save_attachments("23764", tmp_path / "out")
     assert saved.name == "23764-tong-hop-2026.xlsx" and saved.read_bytes()[:2] == b"PK"
+    assert row[8] == installation(demo_db).fingerprint  # the key pinned at the first package
 
     _run(qtbot, page.start_reference_export(tmp_path / "ref.gnbvref"))
     assert "Đã xuất gói tham chiếu năm 2026" in page.message.text() and (tmp_path / "ref.gnbvref").exists()
@@ -124,7 +153,7 @@ def test_upper_level_sets_targets_and_the_commune_finds_them_in_its_plan(qtbot, 
     from gnbv_desktop.store.plans import get_commune_plan
     from gnbv_desktop.store.reference import upper_targets
 
-    run_to_end(export_package(demo_db, tmp_path / "p1.gnbv", year=2026))
+    run_to_end(export_package(demo_db, tmp_path / "p1.gnbv", year=2026, allow_unencrypted=True))
     agg_path = tmp_path / "tinh.sqlite3"
     agg = open_database(agg_path)
     aggregate.make_aggregate(agg, "Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
@@ -178,7 +207,7 @@ def test_upper_level_sets_targets_and_the_commune_finds_them_in_its_plan(qtbot, 
 
 
 def test_statistics_follow_the_year_without_blocking(qtbot, demo_db, tmp_path):
-    run_to_end(export_package(demo_db, tmp_path / "p1.gnbv", year=2026))
+    run_to_end(export_package(demo_db, tmp_path / "p1.gnbv", year=2026, allow_unencrypted=True))
     agg_path = tmp_path / "tinh.sqlite3"
     agg = open_database(agg_path)
     aggregate.make_aggregate(agg)
@@ -202,4 +231,71 @@ def test_statistics_follow_the_year_without_blocking(qtbot, demo_db, tmp_path):
     assert page.stats_label.text() == "Thống kê năm 2025 (1 xã):"
     assert _cells(page.stats_table)[-1][:6] == total_row(2025)
     ctx.runner.wait()
+    agg.close()
+
+
+def test_saved_attachments_never_leave_the_folder_nor_overwrite_silently(qtbot, tmp_path, monkeypatch):
+    """Names come from a package: a forged code or attachment name must not pick the file name."""
+    agg_path = tmp_path / "tinh.sqlite3"
+    agg = open_database(agg_path)
+    aggregate.make_aggregate(agg)
+    with agg.atomic():
+        agg.execute("INSERT INTO sync_communes (commune_code, commune_name) VALUES ('../../x', 'X')")
+        agg.execute("INSERT INTO sync_packages (commune_code, sequence, base_sequence, is_full, created_at, imported_at, "
+                    "file_name, sha256) VALUES ('../../x', 1, 0, 1, '', '', 'p', 's')")
+        for name in ("tong-hop-2026.xlsx", "../../evil.xlsx", "households.jsonl"):
+            agg.execute("INSERT INTO sync_attachments (package_id, commune_code, name, sha256, data) "
+                        "VALUES (1, '../../x', ?, '', X'504B0304')", [name])
+    ctx = AppContext(agg, agg_path, year=2026)
+    page = SyncPage(ctx)
+    qtbot.addWidget(page)
+    out = tmp_path / "a" / "b"
+    out.mkdir(parents=True)
+    [saved] = page.save_attachments("../../x", out)
+    assert saved.parent == out and saved.name == "_.._x-tong-hop-2026.xlsx"
+    assert sorted(p.name for p in tmp_path.rglob("*.xlsx")) == [saved.name]
+
+    saved.write_bytes(b"my own edits")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
+    assert page.save_attachments("../../x", out) == [] and saved.read_bytes() == b"my own edits"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    assert page.save_attachments("../../x", out) == [saved] and saved.read_bytes() == b"PK\x03\x04"
+    qtbot.waitUntil(lambda: page.stats_handle is None, timeout=30000)
+    ctx.runner.wait()
+    agg.close()
+
+
+def test_reinstalled_laptop_replaces_the_commune_only_when_ticked(qtbot, demo_db, tmp_path):
+    from gnbv_desktop.jobs.demo import create_demo
+    from gnbv_desktop.store.settings import load_settings, save_settings
+
+    run_to_end(export_package(demo_db, tmp_path / "cu.gnbv", allow_unencrypted=True))
+    laptop = open_database(tmp_path / "may-moi.sqlite3")
+    run_to_end(create_demo(laptop, 7, seed=2, year=2026))
+    s, old = load_settings(laptop), load_settings(demo_db)
+    s.commune_code, s.commune_name = old.commune_code, old.commune_name
+    save_settings(laptop, s)
+    run_to_end(export_package(laptop, tmp_path / "moi.gnbv", allow_unencrypted=True))
+    agg_path = tmp_path / "tinh.sqlite3"
+    agg = open_database(agg_path)
+    aggregate.make_aggregate(agg)
+    run_to_end(import_packages(agg, [tmp_path / "cu.gnbv"]))
+    ctx = AppContext(agg, agg_path, year=2026)
+    page = SyncPage(ctx)
+    qtbot.addWidget(page)
+
+    before = dump(agg)
+    _run(qtbot, page.start_import([tmp_path / "moi.gnbv"]))
+    assert "đã gắn với máy" in page.message.text() and dump(agg) == before
+    qtbot.mouseClick(page.replace_commune, Qt.MouseButton.LeftButton)
+    assert page.replace_commune.isChecked()
+    _run(qtbot, page.start_import([tmp_path / "moi.gnbv"]))
+    assert "thay toàn bộ dữ liệu cũ của xã" in page.message.text()
+    assert installation(laptop).fingerprint in page.message.text()
+    assert not page.replace_commune.isChecked()  # never left on for the next import
+    [row] = _cells(page.communes)
+    assert row[5] == "7" and row[8] == installation(laptop).fingerprint
+    qtbot.waitUntil(lambda: page.stats_handle is None, timeout=30000)
+    ctx.runner.wait()
+    laptop.close()
     agg.close()

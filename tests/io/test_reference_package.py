@@ -30,10 +30,10 @@ def _ref(**kw) -> ReferencePackage:
 
 def test_round_trip_with_password():
     ref = _ref()
-    got = read_reference_package(build_reference_package(ref, "0.1.0", "mk"), "mk")
+    got = read_reference_package(build_reference_package(ref, "0.1.0", "mật khẩu tỉnh"), "mật khẩu tỉnh")
     assert got == ref
     with pytest.raises(PackageError, match="Sai mật khẩu"):
-        read_reference_package(build_reference_package(ref, "0.1.0", "mk"), "khác")
+        read_reference_package(build_reference_package(ref, "0.1.0", "mật khẩu tỉnh"), "mật khẩu khác")
 
 
 @pytest.mark.parametrize(

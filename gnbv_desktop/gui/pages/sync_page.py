@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QStackedWidget,
@@ -33,8 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.plans import TARGET_FIELDS, TARGET_LABELS, format_target, parse_target
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS
+from gnbv_desktop.core.sync_schema import attachment_problem, display, safe_file_name
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.job_runner import JobHandle
@@ -45,6 +48,7 @@ from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.plans import get_commune_plan
 from gnbv_desktop.store.reference import last_reference, set_upper_targets, upper_targets
+from gnbv_desktop.store.sync_identity import existing_installation, forget_signer, trusted_signer
 from gnbv_desktop.store.sync_outbox import count_changes, list_exports, plan_export
 
 PACKAGE_FILTER = "Gói đồng bộ GNBV (*.gnbv)"
@@ -110,11 +114,11 @@ class SyncPage(QWidget):
 
     # ---- building -------------------------------------------------------------------------------
     def _password_row(self) -> tuple[QCheckBox, QLineEdit]:
-        box = QCheckBox("Mã hóa bằng mật khẩu đã thống nhất với cấp trên")
+        box = QCheckBox("Mã hóa bằng mật khẩu đã thống nhất với cấp trên (nên dùng: gói chứa CCCD, điện thoại)")
         edit = QLineEdit()
         edit.setEchoMode(QLineEdit.EchoMode.Password)
-        edit.setPlaceholderText("Mật khẩu")
-        edit.setEnabled(False)
+        edit.setPlaceholderText("Mật khẩu, ít nhất 8 ký tự")
+        box.setChecked(True)
         box.toggled.connect(edit.setEnabled)
         return box, edit
 
@@ -138,6 +142,10 @@ class SyncPage(QWidget):
         self.export_encrypt, self.export_password = self._password_row()
         form.addRow(self.export_encrypt)
         form.addRow("Mật khẩu:", self.export_password)
+        self.key_label = QLabel()
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_label.setToolTip("Cấp trên sẽ gọi điện hỏi dãy số này khi nhận gói đầu tiên của xã.")
+        form.addRow("Mã nhận dạng khóa của máy này:", self.key_label)
         self.export_button = QPushButton("Xuất gói đồng bộ…")
         self.export_button.clicked.connect(self._choose_export)
         form.addRow(self.export_button)
@@ -157,8 +165,12 @@ class SyncPage(QWidget):
         self.ref_password.setPlaceholderText("Mật khẩu (nếu gói được mã hóa)")
         self.ref_import_button = QPushButton("Nhập gói tham chiếu…")
         self.ref_import_button.clicked.connect(self._choose_reference_import)
+        self.forget_key_button = QPushButton("Bỏ khóa cấp trên đã ghi nhận…")
+        self.forget_key_button.setToolTip("Chỉ dùng khi cấp trên báo đã cài lại máy (đã gọi điện xác nhận).")
+        self.forget_key_button.clicked.connect(self.forget_upper_key)
         row.addWidget(self.ref_password)
         row.addWidget(self.ref_import_button)
+        row.addWidget(self.forget_key_button)
         ref_layout.addLayout(row)
         layout.addWidget(ref)
         return w
@@ -171,9 +183,14 @@ class SyncPage(QWidget):
         self.import_password = QLineEdit()
         self.import_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.import_password.setPlaceholderText("Mật khẩu (nếu gói được mã hóa)")
+        self.import_password.setToolTip("Sau lần nhập đầu tiên có mật khẩu, các gói không mã hóa sẽ bị từ chối "
+                                        "(gói không mã hóa có thể bị sửa hoặc giả mạo trên đường gửi).")
         form.addRow("Mật khẩu:", self.import_password)
         self.force_gap = QCheckBox("Nhập cả khi còn thiếu gói trước đó (không khuyến nghị)")
         form.addRow(self.force_gap)
+        self.replace_commune = QCheckBox(
+            "Xã đã cài lại máy (đã gọi điện xác nhận): gói đầy đủ của xã thay toàn bộ dữ liệu cũ của xã đó")
+        form.addRow(self.replace_commune)
         buttons = QHBoxLayout()
         self.import_button = QPushButton("Nhập gói…")
         self.import_button.clicked.connect(self._choose_import)
@@ -190,13 +207,14 @@ class SyncPage(QWidget):
         communes_tab = QWidget()
         tab_layout = QVBoxLayout(communes_tab)
         self.communes = _table(
-            ["Mã xã", "Tên xã", "Gói cuối", "Ngày lập gói", "Ngày nhập", "Số hộ", "Số bản ghi", "Còn thiếu gói"],
+            ["Mã xã", "Tên xã", "Gói cuối", "Ngày lập gói", "Ngày nhập", "Số hộ", "Số bản ghi", "Còn thiếu gói",
+             "Mã nhận dạng khóa"],
             stretch=1,
         )
         tab_layout.addWidget(self.communes, 1)
         row = QHBoxLayout()
         self.save_attachments_button = QPushButton("Lưu tệp kèm theo của xã đã chọn…")
-        self.save_attachments_button.setToolTip("Phụ lục PDF, bảng tổng hợp XLSX… xã gửi kèm gói mới nhất")
+        self.save_attachments_button.setToolTip("Bảng tổng hợp XLSX xã gửi kèm gói mới nhất")
         self.save_attachments_button.clicked.connect(self._choose_attachments_folder)
         row.addWidget(self.save_attachments_button)
         row.addStretch(1)
@@ -269,6 +287,12 @@ class SyncPage(QWidget):
         db = self.ctx.db
         settings = self.ctx.settings()
         self.upper_label.setText(settings.upper_level or "(chưa khai báo trong Cài đặt)")
+        identity = existing_installation(db)
+        self.key_label.setText(identity.fingerprint if identity else "(được tạo khi xuất gói đầu tiên)")
+        pinned = trusted_signer(db)
+        self.forget_key_button.setEnabled(pinned is not None)
+        self.forget_key_button.setToolTip(
+            f"Khóa cấp trên đã ghi nhận: {pinned.fingerprint}" if pinned else "Chưa ghi nhận khóa của cấp trên.")
         exports = list_exports(db)
         self.incremental_radio.setEnabled(bool(exports))
         if not exports:
@@ -303,9 +327,9 @@ class SyncPage(QWidget):
         db = self.ctx.db
         statuses = aggregate.commune_statuses(db)
         _fill(self.communes, [
-            [c.code, c.name, c.last_sequence, local_time(c.last_created_at), local_time(c.last_imported_at),
-             c.households, sum(c.counts.values()),
-             format_sequences(c.missing) if c.missing else "Không"]
+            [c.code, display(c.name, 200), c.last_sequence, local_time(c.last_created_at),
+             local_time(c.last_imported_at), c.households, sum(c.counts.values()),
+             format_sequences(c.missing) if c.missing else "Không", c.fingerprint or "Chưa có"]
             for c in statuses
         ])
         self._fill_targets({c.code: c.name for c in statuses})
@@ -435,19 +459,31 @@ class SyncPage(QWidget):
             self.start_export(Path(path))
 
     def start_export(self, path: Path) -> JobHandle | None:
+        """Export to ``path``; without a password only after the user confirms an unencrypted package."""
         full = self.full_radio.isChecked()
-        password = self.export_password.text() if self.export_encrypt.isChecked() else ""
-        if self.export_encrypt.isChecked() and not password:
+        encrypt = self.export_encrypt.isChecked()
+        password = self.export_password.text() if encrypt else ""
+        if encrypt and not password:
             self._say("Hãy nhập mật khẩu hoặc bỏ chọn mã hóa.", error=True)
+            return None
+        if not encrypt and QMessageBox.question(
+            self, "Xuất gói không mã hóa?",
+            "Gói chứa số CCCD, điện thoại, địa chỉ của các hộ. Không mã hóa thì ai có tệp cũng đọc được.\n"
+            "Vẫn xuất gói KHÔNG mã hóa? (Lựa chọn này được ghi vào lịch sử gửi gói.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        ) != QMessageBox.StandardButton.Yes:
+            self._say("Chưa xuất gói. Hãy chọn mã hóa và nhập mật khẩu đã thống nhất với cấp trên.")
             return None
         year = self.ctx.year
 
         def job(db):
-            return export_package(db, path, full=full, password=password or None, year=year)
+            return export_package(db, path, full=full, password=password or None, allow_unencrypted=not encrypt,
+                                  year=year)
 
         def done(rec) -> None:
             kind = "đầy đủ" if rec.is_full else f"thay đổi từ gói {rec.base_sequence}"
-            self._say(f"Đã xuất gói số {rec.sequence} ({kind}), {format_number(rec.total)} bản ghi: {path}")
+            lock = "có mã hóa" if rec.encrypted else "KHÔNG mã hóa"
+            self._say(f"Đã xuất gói số {rec.sequence} ({kind}, {lock}), {format_number(rec.total)} bản ghi: {path}")
 
         return self._run("Xuất gói đồng bộ", job, done)
 
@@ -459,18 +495,25 @@ class SyncPage(QWidget):
     def start_import(self, paths: list[Path]) -> JobHandle:
         password = self.import_password.text() or None
         force = self.force_gap.isChecked()
+        replace = self.replace_commune.isChecked()
+        self.replace_commune.setChecked(False)  # a replacement is chosen for one import, never left on
 
         def job(db):
-            return import_packages(db, paths, password=password, force_gap=force)
+            return import_packages(db, paths, password=password, force_gap=force, replace_commune=replace)
 
         def done(results) -> None:
             lines = []
             for r in results:
+                name = display(r.commune_name)
                 if r.already_imported:
-                    lines.append(f"{r.commune_name}, gói số {r.sequence}: đã nhập trước đây, không thay đổi.")
-                else:
-                    lines.append(f"{r.commune_name}, gói số {r.sequence}: {format_number(r.merged.new)} mới, "
-                                 f"{format_number(r.merged.updated)} cập nhật.")
+                    lines.append(f"{name}, gói số {r.sequence}: đã nhập trước đây, không thay đổi.")
+                    continue
+                replaced = " (thay toàn bộ dữ liệu cũ của xã)" if r.replaced else ""
+                lines.append(f"{name}, gói số {r.sequence}{replaced}: {format_number(r.merged.new)} mới, "
+                             f"{format_number(r.merged.updated)} cập nhật.")
+                if r.new_key:
+                    lines.append(f"  Đã ghi nhận khóa của {name} (mã xã {r.commune_code}), mã nhận dạng {r.new_key}: "
+                                 "hãy gọi điện cho xã để đối chiếu dãy số này.")
             self._say("\n".join(lines))
 
         return self._run("Nhập gói đồng bộ", job, done)
@@ -489,21 +532,33 @@ class SyncPage(QWidget):
             self.save_attachments(code, Path(folder))
 
     def save_attachments(self, code: str, folder: Path) -> list[Path]:
-        """Write the commune's latest attachments into ``folder`` as ``<code>-<name>``."""
-        files = aggregate.attachments_of(self.ctx.db, code)
+        """Write the commune's latest summary workbooks into ``folder`` as ``<code>-<name>``.
+
+        Names come from outside, so only the kind the app writes is saved, under a sanitised name
+        inside ``folder``; an existing file is replaced only after the user agrees.
+        """
+        files = {name: data for name, data in aggregate.attachments_of(self.ctx.db, code).items()
+                 if not attachment_problem(name)}
         if not files:
-            self._say(f"Xã {code} chưa gửi tệp kèm theo nào.", error=True)
+            self._say(f"Xã {display(code)} chưa gửi tệp kèm theo nào.", error=True)
+            return []
+        targets = {folder / safe_file_name(f"{code}-{name}"): data for name, data in files.items()}
+        existing = [p.name for p in targets if p.exists()]
+        if existing and QMessageBox.question(
+            self, "Ghi đè tệp?", "Trong thư mục đã có: " + ", ".join(existing) + ".\nGhi đè các tệp này?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        ) != QMessageBox.StandardButton.Yes:
+            self._say("Chưa lưu tệp kèm theo; các tệp có sẵn được giữ nguyên.")
             return []
         written = []
         try:
-            for name, data in files.items():
-                target = folder / f"{code}-{name}"
+            for target, data in targets.items():
                 target.write_bytes(data)
                 written.append(target)
         except OSError as exc:
-            self._say(f"Không ghi được tệp vào '{folder}': {exc.strerror or exc}.", error=True)
+            self._say(f"Không ghi được tệp vào '{folder}': {describe_os_error(exc)}.", error=True)
             return written
-        self._say(f"Đã lưu {len(written)} tệp kèm theo của xã {code} vào {folder}.")
+        self._say(f"Đã lưu {len(written)} tệp kèm theo của xã {display(code)} vào {folder}.")
         return written
 
     def _choose_reference_export(self) -> None:
@@ -538,10 +593,25 @@ class SyncPage(QWidget):
             targets = (f" Chỉ tiêu năm {summary['year']} đã vào Kế hoạch hỗ trợ của xã."
                        if summary["targets"] else "")
             changes = "".join(f"\n{line}" for line in summary["standard_changes"])
+            key = (f"\nĐã ghi nhận khóa của cấp trên, mã nhận dạng {summary['new_key']}: hãy gọi điện cho cấp trên "
+                   "để đối chiếu dãy số này." if summary.get("new_key") else "")
             self._say(f"Đã cập nhật {len(summary['catalogs'])} danh mục và {len(summary['standards'])} chuẩn nghèo "
-                      f"từ gói tham chiếu; dữ liệu hộ không thay đổi.{targets}{changes}")
+                      f"từ gói tham chiếu; dữ liệu hộ không thay đổi.{targets}{changes}{key}")
 
         return self._run("Nhập gói tham chiếu", lambda db: import_reference(db, path, password=password), done)
+
+    def forget_upper_key(self) -> None:
+        """After the upper level reinstalled its computer: the next reference package pins a new key."""
+        if QMessageBox.question(
+            self, "Bỏ khóa cấp trên?",
+            "Chỉ làm việc này khi cấp trên đã gọi điện báo cài lại máy. Gói tham chiếu tiếp theo sẽ được ghi "
+            "nhận làm khóa mới. Tiếp tục?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        forget_signer(self.ctx.db)
+        self._say("Đã bỏ khóa cấp trên đã ghi nhận; gói tham chiếu tiếp theo sẽ được ghi nhận làm khóa mới.")
+        self.reload()
 
     def switch_to_aggregate(self) -> None:
         try:
