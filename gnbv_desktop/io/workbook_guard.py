@@ -1,0 +1,212 @@
+"""Checking a workbook from outside before the cell reader allocates anything for it.
+
+python-calamine builds each sheet as a dense rectangle from A1 to the last used cell, and keeps
+every shared string in memory. A 5 KB ``.xlsx`` with one cell at XFD1048576 therefore asks for
+17 billion cells (512 GiB) and the process aborts; a 400 MB string inside a small zip is read whole.
+Before the reader sees a file:
+
+* ``.xlsx``/``.xlsm``: the zip is read as a stream, each part decompressed with a hard cap
+  whatever size it declares; the sheets' ``<dimension>`` and every cell reference are scanned for
+  the last row and column, and no run of text may be longer than Excel itself allows in a cell.
+* ``.xls``, ``.xlsb``, ``.ods`` (binary or repeated-cell formats that cannot be scanned cheaply):
+  the sheet sizes are measured in a child process with a memory limit (and a time limit); if the
+  child dies the file is refused and the app goes on.
+
+A refused file raises :class:`WorkbookTooLarge` (a ``WorkbookError``) naming what is too large.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from gnbv_desktop.core.text import format_number
+
+# What a commune's list can sensibly hold; far above the largest real lists (about 30,000 people).
+MAX_ROWS = 200_000
+MAX_COLUMNS = 1_000
+MAX_CELLS = 5_000_000
+MAX_PART_BYTES = 160 * 1024 * 1024  # one decompressed sheet / shared-strings part
+MAX_TOTAL_BYTES = 400 * 1024 * 1024  # all parts together
+MAX_PARTS = 2_000
+# Excel refuses more than 32,767 characters in a cell; escaped as XML that is at most ~6 bytes each.
+EXCEL_CELL_CHARS = 32_767
+_MAX_TEXT_RUN = EXCEL_CELL_CHARS * 6
+PROBE_MEMORY = 768 * 1024 * 1024
+PROBE_SECONDS = 45
+
+_CHUNK = 1 << 20
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})([0-9]{1,9})\"")
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"([0-9]{1,9})\"")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{0,4})([0-9]{0,9}):?([A-Z]{0,4})([0-9]{0,9})\"")
+_LONG_TEXT = re.compile(rb"[^<]{%d,}" % _MAX_TEXT_RUN)
+
+
+class WorkbookTooLarge(Exception):
+    """Raised by the guard; :mod:`excel_reader` turns it into its ``WorkbookError``."""
+
+
+@dataclass
+class _Extent:
+    rows: int = 0
+    columns: int = 0
+    cells: int = 0
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _limits_text() -> str:
+    return f"tối đa {format_number(MAX_ROWS)} dòng, {format_number(MAX_COLUMNS)} cột và {format_number(MAX_CELLS)} ô mỗi trang"
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook whose sheets or texts are larger than a commune's list can be."""
+    suffix = path.suffix.lower()
+    if zipfile.is_zipfile(path) and suffix != ".ods":
+        _check_xlsx(path)
+    else:
+        _probe_in_child(path)
+
+
+def _check_xlsx(path: Path) -> None:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise WorkbookTooLarge(f"Tệp '{path.name}' hỏng, không đọc được ({exc}).") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_PARTS:
+            raise WorkbookTooLarge(f"Tệp '{path.name}' có {len(infos)} thành phần, quá nhiều cho một danh sách.")
+        total = 0
+        for info in infos:
+            name = info.filename
+            is_sheet = re.fullmatch(r"xl/worksheets/[^/]+\.xml", name) is not None
+            if not (is_sheet or name == "xl/sharedStrings.xml"):
+                continue
+            extent = _Extent()
+            total += _scan_part(zf, info, path, extent if is_sheet else None)
+            if total > MAX_TOTAL_BYTES:
+                raise WorkbookTooLarge(
+                    f"Tệp '{path.name}' khi giải nén lớn hơn {MAX_TOTAL_BYTES // 2**20} MB; không phải một danh "
+                    "sách hộ bình thường.")
+            if is_sheet:
+                _check_extent(path, name, extent)
+
+
+def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, extent: _Extent | None) -> int:
+    """Decompress one part in chunks (never more than the cap), noting its cells and text runs."""
+    size = 0
+    tail = b""  # the end of the previous chunk, so a reference cut in two is still seen
+    run = 0  # length of the text run (bytes without a tag) the previous chunk ended in
+    try:
+        with zf.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                size += len(chunk)
+                if size > MAX_PART_BYTES:
+                    raise WorkbookTooLarge(
+                        f"Một trang của tệp '{path.name}' khi giải nén lớn hơn {MAX_PART_BYTES // 2**20} MB; "
+                        "không phải một danh sách hộ bình thường.")
+                first = chunk.find(b"<")
+                run = run + len(chunk) if first < 0 else run + first
+                if run >= _MAX_TEXT_RUN or _LONG_TEXT.search(chunk):
+                    raise WorkbookTooLarge(
+                        f"Tệp '{path.name}' có ô chứa văn bản dài hơn {format_number(EXCEL_CELL_CHARS)} ký tự (giới hạn "
+                        "của chính Excel); tệp đã bị làm hỏng hoặc cố ý tạo ra, không nhập.")
+                if first >= 0:
+                    run = len(chunk) - chunk.rfind(b"<") - 1
+                if extent is not None:
+                    _note_cells(tail + chunk, len(tail), extent)
+                    if extent.rows > MAX_ROWS or extent.columns > MAX_COLUMNS or extent.cells > MAX_CELLS:
+                        return size
+                    tail = chunk[-256:]
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise WorkbookTooLarge(f"Tệp '{path.name}' hỏng, không đọc được ({exc}).") from None
+    return size
+
+
+def _note_cells(data: bytes, overlap: int, extent: _Extent) -> None:
+    """Update the extent from one window; matches that end inside the carried-over tail were
+    counted with the previous chunk, so only those ending after it are counted."""
+    for m in _DIMENSION.finditer(data):
+        for letters, digits in ((m.group(1), m.group(2)), (m.group(3), m.group(4))):
+            if digits:
+                extent.rows = max(extent.rows, int(digits))
+            if letters:
+                extent.columns = max(extent.columns, _column_number(letters))
+    for m in _CELL_REF.finditer(data):
+        extent.rows = max(extent.rows, int(m.group(2)))
+        extent.columns = max(extent.columns, _column_number(m.group(1)))
+    for m in _ROW_REF.finditer(data):
+        extent.rows = max(extent.rows, int(m.group(1)))
+    extent.cells += sum(1 for m in _CELL_TAG.finditer(data) if m.end() > overlap)
+
+
+def _check_extent(path: Path, part: str, extent: _Extent) -> None:
+    if extent.rows > MAX_ROWS or extent.columns > MAX_COLUMNS or extent.cells > MAX_CELLS:
+        sheet = part.rsplit("/", 1)[-1].removesuffix(".xml")
+        raise WorkbookTooLarge(
+            f"Trang '{sheet}' của tệp '{path.name}' khai báo hoặc dùng tới {format_number(extent.rows)} dòng × "
+            f"{format_number(extent.columns)} cột ({_limits_text()}); không phải một danh sách hộ bình thường, "
+            "không nhập.")
+
+
+def _probe_worker(path: str, conn) -> None:  # runs in the child process
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (PROBE_MEMORY, PROBE_MEMORY))
+    except (ImportError, ValueError, OSError):
+        pass  # no address-space limit on this system: the child may still die alone, never the app
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(path)
+        sizes = []
+        for name in wb.sheet_names:
+            ws = wb.get_sheet_by_name(name)
+            sizes.append((name, ws.total_height, ws.total_width))
+        wb.close()
+        conn.send(("ok", sizes))
+    except Exception as exc:  # noqa: BLE001 - any reader failure is reported to the parent as text
+        conn.send(("error", str(exc)))
+    finally:
+        conn.close()
+
+
+def _probe_in_child(path: Path) -> None:
+    """Measure every sheet in a child process; a child that runs out of memory or time refuses the file."""
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_probe_worker, args=(str(path), child), daemon=True)
+    proc.start()
+    child.close()
+    answer = None
+    if parent.poll(PROBE_SECONDS):
+        try:
+            answer = parent.recv()
+        except (EOFError, OSError):
+            answer = None
+    if proc.is_alive():
+        proc.kill()
+    proc.join(5)
+    parent.close()
+    if answer is None:
+        raise WorkbookTooLarge(
+            f"Không đọc được tệp '{path.name}' trong giới hạn bộ nhớ và thời gian cho phép: tệp quá lớn hoặc "
+            "đã bị làm hỏng; không nhập.")
+    status, detail = answer
+    if status == "error":
+        return  # an unreadable file: the reader says why in the parent
+    for name, rows, columns in detail:
+        extent = _Extent(rows, columns, rows * columns)
+        if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+            _check_extent(path, name, extent)
