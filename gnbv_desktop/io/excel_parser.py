@@ -9,10 +9,11 @@ row invalid, a *warning* lets it import.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, EthnicGroup, ethnic_groups, find_ethnic_group
+from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
 from gnbv_desktop.core.excel_columns import IGNORE, Catalogs, header_key
 from gnbv_desktop.core.excel_rows import DATA, GROUP, KIND_LABELS, classify_row, group_label
@@ -34,9 +35,10 @@ from gnbv_desktop.core.excel_values import (
 from gnbv_desktop.core.household import Household, Member
 from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS, RESULTS_FOR_CLASSIFICATION, PlanItem
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, StandardError, classify
-from gnbv_desktop.core.text import clean
+from gnbv_desktop.core.text import clean, format_number
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
 
+MAX_HOUSEHOLD_SIZE = 50
 LAYOUT_HOUSEHOLD = "household"
 LAYOUT_MEMBER = "member"
 _HEAD_KEYS = {"chu ho", "ch", "chu ho gia dinh", "la chu ho"}
@@ -132,6 +134,13 @@ class ParseResult:
     rows_read: int
 
 
+# Longest text a mapped cell may hold; longer cells are an error on their row (a list's note is a
+# sentence, a name a few words) so nothing imported can swell the database or a sync package.
+MAX_CELL_CHARS = 300
+_LONG_FIELDS = {"note": 1000, "address": 500, "causes": 1000, "needs": 1000, "categories": 1000,
+                "deprived_codes": 500}
+
+
 class _Row:
     """One Excel row seen through the mapping: field → (column index, value)."""
 
@@ -141,8 +150,15 @@ class _Row:
         self.headers = headers
         self.cells: dict[str, tuple[int, object]] = {}
         self.items: list[tuple[str, str, int, object]] = []  # kind, code, column, value
+        self.too_long: list[Problem] = []
+        n = len(values)
         for c, f in mapping.items():
-            v = values[c] if c < len(values) else None
+            v = values[c] if c < n else None
+            if isinstance(v, str) and len(v) > MAX_CELL_CHARS and len(v) > _LONG_FIELDS.get(f, MAX_CELL_CHARS):
+                limit = _LONG_FIELDS.get(f, MAX_CELL_CHARS)
+                self.too_long.append(Problem(number, self.where(c), f"Ô dài {format_number(len(v))} ký tự, quá giới "
+                                             f"hạn {format_number(limit)} ký tự của cột này; hãy rút gọn.", True))
+                v = None
             kind, _, code = f.partition(":")
             if code:
                 self.items.append((kind, code, c, v))
@@ -211,6 +227,11 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
         else:
             current.household.members.append(_member_from_row(row, ctx, current.problems))
             current.last_row = number
+    for ph in households:
+        declared = ph.household.declared_size
+        if ph.members_present and declared is not None and declared != 1 + len(ph.household.members):
+            ph.problems.append(Problem(ph.row, "", f"Ghi số nhân khẩu {declared}, nhưng danh sách có "
+                                       f"{1 + len(ph.household.members)} người trong hộ.", False))
     _check_duplicates(households)
     return ParseResult(layout, households, skipped, rows_read)
 
@@ -220,19 +241,21 @@ def _problem(problems: list[Problem], row: _Row, f: str | int, message: str, err
 
 
 def _read_cccd(row: _Row, problems: list[Problem], birth_year: int | None, sex: str) -> str:
+    """The CCCD as typed; only a number cell can have lost a leading zero, so only there is it put back."""
     raw = row.get("cccd")
     if is_blank(raw):
         return ""
     cccd = normalize_cccd(raw)
-    cccd, restored = restore_leading_zero(cccd)
-    if restored:
-        _problem(problems, row, "cccd", f"Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành {cccd}.",
-                 error=False)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        cccd, restored = restore_leading_zero(cccd)
+        if restored:
+            _problem(problems, row, "cccd", f"Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành "
+                     f"{cccd}.", error=False)
     if not cccd.isdigit():
         _problem(problems, row, "cccd", f"Số CCCD '{text_of(raw)}' chỉ được gồm chữ số.")
         return cccd
     if len(cccd) != 12:
-        _problem(problems, row, "cccd", f"Số CCCD '{cccd}' phải có đúng 12 chữ số (đang có {len(cccd)}).")
+        _problem(problems, row, "cccd", f"Số CCCD '{text_of(raw)}' phải có đúng 12 chữ số (đang có {len(cccd)}).")
         return cccd
     for message in cccd_errors(cccd, birth_year, sex):
         _problem(problems, row, "cccd", message, error=False)
@@ -277,13 +300,15 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
     eth_name, eth_code, eth_list = "", "", ""
     raw_eth = clean(row.get("ethnicity"))
     if raw_eth:
-        group = _ethnic_group(raw_eth)
-        if group is None:
+        found = match_ethnicity(raw_eth)
+        if found is None:
             eth_name = raw_eth
-            _problem(problems, row, "ethnicity", f"Không tìm thấy dân tộc '{raw_eth}' trong danh mục 54 dân tộc; "
-                     "giữ nguyên tên đã ghi.", error=False)
+            _problem(problems, row, "ethnicity", f"Không tìm thấy dân tộc '{raw_eth}' trong danh mục các dân tộc "
+                     "Việt Nam; giữ nguyên tên đã ghi.", error=False)
         else:
-            eth_name, eth_code, eth_list = group.name, group.code, ETHNIC_CODE_LIST
+            eth_name, eth_code, eth_list = found.name, found.code, found.code_list
+            if found.note:
+                _problem(problems, row, "ethnicity", found.note, error=False)
     return {
         "name": name,
         "birth_year": year,
@@ -295,20 +320,23 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
     }
 
 
-@lru_cache(maxsize=512)
-def _ethnic_group(text: str) -> EthnicGroup | None:
-    """The catalogue's lookup, then once more ignoring hyphens and spaces (``Gia Rai`` = ``Gia-rai``)."""
-    found = find_ethnic_group(text)
-    if found is not None:
-        return found
-    key = header_key(text)
-    for g in ethnic_groups():
-        if key in (header_key(g.name), *(header_key(n) for n in g.other_names)):
-            return g
-    return None
+def _read_count(row: _Row, problems: list[Problem], f: str, what: str, most: int) -> int | None:
+    """A whole number of people or indicators: ``5``, ``5.0`` (a number cell), ``"5"``; blank → None."""
+    value = row.get(f)
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{1,4}(?:[.,]0+)?", clean(value)):
+        value = int(re.split(r"[.,]", clean(value))[0])
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
+        _problem(problems, row, f, f"Không đọc được {what} '{text_of(row.get(f))}' (ghi một số từ 0 đến {most}).")
+        return None
+    return value
 
 
 def _member_from_row(row: _Row, ctx: ParseContext, problems: list[Problem]) -> Member:
+    problems.extend(row.too_long)
     p = _read_person(row, ctx, problems)
     if not p["name"]:
         _problem(problems, row, "name" if "name" in row.cells else "head_name", "Thiếu họ tên thành viên.")
@@ -344,8 +372,17 @@ def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_
         phone=text_of(row.get("phone")),
         note=clean(row.get("note")),
     )
+    problems.extend(row.too_long)
     if p["birth_date"]:
         present.add("birth_date")
+    if "household_size" in row.cells:
+        size = _read_count(row, problems, "household_size", "số nhân khẩu", MAX_HOUSEHOLD_SIZE)
+        if size is not None:
+            if size < 1:
+                _problem(problems, row, "household_size", "Số nhân khẩu phải từ 1 trở lên.")
+            else:
+                h.declared_size = size
+                present.add("declared_size")
     if h.phone and h.phone.isdigit() and len(h.phone) == 9:
         h.phone = "0" + h.phone  # a number cell drops the leading zero of 09…
     out = ParsedHousehold(row.number, h, problems=problems, present=present, last_row=row.number)
@@ -431,6 +468,15 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
     if deprived is not None:
         out.deprived = sorted(deprived, key=lambda c: std.indicator_codes.index(c))
         out.present.add("deprived")
+    if "deprived_count" in row.cells:
+        count = _read_count(row, out.problems, "deprived_count", "số chỉ số thiếu hụt", len(std.indicator_codes))
+        if count is not None and out.deprived is not None and count != len(out.deprived):
+            listed = ", ".join(out.deprived) or "không có chỉ số nào"
+            _problem(out.problems, row, "deprived_count", f"Ghi {count} chỉ số thiếu hụt, nhưng các cột chỉ số liệt kê "
+                     f"{len(out.deprived)} ({listed}); dùng các chỉ số được liệt kê.", error=False)
+        elif count and out.deprived is None:
+            _problem(out.problems, row, "deprived_count", f"Tệp chỉ ghi số chỉ số thiếu hụt ({count}), không ghi là "
+                     "những chỉ số nào; hãy bổ sung các chỉ số trong hồ sơ hộ.", error=False)
     out.causes = _read_list(row, out, "causes", "cause", ctx.cats.causes, lists)
     out.needs = _read_list(row, out, "needs", "need", ctx.cats.needs, lists)
     categories = _read_list(row, out, "categories", "category", ctx.cats.categories, lists)

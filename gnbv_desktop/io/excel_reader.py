@@ -100,7 +100,7 @@ def check_file(path: Path) -> None:
         raise WorkbookError(f"Tệp '{path.name}' không phải tệp Excel .xls hợp lệ hoặc đã hỏng.")
     if suffix != ".xls" and not zipfile.is_zipfile(path):
         raise WorkbookError(
-            f"Tệp '{path.name}' không phải tệp {suffix} hợp lệ hoặc đã hỏng. "
+            f"Tệp '{path.name}' không phải tệp Excel {suffix} hợp lệ hoặc đã hỏng. "
             "Hãy mở thử bằng Excel và lưu lại dạng .xlsx."
         )
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
@@ -129,7 +129,7 @@ def list_sheets(path: str | Path) -> list[str]:
         ]
         wb.close()
     except (CalamineError, ValueError, OSError) as exc:
-        raise WorkbookError(f"Không đọc được tệp '{path.name}': tệp hỏng hoặc không đọc được ({exc}).") from exc
+        raise WorkbookError(f"Không đọc được tệp '{path.name}': tệp hỏng hoặc không phải bảng tính.") from exc
     if not names:
         raise WorkbookError(f"Tệp '{path.name}' không có trang tính nào.")
     return names

@@ -120,6 +120,7 @@ def _household_values(h: Household) -> dict:
         "phone": h.phone,
         "categories": _json(h.categories),
         "note": h.note,
+        "declared_size": h.declared_size,
         "search_key": search_key_for(h),
         "sort_key": name_sort_key(h.head_name),
     }
@@ -244,6 +245,7 @@ def get_household(db: Database, household_id: int) -> Household:
         note=r["note"],
         id=r["id"],
         uuid=r["uuid"],
+        declared_size=r.get("declared_size"),
     )
     for m in db.query(
         "SELECT * FROM members WHERE household_id = ? AND deleted = 0 ORDER BY sort_order, id", [household_id]
@@ -302,7 +304,7 @@ def restore_household(db: Database, household_id: int) -> None:
 
 _ROWS_SQL = """
 SELECT h.id, h.code, h.head_name, h.head_cccd, h.head_birth_year, h.village_id, COALESCE(v.name, ''),
-       {cls}, 1 + COALESCE(mc.n, 0), a.income, COALESCE(a.deprived, '[]'), h.search_key, h.sort_key
+       {cls}, MAX(1 + COALESCE(mc.n, 0), COALESCE(h.declared_size, 0)), a.income, COALESCE(a.deprived, '[]'), h.search_key, h.sort_key
 FROM households h
 LEFT JOIN villages v ON v.id = h.village_id
 {join} assessments a ON a.household_id = h.id AND a.year = ? AND a.deleted = 0
@@ -375,18 +377,19 @@ def stats(db: Database, year: int) -> dict:
         bucket[classification] = bucket.get(classification, 0) + n
         bucket["households"] += n
         total += n
-    others = db.execute(
-        """SELECT COUNT(*) FROM members m
-           JOIN assessments a ON a.household_id = m.household_id AND a.year = ? AND a.deleted = 0
-           JOIN households h ON h.id = m.household_id AND h.deleted = 0
-           WHERE m.deleted = 0""",
+    people = db.execute(
+        """SELECT COALESCE(SUM(MAX(1 + COALESCE(mc.n, 0), COALESCE(h.declared_size, 0))), 0)
+           FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
+           LEFT JOIN (SELECT household_id, COUNT(*) AS n FROM members WHERE deleted = 0 GROUP BY household_id) mc
+                  ON mc.household_id = h.id
+           WHERE a.year = ? AND a.deleted = 0""",
         [year],
     ).fetchone()[0]
     by_class["escaped"] = escaped_count(db, year)
     return {
         "year": year,
         "households": total,
-        "members": total + others,
+        "members": people,
         "by_classification": by_class,
         "by_village": by_village,
     }

@@ -271,12 +271,19 @@ def _m004_targets_in_plan(db: Database) -> None:
     db.execute("DROP TABLE received_targets")
 
 
+def _m008_excel_import(db: Database) -> None:
+    """Số nhân khẩu a list gives for a household whose members are not all named (one row per
+    household). NULL: the size is the head plus the recorded members."""
+    db.execute("ALTER TABLE households ADD COLUMN declared_size INTEGER")
+
+
 Migration = tuple[str, Callable[[Database], None]]
 MIGRATIONS: list[Migration] = [
     ("001_registry", _m001_registry),
     ("002_plans", _m002_plans),
     ("003_sync", _m003_sync),
     ("004_targets_in_plan", _m004_targets_in_plan),
+    ("008_excel_import", _m008_excel_import),
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

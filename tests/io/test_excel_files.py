@@ -26,7 +26,7 @@ def _preview(db, path):
 @pytest.mark.parametrize(
     "name, content, message",
     [
-        ("cu.xls", OLE, "định dạng Excel cũ (.xls)"),
+        ("cu.xls", OLE, "tệp hỏng hoặc không phải bảng tính"),
         ("matkhau.xlsx", OLE, "được đặt mật khẩu"),
         ("hong.xlsx", b"PK\x03\x04 not really a zip", "không phải tệp Excel .xlsx hợp lệ hoặc đã hỏng"),
         ("rong.xlsx", b"", "rỗng (0 byte)"),
