@@ -35,11 +35,11 @@ from gnbv_desktop.io.excel_plans import PlanCatalogs, attach_plans, helper_key, 
 from gnbv_desktop.io.excel_reader import Header, WorkbookError, detect_header, list_sheets, read_sheet
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.store.catalog_store import catalog_names
-from gnbv_desktop.store.household_import import write_households
-from gnbv_desktop.store.households import get_assessment, get_household, next_code
+from gnbv_desktop.store.household_import import load_recorded, match_members, recorded_assessment, write_households
+from gnbv_desktop.store.households import next_code
 from gnbv_desktop.store.plan_import import HouseholdPlanImport, write_helpers, write_household_plans
 from gnbv_desktop.store.plans import funding_sources, support_measures
-from gnbv_desktop.store.records import next_rev
+from gnbv_desktop.store.records import SYNCED_TABLES, next_rev
 from gnbv_desktop.store.villages import add_village, find_village, list_villages
 
 CHUNK = 500
@@ -107,20 +107,23 @@ class ImportPreview:
 class ImportSummary:
     rows_read: int
     imported: int
-    updated: int
+    updated: int  # matched households where something changed
     skipped: int  # invalid households left out
     villages_created: list[str]
     problems: list[Problem]
     plan_items: int = 0
     helpers_created: list[str] = field(default_factory=list)
     plans_read: bool = False
+    unchanged: int = 0  # matched households the file did not change
+    skipped_rows: list[int] = field(default_factory=list)  # Excel rows of the households left out
 
     def lines(self) -> list[str]:
         out = [
             f"Số dòng dữ liệu đã đọc: {format_number(self.rows_read)}",
             f"Hộ nhập mới: {format_number(self.imported)}",
-            f"Hộ cập nhật: {format_number(self.updated)}",
-            f"Hộ bỏ qua (dòng lỗi): {format_number(self.skipped)}",
+            f"{format_number(self.updated)} hộ thay đổi (cập nhật), {format_number(self.unchanged)} hộ không đổi",
+            f"Hộ bỏ qua (dòng lỗi): {format_number(self.skipped)}" + (
+                f" — {skipped_rows_text(self.skipped_rows)}" if self.skipped_rows else ""),
         ]
         if self.villages_created:
             out.append(f"Thôn mới đã tạo: {', '.join(self.villages_created)}")
@@ -128,6 +131,12 @@ class ImportSummary:
             out.append(f"Giải pháp hỗ trợ đã ghi: {format_number(self.plan_items)}")
             out.append(f"Người/tổ chức giúp đỡ mới: {format_number(len(self.helpers_created))}")
         return out
+
+
+def skipped_rows_text(rows: list[int], most: int = 30) -> str:
+    """``dòng 7, 12, 15`` (the first ``most``, then how many more)."""
+    text = "dòng " + ", ".join(str(r) for r in rows[:most])
+    return text + (f" và {format_number(len(rows) - most)} dòng khác" if len(rows) > most else "")
 
 
 def load_catalogs(db: Database, year: int) -> Catalogs:
@@ -284,7 +293,7 @@ def run_import(
         raise ImportRefused(f"Tệp có thôn chưa có trong xã ({names}); chưa nhập gì.")
     rows = preview.valid
     total = len(rows)
-    imported = updated = items_written = 0
+    imported = updated = unchanged = items_written = 0
     created: list[str] = []
     yield Progress(0, total, "Đang nhập…")
     with db.atomic():
@@ -298,33 +307,43 @@ def run_import(
         code_counter = _first_free_code(db, rows)
         helpers = write_helpers(db, preview.helpers, [helper_key(h) for h in preview.helpers], rev)
         for start in range(0, total, CHUNK):
+            chunk = rows[start:start + CHUNK]
+            recorded = load_recorded(db, [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None],
+                                     preview.year)
             batch = []
-            for ph in rows[start:start + CHUNK]:
+            for ph in chunk:
                 village = villages.get(fold(ph.village)) or find_village(db, ph.village)
                 match = preview.match_ids.get(ph.row)
-                h = _merged_household(db, ph, match)
+                h = _merged_household(ph, recorded.households.get(match) if match is not None else None)
                 h.village_id = village.id
                 if not h.code:
                     h.code = f"{code_counter:05d}"
                     code_counter += 1
-                batch.append((h, _merged_assessment(db, ph, match, preview.year, village.area)))
+                old = recorded_assessment(recorded.assessments.get(match)) if match is not None else None
+                batch.append((h, _merged_assessment(ph, old, preview.year, village.area)))
                 if match is None:
                     imported += 1
-                else:
-                    updated += 1
-            write_households(db, batch, rev)
+            changed = write_households(db, batch, rev, recorded)
             plans = []
-            for (h, _a), ph in zip(batch, rows[start:start + CHUNK], strict=True):
+            for (h, _a), ph in zip(batch, chunk, strict=True):
                 helper_ids = None if ph.helper_keys is None else [helpers.ids[k] for k in ph.helper_keys]
                 plans.append(HouseholdPlanImport(h.id, ph.expected_result, ph.plan_items, helper_ids))
                 items_written += len(ph.plan_items or [])
-            write_household_plans(db, preview.year, plans, rev)
+            changed |= write_household_plans(db, preview.year, plans, rev)
+            updated += sum(1 for (h, _a), ph in zip(batch, chunk, strict=True)
+                           if ph.row in preview.match_ids and h.id in changed)
+            unchanged += sum(1 for (h, _a), ph in zip(batch, chunk, strict=True)
+                             if ph.row in preview.match_ids and h.id not in changed)
             yield Progress(min(start + CHUNK, total), total, f"Đã ghi {format_number(min(start + CHUNK, total))} hộ…")
+        if not any(db.execute(f"SELECT 1 FROM [{t}] WHERE rev = ? LIMIT 1", [rev]).fetchone() for t in SYNCED_TABLES):
+            release_rev(db, rev)  # nothing changed: the database stays byte for byte as it was
     return ImportSummary(
         rows_read=preview.rows_read,
         imported=imported,
         updated=updated,
+        unchanged=unchanged,
         skipped=len(preview.invalid),
+        skipped_rows=[h.row for h in preview.invalid],
         villages_created=created,
         problems=preview.problems,
         plan_items=items_written,
@@ -333,53 +352,43 @@ def run_import(
     )
 
 
+def release_rev(db: Database, rev: int) -> None:
+    """Give back a revision reserved by a write that changed nothing (inside its transaction)."""
+    db.execute("UPDATE settings SET value = ? WHERE key = 'last_rev' AND value = ?", [str(rev - 1), str(rev)])
+
+
 def _first_free_code(db: Database, rows: list[ParsedHousehold]) -> int:
     in_file = [int(ph.household.code) for ph in rows if ph.household.code.isdigit()]
     return max([int(next_code(db)), *(c + 1 for c in in_file)])
 
 
-def _merged_household(db: Database, ph: ParsedHousehold, match: int | None) -> Household:
-    """The file's household, or the existing one with what the file gives written over it.
+def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Household:
+    """The file's household, or the recorded one with what the file gives written over it.
 
     On an update a blank cell never erases a recorded value; lists (categories) and the members of
-    a one-row-per-member list are taken as the file gives them.
+    a one-row-per-member list are taken as the file gives them, each member keeping the identity of
+    the recorded person it matches (:func:`match_members`).
     """
     src = ph.household
-    if match is None:
+    if recorded is None:
         return Household(**{k: getattr(src, k) for k in Household.__dataclass_fields__ if k not in ("id", "uuid")})
-    h = get_household(db, match)
+    h = recorded
     h.head_name = src.head_name
     for attr in ("code", "head_cccd", "head_birth_year", "head_birth_date", "head_sex", "ethnicity_name",
-                 "ethnicity_code", "ethnicity_list", "address", "phone", "note"):
+                 "ethnicity_code", "ethnicity_list", "address", "phone", "note", "declared_size"):
         value = getattr(src, attr)
         if value not in ("", None):
             setattr(h, attr, value)
     if "categories" in ph.present:
         h.categories = list(src.categories)
     if ph.members_present:
-        h.members = _merged_members(h.members, src.members)
+        members = [Member(**{k: getattr(m, k) for k in Member.__dataclass_fields__}) for m in src.members]
+        match_members(h.members, members)
+        h.members = members
     return h
 
 
-def _merged_members(old: list[Member], new: list[Member]) -> list[Member]:
-    """Keep the identity (id, uuid) of members already recorded: same CCCD, else same name."""
-    by_cccd = {m.cccd: m for m in old if m.cccd}
-    by_name = {fold(m.full_name): m for m in old}
-    out = []
-    for m in new:
-        prev = by_cccd.get(m.cccd) if m.cccd else None
-        prev = prev or by_name.get(fold(m.full_name))
-        if prev is not None:
-            m.id, m.uuid = prev.id, prev.uuid
-            by_name.pop(fold(prev.full_name), None)
-            if prev.cccd:
-                by_cccd.pop(prev.cccd, None)
-        out.append(m)
-    return out
-
-
-def _merged_assessment(db: Database, ph: ParsedHousehold, match: int | None, year: int, area: str) -> Assessment | None:
-    old = get_assessment(db, match, year) if match is not None else None
+def _merged_assessment(ph: ParsedHousehold, old: Assessment | None, year: int, area: str) -> Assessment | None:
     std = standard_for_year(year)
     if old is None and ph.classification is None:
         return None

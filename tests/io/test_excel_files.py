@@ -130,7 +130,7 @@ def test_round_trip_export_then_import_into_empty_database(demo_db, tmp_path):
     before = {t: demo_db.execute(f"SELECT COUNT(*), MAX(rev) FROM {t}").fetchone()
               for t in ("helpers", "plan_items", "helper_assignments", "household_plans")}
     again = run_to_end(run_import(demo_db, _preview(demo_db, path)))
-    assert (again.imported, again.updated, again.helpers_created) == (0, 60, [])
+    assert (again.imported, again.updated, again.unchanged, again.helpers_created) == (0, 0, 60, [])
     assert demo_db.execute("SELECT COUNT(*) FROM households").fetchone()[0] == 60
     assert {t: demo_db.execute(f"SELECT COUNT(*), MAX(rev) FROM {t}").fetchone() for t in before} == before
     assert _snapshot(demo_db, 2026) == source
