@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
-from gnbv_desktop.core.excel_columns import IGNORE, Catalogs, header_key
+from gnbv_desktop.core.excel_columns import IGNORE, Catalogs
 from gnbv_desktop.core.excel_rows import DATA, GROUP, KIND_LABELS, classify_row, group_label
 from gnbv_desktop.core.excel_values import (
     ValueProblem,

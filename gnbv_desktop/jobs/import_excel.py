@@ -21,6 +21,7 @@ from gnbv_desktop.core.household import Assessment, Household, Member
 from gnbv_desktop.core.plans import Helper
 from gnbv_desktop.core.standards import standard_for_year
 from gnbv_desktop.core.text import clean, fold, format_number
+from gnbv_desktop.io.excel_legacy import LegacyColumn, convert_columns, convert_head, legacy_columns
 from gnbv_desktop.io.excel_mapping import apply_template, load_template
 from gnbv_desktop.io.excel_parser import (
     HouseholdIndex,
@@ -32,7 +33,14 @@ from gnbv_desktop.io.excel_parser import (
     parse_rows,
 )
 from gnbv_desktop.io.excel_plans import PlanCatalogs, attach_plans, helper_key, read_plan_sheets
-from gnbv_desktop.io.excel_reader import Header, WorkbookError, detect_header, list_sheets, read_sheet
+from gnbv_desktop.io.excel_reader import (
+    HEADER_SCAN_ROWS,
+    Header,
+    WorkbookError,
+    detect_header,
+    list_sheets,
+    read_sheet,
+)
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.store.catalog_store import catalog_names
 from gnbv_desktop.store.household_import import load_recorded, match_members, recorded_assessment, write_households
@@ -72,6 +80,13 @@ class ImportPreview:
     plan_sheets: list[str] = field(default_factory=list)
     plan_item_count: int = 0
     assignment_count: int = 0
+    legacy: list[LegacyColumn] = field(default_factory=list)  # columns typed with TCVN3/VNI fonts
+    legacy_converted: bool = True
+
+    @property
+    def notices(self) -> list[str]:
+        """What the whole file needs said before importing (legacy encodings found)."""
+        return [c.message(self.legacy_converted) for c in self.legacy]
 
     @property
     def valid(self) -> list[ParsedHousehold]:
@@ -165,12 +180,15 @@ def preview_import(
     template: str | Path | None = None,
     require_name: bool = True,
     default_village: str = "",
+    convert_legacy: bool = True,
 ) -> Job[ImportPreview]:
     """Read, map, check and match the file; writes nothing. ``mapping`` overrides the automatic one.
 
     Without a name column the CLI stops (``require_name``); the wizard goes on to its mapping
     table, where the user points at the right column. Rows with no village of their own (no
     village column, no village group row above) go to ``default_village`` when it is given.
+    Columns typed with a legacy font (TCVN3, VNI) are converted to Unicode unless ``convert_legacy``
+    is off; either way the preview names them.
     """
     path = Path(path)
     yield Progress(0, 4, "Đang mở tệp Excel…")
@@ -178,13 +196,21 @@ def preview_import(
     data = read_sheet(path, sheet)
     cats = load_catalogs(db, year)
     yield Progress(1, 4, "Đang tìm dòng tiêu đề và các cột…")
-    header = detect_header(data, cats)
+    try:
+        header = detect_header(data, cats)
+    except WorkbookError:
+        if not (convert_legacy and convert_head(data, HEADER_SCAN_ROWS)):
+            raise
+        header = detect_header(data, cats)  # the header itself was typed with a legacy font
     if mapping is None:
         mapping = {c.index: c.field for c in header.columns}
         if template is not None:
             mapping = apply_template(header.columns, load_template(template, cats))
     if require_name and not {"head_name", "name"} & set(mapping.values()):
         raise WorkbookError("Chưa có cột nào được gán là họ tên chủ hộ; hãy chọn cột họ tên trong bảng ánh xạ cột.")
+    legacy = legacy_columns(data, header, mapping)
+    if convert_legacy:
+        convert_columns(data, header.data_start, legacy)
     villages = [(v.name, v.area) for v in list_villages(db)]
     ctx = ParseContext(year=year, cats=cats, villages=villages, default_village=clean(default_village))
     yield Progress(2, 4, "Đang đọc từng dòng…")
@@ -206,6 +232,8 @@ def preview_import(
         default_village=ctx.default_village,
         helpers=attached.helpers,
         sheet_problems=attached.problems,
+        legacy=legacy,
+        legacy_converted=convert_legacy,
         plan_sheets=[n for n in (plan_sheets.item_sheet, plan_sheets.helper_sheet) if n],
         plan_item_count=attached.item_count,
         assignment_count=attached.assignment_count,

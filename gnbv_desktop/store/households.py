@@ -304,7 +304,8 @@ def restore_household(db: Database, household_id: int) -> None:
 
 _ROWS_SQL = """
 SELECT h.id, h.code, h.head_name, h.head_cccd, h.head_birth_year, h.village_id, COALESCE(v.name, ''),
-       {cls}, MAX(1 + COALESCE(mc.n, 0), COALESCE(h.declared_size, 0)), a.income, COALESCE(a.deprived, '[]'), h.search_key, h.sort_key
+       {cls}, MAX(1 + COALESCE(mc.n, 0), COALESCE(h.declared_size, 0)), a.income, COALESCE(a.deprived, '[]'),
+       h.search_key, h.sort_key
 FROM households h
 LEFT JOIN villages v ON v.id = h.village_id
 {join} assessments a ON a.household_id = h.id AND a.year = ? AND a.deleted = 0
