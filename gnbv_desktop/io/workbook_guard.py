@@ -204,8 +204,10 @@ def _probe_in_child(path: Path) -> None:
             f"Không đọc được tệp '{path.name}' trong giới hạn bộ nhớ và thời gian cho phép: tệp quá lớn hoặc "
             "đã bị làm hỏng; không nhập.")
     status, detail = answer
-    if status == "error":
-        return  # an unreadable file: the reader says why in the parent
+    if status == "error":  # broken, or larger than the reader itself allows
+        raise WorkbookTooLarge(
+            f"Không đọc được tệp '{path.name}': tệp hỏng hoặc không phải bảng tính, hoặc có trang tính lớn hơn "
+            f"mức một danh sách hộ có thể có ({_limits_text()}); không nhập.")
     for name, rows, columns in detail:
         extent = _Extent(rows, columns, rows * columns)
         if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
