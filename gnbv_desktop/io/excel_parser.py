@@ -51,6 +51,7 @@ class Problem:
     error: bool
     from_database: bool = False  # found by matching with the database, not in the file itself
     sheet: str = ""  # another sheet than the household list (plan items, helpers)
+    value: str = ""  # the cell as written (shortened), for the exported problem list
 
     def __str__(self) -> str:
         where = (f"Trang '{self.sheet}', dòng {self.row}" if self.sheet else f"Dòng {self.row}") + (
@@ -167,6 +168,12 @@ class _Row:
     def get(self, f: str) -> object:
         return self.cells[f][1] if f in self.cells else None
 
+    def text(self, f_or_col: str | int) -> str:
+        """The cell as text, at most 200 characters (an over-long cell is not repeated whole)."""
+        c = f_or_col if isinstance(f_or_col, int) else self.cells[f_or_col][0]
+        value = text_of(self.values[c]) if c < len(self.values) else ""
+        return value if len(value) <= 200 else value[:200] + "…"
+
     def where(self, f_or_col: str | int) -> str:
         c = f_or_col if isinstance(f_or_col, int) else self.cells[f_or_col][0]
         return f"{column_letter(c)} ({self.headers.get(c, '')})"
@@ -236,7 +243,7 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
 
 
 def _problem(problems: list[Problem], row: _Row, f: str | int, message: str, error: bool = True) -> None:
-    problems.append(Problem(row.number, row.where(f), message, error))
+    problems.append(Problem(row.number, row.where(f), message, error, value=row.text(f)))
 
 
 def _read_cccd(row: _Row, problems: list[Problem], birth_year: int | None, sex: str) -> str:
