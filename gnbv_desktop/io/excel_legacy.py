@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gnbv_desktop.core.excel_columns import IGNORE
 from gnbv_desktop.core.legacy_text import ENCODING_LABELS, convert, detect_encoding
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
+
+SAMPLE = 400  # distinct non-ASCII texts a column is judged on
+# Fields that hold words (numbers, dates and codes are never in a legacy encoding).
+TEXT_FIELDS = {"name", "head_name", "relation", "ethnicity", "village", "address", "note", "causes", "needs",
+               "categories", "classification", "expected_result", "area", "sex", "birth_male", "birth_female",
+               "cause", "need", "category"}
 
 
 @dataclass
@@ -38,9 +43,14 @@ def legacy_columns(data: SheetData, header: Header, mapping: dict[int, str]) -> 
     found = []
     rows = data.rows[header.data_start:]
     for c, field in sorted(mapping.items()):
-        if field == IGNORE:
+        if field.partition(":")[0] not in TEXT_FIELDS:
             continue
-        texts = {v for row in rows if c < len(row) and isinstance(v := row[c], str) and not v.isascii()}
+        texts: dict[str, None] = {}  # the first distinct texts, in row order: enough to tell the encoding
+        for row in rows:
+            if c < len(row) and isinstance(v := row[c], str) and not v.isascii():
+                texts[v] = None
+                if len(texts) >= SAMPLE:
+                    break
         encoding = detect_encoding(texts)
         if encoding is None:
             continue

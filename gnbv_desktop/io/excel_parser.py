@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
@@ -38,6 +39,16 @@ from gnbv_desktop.core.text import clean, format_number
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
 
 MAX_HOUSEHOLD_SIZE = 50
+
+
+@lru_cache(maxsize=65536)
+def _clean_text(text: str) -> str:
+    return clean(text)
+
+
+def _clean(value: object) -> str:
+    """:func:`clean`, remembered for texts: villages, ethnic groups and relations repeat on every row."""
+    return _clean_text(value) if isinstance(value, str) else clean(value)
 LAYOUT_HOUSEHOLD = "household"
 LAYOUT_MEMBER = "member"
 _HEAD_KEYS = {"chu ho", "ch", "chu ho gia dinh", "la chu ho"}
@@ -110,6 +121,15 @@ class ParseContext:
     default_village: str = ""  # for rows with neither a village cell nor a village group row above
     today: _dt.date = field(default_factory=_dt.date.today)
     _found: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False)
+    _labels: dict[tuple[str, str], tuple[list[str], list[str]]] = field(default_factory=dict, repr=False)
+
+    def labels(self, f: str, value: object, items: dict[str, str]) -> tuple[list[str], list[str]]:
+        """:func:`parse_labels` of a list cell, once per distinct text (lists repeat the same causes)."""
+        key = (f, value if isinstance(value, str) else text_of(value))
+        if key not in self._labels:
+            self._labels[key] = parse_labels(value, items)
+        found, leftovers = self._labels[key]
+        return list(found), leftovers
 
     def find_village(self, name: str) -> tuple[str, str] | None:
         """Match ignoring case and extra spaces, then ignoring diacritics when that is unambiguous."""
@@ -118,9 +138,9 @@ class ParseContext:
         return self._found[name]
 
     def _find_village(self, name: str) -> tuple[str, str] | None:
-        key = clean(name).lower()
+        key = _clean(name).lower()
         for v in self.villages:
-            if clean(v[0]).lower() == key:
+            if _clean(v[0]).lower() == key:
                 return v
         folded = [v for v in self.villages if fold(v[0]) == fold(name)]
         return folded[0] if len(folded) == 1 else None
@@ -217,7 +237,7 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
         if layout == LAYOUT_HOUSEHOLD:
             households.append(_household_from_row(row, ctx, group_village, group_class))
             continue
-        relation = clean(row.get("relation"))
+        relation = _clean(row.get("relation"))
         household_no = text_of(row.get("household_no"))
         starts = fold(relation) in _HEAD_KEYS or bool(household_no and household_no != current_no)
         if starts or current is None:
@@ -270,9 +290,9 @@ def _read_cccd(row: _Row, problems: list[Problem], birth_year: int | None, sex: 
 
 def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
     """Name, birth, sex, CCCD, ethnicity and relation of the person on ``row``."""
-    name = clean(row.get("name")) if "name" in row.cells else ""
+    name = _clean(row.get("name")) if "name" in row.cells else ""
     if not name:
-        name = clean(row.get("head_name"))
+        name = _clean(row.get("head_name"))
     year, date, sex = None, "", ""
     if "birth" in row.cells:
         try:
@@ -304,7 +324,7 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
             _problem(problems, row, "sex", str(exc))
     cccd = _read_cccd(row, problems, year, sex)
     eth_name, eth_code, eth_list = "", "", ""
-    raw_eth = clean(row.get("ethnicity"))
+    raw_eth = _clean(row.get("ethnicity"))
     if raw_eth:
         found = match_ethnicity(raw_eth)
         if found is None:
@@ -322,7 +342,7 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
         "sex": sex,
         "cccd": cccd,
         "ethnicity": (eth_name, eth_code, eth_list),
-        "relation": clean(row.get("relation")),
+        "relation": _clean(row.get("relation")),
     }
 
 
@@ -333,8 +353,8 @@ def _read_count(row: _Row, problems: list[Problem], f: str, what: str, most: int
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"\d{1,4}(?:[.,]0+)?", clean(value)):
-        value = int(re.split(r"[.,]", clean(value))[0])
+    if isinstance(value, str) and re.fullmatch(r"\d{1,4}(?:[.,]0+)?", _clean(value)):
+        value = int(re.split(r"[.,]", _clean(value))[0])
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
         _problem(problems, row, f, f"Không đọc được {what} '{text_of(row.get(f))}' (ghi một số từ 0 đến {most}).")
         return None
@@ -366,7 +386,7 @@ def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_
     present = {f for f in row.cells}
     h = Household(
         head_name=p["name"],
-        code=clean(row.get("code")),
+        code=_clean(row.get("code")),
         head_cccd=p["cccd"],
         head_birth_year=p["birth_year"],
         head_birth_date=p["birth_date"],
@@ -374,9 +394,9 @@ def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_
         ethnicity_name=eth_name,
         ethnicity_code=eth_code,
         ethnicity_list=eth_list,
-        address=clean(row.get("address")),
+        address=_clean(row.get("address")),
         phone=text_of(row.get("phone")),
-        note=clean(row.get("note")),
+        note=_clean(row.get("note")),
     )
     problems.extend(row.too_long)
     if p["birth_date"]:
@@ -422,7 +442,7 @@ def _read_expected_result(row: _Row, out: ParsedHousehold) -> None:
 
 
 def _read_place(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_village: str) -> None:
-    village = clean(row.get("village")) or group_village or clean(ctx.default_village)
+    village = _clean(row.get("village")) or group_village or _clean(ctx.default_village)
     if "area" in row.cells:
         try:
             out.area = parse_area(row.get("area"))
@@ -453,9 +473,10 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
         except ValueProblem as exc:
             _problem(out.problems, row, "income", str(exc))
     deprived: set[str] | None = None
+    codes = std.indicator_codes
     if "deprived_codes" in row.cells:
         try:
-            deprived = set(parse_codes(row.get("deprived_codes"), std.indicator_codes))
+            deprived = set(parse_codes(row.get("deprived_codes"), codes))
         except ValueProblem as exc:
             _problem(out.problems, row, "deprived_codes", str(exc))
             deprived = set()
@@ -472,10 +493,10 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
     if "indicator" in lists:
         deprived = (deprived or set()) | lists["indicator"]
     if deprived is not None:
-        out.deprived = sorted(deprived, key=lambda c: std.indicator_codes.index(c))
+        out.deprived = sorted(deprived, key=codes.index)
         out.present.add("deprived")
     if "deprived_count" in row.cells:
-        count = _read_count(row, out.problems, "deprived_count", "số chỉ số thiếu hụt", len(std.indicator_codes))
+        count = _read_count(row, out.problems, "deprived_count", "số chỉ số thiếu hụt", len(codes))
         if count is not None and out.deprived is not None and count != len(out.deprived):
             listed = ", ".join(out.deprived) or "không có chỉ số nào"
             _problem(out.problems, row, "deprived_count", f"Ghi {count} chỉ số thiếu hụt, nhưng các cột chỉ số liệt kê "
@@ -483,9 +504,9 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
         elif count and out.deprived is None:
             _problem(out.problems, row, "deprived_count", f"Tệp chỉ ghi số chỉ số thiếu hụt ({count}), không ghi là "
                      "những chỉ số nào; hãy bổ sung các chỉ số trong hồ sơ hộ.", error=False)
-    out.causes = _read_list(row, out, "causes", "cause", ctx.cats.causes, lists)
-    out.needs = _read_list(row, out, "needs", "need", ctx.cats.needs, lists)
-    categories = _read_list(row, out, "categories", "category", ctx.cats.categories, lists)
+    out.causes = _read_list(row, ctx, out, "causes", "cause", ctx.cats.causes, lists)
+    out.needs = _read_list(row, ctx, out, "needs", "need", ctx.cats.needs, lists)
+    categories = _read_list(row, ctx, out, "categories", "category", ctx.cats.categories, lists)
     if categories is not None:
         out.household.categories = categories
         out.present.add("categories")
@@ -530,13 +551,14 @@ def _read_classification(row: _Row, out: ParsedHousehold) -> str | None:
 
 
 def _read_list(
-    row: _Row, out: ParsedHousehold, f: str, kind: str, items: dict[str, str], marks: dict[str, set[str]]
+    row: _Row, ctx: ParseContext, out: ParsedHousehold, f: str, kind: str, items: dict[str, str],
+    marks: dict[str, set[str]],
 ) -> list[str] | None:
     if f not in row.cells and kind not in marks:
         return None
     found: list[str] = []
     if f in row.cells:
-        found, leftovers = parse_labels(row.get(f), items)
+        found, leftovers = ctx.labels(f, row.get(f), items)
         for text in leftovers:
             _problem(out.problems, row, f, f"Không nhận ra '{text}' trong danh mục; bỏ qua mục này.", error=False)
     out.present.add(f)

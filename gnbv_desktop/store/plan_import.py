@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from gnbv_desktop.core.plans import ORGANISATION, PERSON, Helper, PlanItem
 from gnbv_desktop.core.text import clean, fold
+from gnbv_desktop.store.household_import import insert_rows
 from gnbv_desktop.store.records import new_record_fields, touch
 
 _HELPER_DETAILS = ("position", "organisation", "phone", "note")
@@ -113,9 +114,9 @@ def write_household_plans(db: Database, year: int, entries: list[HouseholdPlanIm
                     new_links.append({"household_id": hid, "helper_id": helper_id, "year": year,
                                       **new_record_fields(db, rev)})
                     changed.add(hid)
-    db["household_plans"].insert_all(new_goals, batch_size=500)
-    db["plan_items"].insert_all(new_items, batch_size=500)
-    db["helper_assignments"].insert_all(new_links, batch_size=500)
+    insert_rows(db, "household_plans", new_goals)
+    insert_rows(db, "plan_items", new_items)
+    insert_rows(db, "helper_assignments", new_links)
     return changed
 
 

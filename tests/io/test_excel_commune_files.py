@@ -10,6 +10,8 @@ from gnbv_desktop.jobs.demo import ensure_demo_commune
 from gnbv_desktop.jobs.import_excel import preview_import, run_import
 from gnbv_desktop.jobs.progress import run_to_end
 from gnbv_desktop.store.households import get_household, list_rows, stats
+from gnbv_desktop.store.report_data import report_data
+from tests.cli.helpers import run_json
 from tests.io.workbooks import ods_list, simple_list, xls_list
 
 HEADER = ["STT", "Họ và tên chủ hộ", "Năm sinh", "Số CCCD", "Dân tộc", "Thôn", "Số nhân khẩu", "Thu nhập",
@@ -30,7 +32,7 @@ def _problems(preview, row):
     return [(p.column.split(" ")[0], p.error, p.message) for p in preview.problems if p.row == row]
 
 
-def test_size_and_deprivation_count_columns_are_read(commune, tmp_path):
+def test_size_and_deprivation_count_columns_are_read(commune, tmp_path, db_path, capsys):
     path = simple_list(tmp_path / "n.xlsx", [
         [1, "Hà Văn Một", 1970, None, "Kinh", "Thôn 1", 5, "1.000.000", "1.1, 2.2, 3.1, 4.1", 4.0, "Nghèo"],
         [2, "Hà Thị Hai", 1980, None, "Kinh", "Thôn 1", "3", "1.000.000", "1.1, 2.2", 3, "Cận nghèo"],
@@ -47,6 +49,11 @@ def test_size_and_deprivation_count_columns_are_read(commune, tmp_path):
     assert (rows["Hà Văn Một"].size, rows["Hà Thị Hai"].size) == (5, 3)
     assert stats(commune, 2026)["members"] == 8
     assert get_household(commune, rows["Hà Văn Một"].id).size == 5
+    listed = run_json(capsys, db_path, "list", "--year", "2026", "--json")
+    assert sorted((h["head_name"], h["members"]) for h in listed) == [("Hà Thị Hai", 3), ("Hà Văn Một", 5)]
+    printed = report_data(commune, 2026, with_members=True)  # what the household sheets print
+    assert sorted((h.head_name, h.size) for g in printed.groups for h in g.households) == [
+        ("Hà Thị Hai", 3), ("Hà Văn Một", 5)]
 
 
 def test_cccd_leading_zero_only_for_number_cells(commune, tmp_path):
