@@ -123,6 +123,30 @@ class ParseContext:
     _found: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False)
     _labels: dict[tuple[str, str], tuple[list[str], list[str]]] = field(default_factory=dict, repr=False)
 
+    _memo: dict[tuple, tuple[bool, object]] = field(default_factory=dict, repr=False)
+
+    def parsed(self, parser, value: object, *args: object):
+        """``parser(value, *args)`` once per distinct cell value: a list's columns repeat the same few
+        incomes, years, codes and classifications, so each is read (or refused) once per import."""
+        key = (parser, type(value), value, args)
+        hit = self._memo.get(key)
+        if hit is None:
+            try:
+                hit = (True, parser(value, *args))
+            except ValueProblem as exc:
+                hit = (False, exc)
+            self._memo[key] = hit
+        if hit[0]:
+            return hit[1]
+        raise hit[1]
+
+    def classified(self, area: str, income: int, deprived: tuple[str, ...]):
+        """The standard's classification, once per distinct (area, income, deprivations)."""
+        key = ("classify", area, income, deprived)
+        if key not in self._memo:
+            self._memo[key] = (True, classify(self.cats.standard, area, income, list(deprived)))
+        return self._memo[key][1]
+
     def labels(self, f: str, value: object, items: dict[str, str]) -> tuple[list[str], list[str]]:
         """:func:`parse_labels` of a list cell, once per distinct text (lists repeat the same causes)."""
         key = (f, value if isinstance(value, str) else text_of(value))
@@ -296,7 +320,7 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
     year, date, sex = None, "", ""
     if "birth" in row.cells:
         try:
-            year, date = parse_birth(row.get("birth"), ctx.today)
+            year, date = ctx.parsed(parse_birth, row.get("birth"), ctx.today)
         except ValueProblem as exc:
             _problem(problems, row, "birth", str(exc))
     for f, s in (("birth_male", MALE), ("birth_female", FEMALE)):
@@ -308,18 +332,18 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
             continue
         sex = s
         try:
-            if not parse_mark(v):
+            if not ctx.parsed(parse_mark, v):
                 sex = ""
             continue
         except ValueProblem:
             pass
         try:
-            year, date = parse_birth(v, ctx.today)
+            year, date = ctx.parsed(parse_birth, v, ctx.today)
         except ValueProblem as exc:
             _problem(problems, row, f, str(exc))
     if "sex" in row.cells and not is_blank(row.get("sex")):
         try:
-            sex = parse_sex(row.get("sex")) or sex
+            sex = ctx.parsed(parse_sex, row.get("sex")) or sex
         except ValueProblem as exc:
             _problem(problems, row, "sex", str(exc))
     cccd = _read_cccd(row, problems, year, sex)
@@ -418,16 +442,16 @@ def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_
                                 "Thiếu họ tên chủ hộ.", True))
     _read_place(row, ctx, out, group_village)
     _read_assessment(row, ctx, out, group_class)
-    _read_expected_result(row, out)
+    _read_expected_result(row, ctx, out)
     return out
 
 
-def _read_expected_result(row: _Row, out: ParsedHousehold) -> None:
+def _read_expected_result(row: _Row, ctx: ParseContext, out: ParsedHousehold) -> None:
     """The plan's expected result, which must suit the household's classification."""
     if "expected_result" not in row.cells:
         return
     try:
-        result = parse_expected_result(row.get("expected_result"))
+        result = ctx.parsed(parse_expected_result, row.get("expected_result"))
     except ValueProblem as exc:
         _problem(out.problems, row, "expected_result", str(exc))
         return
@@ -445,7 +469,7 @@ def _read_place(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_villag
     village = _clean(row.get("village")) or group_village or _clean(ctx.default_village)
     if "area" in row.cells:
         try:
-            out.area = parse_area(row.get("area"))
+            out.area = ctx.parsed(parse_area, row.get("area"))
         except ValueProblem as exc:
             _problem(out.problems, row, "area", str(exc))
     if not village:
@@ -469,21 +493,21 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
     std = ctx.cats.standard
     if "income" in row.cells:
         try:
-            out.income = parse_money(row.get("income"))
+            out.income = ctx.parsed(parse_money, row.get("income"))
         except ValueProblem as exc:
             _problem(out.problems, row, "income", str(exc))
     deprived: set[str] | None = None
     codes = std.indicator_codes
     if "deprived_codes" in row.cells:
         try:
-            deprived = set(parse_codes(row.get("deprived_codes"), codes))
+            deprived = set(ctx.parsed(parse_codes, row.get("deprived_codes"), codes))
         except ValueProblem as exc:
             _problem(out.problems, row, "deprived_codes", str(exc))
             deprived = set()
     lists: dict[str, set[str]] = {}
     for kind, code, col, value in row.items:
         try:
-            marked = parse_mark(value)
+            marked = ctx.parsed(parse_mark, value)
         except ValueProblem as exc:
             _problem(out.problems, row, col, str(exc))
             continue
@@ -510,13 +534,13 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
     if categories is not None:
         out.household.categories = categories
         out.present.add("categories")
-    out.file_classification = _read_classification(row, out) or group_class
+    out.file_classification = _read_classification(row, ctx, out) or group_class
     if out.income is None and out.file_classification is None:
         out.problems.append(Problem(row.number, "", f"Không có phân loại hay thu nhập: hộ được nhập nhưng chưa có "
                                     f"trong danh sách năm {ctx.year}.", False))
     if out.income is not None:
         try:
-            result = classify(std, out.area or "rural", out.income, out.deprived or [])
+            result = ctx.classified(out.area or "rural", out.income, tuple(out.deprived or ()))
         except StandardError as exc:
             out.problems.append(Problem(row.number, "", str(exc), True))
             return
@@ -529,10 +553,10 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
                 f"{result.explanation[0].lower()}{result.explanation[1:]}; giữ phân loại trong tệp.", False))
 
 
-def _read_classification(row: _Row, out: ParsedHousehold) -> str | None:
+def _read_classification(row: _Row, ctx: ParseContext, out: ParsedHousehold) -> str | None:
     if "classification" in row.cells:
         try:
-            return parse_classification(row.get("classification"))
+            return ctx.parsed(parse_classification, row.get("classification"))
         except ValueProblem as exc:
             _problem(out.problems, row, "classification", str(exc))
             return None
@@ -540,7 +564,7 @@ def _read_classification(row: _Row, out: ParsedHousehold) -> str | None:
     for f, cls in (("mark_poor", "poor"), ("mark_near_poor", "near_poor"), ("mark_average", "average")):
         if f in row.cells:
             try:
-                if parse_mark(row.get(f)):
+                if ctx.parsed(parse_mark, row.get(f)):
                     marked.append((f, cls))
             except ValueProblem as exc:
                 _problem(out.problems, row, f, str(exc))
