@@ -39,10 +39,11 @@ PROBE_MEMORY = 768 * 1024 * 1024
 PROBE_SECONDS = 45
 
 _CHUNK = 1 << 20
-# Only references beyond the limits matter, so only those are matched (a normal sheet has none and
-# costs one fast scan): a row number of 6+ digits, or a column of 3+ letters (ALL is column 1,000).
-_FAR_ROW = re.compile(rb"\sr=\"[A-Z]{0,4}([0-9]{6,9})\"")
-_FAR_COLUMN = re.compile(rb"\sr=\"([A-Z]{3,4})[0-9]")
+# References as the reader accepts them (it takes lower-case letters too). A row's ``r`` is digits
+# only; cells past column Z are the only ones whose letters need reading (most lists stop before).
+_ROW_REF = re.compile(rb"\sr=\"([0-9]{1,9})\"")
+_CELL_ROW = re.compile(rb"\sr=\"[A-Za-z]{1,4}([0-9]{6,9})\"")
+_WIDE_COLUMN = re.compile(rb"\sr=\"([A-Za-z]{2,4})[0-9]")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{0,4})([0-9]{0,9}):?([A-Z]{0,4})([0-9]{0,9})\"")
 _WINDOW = 16 * 1024  # a text run of _MAX_TEXT_RUN bytes spans this many whole windows without a tag
 _WINDOWS_IN_RUN = _MAX_TEXT_RUN // _WINDOW - 1
@@ -57,17 +58,25 @@ class _Extent:
     rows: int = 0
     columns: int = 0
     cells: int = 0
+    row_tags: int = 0
+
+    @property
+    def too_large(self) -> bool:
+        """Beyond the limits, or a rectangle (the reader allocates it whole) of more than MAX_CELLS."""
+        return (self.rows > MAX_ROWS or self.columns > MAX_COLUMNS or self.cells > MAX_CELLS
+                or self.rows * self.columns > MAX_CELLS)
 
 
 def _column_number(letters: bytes) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
 
 
 def _limits_text() -> str:
-    return f"tối đa {format_number(MAX_ROWS)} dòng, {format_number(MAX_COLUMNS)} cột và {format_number(MAX_CELLS)} ô mỗi trang"
+    return (f"tối đa {format_number(MAX_ROWS)} dòng, {format_number(MAX_COLUMNS)} cột và "
+            f"{format_number(MAX_CELLS)} ô mỗi trang")
 
 
 def check_workbook(path: Path) -> None:
@@ -127,7 +136,7 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, extent: _
                     run = len(chunk) - chunk.rfind(b"<") - 1
                 if extent is not None:
                     _note_cells(tail + chunk, len(tail), extent)
-                    if extent.rows > MAX_ROWS or extent.columns > MAX_COLUMNS or extent.cells > MAX_CELLS:
+                    if extent.too_large:
                         return size
                     tail = chunk[-256:]
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
@@ -143,14 +152,22 @@ def _note_cells(data: bytes, overlap: int, extent: _Extent) -> None:
                 extent.rows = max(extent.rows, int(digits))
             if letters:
                 extent.columns = max(extent.columns, _column_number(letters))
-    far_rows = _FAR_ROW.findall(data)
-    if far_rows:
-        extent.rows = max(extent.rows, *map(int, set(far_rows)))
-    far_columns = _FAR_COLUMN.findall(data)
-    if far_columns:
-        extent.columns = max(extent.columns, *map(_column_number, set(far_columns)))
+    rows = _ROW_REF.findall(data)
+    if rows:
+        extent.rows = max(extent.rows, *map(int, set(rows)))
+    far = _CELL_ROW.findall(data)  # a cell placed on a far row without its row saying so
+    if far:
+        extent.rows = max(extent.rows, *map(int, set(far)))
+    wide = _WIDE_COLUMN.findall(data)
+    if wide:
+        extent.columns = max(extent.columns, *map(_column_number, set(wide)))
     chunk = data[overlap:]
-    extent.cells += chunk.count(b"<c ") + chunk.count(b"<c>")
+    extent.row_tags += chunk.count(b"<row")
+    extent.rows = max(extent.rows, extent.row_tags)
+    # cells without a reference are placed one after another: a row's cell count is a width too
+    parts = chunk.split(b"<row")
+    extent.columns = max(extent.columns, *(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts))
+    extent.cells += sum(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts)
 
 
 def _has_long_text(chunk: bytes) -> bool:
@@ -168,7 +185,7 @@ def _has_long_text(chunk: bytes) -> bool:
 
 
 def _check_extent(path: Path, part: str, extent: _Extent) -> None:
-    if extent.rows > MAX_ROWS or extent.columns > MAX_COLUMNS or extent.cells > MAX_CELLS:
+    if extent.too_large:
         sheet = part.rsplit("/", 1)[-1].removesuffix(".xml")
         raise WorkbookTooLarge(
             f"Trang '{sheet}' của tệp '{path.name}' khai báo hoặc dùng tới {format_number(extent.rows)} dòng × "
@@ -226,6 +243,4 @@ def _probe_in_child(path: Path) -> None:
             f"Không đọc được tệp '{path.name}': tệp hỏng hoặc không phải bảng tính, hoặc có trang tính lớn hơn "
             f"mức một danh sách hộ có thể có ({_limits_text()}); không nhập.")
     for name, rows, columns in detail:
-        extent = _Extent(rows, columns, rows * columns)
-        if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
-            _check_extent(path, name, extent)
+        _check_extent(path, name, _Extent(rows, columns, rows * columns))

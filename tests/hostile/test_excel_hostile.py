@@ -99,6 +99,12 @@ CASES = {
                           "1.048.576 dòng × 16.384 cột"),
     "kich-thuoc-khai-bao.xlsx": (lambda p: _xlsx(p, HEADER_CELLS.format(note=""), dimension="A1:XFD1048576"),
                                  "1.048.576 dòng × 16.384 cột"),
+    "cot-chu-thuong.xlsx": (lambda p: _xlsx(p, HEADER_CELLS.format(note="")
+                                            + '<row r="5"><c r="xfd500"><v>1</v></c></row>'),
+                            "16.384 cột"),
+    "o-khong-dia-chi.xlsx": (lambda p: _xlsx(p, HEADER_CELLS.format(note="")
+                                             + '<row r="90000">' + "<c><v>1</v></c>" * 3000 + "</row>"),
+                             "90.000 dòng × 3.000 cột"),
     "300-nghin-dong.xlsx": (lambda p: _xlsx(p, HEADER_CELLS.format(note="")
                                             + '<row r="300000"><c r="A300000"><v>1</v></c></row>'),
                             "300.000 dòng"),
