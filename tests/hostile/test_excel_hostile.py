@@ -60,7 +60,7 @@ def _xlsx(path: Path, sheet_body: str, *, dimension: str = "", shared: tuple[str
             f.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">{dim}<sheetData>'.encode())
             f.write(sheet_body.encode())
             for _ in range(padding):
-                f.write(b"<row/>" * (2 ** 20 // 6))
+                f.write(b"<!---->" * (2 ** 20 // 7))
             f.write(b"</sheetData></worksheet>")
         with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
             f.write(f'<sst xmlns="{MAIN}"><si><t>'.encode())
