@@ -41,9 +41,11 @@ PROBE_SECONDS = 45
 _CHUNK = 1 << 20
 # References as the reader accepts them (it takes lower-case letters too). A row's ``r`` is digits
 # only; cells past column Z are the only ones whose letters need reading (most lists stop before).
-_ROW_REF = re.compile(rb"\sr=\"([0-9]{1,9})\"")
-_CELL_ROW = re.compile(rb"\sr=\"[A-Za-z]{1,4}([0-9]{6,9})\"")
-_WIDE_COLUMN = re.compile(rb"\sr=\"([A-Za-z]{2,4})[0-9]")
+# The patterns start with the literal ``r="`` so the scan runs at memchr speed; that they also see
+# an attribute merely ending in ``r`` only ever makes the extent larger, never smaller.
+_ROW_REF = re.compile(rb'r="([0-9]{1,9})"')
+_CELL_ROW = re.compile(rb'r="[A-Za-z]{1,4}([0-9]{6,9})"')
+_WIDE_COLUMN = re.compile(rb'r="([A-Za-z]{2,4})[0-9]')
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{0,4})([0-9]{0,9}):?([A-Z]{0,4})([0-9]{0,9})\"")
 _WINDOW = 16 * 1024  # a text run of _MAX_TEXT_RUN bytes spans this many whole windows without a tag
 _WINDOWS_IN_RUN = _MAX_TEXT_RUN // _WINDOW - 1
@@ -164,10 +166,12 @@ def _note_cells(data: bytes, overlap: int, extent: _Extent) -> None:
     chunk = data[overlap:]
     extent.row_tags += chunk.count(b"<row")
     extent.rows = max(extent.rows, extent.row_tags)
-    # cells without a reference are placed one after another: a row's cell count is a width too
-    parts = chunk.split(b"<row")
-    extent.columns = max(extent.columns, *(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts))
-    extent.cells += sum(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts)
+    cells = chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/")
+    extent.cells += cells
+    if cells != chunk.count(b'<c r="'):
+        # cells without a reference are placed one after another: a row's cell count is a width too
+        parts = chunk.split(b"<row")
+        extent.columns = max(extent.columns, *(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts))
 
 
 def _has_long_text(chunk: bytes) -> bool:
