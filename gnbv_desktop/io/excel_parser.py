@@ -39,6 +39,7 @@ from gnbv_desktop.core.text import clean, format_number
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
 
 MAX_HOUSEHOLD_SIZE = 50
+MAX_INCOME = 1_000_000_000  # đ/người/tháng: far above any real income, far below SQLite's integer range
 
 
 @lru_cache(maxsize=65536)
@@ -496,6 +497,10 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
             out.income = ctx.parsed(parse_money, row.get("income"))
         except ValueProblem as exc:
             _problem(out.problems, row, "income", str(exc))
+        if out.income is not None and out.income > MAX_INCOME:
+            _problem(out.problems, row, "income", f"Thu nhập {format_number(out.income)} đ/người/tháng không hợp lý "
+                     f"(quá {format_number(MAX_INCOME)} đ); hãy kiểm tra lại ô này.")
+            out.income = None
     deprived: set[str] | None = None
     codes = std.indicator_codes
     if "deprived_codes" in row.cells:

@@ -132,3 +132,10 @@ def test_legacy_column_is_converted_in_the_preview_and_can_be_turned_off(commune
     kept = _preview(commune, path, convert_legacy=False)
     assert [h.household.head_name for h in kept.households] == list(samples)
     assert "đang giữ nguyên" in kept.notices[0]
+
+
+def test_absurd_income_is_a_row_error_not_an_overflow(commune, tmp_path):
+    path = simple_list(tmp_path / "i.xlsx", [[1, "Hà Văn Một", 1970, None, "Thôn 1", 1e20, "Nghèo"]])
+    preview = _preview(commune, path)
+    assert _problems(preview, 2) == [("F", True, "Thu nhập 100.000.000.000.000.000.000 đ/người/tháng không hợp lý "
+                                                 "(quá 1.000.000.000 đ); hãy kiểm tra lại ô này.")]
