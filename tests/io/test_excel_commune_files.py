@@ -139,3 +139,25 @@ def test_absurd_income_is_a_row_error_not_an_overflow(commune, tmp_path):
     preview = _preview(commune, path)
     assert _problems(preview, 2) == [("F", True, "Thu nhập 100.000.000.000.000.000.000 đ/người/tháng không hợp lý "
                                                  "(quá 1.000.000.000 đ); hãy kiểm tra lại ô này.")]
+
+
+def test_over_long_plan_cell_is_a_row_error_and_never_stored(demo_db, tmp_path):
+    import openpyxl
+
+    from gnbv_desktop.jobs.export_excel import export_excel
+
+    path = tmp_path / "xuat.xlsx"
+    run_to_end(export_excel(demo_db, path, 2026))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Kế hoạch hỗ trợ"]
+    header_row = next(r for r in range(1, 10) if "Nội dung hỗ trợ" in [c.value for c in ws[r]])
+    col = [c.value for c in ws[header_row]].index("Nội dung hỗ trợ") + 1
+    ws.cell(header_row + 1, col).value = "Hỗ trợ " * 400
+    wb.save(path)
+    preview = _preview(demo_db, path)
+    found = [p for p in preview.problems if p.sheet == "Kế hoạch hỗ trợ" and p.row == header_row + 1]
+    assert [(p.error, p.message) for p in found] == [
+        (True, "Ô dài 2.800 ký tự, quá giới hạn 1.000 ký tự; hãy rút gọn.")]
+    run_to_end(run_import(demo_db, preview, skip_invalid=True))
+    longest = demo_db.execute("SELECT MAX(LENGTH(content)) FROM plan_items").fetchone()[0]
+    assert longest <= 1000
