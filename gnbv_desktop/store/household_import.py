@@ -12,6 +12,7 @@ incremental sync package empty.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -126,20 +127,25 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     ids of the updated households where something changed.
     """
     recorded = recorded or Recorded({}, {}, {}, {})
+    base = new_record_fields(db, rev)  # one timestamp for the chunk; each record gets its own uuid
+
+    def fresh() -> dict:
+        return {**base, "uuid": str(uuid.uuid4())}
+
     next_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM households").fetchone()[0]
     new_households, new_members, new_assessments = [], [], []
     changed: set[int] = set()
     for h, assessment in items:
         normalize_household(h)
         if h.id is None:
-            fields = {**_household_values(h), **new_record_fields(db, rev), "id": next_id}
+            fields = {**_household_values(h), **fresh(), "id": next_id}
             h.id, h.uuid = next_id, fields["uuid"]
             next_id += 1
             new_households.append(fields)
             for order, m in enumerate(h.members):
-                new_members.append({**_member_values(m, h.id, order), **new_record_fields(db, rev)})
+                new_members.append({**_member_values(m, h.id, order), **fresh()})
             if assessment is not None:
-                fields = {**_assessment_values(assessment, h.id), **new_record_fields(db, rev)}
+                fields = {**_assessment_values(assessment, h.id), **fresh()}
                 assessment.uuid = fields["uuid"]
                 new_assessments.append(fields)
             continue

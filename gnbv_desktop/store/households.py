@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -52,7 +54,14 @@ def search_key_for(h: Household) -> str:
     return " ".join([fold(h.head_name), fold(h.code), h.head_cccd])
 
 
+_PLAIN_CODE = re.compile(r'[^"\\\x00-\x1f]*')
+
+
 def _json(v: list) -> str:
+    """``json.dumps(v, ensure_ascii=False)``; lists of plain codes (every stored list: indicators,
+    causes, needs, categories) are joined directly, byte for byte the same, without the encoder."""
+    if all(isinstance(x, str) and _PLAIN_CODE.fullmatch(x) for x in v):
+        return "[" + ", ".join(f'"{x}"' for x in v) + "]"
     return json.dumps(v, ensure_ascii=False)
 
 
@@ -158,6 +167,7 @@ def _assessment_values(a: Assessment, household_id: int) -> dict:
     }
 
 
+@lru_cache(maxsize=1024)
 def _code_order(code: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
 
