@@ -114,3 +114,18 @@ def test_legacy_encoding_shown_converted_and_can_be_turned_off(ctx, qtbot, tmp_p
     qtbot.waitUntil(lambda: pp.model.index(0, 1).data() == "Nguyễn Văn An", timeout=20000)
     _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert sorted(r.head_name for r in list_rows(ctx.db, 2026)) == ["Nguyễn Văn An", "Trần Thị Bình"]
+
+
+def test_hostile_workbook_refused_on_the_file_page(ctx, qtbot, tmp_path):
+    from tests.hostile.test_excel_hostile import CASES
+
+    make, expected = CASES["o-XFD1048576.xlsx"]
+    path = tmp_path / "o.xlsx"
+    make(path)
+    wizard = ImportWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.path.editingFinished.emit()
+    assert expected in wizard.file_page.message.text()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
