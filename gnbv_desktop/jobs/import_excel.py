@@ -48,6 +48,7 @@ from gnbv_desktop.store.households import next_code
 from gnbv_desktop.store.plan_import import HouseholdPlanImport, write_helpers, write_household_plans
 from gnbv_desktop.store.plans import funding_sources, support_measures
 from gnbv_desktop.store.records import SYNCED_TABLES, next_rev
+from gnbv_desktop.store.sync_outbox import current_rev
 from gnbv_desktop.store.villages import add_village, find_village, list_villages
 
 CHUNK = 500
@@ -80,6 +81,7 @@ class ImportPreview:
     plan_sheets: list[str] = field(default_factory=list)
     plan_item_count: int = 0
     assignment_count: int = 0
+    matched_at_rev: int | None = None  # the database revision the matching was done against
     legacy: list[LegacyColumn] = field(default_factory=list)  # columns typed with TCVN3/VNI fonts
     legacy_converted: bool = True
 
@@ -259,6 +261,7 @@ def _samples(rows: list[list[object]], header: Header) -> dict[int, str]:
 
 def match_existing(db: Database, preview: ImportPreview) -> None:
     """Find the household each row updates, and flag CCCDs that belong to other households."""
+    preview.matched_at_rev = current_rev(db)
     village_names = dict(db.execute("SELECT id, name FROM villages").fetchall())
     index = HouseholdIndex()
     names: dict[int, str] = {}
@@ -313,7 +316,8 @@ def run_import(
     db: Database, preview: ImportPreview, *, skip_invalid: bool = False, create_villages: bool = True
 ) -> Job[ImportSummary]:
     """Write the preview in one transaction: all households or none."""
-    match_existing(db, preview)
+    if preview.matched_at_rev != current_rev(db):
+        match_existing(db, preview)  # something was written since the preview: match again
     if preview.invalid and not skip_invalid:
         raise ImportRefused(invalid_message(preview))
     if preview.new_villages and not create_villages:

@@ -64,3 +64,18 @@ def test_namesake_members_are_matched_stably_not_recreated(demo_db, tmp_path):
                            [h.id]).fetchall()
     assert [(r[0], r[2]) for r in rows] == [(i, 0) for i in ids]
     assert sorted(r[1] for r in rows) == [1972, 2005, 2006]
+
+
+def test_a_write_between_preview_and_import_is_matched_again(demo_db, tmp_path):
+    from tests.io.workbooks import simple_list
+
+    path = simple_list(tmp_path / "m.xlsx", [[1, "Hà Văn Mới", 1970, "064070000999", "Thôn 1", "1.000.000",
+                                              "Cận nghèo"]])
+    preview = run_to_end(preview_import(demo_db, path, year=2026))
+    assert preview.counts()["new"] == 1
+    village = find_village(demo_db, "Thôn 1") or find_village(demo_db, "Làng Dư")
+    save_household(demo_db, Household(head_name="Hà Văn Mới", village_id=village.id, head_birth_year=1970,
+                                       head_cccd="064070000999"), validate=False)
+    summary = run_to_end(run_import(demo_db, preview))
+    assert (summary.imported, summary.unchanged + summary.updated) == (0, 1)  # the new record is found, not doubled
+    assert demo_db.execute("SELECT COUNT(*) FROM households WHERE head_cccd = '064070000999'").fetchone()[0] == 1
