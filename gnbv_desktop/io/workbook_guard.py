@@ -20,6 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,11 +42,14 @@ PROBE_SECONDS = 45
 _CHUNK = 1 << 20
 # References as the reader accepts them (it takes lower-case letters too). A row's ``r`` is digits
 # only; cells past column Z are the only ones whose letters need reading (most lists stop before).
-# The patterns start with the literal ``r="`` so the scan runs at memchr speed; that they also see
-# an attribute merely ending in ``r`` only ever makes the extent larger, never smaller.
-_ROW_REF = re.compile(rb'r="([0-9]{1,9})"')
-_CELL_ROW = re.compile(rb'r="[A-Za-z]{1,4}([0-9]{6,9})"')
-_WIDE_COLUMN = re.compile(rb'r="([A-Za-z]{2,4})[0-9]')
+# The attribute is matched with the space before it (``dir="5400000"`` in a theme is no reference);
+# the patterns start with that literal so the scan runs at memchr speed, and a part that separates
+# attributes with tabs or line breaks instead is scanned with the general (slower) form.
+_ROW_REF = re.compile(rb' r="([0-9]{1,9})"')
+_CELL_ROW = re.compile(rb' r="[A-Za-z]{1,4}([0-9]{6,9})"')
+_WIDE_COLUMN = re.compile(rb' r="([A-Za-z]{2,4})[0-9]')
+_ANY_SPACE = {p: re.compile(p.pattern.replace(b" r=", rb"\sr=")) for p in (_ROW_REF, _CELL_ROW, _WIDE_COLUMN)}
+_OTHER_SPACE = (b'\tr="', b'\nr="', b'\rr="')
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{0,4})([0-9]{0,9}):?([A-Z]{0,4})([0-9]{0,9})\"")
 _WINDOW = 16 * 1024  # a text run of _MAX_TEXT_RUN bytes spans this many whole windows without a tag
 _WINDOWS_IN_RUN = _MAX_TEXT_RUN // _WINDOW - 1
@@ -83,28 +87,25 @@ def _limits_text() -> str:
 
 def check_workbook(path: Path) -> None:
     """Refuse a workbook whose sheets or texts are larger than a commune's list can be."""
-    suffix = path.suffix.lower()
-    if zipfile.is_zipfile(path) and suffix != ".ods":
+    if path.suffix.lower() in (".xlsx", ".xlsm") and zipfile.is_zipfile(path):
         _check_xlsx(path)
-    else:
+    else:  # .xls, .xlsb (binary sheets inside a zip), .ods (repeated cells)
         _probe_in_child(path)
 
 
 def _check_xlsx(path: Path) -> None:
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise WorkbookTooLarge(f"Tệp '{path.name}' hỏng, không đọc được ({exc}).") from None
+    except (zipfile.BadZipFile, OSError):
+        raise WorkbookTooLarge(f"Tệp '{path.name}' hỏng, không đọc được.") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_PARTS:
             raise WorkbookTooLarge(f"Tệp '{path.name}' có {len(infos)} thành phần, quá nhiều cho một danh sách.")
         total = 0
-        for info in infos:
+        for info in infos:  # every part: the workbook's relations may name any part as a sheet
             name = info.filename
-            is_sheet = re.fullmatch(r"xl/worksheets/[^/]+\.xml", name) is not None
-            if not (is_sheet or name == "xl/sharedStrings.xml"):
-                continue
+            is_sheet = not name.lower().endswith("sharedstrings.xml")
             extent = _Extent()
             total += _scan_part(zf, info, path, extent if is_sheet else None)
             if total > MAX_TOTAL_BYTES:
@@ -141,8 +142,8 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, extent: _
                     if extent.too_large:
                         return size
                     tail = chunk[-256:]
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        raise WorkbookTooLarge(f"Tệp '{path.name}' hỏng, không đọc được ({exc}).") from None
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+        raise WorkbookTooLarge(f"Tệp '{path.name}' hỏng, không đọc được.") from None
     return size
 
 
@@ -154,13 +155,18 @@ def _note_cells(data: bytes, overlap: int, extent: _Extent) -> None:
                 extent.rows = max(extent.rows, int(digits))
             if letters:
                 extent.columns = max(extent.columns, _column_number(letters))
-    rows = _ROW_REF.findall(data)
+    odd = any(sep in data for sep in _OTHER_SPACE)
+
+    def find(pattern: re.Pattern) -> list:
+        return (_ANY_SPACE[pattern] if odd else pattern).findall(data)
+
+    rows = find(_ROW_REF)
     if rows:
         extent.rows = max(extent.rows, *map(int, set(rows)))
-    far = _CELL_ROW.findall(data)  # a cell placed on a far row without its row saying so
+    far = find(_CELL_ROW)  # a cell placed on a far row without its row saying so
     if far:
         extent.rows = max(extent.rows, *map(int, set(far)))
-    wide = _WIDE_COLUMN.findall(data)
+    wide = find(_WIDE_COLUMN)
     if wide:
         extent.columns = max(extent.columns, *map(_column_number, set(wide)))
     chunk = data[overlap:]

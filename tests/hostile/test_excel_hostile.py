@@ -30,7 +30,7 @@ HEADER_CELLS = ('<row r="1"><c r="A1" t="inlineStr"><is><t>STT</t></is></c>'
 
 
 def _xlsx(path: Path, sheet_body: str, *, dimension: str = "", shared: tuple[str, int] | None = None,
-          padding: int = 0) -> Path:
+          padding: int = 0, part: str = "worksheets/sheet1.xml") -> Path:
     """A minimal valid .xlsx written part by part (large parts streamed, never held in memory)."""
     rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
             '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
@@ -47,7 +47,7 @@ def _xlsx(path: Path, sheet_body: str, *, dimension: str = "", shared: tuple[str
                 'r:id="rId1"/></sheets></workbook>')
     wb_rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
                'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-               'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+               f'officeDocument/2006/relationships/worksheet" Target="{part}"/><Relationship Id="rId2" '
                'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
                'Target="sharedStrings.xml"/></Relationships>')
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -55,7 +55,7 @@ def _xlsx(path: Path, sheet_body: str, *, dimension: str = "", shared: tuple[str
         z.writestr("_rels/.rels", rels)
         z.writestr("xl/workbook.xml", workbook)
         z.writestr("xl/_rels/workbook.xml.rels", wb_rels)
-        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+        with z.open(f"xl/{part}", "w", force_zip64=True) as f:
             dim = f'<dimension ref="{dimension}"/>' if dimension else ""
             f.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">{dim}<sheetData>'.encode())
             f.write(sheet_body.encode())
@@ -105,6 +105,13 @@ CASES = {
     "o-khong-dia-chi.xlsx": (lambda p: _xlsx(p, HEADER_CELLS.format(note="")
                                              + '<row r="90000">' + "<c><v>1</v></c>" * 3000 + "</row>"),
                              "90.000 dòng × 3.000 cột"),
+    "trang-o-cho-khac.xlsx": (lambda p: _xlsx(p, HEADER_CELLS.format(note="")
+                                              + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+                                              part="du-lieu/bang.xml"),
+                              "1.048.576 dòng × 16.384 cột"),
+    "thuoc-tinh-cach-tab.xlsx": (lambda p: _xlsx(p, HEADER_CELLS.format(note="")
+                                                 + '<row\tr="1048576"><c\tr="XFD1048576"><v>1</v></c></row>'),
+                                 "1.048.576 dòng × 16.384 cột"),
     "300-nghin-dong.xlsx": (lambda p: _xlsx(p, HEADER_CELLS.format(note="")
                                             + '<row r="300000"><c r="A300000"><v>1</v></c></row>'),
                             "300.000 dòng"),
