@@ -17,8 +17,8 @@ from gnbv_desktop.store.database import describe_failure
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import-excel", help="nhập danh sách hộ từ tệp Excel (.xlsx)")
-    p.add_argument("file", metavar="TỆP", help="tệp .xlsx")
+    p = sub.add_parser("import-excel", help="nhập danh sách hộ từ tệp Excel (.xlsx, .xls, .xlsb) hoặc .ods")
+    p.add_argument("file", metavar="TỆP", help="tệp .xlsx, .xlsm, .xls, .xlsb hoặc .ods")
     p.add_argument("--sheet", metavar="TÊN", help="tên trang tính (mặc định: trang đầu tiên)")
     p.add_argument("--year", type=int, default=None, help="năm rà soát của danh sách (mặc định: năm nay)")
     p.add_argument("--mapping", metavar="MẪU.json", help="mẫu ánh xạ cột đã lưu")
@@ -26,6 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="thôn cho các dòng không ghi thôn (tệp không có cột Thôn, không có dòng nhóm thôn)")
     p.add_argument("--skip-invalid", action="store_true", help="chỉ nhập các dòng hợp lệ, bỏ qua dòng lỗi")
     p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và báo cáo, không ghi gì")
+    p.add_argument("--no-convert-encoding", action="store_true",
+                   help="không chuyển các cột gõ bằng bảng mã cũ (TCVN3/ABC, VNI) sang Unicode")
     p.set_defaults(handler=cmd_import_excel)
 
     p = sub.add_parser("export-excel",
@@ -47,7 +49,7 @@ def cmd_import_excel(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         preview = run_to_end(
             preview_import(db, args.file, year=year, sheet=args.sheet, template=args.mapping,
-                           default_village=args.village),
+                           default_village=args.village, convert_legacy=not args.no_convert_encoding),
             _progress_to_stderr,
         )
     except (WorkbookError, StandardError) as exc:
@@ -56,6 +58,8 @@ def cmd_import_excel(args: argparse.Namespace, ctx: CliContext) -> int:
     print(f"Tệp: {preview.path.name}, trang '{preview.sheet}', năm {year}")
     print(f"Số dòng dữ liệu đã đọc: {format_number(c['rows_read'])} ({format_number(c['households'])} hộ)")
     print(f"Dòng bỏ qua (trống, nhóm, cộng, ký tên): {format_number(c['skipped_rows'])}")
+    for notice in preview.notices:
+        print(f"Lưu ý: {notice}")
     problems = preview.problems
     if problems:
         print("Các vấn đề:")

@@ -14,6 +14,7 @@ from gnbv_desktop.core.text import clean, fold
 from gnbv_desktop.paths import resource_path
 
 ETHNIC_CODE_LIST = "QĐ 121-TCTK/PPCĐ (1979)"
+ETHNIC_CODE_LIST_2008 = "QĐ 1019/QĐ-TCTK (2008)"
 
 
 @dataclass(frozen=True)
@@ -59,16 +60,48 @@ def catalog_labels(name: str) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def ethnic_groups() -> tuple[EthnicGroup, ...]:
+    """The 1979 list (QĐ 121-TCTK/PPCĐ), its other names completed with the names used in practice."""
+    practical = {g.code_1979: g.practical_names for g in _groups_2008()}
     path = resource_path("catalogues", "ethnic_groups_qd121_1979.csv")
     with path.open(encoding="utf-8") as f:
         return tuple(
             EthnicGroup(
                 row["ma"].strip(),
                 clean(row["ten"]),
-                tuple(clean(n) for n in row["ten_goi_khac"].split(",") if clean(n)),
+                tuple(clean(n) for n in row["ten_goi_khac"].split(",") if clean(n))
+                + practical.get(row["ma"].strip(), ()),
             )
             for row in csv.DictReader(f)
         )
+
+
+@dataclass(frozen=True)
+class _Group2008:
+    code: str
+    name: str
+    code_1979: str
+    practical_names: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _groups_2008() -> tuple[_Group2008, ...]:
+    path = resource_path("catalogues", "ethnic_groups_qd1019_2008.csv")
+    with path.open(encoding="utf-8") as f:
+        return tuple(
+            _Group2008(row["ma"].strip(), clean(row["ten"]), row["ma_1979"].strip(),
+                       tuple(clean(n) for n in row["ten_thuong_dung"].split(",") if clean(n)))
+            for row in csv.DictReader(f)
+        )
+
+
+@dataclass(frozen=True)
+class EthnicMatch:
+    """A recognised ethnic group as stored: the name in the list, its code, and which list the code is from."""
+
+    name: str
+    code: str
+    code_list: str
+    note: str = ""  # a warning worth showing (a bare code read in one list when the other differs)
 
 
 def _ethnic_key(text: str) -> str:
@@ -76,18 +109,62 @@ def _ethnic_key(text: str) -> str:
     return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
-def find_ethnic_group(text: str) -> EthnicGroup | None:
-    """Match a name, an alternative name or a code, ignoring case, diacritics and hyphens."""
+@lru_cache(maxsize=1)
+def _ethnic_index() -> tuple[dict[str, _Group2008], dict[str, _Group2008]]:
+    """Name keys → group (official names of both lists first, then other and practical names), code → group."""
+    by_1979 = {g.code_1979: g for g in _groups_2008()}
+    names: dict[str, _Group2008] = {}
+    for g in _groups_2008():
+        names.setdefault(_ethnic_key(g.name), g)
+    for g79 in ethnic_groups():
+        if g79.code in by_1979:
+            names.setdefault(_ethnic_key(g79.name), by_1979[g79.code])
+    for g in _groups_2008():
+        for n in g.practical_names:
+            names.setdefault(_ethnic_key(n), g)
+    for g79 in ethnic_groups():
+        if g79.code in by_1979:
+            for n in g79.other_names:
+                names.setdefault(_ethnic_key(n), by_1979[g79.code])
+    return names, {g.code: g for g in _groups_2008()}
+
+
+@lru_cache(maxsize=1024)
+def match_ethnicity(text: str) -> EthnicMatch | None:
+    """The group a list names, as the app stores it (name and code of the 1979 list the household
+    editor uses, with that list named), or ``None``.
+
+    Names of both official lists (QĐ 121-TCTK/PPCĐ 1979 and QĐ 1019/QĐ-TCTK 2008) and the
+    spellings used in practice (Jrai, Bahnar, Rhade, H'Mông, Sê Đăng, K'Ho, Khmer…) are recognised.
+    The two lists number the groups differently (04 is Hoa in 1979, Mường in 2008), so a bare
+    number is read in the 1979 list with a note when the 2008 list gives it to another group.
+    """
     key = _ethnic_key(text)
     if not key:
         return None
-    for g in ethnic_groups():
-        if key in (_ethnic_key(g.name), g.code, g.code.lstrip("0")):
-            return g
-    for g in ethnic_groups():
-        if key in (_ethnic_key(n) for n in g.other_names):
-            return g
-    return None
+    names, codes_2008 = _ethnic_index()
+    by_1979 = {g.code: g for g in ethnic_groups()}
+    if key.isdigit():
+        group = by_1979.get(key.zfill(2))
+        if group is None:
+            return None
+        other = codes_2008.get(key.zfill(2))
+        note = "" if other is None or other.code_1979 == group.code else (
+            f"Mã {group.code} được hiểu theo danh mục {ETHNIC_CODE_LIST} ({group.name}); theo danh mục "
+            f"{ETHNIC_CODE_LIST_2008} mã này là {other.name}.")
+        return EthnicMatch(group.name, group.code, ETHNIC_CODE_LIST, note)
+    found = names.get(key)
+    if found is None or found.code_1979 not in by_1979:
+        return None
+    group = by_1979[found.code_1979]
+    return EthnicMatch(group.name, group.code, ETHNIC_CODE_LIST)
+
+
+def find_ethnic_group(text: str) -> EthnicGroup | None:
+    """Match a name (of either list, or as used in practice) or a 1979 code, ignoring case,
+    diacritics and hyphens."""
+    found = match_ethnicity(text)
+    return None if found is None else next(g for g in ethnic_groups() if g.code == found.code)
 
 
 @lru_cache(maxsize=1)

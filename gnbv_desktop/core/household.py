@@ -73,11 +73,12 @@ class Household:
     members: list[Member] = field(default_factory=list)
     id: int | None = None
     uuid: str = ""
+    declared_size: int | None = None  # Số nhân khẩu a list gives without naming every member
 
     @property
     def size(self) -> int:
-        """Số nhân khẩu: the head plus the listed members."""
-        return 1 + len(self.members)
+        """Số nhân khẩu: the head plus the listed members, or the number a list gave when it is larger."""
+        return max(1 + len(self.members), self.declared_size or 0)
 
     def people(self) -> list[tuple[str, str, int | None, str, str]]:
         """(field prefix, name, birth year, sex, cccd) of the head and each member, for checks."""

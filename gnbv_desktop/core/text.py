@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
+from functools import lru_cache
 
 _LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110"})
 
@@ -54,6 +55,15 @@ def clean(text: object) -> str:
 
 def fold(text: object) -> str:
     """Lower-case, diacritic-free form used for searching and matching (``Đ`` → ``d``)."""
+    return _fold_text(text) if isinstance(text, str) else _fold(text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_text(text: str) -> str:
+    return _fold(text)  # remembered: an import folds the same villages and names on every row
+
+
+def _fold(text: object) -> str:
     s = unicodedata.normalize("NFD", clean(text).lower())
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     return s.replace("đ", "d")
@@ -82,6 +92,7 @@ def _code(rank: int) -> str:
     return chr(0x30 + rank + 10)
 
 
+@lru_cache(maxsize=65536)
 def word_key(word: str) -> str:
     """Letters first, tones second: ``Anh`` < ``Ánh`` < ``Ân`` as in Vietnamese dictionaries."""
     pairs = [_letter_and_tone(ch) for ch in clean(word)]

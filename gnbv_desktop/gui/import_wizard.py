@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -38,10 +39,12 @@ from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.io.excel_mapping import apply_template, load_template, save_template
 from gnbv_desktop.io.excel_parser import ParsedHousehold
 from gnbv_desktop.io.excel_reader import WorkbookError, list_sheets
+from gnbv_desktop.io.problem_export import write_problems
 from gnbv_desktop.jobs.export_excel import export_excel
 from gnbv_desktop.jobs.import_excel import ImportPreview, ImportSummary, load_catalogs, preview_import, run_import
 from gnbv_desktop.store.villages import list_villages
 
+SPREADSHEET_FILTER = "Bảng tính (*.xlsx *.xlsm *.xls *.xlsb *.ods);;Tất cả tệp (*)"
 ERROR_COLOR = QColor("#f8d0d0")
 WARNING_COLOR = QColor("#fff2c2")
 
@@ -49,7 +52,7 @@ WARNING_COLOR = QColor("#fff2c2")
 class PreviewModel(QAbstractTableModel):
     """How each household row will be read, coloured by its worst problem."""
 
-    HEADERS = ["Dòng", "Chủ hộ", "Thôn", "Phân loại", "Thu nhập", "Thành viên", "Vấn đề"]
+    HEADERS = ["Dòng", "Chủ hộ", "Thôn", "Phân loại", "Thu nhập", "Nhân khẩu", "Vấn đề"]
 
     def __init__(self, households: list[ParsedHousehold], match_ids: dict[int, int]):
         super().__init__()
@@ -91,9 +94,15 @@ class PreviewModel(QAbstractTableModel):
         if col == 4:
             return format_number(ph.income) if ph.income is not None else ""
         if col == 5:
-            return len(ph.household.members)
-        return "; ".join(("Lỗi: " if p.error else "Lưu ý: ") + (str(p) if p.sheet else p.message)
-                         for p in ph.problems)
+            return ph.household.size
+        return problem_text(ph)
+
+
+def problem_text(ph: ParsedHousehold) -> str:
+    """Every problem of one household, one per line, worst first."""
+    ordered = sorted(ph.problems, key=lambda p: not p.error)
+    return "\n".join(("Lỗi: " if p.error else "Lưu ý: ") + (str(p) if p.sheet else
+                      (f"cột {p.column}: " if p.column else "") + p.message) for p in ordered)
 
 
 class _JobPage(QWizardPage):
@@ -138,9 +147,9 @@ class FilePage(_JobPage):
     def __init__(self, wizard: ImportWizard):
         super().__init__(wizard)
         self.setTitle("Chọn tệp Excel")
-        self.setSubTitle("Chọn tệp .xlsx danh sách hộ và trang tính cần nhập.")
+        self.setSubTitle("Chọn tệp danh sách hộ (.xlsx, .xls, .xlsb hoặc .ods) và trang tính cần nhập.")
         self.path = QLineEdit()
-        self.path.setPlaceholderText("Đường dẫn tệp .xlsx")
+        self.path.setPlaceholderText("Đường dẫn tệp .xlsx, .xls, .xlsb, .ods")
         browse = QPushButton("Chọn tệp…")
         browse.clicked.connect(self._browse)
         self.sheet = QComboBox()
@@ -162,7 +171,7 @@ class FilePage(_JobPage):
         self.path.editingFinished.connect(self.load_sheets)
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Chọn tệp Excel", "", "Excel (*.xlsx);;Tất cả tệp (*)")
+        name, _ = QFileDialog.getOpenFileName(self, "Chọn tệp Excel", "", SPREADSHEET_FILTER)
         if name:
             self.path.setText(name)
             self.load_sheets()
@@ -185,7 +194,8 @@ class FilePage(_JobPage):
         path, sheet, year = self.path.text().strip(), self.sheet.currentText(), self.year.value()
         self.run_then_next(
             "Đang đọc tệp Excel…",
-            lambda db: preview_import(db, path, year=year, sheet=sheet, require_name=False),
+            lambda db: preview_import(db, path, year=year, sheet=sheet, require_name=False,
+                                      convert_legacy=self.wiz.convert_legacy),
             self.wiz.set_preview,
         )
 
@@ -283,11 +293,11 @@ class MappingPage(_JobPage):
 
     def start(self) -> None:
         p = self.wiz.preview
-        mapping, village = self.mapping(), self.village()
+        mapping, village, convert = self.mapping(), self.village(), self.wiz.convert_legacy
         self.run_then_next(
             "Đang đọc lại theo ánh xạ mới…",
             lambda db: preview_import(db, p.path, year=p.year, sheet=p.sheet, mapping=mapping,
-                                      default_village=village),
+                                      default_village=village, convert_legacy=convert),
             self.wiz.set_preview,
         )
 
@@ -296,20 +306,41 @@ class PreviewPage(_JobPage):
     def __init__(self, wizard: ImportWizard):
         super().__init__(wizard)
         self.setTitle("Xem trước")
-        self.setSubTitle("Dòng tô đỏ có lỗi (không nhập được), tô vàng có lưu ý. Di chuột lên dòng để xem chi tiết.")
+        self.setSubTitle("Dòng tô đỏ có lỗi (không nhập được), tô vàng có lưu ý. Chọn một dòng để đọc đầy đủ các vấn đề.")
+        self.setCommitPage(True)  # after the import there is no going back to change it
         self.counts = QLabel()
         self.counts.setWordWrap(True)
+        self.notices = QLabel()
+        self.notices.setWordWrap(True)
+        self.notices.setStyleSheet("color: #7a4b00")
+        self.convert_legacy = QCheckBox("Chuyển các cột gõ bằng bảng mã cũ (TCVN3/ABC, VNI) sang Unicode")
+        self.convert_legacy.clicked.connect(self._reread_with_encoding)
         self.table = QTableView()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setPlaceholderText("Chọn một dòng ở bảng trên để xem đầy đủ các vấn đề của dòng đó.")
+        self.details.setMaximumHeight(110)
+        self.export_problems = QPushButton("Xuất danh sách lỗi…")
+        self.export_problems.clicked.connect(lambda: export_problem_list(self, self.wiz.preview))
         self.skip_invalid = QCheckBox("Chỉ nhập các dòng hợp lệ (bỏ qua các dòng có lỗi)")
         self.create_villages = QCheckBox()
         self.skip_invalid.toggled.connect(self.completeChanged)
         self.create_villages.toggled.connect(self.completeChanged)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.skip_invalid)
+        bottom.addStretch(1)
+        bottom.addWidget(self.export_problems)
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts)
+        layout.addWidget(self.notices)
+        layout.addWidget(self.convert_legacy)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.skip_invalid)
+        layout.addWidget(self.details)
+        layout.addLayout(bottom)
         layout.addWidget(self.create_villages)
         layout.addWidget(self.message)
 
@@ -318,20 +349,54 @@ class PreviewPage(_JobPage):
         p = self.wiz.preview
         self.model = PreviewModel(p.households, p.match_ids)
         self.table.setModel(self.model)
+        self.table.selectionModel().currentRowChanged.connect(self._show_details)
+        self.details.clear()
+        widths = [60, 220, 130, 120, 100, 80]
+        for col, width in enumerate(widths):
+            self.table.setColumnWidth(col, width)
         c = p.counts()
         self.counts.setText(
             f"Đọc {format_number(c['rows_read'])} dòng, {format_number(c['households'])} hộ: "
-            f"{format_number(c['new'])} hộ mới, {format_number(c['update'])} hộ cập nhật, "
+            f"{format_number(c['new'])} hộ mới, {format_number(c['update'])} hộ đã có (cập nhật nếu khác), "
             f"{format_number(c['invalid'])} hộ có lỗi; bỏ qua {format_number(c['skipped_rows'])} dòng "
             "trống, dòng nhóm, dòng cộng, phần ký tên."
             + self._plan_text(p)
         )
+        self.notices.setText("\n".join(f"Lưu ý: {n}" for n in p.notices))
+        self.notices.setVisible(bool(p.notices))
+        self.convert_legacy.setVisible(bool(p.legacy))
+        self.convert_legacy.setChecked(p.legacy_converted)
+        self.export_problems.setEnabled(bool(p.problems))
         self.skip_invalid.setVisible(bool(p.invalid))
         self.skip_invalid.setChecked(False)
         names = ", ".join(n for n, _ in p.new_villages)
         self.create_villages.setText(f"Tạo các thôn mới chưa có trong xã: {names}")
         self.create_villages.setVisible(bool(p.new_villages))
         self.create_villages.setChecked(False)
+
+    def _show_details(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        ph = self.model.households[current.row()]
+        self.details.setPlainText(f"Dòng {ph.row} — {ph.household.head_name}\n" + (problem_text(ph) or "Không có vấn đề."))
+
+    def _reread_with_encoding(self, convert: bool) -> None:
+        """The official turned the legacy-encoding conversion on or off: read the file again."""
+        p = self.wiz.preview
+        self.wiz.convert_legacy = convert
+        handle = self.wiz.ctx.runner.run_with_dialog(
+            self, "Đang đọc lại tệp…",
+            lambda db: preview_import(db, p.path, year=p.year, sheet=p.sheet, mapping=p.mapping,
+                                      default_village=p.default_village, require_name=False, convert_legacy=convert))
+        self.wiz.handle = handle
+
+        def done(preview: ImportPreview) -> None:
+            self.wiz.set_preview(preview)
+            self.initializePage()
+            self.completeChanged.emit()
+
+        handle.finished.connect(done)
+        handle.failed.connect(self.message.setText)
 
     @staticmethod
     def _plan_text(p: ImportPreview) -> str:
@@ -372,12 +437,40 @@ class SummaryPage(QWizardPage):
         self.setTitle("Đã nhập xong")
         self.text = QLabel()
         self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_problems = QPushButton("Xuất danh sách lỗi…")
+        self.export_problems.clicked.connect(lambda: export_problem_list(self, self.wiz.preview))
+        row = QHBoxLayout()
+        row.addWidget(self.export_problems)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
+        layout.addLayout(row)
         layout.addStretch(1)
 
     def initializePage(self) -> None:
-        self.text.setText("\n".join(self.wiz.summary.lines()) if self.wiz.summary else "")
+        summary = self.wiz.summary
+        self.text.setText("\n".join(summary.lines()) if summary else "")
+        self.export_problems.setVisible(bool(summary and summary.problems))
+
+
+def export_problem_list(parent: QWidget, preview: ImportPreview | None) -> None:
+    """Ask for a file name and write the preview's problems there (row, column, value, message)."""
+    if preview is None:
+        return
+    name, _ = QFileDialog.getSaveFileName(parent, "Xuất danh sách lỗi", f"danh_sach_loi_{preview.path.stem}.xlsx",
+                                          "Excel (*.xlsx)")
+    if not name:
+        return
+    if not name.lower().endswith(".xlsx"):
+        name += ".xlsx"
+    try:
+        write_problems(name, preview.sheet, preview.problems)
+    except OSError as exc:
+        QMessageBox.warning(parent, "Xuất danh sách lỗi", f"Không ghi được tệp '{name}': {exc.strerror or exc}.")
+        return
+    QMessageBox.information(parent, "Xuất danh sách lỗi",
+                            f"Đã ghi {format_number(len(preview.problems))} vấn đề ra tệp\n{name}")
 
 
 class ImportWizard(QWizard):
@@ -394,13 +487,20 @@ class ImportWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, "< Quay lại")
         self.setButtonText(QWizard.WizardButton.FinishButton, "Xong")
         self.setButtonText(QWizard.WizardButton.CancelButton, "Hủy")
+        self.setButtonText(QWizard.WizardButton.CommitButton, "Nhập")
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setSizeGripEnabled(True)
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.setMinimumSize(760, 520)
+        self.convert_legacy = True
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.preview_page = PreviewPage(self)
         self.summary_page = SummaryPage(self)
         for page in (self.file_page, self.mapping_page, self.preview_page, self.summary_page):
             self.addPage(page)
-        self.resize(900, 600)
+        self.resize(1000, 680)
 
     def set_preview(self, preview: ImportPreview) -> None:
         self.preview = preview

@@ -9,12 +9,13 @@ row invalid, a *warning* lets it import.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, EthnicGroup, ethnic_groups, find_ethnic_group
+from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
-from gnbv_desktop.core.excel_columns import IGNORE, Catalogs, header_key
+from gnbv_desktop.core.excel_columns import IGNORE, Catalogs
 from gnbv_desktop.core.excel_rows import DATA, GROUP, KIND_LABELS, classify_row, group_label
 from gnbv_desktop.core.excel_values import (
     ValueProblem,
@@ -34,9 +35,21 @@ from gnbv_desktop.core.excel_values import (
 from gnbv_desktop.core.household import Household, Member
 from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS, RESULTS_FOR_CLASSIFICATION, PlanItem
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, StandardError, classify
-from gnbv_desktop.core.text import clean
+from gnbv_desktop.core.text import clean, format_number
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
 
+MAX_HOUSEHOLD_SIZE = 50
+MAX_INCOME = 1_000_000_000  # đ/người/tháng: far above any real income, far below SQLite's integer range
+
+
+@lru_cache(maxsize=65536)
+def _clean_text(text: str) -> str:
+    return clean(text)
+
+
+def _clean(value: object) -> str:
+    """:func:`clean`, remembered for texts: villages, ethnic groups and relations repeat on every row."""
+    return _clean_text(value) if isinstance(value, str) else clean(value)
 LAYOUT_HOUSEHOLD = "household"
 LAYOUT_MEMBER = "member"
 _HEAD_KEYS = {"chu ho", "ch", "chu ho gia dinh", "la chu ho"}
@@ -50,6 +63,7 @@ class Problem:
     error: bool
     from_database: bool = False  # found by matching with the database, not in the file itself
     sheet: str = ""  # another sheet than the household list (plan items, helpers)
+    value: str = ""  # the cell as written (shortened), for the exported problem list
 
     def __str__(self) -> str:
         where = (f"Trang '{self.sheet}', dòng {self.row}" if self.sheet else f"Dòng {self.row}") + (
@@ -108,6 +122,39 @@ class ParseContext:
     default_village: str = ""  # for rows with neither a village cell nor a village group row above
     today: _dt.date = field(default_factory=_dt.date.today)
     _found: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False)
+    _labels: dict[tuple[str, str], tuple[list[str], list[str]]] = field(default_factory=dict, repr=False)
+
+    _memo: dict[tuple, tuple[bool, object]] = field(default_factory=dict, repr=False)
+
+    def parsed(self, parser, value: object, *args: object):
+        """``parser(value, *args)`` once per distinct cell value: a list's columns repeat the same few
+        incomes, years, codes and classifications, so each is read (or refused) once per import."""
+        key = (parser, type(value), value, args)
+        hit = self._memo.get(key)
+        if hit is None:
+            try:
+                hit = (True, parser(value, *args))
+            except ValueProblem as exc:
+                hit = (False, exc)
+            self._memo[key] = hit
+        if hit[0]:
+            return hit[1]
+        raise hit[1]
+
+    def classified(self, area: str, income: int, deprived: tuple[str, ...]):
+        """The standard's classification, once per distinct (area, income, deprivations)."""
+        key = ("classify", area, income, deprived)
+        if key not in self._memo:
+            self._memo[key] = (True, classify(self.cats.standard, area, income, list(deprived)))
+        return self._memo[key][1]
+
+    def labels(self, f: str, value: object, items: dict[str, str]) -> tuple[list[str], list[str]]:
+        """:func:`parse_labels` of a list cell, once per distinct text (lists repeat the same causes)."""
+        key = (f, value if isinstance(value, str) else text_of(value))
+        if key not in self._labels:
+            self._labels[key] = parse_labels(value, items)
+        found, leftovers = self._labels[key]
+        return list(found), leftovers
 
     def find_village(self, name: str) -> tuple[str, str] | None:
         """Match ignoring case and extra spaces, then ignoring diacritics when that is unambiguous."""
@@ -116,9 +163,9 @@ class ParseContext:
         return self._found[name]
 
     def _find_village(self, name: str) -> tuple[str, str] | None:
-        key = clean(name).lower()
+        key = _clean(name).lower()
         for v in self.villages:
-            if clean(v[0]).lower() == key:
+            if _clean(v[0]).lower() == key:
                 return v
         folded = [v for v in self.villages if fold(v[0]) == fold(name)]
         return folded[0] if len(folded) == 1 else None
@@ -132,6 +179,13 @@ class ParseResult:
     rows_read: int
 
 
+# Longest text a mapped cell may hold; longer cells are an error on their row (a list's note is a
+# sentence, a name a few words) so nothing imported can swell the database or a sync package.
+MAX_CELL_CHARS = 300
+_LONG_FIELDS = {"note": 1000, "address": 500, "causes": 1000, "needs": 1000, "categories": 1000,
+                "deprived_codes": 500}
+
+
 class _Row:
     """One Excel row seen through the mapping: field → (column index, value)."""
 
@@ -141,8 +195,15 @@ class _Row:
         self.headers = headers
         self.cells: dict[str, tuple[int, object]] = {}
         self.items: list[tuple[str, str, int, object]] = []  # kind, code, column, value
+        self.too_long: list[Problem] = []
+        n = len(values)
         for c, f in mapping.items():
-            v = values[c] if c < len(values) else None
+            v = values[c] if c < n else None
+            if isinstance(v, str) and len(v) > MAX_CELL_CHARS and len(v) > _LONG_FIELDS.get(f, MAX_CELL_CHARS):
+                limit = _LONG_FIELDS.get(f, MAX_CELL_CHARS)
+                self.too_long.append(Problem(number, self.where(c), f"Ô dài {format_number(len(v))} ký tự, quá giới "
+                                             f"hạn {format_number(limit)} ký tự của cột này; hãy rút gọn.", True))
+                v = None
             kind, _, code = f.partition(":")
             if code:
                 self.items.append((kind, code, c, v))
@@ -151,6 +212,12 @@ class _Row:
 
     def get(self, f: str) -> object:
         return self.cells[f][1] if f in self.cells else None
+
+    def text(self, f_or_col: str | int) -> str:
+        """The cell as text, at most 200 characters (an over-long cell is not repeated whole)."""
+        c = f_or_col if isinstance(f_or_col, int) else self.cells[f_or_col][0]
+        value = text_of(self.values[c]) if c < len(self.values) else ""
+        return value if len(value) <= 200 else value[:200] + "…"
 
     def where(self, f_or_col: str | int) -> str:
         c = f_or_col if isinstance(f_or_col, int) else self.cells[f_or_col][0]
@@ -195,7 +262,7 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
         if layout == LAYOUT_HOUSEHOLD:
             households.append(_household_from_row(row, ctx, group_village, group_class))
             continue
-        relation = clean(row.get("relation"))
+        relation = _clean(row.get("relation"))
         household_no = text_of(row.get("household_no"))
         starts = fold(relation) in _HEAD_KEYS or bool(household_no and household_no != current_no)
         if starts or current is None:
@@ -211,28 +278,35 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
         else:
             current.household.members.append(_member_from_row(row, ctx, current.problems))
             current.last_row = number
+    for ph in households:
+        declared = ph.household.declared_size
+        if ph.members_present and declared is not None and declared != 1 + len(ph.household.members):
+            ph.problems.append(Problem(ph.row, "", f"Ghi số nhân khẩu {declared}, nhưng danh sách có "
+                                       f"{1 + len(ph.household.members)} người trong hộ.", False))
     _check_duplicates(households)
     return ParseResult(layout, households, skipped, rows_read)
 
 
 def _problem(problems: list[Problem], row: _Row, f: str | int, message: str, error: bool = True) -> None:
-    problems.append(Problem(row.number, row.where(f), message, error))
+    problems.append(Problem(row.number, row.where(f), message, error, value=row.text(f)))
 
 
 def _read_cccd(row: _Row, problems: list[Problem], birth_year: int | None, sex: str) -> str:
+    """The CCCD as typed; only a number cell can have lost a leading zero, so only there is it put back."""
     raw = row.get("cccd")
     if is_blank(raw):
         return ""
     cccd = normalize_cccd(raw)
-    cccd, restored = restore_leading_zero(cccd)
-    if restored:
-        _problem(problems, row, "cccd", f"Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành {cccd}.",
-                 error=False)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        cccd, restored = restore_leading_zero(cccd)
+        if restored:
+            _problem(problems, row, "cccd", f"Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành "
+                     f"{cccd}.", error=False)
     if not cccd.isdigit():
         _problem(problems, row, "cccd", f"Số CCCD '{text_of(raw)}' chỉ được gồm chữ số.")
         return cccd
     if len(cccd) != 12:
-        _problem(problems, row, "cccd", f"Số CCCD '{cccd}' phải có đúng 12 chữ số (đang có {len(cccd)}).")
+        _problem(problems, row, "cccd", f"Số CCCD '{text_of(raw)}' phải có đúng 12 chữ số (đang có {len(cccd)}).")
         return cccd
     for message in cccd_errors(cccd, birth_year, sex):
         _problem(problems, row, "cccd", message, error=False)
@@ -241,13 +315,13 @@ def _read_cccd(row: _Row, problems: list[Problem], birth_year: int | None, sex: 
 
 def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
     """Name, birth, sex, CCCD, ethnicity and relation of the person on ``row``."""
-    name = clean(row.get("name")) if "name" in row.cells else ""
+    name = _clean(row.get("name")) if "name" in row.cells else ""
     if not name:
-        name = clean(row.get("head_name"))
+        name = _clean(row.get("head_name"))
     year, date, sex = None, "", ""
     if "birth" in row.cells:
         try:
-            year, date = parse_birth(row.get("birth"), ctx.today)
+            year, date = ctx.parsed(parse_birth, row.get("birth"), ctx.today)
         except ValueProblem as exc:
             _problem(problems, row, "birth", str(exc))
     for f, s in (("birth_male", MALE), ("birth_female", FEMALE)):
@@ -259,31 +333,33 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
             continue
         sex = s
         try:
-            if not parse_mark(v):
+            if not ctx.parsed(parse_mark, v):
                 sex = ""
             continue
         except ValueProblem:
             pass
         try:
-            year, date = parse_birth(v, ctx.today)
+            year, date = ctx.parsed(parse_birth, v, ctx.today)
         except ValueProblem as exc:
             _problem(problems, row, f, str(exc))
     if "sex" in row.cells and not is_blank(row.get("sex")):
         try:
-            sex = parse_sex(row.get("sex")) or sex
+            sex = ctx.parsed(parse_sex, row.get("sex")) or sex
         except ValueProblem as exc:
             _problem(problems, row, "sex", str(exc))
     cccd = _read_cccd(row, problems, year, sex)
     eth_name, eth_code, eth_list = "", "", ""
-    raw_eth = clean(row.get("ethnicity"))
+    raw_eth = _clean(row.get("ethnicity"))
     if raw_eth:
-        group = _ethnic_group(raw_eth)
-        if group is None:
+        found = match_ethnicity(raw_eth)
+        if found is None:
             eth_name = raw_eth
-            _problem(problems, row, "ethnicity", f"Không tìm thấy dân tộc '{raw_eth}' trong danh mục 54 dân tộc; "
-                     "giữ nguyên tên đã ghi.", error=False)
+            _problem(problems, row, "ethnicity", f"Không tìm thấy dân tộc '{raw_eth}' trong danh mục các dân tộc "
+                     "Việt Nam; giữ nguyên tên đã ghi.", error=False)
         else:
-            eth_name, eth_code, eth_list = group.name, group.code, ETHNIC_CODE_LIST
+            eth_name, eth_code, eth_list = found.name, found.code, found.code_list
+            if found.note:
+                _problem(problems, row, "ethnicity", found.note, error=False)
     return {
         "name": name,
         "birth_year": year,
@@ -291,24 +367,27 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
         "sex": sex,
         "cccd": cccd,
         "ethnicity": (eth_name, eth_code, eth_list),
-        "relation": clean(row.get("relation")),
+        "relation": _clean(row.get("relation")),
     }
 
 
-@lru_cache(maxsize=512)
-def _ethnic_group(text: str) -> EthnicGroup | None:
-    """The catalogue's lookup, then once more ignoring hyphens and spaces (``Gia Rai`` = ``Gia-rai``)."""
-    found = find_ethnic_group(text)
-    if found is not None:
-        return found
-    key = header_key(text)
-    for g in ethnic_groups():
-        if key in (header_key(g.name), *(header_key(n) for n in g.other_names)):
-            return g
-    return None
+def _read_count(row: _Row, problems: list[Problem], f: str, what: str, most: int) -> int | None:
+    """A whole number of people or indicators: ``5``, ``5.0`` (a number cell), ``"5"``; blank → None."""
+    value = row.get(f)
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{1,4}(?:[.,]0+)?", _clean(value)):
+        value = int(re.split(r"[.,]", _clean(value))[0])
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
+        _problem(problems, row, f, f"Không đọc được {what} '{text_of(row.get(f))}' (ghi một số từ 0 đến {most}).")
+        return None
+    return value
 
 
 def _member_from_row(row: _Row, ctx: ParseContext, problems: list[Problem]) -> Member:
+    problems.extend(row.too_long)
     p = _read_person(row, ctx, problems)
     if not p["name"]:
         _problem(problems, row, "name" if "name" in row.cells else "head_name", "Thiếu họ tên thành viên.")
@@ -332,7 +411,7 @@ def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_
     present = {f for f in row.cells}
     h = Household(
         head_name=p["name"],
-        code=clean(row.get("code")),
+        code=_clean(row.get("code")),
         head_cccd=p["cccd"],
         head_birth_year=p["birth_year"],
         head_birth_date=p["birth_date"],
@@ -340,12 +419,21 @@ def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_
         ethnicity_name=eth_name,
         ethnicity_code=eth_code,
         ethnicity_list=eth_list,
-        address=clean(row.get("address")),
+        address=_clean(row.get("address")),
         phone=text_of(row.get("phone")),
-        note=clean(row.get("note")),
+        note=_clean(row.get("note")),
     )
+    problems.extend(row.too_long)
     if p["birth_date"]:
         present.add("birth_date")
+    if "household_size" in row.cells:
+        size = _read_count(row, problems, "household_size", "số nhân khẩu", MAX_HOUSEHOLD_SIZE)
+        if size is not None:
+            if size < 1:
+                _problem(problems, row, "household_size", "Số nhân khẩu phải từ 1 trở lên.")
+            else:
+                h.declared_size = size
+                present.add("declared_size")
     if h.phone and h.phone.isdigit() and len(h.phone) == 9:
         h.phone = "0" + h.phone  # a number cell drops the leading zero of 09…
     out = ParsedHousehold(row.number, h, problems=problems, present=present, last_row=row.number)
@@ -355,16 +443,16 @@ def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_
                                 "Thiếu họ tên chủ hộ.", True))
     _read_place(row, ctx, out, group_village)
     _read_assessment(row, ctx, out, group_class)
-    _read_expected_result(row, out)
+    _read_expected_result(row, ctx, out)
     return out
 
 
-def _read_expected_result(row: _Row, out: ParsedHousehold) -> None:
+def _read_expected_result(row: _Row, ctx: ParseContext, out: ParsedHousehold) -> None:
     """The plan's expected result, which must suit the household's classification."""
     if "expected_result" not in row.cells:
         return
     try:
-        result = parse_expected_result(row.get("expected_result"))
+        result = ctx.parsed(parse_expected_result, row.get("expected_result"))
     except ValueProblem as exc:
         _problem(out.problems, row, "expected_result", str(exc))
         return
@@ -379,10 +467,10 @@ def _read_expected_result(row: _Row, out: ParsedHousehold) -> None:
 
 
 def _read_place(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_village: str) -> None:
-    village = clean(row.get("village")) or group_village or clean(ctx.default_village)
+    village = _clean(row.get("village")) or group_village or _clean(ctx.default_village)
     if "area" in row.cells:
         try:
-            out.area = parse_area(row.get("area"))
+            out.area = ctx.parsed(parse_area, row.get("area"))
         except ValueProblem as exc:
             _problem(out.problems, row, "area", str(exc))
     if not village:
@@ -406,20 +494,25 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
     std = ctx.cats.standard
     if "income" in row.cells:
         try:
-            out.income = parse_money(row.get("income"))
+            out.income = ctx.parsed(parse_money, row.get("income"))
         except ValueProblem as exc:
             _problem(out.problems, row, "income", str(exc))
+        if out.income is not None and out.income > MAX_INCOME:
+            _problem(out.problems, row, "income", f"Thu nhập {format_number(out.income)} đ/người/tháng không hợp lý "
+                     f"(quá {format_number(MAX_INCOME)} đ); hãy kiểm tra lại ô này.")
+            out.income = None
     deprived: set[str] | None = None
+    codes = std.indicator_codes
     if "deprived_codes" in row.cells:
         try:
-            deprived = set(parse_codes(row.get("deprived_codes"), std.indicator_codes))
+            deprived = set(ctx.parsed(parse_codes, row.get("deprived_codes"), codes))
         except ValueProblem as exc:
             _problem(out.problems, row, "deprived_codes", str(exc))
             deprived = set()
     lists: dict[str, set[str]] = {}
     for kind, code, col, value in row.items:
         try:
-            marked = parse_mark(value)
+            marked = ctx.parsed(parse_mark, value)
         except ValueProblem as exc:
             _problem(out.problems, row, col, str(exc))
             continue
@@ -429,21 +522,30 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
     if "indicator" in lists:
         deprived = (deprived or set()) | lists["indicator"]
     if deprived is not None:
-        out.deprived = sorted(deprived, key=lambda c: std.indicator_codes.index(c))
+        out.deprived = sorted(deprived, key=codes.index)
         out.present.add("deprived")
-    out.causes = _read_list(row, out, "causes", "cause", ctx.cats.causes, lists)
-    out.needs = _read_list(row, out, "needs", "need", ctx.cats.needs, lists)
-    categories = _read_list(row, out, "categories", "category", ctx.cats.categories, lists)
+    if "deprived_count" in row.cells:
+        count = _read_count(row, out.problems, "deprived_count", "số chỉ số thiếu hụt", len(codes))
+        if count is not None and out.deprived is not None and count != len(out.deprived):
+            listed = ", ".join(out.deprived) or "không có chỉ số nào"
+            _problem(out.problems, row, "deprived_count", f"Ghi {count} chỉ số thiếu hụt, nhưng các cột chỉ số liệt kê "
+                     f"{len(out.deprived)} ({listed}); dùng các chỉ số được liệt kê.", error=False)
+        elif count and out.deprived is None:
+            _problem(out.problems, row, "deprived_count", f"Tệp chỉ ghi số chỉ số thiếu hụt ({count}), không ghi là "
+                     "những chỉ số nào; hãy bổ sung các chỉ số trong hồ sơ hộ.", error=False)
+    out.causes = _read_list(row, ctx, out, "causes", "cause", ctx.cats.causes, lists)
+    out.needs = _read_list(row, ctx, out, "needs", "need", ctx.cats.needs, lists)
+    categories = _read_list(row, ctx, out, "categories", "category", ctx.cats.categories, lists)
     if categories is not None:
         out.household.categories = categories
         out.present.add("categories")
-    out.file_classification = _read_classification(row, out) or group_class
+    out.file_classification = _read_classification(row, ctx, out) or group_class
     if out.income is None and out.file_classification is None:
         out.problems.append(Problem(row.number, "", f"Không có phân loại hay thu nhập: hộ được nhập nhưng chưa có "
                                     f"trong danh sách năm {ctx.year}.", False))
     if out.income is not None:
         try:
-            result = classify(std, out.area or "rural", out.income, out.deprived or [])
+            result = ctx.classified(out.area or "rural", out.income, tuple(out.deprived or ()))
         except StandardError as exc:
             out.problems.append(Problem(row.number, "", str(exc), True))
             return
@@ -456,10 +558,10 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
                 f"{result.explanation[0].lower()}{result.explanation[1:]}; giữ phân loại trong tệp.", False))
 
 
-def _read_classification(row: _Row, out: ParsedHousehold) -> str | None:
+def _read_classification(row: _Row, ctx: ParseContext, out: ParsedHousehold) -> str | None:
     if "classification" in row.cells:
         try:
-            return parse_classification(row.get("classification"))
+            return ctx.parsed(parse_classification, row.get("classification"))
         except ValueProblem as exc:
             _problem(out.problems, row, "classification", str(exc))
             return None
@@ -467,7 +569,7 @@ def _read_classification(row: _Row, out: ParsedHousehold) -> str | None:
     for f, cls in (("mark_poor", "poor"), ("mark_near_poor", "near_poor"), ("mark_average", "average")):
         if f in row.cells:
             try:
-                if parse_mark(row.get(f)):
+                if ctx.parsed(parse_mark, row.get(f)):
                     marked.append((f, cls))
             except ValueProblem as exc:
                 _problem(out.problems, row, f, str(exc))
@@ -478,13 +580,14 @@ def _read_classification(row: _Row, out: ParsedHousehold) -> str | None:
 
 
 def _read_list(
-    row: _Row, out: ParsedHousehold, f: str, kind: str, items: dict[str, str], marks: dict[str, set[str]]
+    row: _Row, ctx: ParseContext, out: ParsedHousehold, f: str, kind: str, items: dict[str, str],
+    marks: dict[str, set[str]],
 ) -> list[str] | None:
     if f not in row.cells and kind not in marks:
         return None
     found: list[str] = []
     if f in row.cells:
-        found, leftovers = parse_labels(row.get(f), items)
+        found, leftovers = ctx.labels(f, row.get(f), items)
         for text in leftovers:
             _problem(out.problems, row, f, f"Không nhận ra '{text}' trong danh mục; bỏ qua mục này.", error=False)
     out.present.add(f)

@@ -32,6 +32,7 @@ from gnbv_desktop.core.plans import (
     validate_plan_item,
 )
 from gnbv_desktop.core.text import clean as _clean_text
+from gnbv_desktop.core.text import format_number
 from gnbv_desktop.io.excel_export import ExportColumn
 from gnbv_desktop.io.excel_parser import ParsedHousehold, Problem
 from gnbv_desktop.io.excel_reader import SheetData, column_letter, read_sheets_where
@@ -221,6 +222,8 @@ def read_plan_sheets(path: str | Path, sheets: list[str], household_sheet: str, 
 
 
 _Where = Callable[[str], str]
+MAX_PLAN_CELL_CHARS = 1000  # a plan item's content or result is a sentence or two
+_TOO_LONG = "_too_long"  # key of the over-long cells' lengths in a row's cells
 
 
 def _sheet_rows(data: SheetData, header_row: int, cols: dict[int, str], header: list[object]):
@@ -231,16 +234,24 @@ def _sheet_rows(data: SheetData, header_row: int, cols: dict[int, str], header: 
         cells = {f: values[c] if c < len(values) else None for c, f in cols.items()}
         if all(is_blank(v) for f, v in cells.items() if f != "no"):
             continue
+        long = {f: len(v) for f, v in cells.items() if isinstance(v, str) and len(v) > MAX_PLAN_CELL_CHARS}
+        for f in long:
+            cells[f] = None  # never carried into the database (or the next sync package)
+        cells[_TOO_LONG] = long
         yield r + 1, cells, where_of.get
 
 
-def _identity(sheet: str, number: int, cells: dict[str, object]) -> PlanSheetRow:
-    return PlanSheetRow(sheet, number, _text(cells.get("code")), clean(cells.get("head_name")),
-                        clean(cells.get("village")))
+def _identity(sheet: str, number: int, cells: dict[str, object], where: _Where, error: bool) -> PlanSheetRow:
+    out = PlanSheetRow(sheet, number, _text(cells.get("code")), clean(cells.get("head_name")),
+                       clean(cells.get("village")))
+    for f, length in cells.get(_TOO_LONG, {}).items():
+        out.problems.append(Problem(number, where(f) or "", f"Ô dài {format_number(length)} ký tự, quá giới hạn "
+                                    f"{format_number(MAX_PLAN_CELL_CHARS)} ký tự; hãy rút gọn.", error, sheet=sheet))
+    return out
 
 
 def _item_row(sheet: str, number: int, cells: dict[str, object], where: _Where, cats: PlanCatalogs) -> PlanSheetRow:
-    out = _identity(sheet, number, cells)
+    out = _identity(sheet, number, cells, where, error=True)
 
     def problem(f: str, message: str, error: bool = True) -> None:
         out.problems.append(Problem(number, where(f) or "", message, error, sheet=sheet))
@@ -283,7 +294,7 @@ def _item_row(sheet: str, number: int, cells: dict[str, object], where: _Where, 
 
 def _helper_row(sheet: str, number: int, cells: dict[str, object], where: _Where) -> PlanSheetRow:
     """A helper row never makes a household invalid: what cannot be read is left out with a warning."""
-    out = _identity(sheet, number, cells)
+    out = _identity(sheet, number, cells, where, error=False)
 
     def warn(f: str, message: str) -> None:
         out.problems.append(Problem(number, where(f) or "", message, False, sheet=sheet))

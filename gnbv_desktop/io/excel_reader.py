@@ -16,6 +16,7 @@ from pathlib import Path
 
 from gnbv_desktop.core.excel_columns import Catalogs, is_known_header, is_numbering_row, match_header
 from gnbv_desktop.core.excel_values import text_of
+from gnbv_desktop.io.workbook_guard import WorkbookTooLarge, check_workbook
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HEADER_SCAN_ROWS = 40
@@ -71,31 +72,46 @@ def column_letter(index: int) -> str:
     return s
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+_ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+_checked: dict[tuple[str, int, int], None] = {}
+
+
 def check_file(path: Path) -> None:
-    """Refuse, with a clear message, what is not a readable ``.xlsx``."""
+    """Refuse, with a clear message, what is not a readable workbook of a known kind, or is too large
+    to be a list (see :mod:`workbook_guard`) — before the reader allocates anything for it."""
     if not path.exists():
         raise WorkbookError(f"Không tìm thấy tệp '{path}'.")
-    if path.stat().st_size == 0:
+    stat = path.stat()
+    if stat.st_size == 0:
         raise WorkbookError(f"Tệp '{path.name}' rỗng (0 byte).")
+    suffix = path.suffix.lower()
     with path.open("rb") as f:
         head = f.read(8)
-    if head == _OLE_MAGIC:
-        if path.suffix.lower() == ".xls":
-            raise WorkbookError(
-                f"Tệp '{path.name}' là định dạng Excel cũ (.xls). Hãy mở tệp bằng Excel và chọn "
-                "Lưu thành (Save As) → Excel Workbook (.xlsx), rồi nhập tệp .xlsx."
-            )
+    if suffix not in WORKBOOK_SUFFIXES:
+        raise WorkbookError(
+            f"Tệp '{path.name}' không phải bảng tính Excel (.xlsx, .xls, .xlsb) hay LibreOffice (.ods).")
+    if head == _OLE_MAGIC and suffix != ".xls":
         raise WorkbookError(
             f"Tệp '{path.name}' được đặt mật khẩu (mã hóa). Hãy mở bằng Excel, gỡ mật khẩu "
             "(Tệp → Thông tin → Bảo vệ sổ làm việc) và lưu lại, rồi nhập lại."
         )
-    if not zipfile.is_zipfile(path):
-        if path.suffix.lower() == ".xls":
-            raise WorkbookError(f"Tệp '{path.name}' không phải tệp Excel .xls hợp lệ hoặc đã hỏng.")
+    if suffix == ".xls" and head != _OLE_MAGIC:
+        raise WorkbookError(f"Tệp '{path.name}' không phải tệp Excel .xls hợp lệ hoặc đã hỏng.")
+    if suffix != ".xls" and not zipfile.is_zipfile(path):
         raise WorkbookError(
-            f"Tệp '{path.name}' không phải tệp Excel .xlsx hợp lệ hoặc đã hỏng. "
+            f"Tệp '{path.name}' không phải tệp Excel {suffix} hợp lệ hoặc đã hỏng. "
             "Hãy mở thử bằng Excel và lưu lại dạng .xlsx."
         )
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key in _checked:
+        return
+    try:
+        check_workbook(path)
+    except WorkbookTooLarge as exc:
+        raise WorkbookError(str(exc)) from None
+    _checked.clear()  # one workbook at a time is being imported; remember only the last
+    _checked[key] = None
 
 
 def list_sheets(path: str | Path) -> list[str]:
@@ -113,7 +129,7 @@ def list_sheets(path: str | Path) -> list[str]:
         ]
         wb.close()
     except (CalamineError, ValueError, OSError) as exc:
-        raise WorkbookError(f"Không đọc được tệp '{path.name}': tệp hỏng hoặc không phải .xlsx ({exc}).") from exc
+        raise WorkbookError(f"Không đọc được tệp '{path.name}': tệp hỏng hoặc không phải bảng tính.") from exc
     if not names:
         raise WorkbookError(f"Tệp '{path.name}' không có trang tính nào.")
     return names

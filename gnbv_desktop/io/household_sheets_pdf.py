@@ -77,7 +77,7 @@ def household_sheet(data: ReportData, h: ReportHousehold, width: float, s: _Styl
     for i, m in enumerate(h.members, 2):
         members.append([para(str(i), s.centre), para(m.full_name, s.cell), para(m.relation, s.cell),
                         para(str(m.birth_year or ""), s.centre), para(SEX_LABELS.get(m.sex, ""), s.cell)])
-    story += [para("1. Thành viên hộ", s.section),
+    story += [para(f"1. Thành viên hộ (số nhân khẩu: {h.size})", s.section),
               _table(members, [width * f for f in (0.07, 0.38, 0.22, 0.15, 0.18)])]
     lacks = "; ".join(f"{c} {name}" for c, name in h.deprived) or "Không"
     story += [

@@ -19,7 +19,9 @@ from gnbv_desktop.core.excel_columns import Catalogs
 from gnbv_desktop.core.excel_values import text_of
 from gnbv_desktop.core.household import Assessment, Household, Member
 from gnbv_desktop.core.plans import Helper
+from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.core.text import clean, fold, format_number
+from gnbv_desktop.io.excel_legacy import LegacyColumn, convert_columns, convert_head, legacy_columns
 from gnbv_desktop.io.excel_mapping import apply_template, load_template
 from gnbv_desktop.io.excel_parser import (
     HouseholdIndex,
@@ -31,17 +33,25 @@ from gnbv_desktop.io.excel_parser import (
     parse_rows,
 )
 from gnbv_desktop.io.excel_plans import PlanCatalogs, attach_plans, helper_key, read_plan_sheets
-from gnbv_desktop.io.excel_reader import Header, WorkbookError, detect_header, list_sheets, read_sheet
+from gnbv_desktop.io.excel_reader import (
+    HEADER_SCAN_ROWS,
+    Header,
+    WorkbookError,
+    detect_header,
+    list_sheets,
+    read_sheet,
+)
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.store.audit import record_job, suspend_row_audit
 from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import catalog_names
-from gnbv_desktop.store.household_import import write_households
-from gnbv_desktop.store.households import get_assessment, get_household, next_code
+from gnbv_desktop.store.household_import import load_recorded, match_members, recorded_assessment, write_households
+from gnbv_desktop.store.households import next_code
 from gnbv_desktop.store.plan_import import HouseholdPlanImport, write_helpers, write_household_plans
 from gnbv_desktop.store.plans import funding_sources, support_measures
-from gnbv_desktop.store.records import next_rev
+from gnbv_desktop.store.records import SYNCED_TABLES, next_rev
 from gnbv_desktop.store.standard_store import standards_in_force
+from gnbv_desktop.store.sync_outbox import current_rev
 from gnbv_desktop.store.villages import add_village, find_village, list_villages
 
 CHUNK = 500
@@ -74,6 +84,14 @@ class ImportPreview:
     plan_sheets: list[str] = field(default_factory=list)
     plan_item_count: int = 0
     assignment_count: int = 0
+    matched_at_rev: int | None = None  # the database revision the matching was done against
+    legacy: list[LegacyColumn] = field(default_factory=list)  # columns typed with TCVN3/VNI fonts
+    legacy_converted: bool = True
+
+    @property
+    def notices(self) -> list[str]:
+        """What the whole file needs said before importing (legacy encodings found)."""
+        return [c.message(self.legacy_converted) for c in self.legacy]
 
     @property
     def valid(self) -> list[ParsedHousehold]:
@@ -109,20 +127,23 @@ class ImportPreview:
 class ImportSummary:
     rows_read: int
     imported: int
-    updated: int
+    updated: int  # matched households where something changed
     skipped: int  # invalid households left out
     villages_created: list[str]
     problems: list[Problem]
     plan_items: int = 0
     helpers_created: list[str] = field(default_factory=list)
     plans_read: bool = False
+    unchanged: int = 0  # matched households the file did not change
+    skipped_rows: list[int] = field(default_factory=list)  # Excel rows of the households left out
 
     def lines(self) -> list[str]:
         out = [
             f"Số dòng dữ liệu đã đọc: {format_number(self.rows_read)}",
             f"Hộ nhập mới: {format_number(self.imported)}",
-            f"Hộ cập nhật: {format_number(self.updated)}",
-            f"Hộ bỏ qua (dòng lỗi): {format_number(self.skipped)}",
+            f"{format_number(self.updated)} hộ thay đổi (cập nhật), {format_number(self.unchanged)} hộ không đổi",
+            f"Hộ bỏ qua (dòng lỗi): {format_number(self.skipped)}" + (
+                f" — {skipped_rows_text(self.skipped_rows)}" if self.skipped_rows else ""),
         ]
         if self.villages_created:
             out.append(f"Thôn mới đã tạo: {', '.join(self.villages_created)}")
@@ -130,6 +151,12 @@ class ImportSummary:
             out.append(f"Giải pháp hỗ trợ đã ghi: {format_number(self.plan_items)}")
             out.append(f"Người/tổ chức giúp đỡ mới: {format_number(len(self.helpers_created))}")
         return out
+
+
+def skipped_rows_text(rows: list[int], most: int = 30) -> str:
+    """``dòng 7, 12, 15`` (the first ``most``, then how many more)."""
+    text = "dòng " + ", ".join(str(r) for r in rows[:most])
+    return text + (f" và {format_number(len(rows) - most)} dòng khác" if len(rows) > most else "")
 
 
 def load_catalogs(db: Database, year: int) -> Catalogs:
@@ -158,12 +185,15 @@ def preview_import(
     template: str | Path | None = None,
     require_name: bool = True,
     default_village: str = "",
+    convert_legacy: bool = True,
 ) -> Job[ImportPreview]:
     """Read, map, check and match the file; writes nothing. ``mapping`` overrides the automatic one.
 
     Without a name column the CLI stops (``require_name``); the wizard goes on to its mapping
     table, where the user points at the right column. Rows with no village of their own (no
     village column, no village group row above) go to ``default_village`` when it is given.
+    Columns typed with a legacy font (TCVN3, VNI) are converted to Unicode unless ``convert_legacy``
+    is off; either way the preview names them.
     """
     path = Path(path)
     yield Progress(0, 4, "Đang mở tệp Excel…")
@@ -171,13 +201,21 @@ def preview_import(
     data = read_sheet(path, sheet)
     cats = load_catalogs(db, year)
     yield Progress(1, 4, "Đang tìm dòng tiêu đề và các cột…")
-    header = detect_header(data, cats)
+    try:
+        header = detect_header(data, cats)
+    except WorkbookError:
+        if not (convert_legacy and convert_head(data, HEADER_SCAN_ROWS)):
+            raise
+        header = detect_header(data, cats)  # the header itself was typed with a legacy font
     if mapping is None:
         mapping = {c.index: c.field for c in header.columns}
         if template is not None:
             mapping = apply_template(header.columns, load_template(template, cats))
     if require_name and not {"head_name", "name"} & set(mapping.values()):
         raise WorkbookError("Chưa có cột nào được gán là họ tên chủ hộ; hãy chọn cột họ tên trong bảng ánh xạ cột.")
+    legacy = legacy_columns(data, header, mapping)
+    if convert_legacy:
+        convert_columns(data, header.data_start, legacy)
     villages = [(v.name, v.area) for v in list_villages(db)]
     ctx = ParseContext(year=year, cats=cats, villages=villages, default_village=clean(default_village))
     yield Progress(2, 4, "Đang đọc từng dòng…")
@@ -199,6 +237,8 @@ def preview_import(
         default_village=ctx.default_village,
         helpers=attached.helpers,
         sheet_problems=attached.problems,
+        legacy=legacy,
+        legacy_converted=convert_legacy,
         plan_sheets=[n for n in (plan_sheets.item_sheet, plan_sheets.helper_sheet) if n],
         plan_item_count=attached.item_count,
         assignment_count=attached.assignment_count,
@@ -224,6 +264,7 @@ def _samples(rows: list[list[object]], header: Header) -> dict[int, str]:
 
 def match_existing(db: Database, preview: ImportPreview) -> None:
     """Find the household each row updates, and flag CCCDs that belong to other households."""
+    preview.matched_at_rev = current_rev(db)
     village_names = dict(db.execute("SELECT id, name FROM villages").fetchall())
     index = HouseholdIndex()
     names: dict[int, str] = {}
@@ -278,7 +319,8 @@ def run_import(
     db: Database, preview: ImportPreview, *, skip_invalid: bool = False, create_villages: bool = True
 ) -> Job[ImportSummary]:
     """Write the preview in one transaction: all households or none."""
-    match_existing(db, preview)
+    if preview.matched_at_rev != current_rev(db):
+        match_existing(db, preview)  # something was written since the preview: match again
     if preview.invalid and not skip_invalid:
         raise ImportRefused(invalid_message(preview))
     if preview.new_villages and not create_villages:
@@ -286,7 +328,7 @@ def run_import(
         raise ImportRefused(f"Tệp có thôn chưa có trong xã ({names}); chưa nhập gì.")
     rows = preview.valid
     total = len(rows)
-    imported = updated = items_written = 0
+    imported = updated = unchanged = items_written = 0
     created: list[str] = []
     yield Progress(0, total, "Đang sao lưu rồi nhập…")
     backup_before_job(db, "truoc-nhap-excel")
@@ -300,38 +342,50 @@ def run_import(
         for v in list_villages(db):
             villages[fold(v.name)] = v
         code_counter = _first_free_code(db, rows)
+        standards = standards_in_force(db)
         helpers = write_helpers(db, preview.helpers, [helper_key(h) for h in preview.helpers], rev)
         for start in range(0, total, CHUNK):
+            chunk = rows[start:start + CHUNK]
+            recorded = load_recorded(db, [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None],
+                                     preview.year)
             batch = []
-            for ph in rows[start:start + CHUNK]:
+            for ph in chunk:
                 village = villages.get(fold(ph.village)) or find_village(db, ph.village)
                 match = preview.match_ids.get(ph.row)
-                h = _merged_household(db, ph, match)
+                h = _merged_household(ph, recorded.households.get(match) if match is not None else None)
                 h.village_id = village.id
                 if not h.code:
                     h.code = f"{code_counter:05d}"
                     code_counter += 1
-                batch.append((h, _merged_assessment(db, ph, match, preview.year, village.area)))
+                old = recorded_assessment(recorded.assessments.get(match)) if match is not None else None
+                batch.append((h, _merged_assessment(ph, old, preview.year, village.area, standards)))
                 if match is None:
                     imported += 1
-                else:
-                    updated += 1
-            write_households(db, batch, rev)
+            changed = write_households(db, batch, rev, recorded)
             plans = []
-            for (h, _a), ph in zip(batch, rows[start:start + CHUNK], strict=True):
+            for (h, _a), ph in zip(batch, chunk, strict=True):
                 helper_ids = None if ph.helper_keys is None else [helpers.ids[k] for k in ph.helper_keys]
                 plans.append(HouseholdPlanImport(h.id, ph.expected_result, ph.plan_items, helper_ids))
                 items_written += len(ph.plan_items or [])
-            write_household_plans(db, preview.year, plans, rev)
+            changed |= write_household_plans(db, preview.year, plans, rev)
+            updated += sum(1 for (h, _a), ph in zip(batch, chunk, strict=True)
+                           if ph.row in preview.match_ids and h.id in changed)
+            unchanged += sum(1 for (h, _a), ph in zip(batch, chunk, strict=True)
+                             if ph.row in preview.match_ids and h.id not in changed)
             yield Progress(min(start + CHUNK, total), total, f"Đã ghi {format_number(min(start + CHUNK, total))} hộ…")
-        record_job(db, "Nhập Excel", f"{preview.path.name}, trang '{preview.sheet}', năm {preview.year}",
-                   {"hộ mới": imported, "hộ cập nhật": updated, "hộ bỏ qua": len(preview.invalid),
-                    "giải pháp": items_written, "thôn mới": len(created)})
+        if not any(db.execute(f"SELECT 1 FROM [{t}] WHERE rev = ? LIMIT 1", [rev]).fetchone() for t in SYNCED_TABLES):
+            release_rev(db, rev)  # nothing changed: the database stays byte for byte as it was
+        else:  # one audit entry per import that changed something, with its file and counts
+            record_job(db, "Nhập Excel", f"{preview.path.name}, trang '{preview.sheet}', năm {preview.year}",
+                       {"hộ mới": imported, "hộ cập nhật": updated, "hộ bỏ qua": len(preview.invalid),
+                        "giải pháp": items_written, "thôn mới": len(created)})
     return ImportSummary(
         rows_read=preview.rows_read,
         imported=imported,
         updated=updated,
+        unchanged=unchanged,
         skipped=len(preview.invalid),
+        skipped_rows=[h.row for h in preview.invalid],
         villages_created=created,
         problems=preview.problems,
         plan_items=items_written,
@@ -340,54 +394,44 @@ def run_import(
     )
 
 
+def release_rev(db: Database, rev: int) -> None:
+    """Give back a revision reserved by a write that changed nothing (inside its transaction)."""
+    db.execute("UPDATE settings SET value = ? WHERE key = 'last_rev' AND value = ?", [str(rev - 1), str(rev)])
+
+
 def _first_free_code(db: Database, rows: list[ParsedHousehold]) -> int:
     in_file = [int(ph.household.code) for ph in rows if ph.household.code.isdigit()]
     return max([int(next_code(db)), *(c + 1 for c in in_file)])
 
 
-def _merged_household(db: Database, ph: ParsedHousehold, match: int | None) -> Household:
-    """The file's household, or the existing one with what the file gives written over it.
+def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Household:
+    """The file's household, or the recorded one with what the file gives written over it.
 
     On an update a blank cell never erases a recorded value; lists (categories) and the members of
-    a one-row-per-member list are taken as the file gives them.
+    a one-row-per-member list are taken as the file gives them, each member keeping the identity of
+    the recorded person it matches (:func:`match_members`).
     """
     src = ph.household
-    if match is None:
+    if recorded is None:
         return Household(**{k: getattr(src, k) for k in Household.__dataclass_fields__ if k not in ("id", "uuid")})
-    h = get_household(db, match)
+    h = recorded
     h.head_name = src.head_name
     for attr in ("code", "head_cccd", "head_birth_year", "head_birth_date", "head_sex", "ethnicity_name",
-                 "ethnicity_code", "ethnicity_list", "address", "phone", "note"):
+                 "ethnicity_code", "ethnicity_list", "address", "phone", "note", "declared_size"):
         value = getattr(src, attr)
         if value not in ("", None):
             setattr(h, attr, value)
     if "categories" in ph.present:
         h.categories = list(src.categories)
     if ph.members_present:
-        h.members = _merged_members(h.members, src.members)
+        members = [Member(**{k: getattr(m, k) for k in Member.__dataclass_fields__}) for m in src.members]
+        match_members(h.members, members)
+        h.members = members
     return h
 
 
-def _merged_members(old: list[Member], new: list[Member]) -> list[Member]:
-    """Keep the identity (id, uuid) of members already recorded: same CCCD, else same name."""
-    by_cccd = {m.cccd: m for m in old if m.cccd}
-    by_name = {fold(m.full_name): m for m in old}
-    out = []
-    for m in new:
-        prev = by_cccd.get(m.cccd) if m.cccd else None
-        prev = prev or by_name.get(fold(m.full_name))
-        if prev is not None:
-            m.id, m.uuid = prev.id, prev.uuid
-            by_name.pop(fold(prev.full_name), None)
-            if prev.cccd:
-                by_cccd.pop(prev.cccd, None)
-        out.append(m)
-    return out
-
-
-def _merged_assessment(db: Database, ph: ParsedHousehold, match: int | None, year: int, area: str) -> Assessment | None:
-    old = get_assessment(db, match, year) if match is not None else None
-    standards = standards_in_force(db)
+def _merged_assessment(ph: ParsedHousehold, old: Assessment | None, year: int, area: str,
+                       standards: StandardSet) -> Assessment | None:
     std = standards.for_year(year)
     if old is None and ph.classification is None:
         return None

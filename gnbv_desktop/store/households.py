@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -54,7 +56,14 @@ def search_key_for(h: Household) -> str:
     return " ".join([fold(h.head_name), fold(h.code), h.head_cccd])
 
 
+_PLAIN_CODE = re.compile(r'[^"\\\x00-\x1f]*')
+
+
 def _json(v: list) -> str:
+    """``json.dumps(v, ensure_ascii=False)``; lists of plain codes (every stored list: indicators,
+    causes, needs, categories) are joined directly, byte for byte the same, without the encoder."""
+    if all(isinstance(x, str) and _PLAIN_CODE.fullmatch(x) for x in v):
+        return "[" + ", ".join(f'"{x}"' for x in v) + "]"
     return json.dumps(v, ensure_ascii=False)
 
 
@@ -122,6 +131,7 @@ def _household_values(h: Household) -> dict:
         "phone": h.phone,
         "categories": _json(h.categories),
         "note": h.note,
+        "declared_size": h.declared_size,
         "search_key": search_key_for(h),
         "sort_key": name_sort_key(h.head_name),
     }
@@ -163,6 +173,7 @@ def _assessment_values(a: Assessment, household_id: int, standards: StandardSet 
     }
 
 
+@lru_cache(maxsize=1024)
 def _code_order(code: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
 
@@ -250,6 +261,7 @@ def get_household(db: Database, household_id: int) -> Household:
         note=r["note"],
         id=r["id"],
         uuid=r["uuid"],
+        declared_size=r.get("declared_size"),
     )
     for m in db.query(
         "SELECT * FROM members WHERE household_id = ? AND deleted = 0 ORDER BY sort_order, id", [household_id]
@@ -308,7 +320,8 @@ def restore_household(db: Database, household_id: int) -> None:
 
 _ROWS_SQL = """
 SELECT h.id, h.code, h.head_name, h.head_cccd, h.head_birth_year, h.village_id, COALESCE(v.name, ''),
-       {cls}, 1 + COALESCE(mc.n, 0), a.income, COALESCE(a.deprived, '[]'), h.search_key, h.sort_key
+       {cls}, MAX(1 + COALESCE(mc.n, 0), COALESCE(h.declared_size, 0)), a.income, COALESCE(a.deprived, '[]'),
+       h.search_key, h.sort_key
 FROM households h
 LEFT JOIN villages v ON v.id = h.village_id
 {join} assessments a ON a.household_id = h.id AND a.year = ? AND a.deleted = 0
@@ -381,18 +394,19 @@ def stats(db: Database, year: int) -> dict:
         bucket[classification] = bucket.get(classification, 0) + n
         bucket["households"] += n
         total += n
-    others = db.execute(
-        """SELECT COUNT(*) FROM members m
-           JOIN assessments a ON a.household_id = m.household_id AND a.year = ? AND a.deleted = 0
-           JOIN households h ON h.id = m.household_id AND h.deleted = 0
-           WHERE m.deleted = 0""",
+    people = db.execute(
+        """SELECT COALESCE(SUM(MAX(1 + COALESCE(mc.n, 0), COALESCE(h.declared_size, 0))), 0)
+           FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
+           LEFT JOIN (SELECT household_id, COUNT(*) AS n FROM members WHERE deleted = 0 GROUP BY household_id) mc
+                  ON mc.household_id = h.id
+           WHERE a.year = ? AND a.deleted = 0""",
         [year],
     ).fetchone()[0]
     by_class["escaped"] = escaped_count(db, year)
     return {
         "year": year,
         "households": total,
-        "members": total + others,
+        "members": people,
         "by_classification": by_class,
         "by_village": by_village,
     }

@@ -307,6 +307,12 @@ def _m006_audit_accounts(db: Database) -> None:
     audit.create_schema(db)
 
 
+def _m008_excel_import(db: Database) -> None:
+    """Số nhân khẩu a list gives for a household whose members are not all named (one row per
+    household). NULL: the size is the head plus the recorded members."""
+    db.execute("ALTER TABLE households ADD COLUMN declared_size INTEGER")
+
+
 Migration = tuple[str, Callable[[Database], None]]
 MIGRATIONS: list[Migration] = [
     ("001_registry", _m001_registry),
@@ -315,6 +321,7 @@ MIGRATIONS: list[Migration] = [
     ("004_targets_in_plan", _m004_targets_in_plan),
     ("005_sync_identity", _m005_sync_identity),
     ("006_audit_accounts", _m006_audit_accounts),
+    ("008_excel_import", _m008_excel_import),
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

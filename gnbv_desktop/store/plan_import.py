@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from gnbv_desktop.core.plans import ORGANISATION, PERSON, Helper, PlanItem
 from gnbv_desktop.core.text import clean, fold
+from gnbv_desktop.store.household_import import insert_rows
 from gnbv_desktop.store.records import new_record_fields, touch
 
 _HELPER_DETAILS = ("position", "organisation", "phone", "note")
@@ -66,12 +67,14 @@ def write_helpers(db: Database, helpers: list[Helper], keys: list[tuple[str, str
     return out
 
 
-def write_household_plans(db: Database, year: int, entries: list[HouseholdPlanImport], rev: int) -> None:
+def write_household_plans(db: Database, year: int, entries: list[HouseholdPlanImport], rev: int) -> set[int]:
     """Expected results, plan items (the file's list replaces the recorded one) and helper
-    assignments (exactly the file's helpers) of a chunk of households for ``year``."""
+    assignments (exactly the file's helpers) of a chunk of households for ``year``; returns the
+    households whose plan changed."""
     ids = [e.household_id for e in entries]
+    changed: set[int] = set()
     if not ids:
-        return
+        return changed
     marks = ",".join("?" * len(ids))
     goals = {r[0]: r[1:] for r in db.execute(
         f"SELECT household_id, id, expected_result, deleted FROM household_plans WHERE year = ? "
@@ -93,30 +96,36 @@ def write_household_plans(db: Database, year: int, entries: list[HouseholdPlanIm
             if old is None:
                 new_goals.append({"household_id": hid, "year": year, "expected_result": e.expected_result,
                                   "note": "", **new_record_fields(db, rev)})
+                changed.add(hid)
             elif old[1] != e.expected_result or old[2]:
                 touch(db, "household_plans", old[0], {"expected_result": e.expected_result, "deleted": 0}, rev)
-        if e.items is not None:
-            _replace_items(db, hid, year, e.items, items.get(hid, []), rev, new_items)
+                changed.add(hid)
+        if e.items is not None and _replace_items(db, hid, year, e.items, items.get(hid, []), rev, new_items):
+            changed.add(hid)
         if e.helper_ids is not None:
             current = links.get(hid, {})
             for helper_id, (aid, deleted) in current.items():
                 want = helper_id in e.helper_ids
                 if want == bool(deleted):
                     touch(db, "helper_assignments", aid, {"deleted": 0 if want else 1}, rev)
+                    changed.add(hid)
             for helper_id in dict.fromkeys(e.helper_ids):
                 if helper_id not in current:
                     new_links.append({"household_id": hid, "helper_id": helper_id, "year": year,
                                       **new_record_fields(db, rev)})
-    db["household_plans"].insert_all(new_goals, batch_size=500)
-    db["plan_items"].insert_all(new_items, batch_size=500)
-    db["helper_assignments"].insert_all(new_links, batch_size=500)
+                    changed.add(hid)
+    insert_rows(db, "household_plans", new_goals)
+    insert_rows(db, "plan_items", new_items)
+    insert_rows(db, "helper_assignments", new_links)
+    return changed
 
 
 def _replace_items(db: Database, hid: int, year: int, items: list[PlanItem], old: list[dict], rev: int,
-                   new_rows: list[dict]) -> None:
+                   new_rows: list[dict]) -> bool:
     """Make ``items`` the household's list. A recorded item with the same measure and content (else
     the same measure) keeps its identity and is updated; recorded items left over are removed."""
     unused = list(old)
+    changed = False
     for order, it in enumerate(items):
         values = {k: getattr(it, k) for k in _ITEM_COLS} | {"household_id": hid, "year": year, "sort_order": order}
         match = next((r for r in unused if r["measure_code"] == it.measure_code
@@ -124,9 +133,14 @@ def _replace_items(db: Database, hid: int, year: int, items: list[PlanItem], old
         match = match or next((r for r in unused if r["measure_code"] == it.measure_code), None)
         if match is None:
             new_rows.append({**values, **new_record_fields(db, rev)})
+            changed = True
             continue
         unused.remove(match)
-        if any(match[k] != v for k, v in values.items()):
-            touch(db, "plan_items", match["id"], values, rev)
+        diff = {k: v for k, v in values.items() if match[k] != v}
+        if diff:
+            touch(db, "plan_items", match["id"], diff, rev)
+            changed = True
     for r in unused:
         touch(db, "plan_items", r["id"], {"deleted": 1}, rev)
+        changed = True
+    return changed

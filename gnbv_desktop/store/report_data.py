@@ -63,6 +63,12 @@ class ReportHousehold:
     expected_result: str = ""
     note: str = ""
     members: list[ReportMember] = field(default_factory=list)
+    declared_size: int | None = None  # Số nhân khẩu an imported list gave without naming everyone
+
+    @property
+    def size(self) -> int:
+        """Số nhân khẩu: the head and the named members, or the number the list gave when larger."""
+        return max(1 + len(self.members), self.declared_size or 0)
 
     @property
     def classification_label(self) -> str:
@@ -132,7 +138,7 @@ def report_data(
         f"""SELECT hh.id, hh.code, hh.head_name, hh.head_birth_year, hh.head_sex, hh.head_cccd, hh.ethnicity_name,
                    COALESCE(v.name, ''), COALESCE(v.sort_order, 0), COALESCE(v.id, 0), hh.address,
                    a.classification, a.income, a.standard_id, a.deprived, a.causes, a.needs, a.note,
-                   COALESCE(hp.expected_result, ''), COALESCE(hp.note, '')
+                   COALESCE(hp.expected_result, ''), COALESCE(hp.note, ''), hh.declared_size
             FROM assessments a JOIN households hh ON hh.id = a.household_id AND hh.deleted = 0
             LEFT JOIN villages v ON v.id = hh.village_id
             LEFT JOIN household_plans hp ON hp.household_id = hh.id AND hp.year = a.year AND hp.deleted = 0
@@ -163,6 +169,7 @@ def report_data(
             needs=[needs.get(c, c) for c in json.loads(r[16])],
             expected_result=EXPECTED_RESULT_LABELS.get(r[18], ""),
             note=r[19] or r[17],
+            declared_size=r[20],
         )
         households[h.id] = h
         order[h.id] = (r[8], r[9], CLASS_ORDER.get(h.classification, 9), name_sort_key(h.head_name), h.code)

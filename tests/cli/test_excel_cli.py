@@ -57,7 +57,7 @@ def test_skip_invalid_imports_the_rest_and_creates_villages(db_path, tmp_path, c
         ("Hà Văn Một", "Thôn 1", 1_000_000, "poor"),
     ]
     code, out, _ = run_cli(capsys, db_path, "import-excel", str(path), "--year", "2026", "--skip-invalid")
-    assert "Hộ nhập mới: 0" in out and "Hộ cập nhật: 2" in out
+    assert "Hộ nhập mới: 0" in out and "0 hộ thay đổi (cập nhật), 2 hộ không đổi" in out
     assert _count(db_path, capsys) == 2
 
 

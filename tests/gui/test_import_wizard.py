@@ -60,7 +60,7 @@ def test_wizard_previews_highlights_and_imports_valid_rows(ctx, qtbot, tmp_path)
     pp = wizard.preview_page
     model = pp.model
     assert model.rowCount() == 3
-    assert model.index(1, 6).data().startswith("Lỗi: Số CCCD '123' phải có đúng 12 chữ số")
+    assert model.index(1, 6).data().startswith("Lỗi: cột D (Số CCCD): Số CCCD '123' phải có đúng 12 chữ số")
     assert model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole) == ERROR_COLOR
     assert model.index(2, 0).data(Qt.ItemDataRole.BackgroundRole) == WARNING_COLOR  # new village
     assert "1 hộ có lỗi" in pp.counts.text()
@@ -183,5 +183,5 @@ def test_wizard_preview_tells_about_the_plan_sheets(qtbot, tmp_path, demo_db, db
     text = wizard.preview_page.counts.text()
     assert ("Kèm kế hoạch hỗ trợ năm 2026 (trang 'Kế hoạch hỗ trợ', 'Người giúp đỡ'): 90 giải pháp, "
             "18 người/tổ chức giúp đỡ, 47 lượt phân công") in text
-    assert "60 hộ cập nhật" in text
+    assert "60 hộ đã có (cập nhật nếu khác)" in text
     context.runner.wait()

@@ -26,7 +26,7 @@ def _preview(db, path):
 @pytest.mark.parametrize(
     "name, content, message",
     [
-        ("cu.xls", OLE, "định dạng Excel cũ (.xls)"),
+        ("cu.xls", OLE, "tệp hỏng hoặc không phải bảng tính"),
         ("matkhau.xlsx", OLE, "được đặt mật khẩu"),
         ("hong.xlsx", b"PK\x03\x04 not really a zip", "không phải tệp Excel .xlsx hợp lệ hoặc đã hỏng"),
         ("rong.xlsx", b"", "rỗng (0 byte)"),
@@ -130,7 +130,7 @@ def test_round_trip_export_then_import_into_empty_database(demo_db, tmp_path):
     before = {t: demo_db.execute(f"SELECT COUNT(*), MAX(rev) FROM {t}").fetchone()
               for t in ("helpers", "plan_items", "helper_assignments", "household_plans")}
     again = run_to_end(run_import(demo_db, _preview(demo_db, path)))
-    assert (again.imported, again.updated, again.helpers_created) == (0, 60, [])
+    assert (again.imported, again.updated, again.unchanged, again.helpers_created) == (0, 0, 60, [])
     assert demo_db.execute("SELECT COUNT(*) FROM households").fetchone()[0] == 60
     assert {t: demo_db.execute(f"SELECT COUNT(*), MAX(rev) FROM {t}").fetchone() for t in before} == before
     assert _snapshot(demo_db, 2026) == source

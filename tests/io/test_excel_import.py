@@ -137,6 +137,9 @@ def test_reimport_updates_the_same_households(commune, tmp_path):
     assert after["Hà Thị Hai"] == (before["Hà Thị Hai"], 2_000_000, "near_poor")
     assert commune.execute("SELECT COUNT(*) FROM households").fetchone()[0] == 3
     change = commune.execute("SELECT change_counter FROM households WHERE id = ?", [before["Hà Văn Một"]]).fetchone()
+    assert change[0] == 1  # only the assessment changed
+    change = commune.execute("SELECT change_counter FROM assessments WHERE household_id = ?",
+                             [before["Hà Văn Một"]]).fetchone()
     assert change[0] == 2
 
 

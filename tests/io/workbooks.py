@@ -115,3 +115,47 @@ def simple_list(path: Path, rows: list[list], header: list[str] | None = None) -
         ws.append(r)
     wb.save(path)
     return path
+
+
+def xls_list(path: Path, rows: list[list], header: list[str]) -> Path:
+    """The same list saved as Excel 97–2003 (.xls), as many commune files still are."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("Danh sach")
+    ws.write(0, 0, "DANH SÁCH HỘ NGHÈO NĂM 2026")
+    for c, text in enumerate(header):
+        ws.write(2, c, text)
+    for r, row in enumerate(rows, start=3):
+        for c, value in enumerate(row):
+            if value is not None:
+                ws.write(r, c, value)
+    wb.save(str(path))
+    return path
+
+
+def ods_list(path: Path, rows: list[list], header: list[str]) -> Path:
+    """The same list saved by LibreOffice Calc (.ods)."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="DS")
+    for row in [header, *rows]:
+        tr = TableRow()
+        for value in row:
+            if value is None:
+                tr.addElement(TableCell())
+            elif isinstance(value, (int, float)):
+                cell = TableCell(valuetype="float", value=value)
+                cell.addElement(P(text=str(value)))
+                tr.addElement(cell)
+            else:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=str(value)))
+                tr.addElement(cell)
+        table.addElement(tr)
+    doc.spreadsheet.addElement(table)
+    doc.save(str(path))
+    return path

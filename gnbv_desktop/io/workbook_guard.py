@@ -1,0 +1,256 @@
+"""Checking a workbook from outside before the cell reader allocates anything for it.
+
+python-calamine builds each sheet as a dense rectangle from A1 to the last used cell, and keeps
+every shared string in memory. A 5 KB ``.xlsx`` with one cell at XFD1048576 therefore asks for
+17 billion cells (512 GiB) and the process aborts; a 400 MB string inside a small zip is read whole.
+Before the reader sees a file:
+
+* ``.xlsx``/``.xlsm``: the zip is read as a stream, each part decompressed with a hard cap
+  whatever size it declares; the sheets' ``<dimension>`` and every cell reference are scanned for
+  the last row and column, and no run of text may be longer than Excel itself allows in a cell.
+* ``.xls``, ``.xlsb``, ``.ods`` (binary or repeated-cell formats that cannot be scanned cheaply):
+  the sheet sizes are measured in a child process with a memory limit (and a time limit); if the
+  child dies the file is refused and the app goes on.
+
+A refused file raises :class:`WorkbookTooLarge` (a ``WorkbookError``) naming what is too large.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from gnbv_desktop.core.text import format_number
+
+# What a commune's list can sensibly hold; far above the largest real lists (about 30,000 people).
+MAX_ROWS = 200_000
+MAX_COLUMNS = 1_000
+MAX_CELLS = 5_000_000
+MAX_PART_BYTES = 160 * 1024 * 1024  # one decompressed sheet / shared-strings part
+MAX_TOTAL_BYTES = 400 * 1024 * 1024  # all parts together
+MAX_PARTS = 2_000
+# Excel refuses more than 32,767 characters in a cell; escaped as XML that is at most ~6 bytes each.
+EXCEL_CELL_CHARS = 32_767
+_MAX_TEXT_RUN = EXCEL_CELL_CHARS * 6
+PROBE_MEMORY = 768 * 1024 * 1024
+PROBE_SECONDS = 45
+
+_CHUNK = 1 << 20
+# References as the reader accepts them (it takes lower-case letters too). A row's ``r`` is digits
+# only; cells past column Z are the only ones whose letters need reading (most lists stop before).
+# The attribute is matched with the space before it (``dir="5400000"`` in a theme is no reference);
+# the patterns start with that literal so the scan runs at memchr speed, and a part that separates
+# attributes with tabs or line breaks instead is scanned with the general (slower) form.
+_ROW_REF = re.compile(rb' r="([0-9]{1,9})"')
+_CELL_ROW = re.compile(rb' r="[A-Za-z]{1,4}([0-9]{6,9})"')
+_WIDE_COLUMN = re.compile(rb' r="([A-Za-z]{2,4})[0-9]')
+_ANY_SPACE = {p: re.compile(p.pattern.replace(b" r=", rb"\sr=")) for p in (_ROW_REF, _CELL_ROW, _WIDE_COLUMN)}
+_OTHER_SPACE = (b'\tr="', b'\nr="', b'\rr="')
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{0,4})([0-9]{0,9}):?([A-Z]{0,4})([0-9]{0,9})\"")
+_WINDOW = 16 * 1024  # a text run of _MAX_TEXT_RUN bytes spans this many whole windows without a tag
+_WINDOWS_IN_RUN = _MAX_TEXT_RUN // _WINDOW - 1
+
+
+class WorkbookTooLarge(Exception):
+    """Raised by the guard; :mod:`excel_reader` turns it into its ``WorkbookError``."""
+
+
+@dataclass
+class _Extent:
+    rows: int = 0
+    columns: int = 0
+    cells: int = 0
+    row_tags: int = 0
+
+    @property
+    def too_large(self) -> bool:
+        """Beyond the limits, or a rectangle (the reader allocates it whole) of more than MAX_CELLS."""
+        return (self.rows > MAX_ROWS or self.columns > MAX_COLUMNS or self.cells > MAX_CELLS
+                or self.rows * self.columns > MAX_CELLS)
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _limits_text() -> str:
+    return (f"tối đa {format_number(MAX_ROWS)} dòng, {format_number(MAX_COLUMNS)} cột và "
+            f"{format_number(MAX_CELLS)} ô mỗi trang")
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook whose sheets or texts are larger than a commune's list can be."""
+    if path.suffix.lower() in (".xlsx", ".xlsm") and zipfile.is_zipfile(path):
+        _check_xlsx(path)
+    else:  # .xls, .xlsb (binary sheets inside a zip), .ods (repeated cells)
+        _probe_in_child(path)
+
+
+def _check_xlsx(path: Path) -> None:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise WorkbookTooLarge(f"Tệp '{path.name}' hỏng, không đọc được.") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_PARTS:
+            raise WorkbookTooLarge(f"Tệp '{path.name}' có {len(infos)} thành phần, quá nhiều cho một danh sách.")
+        total = 0
+        for info in infos:  # every part: the workbook's relations may name any part as a sheet
+            name = info.filename
+            is_sheet = not name.lower().endswith("sharedstrings.xml")
+            extent = _Extent()
+            total += _scan_part(zf, info, path, extent if is_sheet else None)
+            if total > MAX_TOTAL_BYTES:
+                raise WorkbookTooLarge(
+                    f"Tệp '{path.name}' khi giải nén lớn hơn {MAX_TOTAL_BYTES // 2**20} MB; không phải một danh "
+                    "sách hộ bình thường.")
+            if is_sheet:
+                _check_extent(path, name, extent)
+
+
+def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, extent: _Extent | None) -> int:
+    """Decompress one part in chunks (never more than the cap), noting its cells and text runs."""
+    size = 0
+    tail = b""  # the end of the previous chunk, so a reference cut in two is still seen
+    run = 0  # length of the text run (bytes without a tag) the previous chunk ended in
+    try:
+        with zf.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                size += len(chunk)
+                if size > MAX_PART_BYTES:
+                    raise WorkbookTooLarge(
+                        f"Một trang của tệp '{path.name}' khi giải nén lớn hơn {MAX_PART_BYTES // 2**20} MB; "
+                        "không phải một danh sách hộ bình thường.")
+                first = chunk.find(b"<")
+                run = run + len(chunk) if first < 0 else run + first
+                if run >= _MAX_TEXT_RUN or _has_long_text(chunk):
+                    raise WorkbookTooLarge(
+                        f"Tệp '{path.name}' có ô chứa văn bản dài hơn {format_number(EXCEL_CELL_CHARS)} ký tự (giới hạn "
+                        "của chính Excel); tệp đã bị làm hỏng hoặc cố ý tạo ra, không nhập.")
+                if first >= 0:
+                    run = len(chunk) - chunk.rfind(b"<") - 1
+                if extent is not None:
+                    _note_cells(tail + chunk, len(tail), extent)
+                    if extent.too_large:
+                        return size
+                    tail = chunk[-256:]
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+        raise WorkbookTooLarge(f"Tệp '{path.name}' hỏng, không đọc được.") from None
+    return size
+
+
+def _note_cells(data: bytes, overlap: int, extent: _Extent) -> None:
+    """Update the extent from one window (the previous chunk's tail, then this chunk)."""
+    for m in _DIMENSION.finditer(data):
+        for letters, digits in ((m.group(1), m.group(2)), (m.group(3), m.group(4))):
+            if digits:
+                extent.rows = max(extent.rows, int(digits))
+            if letters:
+                extent.columns = max(extent.columns, _column_number(letters))
+    odd = any(sep in data for sep in _OTHER_SPACE)
+
+    def find(pattern: re.Pattern) -> list:
+        return (_ANY_SPACE[pattern] if odd else pattern).findall(data)
+
+    rows = find(_ROW_REF)
+    if rows:
+        extent.rows = max(extent.rows, *map(int, set(rows)))
+    far = find(_CELL_ROW)  # a cell placed on a far row without its row saying so
+    if far:
+        extent.rows = max(extent.rows, *map(int, set(far)))
+    wide = find(_WIDE_COLUMN)
+    if wide:
+        extent.columns = max(extent.columns, *map(_column_number, set(wide)))
+    chunk = data[overlap:]
+    extent.row_tags += chunk.count(b"<row")
+    extent.rows = max(extent.rows, extent.row_tags)
+    cells = chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/")
+    extent.cells += cells
+    if cells != chunk.count(b'<c r="'):
+        # cells without a reference are placed one after another: a row's cell count is a width too
+        parts = chunk.split(b"<row")
+        extent.columns = max(extent.columns, *(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts))
+
+
+def _has_long_text(chunk: bytes) -> bool:
+    """Whether ``chunk`` holds a run without any tag longer than a cell can be (tested on whole
+    windows of the chunk, so a 1 MB chunk costs 64 ``find`` calls)."""
+    empty = 0
+    for start in range(0, len(chunk) - _WINDOW + 1, _WINDOW):
+        if chunk.find(b"<", start, start + _WINDOW) < 0:
+            empty += 1
+            if empty >= _WINDOWS_IN_RUN:
+                return True
+        else:
+            empty = 0
+    return False
+
+
+def _check_extent(path: Path, part: str, extent: _Extent) -> None:
+    if extent.too_large:
+        sheet = part.rsplit("/", 1)[-1].removesuffix(".xml")
+        raise WorkbookTooLarge(
+            f"Trang '{sheet}' của tệp '{path.name}' khai báo hoặc dùng tới {format_number(extent.rows)} dòng × "
+            f"{format_number(extent.columns)} cột ({_limits_text()}); không phải một danh sách hộ bình thường, "
+            "không nhập.")
+
+
+def _probe_worker(path: str, conn) -> None:  # runs in the child process
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (PROBE_MEMORY, PROBE_MEMORY))
+    except (ImportError, ValueError, OSError):
+        pass  # no address-space limit on this system: the child may still die alone, never the app
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(path)
+        sizes = []
+        for name in wb.sheet_names:
+            ws = wb.get_sheet_by_name(name)
+            sizes.append((name, ws.total_height, ws.total_width))
+        wb.close()
+        conn.send(("ok", sizes))
+    except Exception as exc:  # noqa: BLE001 - any reader failure is reported to the parent as text
+        conn.send(("error", str(exc)))
+    finally:
+        conn.close()
+
+
+def _probe_in_child(path: Path) -> None:
+    """Measure every sheet in a child process; a child that runs out of memory or time refuses the file."""
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_probe_worker, args=(str(path), child), daemon=True)
+    proc.start()
+    child.close()
+    answer = None
+    if parent.poll(PROBE_SECONDS):
+        try:
+            answer = parent.recv()
+        except (EOFError, OSError):
+            answer = None
+    if proc.is_alive():
+        proc.kill()
+    proc.join(5)
+    parent.close()
+    if answer is None:
+        raise WorkbookTooLarge(
+            f"Không đọc được tệp '{path.name}' trong giới hạn bộ nhớ và thời gian cho phép: tệp quá lớn hoặc "
+            "đã bị làm hỏng; không nhập.")
+    status, detail = answer
+    if status == "error":  # broken, or larger than the reader itself allows
+        raise WorkbookTooLarge(
+            f"Không đọc được tệp '{path.name}': tệp hỏng hoặc không phải bảng tính, hoặc có trang tính lớn hơn "
+            f"mức một danh sách hộ có thể có ({_limits_text()}); không nhập.")
+    for name, rows, columns in detail:
+        _check_extent(path, name, _Extent(rows, columns, rows * columns))
