@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,7 +52,18 @@ def self_check() -> int:
         return build_windows(db_path)
 
     print(f"GNBV Desktop {__version__} — tự kiểm tra", flush=True)
-    return checks.run(lambda line: print(line, flush=True), windows=windows)
+    # The check's files (window layout, markers of files being written) go to a folder of its own:
+    # the user's data folder is left exactly as it was.
+    saved = os.environ.get("GNBV_DATA_DIR")
+    with tempfile.TemporaryDirectory(prefix="gnbv-tu-kiem-tra-") as data_dir:
+        os.environ["GNBV_DATA_DIR"] = data_dir
+        try:
+            return checks.run(lambda line: print(line, flush=True), windows=windows)
+        finally:
+            if saved is None:
+                os.environ.pop("GNBV_DATA_DIR", None)
+            else:
+                os.environ["GNBV_DATA_DIR"] = saved
 
 
 def _install_fonts() -> None:

@@ -34,9 +34,9 @@ gnbv --db xa.sqlite3 sheets phieu.pdf --year 2026
 gnbv --db xa.sqlite3 posting niemyet.pdf --year 2026
 
 # Đồng bộ với cấp trên (--password-file TỆP để mã hóa gói)
-gnbv --db xa.sqlite3 sync-export goi.gnbv --full --year 2026
+gnbv --db xa.sqlite3 sync-export goi.gnbv --full --year 2026 --password-file matkhau.txt
 gnbv --db xa.sqlite3 sync-status
-gnbv --db tonghop.sqlite3 sync-import goi.gnbv   # tệp chưa có thì tạo cơ sở dữ liệu cấp trên
+gnbv --db tonghop.sqlite3 sync-import goi.gnbv --password-file matkhau.txt   # tệp chưa có thì tạo cơ sở dữ liệu cấp trên
 gnbv --db tonghop.sqlite3 sync-status --json
 gnbv --db tonghop.sqlite3 stats --year 2026 --json   # tổng và by_commune
 gnbv --db tonghop.sqlite3 ref-export thamchieu.gnbvref --year 2026

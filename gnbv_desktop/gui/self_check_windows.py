@@ -6,7 +6,6 @@ building the real windows is what shows it.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -29,21 +28,12 @@ def _quiet_offscreen_notice(kind: QtMsgType, _context, message: str) -> None:
 
 
 def build_windows(db_path: Path, year: int = 2026) -> str:
-    """Load every ``.ui`` form and show every page of the main window on ``db_path``.
-
-    The windows keep their layout (window_state) in the data folder; during the check that folder is
-    the check's own temporary one, so the user's saved layout and log are left alone."""
+    """Load every ``.ui`` form and show every page of the main window on ``db_path``."""
     previous = qInstallMessageHandler(_quiet_offscreen_notice)
-    saved_dir = os.environ.get("GNBV_DATA_DIR")
-    os.environ["GNBV_DATA_DIR"] = str(db_path.parent)
     try:
         return _build_windows(db_path, year)
     finally:
         qInstallMessageHandler(previous)
-        if saved_dir is None:
-            os.environ.pop("GNBV_DATA_DIR", None)
-        else:
-            os.environ["GNBV_DATA_DIR"] = saved_dir
 
 
 def _build_windows(db_path: Path, year: int) -> str:

@@ -13,6 +13,12 @@ from sqlite_utils import Database
 from gnbv_desktop.store import migrations
 
 
+# What belongs to the installation rather than to the list: who may use it and what they did (the
+# audit trail must outlive a reset, and a reset by a data-entry account must not remove the admin),
+# and its identity and the keys it pinned for packages.
+KEPT_TABLES = frozenset({"accounts", "audit_log", "audit_session", "installation_identity", "trusted_signers"})
+
+
 @cache
 def _seeded_tables() -> frozenset[str]:
     """Tables a new, migrated database already fills (reference rows the schema relies on)."""
@@ -34,7 +40,7 @@ def _user_tables(db: Database) -> list[str]:
 
 def data_tables(db: Database) -> list[str]:
     """Every table that a new database holds empty: the user's data, whatever migrations added it."""
-    return [t for t in _user_tables(db) if t not in _seeded_tables()]
+    return [t for t in _user_tables(db) if t not in _seeded_tables() and t not in KEPT_TABLES]
 
 
 def holds_data(db: Database) -> bool:

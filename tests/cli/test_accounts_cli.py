@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from gnbv_desktop.store.accounts import MAX_FAILURES
+from gnbv_desktop.store.database import open_database
 from tests.cli.helpers import run_cli
 
 
@@ -47,6 +48,7 @@ def _households(db) -> int:
 
 def test_first_account_must_be_admin(capsys, tmp_path):
     db = tmp_path / "x.sqlite3"
+    open_database(db).close()  # a commune file before any account
     pw = tmp_path / "p.txt"
     pw.write_text("mat-khau-dai\n", encoding="utf-8")
     code, _, err = run_cli(capsys, db, "account-add", "an", "--role", "nhap-lieu", "--new-password-file", str(pw))
@@ -63,18 +65,18 @@ def test_login_required_and_roles_enforced(capsys, secured):
     assert code == 1 and "--user" in err
     assert _as(capsys, secured, "xem", "list")[0] == 0
     before = _households(db)
-    code, _, err = _as(capsys, secured, "xem", "demo", "--households", "3")
+    code, _, err = _as(capsys, secured, "xem", "demo", "--households", "3", "--replace")
     assert code == 1 and "chỉ xem" in err and "Traceback" not in err
     assert _households(db) == before
-    assert _as(capsys, secured, "an", "demo", "--households", "3")[0] == 0
-    assert _households(db) == before + 3
+    assert _as(capsys, secured, "an", "demo", "--households", "3", "--replace")[0] == 0
+    assert _households(db) == 3
     code, _, err = _as(capsys, secured, "an", "account-role", "xem", "quan-tri")
     assert code == 1 and "quản trị" in err
     code, _, err = _as(capsys, secured, "an", "restore", str(db))
     assert code == 1 and "quản trị" in err
     code, out, err = _as(capsys, secured, "admin", "account-role", "xem", "nhap-lieu")
     assert code == 0, err
-    assert _as(capsys, secured, "xem", "demo", "--households", "1")[0] == 0
+    assert _as(capsys, secured, "xem", "demo", "--households", "1", "--replace")[0] == 0
 
 
 def test_the_audit_names_the_user(capsys, secured):

@@ -40,8 +40,8 @@ def test_backup_list_restore(capsys, commune, tmp_path):
     assert [(b["reason"], b["households"]) for b in listed] == [("thu-cong", 30)]
     code, out, _ = run_cli(capsys, commune, "backups")
     assert "Sao lưu thủ công" in out and "30 hộ" in out
-    code, _, err = run_cli(capsys, commune, "demo", "--households", "5", "--year", "2026")
-    assert _households(commune) == 35
+    code, _, err = run_cli(capsys, commune, "demo", "--households", "5", "--year", "2026", "--replace")
+    assert _households(commune) == 5
     code, out, err = run_cli(capsys, commune, "restore", str(usb_copy))
     assert code == 0, err
     assert "Đã khôi phục" in out and "trước khi khôi phục" in out

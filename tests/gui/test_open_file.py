@@ -33,7 +33,7 @@ def _answer(qtbot) -> str:
 
 def test_upper_level_imports_a_double_clicked_package(qtbot, demo_db, tmp_path):
     package = tmp_path / "xa.gnbv"
-    run_to_end(export_package(demo_db, package, full=True, year=2026))
+    run_to_end(export_package(demo_db, package, full=True, year=2026, allow_unencrypted=True))
     path = tmp_path / "tinh.sqlite3"
     db = open_database(path)
     make_aggregate(db, "Sở Nông nghiệp và Môi trường")
@@ -50,7 +50,7 @@ def test_upper_level_imports_a_double_clicked_package(qtbot, demo_db, tmp_path):
 
 def test_commune_machine_explains_and_changes_nothing(qtbot, ctx, demo_db, tmp_path):
     package = tmp_path / "xa.gnbv"
-    run_to_end(export_package(demo_db, package, full=True, year=2026))
+    run_to_end(export_package(demo_db, package, full=True, year=2026, allow_unencrypted=True))
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
