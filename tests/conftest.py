@@ -33,6 +33,7 @@ def _process_hooks_restored():
     for translator in _qt_translators() - translators:  # the Vietnamese Qt strings app.main installs
         translator.parent().removeTranslator(translator)
         translator.setParent(None)
+    _hide_leftover_windows()
     for handler in [h for h in root.handlers if h not in handlers]:
         root.removeHandler(handler)
         handler.close()
@@ -45,6 +46,19 @@ def _qt_translators() -> set:
     qt_core = sys.modules.get("PySide6.QtCore")
     app = qt_core.QCoreApplication.instance() if qt_core else None
     return set(app.findChildren(qt_core.QTranslator)) if app is not None else set()
+
+
+def _hide_leftover_windows() -> None:
+    """Windows the app opened on its own during a test (help, preview, error dialogs) are hidden, not
+    closed (closing may ask a question): a later test's ``app.main`` must end when its main window
+    closes, as it does in a fresh process."""
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    app = widgets.QApplication.instance() if widgets else None
+    if app is None:
+        return
+    for window in app.topLevelWidgets():
+        if window.isVisible():
+            window.hide()
 
 
 @pytest.fixture
