@@ -13,7 +13,6 @@ import io
 import json
 import os
 import shutil
-import sqlite3
 import struct
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from gnbv_desktop.io.package_zip import seal, sha256
 from gnbv_desktop.io.sync_package import FORMAT, FORMAT_VERSION
 from gnbv_desktop.store.sync_identity import installation
 from gnbv_desktop.store.sync_outbox import collect_changes, plan_export
+from tests.hostile.kit import canonical_dump  # noqa: F401 (the kit's one canonical dump)
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE, NAME = "23764", "Xã Ia Grai"
@@ -137,17 +137,6 @@ def bzip2_zeros(total: int) -> bytes:
     parts = [c.compress(chunk) for _ in range(total // len(chunk))]
     parts.append(c.flush())
     return b"".join(parts)
-
-
-def canonical_dump(db_path: Path) -> list[str]:
-    """The whole database as sorted SQL text: equal before and after means nothing changed."""
-    if not db_path.exists():
-        return []
-    conn = sqlite3.connect(str(db_path))
-    try:
-        return sorted(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def fresh_aggregate(world: World, tmp_path: Path) -> Path:
