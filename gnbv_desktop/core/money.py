@@ -82,7 +82,8 @@ def _from_number(value: int | float) -> int:
             typed = f"{value:g}".replace(".", ",")
             raise MoneyError(f"Số tiền {typed} đồng có phần lẻ; nếu là {typed} triệu hãy ghi '{typed} triệu'.")
         if abs(value) > MAX_MONEY:
-            raise MoneyError(f"Số tiền {value:.3g} lớn quá mức cho phép ({format_number(MAX_MONEY)} đ).")
+            shown = format_number(int(value)) if abs(value) < 1e30 else f"{value:.3g}"
+            raise MoneyError(f"Số tiền {shown} lớn quá mức cho phép ({format_number(MAX_MONEY)} đ).")
         value = round(value)  # fractions of đồng from a spreadsheet formula (an average)
     return _checked(value, format_number(value) if abs(value) <= MAX_MONEY else str(value))
 

@@ -42,7 +42,7 @@ from gnbv_desktop.io.excel_reader import (
     read_sheet,
 )
 from gnbv_desktop.jobs.progress import Job, Progress
-from gnbv_desktop.store.audit import record_job, suspend_row_audit
+from gnbv_desktop.store.audit import record_job, resume_row_audit, suspend_row_audit
 from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import catalog_names
 from gnbv_desktop.store.household_import import load_recorded, match_members, recorded_assessment, write_households
@@ -375,6 +375,7 @@ def run_import(
             yield Progress(min(start + CHUNK, total), total, f"Đã ghi {format_number(min(start + CHUNK, total))} hộ…")
         if not any(db.execute(f"SELECT 1 FROM [{t}] WHERE rev = ? LIMIT 1", [rev]).fetchone() for t in SYNCED_TABLES):
             release_rev(db, rev)  # nothing changed: the database stays byte for byte as it was
+            resume_row_audit(db)
         else:  # one audit entry per import that changed something, with its file and counts
             record_job(db, "Nhập Excel", f"{preview.path.name}, trang '{preview.sheet}', năm {preview.year}",
                        {"hộ mới": imported, "hộ cập nhật": updated, "hộ bỏ qua": len(preview.invalid),

@@ -234,6 +234,12 @@ def suspend_row_audit(db: Database) -> None:
         db.execute("UPDATE audit_session SET bulk = 1 WHERE id = 1")
 
 
+def resume_row_audit(db: Database) -> None:
+    """Row auditing back on after a bulk job that changed nothing (so it records no entry)."""
+    if is_audited(db):
+        db.execute("UPDATE audit_session SET bulk = 0 WHERE id = 1")
+
+
 def record_job(db: Database, kind: str, description: str, counts: dict[str, int]) -> None:
     """One entry for a whole job (file name and counts), and row auditing back on."""
     if not is_audited(db):

@@ -15,6 +15,7 @@ import pytest
 from gnbv_desktop.jobs.demo import create_demo
 from gnbv_desktop.jobs.progress import run_to_end
 from gnbv_desktop.store.database import open_database
+from tests.hostile.kit import canonical_dump
 
 resource = pytest.importorskip("resource")  # POSIX only: the limits below need setrlimit
 
@@ -143,12 +144,8 @@ def commune_db(tmp_path_factory):
     return path
 
 
-def _dump(path: Path) -> str:
-    db = open_database(path)
-    try:
-        return "\n".join(db.conn.iterdump())
-    finally:
-        db.close()
+def _dump(path: Path) -> list[str]:
+    return canonical_dump(path)
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -137,8 +137,8 @@ def test_legacy_column_is_converted_in_the_preview_and_can_be_turned_off(commune
 def test_absurd_income_is_a_row_error_not_an_overflow(commune, tmp_path):
     path = simple_list(tmp_path / "i.xlsx", [[1, "Hà Văn Một", 1970, None, "Thôn 1", 1e20, "Nghèo"]])
     preview = _preview(commune, path)
-    assert _problems(preview, 2) == [("F", True, "Thu nhập 100.000.000.000.000.000.000 đ/người/tháng không hợp lý "
-                                                 "(quá 1.000.000.000 đ); hãy kiểm tra lại ô này.")]
+    assert _problems(preview, 2) == [("F", True, "Số tiền 100.000.000.000.000.000.000 lớn quá mức cho phép "
+                                                 "(1.000.000.000.000 đ).")]
 
 
 def test_over_long_plan_cell_is_a_row_error_and_never_stored(demo_db, tmp_path):
