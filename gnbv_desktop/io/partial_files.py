@@ -8,6 +8,7 @@ start removes the files of processes that no longer run.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 from pathlib import Path
@@ -21,16 +22,39 @@ def _folder() -> Path:
     return user_data_dir() / MARKER_FOLDER
 
 
+_own_markers: set[Path] = set()
+
+
 def track_partial(path: Path) -> Path:
-    """Remember that this process is about to write ``path``; returns ``path`` for one-line use."""
+    """Remember that this process is about to write ``path``; returns ``path`` for one-line use.
+
+    The marker only matters if the process is killed: a process that ends normally has renamed or
+    removed its temporary files already, and takes its markers (and an emptied folder) with it."""
     folder = _folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         key = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
-        (folder / f"{os.getpid()}-{key}.txt").write_text(str(path.resolve()), encoding="utf-8")
+        marker = folder / f"{os.getpid()}-{key}.txt"
+        marker.write_text(str(path.resolve()), encoding="utf-8")
     except OSError:
-        pass  # a read-only data folder must not stop an export; only the clean-up is lost
+        return path  # a read-only data folder must not stop an export; only the clean-up is lost
+    if not _own_markers:
+        atexit.register(_remove_own_markers)
+    _own_markers.add(marker)
     return path
+
+
+def _remove_own_markers() -> None:
+    folders = {m.parent for m in _own_markers}
+    for marker in _own_markers:
+        marker.unlink(missing_ok=True)
+    _own_markers.clear()
+    for folder in folders:
+        for parent in (folder, folder.parent):  # the data folder too, when only the markers made it
+            try:
+                parent.rmdir()
+            except OSError:
+                break
 
 
 def _alive(pid: int) -> bool:
