@@ -44,8 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from gnbv_desktop.gui.context import AppContext
     from gnbv_desktop.gui.main_window import MainWindow
-    from gnbv_desktop.gui.setup_wizard import SetupWizard
-    from gnbv_desktop.jobs.demo import create_demo
+    from gnbv_desktop.gui.setup_wizard import SetupWizard, start_demo
     from gnbv_desktop.store.aggregate import is_aggregate
     from gnbv_desktop.store.database import DatabaseError, open_database
     from gnbv_desktop.store.reference import use_received_standards
@@ -75,11 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(ctx)
     window.show()
     if use_demo:
-        handle = ctx.runner.run_with_dialog(
-            window, "Đang tạo dữ liệu mẫu…", lambda wdb: create_demo(wdb, 200, seed=1, year=ctx.year)
-        )
-        handle.finished.connect(lambda _n: ctx.notify_changed())
-        handle.failed.connect(lambda msg: QMessageBox.warning(window, "Không tạo được dữ liệu mẫu", msg))
+        start_demo(window, ctx)
     code = app.exec()
     ctx.runner.wait()
     db.close()
