@@ -137,6 +137,16 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(row)
         return page
 
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """Pages with unsaved edits (``confirm_leave``, see gui/unsaved_changes.py) ask first;
+        Hủy keeps the window open."""
+        for page in self._built.values():
+            confirm = getattr(page, "confirm_leave", None)
+            if confirm is not None and not confirm():
+                event.ignore()
+                return
+        super().closeEvent(event)
+
     def _update_title(self) -> None:
         s = self.ctx.settings()
         if self.aggregate_mode:
