@@ -10,6 +10,7 @@ from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_model import HouseholdTableModel
 from gnbv_desktop.gui.pages.households_page import HouseholdsPage
 from gnbv_desktop.store.households import get_assessment, get_household, list_rows
+from tests.gui.dialogs import answer
 
 
 def shown_text(label) -> str:
@@ -207,12 +208,17 @@ def test_filter_unassisted_and_bulk_assign_from_selection(qtbot, ctx):
     shown = {page.model.row_at(i).id for i in range(page.model.rowCount())}
     assert shown == waiting
     page.table.selectAll()
-    dialog: BulkAssignDialog = page.assign_selected()
-    qtbot.addWidget(dialog)
+    statuses = []
+    page.status_changed.connect(statuses.append)
+    qtbot.mouseClick(page.assign_button, Qt.MouseButton.LeftButton)
+    dialog = next(d for d in page.findChildren(BulkAssignDialog) if d.isVisible())
     helper = list_helpers(ctx.db)[0]
     item = next(dialog.list.item(i) for i in range(dialog.list.count()) if dialog.list.item(i).text() == helper.label)
     item.setCheckState(Qt.CheckState.Checked)
-    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    seen = answer(qtbot, click="Phân công")
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert seen.texts == [f"Phân công {helper.label} giúp đỡ {len(waiting)} hộ năm 2026?"]
+    assert statuses[-1].startswith(f"Đã phân công {helper.label} cho {len(waiting)} hộ năm 2026: {len(waiting)} phân công mới")
     assert households_without_helper(ctx.db, 2026) == set()
     assert waiting <= {h.id for h in households_of_helper(ctx.db, helper.id, 2026)}
     qtbot.waitUntil(lambda: page.model.rowCount() == 0)

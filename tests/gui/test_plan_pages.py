@@ -7,11 +7,12 @@ from PySide6.QtCore import Qt
 
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.catalog_editor import CatalogEditor
-from gnbv_desktop.gui.pages.helpers_page import HelpersPage
+from gnbv_desktop.gui.pages.helpers_page import C_HOUSEHOLDS, HelpersPage
 from gnbv_desktop.gui.pages.plans_page import PlansPage
 from gnbv_desktop.gui.pages.reports_page import ReportsPage
 from gnbv_desktop.store.catalog_store import load_catalog
 from gnbv_desktop.store.plans import get_commune_plan, households_without_helper, list_helpers, plan_rows
+from tests.gui.dialogs import answer
 from tests.pdf_text import flat_pdf_text
 
 pytestmark = pytest.mark.gui
@@ -66,18 +67,22 @@ def test_helpers_page_crud_and_households(ctx, qtbot):
     page = HelpersPage(ctx)
     qtbot.addWidget(page)
     assert page.table.rowCount() == len(list_helpers(ctx.db))
-    busiest = max(range(page.table.rowCount()), key=lambda r: int(page.table.item(r, 5).text()))
+    busiest = max(range(page.table.rowCount()), key=lambda r: int(page.table.item(r, C_HOUSEHOLDS).text()))
     page.table.selectRow(busiest)
-    assert page.households.rowCount() == int(page.table.item(busiest, 5).text()) > 0
-    page.start_new()
+    assert page.households.rowCount() == int(page.table.item(busiest, C_HOUSEHOLDS).text()) > 0
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert page.name.text() == "" and page.editing is None
     page.name.setText("Hội Chữ thập đỏ xã")
-    page.phone.setText("số máy bàn")
-    assert not page.save() and "chỉ gồm chữ số" in page.message.text()
-    page.phone.setText("0269 3822 111")
-    assert page.save()
-    assert "Hội Chữ thập đỏ xã" in [h.name for h in list_helpers(ctx.db)]
-    page.confirm_delete = lambda _h: True
-    page.delete()
+    qtbot.keyClicks(page.phone, "so may ban")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "chỉ gồm chữ số" in page.message.text()
+    page.phone.clear()
+    qtbot.keyClicks(page.phone, "0269 3822 111")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "Hội Chữ thập đỏ xã" in [r[0] for r in ctx.db.execute("SELECT name FROM helpers WHERE deleted = 0")]
+    seen = answer(qtbot, click="Xóa")
+    qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    assert "Hội Chữ thập đỏ xã" in seen.texts[0]
     assert "Hội Chữ thập đỏ xã" not in [h.name for h in list_helpers(ctx.db)]
 
 
@@ -126,6 +131,6 @@ def test_catalog_editor_edits_and_checks_references(ctx, qtbot):
     saved = {i["code"]: i for i in load_catalog(ctx.db, "support_measures")}
     assert saved["qua_tet"]["funding_sources"] == ["xa_hoi_hoa"]
     assert saved["qua_tet"]["indicators"] == {"nd07-2021": ["2.2"]}
-    ed.confirm = lambda _t: True
-    ed.reset()
+    answer(qtbot, click="Khôi phục mặc định")
+    qtbot.mouseClick(ed.reset_button, Qt.MouseButton.LeftButton)
     assert "qua_tet" not in {i["code"] for i in load_catalog(ctx.db, "support_measures")}

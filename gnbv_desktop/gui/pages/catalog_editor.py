@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +24,7 @@ from gnbv_desktop.core.catalogs import shipped_catalog_items
 from gnbv_desktop.core.standards import all_standards
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.unsaved_changes import FormSnapshot, confirm_discard
+from gnbv_desktop.gui.widgets import confirm
 from gnbv_desktop.store.catalog_store import CatalogError, load_catalog, replace_catalog
 
 CATALOGUES = {
@@ -97,7 +97,6 @@ class CatalogEditor(QWidget):
         self.save_button.clicked.connect(self.save)
         self.reset_button = QPushButton("Khôi phục mặc định")
         self.reset_button.clicked.connect(self.reset)
-        self.confirm = lambda text: QMessageBox.question(self, "Danh mục", text) == QMessageBox.StandardButton.Yes
         top = QHBoxLayout()
         top.addWidget(QLabel("Danh mục:"))
         top.addWidget(self.choice, 1)
@@ -209,7 +208,8 @@ class CatalogEditor(QWidget):
         return True
 
     def reset(self) -> None:
-        if not self.confirm("Thay danh mục đang dùng bằng danh mục mặc định của phần mềm?"):
+        if not confirm(self, "Danh mục", "Thay danh mục đang dùng bằng danh mục mặc định của phần mềm?",
+                       "Khôi phục mặc định"):
             return
         replace_catalog(self.ctx.db, self.catalog, shipped_catalog_items(self.catalog))
         self.reload()

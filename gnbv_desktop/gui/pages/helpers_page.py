@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -24,6 +23,7 @@ from gnbv_desktop.core.standards import CLASSIFICATION_LABELS
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.ui_loader import load_ui
 from gnbv_desktop.gui.unsaved_changes import FormSnapshot, confirm_discard
+from gnbv_desktop.gui.widgets import confirm
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.plans import delete_helper, helper_progress, households_of_helper, save_helper
 
@@ -85,7 +85,6 @@ class HelpersPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.delete_button: QPushButton = form_box.deleteButton
         self.delete_button.clicked.connect(self.delete)
-        self.confirm_delete = self._confirm_delete
         self.snapshot = FormSnapshot(form_box)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -204,13 +203,10 @@ class HelpersPage(QWidget):
         self.ctx.notify_changed()
         return True
 
-    def _confirm_delete(self, h: Helper) -> bool:
-        answer = QMessageBox.question(self, "Xóa người giúp đỡ",
-                                      f"Xóa {h.name} và bỏ phân công của họ với mọi hộ?")
-        return answer == QMessageBox.StandardButton.Yes
-
     def delete(self) -> None:
-        if self.editing is None or not self.confirm_delete(self.editing):
+        h = self.editing
+        if h is None or not confirm(self, "Xóa người giúp đỡ", f"Xóa {h.name} và bỏ phân công của họ với mọi hộ?",
+                                    "Xóa"):
             return
         delete_helper(self.ctx.db, self.editing.id)
         self.editing = None
