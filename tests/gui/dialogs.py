@@ -19,6 +19,7 @@ class Seen:
     texts: list[str] = field(default_factory=list)
     buttons: list[list[str]] = field(default_factory=list)
     defaults: list[str] = field(default_factory=list)
+    answered: list[int] = field(default_factory=list)  # boxes already answered: a queued answer waits for the next
 
 
 def answer(qtbot, *, click: str | None = None, key: Qt.Key | None = None, seen: Seen | None = None) -> Seen:
@@ -28,11 +29,12 @@ def answer(qtbot, *, click: str | None = None, key: Qt.Key | None = None, seen: 
 
     def act() -> None:
         box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
+        if not isinstance(box, QMessageBox) or id(box) in seen.answered:
             tries[0] -= 1
             if tries[0] > 0:
                 QTimer.singleShot(10, act)
             return
+        seen.answered.append(id(box))
         seen.texts.append(box.text())
         seen.buttons.append([b.text() for b in box.buttons()])
         seen.defaults.append(box.defaultButton().text() if box.defaultButton() else "")
