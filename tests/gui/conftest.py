@@ -7,6 +7,18 @@ import pytest
 pytestmark = pytest.mark.gui
 
 
+@pytest.fixture(scope="session")
+def qapp_args(tmp_path_factory):
+    """GUI tests run on one offscreen screen the size of a 1366×768 commune laptop."""
+    import os
+
+    from tests.gui.screen_fit import offscreen_config
+
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen").startswith("offscreen"):
+        return ["gnbv-tests", "-platform", f"offscreen:configfile={offscreen_config(tmp_path_factory.mktemp('qpa'))}"]
+    return ["gnbv-tests"]
+
+
 @pytest.fixture
 def ctx(qapp, demo_db, db_path):
     from gnbv_desktop.gui.context import AppContext
