@@ -55,8 +55,8 @@ COLUMNS = ["Giải pháp", "Nội dung cụ thể", "Kinh phí dự kiến (đ)"
 C_MEASURE, C_CONTENT, C_AMOUNT, C_FUNDING, C_LEAD, C_TIME, C_STATUS, C_ACTUAL, C_DATE, C_RESULT = range(10)
 # Key columns first and wide enough for their usual text at 1366 pixels; the content column
 # stretches; long texts are elided with the full text in a tooltip.
-COLUMN_WIDTHS = {C_MEASURE: 230, C_AMOUNT: 105, C_FUNDING: 150, C_LEAD: 150, C_TIME: 90, C_STATUS: 125,
-                 C_ACTUAL: 105, C_DATE: 95, C_RESULT: 140}
+COLUMN_WIDTHS = {C_MEASURE: 190, C_CONTENT: 230, C_AMOUNT: 100, C_FUNDING: 130, C_LEAD: 150, C_TIME: 90,
+                 C_STATUS: 125, C_ACTUAL: 105, C_DATE: 95, C_RESULT: 160}
 
 
 NO_HOUSEHOLD_TEXT = ("Chọn một hộ trong danh sách ở trên để xem và lập kế hoạch hỗ trợ của hộ: giải pháp, "
@@ -105,7 +105,7 @@ class HouseholdPlanWidget(QWidget):
         self.table: QTableWidget = ui.itemsTable
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(C_CONTENT, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         header.setMinimumSectionSize(70)
         for col, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(col, width)
@@ -126,7 +126,7 @@ class HouseholdPlanWidget(QWidget):
         self.save_button.clicked.connect(self.save)
         self.save_button.setVisible(not embedded)
         ui.splitter.setStretchFactor(0, 3)
-        ui.splitter.setStretchFactor(1, 1)
+        ui.splitter.setStretchFactor(1, 2)
         self._measures = support_measures(ctx.db)
         self._funding = funding_sources(ctx.db)
         self.snapshot = FormSnapshot(self)

@@ -31,7 +31,7 @@ from gnbv_desktop.store.plans import delete_helper, helper_progress, households_
 # visible without scrolling at 1366 pixels; details follow, elided with the full text on hover.
 HELPER_COLUMNS = ["Tên người/tổ chức", "Số hộ", "Giải pháp\nhoàn thành", "Loại", "Chức vụ", "Đơn vị", "Điện thoại"]
 C_NAME, C_HOUSEHOLDS, C_DONE = 0, 1, 2
-DETAIL_WIDTHS = {3: 120, 4: 120, 5: 170, 6: 110}
+DETAIL_WIDTHS = {3: 110, 4: 130, 5: 160, 6: 110}
 HOUSEHOLD_COLUMNS = ["Mã hộ", "Chủ hộ", "Thôn", "Phân loại", "Tiến độ"]
 
 
@@ -59,6 +59,9 @@ class HelpersPage(QWidget):
         self.table = _readonly_table(HELPER_COLUMNS, stretch=C_NAME)
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(60)
+        header.setSectionResizeMode(C_NAME, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(C_NAME, 240)
+        header.setStretchLastSection(True)
         for col, width in DETAIL_WIDTHS.items():
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)

@@ -44,6 +44,9 @@ from gnbv_desktop.store.plans import (
 
 COLUMNS = ["Mã hộ", "Chủ hộ", "Thôn", "Phân loại", "Số chỉ số thiếu hụt", "Người/tổ chức giúp đỡ",
            "Giải pháp (hoàn thành/tổng)", "Kinh phí dự kiến (đ)", "Dự kiến kết quả"]
+# Two-line headers so narrow number columns still show their whole title at 1366 pixels.
+HEADERS = ["Mã hộ", "Chủ hộ", "Thôn", "Phân loại", "Số chỉ số\nthiếu hụt", "Người/tổ chức giúp đỡ",
+           "Giải pháp\n(hoàn thành/tổng)", "Kinh phí\ndự kiến (đ)", "Dự kiến\nkết quả"]
 
 
 class PlanRowsModel(QAbstractTableModel):
@@ -66,7 +69,11 @@ class PlanRowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
             return COLUMNS[section]
         return None
 
@@ -129,7 +136,7 @@ class PlansPage(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((70, 190, 110, 100, 70, 240, 90, 110, 130)):
+        for col, width in enumerate((70, 190, 100, 110, 80, 240, 120, 100, 130)):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)  # helpers: the longest text
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._on_select())
