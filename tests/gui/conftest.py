@@ -40,3 +40,28 @@ def empty_ctx(qapp, db, db_path):
     context = AppContext(db, db_path, 2026)
     yield context
     context.runner.wait()
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """pytest-qt closes the test's widgets after it; a form left with changes then asks "Lưu /
+    Không lưu / Hủy" in a modal box nobody answers. During teardown such a box is answered
+    "Không lưu" (or closed), so a failing test fails instead of hanging."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def dismiss() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            discard = next((b for b in box.buttons() if b.text() == "Không lưu"), None)
+            (discard or box.escapeButton() or box.buttons()[-1]).click()
+
+    timer = None
+    if QApplication.instance() is not None:
+        timer = QTimer()
+        timer.setInterval(20)
+        timer.timeout.connect(dismiss)
+        timer.start()
+    yield
+    if timer is not None:
+        timer.stop()
