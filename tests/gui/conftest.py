@@ -50,6 +50,10 @@ def pytest_runtest_teardown(item):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from tests.gui.dialogs import forget_pending
+
+    forget_pending()
+
     def dismiss() -> None:
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox):

@@ -11,6 +11,14 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+_GENERATION = [0]
+
+
+def forget_pending() -> None:
+    """Called after each test: answers queued for boxes that never came stop waiting, so they
+    cannot answer a box of the next test."""
+    _GENERATION[0] += 1
+
 
 @dataclass
 class Seen:
@@ -19,22 +27,24 @@ class Seen:
     texts: list[str] = field(default_factory=list)
     buttons: list[list[str]] = field(default_factory=list)
     defaults: list[str] = field(default_factory=list)
-    answered: list[int] = field(default_factory=list)  # boxes already answered: a queued answer waits for the next
 
 
 def answer(qtbot, *, click: str | None = None, key: Qt.Key | None = None, seen: Seen | None = None) -> Seen:
     """When the next modal message box appears, click its button labelled ``click`` or press ``key``."""
     seen = seen if seen is not None else Seen()
     tries = [500]  # a box that never comes stops being waited for (the test's assertions then fail)
+    generation = _GENERATION[0]
 
     def act() -> None:
+        if generation != _GENERATION[0]:
+            return
         box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox) or id(box) in seen.answered:
+        if not isinstance(box, QMessageBox) or box.property("answered"):  # a queued answer waits for the next box
             tries[0] -= 1
             if tries[0] > 0:
                 QTimer.singleShot(10, act)
             return
-        seen.answered.append(id(box))
+        box.setProperty("answered", True)
         seen.texts.append(box.text())
         seen.buttons.append([b.text() for b in box.buttons()])
         seen.defaults.append(box.defaultButton().text() if box.defaultButton() else "")

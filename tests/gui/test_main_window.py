@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from gnbv_desktop.gui.main_window import MainWindow
 from gnbv_desktop.gui.pages.settings_page import SettingsPage
 from gnbv_desktop.store.villages import list_villages
@@ -45,7 +47,8 @@ def test_settings_rename_and_add_village(qtbot, ctx):
     qtbot.addWidget(page)
     page.villages.table.item(0, 0).setText("Thôn Một")
     page.villages.add_row("Thôn Mới", "urban", None)
-    assert page.save()
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.message.text() == "Đã lưu."
     names = [(v.name, v.area) for v in list_villages(ctx.db)]
     assert ("Thôn Một", "rural") in names and ("Thôn Mới", "urban") in names
 
@@ -65,7 +68,9 @@ def test_editor_has_plan_tab_for_the_household(qtbot, ctx):
     editor = HouseholdEditor(ctx, row.id)
     qtbot.addWidget(editor)
     assert editor.tabs.tabText(3) == "Kế hoạch hỗ trợ"
-    assert editor.save()
+    editor.show()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert not editor.isVisible()
     assert len(plan_items(ctx.db, row.id, 2026)) >= 1
 
 

@@ -47,7 +47,7 @@ def test_plans_page_saves_the_plan_record(ctx, qtbot):
     page.signer.setText("Đinh Thị Hoa")
     page.signer_title.setCurrentIndex(page.signer_title.findData("PHÓ CHỦ TỊCH"))
     page.target_rate.setValue(2.0)
-    assert page.save_plan()
+    qtbot.mouseClick(page.save_plan_button, Qt.MouseButton.LeftButton)
     plan = get_commune_plan(ctx.db, 2026)
     assert (plan.document_number, plan.signer_name, plan.signer_title, plan.target_poverty_reduction) == (
         "21/KH-UBND", "Đinh Thị Hoa", "PHÓ CHỦ TỊCH", 2.0)
@@ -59,7 +59,8 @@ def test_plans_page_rejects_bad_target(ctx, qtbot):
     qtbot.addWidget(page)
     page.signer_title.addItem("Trưởng thôn", "TRƯỞNG THÔN")
     page.signer_title.setCurrentIndex(page.signer_title.count() - 1)
-    assert not page.save_plan() and "Chủ tịch hoặc Phó Chủ tịch" in page.plan_message.text()
+    qtbot.mouseClick(page.save_plan_button, Qt.MouseButton.LeftButton)
+    assert "Chủ tịch hoặc Phó Chủ tịch" in page.plan_message.text()
     assert get_commune_plan(ctx.db, 2026).signer_title == "CHỦ TỊCH"
 
 
@@ -118,16 +119,21 @@ def test_catalog_editor_edits_and_checks_references(ctx, qtbot):
     ed = CatalogEditor(ctx)
     qtbot.addWidget(ed)
     assert ed.table.rowCount() == len(load_catalog(ctx.db, "support_measures"))
-    ed.add_row({"code": "qua_tet", "name": "Tặng quà Tết", "funding_sources": ["quy_khong_co"]})
-    assert not ed.save() and "quy_khong_co" in ed.message.text()
+    qtbot.mouseClick(ed.add_button, Qt.MouseButton.LeftButton)
+    for col, text in ((0, "qua_tet"), (1, "Tặng quà Tết"), (4, "quy_khong_co")):
+        ed.table.item(ed.table.rowCount() - 1, col).setText(text)
+    qtbot.mouseClick(ed.save_button, Qt.MouseButton.LeftButton)
+    assert "quy_khong_co" in ed.message.text()
     row = ed.table.rowCount() - 1
     ed.table.item(row, 4).setText("xa_hoi_hoa")
     col = [ed.table.horizontalHeaderItem(c).text() for c in range(ed.table.columnCount())].index(
         "Chỉ số NĐ 07/2021/NĐ-CP")
     ed.table.item(row, col).setText("9.9")
-    assert not ed.save() and "9.9" in ed.message.text()
+    qtbot.mouseClick(ed.save_button, Qt.MouseButton.LeftButton)
+    assert "9.9" in ed.message.text()
     ed.table.item(row, col).setText("2.2")
-    assert ed.save()
+    qtbot.mouseClick(ed.save_button, Qt.MouseButton.LeftButton)
+    assert ed.message.text().startswith("Đã lưu")
     saved = {i["code"]: i for i in load_catalog(ctx.db, "support_measures")}
     assert saved["qua_tet"]["funding_sources"] == ["xa_hoi_hoa"]
     assert saved["qua_tet"]["indicators"] == {"nd07-2021": ["2.2"]}

@@ -263,7 +263,7 @@ def test_closing_the_window_asks_about_settings_and_plan_record(qtbot, ctx):
     answer(qtbot, click="Không lưu", seen=seen)
     answer(qtbot, click="Lưu", seen=seen)
     window.close()
-    assert not window.isVisible()
+    assert not window.isVisible(), seen.texts
     assert any("Kế hoạch năm 2026 của xã" in t for t in seen.texts)
     assert ctx.db.execute("SELECT value FROM settings WHERE key = 'upper_level'").fetchone()[0] != "UBND huyện cũ"
     assert ctx.db.execute("SELECT document_number FROM commune_plans WHERE year = 2026").fetchone()[0] == "99/KH-UBND"
