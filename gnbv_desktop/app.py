@@ -88,10 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gnbv_desktop.gui.error_dialog import install_exception_hooks
     from gnbv_desktop.gui.login_dialog import LoginDialog
     from gnbv_desktop.gui.main_window import MainWindow
-    from gnbv_desktop.gui.setup_wizard import SetupWizard
+    from gnbv_desktop.gui.setup_wizard import SetupWizard, start_demo
     from gnbv_desktop.gui.vietnamese import install_vietnamese
     from gnbv_desktop.io.partial_files import remove_leftovers
-    from gnbv_desktop.jobs.demo import create_demo
     from gnbv_desktop.store.accounts import has_accounts
     from gnbv_desktop.store.aggregate import is_aggregate
     from gnbv_desktop.store.audit import SOURCE_GUI, start_session
@@ -153,10 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         open_package(window, ctx, Path(args.open))
     if use_demo:
-        handle = ctx.runner.run_with_dialog(  # a failure is shown by the runner's error dialog
-            window, "Đang tạo dữ liệu mẫu…", lambda wdb: create_demo(wdb, 200, seed=1, year=ctx.year)
-        )
-        handle.finished.connect(lambda _n: ctx.notify_changed())
+        start_demo(window, ctx)
     code = app.exec()
     ctx.runner.wait()
     db.close()

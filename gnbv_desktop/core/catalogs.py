@@ -206,6 +206,30 @@ def units_of_province(province_name_or_code: str) -> list[AdminUnit]:
     return [u for u in admin_units() if key == _bare_province(u.province_name) or code == u.province_code]
 
 
+_UNIT_PREFIXES = ("xa ", "phuong ", "dac khu ")
+
+
+def _bare_unit(name: str) -> str:
+    key = fold(name)
+    for prefix in _UNIT_PREFIXES:
+        if key.startswith(prefix):
+            return key[len(prefix):]
+    return key
+
+
+def find_unit(province_name_or_code: str, text: str) -> AdminUnit | None:
+    """The 2025 unit of the province that ``text`` names, with or without "Xã"/"Phường" and
+    diacritics (``ia grai`` → Xã Ia Grai); ``None`` when nothing or more than one unit matches."""
+    units = units_of_province(province_name_or_code)
+    key = fold(text)
+    exact = [u for u in units if fold(u.unit_name) == key]
+    if len(exact) == 1:
+        return exact[0]
+    bare = _bare_unit(text)
+    matches = [u for u in units if _bare_unit(u.unit_name) == bare]
+    return matches[0] if len(matches) == 1 else None
+
+
 def find_province(text: str) -> tuple[str, str] | None:
     key = _bare_province(text)
     for code, name in provinces():

@@ -8,21 +8,17 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
-    QPushButton,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -37,8 +33,11 @@ from gnbv_desktop.core.household import Assessment, Household, Member
 from gnbv_desktop.core.standards import AREA_LABELS, NEAR_POOR, POOR, StandardError, classify
 from gnbv_desktop.core.text import clean, format_date, parse_date
 from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.dialog_size import remember_size
 from gnbv_desktop.gui.household_history import HouseholdHistory
+from gnbv_desktop.gui.household_plan_widget import HouseholdPlanWidget, PlanCellError
 from gnbv_desktop.gui.ui_loader import load_ui
+from gnbv_desktop.gui.unsaved_changes import Choice, FormSnapshot, ask_unsaved
 from gnbv_desktop.gui.widgets import CheckList, MoneyEdit
 from gnbv_desktop.store.catalog_store import load_catalog
 from gnbv_desktop.store.households import (
@@ -55,7 +54,12 @@ _CLASS_STYLE = {POOR: "background:#fde2e1;", NEAR_POOR: "background:#fff4d6;"}
 
 
 class HouseholdEditor(QDialog):
-    """Create (``household_id=None``) or edit one household for the context's year."""
+    """Create (``household_id=None``) or edit one household for the context's year.
+
+    One Lưu writes the household, its assessment and its support plan in one transaction; a
+    problem anywhere keeps the dialog open on the tab and field concerned. Hủy, Esc and the
+    window's close button ask before any change (on any tab) is dropped.
+    """
 
     saved = Signal(int)
 
@@ -73,19 +77,23 @@ class HouseholdEditor(QDialog):
             self.standard = None
         title = f"Hộ {self.household.head_name}" if self.household else "Thêm hộ gia đình"
         self.setWindowTitle(f"{title} — năm {self.year}")
-        self.resize(1040, 720)
+        self.setSizeGripEnabled(True)
 
         self.tabs = QTabWidget()
         self.general = load_ui("household_general.ui")
-        self.tabs.addTab(self.general, "Thông tin chung")
+        self.tabs.addTab(_scrolled(self.general), "Thông tin chung")
         self.tabs.addTab(self._build_members_tab(), "Thành viên")
         self.tabs.addTab(self._build_assessment_tab(), f"Đánh giá năm {self.year}")
-        self.plan_widget = self._build_plan_tab()
+        self.plan_widget = HouseholdPlanWidget(ctx, embedded=True)
+        hint = f"Nhập thu nhập ở trang “Đánh giá năm {self.year}” để lập kế hoạch hỗ trợ của hộ."
+        self.plan_widget.empty_text = self.plan_widget.no_assessment_text = hint
+        self.tabs.addTab(self.plan_widget, "Kế hoạch hỗ trợ")
         self.history = HouseholdHistory.add_to(self.tabs, ctx, household_id)
 
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton("Lưu", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Hủy", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setToolTip("Lưu hộ, kết quả đánh giá và kế hoạch hỗ trợ (Ctrl+S)")
+        self.cancel_button = buttons.addButton("Hủy", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
@@ -96,6 +104,9 @@ class HouseholdEditor(QDialog):
         self._setup_general()
         self._load()
         self._update_classification()
+        self.snapshot = FormSnapshot(self)
+        self.snapshot.mark_clean()
+        remember_size(self, "household_editor", QSize(1100, 760))
 
     # building ------------------------------------------------------------------
     def _setup_general(self) -> None:
@@ -114,28 +125,26 @@ class HouseholdEditor(QDialog):
         g.categoriesBox.layout().addWidget(self.categories)
 
     def _build_members_tab(self) -> QWidget:
-        w = QWidget()
-        self.members_table = QTableWidget(0, len(MEMBER_COLUMNS))
-        self.members_table.setHorizontalHeaderLabels(MEMBER_COLUMNS)
-        self.members_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        add = QPushButton("Thêm thành viên")
-        add.clicked.connect(lambda: self._add_member_row(Member("")))
-        remove = QPushButton("Xóa thành viên đã chọn")
-        remove.clicked.connect(self._remove_member_row)
-        self.members_error = QLabel()
-        self.members_error.setStyleSheet("color: #b00020;")
-        self.members_error.setWordWrap(True)
-        self.members_error.hide()
-        row = QHBoxLayout()
-        row.addWidget(add)
-        row.addWidget(remove)
-        row.addStretch()
-        lay = QVBoxLayout(w)
-        lay.addWidget(QLabel("Chủ hộ nhập ở trang Thông tin chung; ở đây là các thành viên khác trong hộ."))
-        lay.addWidget(self.members_table)
-        lay.addLayout(row)
-        lay.addWidget(self.members_error)
+        w = load_ui("household_members.ui")
+        self.members_table: QTableWidget = w.membersTable
+        header = self.members_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(80)
+        for col, width in ((1, 170), (2, 90), (3, 100), (4, 140), (5, 130)):
+            self.members_table.setColumnWidth(col, width)
+        for col, name in enumerate(MEMBER_COLUMNS):
+            self.members_table.horizontalHeaderItem(col).setToolTip(name)
+        w.addMemberButton.clicked.connect(self._add_blank_member)
+        w.removeMemberButton.clicked.connect(self._remove_member_row)
+        self.members_error: QLabel = w.membersError
         return w
+
+    def _add_blank_member(self) -> None:
+        self._add_member_row(Member(""))
+        row = self.members_table.rowCount() - 1
+        self.members_table.setCurrentCell(row, 0)
+        self.members_table.editItem(self.members_table.item(row, 0))
 
     def _add_member_row(self, m: Member) -> None:
         t = self.members_table
@@ -165,42 +174,32 @@ class HouseholdEditor(QDialog):
             self.members_table.removeRow(r)
 
     def _build_assessment_tab(self) -> QWidget:
-        inner = QWidget()
-        lay = QVBoxLayout(inner)
+        ui = load_ui("household_assessment.ui", custom=(MoneyEdit,))
+        self.assessment_ui = ui
+        self.income_edit: MoneyEdit = ui.incomeEdit
+        self.income_error: QLabel = ui.incomeError
+        self.area_label: QLabel = ui.areaLabel
+        self.result_label: QLabel = ui.classificationResult
+        self.assessment_note: QLineEdit = ui.assessmentNote
+        self.indicator_boxes: dict[str, QCheckBox] = {}
+        self.causes = CheckList([(c["code"], c["name"]) for c in load_catalog(self.ctx.db, "causes")])
+        self.needs = CheckList([(c["code"], c["name"]) for c in load_catalog(self.ctx.db, "needs")], columns=3)
+        ui.causesBox.layout().addWidget(self.causes)
+        ui.needsBox.layout().addWidget(self.needs)
         if self.standard is None:
-            lay.addWidget(QLabel(f"Chưa có chuẩn nghèo áp dụng cho năm {self.year}."))
-            self.income_edit = MoneyEdit()
-            self.indicator_boxes: dict[str, QCheckBox] = {}
-            self.result_label = QLabel()
-            self.causes = CheckList([])
-            self.needs = CheckList([])
-            self.assessment_note = QLineEdit()
-            self.income_error = QLabel()
-            return inner
+            ui.standardLabel.setText(f"Chưa có chuẩn nghèo áp dụng cho năm {self.year}.")
+            for w in (ui.incomeLabel, self.income_edit, ui.areaCaption, self.area_label, ui.indicatorsBox,
+                      self.result_label, ui.causesBox, ui.needsBox, self.assessment_note):
+                w.hide()
+            return ui
         std = self.standard
-        head = QLabel(f"<b>Chuẩn áp dụng:</b> {std.title} ({std.legal_text})")
-        head.setWordWrap(True)
-        lay.addWidget(head)
+        ui.standardLabel.setText(f"<b>Chuẩn áp dụng:</b> {html.escape(std.title)} ({html.escape(std.legal_text)})")
         if std.provisional:
-            warn = QLabel("⚠ Danh sách chỉ số của chuẩn này là tạm thời: " + std.provisional_note)
-            warn.setWordWrap(True)
-            warn.setStyleSheet("color:#8a5a00;")
-            lay.addWidget(warn)
-        form = QFormLayout()
-        self.income_edit = MoneyEdit()
+            ui.provisionalLabel.setText("⚠ Danh sách chỉ số của chuẩn này là tạm thời: " + std.provisional_note)
+            ui.provisionalLabel.show()
         self.income_edit.textChanged.connect(self._update_classification)
-        form.addRow("Thu nhập bình quân (đồng/người/tháng) *", self.income_edit)
-        self.income_error = QLabel()
-        self.income_error.setStyleSheet("color: #b00020;")
-        self.income_error.hide()
-        form.addRow("", self.income_error)
-        self.area_label = QLabel()
-        form.addRow("Khu vực (theo thôn)", self.area_label)
-        lay.addLayout(form)
-
-        self.indicator_boxes = {}
-        dims = QGroupBox(f"Chỉ số thiếu hụt ({len(std.indicators)} chỉ số)")
-        grid = QHBoxLayout(dims)
+        ui.indicatorsBox.setTitle(f"Chỉ số thiếu hụt ({len(std.indicators)} chỉ số)")
+        grid = ui.indicatorsBox.layout()
         col = QVBoxLayout()
         for i, (dcode, dname) in enumerate(std.dimensions):
             box = QGroupBox(f"{dcode}. {dname}")
@@ -218,44 +217,9 @@ class HouseholdEditor(QDialog):
                 col.addStretch()
                 grid.addLayout(col)
                 col = QVBoxLayout()
-        lay.addWidget(dims)
-
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.result_label.setObjectName("classificationResult")
-        self.result_label.setStyleSheet("padding:6px;")
-        lay.addWidget(self.result_label)
-
-        causes_box = QGroupBox("Nguyên nhân nghèo")
-        QVBoxLayout(causes_box).addWidget(
-            causes := CheckList([(c["code"], c["name"]) for c in load_catalog(self.ctx.db, "causes")])
-        )
-        self.causes = causes
-        needs_box = QGroupBox("Nhu cầu hỗ trợ")
-        QVBoxLayout(needs_box).addWidget(
-            needs := CheckList([(c["code"], c["name"]) for c in load_catalog(self.ctx.db, "needs")], columns=3)
-        )
-        self.needs = needs
-        lay.addWidget(causes_box)
-        lay.addWidget(needs_box)
-        self.assessment_note = QLineEdit()
-        self.assessment_note.setPlaceholderText("Ghi chú đánh giá")
-        lay.addWidget(self.assessment_note)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(inner)
-        return scroll
-
-    def _build_plan_tab(self):
-        """The support-plan tab comes from the plans feature when it is installed."""
-        try:
-            from gnbv_desktop.gui.household_plan_widget import HouseholdPlanWidget
-        except ImportError:
-            return None
-        widget = HouseholdPlanWidget(self.ctx)
-        self.tabs.addTab(widget, "Kế hoạch hỗ trợ")
-        return widget
+        self.causes.changed.connect(self._follow_assessment)
+        self.needs.changed.connect(self._follow_assessment)
+        return _scrolled(ui)
 
     # loading ---------------------------------------------------------------------
     def _load(self) -> None:
@@ -288,8 +252,7 @@ class HouseholdEditor(QDialog):
             self.causes.set_checked(a.causes)
             self.needs.set_checked(a.needs)
             self.assessment_note.setText(a.note)
-        if self.plan_widget is not None:
-            self.plan_widget.load(self.household_id, self.year)
+        self.plan_widget.load(self.household_id, self.year)
 
     # live classification ---------------------------------------------------------
     def _area(self) -> str:
@@ -305,17 +268,34 @@ class HouseholdEditor(QDialog):
     def _update_classification(self) -> None:
         if self.standard is None:
             return
-        if hasattr(self, "area_label"):
-            self.area_label.setText(AREA_LABELS[self._area()])
+        self.area_label.setText(AREA_LABELS[self._area()])
         income = self.income_edit.value()
         if income is None:
             self.result_label.setText(self.income_edit.error()
                                       or f"Nhập thu nhập để xếp loại (đang thiếu hụt {len(self.deprived())} chỉ số).")
             self.result_label.setStyleSheet("padding:6px;")
-            return
-        r = classify(self.standard, self._area(), income, self.deprived())
-        self.result_label.setText(f"<b>{html.escape(r.explanation)}</b>")
-        self.result_label.setStyleSheet("padding:6px;" + _CLASS_STYLE.get(r.classification, "background:#e8f5e9;"))
+        else:
+            r = classify(self.standard, self._area(), income, self.deprived())
+            self.result_label.setText(f"<b>{html.escape(r.explanation)}</b>")
+            self.result_label.setStyleSheet("padding:6px;" + _CLASS_STYLE.get(r.classification, "background:#e8f5e9;"))
+        self._follow_assessment()
+
+    def current_assessment(self) -> Assessment | None:
+        """The assessment as it is on screen now (``None`` until an income is entered)."""
+        income = self.income_edit.value()
+        if self.standard is None or income is None:
+            return None
+        area = self._area()
+        return Assessment(
+            year=self.year, standard_id=self.standard.id, area=area, income=income, deprived=self.deprived(),
+            classification=classify(self.standard, area, income, self.deprived()).classification,
+            causes=self.causes.checked(), needs=self.needs.checked(),
+        )
+
+    def _follow_assessment(self) -> None:
+        """The plan tab's suggestions and unaddressed deprivations follow the edited assessment."""
+        if hasattr(self, "plan_widget"):
+            self.plan_widget.set_assessment(self.current_assessment())
 
     # saving ----------------------------------------------------------------------
     def _collect(self) -> tuple[Household, Assessment | None, dict[str, str]]:
@@ -424,34 +404,77 @@ class HouseholdEditor(QDialog):
             self.tabs.setCurrentIndex(0)
 
     def save(self) -> bool:
+        """Household, assessment and plan in one transaction; on any problem nothing is written,
+        the dialog stays open and the message is shown beside the field, on its tab."""
         h, assessment, errors = self._collect()
         errors = {**validate_for_save(self.ctx.db, h, assessment), **errors}
         if errors:
             self._show_errors(errors)
             return False
+        plan = self.plan_widget
         try:
-            saved = save_household(self.ctx.db, h, assessment)
+            items = plan.items() if plan.is_active() else None
+        except PlanCellError as exc:
+            self._show_errors({})
+            self.tabs.setCurrentWidget(plan)
+            plan.show_error(str(exc), exc.row, exc.column)
+            return False
+        try:
+            with self.ctx.db.atomic():
+                saved = save_household(self.ctx.db, h, assessment)
+                if items is not None:
+                    try:
+                        plan.write(saved.id, items)
+                    except ValidationError as exc:
+                        raise _PlanRefused(exc) from exc
+        except _PlanRefused as refused:
+            self._show_errors({})
+            self.tabs.setCurrentWidget(plan)
+            plan.show_error(str(refused.error))
+            return False
         except ValidationError as exc:
             self._show_errors(exc.errors)
             return False
         self.household_id = saved.id
-        if self.plan_widget is not None:
-            self.plan_widget.save_for(saved.id)
+        if items is not None:
+            plan.mark_saved(saved.id, items)
         self._show_errors({})
+        self.snapshot.mark_clean()
         self.ctx.notify_changed()
         self.saved.emit(saved.id)
         self.accept()
         return True
 
-    def reject(self) -> None:
-        if self._dirty() and QMessageBox.question(
-            self, "Đóng mà không lưu?", "Các thay đổi chưa được lưu sẽ mất. Vẫn đóng?"
-        ) != QMessageBox.StandardButton.Yes:
-            return
-        super().reject()
+    def has_changes(self) -> bool:
+        """Any value on any tab differs from what was loaded."""
+        return self.snapshot.is_dirty()
 
-    def _dirty(self) -> bool:
-        if self.household is None:
-            return bool(clean(self.general.headNameEdit.text()))
-        h, _a, _e = self._collect()
-        return h.head_name.strip() != self.household.head_name
+    def reject(self) -> None:
+        """Hủy, Esc and the close button: ask before changes are dropped (Lưu is the default)."""
+        if not self.has_changes():
+            super().reject()
+            return
+        name = clean(self.general.headNameEdit.text())
+        choice = ask_unsaved(self, f"Hộ {name}" if name else "Hộ mới")
+        if choice is Choice.SAVE:
+            self.save()  # closes when saved; otherwise stays open showing what to fix
+        elif choice is Choice.DISCARD:
+            super().reject()
+
+
+class _PlanRefused(Exception):
+    """The store refused the plan: the whole save is rolled back and the plan tab shows why."""
+
+    def __init__(self, error: ValidationError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    """A tab's form scrolls vertically, so the editor fits a 768-pixel-high screen."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(widget)
+    return scroll

@@ -1,9 +1,10 @@
 """One household's support plan for one year: items, helpers, suggestions, unaddressed deprivations.
 
-The household editor embeds it as the tab "Kế hoạch hỗ trợ" and the Kế hoạch hỗ trợ page shows it
-under the list. ``load(household_id, year)`` fills it, ``changed`` fires on every edit, and
-``save()`` writes everything in the store (items, helpers, expected result) or shows why not;
-``save_for(id)`` is what the editor calls after saving the household itself.
+The household editor embeds it as the tab "Kế hoạch hỗ trợ" (without its own save button: the
+editor's Lưu writes household and plan in one transaction) and the Kế hoạch hỗ trợ page shows it
+under the list. ``load(household_id, year)`` fills it from the store; in the editor
+``set_assessment`` makes suggestions and "thiếu hụt chưa có giải pháp" follow the assessment being
+edited, before it is saved. ``save()`` writes items, helpers and expected result or shows why not.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gnbv_desktop.core.household import Assessment
 from gnbv_desktop.core.money import parse_money
 from gnbv_desktop.core.plans import (
     CANCELLED,
@@ -39,6 +38,8 @@ from gnbv_desktop.core.plans import (
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS
 from gnbv_desktop.core.text import format_date, format_number, parse_date
 from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.ui_loader import load_ui
+from gnbv_desktop.gui.unsaved_changes import FormSnapshot
 from gnbv_desktop.store.households import ValidationError, get_assessment
 from gnbv_desktop.store.plans import (
     expected_result,
@@ -53,6 +54,14 @@ from gnbv_desktop.store.plans import (
 COLUMNS = ["Giải pháp", "Nội dung cụ thể", "Kinh phí dự kiến (đ)", "Nguồn kinh phí", "Đơn vị chủ trì",
            "Thời gian", "Trạng thái", "Kinh phí thực hiện (đ)", "Ngày thực hiện", "Kết quả"]
 C_MEASURE, C_CONTENT, C_AMOUNT, C_FUNDING, C_LEAD, C_TIME, C_STATUS, C_ACTUAL, C_DATE, C_RESULT = range(10)
+# Key columns first and wide enough for their usual text at 1366 pixels; the content column
+# stretches; long texts are elided with the full text in a tooltip.
+COLUMN_WIDTHS = {C_MEASURE: 190, C_CONTENT: 230, C_AMOUNT: 100, C_FUNDING: 130, C_LEAD: 150, C_TIME: 90,
+                 C_STATUS: 125, C_ACTUAL: 105, C_DATE: 95, C_RESULT: 160}
+
+
+NO_HOUSEHOLD_TEXT = ("Chọn một hộ trong danh sách ở trên để xem và lập kế hoạch hỗ trợ của hộ: giải pháp, "
+                     "người giúp đỡ, kinh phí và kết quả dự kiến.")
 
 
 def parse_amount(text: str) -> int | None:
@@ -61,88 +70,83 @@ def parse_amount(text: str) -> int | None:
     return parse_money(text)
 
 
+class PlanCellError(ValueError):
+    """A cell of the plan table that cannot be read; ``row``/``column`` say where it is."""
+
+    def __init__(self, message: str, row: int, column: int):
+        super().__init__(message)
+        self.row, self.column = row, column
+
+
 class HouseholdPlanWidget(QWidget):
     changed = Signal()
     saved = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, embedded: bool = False):
         super().__init__(parent)
         self.ctx = ctx
         self.household_id: int | None = None
         self.year = ctx.year
-        self.dirty = False
+        self.empty_text = NO_HOUSEHOLD_TEXT
+        self.no_assessment_text = "Hộ chưa có kết quả rà soát năm {year}."
         self._loading = False
         self._assessment = None
         self._item_ids: list[int | None] = []
 
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.result_combo = QComboBox()
+        self.ui = load_ui("household_plan.ui")
+        ui = self.ui
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(ui)
+        self.summary: QLabel = ui.summary
+        self.result_combo: QComboBox = ui.resultCombo
         self.result_combo.currentIndexChanged.connect(self._mark)
-
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.horizontalHeader().setSectionResizeMode(C_CONTENT, QHeaderView.ResizeMode.Stretch)
-        self.table.itemChanged.connect(lambda _i: self._on_edit())
-        add = QPushButton("Thêm giải pháp")
-        add.clicked.connect(lambda: self.add_item(PlanItem(self._measures[0].code) if self._measures else None))
-        remove = QPushButton("Xóa dòng")
-        remove.clicked.connect(self.remove_selected)
-
-        self.suggestions = QListWidget()
-        self.add_suggested = QPushButton("Thêm các giải pháp gợi ý đã chọn")
+        self.table: QTableWidget = ui.itemsTable
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(70)
+        for col, width in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(col, width)
+        for col, name in enumerate(COLUMNS):
+            self.table.horizontalHeaderItem(col).setToolTip(name)
+        self.table.itemChanged.connect(self._on_item_changed)
+        ui.addItemButton.clicked.connect(
+            lambda: self.add_item(PlanItem(self._measures[0].code) if self._measures else None))
+        ui.removeItemButton.clicked.connect(self.remove_selected)
+        self.suggestions: QListWidget = ui.suggestionsList
+        self.add_suggested: QPushButton = ui.addSuggestedButton
         self.add_suggested.clicked.connect(self.add_checked_suggestions)
-        self.unaddressed = QLabel()
-        self.unaddressed.setWordWrap(True)
-        self.helpers = QListWidget()
+        self.unaddressed: QLabel = ui.unaddressed
+        self.helpers: QListWidget = ui.helpersList
         self.helpers.itemChanged.connect(lambda _i: self._mark())
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020")
-        self.save_button = QPushButton("Lưu kế hoạch của hộ")
+        self.message: QLabel = ui.message
+        self.save_button: QPushButton = ui.saveButton
         self.save_button.clicked.connect(self.save)
-
-        top = QFormLayout()
-        top.addRow(self.summary)
-        top.addRow("Dự kiến kết quả cuối năm:", self.result_combo)
-        buttons = QHBoxLayout()
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
-        items_box = QGroupBox("Giải pháp hỗ trợ trong năm")
-        items_layout = QVBoxLayout(items_box)
-        items_layout.addWidget(self.table)
-        items_layout.addLayout(buttons)
-        items_layout.addWidget(self.unaddressed)
-        side = QVBoxLayout()
-        sug_box = QGroupBox("Giải pháp gợi ý (theo thiếu hụt, nguyên nhân, nhu cầu)")
-        sug_layout = QVBoxLayout(sug_box)
-        sug_layout.addWidget(self.suggestions)
-        sug_layout.addWidget(self.add_suggested)
-        helpers_box = QGroupBox("Người/tổ chức giúp đỡ")
-        QVBoxLayout(helpers_box).addWidget(self.helpers)
-        side.addWidget(sug_box)
-        side.addWidget(helpers_box)
-        body = QHBoxLayout()
-        body.addWidget(items_box, 3)
-        body.addLayout(side, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(body)
-        layout.addWidget(self.message)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(self.save_button)
-        layout.addLayout(bottom)
+        self.save_button.setVisible(not embedded)
+        ui.splitter.setStretchFactor(0, 3)
+        ui.splitter.setStretchFactor(1, 2)
         self._measures = support_measures(ctx.db)
         self._funding = funding_sources(ctx.db)
-        self.setEnabled(False)
+        self.snapshot = FormSnapshot(self)
+        self._show_empty(self.empty_text)
+
+    def _show_empty(self, text: str) -> None:
+        self.ui.emptyText.setText(text)
+        self.ui.pages.setCurrentWidget(self.ui.emptyPage)
+
+    def is_active(self) -> bool:
+        """A plan is shown (a household with an assessment), not the explanation."""
+        return self.ui.pages.currentWidget() is self.ui.formPage
+
+    def _on_item_changed(self, item: QTableWidgetItem) -> None:
+        item.setToolTip(item.text())  # long contents are elided in the cell, readable on hover
+        self._on_edit()
 
     # ------------------------------------------------------------ loading
 
     def load(self, household_id: int | None, year: int) -> None:
-        """Show the plan of ``household_id`` for ``year``; ``None`` (a household not yet saved)
-        shows an explanation and disables editing."""
+        """Show the stored plan of ``household_id`` for ``year``; ``None`` shows ``empty_text``."""
         self._loading = True
         self.household_id, self.year = household_id, year
         self._measures = support_measures(self.ctx.db)
@@ -150,29 +154,42 @@ class HouseholdPlanWidget(QWidget):
         self.table.setRowCount(0)
         self._item_ids = []
         self.message.clear()
-        self._assessment = get_assessment(self.ctx.db, household_id, year) if household_id else None
-        a = self._assessment
+        self._assessment = None
         self.result_combo.clear()
-        if household_id is None:
-            self.summary.setText("Lưu hộ trước khi lập kế hoạch hỗ trợ.")
-        elif a is None:
-            self.summary.setText(f"Hộ chưa có kết quả rà soát năm {year}.")
+        if household_id is not None:
+            for it in plan_items(self.ctx.db, household_id, year):
+                self.add_item(it)
+        self._load_helpers()
+        current = expected_result(self.ctx.db, household_id, year)[0] if household_id else ""
+        self._loading = False
+        self.set_assessment(get_assessment(self.ctx.db, household_id, year) if household_id else None, current)
+        self.snapshot.mark_clean()
+
+    def set_assessment(self, a: Assessment | None, result: str | None = None) -> None:
+        """Base the summary, expected-result choices and suggestions on ``a`` — the stored
+        assessment, or in the editor the one being edited (classification, deprivations, causes
+        and needs as they are on screen now)."""
+        self._loading, was = True, self._loading
+        self._assessment = a
+        if a is None:
+            self._show_empty(self.empty_text if self.household_id is None
+                             else self.no_assessment_text.format(year=self.year))
+            self.result_combo.clear()
         else:
             std = self.ctx.standards.get(a.standard_id)
             names = {i.code: i.name for i in std.indicators}
             lacks = ", ".join(f"{c} {names.get(c, '')}" for c in a.deprived) or "không"
-            self.summary.setText(f"Năm {year}: {CLASSIFICATION_LABELS.get(a.classification, '')} — "
+            self.summary.setText(f"Năm {self.year}: {CLASSIFICATION_LABELS.get(a.classification, '')} — "
                                  f"thiếu hụt: {lacks}")
-            for code in RESULTS_FOR_CLASSIFICATION.get(a.classification, ("",)):
-                self.result_combo.addItem(EXPECTED_RESULT_LABELS[code] or "(chưa xác định)", code)
-            current, _note = expected_result(self.ctx.db, household_id, year)
-            self.result_combo.setCurrentIndex(max(0, self.result_combo.findData(current)))
-            for it in plan_items(self.ctx.db, household_id, year):
-                self.add_item(it)
-        self._load_helpers()
-        self.setEnabled(household_id is not None and a is not None)
-        self._loading = False
-        self.dirty = False
+            keep = self.result_combo.currentData() if result is None else result
+            codes = RESULTS_FOR_CLASSIFICATION.get(a.classification, ("",))
+            if [self.result_combo.itemData(i) for i in range(self.result_combo.count())] != list(codes):
+                self.result_combo.clear()
+                for code in codes:
+                    self.result_combo.addItem(EXPECTED_RESULT_LABELS[code] or "(chưa xác định)", code)
+            self.result_combo.setCurrentIndex(max(0, self.result_combo.findData(keep)))
+            self.ui.pages.setCurrentWidget(self.ui.formPage)
+        self._loading = was
         self._refresh_hints()
 
     def _load_helpers(self) -> None:
@@ -192,6 +209,12 @@ class HouseholdPlanWidget(QWidget):
         for code, label in pairs:
             combo.addItem(label, code)
         combo.setCurrentIndex(max(0, combo.findData(current)))
+        # The cell elides a long label; the tooltip and the opened list show all of it.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(6)
+        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+        combo.setToolTip(combo.currentText())
+        combo.currentIndexChanged.connect(lambda _i: combo.setToolTip(combo.currentText()))
         combo.currentIndexChanged.connect(lambda _i: self._on_edit())
         return combo
 
@@ -211,7 +234,9 @@ class HouseholdPlanWidget(QWidget):
                            (C_LEAD, it.lead_organisation), (C_TIME, it.planned_time),
                            (C_ACTUAL, format_number(it.actual_amount)), (C_DATE, format_date(it.actual_date)),
                            (C_RESULT, it.result)):
-            self.table.setItem(row, col, QTableWidgetItem(value))
+            cell = QTableWidgetItem(value)
+            cell.setToolTip(value)
+            self.table.setItem(row, col, cell)
         self._loading = was
         self._on_edit()
 
@@ -227,20 +252,25 @@ class HouseholdPlanWidget(QWidget):
         item = self.table.item(row, col)
         return item.text().strip() if item else ""
 
+    def _amount(self, row: int, col: int) -> int | None:
+        text = self._text(row, col)
+        try:
+            return parse_amount(text)
+        except ValueError as exc:
+            raise PlanCellError(f"Dòng {row + 1}, cột {COLUMNS[col]}: {exc}", row, col) from exc
+
     def items(self) -> list[PlanItem]:
-        """The rows as plan items; a malformed amount or date raises ValueError naming the row."""
+        """The rows as plan items; a malformed amount or date raises :class:`PlanCellError`."""
         out = []
         for row in range(self.table.rowCount()):
-            try:
-                amount = parse_amount(self._text(row, C_AMOUNT))
-                actual = parse_amount(self._text(row, C_ACTUAL))
-            except ValueError as exc:
-                raise ValueError(f"Dòng {row + 1}: kinh phí phải là số đồng — {exc}") from exc
+            amount = self._amount(row, C_AMOUNT)
+            actual = self._amount(row, C_ACTUAL)
             date_text = self._text(row, C_DATE)
             try:
                 date = parse_date(date_text).isoformat() if date_text else ""
-            except ValueError as exc:
-                raise ValueError(f"Dòng {row + 1}: ngày thực hiện '{date_text}' không hợp lệ (dd/mm/yyyy).") from exc
+            except (ValueError, TypeError) as exc:
+                raise PlanCellError(f"Dòng {row + 1}: ngày thực hiện '{date_text}' không hợp lệ (dd/mm/yyyy).",
+                                    row, C_DATE) from exc
             out.append(PlanItem(
                 measure_code=self.table.cellWidget(row, C_MEASURE).currentData(),
                 content=self._text(row, C_CONTENT), expected_amount=amount,
@@ -293,13 +323,20 @@ class HouseholdPlanWidget(QWidget):
         self._mark()
 
     def _mark(self) -> None:
-        if self._loading:
-            return
-        self.dirty = True
-        self.changed.emit()
+        if not self._loading:
+            self.changed.emit()
 
     def has_changes(self) -> bool:
-        return self.dirty
+        """Items, helpers or expected result differ from what was loaded."""
+        return self.snapshot.is_dirty()
+
+    def show_error(self, message: str, row: int | None = None, column: int | None = None) -> None:
+        """The message under the table, and the offending cell selected and focused."""
+        self.message.setText(message)
+        if row is not None and column is not None and row < self.table.rowCount():
+            self.table.setCurrentCell(row, column)
+            self.table.scrollToItem(self.table.item(row, column) or QTableWidgetItem())
+            self.table.setFocus()
 
     # ------------------------------------------------------------ saving
 
@@ -307,30 +344,34 @@ class HouseholdPlanWidget(QWidget):
         return [self.helpers.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.helpers.count())
                 if self.helpers.item(i).checkState() == Qt.CheckState.Checked]
 
-    def save_for(self, household_id: int) -> bool:
-        """Called by the household editor right after it saved the household: a new household
-        gets its id here; pending plan edits are written, an untouched plan writes nothing."""
-        if self.household_id != household_id:
-            self.load(household_id, self.year)
-            return True
-        return self.save() if self.dirty else True
+    def write(self, household_id: int, items: list[PlanItem]) -> None:
+        """Store ``items``, the ticked helpers and the expected result for ``household_id`` (inside
+        the caller's transaction when there is one); raises ValidationError and writes nothing."""
+        save_household_plan(self.ctx.db, household_id, self.year, items, self.checked_helper_ids(),
+                            self.result_combo.currentData() or "")
+
+    def mark_saved(self, household_id: int, items: list[PlanItem]) -> None:
+        """After a successful write: remember the new ids so a second save updates, not inserts."""
+        self.household_id = household_id
+        for row, it in enumerate(items):
+            self._item_ids[row] = it.id
+        self.message.clear()
+        self.snapshot.mark_clean()
+        self.saved.emit()
 
     def save(self) -> bool:
         """Write items, helpers and expected result; on a problem show it and write nothing."""
         if self.household_id is None or self._assessment is None:
             return False
-        db = self.ctx.db
         try:
             items = self.items()
-            save_household_plan(db, self.household_id, self.year, items, self.checked_helper_ids(),
-                                self.result_combo.currentData() or "")
-        except (ValidationError, ValueError) as exc:
-            self.message.setText(str(exc))
+            self.write(self.household_id, items)
+        except PlanCellError as exc:
+            self.show_error(str(exc), exc.row, exc.column)
             return False
-        for row, it in enumerate(items):
-            self._item_ids[row] = it.id
-        self.message.clear()
-        self.dirty = False
-        self.saved.emit()
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            return False
+        self.mark_saved(self.household_id, items)
         self.ctx.notify_changed()
         return True

@@ -526,6 +526,5 @@ def export_households(ctx: AppContext, parent: QWidget | None = None):
             parent, "Xuất Excel", f"Đã xuất {format_number(count)} hộ (đánh giá năm {year}) ra tệp\n{Path(name)}"
         )
     )
-    handle.failed.connect(lambda message: QMessageBox.warning(parent, "Xuất Excel", f"Không xuất được: {message}"))
     return handle
 

@@ -165,10 +165,6 @@ class MainWindow(QMainWindow):
         for row, page in self._built.items():
             save_splitters(page, self._page_key(row))
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_layout()
-        super().closeEvent(event)
-
     # ---- Trợ giúp ---------------------------------------------------------------------------------
     def show_guide(self) -> QWidget:
         from gnbv_desktop.gui.guide_window import GuideWindow
@@ -206,6 +202,17 @@ class MainWindow(QMainWindow):
         page = self.page_at(row)
         self.nav.setCurrentRow(row)
         return page
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        """Pages with unsaved edits (``confirm_leave``, see gui/unsaved_changes.py) ask first;
+        Hủy keeps the window open. The layout is remembered when the window does close."""
+        for page in self._built.values():
+            confirm = getattr(page, "confirm_leave", None)
+            if confirm is not None and not confirm():
+                event.ignore()
+                return
+        self.save_layout()
+        super().closeEvent(event)
 
     def _update_title(self) -> None:
         s = self.ctx.settings()

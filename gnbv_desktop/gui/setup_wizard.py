@@ -1,73 +1,75 @@
-"""First run: which commune this is, who receives its data, its villages — or the demo commune."""
+"""First run: which commune this is, who receives its data, its villages — or the demo commune,
+or an upper-level office.
+
+Each path has its own pages, chosen on the first page through ``nextId``: the first page always
+has a next page, and the last page of every path is final from the moment it is shown, so the
+wizard's own Tiếp/Hoàn tất buttons reach the end of every path (a page whose ``nextId`` only
+turns -1 after a click is never re-evaluated by QWizard). Page layouts are ``ui/setup_*.ui``.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QRadioButton,
-    QVBoxLayout,
-    QWizard,
-    QWizardPage,
-)
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget, QWizard, QWizardPage
 from sqlite_utils import Database
 
 from gnbv_desktop.core.text import clean
 from gnbv_desktop.gui.commune_form import CommuneForm, VillageTable
+from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.job_runner import JobHandle
+from gnbv_desktop.gui.ui_loader import load_ui
+from gnbv_desktop.jobs.demo import create_demo
 from gnbv_desktop.store.aggregate import make_aggregate
 from gnbv_desktop.store.settings import save_settings
 from gnbv_desktop.store.villages import VillageError, add_village
 
+CHOICE, COMMUNE, VILLAGES, DEMO, OFFICE = range(5)
+DEMO_HOUSEHOLDS = 200
 
-class _CommunePage(QWizardPage):
-    def __init__(self, wizard: SetupWizard):
+
+def _page(title: str, subtitle: str, form: str) -> tuple[QWizardPage, QWidget]:
+    page = QWizardPage()
+    page.setTitle(title)
+    page.setSubTitle(subtitle)
+    ui = load_ui(form)
+    lay = QVBoxLayout(page)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.addWidget(ui)
+    return page, ui
+
+
+class _ChoicePage(QWizardPage):
+    """Commune machine, demo data, or upper-level office: decides the following pages."""
+
+    def __init__(self):
         super().__init__()
-        self.w = wizard
-        self.setTitle("Thông tin xã/phường")
-        self.setSubTitle("Máy này dùng cho xã/phường nào? Chọn đơn vị hành chính trong danh mục năm 2025 (hoặc gõ tên).")
-        self.commune_radio = QRadioButton("Máy của xã/phường: quản lý danh sách hộ nghèo, hộ cận nghèo của xã")
-        self.commune_radio.setChecked(True)
-        self.aggregate_radio = QRadioButton(
-            "Máy của cấp trên (Sở Nông nghiệp và Môi trường, huyện…): nhập và tổng hợp gói dữ liệu của các xã"
-        )
-        self.form = CommuneForm()
-        self.demo = QCheckBox("Dùng dữ liệu mẫu (một xã giả lập với 200 hộ để xem thử các chức năng)")
-        self.office_name = QLineEdit()
-        self.office_name.setPlaceholderText("Tên cơ quan, ví dụ: Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.commune_radio)
-        lay.addWidget(self.form)
-        lay.addWidget(self.demo)
-        lay.addWidget(self.aggregate_radio)
-        lay.addWidget(self.office_name)
-        self.demo.toggled.connect(self._update_enabled)
-        self.aggregate_radio.toggled.connect(self._update_enabled)
-        self._update_enabled()
-
-    def _update_enabled(self) -> None:
-        commune = self.commune_radio.isChecked()
-        self.form.setEnabled(commune and not self.demo.isChecked())
-        self.demo.setEnabled(commune)
-        self.office_name.setEnabled(not commune)
-
-    def validatePage(self) -> bool:
-        if self.aggregate_radio.isChecked():
-            if not clean(self.office_name.text()):
-                QMessageBox.warning(self, "Thiếu thông tin", "Chưa nhập tên cơ quan cấp trên.")
-                return False
-            return True
-        if self.demo.isChecked():
-            return True
-        errors = self.form.errors()
-        if errors:
-            QMessageBox.warning(self, "Thiếu thông tin", "\n".join(errors))
-            return False
-        return True
+        self.setTitle("Máy này dùng để làm gì?")
+        self.setSubTitle("Chọn một cách dùng rồi nhấn Tiếp.")
+        self.ui = load_ui("setup_choice.ui")
+        QVBoxLayout(self).addWidget(self.ui)
 
     def nextId(self) -> int:
-        return -1 if self.demo.isChecked() or self.aggregate_radio.isChecked() else 1
+        if self.ui.demoRadio.isChecked():
+            return DEMO
+        if self.ui.aggregateRadio.isChecked():
+            return OFFICE
+        return COMMUNE
+
+
+class _CommunePage(QWizardPage):
+    def __init__(self):
+        super().__init__()
+        self.setTitle("Thông tin xã/phường")
+        self.setSubTitle("Chọn đơn vị hành chính trong danh mục năm 2025 (hoặc gõ tên, có dấu hay không dấu).")
+        self.form = CommuneForm()
+        QVBoxLayout(self).addWidget(self.form)
+
+    def validatePage(self) -> bool:
+        errors = self.form.errors()
+        self.form.show_errors(errors)
+        return not errors
+
+    def nextId(self) -> int:
+        return VILLAGES
 
 
 class _VillagesPage(QWizardPage):
@@ -75,25 +77,37 @@ class _VillagesPage(QWizardPage):
         super().__init__()
         self.setTitle("Các thôn, ấp, bản, tổ dân phố")
         self.setSubTitle("Khu vực nông thôn hay thành thị quyết định chuẩn thu nhập áp dụng cho hộ.")
+        self.ui = load_ui("setup_villages.ui")
+        QVBoxLayout(self).addWidget(self.ui)
         self.villages = VillageTable()
         self.villages.add_row("Thôn 1", "rural", None)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.villages)
-        lay.addWidget(QLabel("Có thể sửa danh sách thôn sau trong Cài đặt."))
+        self.ui.villagesHost.layout().addWidget(self.villages)
+
+    def _error(self, text: str) -> bool:
+        self.ui.villagesError.setText(text)
+        self.ui.villagesError.setVisible(bool(text))
+        return not text
 
     def validatePage(self) -> bool:
-        if not self.villages.rows():
-            QMessageBox.warning(self, "Thiếu thông tin", "Cần ít nhất một thôn.")
-            return False
         names = [n.lower() for _i, n, _a in self.villages.rows()]
+        if not names:
+            return self._error("Cần ít nhất một thôn.")
         if len(set(names)) != len(names):
-            QMessageBox.warning(self, "Trùng tên", "Có hai thôn trùng tên.")
-            return False
-        return True
+            return self._error("Có hai thôn trùng tên.")
+        return self._error("")
+
+    def nextId(self) -> int:
+        return -1
+
+
+class _FinalPage(QWizardPage):
+    def nextId(self) -> int:
+        return -1
 
 
 class SetupWizard(QWizard):
-    """Writes the commune settings and villages in one transaction when finished."""
+    """Writes the commune settings and villages in one transaction when finished (or marks the
+    database as an upper level's; the demo is created by :func:`start_demo` once the window shows)."""
 
     def __init__(self, db: Database, parent=None):
         super().__init__(parent)
@@ -103,23 +117,41 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, "Quay lại")
         self.setButtonText(QWizard.WizardButton.FinishButton, "Hoàn tất")
         self.setButtonText(QWizard.WizardButton.CancelButton, "Hủy")
-        self.commune_page = _CommunePage(self)
+        self.choice_page = _ChoicePage()
+        self.commune_page = _CommunePage()
         self.villages_page = _VillagesPage()
-        self.setPage(0, self.commune_page)
-        self.setPage(1, self.villages_page)
-        self.resize(720, 520)
+        self.demo_page = _FinalPage()
+        self.demo_page.setTitle("Dữ liệu mẫu")
+        self.demo_page.setSubTitle("Xem thử phần mềm với một xã giả lập.")
+        QVBoxLayout(self.demo_page).addWidget(load_ui("setup_demo.ui"))
+        self.office_page = _FinalPage()
+        self.office_page.setTitle("Cơ quan cấp trên")
+        self.office_page.setSubTitle("Tên cơ quan in trên các bảng tổng hợp.")
+        self.office_ui = load_ui("setup_office.ui")
+        QVBoxLayout(self.office_page).addWidget(self.office_ui)
+        self.office_name = self.office_ui.officeNameEdit
+        # A mandatory field ("*"): Hoàn tất stays disabled until the office name is typed.
+        self.office_page.registerField("officeName*", self.office_name)
+        for page_id, page in ((CHOICE, self.choice_page), (COMMUNE, self.commune_page), (VILLAGES, self.villages_page),
+                              (DEMO, self.demo_page), (OFFICE, self.office_page)):
+            self.setPage(page_id, page)
+        self.setStartId(CHOICE)
+        self.resize(760, 560)
 
     @property
     def use_demo(self) -> bool:
-        return self.commune_page.commune_radio.isChecked() and self.commune_page.demo.isChecked()
+        return self.choice_page.ui.demoRadio.isChecked()
 
     @property
     def use_aggregate(self) -> bool:
-        return self.commune_page.aggregate_radio.isChecked()
+        return self.choice_page.ui.aggregateRadio.isChecked()
 
     def accept(self) -> None:
         if self.use_aggregate:
-            make_aggregate(self.db, clean(self.commune_page.office_name.text()))
+            name = clean(self.office_name.text())
+            if not name:
+                return
+            make_aggregate(self.db, name)
         elif not self.use_demo:
             try:
                 with self.db.atomic():
@@ -130,3 +162,13 @@ class SetupWizard(QWizard):
                 QMessageBox.warning(self, "Không lưu được", str(exc))
                 return
         super().accept()
+
+
+def start_demo(window: QWidget, ctx: AppContext) -> JobHandle:
+    """Create the demo commune in the background once the main window shows (the "Dùng dữ liệu
+    mẫu" path of the wizard); pages reload when it is done."""
+    handle = ctx.runner.run_with_dialog(
+        window, "Đang tạo dữ liệu mẫu…", lambda wdb: create_demo(wdb, DEMO_HOUSEHOLDS, seed=1, year=ctx.year)
+    )
+    handle.finished.connect(lambda _n: ctx.notify_changed())
+    return handle

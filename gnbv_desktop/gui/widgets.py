@@ -1,9 +1,10 @@
-"""Small reusable widgets: a money field that shows ``1.500.000`` and a check list."""
+"""Small reusable widgets: a money field that shows ``1.500.000``, a check list, and a
+confirmation with Vietnamese buttons."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLineEdit, QMessageBox, QWidget
 
 from gnbv_desktop.core.money import MoneyError, format_money_input, parse_money
 from gnbv_desktop.core.text import format_number
@@ -95,3 +96,15 @@ class CheckList(QWidget):
     def set_checked(self, codes: list[str]) -> None:
         for code, box in self.boxes.items():
             box.setChecked(code in codes)
+
+
+def confirm(parent: QWidget | None, title: str, text: str, action: str, *, safe_default: bool = True) -> bool:
+    """Ask before an action: buttons ``action`` and "Không"; Esc is "Không", and Enter is too
+    unless ``safe_default`` is False (for actions that can be undone)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    yes = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    no = box.addButton("Không", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no if safe_default else yes)
+    box.setEscapeButton(no)
+    box.exec()
+    return box.clickedButton() is yes

@@ -314,8 +314,44 @@ def delete_household(db: Database, household_id: int) -> None:
 
 
 def restore_household(db: Database, household_id: int) -> None:
+    """Undo a soft delete, whenever it happened. Refused (``ValidationError``, nothing changed)
+    when the household's mã hộ or a CCCD of its people now belongs to another household."""
+    h = get_household(db, household_id)
+    errors: dict[str, str] = {}
+    for prefix, _name, _y, _s, cccd in h.people():
+        owner = cccd_owner(db, cccd, household_id)
+        if owner:
+            errors[f"{prefix}.cccd"] = f"Số CCCD {cccd} của hộ {h.head_name} nay đã thuộc về {owner}."
+    if h.code and db.execute(
+        "SELECT 1 FROM households WHERE code = ? AND deleted = 0 AND id != ?", [h.code, household_id]
+    ).fetchone():
+        errors["code"] = f"Mã hộ {h.code} của hộ {h.head_name} nay đã dùng cho hộ khác."
+    if errors:
+        raise ValidationError(errors)
     with db.atomic():
         touch(db, "households", household_id, {"deleted": 0})
+
+
+@dataclass(frozen=True)
+class DeletedHousehold:
+    """A soft-deleted household as the "Hộ đã xóa" list shows it."""
+
+    id: int
+    code: str
+    head_name: str
+    village: str
+    deleted_at: str  # ISO time of the deletion (the row's last change)
+
+
+def list_deleted(db: Database) -> list[DeletedHousehold]:
+    """Households deleted at any time, most recently deleted first; they can be restored."""
+    return [
+        DeletedHousehold(*r)
+        for r in db.execute(
+            """SELECT h.id, h.code, h.head_name, COALESCE(v.name, ''), h.updated_at FROM households h
+               LEFT JOIN villages v ON v.id = h.village_id WHERE h.deleted = 1 ORDER BY h.updated_at DESC, h.id DESC"""
+        )
+    ]
 
 
 _ROWS_SQL = """

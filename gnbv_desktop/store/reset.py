@@ -12,7 +12,6 @@ from sqlite_utils import Database
 
 from gnbv_desktop.store import migrations
 
-
 # What belongs to the installation rather than to the list: who may use it and what they did (the
 # audit trail must outlive a reset, and a reset by a data-entry account must not remove the admin),
 # and its identity and the keys it pinned for packages.

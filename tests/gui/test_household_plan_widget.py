@@ -18,6 +18,7 @@ from gnbv_desktop.store.plans import (
     save_plan_items,
     set_household_helpers,
 )
+from tests.gui.dialogs import answer
 
 pytestmark = pytest.mark.gui
 
@@ -55,7 +56,7 @@ def test_suggestions_in_one_click_and_unaddressed(ctx, qtbot):
     assert len(codes) >= len(get_assessment(ctx.db, hid, 2026).deprived) // 2 and w.has_changes()
     row = codes.index("bhyt")
     w.table.item(row, C_AMOUNT).setText("3.790.800")
-    assert w.save()
+    qtbot.mouseClick(w.save_button, Qt.MouseButton.LeftButton)
     saved = {i.measure_code: i for i in plan_items(ctx.db, hid, 2026)}
     assert saved["bhyt"].expected_amount == 3_790_800 and saved["bhyt"].lead_organisation
     assert not w.has_changes()
@@ -67,11 +68,14 @@ def test_bad_amount_shows_message_and_writes_nothing(ctx, qtbot):
     w = HouseholdPlanWidget(ctx)
     qtbot.addWidget(w)
     w.load(hid, 2026)
-    w.add_checked_suggestions()
-    w.table.item(w.table.rowCount() - 1, C_AMOUNT).setText("ba triệu")
-    assert not w.save()
-    assert "kinh phí phải là số" in w.message.text()
+    qtbot.mouseClick(w.add_suggested, Qt.MouseButton.LeftButton)
+    row = w.table.rowCount() - 1
+    w.table.item(row, C_AMOUNT).setText("ba triệu")
+    qtbot.mouseClick(w.save_button, Qt.MouseButton.LeftButton)
+    assert "Không đọc được số tiền 'ba triệu'" in w.message.text() and f"Dòng {row + 1}" in w.message.text()
+    assert (w.table.currentRow(), w.table.currentColumn()) == (row, C_AMOUNT)
     assert plan_items(ctx.db, hid, 2026) == before
+    assert w.has_changes()
 
 
 def test_helpers_ticked_in_the_tab_are_saved(ctx, qtbot):
@@ -81,31 +85,46 @@ def test_helpers_ticked_in_the_tab_are_saved(ctx, qtbot):
     qtbot.addWidget(w)
     w.load(hid, 2026)
     w.helpers.item(0).setCheckState(Qt.CheckState.Checked)
-    assert w.has_changes() and w.save()
+    assert w.has_changes()
+    qtbot.mouseClick(w.save_button, Qt.MouseButton.LeftButton)
+    assert not w.has_changes()
     assert [h.id for h in helpers_of(ctx.db, hid, 2026)] == [w.helpers.item(0).data(Qt.ItemDataRole.UserRole)]
 
 
-def test_unsaved_household_is_explained(ctx, qtbot):
+def test_nothing_selected_explains_what_to_do(ctx, qtbot):
     w = HouseholdPlanWidget(ctx)
     qtbot.addWidget(w)
     w.load(None, 2026)
-    assert not w.isEnabled() and "Lưu hộ trước" in w.summary.text()
+    assert not w.is_active()
+    assert w.ui.emptyText.text().startswith("Chọn một hộ trong danh sách")
+    assert "Lưu hộ trước" not in w.ui.emptyText.text()
 
 
-def test_bulk_assign_dialog(ctx, qtbot):
+def test_bulk_assign_dialog_confirms_and_reports(ctx, qtbot):
     targets = sorted(households_without_helper(ctx.db, 2026))
     assert targets
     dlg = BulkAssignDialog(ctx, targets)
     qtbot.addWidget(dlg)
+    dlg.show()
+    assign = dlg.buttons.button(dlg.buttons.StandardButton.Ok)
+    assert assign.text() == "Phân công"
     assert f"{len(targets)} hộ" in dlg.info.text()
-    dlg.accept()  # nothing ticked
-    assert "Chưa chọn" in dlg.message.text() and dlg.result() == 0
+    qtbot.mouseClick(assign, Qt.MouseButton.LeftButton)  # nothing ticked
+    assert "Chưa chọn" in dlg.message.text() and dlg.isVisible()
     qtbot.keyClicks(dlg.search, "hoi nong dan")
     visible = [dlg.list.item(i) for i in range(dlg.list.count()) if not dlg.list.item(i).isHidden()]
     assert [i.text() for i in visible] == ["Hội Nông dân xã Ia Grai"]
     visible[0].setCheckState(Qt.CheckState.Checked)
+    seen = answer(qtbot, click="Hủy")
+    qtbot.mouseClick(assign, Qt.MouseButton.LeftButton)
+    assert seen.texts == [f"Phân công Hội Nông dân xã Ia Grai giúp đỡ {len(targets)} hộ năm 2026?"]
+    assert seen.defaults == ["Phân công"] and dlg.isVisible()
+    assert households_without_helper(ctx.db, 2026) == set(targets)  # cancelled: nothing written
+    answer(qtbot, key=Qt.Key.Key_Return, seen=seen)
     with qtbot.waitSignal(ctx.data_changed):
-        dlg.accept()
-    assert dlg.added == len(targets)
+        qtbot.mouseClick(assign, Qt.MouseButton.LeftButton)
+    assert not dlg.isVisible() and dlg.added == len(targets)
+    assert dlg.report == (f"Đã phân công Hội Nông dân xã Ia Grai cho {len(targets)} hộ năm 2026: "
+                          f"{len(targets)} phân công mới, 0 đã có từ trước.")
     assert set(targets) <= households_with_helper(ctx.db, 2026)
     assert households_without_helper(ctx.db, 2026) == set()

@@ -10,6 +10,7 @@ from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_model import HouseholdTableModel
 from gnbv_desktop.gui.pages.households_page import HouseholdsPage
 from gnbv_desktop.store.households import get_assessment, get_household, list_rows
+from tests.gui.dialogs import answer
 
 
 def shown_text(label) -> str:
@@ -49,7 +50,8 @@ def test_create_household_with_live_classification(qtbot, empty_ctx):
     g.villageCombo.setCurrentIndex(g.villageCombo.findText("Tổ dân phố 1 (thành thị)"))
     assert "≤ 2.000.000 đ" in editor.result_label.text()
     editor.causes.boxes["thieu_von"].setChecked(True)
-    assert editor.save()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert not editor.isVisible()
     rows = list_rows(empty_ctx.db, 2026)
     assert [(r.head_name, r.classification, r.village) for r in rows] == [("Nguyễn Văn Ánh", "poor", "Tổ dân phố 1")]
     a = get_assessment(empty_ctx.db, rows[0].id, 2026)
@@ -63,7 +65,9 @@ def test_validation_messages_next_to_fields(qtbot, empty_ctx):
     g = editor.general
     qtbot.keyClicks(g.cccdEdit, "0640850012")
     qtbot.keyClicks(g.birthYearEdit, "2099")
-    assert not editor.save()
+    editor.show()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert editor.isVisible()
     assert g.headNameError.text() == "Chưa nhập họ tên chủ hộ."
     assert not g.headNameError.isHidden()
     assert "12 chữ số" in g.cccdError.text()
@@ -82,23 +86,38 @@ def test_cccd_must_agree_with_birth_year_and_sex(qtbot, empty_ctx):
     g.sexCombo.setCurrentIndex(g.sexCombo.findData("nu"))
     g.villageCombo.setCurrentIndex(1)
     qtbot.keyClicks(editor.income_edit, "900000")
-    assert not editor.save()
+    editor.show()
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert editor.isVisible()
     assert "năm sinh 1985" in g.cccdError.text() and "giới tính Nam" in g.cccdError.text()
 
 
 def test_edit_members_and_reopen(qtbot, ctx):
-    from gnbv_desktop.core.household import Member
+    from PySide6.QtWidgets import QLineEdit, QPushButton
 
     hid = list_rows(ctx.db, 2026)[0].id
     before = len(get_household(ctx.db, hid).members)
     editor = HouseholdEditor(ctx, hid)
     qtbot.addWidget(editor)
-    assert editor.members_table.rowCount() == before
-    editor._add_member_row(Member("Trần Văn Út", "Con", 2015, "nam"))
-    assert editor.save()
+    editor.show()
+    editor.tabs.setCurrentIndex(1)
+    t = editor.members_table
+    assert t.rowCount() == before
+    qtbot.mouseClick(editor.findChild(QPushButton, "addMemberButton"), Qt.MouseButton.LeftButton)
+    cell = t.viewport().findChild(QLineEdit)  # the new row's name opens for typing
+    qtbot.keyClicks(cell, "Tran Van Ut")
+    qtbot.keyClick(cell, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: t.item(before, 0).text() == "Tran Van Ut")
+    t.cellWidget(before, 1).setCurrentText("Con")
+    t.item(before, 2).setText("2015")
+    t.cellWidget(before, 3).setCurrentIndex(t.cellWidget(before, 3).findData("nam"))
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert not editor.isVisible()
     h = get_household(ctx.db, hid)
     assert len(h.members) == before + 1
-    assert (h.members[-1].full_name, h.members[-1].relation, h.members[-1].birth_year) == ("Trần Văn Út", "Con", 2015)
+    assert (h.members[-1].full_name, h.members[-1].relation, h.members[-1].birth_year) == ("Tran Van Ut", "Con", 2015)
 
 
 def test_search_without_diacritics_and_filters(qtbot, ctx):
@@ -168,14 +187,14 @@ def test_ctrl_n_and_enter_open_editor(qtbot, ctx):
     new[0].done(0)
 
 
-def test_carry_forward_from_previous_year(qtbot, ctx, monkeypatch):
+def test_carry_forward_from_previous_year(qtbot, ctx):
     ctx.set_year(2027)
     page = HouseholdsPage(ctx)
     qtbot.addWidget(page)
     assert page.model.rowCount() == 0
     assert page.carry_button.isVisibleTo(page) and "60 hộ từ năm 2026" in page.carry_button.text()
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    page.carry_forward()
+    answer(qtbot, key=Qt.Key.Key_Return)  # the question's default answer goes ahead
+    qtbot.mouseClick(page.carry_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(page._carry_handle.finished, timeout=20000):
         pass
     qtbot.waitUntil(lambda: page.model.rowCount() == 60)
@@ -207,12 +226,17 @@ def test_filter_unassisted_and_bulk_assign_from_selection(qtbot, ctx):
     shown = {page.model.row_at(i).id for i in range(page.model.rowCount())}
     assert shown == waiting
     page.table.selectAll()
-    dialog: BulkAssignDialog = page.assign_selected()
-    qtbot.addWidget(dialog)
+    statuses = []
+    page.status_changed.connect(statuses.append)
+    qtbot.mouseClick(page.assign_button, Qt.MouseButton.LeftButton)
+    dialog = next(d for d in page.findChildren(BulkAssignDialog) if d.isVisible())
     helper = list_helpers(ctx.db)[0]
     item = next(dialog.list.item(i) for i in range(dialog.list.count()) if dialog.list.item(i).text() == helper.label)
     item.setCheckState(Qt.CheckState.Checked)
-    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    seen = answer(qtbot, click="Phân công")
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert seen.texts == [f"Phân công {helper.label} giúp đỡ {len(waiting)} hộ năm 2026?"]
+    assert statuses[-1].startswith(f"Đã phân công {helper.label} cho {len(waiting)} hộ năm 2026: {len(waiting)} phân công mới")
     assert households_without_helper(ctx.db, 2026) == set()
     assert waiting <= {h.id for h in households_of_helper(ctx.db, helper.id, 2026)}
     qtbot.waitUntil(lambda: page.model.rowCount() == 0)
@@ -233,3 +257,49 @@ def test_typing_letter_by_letter_matches_a_fresh_search(ctx):
         assert {model.row_at(i).id for i in range(model.rowCount())} == expected
     model.set_filter("x")  # not a refinement: searched again from all rows
     assert {model.row_at(i).id for i in range(model.rowCount())} == {r.id for r in filter_rows(rows, "x")}
+
+
+def _shown_page(qtbot, ctx) -> HouseholdsPage:
+    page = HouseholdsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    return page
+
+
+def test_down_and_enter_in_the_search_box(qtbot, ctx):
+    page = _shown_page(qtbot, ctx)
+    page.search.setFocus()
+    target = page.model.row_at(3)
+    qtbot.keyClicks(page.search, fold(target.head_name))
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert page.table.hasFocus() and page.selected_ids() == [page.model.row_at(0).id]
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    page.search.setFocus()
+    page.search.clear()
+    qtbot.keyClicks(page.search, fold(target.head_name))
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    editors = [e for e in page.findChildren(HouseholdEditor) if e.isVisible()]
+    assert len(editors) == 1 and fold(target.head_name) in fold(editors[0].general.headNameEdit.text())
+    editors[0].done(0)
+
+
+def test_deleted_households_can_be_restored_later(qtbot, ctx):
+    from gnbv_desktop.gui.deleted_households_dialog import DeletedHouseholdsDialog
+    from gnbv_desktop.store.households import delete_household
+
+    victim = list_rows(ctx.db, 2026)[0]
+    delete_household(ctx.db, victim.id)  # deleted in an earlier session: no Ctrl+Z any more
+    page = _shown_page(qtbot, ctx)
+    assert page.model.row_of_id(victim.id) is None and not page.undo_button.isEnabled()
+    qtbot.mouseClick(page.deleted_button, Qt.MouseButton.LeftButton)
+    dialog = next(d for d in page.findChildren(DeletedHouseholdsDialog) if d.isVisible())
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == victim.head_name
+    assert not dialog.restore_button.isEnabled()
+    dialog.table.selectRow(0)
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Đã khôi phục 1 hộ." and dialog.table.rowCount() == 0
+    assert ctx.db.execute("SELECT deleted FROM households WHERE id = ?", [victim.id]).fetchone()[0] == 0
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    assert page.model.row_of_id(victim.id) is not None and page.selected_ids() == [victim.id]

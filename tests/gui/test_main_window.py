@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from gnbv_desktop.gui.main_window import MainWindow
 from gnbv_desktop.gui.pages.settings_page import SettingsPage
-from gnbv_desktop.gui.setup_wizard import SetupWizard
-from gnbv_desktop.store.settings import load_settings
 from gnbv_desktop.store.villages import list_villages
 
 
@@ -47,58 +47,10 @@ def test_settings_rename_and_add_village(qtbot, ctx):
     qtbot.addWidget(page)
     page.villages.table.item(0, 0).setText("Thôn Một")
     page.villages.add_row("Thôn Mới", "urban", None)
-    assert page.save()
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.message.text() == "Đã lưu."
     names = [(v.name, v.area) for v in list_villages(ctx.db)]
     assert ("Thôn Một", "rural") in names and ("Thôn Mới", "urban") in names
-
-
-def test_setup_wizard_writes_commune_and_villages(qtbot, db):
-    wizard = SetupWizard(db)
-    qtbot.addWidget(wizard)
-    form = wizard.commune_page.form
-    form.province.setCurrentIndex(form.province.findText("Gia Lai"))
-    form.commune.setCurrentIndex(form.commune.findText("Xã Ia Grai"))
-    assert form.code.text() == "23764"
-    assert form.upper_level.text() == "Sở Nông nghiệp và Môi trường tỉnh Gia Lai"
-    wizard.next()
-    wizard.villages_page.villages.add_row("Tổ dân phố 3", "urban", None)
-    wizard.accept()
-    s = load_settings(db)
-    assert (s.commune_name, s.commune_code, s.province_name) == ("Xã Ia Grai", "23764", "Gia Lai")
-    assert [(v.name, v.area) for v in list_villages(db)] == [("Thôn 1", "rural"), ("Tổ dân phố 3", "urban")]
-
-
-def test_setup_wizard_demo_choice(qtbot, db):
-    wizard = SetupWizard(db)
-    qtbot.addWidget(wizard)
-    wizard.commune_page.demo.setChecked(True)
-    assert wizard.commune_page.nextId() == -1
-    wizard.accept()
-    assert wizard.use_demo and not load_settings(db).is_configured
-
-
-def test_setup_wizard_upper_level_makes_an_aggregate_database(qtbot, db, db_path, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
-    from gnbv_desktop.gui.context import AppContext
-    from gnbv_desktop.store.aggregate import is_aggregate
-
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: warnings.append(text))
-    wizard = SetupWizard(db)
-    qtbot.addWidget(wizard)
-    page = wizard.commune_page
-    page.aggregate_radio.setChecked(True)
-    assert not page.validatePage()
-    assert warnings == ["Chưa nhập tên cơ quan cấp trên."]
-    page.office_name.setText("Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
-    assert page.validatePage() and page.nextId() == -1
-    wizard.accept()
-    assert is_aggregate(db)
-    window = MainWindow(AppContext(db, db_path, 2026))
-    qtbot.addWidget(window)
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Đồng bộ"]
-    assert "chế độ tổng hợp" in window.windowTitle()
 
 
 def test_settings_has_catalogue_tab(qtbot, ctx):
@@ -117,7 +69,9 @@ def test_editor_has_plan_tab_for_the_household(qtbot, ctx):
     editor = HouseholdEditor(ctx, row.id)
     qtbot.addWidget(editor)
     assert editor.tabs.tabText(3) == "Kế hoạch hỗ trợ"
-    assert editor.save()
+    editor.show()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert not editor.isVisible()
     assert len(plan_items(ctx.db, row.id, 2026)) >= 1
 
 

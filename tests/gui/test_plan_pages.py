@@ -7,11 +7,12 @@ from PySide6.QtCore import Qt
 
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.catalog_editor import CatalogEditor
-from gnbv_desktop.gui.pages.helpers_page import HELPER_COLUMNS, HelpersPage
+from gnbv_desktop.gui.pages.helpers_page import C_HOUSEHOLDS, HelpersPage
 from gnbv_desktop.gui.pages.plans_page import PlansPage
 from gnbv_desktop.gui.pages.reports_page import ReportsPage
 from gnbv_desktop.store.catalog_store import load_catalog
 from gnbv_desktop.store.plans import get_commune_plan, households_without_helper, list_helpers, plan_rows
+from tests.gui.dialogs import answer
 from tests.pdf_text import flat_pdf_text
 
 pytestmark = pytest.mark.gui
@@ -46,7 +47,7 @@ def test_plans_page_saves_the_plan_record(ctx, qtbot):
     page.signer.setText("Đinh Thị Hoa")
     page.signer_title.setCurrentIndex(page.signer_title.findData("PHÓ CHỦ TỊCH"))
     page.target_rate.setValue(2.0)
-    assert page.save_plan()
+    qtbot.mouseClick(page.save_plan_button, Qt.MouseButton.LeftButton)
     plan = get_commune_plan(ctx.db, 2026)
     assert (plan.document_number, plan.signer_name, plan.signer_title, plan.target_poverty_reduction) == (
         "21/KH-UBND", "Đinh Thị Hoa", "PHÓ CHỦ TỊCH", 2.0)
@@ -58,7 +59,8 @@ def test_plans_page_rejects_bad_target(ctx, qtbot):
     qtbot.addWidget(page)
     page.signer_title.addItem("Trưởng thôn", "TRƯỞNG THÔN")
     page.signer_title.setCurrentIndex(page.signer_title.count() - 1)
-    assert not page.save_plan() and "Chủ tịch hoặc Phó Chủ tịch" in page.plan_message.text()
+    qtbot.mouseClick(page.save_plan_button, Qt.MouseButton.LeftButton)
+    assert "Chủ tịch hoặc Phó Chủ tịch" in page.plan_message.text()
     assert get_commune_plan(ctx.db, 2026).signer_title == "CHỦ TỊCH"
 
 
@@ -66,19 +68,22 @@ def test_helpers_page_crud_and_households(ctx, qtbot):
     page = HelpersPage(ctx)
     qtbot.addWidget(page)
     assert page.table.rowCount() == len(list_helpers(ctx.db))
-    col = HELPER_COLUMNS.index("Số hộ")
-    busiest = max(range(page.table.rowCount()), key=lambda r: int(page.table.item(r, col).text()))
+    busiest = max(range(page.table.rowCount()), key=lambda r: int(page.table.item(r, C_HOUSEHOLDS).text()))
     page.table.selectRow(busiest)
-    assert page.households.rowCount() == int(page.table.item(busiest, col).text()) > 0
-    page.start_new()
+    assert page.households.rowCount() == int(page.table.item(busiest, C_HOUSEHOLDS).text()) > 0
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert page.name.text() == "" and page.editing is None
     page.name.setText("Hội Chữ thập đỏ xã")
-    page.phone.setText("số máy bàn")
-    assert not page.save() and "chỉ gồm chữ số" in page.message.text()
-    page.phone.setText("0269 3822 111")
-    assert page.save()
-    assert "Hội Chữ thập đỏ xã" in [h.name for h in list_helpers(ctx.db)]
-    page.confirm_delete = lambda _h: True
-    page.delete()
+    qtbot.keyClicks(page.phone, "so may ban")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "chỉ gồm chữ số" in page.message.text()
+    page.phone.clear()
+    qtbot.keyClicks(page.phone, "0269 3822 111")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "Hội Chữ thập đỏ xã" in [r[0] for r in ctx.db.execute("SELECT name FROM helpers WHERE deleted = 0")]
+    seen = answer(qtbot, click="Xóa")
+    qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    assert "Hội Chữ thập đỏ xã" in seen.texts[0]
     assert "Hội Chữ thập đỏ xã" not in [h.name for h in list_helpers(ctx.db)]
 
 
@@ -114,19 +119,24 @@ def test_catalog_editor_edits_and_checks_references(ctx, qtbot):
     ed = CatalogEditor(ctx)
     qtbot.addWidget(ed)
     assert ed.table.rowCount() == len(load_catalog(ctx.db, "support_measures"))
-    ed.add_row({"code": "qua_tet", "name": "Tặng quà Tết", "funding_sources": ["quy_khong_co"]})
-    assert not ed.save() and "quy_khong_co" in ed.message.text()
+    qtbot.mouseClick(ed.add_button, Qt.MouseButton.LeftButton)
+    for col, text in ((0, "qua_tet"), (1, "Tặng quà Tết"), (4, "quy_khong_co")):
+        ed.table.item(ed.table.rowCount() - 1, col).setText(text)
+    qtbot.mouseClick(ed.save_button, Qt.MouseButton.LeftButton)
+    assert "quy_khong_co" in ed.message.text()
     row = ed.table.rowCount() - 1
     ed.table.item(row, 4).setText("xa_hoi_hoa")
     col = [ed.table.horizontalHeaderItem(c).text() for c in range(ed.table.columnCount())].index(
         "Chỉ số NĐ 07/2021/NĐ-CP")
     ed.table.item(row, col).setText("9.9")
-    assert not ed.save() and "9.9" in ed.message.text()
+    qtbot.mouseClick(ed.save_button, Qt.MouseButton.LeftButton)
+    assert "9.9" in ed.message.text()
     ed.table.item(row, col).setText("2.2")
-    assert ed.save()
+    qtbot.mouseClick(ed.save_button, Qt.MouseButton.LeftButton)
+    assert ed.message.text().startswith("Đã lưu")
     saved = {i["code"]: i for i in load_catalog(ctx.db, "support_measures")}
     assert saved["qua_tet"]["funding_sources"] == ["xa_hoi_hoa"]
     assert saved["qua_tet"]["indicators"] == {"nd07-2021": ["2.2"]}
-    ed.confirm = lambda _t: True
-    ed.reset()
+    answer(qtbot, click="Khôi phục mặc định")
+    qtbot.mouseClick(ed.reset_button, Qt.MouseButton.LeftButton)
     assert "qua_tet" not in {i["code"] for i in load_catalog(ctx.db, "support_measures")}

@@ -46,7 +46,7 @@ def test_helpers_key_columns_are_readable_without_scrolling(qtbot, ctx):
     table = page.table
     viewport = table.viewport().width()
     assert table.horizontalScrollBar().value() == 0
-    for name in ("Số hộ", "Giải pháp hoàn thành"):
+    for name in ("Số hộ", "Giải pháp\nhoàn thành"):
         col = HELPER_COLUMNS.index(name)
         right = table.columnViewportPosition(col) + table.columnWidth(col)
         assert right <= viewport, f"{name} ends at {right}, the list shows {viewport} pixels"

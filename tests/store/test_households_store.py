@@ -11,6 +11,7 @@ from gnbv_desktop.store.households import (
     filter_rows,
     get_assessment,
     get_household,
+    list_deleted,
     list_rows,
     restore_household,
     save_household,
@@ -84,6 +85,19 @@ def test_soft_delete_and_restore(db, commune):
     assert db.execute("SELECT deleted FROM households WHERE id = ?", [h.id]).fetchone()[0] == 1
     restore_household(db, h.id)
     assert [r.id for r in list_rows(db, 2026)] == [h.id]
+
+
+def test_deleted_households_are_listed_and_a_clashing_restore_is_refused(db, commune):
+    rural, _ = commune
+    old = save_household(db, _household(rural.id), Assessment(2026, "nd07-2021", "rural", 900_000, []))
+    delete_household(db, old.id)
+    assert [(d.id, d.head_name, d.village) for d in list_deleted(db)] == [(old.id, "Nguyễn Văn An", "Thôn 1")]
+    # the same head registered again while the old record was deleted: restoring would duplicate the CCCD
+    save_household(db, _household(rural.id, code="00009", members=[]), Assessment(2026, "nd07-2021", "rural", 900_000, []))
+    with pytest.raises(ValidationError) as exc:
+        restore_household(db, old.id)
+    assert "064085001234" in exc.value.errors["head.cccd"]
+    assert db.execute("SELECT deleted FROM households WHERE id = ?", [old.id]).fetchone()[0] == 1
 
 
 def test_search_ignores_diacritics_and_case(demo_db):

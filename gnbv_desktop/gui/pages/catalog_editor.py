@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -24,6 +23,8 @@ from PySide6.QtWidgets import (
 from gnbv_desktop.core.catalogs import shipped_catalog_items
 from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.unsaved_changes import FormSnapshot, confirm_discard
+from gnbv_desktop.gui.widgets import confirm
 from gnbv_desktop.store.catalog_store import CatalogError, load_catalog, replace_catalog
 from gnbv_desktop.store.standard_store import standards_in_force
 
@@ -83,7 +84,8 @@ class CatalogEditor(QWidget):
         self.choice = QComboBox()
         for code, label in CATALOGUES.items():
             self.choice.addItem(label, code)
-        self.choice.currentIndexChanged.connect(lambda _i: self.reload())
+        self._shown = self.choice.currentData()
+        self.choice.currentIndexChanged.connect(self._on_choice)
         self.table = QTableWidget()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.message = QLabel()
@@ -96,7 +98,6 @@ class CatalogEditor(QWidget):
         self.save_button.clicked.connect(self.save)
         self.reset_button = QPushButton("Khôi phục mặc định")
         self.reset_button.clicked.connect(self.reset)
-        self.confirm = lambda text: QMessageBox.question(self, "Danh mục", text) == QMessageBox.StandardButton.Yes
         top = QHBoxLayout()
         top.addWidget(QLabel("Danh mục:"))
         top.addWidget(self.choice, 1)
@@ -111,12 +112,33 @@ class CatalogEditor(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        ctx.data_changed.connect(self.reload)
+        self.snapshot = FormSnapshot(self.table)
+        ctx.data_changed.connect(self._on_data_changed)
         self.reload()
 
     @property
     def catalog(self) -> str:
-        return self.choice.currentData()
+        return self._shown
+
+    def _on_choice(self) -> None:
+        """Another catalogue: the edited one is saved or dropped first, as the official says."""
+        if self.choice.currentData() == self._shown:
+            return
+        if not self.confirm_leave():
+            self.choice.blockSignals(True)
+            self.choice.setCurrentIndex(self.choice.findData(self._shown))
+            self.choice.blockSignals(False)
+            return
+        self._shown = self.choice.currentData()
+        self.reload()
+
+    def _on_data_changed(self) -> None:
+        if not self.snapshot.is_dirty():  # rows being edited are not replaced under the official's hands
+            self.reload()
+
+    def confirm_leave(self) -> bool:
+        return confirm_discard(self, f"Danh mục {CATALOGUES[self._shown].lower()}", self.snapshot.is_dirty(),
+                               self.save)
 
     def reload(self) -> None:
         fields = _fields(self.catalog, self.ctx.standards)
@@ -129,6 +151,7 @@ class CatalogEditor(QWidget):
             self.add_row(item)
         self.table.setColumnWidth(1, 320)
         self.message.clear()
+        self.snapshot.mark_clean()
 
     def add_row(self, item: dict | None = None) -> None:
         item = item or {}
@@ -180,12 +203,15 @@ class CatalogEditor(QWidget):
         except CatalogError as exc:
             self.message.setText(str(exc))
             return False
+        self.snapshot.mark_clean()
         self.ctx.notify_changed()
         self.message.setText(f"Đã lưu {len(items)} mục.")
         return True
 
     def reset(self) -> None:
-        if not self.confirm("Thay danh mục đang dùng bằng danh mục mặc định của phần mềm?"):
+        if not confirm(self, "Danh mục", "Thay danh mục đang dùng bằng danh mục mặc định của phần mềm?",
+                       "Khôi phục mặc định"):
             return
         replace_catalog(self.ctx.db, self.catalog, shipped_catalog_items(self.catalog))
+        self.reload()
         self.ctx.notify_changed()

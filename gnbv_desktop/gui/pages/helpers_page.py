@@ -12,13 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -30,13 +26,18 @@ from PySide6.QtWidgets import (
 from gnbv_desktop.core.plans import HELPER_KIND_LABELS, HELPER_KINDS, Helper
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS
 from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.ui_loader import load_ui
+from gnbv_desktop.gui.unsaved_changes import FormSnapshot, confirm_discard
+from gnbv_desktop.gui.widgets import confirm
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.plans import delete_helper, helper_progress, households_of_helper, save_helper
 
-HELPER_COLUMNS = ["Tên người/tổ chức", "Số hộ", "Giải pháp hoàn thành", "Loại", "Chức vụ", "Đơn vị", "Điện thoại"]
-NUMBER_COLUMNS = {HELPER_COLUMNS.index("Số hộ"), HELPER_COLUMNS.index("Giải pháp hoàn thành")}
-# Columns the user may widen, at their starting widths (text beyond is elided, whole in the tooltip).
-INTERACTIVE_WIDTHS = {"Tên người/tổ chức": 230, "Chức vụ": 120, "Đơn vị": 140}
+# What the official looks for first (who, how many households, progress) comes first, so it is
+# visible without scrolling at 1366 pixels; details follow, elided with the full text on hover.
+HELPER_COLUMNS = ["Tên người/tổ chức", "Số hộ", "Giải pháp\nhoàn thành", "Loại", "Chức vụ", "Đơn vị", "Điện thoại"]
+C_NAME, C_HOUSEHOLDS, C_DONE = 0, 1, 2
+DETAIL_WIDTHS = {3: 110, 4: 130, 5: 160, 6: 110}
+NUMBER_COLUMNS = {C_HOUSEHOLDS, C_DONE}
 HOUSEHOLD_COLUMNS = ["Mã hộ", "Chủ hộ", "Thôn", "Phân loại", "Tiến độ"]
 
 
@@ -68,51 +69,41 @@ class HelpersPage(QWidget):
         self.ctx = ctx
         self._progress = []
         self.editing: Helper | None = None
-        self.table = _readonly_table(HELPER_COLUMNS, stretch=0)
+        self.table = _readonly_table(HELPER_COLUMNS, stretch=C_NAME)
         header = self.table.horizontalHeader()
-        header.setMinimumSectionSize(50)
-        for name, width in INTERACTIVE_WIDTHS.items():
-            col = HELPER_COLUMNS.index(name)
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(col, width)
+        header.setMinimumSectionSize(60)
+        header.setSectionResizeMode(C_NAME, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(C_NAME, 240)
         header.setStretchLastSection(True)
+        for col, width in DETAIL_WIDTHS.items():
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(col, width)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.itemSelectionChanged.connect(self._on_select)
         self.households = _readonly_table(HOUSEHOLD_COLUMNS, stretch=1)
         self.households_label = QLabel()
 
-        self.name = QLineEdit()
-        self.kind = QComboBox()
+        form_box = load_ui("helper_form.ui")
+        self.form_box = form_box
+        self.name: QLineEdit = form_box.nameEdit
+        self.kind: QComboBox = form_box.kindCombo
         for k in HELPER_KINDS:
             self.kind.addItem(HELPER_KIND_LABELS[k], k)
-        self.position = QLineEdit()
-        self.organisation = QLineEdit()
-        self.phone = QLineEdit()
-        self.note = QLineEdit()
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #b00020")
-        self.new_button = QPushButton("Thêm mới")
-        self.new_button.clicked.connect(self.start_new)
-        self.save_button = QPushButton("Lưu")
+        self.position: QLineEdit = form_box.positionEdit
+        self.organisation: QLineEdit = form_box.organisationEdit
+        self.phone: QLineEdit = form_box.phoneEdit
+        self.note: QLineEdit = form_box.noteEdit
+        self.message: QLabel = form_box.message
+        self.new_button: QPushButton = form_box.newButton
+        self.new_button.clicked.connect(self.ask_new)
+        self.save_button: QPushButton = form_box.saveButton
         self.save_button.clicked.connect(self.save)
-        self.delete_button = QPushButton("Xóa")
+        self.delete_button: QPushButton = form_box.deleteButton
         self.delete_button.clicked.connect(self.delete)
-        self.confirm_delete = self._confirm_delete
+        self.snapshot = FormSnapshot(form_box)
 
-        form_box = QGroupBox("Thông tin người/tổ chức giúp đỡ")
-        form = QFormLayout(form_box)
-        form.addRow("Tên:", self.name)
-        form.addRow("Loại:", self.kind)
-        form.addRow("Chức vụ:", self.position)
-        form.addRow("Đơn vị công tác:", self.organisation)
-        form.addRow("Điện thoại:", self.phone)
-        form.addRow("Ghi chú:", self.note)
-        form.addRow(self.message)
-        row = QHBoxLayout()
-        for b in (self.new_button, self.save_button, self.delete_button):
-            row.addWidget(b)
-        form.addRow(row)
-        form_box.setMinimumWidth(260)
+        form_box.setMinimumWidth(300)
         top = QSplitter(Qt.Orientation.Horizontal)
         top.setChildrenCollapsible(False)
         top.addWidget(self.table)
@@ -150,10 +141,14 @@ class HelpersPage(QWidget):
                 if c in NUMBER_COLUMNS:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
-        self.table.blockSignals(False)
         rows = [r for r, p in enumerate(self._progress) if p.helper.id == selected]
         if rows:
             self.table.selectRow(rows[0])
+        self.table.blockSignals(False)
+        if self.snapshot.is_dirty():
+            return  # the form keeps what is being typed; the list around it is fresh
+        if rows:
+            self._show(self._progress[rows[0]].helper)
         else:
             self.start_new()
 
@@ -162,6 +157,27 @@ class HelpersPage(QWidget):
         if not rows:
             return
         h = self._progress[min(rows)].helper
+        if self.editing is not None and h.id == self.editing.id:
+            return
+        if not self.confirm_leave():
+            self._select_quietly(self.editing.id if self.editing else None)
+            return
+        self._show(h)
+
+    def _select_quietly(self, helper_id: int | None) -> None:
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        for r, p in enumerate(self._progress):
+            if p.helper.id == helper_id:
+                self.table.selectRow(r)
+        self.table.blockSignals(False)
+
+    def confirm_leave(self) -> bool:
+        """Before another helper, a new one or closing: ask about unsaved edits of the form."""
+        what = f"Người giúp đỡ {self.name.text().strip()}" if self.name.text().strip() else "Người giúp đỡ mới"
+        return confirm_discard(self, what, self.snapshot.is_dirty(), self.save)
+
+    def _show(self, h: Helper) -> None:
         self.editing = h
         self.name.setText(h.name)
         self.kind.setCurrentIndex(self.kind.findData(h.kind))
@@ -170,6 +186,7 @@ class HelpersPage(QWidget):
         self.phone.setText(h.phone)
         self.note.setText(h.note)
         self.message.clear()
+        self.snapshot.mark_clean()
         self._show_households(h)
 
     def _show_households(self, h: Helper) -> None:
@@ -181,6 +198,12 @@ class HelpersPage(QWidget):
                                    f"{a.done}/{a.items} giải pháp hoàn thành"]):
                 self.households.setItem(r, c, _item(v))
 
+    def ask_new(self) -> None:
+        """Thêm mới: an empty form, after asking about the one being edited."""
+        if self.confirm_leave():
+            self.start_new()
+            self.name.setFocus()
+
     def start_new(self) -> None:
         self.editing = None
         self.table.clearSelection()
@@ -190,6 +213,7 @@ class HelpersPage(QWidget):
         self.households.setRowCount(0)
         self.households_label.clear()
         self.message.clear()
+        self.snapshot.mark_clean()
 
     def save(self) -> bool:
         h = Helper(name=self.name.text(), kind=self.kind.currentData(), position=self.position.text(),
@@ -201,17 +225,16 @@ class HelpersPage(QWidget):
             self.message.setText(str(exc))
             return False
         self.editing = h
+        self.snapshot.mark_clean()
         self.ctx.notify_changed()
         return True
 
-    def _confirm_delete(self, h: Helper) -> bool:
-        answer = QMessageBox.question(self, "Xóa người giúp đỡ",
-                                      f"Xóa {h.name} và bỏ phân công của họ với mọi hộ?")
-        return answer == QMessageBox.StandardButton.Yes
-
     def delete(self) -> None:
-        if self.editing is None or not self.confirm_delete(self.editing):
+        h = self.editing
+        if h is None or not confirm(self, "Xóa người giúp đỡ", f"Xóa {h.name} và bỏ phân công của họ với mọi hộ?",
+                                    "Xóa"):
             return
         delete_helper(self.ctx.db, self.editing.id)
         self.editing = None
+        self.snapshot.mark_clean()
         self.ctx.notify_changed()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,10 +25,11 @@ from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS, 
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.bulk_assign_dialog import BulkAssignDialog
 from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.deleted_households_dialog import DeletedHouseholdsDialog
 from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_model import HouseholdTableModel
 from gnbv_desktop.jobs.carry_forward import carry_forward
-from gnbv_desktop.store.households import delete_household, list_rows, restore_household
+from gnbv_desktop.store.households import ValidationError, delete_household, list_rows, restore_household
 from gnbv_desktop.store.plans import households_without_helper
 from gnbv_desktop.store.villages import list_villages
 
@@ -83,9 +84,13 @@ class HouseholdsPage(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button = QPushButton("Xóa (Delete)")
         self.delete_button.clicked.connect(self.delete_selected)
-        self.undo_button = QPushButton("Hoàn tác xóa (Ctrl+Z)")
+        self.undo_button = QPushButton("Hoàn tác (Ctrl+Z)")
+        self.undo_button.setToolTip("Đưa lại các hộ vừa xóa")
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo_delete)
+        self.deleted_button = QPushButton("Hộ đã xóa…")
+        self.deleted_button.setToolTip("Xem và khôi phục các hộ đã xóa (kể cả từ các lần làm việc trước)")
+        self.deleted_button.clicked.connect(self.show_deleted)
         self.assign_button = QPushButton("Phân công giúp đỡ…")
         self.assign_button.setToolTip("Phân công người/tổ chức giúp đỡ cho các hộ đang chọn")
         self.assign_button.clicked.connect(self.assign_selected)
@@ -111,18 +116,20 @@ class HouseholdsPage(QWidget):
         top.addWidget(self.no_helper)
         top.addWidget(self.all_households)
         actions = QHBoxLayout()
-        for b in (self.new_button, self.edit_button, self.delete_button, self.undo_button, self.assign_button,
-                  self.carry_button):
+        for b in (self.new_button, self.edit_button, self.delete_button, self.undo_button, self.deleted_button,
+                  self.assign_button, self.carry_button):
             actions.addWidget(b)
         actions.addWidget(self.more_button)
         actions.addStretch()
         self.count_label = QLabel()
-        actions.addWidget(self.count_label)
+        self.count_label.setWordWrap(True)  # the row of buttons, not this text, decides the page's width
+        actions.addWidget(self.count_label, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table)
         layout.addLayout(actions)
 
+        self.search.installEventFilter(self)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(0)
@@ -139,6 +146,30 @@ class HouseholdsPage(QWidget):
         ctx.data_changed.connect(self.reload)
         self._fill_villages()
         self.reload()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        """In the search box, Down moves into the list and Enter opens the (first) match."""
+        if obj is self.search and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key == Qt.Key.Key_Down:
+                self._enter_list()
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self._enter_list():
+                    self.edit_selected()
+                return True
+        return super().eventFilter(obj, event)
+
+    def _enter_list(self) -> bool:
+        """Focus the list with a row current (the first match when none is chosen yet)."""
+        self._search_timer.stop()
+        self._apply_search()
+        if self.model.rowCount() == 0:
+            return False
+        if not self.table.selectionModel().selectedRows():
+            self.table.selectRow(0)
+        self.table.setFocus()
+        return True
 
     # extension points ----------------------------------------------------------
     def add_menu_action(self, action: QAction) -> None:
@@ -216,7 +247,6 @@ class HouseholdsPage(QWidget):
             self, "Đang chuyển danh sách…", lambda db: carry_forward(db, prev, year)
         )
         handle.finished.connect(lambda _n: self.ctx.notify_changed())
-        handle.failed.connect(lambda msg: QMessageBox.warning(self, "Không chuyển được", msg))
         self._carry_handle = handle
 
     def _on_search(self, _text: str) -> None:
@@ -286,9 +316,20 @@ class HouseholdsPage(QWidget):
             self.status_changed.emit("Chọn một hoặc nhiều hộ trong danh sách trước khi phân công.")
             return None
         dialog = BulkAssignDialog(self.ctx, ids, self)
-        dialog.accepted.connect(self.reload)
+        dialog.accepted.connect(lambda: self.status_changed.emit(dialog.report))
         dialog.open()
         return dialog
+
+    def show_deleted(self) -> DeletedHouseholdsDialog:
+        dialog = DeletedHouseholdsDialog(self.ctx, self)
+        dialog.finished.connect(lambda _r: self._after_restore(dialog.restored))
+        dialog.open()
+        return dialog
+
+    def _after_restore(self, ids: list[int]) -> None:
+        if ids:
+            self._select_ids(ids)
+            self.status_changed.emit(f"Đã khôi phục {len(ids)} hộ.")
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
@@ -297,7 +338,7 @@ class HouseholdsPage(QWidget):
         names = [self.model.row_at(self.model.row_of_id(i)).head_name for i in ids]
         text = f"Xóa hộ {names[0]}?" if len(ids) == 1 else f"Xóa {len(ids)} hộ đã chọn?"
         box = QMessageBox(QMessageBox.Icon.Question, "Xóa hộ gia đình",
-                          text + "\nCó thể hoàn tác bằng Ctrl+Z.", parent=self)
+                          text + "\nCó thể hoàn tác bằng Ctrl+Z, hoặc khôi phục sau trong \"Hộ đã xóa…\".", parent=self)
         yes = box.addButton("Xóa", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton("Không", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(yes)
@@ -317,8 +358,14 @@ class HouseholdsPage(QWidget):
         if not self._deleted_stack:
             return
         batch = self._deleted_stack.pop()
-        for hid, _name in batch:
-            restore_household(self.ctx.db, hid)
+        try:
+            with self.ctx.db.atomic():
+                for hid, _name in batch:
+                    restore_household(self.ctx.db, hid)
+        except ValidationError as exc:
+            self._deleted_stack.append(batch)
+            QMessageBox.warning(self, "Không khôi phục được", str(exc))
+            return
         self.undo_button.setEnabled(bool(self._deleted_stack))
         self.ctx.notify_changed()
         self._select_ids([hid for hid, _n in batch])

@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDoubleSpinBox,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,6 +31,8 @@ from gnbv_desktop.core.standards import CLASSIFICATION_LABELS
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.household_plan_widget import HouseholdPlanWidget
+from gnbv_desktop.gui.ui_loader import load_ui
+from gnbv_desktop.gui.unsaved_changes import FormSnapshot, confirm_discard
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.plans import (
     HouseholdPlanRow,
@@ -44,26 +44,9 @@ from gnbv_desktop.store.plans import (
 
 COLUMNS = ["Mã hộ", "Chủ hộ", "Thôn", "Phân loại", "Số chỉ số thiếu hụt", "Người/tổ chức giúp đỡ",
            "Giải pháp (hoàn thành/tổng)", "Kinh phí dự kiến (đ)", "Dự kiến kết quả"]
-
-
-def _optional_spin(maximum: int) -> QSpinBox:
-    s = QSpinBox()
-    s.setRange(-1, maximum)
-    s.setSpecialValueText("(chưa giao)")
-    s.setValue(-1)
-    return s
-
-
-def _optional_double() -> QDoubleSpinBox:
-    s = QDoubleSpinBox()
-    s.setRange(-0.01, 100)
-    s.setDecimals(2)
-    s.setSingleStep(0.1)
-    s.setSpecialValueText("(chưa giao)")
-    s.setValue(-0.01)
-    s.setSuffix(" %")
-    s.setLocale(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))  # 1,50 % not 1.50 %
-    return s
+# Two-line headers so narrow number columns still show their whole title at 1366 pixels.
+HEADERS = ["Mã hộ", "Chủ hộ", "Thôn", "Phân loại", "Số chỉ số\nthiếu hụt", "Người/tổ chức giúp đỡ",
+           "Giải pháp\n(hoàn thành/tổng)", "Kinh phí\ndự kiến (đ)", "Dự kiến\nkết quả"]
 
 
 class PlanRowsModel(QAbstractTableModel):
@@ -86,7 +69,11 @@ class PlanRowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
             return COLUMNS[section]
         return None
 
@@ -94,7 +81,7 @@ class PlanRowsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         r = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return (r.code, r.head_name, r.village, CLASSIFICATION_LABELS.get(r.classification, ""),
                     str(len(r.deprived)), r.helpers or "(chưa có)", f"{r.done}/{r.items}",
                     format_number(r.expected_amount), EXPECTED_RESULT_LABELS.get(r.expected_result, ""))[index.column()]
@@ -111,52 +98,29 @@ class PlansPage(QWidget):
         self.ctx = ctx
         self._rows = []
         self._plan: CommunePlan | None = None
+        self._plan_year = ctx.year
 
-        self.number = QLineEdit()
-        self.number.setPlaceholderText("ví dụ 12/KH-UBND")
-        self.date = QDateEdit()
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
-        self.signer = QLineEdit()
-        self.signer_title = QComboBox()
+        record = load_ui("plan_record.ui")
+        self.record = record
+        self.number: QLineEdit = record.numberEdit
+        self.date: QDateEdit = record.dateEdit
+        self.signer: QLineEdit = record.signerEdit
+        self.signer_title: QComboBox = record.signerTitleCombo
         for t, label in zip(SIGNER_TITLES, ("Chủ tịch", "Phó Chủ tịch"), strict=True):
             self.signer_title.addItem(label, t)
-        self.preparer = QLineEdit()
-        self.total = _optional_spin(10_000_000)
-        self.total.setSpecialValueText("(theo danh sách rà soát)")
-        self.target_rate = _optional_double()
-        self.target_escape = _optional_spin(1_000_000)
-        self.target_near = _optional_spin(1_000_000)
-        self.target_dtts = _optional_double()
-        self.plan_message = QLabel()
-        self.plan_message.setStyleSheet("color: #b00020")
-        self.save_plan_button = QPushButton("Lưu kế hoạch năm")
+        self.preparer: QLineEdit = record.preparerEdit
+        self.total: QSpinBox = record.totalSpin
+        self.target_rate: QDoubleSpinBox = record.targetRateSpin
+        self.target_escape: QSpinBox = record.targetEscapeSpin
+        self.target_near: QSpinBox = record.targetNearSpin
+        self.target_dtts: QDoubleSpinBox = record.targetDttsSpin
+        for spin in (self.target_rate, self.target_dtts):
+            spin.setLocale(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))  # 1,50 % not 1.50 %
+        self.plan_message: QLabel = record.planMessage
+        self.save_plan_button: QPushButton = record.savePlanButton
         self.save_plan_button.clicked.connect(self.save_plan)
-        self.projection = QLabel()
-        self.projection.setWordWrap(True)
-
-        plan_box = QGroupBox("Kế hoạch giảm nghèo của xã")
-        form = QFormLayout(plan_box)
-        form.addRow("Số kế hoạch:", self.number)
-        form.addRow("Ngày ban hành:", self.date)
-        form.addRow("Người ký:", self.signer)
-        form.addRow("Chức vụ người ký:", self.signer_title)
-        form.addRow("Người lập biểu:", self.preparer)
-        form.addRow("Tổng số hộ dân cư:", self.total)
-        targets = QGroupBox("Chỉ tiêu cấp trên giao")
-        tform = QFormLayout(targets)
-        tform.addRow("Giảm tỷ lệ hộ nghèo:", self.target_rate)
-        tform.addRow("Số hộ thoát nghèo:", self.target_escape)
-        tform.addRow("Giảm số hộ cận nghèo:", self.target_near)
-        tform.addRow("Giảm tỷ lệ hộ nghèo DTTS:", self.target_dtts)
-        plan_row = QHBoxLayout()
-        plan_row.addWidget(plan_box)
-        right = QVBoxLayout()
-        right.addWidget(targets)
-        right.addWidget(self.projection)
-        right.addWidget(self.plan_message)
-        right.addWidget(self.save_plan_button, alignment=Qt.AlignmentFlag.AlignRight)
-        plan_row.addLayout(right)
+        self.projection: QLabel = record.projection
+        self.record_snapshot = FormSnapshot(record.planBox, record.targetsBox)
 
         self.only_unassisted = QCheckBox("Chỉ hộ chưa có người giúp đỡ")
         self.only_unassisted.toggled.connect(lambda _c: self._fill_table())
@@ -168,10 +132,13 @@ class PlansPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((70, 200, 120, 120, 80, 300, 90, 120, 130)):
+        for col, width in enumerate((70, 190, 100, 110, 80, 240, 120, 100, 130)):
             self.table.setColumnWidth(col, width)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)  # helpers: the longest text
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._on_select())
         self.editor = HouseholdPlanWidget(ctx)
 
@@ -187,15 +154,13 @@ class PlansPage(QWidget):
         splitter.addWidget(list_box)
         splitter.addWidget(self.editor)
         splitter.setSizes([320, 420])
-        record_tab = QWidget()
-        record_layout = QVBoxLayout(record_tab)
-        record_layout.addLayout(plan_row)
-        record_layout.addStretch(1)
+        record_tab = record
         # Per-household planning is the daily work: it gets the whole page; the plan record and
         # targets are filled once a year, so they live in their own tab.
         self.tabs = QTabWidget()
         self.tabs.addTab(splitter, "Kế hoạch từng hộ")
         self.tabs.addTab(record_tab, "Kế hoạch năm của xã và chỉ tiêu")
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         ctx.year_changed.connect(lambda _y: self.reload())
@@ -205,7 +170,7 @@ class PlansPage(QWidget):
     # ------------------------------------------------------------ plan record
 
     def _load_plan(self) -> None:
-        year = self.ctx.year
+        year = self._plan_year = self.ctx.year
         p = self._plan = get_commune_plan(self.ctx.db, year)
         p = p or CommunePlan(year=year)
         self.number.setText(p.document_number)
@@ -217,6 +182,7 @@ class PlansPage(QWidget):
         self.total.setValue(p.total_households if p.total_households is not None else -1)
         self._show_targets(p)
         self.plan_message.clear()
+        self.record_snapshot.mark_clean()
 
     def _show_targets(self, p: CommunePlan) -> None:
         self.target_rate.setValue(p.target_poverty_reduction if p.target_poverty_reduction is not None else -0.01)
@@ -231,7 +197,7 @@ class PlansPage(QWidget):
         d = self.date.date()
         old = self._plan
         return CommunePlan(
-            year=self.ctx.year, document_number=self.number.text(),
+            year=self._plan_year, document_number=self.number.text(),
             document_date=_dt.date(d.year(), d.month(), d.day()).isoformat(),
             signer_name=self.signer.text(), signer_title=self.signer_title.currentData(),
             preparer_name=self.preparer.text(), total_households=opt(self.total),
@@ -249,6 +215,7 @@ class PlansPage(QWidget):
             return False
         self._plan = plan
         self.plan_message.clear()
+        self.record_snapshot.mark_clean()
         self.ctx.notify_changed()
         return True
 
@@ -269,6 +236,8 @@ class PlansPage(QWidget):
     # ------------------------------------------------------------ households
 
     def reload(self) -> None:
+        """Year changed: pending edits of the year being left are saved or dropped as the official says."""
+        self.confirm_leave()
         self._load_plan()
         self._rows = plan_rows(self.ctx.db, self.ctx.year)
         self._fill_table()
@@ -282,6 +251,8 @@ class PlansPage(QWidget):
             # targets; whatever the user is typing in the other fields stays.
             self._show_targets(stored)
             self._plan = stored
+            if not self.record_snapshot.is_dirty():
+                self.record_snapshot.mark_clean()
         current = self.selected_household_id()
         self._rows = plan_rows(self.ctx.db, self.ctx.year)
         self._fill_table(keep=current)
@@ -311,6 +282,33 @@ class PlansPage(QWidget):
         return self.model.rows[rows[0].row()].id if rows else None
 
     def _on_select(self) -> None:
+        """Another household chosen: its plan replaces the one shown, after asking about edits."""
         hid = self.selected_household_id()
-        if hid is not None:
-            self.editor.load(hid, self.ctx.year)
+        if hid is None or hid == self.editor.household_id:
+            return
+        if not self._confirm_plan():
+            self._select_quietly(self.editor.household_id)
+            return
+        self.editor.load(hid, self.ctx.year)
+
+    def _select_quietly(self, household_id: int | None) -> None:
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        self.table.clearSelection()
+        for i, r in enumerate(self.model.rows):
+            if r.id == household_id:
+                self.table.selectRow(i)
+                break
+        selection.blockSignals(False)
+
+    def _confirm_plan(self) -> bool:
+        name = next((r.head_name for r in self._rows if r.id == self.editor.household_id), "")
+        return confirm_discard(self, f"Kế hoạch hỗ trợ của hộ {name}".rstrip(), self.editor.has_changes(),
+                               self.editor.save)
+
+    def confirm_leave(self) -> bool:
+        """Before the window closes or the year changes: the household plan and the plan record."""
+        if not self._confirm_plan():
+            return False
+        return confirm_discard(self, f"Kế hoạch năm {self._plan_year} của xã", self.record_snapshot.is_dirty(),
+                               self.save_plan)

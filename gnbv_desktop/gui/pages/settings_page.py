@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from gnbv_desktop.gui.accounts_tab import AccountsTab
 from gnbv_desktop.gui.backup_tab import BackupTab
@@ -10,6 +10,7 @@ from gnbv_desktop.gui.commune_form import CommuneForm, VillageTable
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.catalog_editor import CatalogEditor
 from gnbv_desktop.gui.personal_data_tab import PersonalDataTab
+from gnbv_desktop.gui.unsaved_changes import FormSnapshot, confirm_discard
 from gnbv_desktop.store.settings import save_settings
 from gnbv_desktop.store.villages import VillageError, add_village, delete_village, list_villages, update_village
 
@@ -27,6 +28,7 @@ class SettingsPage(QWidget):
         self.save_button = QPushButton("Lưu thông tin xã và các thôn")
         self.save_button.clicked.connect(self.save)
         self.message = QLabel()
+        self.message.setWordWrap(True)
         lay = QVBoxLayout(commune_tab)
         lay.addWidget(self.form)
         lay.addWidget(QLabel("<b>Thôn / ấp / bản / tổ dân phố</b>"))
@@ -34,6 +36,7 @@ class SettingsPage(QWidget):
         lay.addWidget(self.save_button)
         lay.addWidget(self.message)
         self.tabs.addTab(commune_tab, "Xã và các thôn")
+        self.snapshot = FormSnapshot(self.form, self.villages)
         self.catalogs = CatalogEditor(ctx)
         self.tabs.addTab(self.catalogs, CatalogEditor.title)
         self.backups = BackupTab(ctx)
@@ -56,14 +59,27 @@ class SettingsPage(QWidget):
         for v in list_villages(self.ctx.db):
             self.villages.add_row(v.name, v.area, v.id)
         self.message.clear()
+        self.snapshot.mark_clean()
+
+    def confirm_leave(self) -> bool:
+        """Before the window closes: unsaved commune or village edits, then catalogue edits."""
+        return confirm_discard(self, "Thông tin xã và các thôn", self.snapshot.is_dirty(), self.save) and (
+            self.catalogs.confirm_leave())
+
+    def _problem(self, text: str) -> bool:
+        self.message.setStyleSheet("color: #b00020;" if text else "")
+        self.message.setText(text)
+        return False
 
     def save(self) -> bool:
+        """Commune and villages in one transaction; a problem is shown under the form and
+        nothing typed is lost."""
         errors = self.form.errors()
+        self.form.show_errors(errors)
         if not self.villages.rows():
-            errors.append("Cần ít nhất một thôn.")
+            return self._problem("Cần ít nhất một thôn.")
         if errors:
-            QMessageBox.warning(self, "Chưa lưu được", "\n".join(errors))
-            return False
+            return self._problem("Chưa lưu được: " + " ".join(errors))
         db = self.ctx.db
         try:
             with db.atomic():
@@ -76,10 +92,9 @@ class SettingsPage(QWidget):
                     else:
                         update_village(db, vid, name, area)
         except VillageError as exc:
-            QMessageBox.warning(self, "Chưa lưu được", str(exc))
-            self.reload()
-            return False
+            return self._problem(f"Chưa lưu được: {exc}")
         self.reload()
+        self.message.setStyleSheet("")
         self.message.setText("Đã lưu.")
         self.ctx.notify_changed()
         return True
