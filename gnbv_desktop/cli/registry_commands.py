@@ -20,6 +20,9 @@ from gnbv_desktop.core.text import fold, format_number
 from gnbv_desktop.jobs.carry_forward import carry_forward
 from gnbv_desktop.jobs.demo import create_demo
 from gnbv_desktop.jobs.progress import run_to_end
+from gnbv_desktop.store.accounts import ADMIN, has_accounts
+from gnbv_desktop.store.aggregate import is_aggregate
+from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.households import list_rows, stats
 from gnbv_desktop.store.plans import plan_stats
 from gnbv_desktop.store.reset import clear_data, holds_data
@@ -129,9 +132,18 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
     except StandardError as exc:
         raise CliError(str(exc)) from exc
     db = ctx.db
+    if is_aggregate(db):
+        raise CliError(f"Tệp '{ctx.db_path}' là dữ liệu tổng hợp của cấp trên; lệnh demo không ghi vào tệp này. "
+                       "Dùng --db với một tệp mới cho xã mẫu.")
     if holds_data(db) and not args.replace:
         raise CliError(f"Tệp dữ liệu '{ctx.db_path}' đã có dữ liệu ({_contents(db)}); chưa ghi gì. "
                        "Dùng --db với một tệp mới cho xã mẫu, hoặc thêm --replace để xóa hết dữ liệu trong tệp này.")
+    if args.replace and holds_data(db):
+        if has_accounts(db) and (ctx.account is None or ctx.account.role != ADMIN):
+            raise CliError("Chỉ tài khoản quản trị mới được xóa dữ liệu để thay bằng xã mẫu; không có gì thay đổi.")
+        saved = backup_before_job(db, "truoc-thay-bang-xa-mau")  # the list it empties can be restored
+        if saved:
+            print(f"Đã sao lưu dữ liệu cũ vào {saved}.")
     with db.atomic():  # emptying and the demo commit together: a failure leaves the old data
         if args.replace:
             clear_data(db)

@@ -21,7 +21,8 @@ from sqlite_utils import Database
 
 from gnbv_desktop.store import migrations
 from gnbv_desktop.store.database import open_database
-from gnbv_desktop.store.integrity import NotADatabase, connect_read_only, quick_check
+from gnbv_desktop.store.integrity import NotADatabase, connect_read_only, full_check
+from gnbv_desktop.store.settings import MODE_AGGREGATE
 
 BACKUP_FOLDER = "sao-luu"
 KEEP_LAST = 10
@@ -229,7 +230,7 @@ def latest_good_backup(db_path: str | Path) -> BackupInfo | None:
     """The newest backup that passes the quick check (offered when the database is damaged)."""
     for info in list_backups(db_path):
         try:
-            if info.households is not None and not quick_check(info.path):
+            if info.households is not None and not full_check(info.path):
                 return info
         except NotADatabase:
             continue
@@ -237,12 +238,15 @@ def latest_good_backup(db_path: str | Path) -> BackupInfo | None:
 
 
 def check_backup(path: str | Path) -> None:
-    """Refuse a file that would not make a usable database: damaged, foreign or from a newer version."""
+    """Refuse a file that would not make a usable database: damaged, foreign or from a newer version.
+
+    The full integrity check (not the quick one used at every open): a damaged index passes the
+    quick check, and a restore must never bring damage back."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"Không tìm thấy tệp sao lưu: {path}")
     try:
-        findings = quick_check(path)
+        findings = full_check(path)
     except NotADatabase as exc:
         raise BackupError(f"Tệp '{path.name}' không phải bản sao lưu GNBV ({exc}).") from exc
     if findings:
@@ -267,6 +271,12 @@ def restore(db_path: str | Path, backup: str | Path, *, current_damaged: bool = 
     if backup.resolve() == db_path.resolve():
         raise BackupError("Không thể khôi phục một tệp vào chính nó.")
     exists = db_path.exists() and db_path.stat().st_size > 0
+    if exists and not current_damaged and _kind(backup) != _kind(db_path):
+        raise BackupError(
+            f"Bản sao lưu '{backup.name}' là {_KIND_LABELS[_kind(backup)]}, còn tệp '{db_path.name}' là "
+            f"{_KIND_LABELS[_kind(db_path)]}; không khôi phục để khỏi lẫn hai loại dữ liệu. Nếu cần xem bản sao lưu này, "
+            "hãy khôi phục vào một tệp mới (gnbv --db TỆP_MỚI restore …)."
+        )
     safety = None
     if exists and current_damaged:
         safety = _keep_damaged(db_path)
@@ -293,6 +303,21 @@ def restore(db_path: str | Path, backup: str | Path, *, current_damaged: bool = 
         source.close()
     open_database(db_path).close()  # a backup from an older version is upgraded at once
     return safety
+
+
+_KIND_LABELS = {"aggregate": "dữ liệu tổng hợp của cấp trên", "commune": "dữ liệu của một xã"}
+
+
+def _kind(path: Path) -> str:
+    """"aggregate" for an upper level's database, else "commune" (read without opening it for writing)."""
+    conn = connect_read_only(path)
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = 'mode'").fetchone()
+    except sqlite3.Error:
+        row = None
+    finally:
+        conn.close()
+    return "aggregate" if row and row[0] == MODE_AGGREGATE else "commune"
 
 
 def backup_before_job(db: Database, reason: str) -> Path | None:

@@ -47,7 +47,7 @@ def test_backup_list_restore(capsys, commune, tmp_path):
     assert "Đã khôi phục" in out and "trước khi khôi phục" in out
     assert _households(commune) == 30
     reasons = [b["reason"] for b in run_json(capsys, commune, "backups", "--json")]
-    assert reasons == ["truoc-khoi-phuc", "thu-cong"]
+    assert reasons == ["truoc-khoi-phuc", "truoc-thay-bang-xa-mau", "thu-cong"]
 
 
 def test_damaged_file_refused_by_every_command_and_left_identical(capsys, commune, tmp_path):
