@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from gnbv_desktop import __version__
 from gnbv_desktop.cli import (
     account_commands,
+    argparse_vi,
     audit_commands,
     backup_commands,
     excel_commands,
@@ -36,6 +37,7 @@ COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_comman
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_vi.install()
     parser = argparse.ArgumentParser(
         prog="gnbv",
         description="GNBV Desktop — quản lý hộ nghèo, hộ cận nghèo và kế hoạch hỗ trợ (dòng lệnh).",

@@ -62,7 +62,7 @@ def test_every_example_runs_in_order(tmp_path, monkeypatch, capsys):
 
 
 def test_targets_example_of_ref_export_help_is_accepted(tmp_path, capsys):
-    ref_help = next(t for t in help_texts() if "usage: gnbv ref-export" in t)
+    ref_help = next(t for t in help_texts() if "cách dùng: gnbv ref-export" in t)
     example = re.search(r"ví dụ\s+(\{.*\}\})", " ".join(ref_help.split())).group(1)
     (tmp_path / "chitieu.json").write_text(example, encoding="utf-8")
     agg = tmp_path / "tonghop.sqlite3"
