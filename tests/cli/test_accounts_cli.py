@@ -65,18 +65,19 @@ def test_login_required_and_roles_enforced(capsys, secured):
     assert code == 1 and "--user" in err
     assert _as(capsys, secured, "xem", "list")[0] == 0
     before = _households(db)
-    code, _, err = _as(capsys, secured, "xem", "demo", "--households", "3", "--replace")
+    code, _, err = _as(capsys, secured, "xem", "helper-add", "Hội Nông dân xã")
     assert code == 1 and "chỉ xem" in err and "Traceback" not in err
     assert _households(db) == before
-    assert _as(capsys, secured, "an", "demo", "--households", "3", "--replace")[0] == 0
-    assert _households(db) == 3
+    assert _as(capsys, secured, "an", "helper-add", "Hội Phụ nữ xã")[0] == 0  # nhập liệu writes
+    code, _, err = _as(capsys, secured, "an", "demo", "--households", "3", "--replace")
+    assert code == 1 and "quản trị" in err and _households(db) == before  # emptying the list is an admin's
     code, _, err = _as(capsys, secured, "an", "account-role", "xem", "quan-tri")
     assert code == 1 and "quản trị" in err
     code, _, err = _as(capsys, secured, "an", "restore", str(db))
     assert code == 1 and "quản trị" in err
     code, out, err = _as(capsys, secured, "admin", "account-role", "xem", "nhap-lieu")
     assert code == 0, err
-    assert _as(capsys, secured, "xem", "demo", "--households", "1", "--replace")[0] == 0
+    assert _as(capsys, secured, "xem", "helper-add", "Đoàn Thanh niên xã")[0] == 0
 
 
 def test_the_audit_names_the_user(capsys, secured):
