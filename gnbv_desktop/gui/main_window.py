@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self.year_box.setRange(2016, 2035)
         self.year_box.setValue(ctx.year)
         self.year_box.setGroupSeparatorShown(False)
-        self.year_box.valueChanged.connect(ctx.set_year)
+        self.year_box.valueChanged.connect(self._change_year)
         bar.addWidget(self.year_box)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
@@ -203,14 +203,33 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(row)
         return page
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
-        """Pages with unsaved edits (``confirm_leave``, see gui/unsaved_changes.py) ask first;
-        Hủy keeps the window open. The layout is remembered when the window does close."""
+    def _pages_may_leave(self) -> bool:
+        """Every page with unsaved edits (``confirm_leave``, see gui/unsaved_changes.py) asks
+        Lưu / Không lưu / Hủy; False when the official chose Hủy on any of them."""
         for page in self._built.values():
             confirm = getattr(page, "confirm_leave", None)
             if confirm is not None and not confirm():
-                event.ignore()
-                return
+                return False
+        return True
+
+    def _change_year(self, year: int) -> None:
+        """Another year reloads every page: unsaved edits are asked about first, and Hủy keeps the
+        year (and the edits) as they were."""
+        if year == self.ctx.year:
+            return
+        if not self._pages_may_leave():
+            self.year_box.blockSignals(True)
+            self.year_box.setValue(self.ctx.year)
+            self.year_box.blockSignals(False)
+            return
+        self.ctx.set_year(year)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        """Pages with unsaved edits ask first; Hủy keeps the window open. The layout is
+        remembered when the window does close."""
+        if not self._pages_may_leave():
+            event.ignore()
+            return
         self.save_layout()
         super().closeEvent(event)
 

@@ -267,3 +267,19 @@ def test_closing_the_window_asks_about_settings_and_plan_record(qtbot, ctx):
     assert any("Kế hoạch năm 2026 của xã" in t for t in seen.texts)
     assert ctx.db.execute("SELECT value FROM settings WHERE key = 'upper_level'").fetchone()[0] != "UBND huyện cũ"
     assert ctx.db.execute("SELECT document_number FROM commune_plans WHERE year = 2026").fetchone()[0] == "99/KH-UBND"
+
+
+def test_changing_the_year_asks_and_cancel_keeps_year_and_edits(qtbot, ctx):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    plans: PlansPage = window.show_page("Kế hoạch hỗ trợ")
+    plans.number.setText("77/KH-UBND")
+    seen = answer(qtbot, click="Hủy")
+    qtbot.keyClick(window.year_box, Qt.Key.Key_Up)  # the next year
+    assert seen.texts and window.year_box.value() == 2026 and ctx.year == 2026
+    assert plans.number.text() == "77/KH-UBND"
+    answer(qtbot, click="Lưu", seen=seen)
+    qtbot.keyClick(window.year_box, Qt.Key.Key_Up)
+    assert ctx.year == 2027
+    assert ctx.db.execute("SELECT document_number FROM commune_plans WHERE year = 2026").fetchone()[0] == "77/KH-UBND"
