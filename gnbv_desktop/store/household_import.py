@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from gnbv_desktop.core.household import Assessment, Household, normalize_household
-from gnbv_desktop.store.households import _assessment_values, _household_values, _member_values
+from gnbv_desktop.store.households import _assessment_values, _household_values, _member_values, take_year_flags
 from gnbv_desktop.store.records import new_record_fields, replace_rows, touch
 
 
@@ -24,6 +24,8 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     new_households, new_members, new_assessments = [], [], []
     for h, assessment in items:
         normalize_household(h)
+        if assessment is not None:
+            take_year_flags(assessment, h)
         if h.id is None:
             fields = {**_household_values(h), **new_record_fields(db, rev), "id": next_id}
             h.id, h.uuid = next_id, fields["uuid"]

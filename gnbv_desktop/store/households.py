@@ -16,6 +16,7 @@ from gnbv_desktop.core.household import (
     validate_household,
 )
 from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR
+from gnbv_desktop.core.target_groups import YEARLY_GROUPS, yearly_groups
 from gnbv_desktop.core.text import clean, fold, name_sort_key
 from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
 from gnbv_desktop.store.villages import list_villages
@@ -154,7 +155,15 @@ def _assessment_values(a: Assessment, household_id: int) -> dict:
         "causes": _json(a.causes),
         "needs": _json(a.needs),
         "note": a.note,
+        "target_groups": _json([g for g in YEARLY_GROUPS if g in a.target_groups]),
+        "review_status": a.review_status,
     }
+
+
+def take_year_flags(a: Assessment, h: Household) -> None:
+    """The household's target-group flags as ticked when its year's assessment is saved (editor,
+    Excel import) become that year's flags; other years keep theirs."""
+    a.target_groups = yearly_groups(h.categories)
 
 
 def _code_order(code: str) -> tuple[int, ...]:
@@ -188,6 +197,7 @@ def save_household(
             touch(db, "households", h.id, values, rev)
         _save_members(db, h, rev)
         if assessment is not None:
+            take_year_flags(assessment, h)
             save_assessment(db, h.id, assessment, rev)
     return h
 
@@ -284,6 +294,8 @@ def get_assessment(db: Database, household_id: int, year: int) -> Assessment | N
         causes=json.loads(r["causes"]),
         needs=json.loads(r["needs"]),
         note=r["note"],
+        target_groups=json.loads(r["target_groups"]),
+        review_status=r["review_status"],
         id=r["id"],
         uuid=r["uuid"],
     )

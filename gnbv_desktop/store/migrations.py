@@ -6,6 +6,7 @@ transaction together with the version bump, so a power cut leaves the old schema
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from sqlite_utils import Database
@@ -271,12 +272,70 @@ def _m004_targets_in_plan(db: Database) -> None:
     db.execute("DROP TABLE received_targets")
 
 
+def _m007_year_cycle(db: Database) -> None:
+    """The year's cycle: resident households per village and year (the denominator of every rate),
+    per-year target-group flags and review state on each assessment, the closed reviews with their
+    recognition decision, and each household's transition computed when a review closes.
+
+    Existing data: each assessment gets the per-year flags its household carries today (the best
+    knowledge there is), and the DTTS flag is derived from the recorded ethnic group.
+    """
+    from gnbv_desktop.core.target_groups import with_derived_dtts, yearly_groups
+
+    db.executescript(
+        f"""
+        ALTER TABLE assessments ADD COLUMN target_groups TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE assessments ADD COLUMN review_status TEXT NOT NULL DEFAULT '';
+        CREATE TABLE resident_households (
+            id INTEGER PRIMARY KEY,
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            year INTEGER NOT NULL,
+            households INTEGER NOT NULL CHECK (households >= 0),
+            people INTEGER CHECK (people IS NULL OR people >= 0),
+            {SYNC_COLUMNS},
+            UNIQUE (village_id, year)
+        );
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL UNIQUE,
+            standard_id TEXT NOT NULL,
+            decision_number TEXT NOT NULL DEFAULT '',
+            decision_date TEXT NOT NULL DEFAULT '',
+            closed_at TEXT NOT NULL DEFAULT '',
+            {SYNC_COLUMNS}
+        );
+        CREATE TABLE transitions (
+            id INTEGER PRIMARY KEY,
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            year INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            from_classification TEXT NOT NULL DEFAULT '',
+            to_classification TEXT NOT NULL DEFAULT '',
+            decision_date TEXT NOT NULL DEFAULT '',
+            {SYNC_COLUMNS},
+            UNIQUE (household_id, year)
+        );
+        CREATE INDEX transitions_year ON transitions(year, kind);
+        """
+    )
+    households = db.execute("SELECT id, categories, ethnicity_name, ethnicity_code FROM households").fetchall()
+    for hid, cats, eth_name, eth_code in households:
+        old = json.loads(cats)
+        new = with_derived_dtts(old, eth_name, eth_code)
+        if new != old:
+            db.execute("UPDATE households SET categories = ? WHERE id = ?", [json.dumps(new, ensure_ascii=False), hid])
+        groups = yearly_groups(new)
+        if groups:
+            db.execute("UPDATE assessments SET target_groups = ? WHERE household_id = ?", [json.dumps(groups), hid])
+
+
 Migration = tuple[str, Callable[[Database], None]]
 MIGRATIONS: list[Migration] = [
     ("001_registry", _m001_registry),
     ("002_plans", _m002_plans),
     ("003_sync", _m003_sync),
     ("004_targets_in_plan", _m004_targets_in_plan),
+    ("007_year_cycle", _m007_year_cycle),
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
