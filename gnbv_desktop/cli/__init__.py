@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from gnbv_desktop import __version__
-from gnbv_desktop.cli import excel_commands, plan_commands, registry_commands, sync_commands
+from gnbv_desktop.cli import excel_commands, plan_commands, registry_commands, sync_commands, year_commands
 from gnbv_desktop.cli.context import CliContext, CliError
 
-COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_commands]
+COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_commands, year_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

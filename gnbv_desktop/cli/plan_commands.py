@@ -221,8 +221,8 @@ def cmd_plan(args: argparse.Namespace, ctx: CliContext) -> int:
             "plan": _plan_json(plan, year),
             "counts": vars(counts),
             "projection": {
-                "current_rate": round(proj.current_rate, 4),
-                "projected_rate": round(proj.projected_rate, 4),
+                "current_rate": None if proj.current_rate is None else round(proj.current_rate, 4),
+                "projected_rate": None if proj.projected_rate is None else round(proj.projected_rate, 4),
                 "target_rate": None if proj.target_rate is None else round(proj.target_rate, 4),
                 "meets_rate_target": proj.meets_rate_target,
                 "planned_escapes": proj.planned_escapes,
@@ -236,7 +236,8 @@ def cmd_plan(args: argparse.Namespace, ctx: CliContext) -> int:
         print(f"Chưa có kế hoạch năm {year} (dùng 'gnbv plan-set').")
     else:
         print(f"Kế hoạch số {plan.document_number or '…'} năm {year}; người ký: {plan.signer_name or '…'}")
-    print(f"Hộ nghèo: {counts.poor}/{counts.total_households} ({format_percent(proj.current_rate)}); "
+    residents_text = "chưa có" if counts.total_households is None else format_number(counts.total_households)
+    print(f"Hộ nghèo: {counts.poor}/{residents_text} hộ dân cư ({format_percent(proj.current_rate)}); "
           f"dự kiến thoát nghèo {proj.planned_escapes} hộ")
     print(proj.summary())
     return 0

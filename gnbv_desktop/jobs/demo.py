@@ -24,6 +24,7 @@ from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.paths import resource_path
 from gnbv_desktop.store.households import next_code
 from gnbv_desktop.store.records import new_record_fields, next_rev
+from gnbv_desktop.store.residents import set_residents
 from gnbv_desktop.store.settings import CommuneSettings, load_settings, save_settings
 from gnbv_desktop.store.villages import add_village, list_villages
 
@@ -247,8 +248,21 @@ def create_demo(db: Database, households: int = 200, seed: int = 1, year: int = 
         db["households"].insert_all(hh_rows, batch_size=1000)
         db["members"].insert_all(mem_rows, batch_size=1000)
         db["assessments"].insert_all(ass_rows, batch_size=1000)
+        _demo_residents(db, villages, years, fix)
     yield from create_demo_plans(db, years, seed, report_total=households)
     return households
+
+
+def _demo_residents(db: Database, villages, years: list[int], fix: random.Random) -> None:
+    """Resident households and people of each village: about three times its households on the list."""
+    on_list = dict(db.execute("SELECT village_id, COUNT(*) FROM households WHERE deleted = 0 GROUP BY 1").fetchall())
+    for v in villages:
+        base = on_list.get(v.id, 0) * 3 + fix.randint(2, 8)
+        for y in years:
+            if db.execute("SELECT 1 FROM resident_households WHERE village_id = ? AND year = ? AND deleted = 0",
+                          [v.id, y]).fetchone() is None:
+                n = base + (y - years[0]) * fix.randint(0, 6)
+                set_residents(db, y, v.id, n, int(n * fix.uniform(3.6, 4.3)))
 
 
 def _missing_children(needs: list[tuple[int, int, int]], births: list[int]) -> list[int]:

@@ -15,10 +15,12 @@ from gnbv_desktop.core.household import (
     validate_assessment,
     validate_household,
 )
-from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR
+from gnbv_desktop.core.rates import rate
+from gnbv_desktop.core.standards import CLASSIFICATIONS, NEAR_POOR, POOR
 from gnbv_desktop.core.target_groups import YEARLY_GROUPS, yearly_groups
 from gnbv_desktop.core.text import clean, fold, name_sort_key
 from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
+from gnbv_desktop.store.residents import residents
 from gnbv_desktop.store.villages import list_villages
 
 
@@ -365,7 +367,8 @@ def filter_rows(rows: list[HouseholdRow], text: str) -> list[HouseholdRow]:
 
 
 def stats(db: Database, year: int) -> dict:
-    """Counts of the year's list, overall and per village, in the shape ``gnbv stats`` prints.
+    """Counts of the year's list, overall and per village, in the shape ``gnbv stats`` prints, with
+    the resident households and the rates over them (None while the resident total is unknown).
 
     Counted in SQL: the overview, the CLI and every sync package's summary call this, and reading
     20,000 list rows into Python only to count them took half a second.
@@ -395,13 +398,31 @@ def stats(db: Database, year: int) -> dict:
         [year],
     ).fetchone()[0]
     by_class["escaped"] = escaped_count(db, year)
+    res = residents(db, year)
+    names = {v.id: v.name for v in list_villages(db)}
+    for vid, (n, _people) in res.by_village.items():
+        bucket = by_village.get(names.get(vid, ""))
+        if bucket is not None:
+            bucket["resident_households"] = n
+    for bucket in by_village.values():
+        n = bucket.setdefault("resident_households", None)
+        bucket["poverty_rate_percent"] = _rounded(rate(bucket[POOR], n))
     return {
         "year": year,
         "households": total,
         "members": total + others,
         "by_classification": by_class,
         "by_village": by_village,
+        "resident_households": res.households,
+        "resident_people": res.people,
+        "resident_source": res.source,
+        "poverty_rate_percent": _rounded(rate(by_class[POOR], res.households)),
+        "near_poverty_rate_percent": _rounded(rate(by_class[NEAR_POOR], res.households)),
     }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def escaped_count(db: Database, year: int) -> int:

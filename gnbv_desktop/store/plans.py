@@ -35,6 +35,7 @@ from gnbv_desktop.core.text import clean, name_sort_key, word_key
 from gnbv_desktop.store.catalog_store import load_catalog
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
+from gnbv_desktop.store.residents import residents
 
 MEASURES = "support_measures"
 FUNDING = "funding_sources"
@@ -461,11 +462,9 @@ def plan_counts(db: Database, year: int, plan: CommunePlan | None = None) -> Pla
            WHERE a.year = ? AND a.deleted = 0""",
         [year],
     ).fetchall()
-    total = poor = near = esc = p2n = escn = dtts = dtts_poor = dtts_esc = 0
+    poor = near = esc = p2n = escn = dtts_poor = dtts_esc = 0
     for cls, cats, result in rows:
         is_dtts = "dtts" in json.loads(cats)
-        total += 1
-        dtts += is_dtts
         if cls == POOR:
             poor += 1
             dtts_poor += is_dtts
@@ -476,11 +475,12 @@ def plan_counts(db: Database, year: int, plan: CommunePlan | None = None) -> Pla
         elif cls == NEAR_POOR:
             near += 1
             escn += result == ESCAPE_NEAR_POOR
-    if plan is not None and plan.total_households:
+    # Rates divide by resident households, not by the list: unknown totals stay unknown.
+    total = residents(db, year).households
+    if plan is not None and plan.total_households:  # the plan being edited, maybe not saved yet
         total = plan.total_households
-    if plan is not None and plan.total_dtts_households:
-        dtts = plan.total_dtts_households
-    return PlanCounts(total, poor, near, esc, p2n, escn, dtts, dtts_poor, dtts_esc)
+    dtts_total = plan.total_dtts_households if plan is not None and plan.total_dtts_households else None
+    return PlanCounts(total, poor, near, esc, p2n, escn, dtts_total, dtts_poor, dtts_esc)
 
 
 def plan_stats(db: Database, year: int) -> dict:

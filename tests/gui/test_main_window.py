@@ -104,7 +104,7 @@ def test_setup_wizard_upper_level_makes_an_aggregate_database(qtbot, db, db_path
 def test_settings_has_catalogue_tab(qtbot, ctx):
     page = SettingsPage(ctx)
     qtbot.addWidget(page)
-    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["Xã và các thôn", "Danh mục"]
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["Xã và các thôn", "Danh mục", "Hộ dân cư"]
 
 
 def test_editor_has_plan_tab_for_the_household(qtbot, ctx):

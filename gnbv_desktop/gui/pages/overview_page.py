@@ -13,15 +13,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gnbv_desktop.core.rates import format_rate, rate
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS, StandardError, standard_for_year
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.store.households import stats
 from gnbv_desktop.store.plans import households_without_helper, plan_stats
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.2f}".replace(".", ",") + " %" if whole else "—"
 
 
 class OverviewPage(QWidget):
@@ -74,9 +71,10 @@ class OverviewPage(QWidget):
         total = data["households"]
         self.cards["households"].setText(format_number(total))
         self.cards["members"].setText(format_number(data["members"]))
+        residents = data["resident_households"]
         for c in CLASSIFICATIONS[:3]:
             n = data["by_classification"][c]
-            self.cards[c].setText(f"{format_number(n)}  ({_percent(n, total)})")
+            self.cards[c].setText(f"{format_number(n)}  ({format_rate(rate(n, residents))})")
         self.cards["escaped"].setText(format_number(data["by_classification"]["escaped"]))
         plans = plan_stats(self.ctx.db, year)
         self.cards["unassisted"].setText(format_number(len(households_without_helper(self.ctx.db, year))))
@@ -91,7 +89,7 @@ class OverviewPage(QWidget):
         self.table.setRowCount(len(rows))
         for r, (name, counts) in enumerate(rows):
             values = [name, format_number(counts["households"]), *[format_number(counts[c]) for c in CLASSIFICATIONS],
-                      _percent(counts["poor"], counts["households"])]
+                      format_rate(counts["poverty_rate_percent"])]
             for c, v in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(v))
         header = self.table.horizontalHeader()

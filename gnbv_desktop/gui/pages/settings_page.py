@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QTabWidget, QVBo
 from gnbv_desktop.gui.commune_form import CommuneForm, VillageTable
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.catalog_editor import CatalogEditor
+from gnbv_desktop.gui.residents_widget import ResidentsEditor
 from gnbv_desktop.store.settings import save_settings
 from gnbv_desktop.store.villages import VillageError, add_village, delete_village, list_villages, update_village
 
@@ -33,6 +34,7 @@ class SettingsPage(QWidget):
         self.tabs.addTab(commune_tab, "Xã và các thôn")
         self.catalogs = CatalogEditor(ctx)
         self.tabs.addTab(self.catalogs, CatalogEditor.title)
+        self.add_tab(ResidentsEditor(ctx), ResidentsEditor.title)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.reload()
