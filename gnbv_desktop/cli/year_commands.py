@@ -6,8 +6,15 @@ import argparse
 import datetime as _dt
 
 from gnbv_desktop.cli.context import CliContext, CliError
-from gnbv_desktop.core.text import format_number
+from gnbv_desktop.core.review import TRANSITION_LABELS, TRANSITIONS
+from gnbv_desktop.core.standards import StandardError
+from gnbv_desktop.core.text import format_date, format_number, parse_date
+from gnbv_desktop.jobs.carry_forward import carried_message
+from gnbv_desktop.jobs.progress import run_to_end
+from gnbv_desktop.jobs.year_review import finish_review, start_review
+from gnbv_desktop.store.households import find_household_id
 from gnbv_desktop.store.residents import ResidentsError, residents, set_residents
+from gnbv_desktop.store.review import ReviewError, confirm_unchanged, review_state
 from gnbv_desktop.store.villages import find_village, list_villages
 
 
@@ -22,6 +29,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--households", type=int, help="tổng số hộ dân cư của thôn")
     p.add_argument("--people", type=int, help="tổng số nhân khẩu dân cư của thôn")
     p.set_defaults(handler=cmd_residents)
+
+    p = sub.add_parser("review", help="rà soát cuối năm: bắt đầu, xác nhận, kết thúc")
+    rsub = p.add_subparsers(dest="review_command", metavar="BƯỚC")
+    rsub.required = True
+    r = rsub.add_parser("start", help="chuyển các hộ của năm trước sang năm rà soát, đánh dấu chưa rà soát")
+    r.add_argument("--year", type=int, required=True)
+    r.set_defaults(handler=cmd_review_start)
+    r = rsub.add_parser("status", help="tiến độ rà soát của năm")
+    r.add_argument("--year", type=int, required=True)
+    r.set_defaults(handler=cmd_review_status)
+    r = rsub.add_parser("confirm", help="xác nhận hộ chưa rà soát giữ nguyên kết quả năm trước")
+    r.add_argument("--year", type=int, required=True)
+    g = r.add_mutually_exclusive_group(required=True)
+    g.add_argument("--household", action="append", metavar="MÃ_HỘ", help="mã hộ hoặc họ tên chủ hộ (lặp lại được)")
+    g.add_argument("--all", action="store_true", help="mọi hộ chưa rà soát")
+    r.set_defaults(handler=cmd_review_confirm)
+    r = rsub.add_parser("close", help="kết thúc rà soát: ghi quyết định công nhận, tính biến động")
+    r.add_argument("--year", type=int, required=True)
+    r.add_argument("--decision-number", default="", help="số quyết định công nhận, ví dụ 125/QĐ-UBND")
+    r.add_argument("--decision-date", default="", help="ngày quyết định (dd/mm/yyyy)")
+    r.set_defaults(handler=cmd_review_close)
 
 
 def _village(ctx: CliContext, name: str):
@@ -56,4 +84,56 @@ def cmd_residents(args: argparse.Namespace, ctx: CliContext) -> int:
             print(f"{v.name}\t{format_number(figures[0])} hộ\t{format_number(figures[1]) or '—'} nhân khẩu")
     total = "chưa có tổng số hộ dân cư" if res.households is None else f"{format_number(res.households)} hộ"
     print(f"Toàn xã năm {year}: {total}")
+    return 0
+
+
+def cmd_review_start(args: argparse.Namespace, ctx: CliContext) -> int:
+    try:
+        n = run_to_end(start_review(ctx.db, args.year))
+    except (ReviewError, StandardError) as exc:
+        raise CliError(str(exc)) from exc
+    print(carried_message(ctx.db, n, args.year - 1, args.year))
+    return 0
+
+
+def cmd_review_status(args: argparse.Namespace, ctx: CliContext) -> int:
+    state = review_state(ctx.db, args.year)
+    print(f"Năm {args.year}: {format_number(state.households)} hộ; chưa rà soát {format_number(state.pending)}; "
+          f"rà soát theo chuẩn mới {format_number(state.new_standard)}.")
+    if state.review:
+        r = state.review
+        decided = f" số {r.decision_number}" if r.decision_number else ""
+        day = f" ngày {format_date(r.decision_date)}" if r.decision_date else ""
+        print(f"Đã kết thúc rà soát (quyết định công nhận{decided}{day}).")
+    return 0
+
+
+def cmd_review_confirm(args: argparse.Namespace, ctx: CliContext) -> int:
+    ids = None
+    if args.household:
+        ids = []
+        for text in args.household:
+            hid = find_household_id(ctx.db, text)
+            if hid is None:
+                raise CliError(f"Không tìm thấy hộ '{text}'.")
+            ids.append(hid)
+    n = confirm_unchanged(ctx.db, args.year, ids)
+    print(f"Đã xác nhận {format_number(n)} hộ giữ nguyên kết quả năm {args.year - 1}.")
+    return 0
+
+
+def cmd_review_close(args: argparse.Namespace, ctx: CliContext) -> int:
+    decision_date = ""
+    if args.decision_date:
+        try:
+            decision_date = parse_date(args.decision_date).isoformat()
+        except ValueError as exc:
+            raise CliError(f"Ngày quyết định '{args.decision_date}' không hợp lệ (dd/mm/yyyy).") from exc
+    try:
+        counts = run_to_end(finish_review(ctx.db, args.year, args.decision_number, decision_date))
+    except ReviewError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"Đã kết thúc rà soát năm {args.year}.")
+    for kind in TRANSITIONS:
+        print(f"  {TRANSITION_LABELS[kind]}: {format_number(counts[kind])}")
     return 0

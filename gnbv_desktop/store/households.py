@@ -426,13 +426,14 @@ def _rounded(value: float | None) -> float | None:
 
 
 def escaped_count(db: Database, year: int) -> int:
-    """Thoát nghèo: poor in the previous year's list, not poor in this year's."""
+    """Thoát nghèo: poor in the previous year's list, classified not poor in this year's under the
+    same standard (a new standard is a new baseline; an unreviewed household has not escaped)."""
     return db.execute(
         """SELECT COUNT(*) FROM assessments prev
            JOIN assessments cur ON cur.household_id = prev.household_id AND cur.year = prev.year + 1
            JOIN households h ON h.id = prev.household_id AND h.deleted = 0
            WHERE prev.year = ? AND prev.classification = ? AND prev.deleted = 0 AND cur.deleted = 0
-             AND cur.classification != ?""",
+             AND cur.standard_id = prev.standard_id AND cur.classification NOT IN (?, '')""",
         [year - 1, POOR, POOR],
     ).fetchone()[0]
 
