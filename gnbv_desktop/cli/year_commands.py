@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+from pathlib import Path
 
 from gnbv_desktop.cli.context import CliContext, CliError
+from gnbv_desktop.core.forms import FORM_KEYS, PERIODS
 from gnbv_desktop.core.review import TRANSITION_LABELS, TRANSITIONS
 from gnbv_desktop.core.standards import StandardError
 from gnbv_desktop.core.text import format_date, format_number, parse_date
 from gnbv_desktop.jobs.carry_forward import carried_message
 from gnbv_desktop.jobs.progress import run_to_end
+from gnbv_desktop.jobs.year_report import write_report
 from gnbv_desktop.jobs.year_review import finish_review, start_review
 from gnbv_desktop.store.households import find_household_id
 from gnbv_desktop.store.residents import ResidentsError, residents, set_residents
 from gnbv_desktop.store.review import ReviewError, confirm_unchanged, review_state
 from gnbv_desktop.store.villages import find_village, list_villages
+from gnbv_desktop.store.year_forms import FormError
 
 
 def current_year() -> int:
@@ -50,6 +54,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--decision-number", default="", help="số quyết định công nhận, ví dụ 125/QĐ-UBND")
     r.add_argument("--decision-date", default="", help="ngày quyết định (dd/mm/yyyy)")
     r.set_defaults(handler=cmd_review_close)
+
+    p = sub.add_parser("report", help="biểu tổng hợp rà soát, báo cáo định kỳ (PDF hoặc XLSX)")
+    p.add_argument("output", metavar="TỆP", help="tệp kết quả .pdf hoặc .xlsx")
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--form", required=True, choices=FORM_KEYS, help="biểu cần in")
+    p.add_argument("--period", choices=sorted(PERIODS), default=None, help="kỳ báo cáo của biểu dinh-ky")
+    p.set_defaults(handler=cmd_report)
 
 
 def _village(ctx: CliContext, name: str):
@@ -136,4 +147,23 @@ def cmd_review_close(args: argparse.Namespace, ctx: CliContext) -> int:
     print(f"Đã kết thúc rà soát năm {args.year}.")
     for kind in TRANSITIONS:
         print(f"  {TRANSITION_LABELS[kind]}: {format_number(counts[kind])}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
+    year = args.year or current_year()
+    out = Path(args.output)
+    kind = out.suffix.lower()
+    if kind not in (".pdf", ".xlsx"):
+        raise CliError(f"Tệp kết quả '{out.name}' phải có đuôi .pdf hoặc .xlsx.")
+    if args.form == "dinh-ky" and args.period is None:
+        raise CliError("Biểu dinh-ky cần kỳ báo cáo (--period 6m, 9m hoặc 12m).")
+    if not out.parent.exists():
+        raise CliError(f"Thư mục '{out.parent}' không tồn tại.")
+    try:
+        pages = run_to_end(write_report(ctx.db, out, args.form, year, args.period))
+    except FormError as exc:
+        raise CliError(str(exc)) from exc
+    detail = f", {pages} trang" if kind == ".pdf" else ""
+    print(f"Đã ghi {out}{detail}.")
     return 0
