@@ -283,10 +283,10 @@ def form_leaving(db: Database, year: int) -> SummaryForm:
     if review is None:
         raise FormError(f"Năm {year} chưa kết thúc rà soát (lệnh 'gnbv review close --year {year}').")
     villages = {v.id: v.name for v in list_villages(db)}
-    cols = [Column("TT", 5, numeric=False), Column("Họ và tên chủ hộ", 30, numeric=False),
+    cols = [Column("TT", 5, numeric=False), Column("Họ và tên chủ hộ", 26, numeric=False),
             Column("Năm sinh", 8, numeric=False), Column("Thôn", 18, numeric=False), Column("Số nhân khẩu", 9),
             Column("Năm trước", 14, numeric=False), Column("Năm nay", 14, numeric=False),
-            Column("Ngày công nhận", 11, numeric=False)]
+            Column("Ngày công nhận", 15, numeric=False)]
     sec = Section("", cols)
     groups = (*ESCAPED_POOR, ESCAPED_NEAR_POOR)
     rows = db.execute(
