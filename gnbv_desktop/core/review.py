@@ -38,6 +38,16 @@ TRANSITION_LABELS = {
     RE_NEAR_POOR: "Hộ tái cận nghèo",
     NEAR_TO_POOR: "Từ cận nghèo thành nghèo",
 }
+TRANSITION_SHORT = {
+    ESCAPED_TO_NEAR_POOR: "Nghèo → cận nghèo",
+    ESCAPED_ABOVE: "Thoát nghèo hẳn",
+    ESCAPED_NEAR_POOR: "Thoát cận nghèo",
+    NEW_POOR: "Nghèo phát sinh",
+    RE_POOR: "Tái nghèo",
+    NEW_NEAR_POOR: "Cận nghèo phát sinh",
+    RE_NEAR_POOR: "Tái cận nghèo",
+    NEAR_TO_POOR: "Cận nghèo → nghèo",
+}
 ESCAPED_POOR = (ESCAPED_TO_NEAR_POOR, ESCAPED_ABOVE)
 BACK_TO_POOR = (NEW_POOR, RE_POOR, NEAR_TO_POOR)
 RECENTLY_ESCAPED_LABEL = "Hộ mới thoát nghèo"

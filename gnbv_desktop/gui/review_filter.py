@@ -54,12 +54,12 @@ class ReviewFilter(QComboBox):
         self.addItem(ALL, None)
         for key, ids in groups.items():
             self.addItem(f"{labels[key]} ({format_number(len(ids))})", key)
-        self.setCurrentIndex(max(0, self.findData(chosen)))
+        self.setCurrentIndex(0 if chosen is None else max(0, self.findData(chosen)))
         self.blockSignals(False)
 
     def select(self, key: str | None) -> None:
         """Choose a group by key (a review state, a movement, ``recently_escaped``) or None for all."""
-        self.setCurrentIndex(max(0, self.findData(key)))
+        self.setCurrentIndex(0 if key is None else max(0, self.findData(key)))
 
     def _apply(self) -> None:
         key = self.currentData()

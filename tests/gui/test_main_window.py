@@ -34,7 +34,7 @@ def test_overview_counts_match_store(qtbot, ctx):
     s = stats(ctx.db, 2026)
     assert page.cards["households"].text() == str(s["households"])
     assert page.cards["poor"].text().startswith(str(s["by_classification"]["poor"]))
-    assert page.table.rowCount() == len(s["by_village"])
+    assert page.table.rowCount() == len(s["by_village"]) + 1  # and the total row
     from gnbv_desktop.store.plans import households_without_helper, plan_stats
 
     p = plan_stats(ctx.db, 2026)

@@ -1,0 +1,83 @@
+"""Everything Tổng quan shows for a year, read in a handful of set-wide queries (the page redraws
+on every change and must stay quick for a 20,000-household commune)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from gnbv_desktop.core.plans import CANCELLED, DONE, CommunePlan, Projection, project
+from gnbv_desktop.core.standards import NEAR_POOR, POOR, StandardError, standard_for_year
+from gnbv_desktop.store.catalog_store import catalog_names
+from gnbv_desktop.store.households import stats
+from gnbv_desktop.store.plans import get_commune_plan, plan_counts, plan_stats
+from gnbv_desktop.store.review import transition_counts
+from gnbv_desktop.store.villages import Village, list_villages
+
+
+@dataclass
+class Dashboard:
+    year: int
+    stats: dict  # store.households.stats (with resident households and rates)
+    plan_stats: dict
+    villages: list[Village]
+    projection: Projection
+    plan: CommunePlan | None
+    deprived: list[tuple[str, str, int]] = field(default_factory=list)  # (code, name, poor/near-poor households)
+    helped: dict[int, tuple[int, int]] = field(default_factory=dict)  # village id → (with helper, without)
+    funding: list[tuple[str, str, int, int]] = field(default_factory=list)  # (code, name, expected, delivered)
+    transitions: dict | None = None
+
+
+def dashboard(db: Database, year: int) -> Dashboard:
+    plan = get_commune_plan(db, year)
+    data = Dashboard(year, stats(db, year), plan_stats(db, year), list_villages(db),
+                     project(plan_counts(db, year, plan), plan), plan)
+    try:
+        std = standard_for_year(year)
+    except StandardError:
+        std = None
+    if std is not None:
+        counts = dict(db.execute(
+            """SELECT j.value, COUNT(*) FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0,
+                      json_each(a.deprived) j
+               WHERE a.year = ? AND a.deleted = 0 AND a.classification IN (?, ?) GROUP BY 1""",
+            [year, POOR, NEAR_POOR],
+        ).fetchall())
+        data.deprived = [(i.code, i.name, counts.get(i.code, 0)) for i in std.indicators]
+    for vid, with_helper, total in db.execute(
+        """SELECT h.village_id,
+                  SUM(EXISTS (SELECT 1 FROM helper_assignments ha JOIN helpers hp ON hp.id = ha.helper_id AND hp.deleted = 0
+                              WHERE ha.household_id = h.id AND ha.year = a.year AND ha.deleted = 0)),
+                  COUNT(*)
+           FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
+           WHERE a.year = ? AND a.deleted = 0 AND a.classification IN (?, ?) GROUP BY 1""",
+        [year, POOR, NEAR_POOR],
+    ):
+        data.helped[vid] = (with_helper, total - with_helper)
+    amounts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for source, expected, delivered in db.execute(
+        """SELECT p.funding_source, COALESCE(SUM(p.expected_amount), 0),
+                  COALESCE(SUM(CASE WHEN p.status = ? THEN p.actual_amount END), 0)
+           FROM plan_items p JOIN households h ON h.id = p.household_id AND h.deleted = 0
+           WHERE p.year = ? AND p.deleted = 0 AND p.status != ? GROUP BY 1""",
+        [DONE, year, CANCELLED],
+    ):
+        amounts[source] = [expected, delivered]
+    names = catalog_names(db, "funding_sources")
+    codes = [c for c in names if c in amounts] + [c for c in amounts if c not in names]
+    data.funding = [(c, names.get(c, c or "Chưa ghi nguồn"), *amounts[c]) for c in codes]
+    data.transitions = transition_counts(db, year)
+    return data
+
+
+def households_deprived_on(db: Database, year: int, code: str) -> set[int]:
+    """Poor and near-poor households of ``year`` deprived on indicator ``code`` (a chart's click)."""
+    return {r[0] for r in db.execute(
+        """SELECT a.household_id FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
+           WHERE a.year = ? AND a.deleted = 0 AND a.classification IN (?, ?)
+             AND EXISTS (SELECT 1 FROM json_each(a.deprived) WHERE value = ?)""",
+        [year, POOR, NEAR_POOR, code],
+    )}
