@@ -48,6 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("out", metavar="TỆP", help="tệp kết quả")
         p.add_argument("--year", type=int, default=None)
         p.add_argument("--village", action="append", default=[], metavar="TÊN", help="chỉ in các thôn này")
+        if kind == POSTING:
+            p.add_argument("--date", help="ngày bắt đầu niêm yết dd/mm/yyyy (mặc định: hôm nay)")
+            p.add_argument("--days", type=int, default=7, help="số ngày niêm yết (mặc định 7)")
         p.set_defaults(handler=cmd_render, kind=kind)
 
     p = sub.add_parser("helpers", help="người/tổ chức giúp đỡ và tiến độ hỗ trợ")
@@ -111,8 +114,15 @@ def village_ids_of(ctx: CliContext, names: list[str]) -> list[int] | None:
 def cmd_render(args: argparse.Namespace, ctx: CliContext) -> int:
     year = args.year or current_year()
     villages = village_ids_of(ctx, args.village)
+    posting = {}
+    if args.kind == POSTING:
+        try:
+            posted_on = parse_date(args.date) if args.date else None
+        except ValueError as exc:
+            raise CliError(f"Ngày niêm yết '{args.date}' không hợp lệ (dd/mm/yyyy).") from exc
+        posting = {"posted_on": posted_on, "posting_days": args.days}
     try:
-        result = run_to_end(render_report(ctx.db, args.kind, args.out, year, villages))
+        result = run_to_end(render_report(ctx.db, args.kind, args.out, year, villages, **posting))
     except ReportError as exc:
         raise CliError(str(exc)) from exc
     pages = f", {result.pages} trang" if result.pages else ""

@@ -12,7 +12,7 @@ from gnbv_desktop.core.plans import CANCELLED, DONE, CommunePlan, Projection, pr
 from gnbv_desktop.core.standards import NEAR_POOR, POOR, StandardError, standard_for_year
 from gnbv_desktop.store.catalog_store import catalog_names
 from gnbv_desktop.store.households import stats
-from gnbv_desktop.store.plans import get_commune_plan, plan_counts, plan_stats
+from gnbv_desktop.store.plans import get_commune_plan, households_with_helper, plan_counts
 from gnbv_desktop.store.review import transition_counts
 from gnbv_desktop.store.villages import Village, list_villages
 
@@ -21,7 +21,6 @@ from gnbv_desktop.store.villages import Village, list_villages
 class Dashboard:
     year: int
     stats: dict  # store.households.stats (with resident households and rates)
-    plan_stats: dict
     villages: list[Village]
     projection: Projection
     plan: CommunePlan | None
@@ -29,12 +28,18 @@ class Dashboard:
     helped: dict[int, tuple[int, int]] = field(default_factory=dict)  # village id → (with helper, without)
     funding: list[tuple[str, str, int, int]] = field(default_factory=list)  # (code, name, expected, delivered)
     transitions: dict | None = None
+    plan_items: int = 0  # live (not cancelled) plan items of the year
+    plan_items_done: int = 0
+
+    @property
+    def unassisted(self) -> int:
+        """Poor and near-poor households without a helper."""
+        return sum(without for _with, without in self.helped.values())
 
 
 def dashboard(db: Database, year: int) -> Dashboard:
     plan = get_commune_plan(db, year)
-    data = Dashboard(year, stats(db, year), plan_stats(db, year), list_villages(db),
-                     project(plan_counts(db, year, plan), plan), plan)
+    data = Dashboard(year, stats(db, year), list_villages(db), project(plan_counts(db, year, plan), plan), plan)
     try:
         std = standard_for_year(year)
     except StandardError:
@@ -47,25 +52,26 @@ def dashboard(db: Database, year: int) -> Dashboard:
             [year, POOR, NEAR_POOR],
         ).fetchall())
         data.deprived = [(i.code, i.name, counts.get(i.code, 0)) for i in std.indicators]
-    for vid, with_helper, total in db.execute(
-        """SELECT h.village_id,
-                  SUM(EXISTS (SELECT 1 FROM helper_assignments ha JOIN helpers hp ON hp.id = ha.helper_id AND hp.deleted = 0
-                              WHERE ha.household_id = h.id AND ha.year = a.year AND ha.deleted = 0)),
-                  COUNT(*)
-           FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
-           WHERE a.year = ? AND a.deleted = 0 AND a.classification IN (?, ?) GROUP BY 1""",
+    helped = households_with_helper(db, year)
+    coverage: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for vid, hid in db.execute(
+        """SELECT h.village_id, h.id FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
+           WHERE a.year = ? AND a.deleted = 0 AND a.classification IN (?, ?)""",
         [year, POOR, NEAR_POOR],
     ):
-        data.helped[vid] = (with_helper, total - with_helper)
+        coverage[vid][hid not in helped] += 1
+    data.helped = {vid: (c[0], c[1]) for vid, c in coverage.items()}
     amounts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for source, expected, delivered in db.execute(
+    for source, expected, delivered, items, done in db.execute(
         """SELECT p.funding_source, COALESCE(SUM(p.expected_amount), 0),
-                  COALESCE(SUM(CASE WHEN p.status = ? THEN p.actual_amount END), 0)
+                  COALESCE(SUM(CASE WHEN p.status = ? THEN p.actual_amount END), 0), COUNT(*), SUM(p.status = ?)
            FROM plan_items p JOIN households h ON h.id = p.household_id AND h.deleted = 0
            WHERE p.year = ? AND p.deleted = 0 AND p.status != ? GROUP BY 1""",
-        [DONE, year, CANCELLED],
+        [DONE, DONE, year, CANCELLED],
     ):
         amounts[source] = [expected, delivered]
+        data.plan_items += items
+        data.plan_items_done += done
     names = catalog_names(db, "funding_sources")
     codes = [c for c in names if c in amounts] + [c for c in amounts if c not in names]
     data.funding = [(c, names.get(c, c or "Chưa ghi nguồn"), *amounts[c]) for c in codes]

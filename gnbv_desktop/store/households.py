@@ -377,11 +377,13 @@ def stats(db: Database, year: int) -> dict:
     by_village: dict[str, dict[str, int]] = {}
     for v in list_villages(db):
         by_village[v.name] = {c: 0 for c in CLASSIFICATIONS} | {"households": 0}
-    total = 0
-    for village, classification, n in db.execute(
-        """SELECT COALESCE(v.name, ''), a.classification, COUNT(*)
+    total = members = 0
+    for village, classification, n, people in db.execute(
+        """SELECT COALESCE(v.name, ''), a.classification, COUNT(*), SUM(1 + COALESCE(mc.n, 0))
            FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
            LEFT JOIN villages v ON v.id = h.village_id
+           LEFT JOIN (SELECT household_id, COUNT(*) AS n FROM members WHERE deleted = 0 GROUP BY household_id) mc
+                  ON mc.household_id = h.id
            WHERE a.year = ? AND a.deleted = 0 GROUP BY 1, 2""",
         [year],
     ):
@@ -390,13 +392,7 @@ def stats(db: Database, year: int) -> dict:
         bucket[classification] = bucket.get(classification, 0) + n
         bucket["households"] += n
         total += n
-    others = db.execute(
-        """SELECT COUNT(*) FROM members m
-           JOIN assessments a ON a.household_id = m.household_id AND a.year = ? AND a.deleted = 0
-           JOIN households h ON h.id = m.household_id AND h.deleted = 0
-           WHERE m.deleted = 0""",
-        [year],
-    ).fetchone()[0]
+        members += people
     by_class["escaped"] = escaped_count(db, year)
     res = residents(db, year)
     names = {v.id: v.name for v in list_villages(db)}
@@ -410,7 +406,7 @@ def stats(db: Database, year: int) -> dict:
     return {
         "year": year,
         "households": total,
-        "members": total + others,
+        "members": members,
         "by_classification": by_class,
         "by_village": by_village,
         "resident_households": res.households,

@@ -62,6 +62,7 @@ class ReportHousehold:
     expected_result: str = ""
     note: str = ""
     members: list[ReportMember] = field(default_factory=list)
+    size: int = 1  # số nhân khẩu: the head and the live members
 
     @property
     def classification_label(self) -> str:
@@ -183,6 +184,9 @@ def report_data(
         if hh is not None:
             extra = position if kind == "person" else ""
             hh.helpers.append(f"{name} ({extra})" if extra else name)
+    for hid, n in db.execute("SELECT household_id, COUNT(*) FROM members WHERE deleted = 0 GROUP BY 1"):
+        if hid in households:
+            households[hid].size = 1 + n
     if with_members and households:
         for hid, full_name, relation, birth_year, sex in db.execute(
             """SELECT household_id, full_name, relation, birth_year, sex FROM members

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from gnbv_desktop.core.review import (
     BACK_TO_POOR,
     DEFAULT_ESCAPE_WINDOW_MONTHS,
+    ESCAPED_NEAR_POOR,
     ESCAPED_POOR,
     NEW_STANDARD,
     PENDING,
@@ -252,3 +253,39 @@ def recently_escaped(db: Database, on: _dt.date) -> dict[int, str]:
     today = on.isoformat()
     return {hid: day for hid, (_y, kind, day) in latest.items()
             if kind in ESCAPED_POOR and day <= today < add_months(day, months)}
+
+
+@dataclass
+class Leaving:
+    """A household leaving poverty or near-poverty this year (for the posting list and forms)."""
+
+    household_id: int
+    head_name: str
+    head_birth_year: int | None
+    head_cccd: str
+    village: str
+    size: int
+    kind: str
+    before: str
+    after: str
+
+
+def leaving_households(db: Database, year: int, village_ids: list[int] | None = None) -> list[Leaving]:
+    """Households whose review result takes them out of poverty or near-poverty, computed from the
+    assessments (before the recognition decision, as the posting list needs), in village and name order."""
+    try:
+        _std, moves = compute_transitions(db, year)
+    except ReviewError:  # nothing on the list yet
+        return []
+    leaving = {hid: m for hid, m in moves.items() if m[0] in (*ESCAPED_POOR, ESCAPED_NEAR_POOR)}
+    if not leaving:
+        return []
+    rows = db.execute(
+        f"""SELECT h.id, h.head_name, h.head_birth_year, h.head_cccd, COALESCE(v.name, ''), h.village_id,
+                   1 + (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id AND m.deleted = 0)
+            FROM households h LEFT JOIN villages v ON v.id = h.village_id
+            WHERE h.id IN ({','.join('?' * len(leaving))}) ORDER BY v.sort_order, v.id, h.sort_key, h.id""",
+        list(leaving),
+    ).fetchall()
+    return [Leaving(hid, name, born, cccd, village, size, *leaving[hid])
+            for hid, name, born, cccd, village, vid, size in rows if not village_ids or vid in village_ids]

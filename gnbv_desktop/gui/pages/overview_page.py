@@ -31,7 +31,6 @@ from gnbv_desktop.gui.charts import Bar, BarChart, Series
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.dashboard_links import open_households
 from gnbv_desktop.store.dashboard import Dashboard, dashboard, households_deprived_on
-from gnbv_desktop.store.plans import households_without_helper
 
 COLORS = {POOR: "#c62828", NEAR_POOR: "#ef8f00", AVERAGE: "#7cb342"}
 HELPED, UNHELPED = "helped", "unhelped"
@@ -143,10 +142,8 @@ class OverviewPage(QWidget):
             n = data["by_classification"][c]
             self.cards[c].setText(f"{format_number(n)}  ({format_rate(rate(n, residents))})")
         self.cards["escaped"].setText(format_number(data["by_classification"]["escaped"]))
-        self.cards["unassisted"].setText(format_number(len(households_without_helper(self.ctx.db, year))))
-        plans = d.plan_stats
-        self.cards["items_done"].setText(
-            f"{format_number(plans['plan_items_done'])} / {format_number(plans['plan_items'])}")
+        self.cards["unassisted"].setText(format_number(d.unassisted))
+        self.cards["items_done"].setText(f"{format_number(d.plan_items_done)} / {format_number(d.plan_items)}")
         self._fill_charts(d)
         self._fill_table(data)
 
