@@ -113,7 +113,7 @@ def _write_section(ws, section: Section, r: int) -> int:
                 cell.value = summed if summed is not None else value
                 cell.number_format = "#,##0"
             else:
-                cell.value = value
+                _put(cell, value)
                 if col.numeric:
                     cell.number_format = "#,##0"
             cell.border = _BOX
@@ -128,6 +128,13 @@ def _write_section(ws, section: Section, r: int) -> int:
         ws.cell(r, 1, section.note).font = _font(italic=True, size=11)
         r += 1
     return r
+
+
+def _put(cell, value) -> None:
+    """Write a value; text is always text — a name typed as ``=HYPERLINK(…)`` never becomes a formula."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
 
 
 def _formula_total(section: Section, row, k: int, letter: str, start: int, r: int, subtotals: list[int]) -> str | None:

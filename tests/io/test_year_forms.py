@@ -331,3 +331,11 @@ def test_upper_level_forms_have_communes_as_rows(tmp_path):
         assert _value(ws, rows[name], 4) == escaped
     for key in ("thieu-hut", "dan-toc", "doi-tuong", "thoat-ngheo"):
         _write(agg, tmp_path, key, "pdf")
+
+
+def test_text_that_looks_like_a_formula_stays_text(commune, tmp_path):
+    hid = commune.execute("SELECT household_id FROM assessments WHERE year = 2026 LIMIT 1").fetchone()[0]
+    commune.execute("UPDATE households SET ethnicity_name = '=HYPERLINK(\"http://x\",\"y\")' WHERE id = ?", [hid])
+    ws, rows = _sheet_rows(_write(commune, tmp_path, "dan-toc", "xlsx"))
+    cell = ws.cell(rows['=HYPERLINK("http://x","y")'], 2)
+    assert cell.data_type == "s"
