@@ -30,6 +30,7 @@ from gnbv_desktop.core.text import format_money, format_number
 from gnbv_desktop.gui.charts import Bar, BarChart, Series
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.dashboard_links import open_households
+from gnbv_desktop.gui.review_panel import ReviewPanel
 from gnbv_desktop.store.dashboard import Dashboard, dashboard, households_deprived_on
 
 COLORS = {POOR: "#c62828", NEAR_POOR: "#ef8f00", AVERAGE: "#7cb342"}
@@ -103,6 +104,8 @@ class OverviewPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(charts, "Biểu đồ")
         self.tabs.addTab(self.table, "Bảng theo thôn")
+        self.review = ReviewPanel(ctx)
+        self.tabs.addTab(self.review, ReviewPanel.title)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.standard_label)
