@@ -27,6 +27,8 @@ class ReviewFilter(QComboBox):
         self.ctx, self.model, self.changed = ctx, model, changed
         self._groups: dict[str, set[int]] = {}
         self.setToolTip("Lọc theo kết quả rà soát và biến động hộ nghèo, hộ cận nghèo của năm")
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(16)
         self.currentIndexChanged.connect(self._apply)
         ctx.year_changed.connect(lambda _y: self.refresh())
         ctx.data_changed.connect(self.refresh)
