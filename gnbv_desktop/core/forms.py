@@ -53,6 +53,20 @@ class Section:
                 cells[c] = sum((r.cells[c] or 0) for r in self.rows[start:] if r.kind == DATA)
         return self.add(cells, TOTAL)
 
+    def header_spans(self) -> list[tuple[int, int, str]]:
+        """(first column, last column, upper label) of the header: a group over its neighbouring
+        columns, or a column alone with an empty upper label (its label spans both header rows)."""
+        out: list[tuple[int, int, str]] = []
+        c = 0
+        while c < len(self.columns):
+            group = self.columns[c].group
+            end = c
+            while group and end + 1 < len(self.columns) and self.columns[end + 1].group == group:
+                end += 1
+            out.append((c, end, group))
+            c = end + 1
+        return out
+
     def rate(self, row: Row, col: int) -> float | None:
         """The percentage in a rate column; None when the denominator is unknown or 0."""
         num, den = self.columns[col].rate_of

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from gnbv_desktop.core.forms import PERIODS
-from gnbv_desktop.core.text import format_number, parse_date
+from gnbv_desktop.core.text import format_date, format_number, parse_date
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.jobs.year_report import write_report
 from gnbv_desktop.jobs.year_review import finish_review, start_review
@@ -124,7 +124,7 @@ class ReviewPanel(QWidget):
             text += " Đã kết thúc rà soát" + (f" (quyết định số {state.review.decision_number})."
                                               if state.review.decision_number else ".")
             self.decision_number.setText(state.review.decision_number)
-            self.decision_date.setText(_dmy(state.review.decision_date))
+            self.decision_date.setText(format_date(state.review.decision_date))
         self.state_label.setText(text)
         self.start_button.setText(f"Bắt đầu rà soát năm {year} (chuyển các hộ của năm {year - 1})")
         self.confirm_button.setEnabled(state.pending > 0)
@@ -180,7 +180,3 @@ class ReviewPanel(QWidget):
         year, period = self.ctx.year, self.period.currentData() if key == "dinh-ky" else None
         self._run("Đang tổng hợp biểu…", lambda db: write_report(db, path, key, year, period),
                   lambda _pages: self.message.setText(f"Đã ghi {path}."))
-
-
-def _dmy(iso: str) -> str:
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if len(iso) >= 10 else ""

@@ -40,22 +40,15 @@ def _header(section: Section, widths: list[float]) -> Table:
     head = style(SIZE, bold=True, align=CENTER, leading=SIZE * 1.2, name="form-head")
     cols = section.columns
     top, bottom, spans = [], [], []
-    c = 0
-    while c < len(cols):
-        col = cols[c]
-        if col.group:
-            end = c
-            while end + 1 < len(cols) and cols[end + 1].group == col.group:
-                end += 1
-            top += [para(col.group, head)] + [""] * (end - c)
-            bottom += [para(cols[k].label, head) for k in range(c, end + 1)]
-            spans.append(("SPAN", (c, 0), (end, 0)))
-            c = end + 1
+    for first, last, group in section.header_spans():
+        if group:
+            top += [para(group, head)] + [""] * (last - first)
+            bottom += [para(cols[k].label, head) for k in range(first, last + 1)]
+            spans.append(("SPAN", (first, 0), (last, 0)))
         else:
-            top.append(para(col.label, head))
+            top.append(para(cols[first].label, head))
             bottom.append("")
-            spans.append(("SPAN", (c, 0), (c, 1)))
-            c += 1
+            spans.append(("SPAN", (first, 0), (first, 1)))
     t = Table([top, bottom], colWidths=widths)
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                            ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2), *spans]))

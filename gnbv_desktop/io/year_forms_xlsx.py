@@ -72,23 +72,16 @@ def _write_section(ws, section: Section, r: int) -> int:
         r += 1
     # two header rows: the group over its columns, or the label over both rows
     top, bottom = r, r + 1
-    c = 0
-    while c < len(cols):
-        col = cols[c]
-        if col.group:
-            end = c
-            while end + 1 < len(cols) and cols[end + 1].group == col.group:
-                end += 1
-            ws.cell(top, c + 1, col.group)
-            if end > c:
-                ws.merge_cells(start_row=top, start_column=c + 1, end_row=top, end_column=end + 1)
-            for k in range(c, end + 1):
+    for first, last, group in section.header_spans():
+        if group:
+            ws.cell(top, first + 1, group)
+            if last > first:
+                ws.merge_cells(start_row=top, start_column=first + 1, end_row=top, end_column=last + 1)
+            for k in range(first, last + 1):
                 ws.cell(bottom, k + 1, cols[k].label)
-            c = end + 1
         else:
-            ws.cell(top, c + 1, col.label)
-            ws.merge_cells(start_row=top, start_column=c + 1, end_row=bottom, end_column=c + 1)
-            c += 1
+            ws.cell(top, first + 1, cols[first].label)
+            ws.merge_cells(start_row=top, start_column=first + 1, end_row=bottom, end_column=first + 1)
     for rr in (top, bottom):
         for k in range(1, len(cols) + 1):
             cell = ws.cell(rr, k)

@@ -31,6 +31,7 @@ from gnbv_desktop.core.standards import (
     standard_for_year,
 )
 from gnbv_desktop.core.target_groups import DTTS, YEARLY_GROUPS
+from gnbv_desktop.core.text import format_date
 from gnbv_desktop.store.catalog_store import catalog_names
 from gnbv_desktop.store.plans import get_commune_plan, households_with_helper
 from gnbv_desktop.store.residents import residents
@@ -94,6 +95,14 @@ def _check_list(db: Database, year: int) -> list[_Household]:
     return rows
 
 
+def _closed_review(db: Database, year: int):
+    """The year's closed review; the forms about movements need one."""
+    review = get_review(db, year)
+    if review is None:
+        raise FormError(f"Năm {year} chưa kết thúc rà soát (lệnh 'gnbv review close --year {year}').")
+    return review
+
+
 def form_results(db: Database, year: int) -> SummaryForm:
     """Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo: by area and village, rates over residents."""
     rows = _check_list(db, year)
@@ -142,9 +151,8 @@ def form_results(db: Database, year: int) -> SummaryForm:
 def form_changes(db: Database, year: int) -> SummaryForm:
     """Diễn biến hộ nghèo, hộ cận nghèo trong năm: start, movements, end; households and people."""
     _check_list(db, year)
+    _closed_review(db, year)
     moves = transition_counts(db, year)
-    if moves is None:
-        raise FormError(f"Năm {year} chưa kết thúc rà soát (lệnh 'gnbv review close --year {year}').")
     sections = []
     for title, people in (("Số hộ", False), ("Số nhân khẩu", True)):
         sections.append(_changes_section(db, year, title, people))
@@ -156,7 +164,7 @@ def form_changes(db: Database, year: int) -> SummaryForm:
     review = get_review(db, year)
     if review and review.decision_number:
         form.notes.append(f"Theo Quyết định công nhận số {review.decision_number}"
-                          + (f" ngày {_dmy(review.decision_date)}." if review.decision_date else "."))
+                          + (f" ngày {format_date(review.decision_date)}." if review.decision_date else "."))
     return form
 
 
@@ -279,9 +287,7 @@ def form_target_groups(db: Database, year: int) -> SummaryForm:
 def form_leaving(db: Database, year: int) -> SummaryForm:
     """Danh sách hộ thoát nghèo, thoát cận nghèo (with the recognition date)."""
     _check_list(db, year)
-    review = get_review(db, year)
-    if review is None:
-        raise FormError(f"Năm {year} chưa kết thúc rà soát (lệnh 'gnbv review close --year {year}').")
+    review = _closed_review(db, year)
     villages = {v.id: v.name for v in list_villages(db)}
     cols = [Column("TT", 5, numeric=False), Column("Họ và tên chủ hộ", 26, numeric=False),
             Column("Năm sinh", 8, numeric=False), Column("Thôn", 18, numeric=False), Column("Số nhân khẩu", 9),
@@ -304,14 +310,14 @@ def form_leaving(db: Database, year: int) -> SummaryForm:
             if k == kind:
                 n += 1
                 sec.add([str(n), name, str(born or ""), villages.get(vid, ""), size,
-                         CLASSIFICATION_LABELS.get(before, ""), CLASSIFICATION_LABELS.get(after, ""), _dmy(day)])
+                         CLASSIFICATION_LABELS.get(before, ""), CLASSIFICATION_LABELS.get(after, ""), format_date(day)])
         sec.add_total(f"Cộng: {n} hộ")
     sec.add_total("Tổng cộng", grand=True)
     form = SummaryForm("thoat-ngheo", "Biểu số 06", f"DANH SÁCH HỘ THOÁT NGHÈO, THOÁT CẬN NGHÈO NĂM {year}",
                        _standard_line(year), [sec], landscape=False)
     if review.decision_number:
         form.notes.append(f"Kèm theo Quyết định công nhận số {review.decision_number}"
-                          + (f" ngày {_dmy(review.decision_date)}." if review.decision_date else "."))
+                          + (f" ngày {format_date(review.decision_date)}." if review.decision_date else "."))
     return form
 
 
@@ -336,7 +342,7 @@ def form_periodic(db: Database, year: int, period: str) -> SummaryForm:
     sections.append(_progress_section(db, year, items, end, period))
     return SummaryForm("dinh-ky", "Biểu số 07",
                        f"BÁO CÁO KẾT QUẢ THỰC HIỆN GIẢM NGHÈO {words.upper()} {year}",
-                       f"Số liệu tính đến ngày {_dmy(end)}", sections, unit_label="Giải pháp")
+                       f"Số liệu tính đến ngày {format_date(end)}", sections, unit_label="Giải pháp")
 
 
 def _delivery_section(title: str, unit: str, names: dict[str, str], items: list, key: int, end: str) -> Section:
@@ -382,10 +388,6 @@ def _progress_section(db: Database, year: int, items: list, end: str, period: st
     sec.note = ("Hộ thoát nghèo được tính khi kết thúc rà soát cuối năm (báo cáo 12 tháng)."
                 if escaped is None else "")
     return sec
-
-
-def _dmy(iso: str) -> str:
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso and len(iso) >= 10 else ""
 
 
 def _unit_word(db: Database) -> str:
