@@ -90,8 +90,7 @@ def _by_commune(template: Section, parts: list[tuple[str, Section]]) -> Section:
     cols[1] = type(cols[1])("Xã", cols[1].width, numeric=False)
     out = Section(template.title, cols, note=template.note)
     for i, (name, section) in enumerate(parts, 1):
-        total = next(r for r in reversed(section.rows) if r.kind == TOTAL)
-        out.add([str(i), name, *total.cells[2:]])
+        out.add([str(i), name, *_last_total(section).cells[2:]])
     out.add_total("Tổng cộng")
     if any(r.cells[2] is None for r in out.rows if r.kind == DATA):
         out.rows[-1].cells[2] = None  # a commune without resident households: no total either
@@ -102,6 +101,7 @@ def _summed(template: Section, parts: list[tuple[str, Section]]) -> Section:
     out = Section(template.title, list(template.columns), note=template.note)
     order: list[str] = []
     sums: dict[str, list] = {}
+    unnumbered: set[str] = set()  # rows the commune form prints without a number ("Toàn bộ danh sách")
     for _name, section in parts:
         for row in section.rows:
             if row.kind != DATA:
@@ -110,20 +110,30 @@ def _summed(template: Section, parts: list[tuple[str, Section]]) -> Section:
             if label not in sums:
                 order.append(label)
                 sums[label] = [None] * len(row.cells)
+                if not row.cells[0]:
+                    unnumbered.add(label)
             acc = sums[label]
             for k, v in enumerate(row.cells[2:], 2):
                 if isinstance(v, int):
                     acc[k] = (acc[k] or 0) + v
-    numbered = [r.cells[0] for r in template.rows if r.kind == DATA]
     n = 0
     for label in order:
-        first_cell = "" if numbered and numbered[0] == "" and label == template.rows[0].cells[1] else None
-        if first_cell is None:
+        number = ""
+        if label not in unnumbered:
             n += 1
-        out.add([first_cell if first_cell is not None else str(n), label, *sums[label][2:]])
+            number = str(n)
+        out.add([number, label, *sums[label][2:]])
     if any(r.kind == TOTAL for r in template.rows):
-        out.add_total("Tổng cộng")
+        # the communes' own totals added up: a household counted once in its commune stays counted once
+        total = out.add_total("Tổng cộng")
+        for k in range(2, len(total.cells)):
+            if template.columns[k].numeric and template.columns[k].rate_of is None:
+                total.cells[k] = sum(_last_total(section).cells[k] or 0 for _name, section in parts)
     return out
+
+
+def _last_total(section: Section) -> Row:
+    return next(r for r in reversed(section.rows) if r.kind == TOTAL)
 
 
 def _listed(template: Section, parts: list[tuple[str, Section]]) -> Section:

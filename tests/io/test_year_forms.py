@@ -339,3 +339,21 @@ def test_text_that_looks_like_a_formula_stays_text(commune, tmp_path):
     ws, rows = _sheet_rows(_write(commune, tmp_path, "dan-toc", "xlsx"))
     cell = ws.cell(rows['=HYPERLINK("http://x","y")'], 2)
     assert cell.data_type == "s"
+
+
+def test_upper_level_periodic_report_counts_each_household_once(tmp_path):
+    from tests.jobs.sync_helpers import export, import_, make_aggregate, make_commune
+
+    communes = [make_commune(tmp_path / "a.sqlite3", "23764", "Xã Ia Grai", 30, 3),
+                make_commune(tmp_path / "b.sqlite3", "23770", "Xã Ia Băng", 20, 5)]
+    agg = make_aggregate(tmp_path / "agg.sqlite3")
+    for i, db in enumerate(communes):
+        export(db, tmp_path / f"p{i}.gnbv")
+    import_(agg, tmp_path / "p0.gnbv", tmp_path / "p1.gnbv")
+    ws = openpyxl.load_workbook(_write(agg, tmp_path, "dinh-ky", "xlsx", "12m")).active
+    helped = sum(db.execute(
+        "SELECT COUNT(DISTINCT p.household_id) FROM plan_items p JOIN households h ON h.id = p.household_id "
+        "AND h.deleted = 0 WHERE p.year = 2026 AND p.deleted = 0 AND p.status = 'done' AND p.actual_date != '' "
+        "AND p.actual_date <= '2026-12-31'").fetchone()[0] for db in communes)
+    total = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Tổng cộng")
+    assert _value(ws, total, 3) == helped
