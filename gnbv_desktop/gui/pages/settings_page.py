@@ -10,6 +10,7 @@ from gnbv_desktop.gui.commune_form import CommuneForm, VillageTable
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.catalog_editor import CatalogEditor
 from gnbv_desktop.gui.personal_data_tab import PersonalDataTab
+from gnbv_desktop.gui.residents_widget import ResidentsEditor
 from gnbv_desktop.store.settings import save_settings
 from gnbv_desktop.store.villages import VillageError, add_village, delete_village, list_villages, update_village
 
@@ -36,6 +37,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(commune_tab, "Xã và các thôn")
         self.catalogs = CatalogEditor(ctx)
         self.tabs.addTab(self.catalogs, CatalogEditor.title)
+        self.residents = ResidentsEditor(ctx)
+        self.add_tab(self.residents, ResidentsEditor.title)
         self.backups = BackupTab(ctx)
         self.tabs.addTab(self.backups, BackupTab.title)
         self.accounts = AccountsTab(ctx)
