@@ -6,11 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from gnbv_desktop.core.document import Issuer
 from gnbv_desktop.core.forms import DATA, GROUP, TOTAL, Section, SummaryForm
+from gnbv_desktop.core.text import strip_illegal_chars
+from gnbv_desktop.io.xlsx_safe import guard_cell
 
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -34,15 +37,14 @@ def write_form_xlsx(forms: list[SummaryForm], who: Issuer, path: str | Path, sig
 def _write_sheet(ws, form: SummaryForm, who: Issuer, signer_name: str) -> None:
     width = max(len(s.columns) for s in form.sections)
     last_col = get_column_letter(width)
-    ws["A1"] = who.province_line
-    ws["A2"] = who.commune_line
-    ws["A2"].font = _font(bold=True)
-    ws.cell(1, width, form.number).font = _font(bold=True)
+    _text(ws, 1, 1, who.province_line)
+    _text(ws, 2, 1, who.commune_line).font = _font(bold=True)
+    _text(ws, 1, width, form.number).font = _font(bold=True)
     ws.cell(1, width).alignment = Alignment(horizontal="right")
     ws.append([])
     r = 4
     for text, f in ((form.title, _font(bold=True, size=13)), (form.subtitle, _font(italic=True))):
-        ws.cell(r, 1, text).font = f
+        _text(ws, r, 1, text).font = f
         ws.merge_cells(f"A{r}:{last_col}{r}")
         ws.cell(r, 1).alignment = Alignment(horizontal="center", wrap_text=True)
         r += 1
@@ -51,14 +53,14 @@ def _write_sheet(ws, form: SummaryForm, who: Issuer, signer_name: str) -> None:
         r = _write_section(ws, section, r)
         r += 1
     for note in form.notes:
-        ws.cell(r, 1, note).font = _font(italic=True, size=11)
+        _text(ws, r, 1, note).font = _font(italic=True, size=11)
         r += 1
     r += 1
-    ws.cell(r, 2, "NGƯỜI LẬP BIỂU").font = _font(bold=True)
-    ws.cell(r, max(3, width - 3), "TM. ỦY BAN NHÂN DÂN").font = _font(bold=True)
-    ws.cell(r + 1, max(3, width - 3), "CHỦ TỊCH").font = _font(bold=True)
+    _text(ws, r, 2, "NGƯỜI LẬP BIỂU").font = _font(bold=True)
+    _text(ws, r, max(3, width - 3), "TM. ỦY BAN NHÂN DÂN").font = _font(bold=True)
+    _text(ws, r + 1, max(3, width - 3), "CHỦ TỊCH").font = _font(bold=True)
     if signer_name:
-        ws.cell(r + 5, max(3, width - 3), signer_name).font = _font(bold=True)
+        _text(ws, r + 5, max(3, width - 3), signer_name).font = _font(bold=True)
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 30
     for c in range(3, width + 1):
@@ -68,19 +70,19 @@ def _write_sheet(ws, form: SummaryForm, who: Issuer, signer_name: str) -> None:
 def _write_section(ws, section: Section, r: int) -> int:
     cols = section.columns
     if section.title:
-        ws.cell(r, 1, section.title).font = _font(bold=True)
+        _text(ws, r, 1, section.title).font = _font(bold=True)
         r += 1
     # two header rows: the group over its columns, or the label over both rows
     top, bottom = r, r + 1
     for first, last, group in section.header_spans():
         if group:
-            ws.cell(top, first + 1, group)
+            _text(ws, top, first + 1, group)
             if last > first:
                 ws.merge_cells(start_row=top, start_column=first + 1, end_row=top, end_column=last + 1)
             for k in range(first, last + 1):
-                ws.cell(bottom, k + 1, cols[k].label)
+                _text(ws, bottom, k + 1, cols[k].label)
         else:
-            ws.cell(top, first + 1, cols[first].label)
+            _text(ws, top, first + 1, cols[first].label)
             ws.merge_cells(start_row=top, start_column=first + 1, end_row=bottom, end_column=first + 1)
     for rr in (top, bottom):
         for k in range(1, len(cols) + 1):
@@ -118,16 +120,23 @@ def _write_section(ws, section: Section, r: int) -> int:
             data_start = r + 1
         r += 1
     if section.note:
-        ws.cell(r, 1, section.note).font = _font(italic=True, size=11)
+        _text(ws, r, 1, section.note).font = _font(italic=True, size=11)
         r += 1
     return r
 
 
-def _put(cell, value) -> None:
-    """Write a value; text is always text — a name typed as ``=HYPERLINK(…)`` never becomes a formula."""
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
+def _put(cell: Cell, value: object) -> None:
+    """Write a value; text is always text — a name typed as ``=HYPERLINK(…)`` never becomes a
+    formula (see io.xlsx_safe). Only this module's own SUM/rate formulas are formulas."""
+    cell.value = strip_illegal_chars(value) if isinstance(value, str) else value
+    guard_cell(cell)
+
+
+def _text(ws, row: int, column: int, value: object) -> Cell:
+    """``ws.cell(row, column, value)`` for text that may come from the user (names, titles)."""
+    cell = ws.cell(row, column)
+    _put(cell, value)
+    return cell
 
 
 def _formula_total(section: Section, row, k: int, letter: str, start: int, r: int, subtotals: list[int]) -> str | None:
