@@ -110,7 +110,10 @@ def test_start_marks_households_and_close_waits_for_the_review(db):
     counts = run_to_end(finish_review(db, 2026, "9/QĐ-UBND", "2026-12-01"))
     assert counts["escaped_poor_to_near_poor"] == 1
     db_path = db.execute("PRAGMA database_list").fetchone()[2]
-    assert [b.reason for b in list_backups(db_path)] == ["truoc-khoa-so-2026"], "a backup is taken before closing"
+    backups = list_backups(db_path)
+    assert [b.reason for b in backups] == ["truoc-khoa-so-2026", "truoc-chuyen-nam"], \
+        "a backup is taken before closing (and before the carry that started the review)"
+    assert backups[0].reason_label == "Trước khi khóa sổ cuối năm 2026"
 
 
 def test_start_across_a_standard_change_classifies_nothing(db):

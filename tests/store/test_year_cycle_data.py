@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from gnbv_desktop.core.household import Assessment, Household
-from gnbv_desktop.core.standards import get_standard
+from gnbv_desktop.core.standard_set import shipped_standards
 from gnbv_desktop.jobs.demo import create_demo
 from gnbv_desktop.jobs.progress import run_to_end
 from gnbv_desktop.store.database import open_database
@@ -60,7 +60,7 @@ def test_demo_households_are_consistent(db):
     ).fetchall()
     checked = 0
     for year, sid, deprived, head_year, births in rows:
-        std = get_standard(sid)
+        std = shipped_standards().get(sid)
         ages = [year - b for b in [head_year, *json.loads(births)] if b is not None]
         for code in json.loads(deprived):
             ind = std.indicator(code)
