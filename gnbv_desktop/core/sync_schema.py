@@ -21,7 +21,7 @@ from datetime import datetime
 
 import orjson
 
-from gnbv_desktop.core.limits import MAX_HOUSEHOLD_COUNT
+from gnbv_desktop.core.limits import MAX_RESIDENTS
 from gnbv_desktop.core.review import NEW_STANDARD, PENDING, TRANSITIONS
 from gnbv_desktop.core.standards import CLASSIFICATIONS
 
@@ -62,7 +62,7 @@ _JSON_LIST_COLUMNS = {"categories", "deprived", "causes", "needs", "target_group
 _MONEY_COLUMNS = {"income", "expected_amount", "actual_amount"}
 # Counts of a commune's resident households and people (Hộ dân cư): never negative, never more
 # than a commune can hold.
-_COUNT_COLUMNS = {"households": MAX_HOUSEHOLD_COUNT, "people": 10 * MAX_HOUSEHOLD_COUNT}
+_COUNT_COLUMNS = {"households": MAX_RESIDENTS, "people": 10 * MAX_RESIDENTS}  # as store.residents accepts
 # "" : carried across a change of standard and not yet classified (see jobs.carry_forward).
 _CLASSIFICATION_OR_NONE = frozenset((*CLASSIFICATIONS, ""))
 _ENUMS: dict[tuple[str, str], frozenset[str]] = {

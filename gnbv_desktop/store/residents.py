@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.limits import MAX_RESIDENTS
 from gnbv_desktop.store.records import new_record_fields, next_rev, touch
 from gnbv_desktop.store.villages import list_villages
-
-MAX_RESIDENTS = 10_000_000  # more households than any commune has: a typing error
 
 
 class ResidentsError(ValueError):

@@ -21,6 +21,7 @@ from gnbv_desktop.core.review import (
     transition,
 )
 from gnbv_desktop.core.standards import StandardError
+from gnbv_desktop.store.audit import record_job, suspend_row_audit
 from gnbv_desktop.store.households import SIZE_SQL
 from gnbv_desktop.store.records import new_record_fields, next_rev, now_iso, touch
 from gnbv_desktop.store.settings import get_value, set_value
@@ -169,6 +170,7 @@ def close_review(db: Database, year: int, decision_number: str = "", decision_da
     std, moves = compute_transitions(db, year)
     counts = dict.fromkeys(TRANSITIONS, 0)
     with db.atomic():
+        suspend_row_audit(db)  # one audit entry for the whole close, not one per household
         rev = next_rev(db)
         existing = {hid: (tid, deleted) for tid, hid, deleted in
                     db.execute("SELECT id, household_id, deleted FROM transitions WHERE year = ?", [year])}
@@ -190,6 +192,8 @@ def close_review(db: Database, year: int, decision_number: str = "", decision_da
             touch(db, "reviews", row[0], {**values, "deleted": 0}, rev)
         else:
             db["reviews"].insert({"year": year, **values, **new_record_fields(db, rev)})
+        record_job(db, "Kết thúc rà soát", f"năm {year}, quyết định {decision_number.strip() or '(chưa ghi số)'}",
+                   {"hộ có biến động": len(moves)})
     return counts
 
 

@@ -108,7 +108,7 @@ def test_sync_status_names_every_table_in_vietnamese(capsys, tmp_path):
     assert set(SYNCED_TABLES) <= set(TABLE_LABELS)
     commune, upper = tmp_path / "xa.sqlite3", tmp_path / "tonghop.sqlite3"
     assert run_cli(capsys, commune, "demo", "--households", "10", "--year", "2026")[0] == 0
-    assert run_cli(capsys, commune, "sync-export", str(tmp_path / "g.gnbv"), "--full")[0] == 0
+    assert run_cli(capsys, commune, "sync-export", str(tmp_path / "g.gnbv"), "--full", "--no-encrypt")[0] == 0
     assert run_cli(capsys, upper, "sync-import", str(tmp_path / "g.gnbv"))[0] == 0
     code, out, _ = run_cli(capsys, upper, "sync-status")
     assert code == 0 and "phân công giúp đỡ" in out and "kế hoạch hỗ trợ hộ" in out
