@@ -338,7 +338,10 @@ def test_text_that_looks_like_a_formula_stays_text(commune, tmp_path):
     commune.execute("UPDATE households SET ethnicity_name = '=HYPERLINK(\"http://x\",\"y\")' WHERE id = ?", [hid])
     ws, rows = _sheet_rows(_write(commune, tmp_path, "dan-toc", "xlsx"))
     cell = ws.cell(rows['=HYPERLINK("http://x","y")'], 2)
-    assert cell.data_type == "s"
+    assert cell.data_type == "s" and cell.quotePrefix  # io.xlsx_safe: shown as typed, never evaluated
+    # the form's own totals and rates stay live formulas; nothing else is one
+    formulas = [c.value for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas and all(f.startswith(("=SUM(", "=IF(")) for f in formulas)
 
 
 def test_upper_level_periodic_report_counts_each_household_once(tmp_path):
