@@ -51,6 +51,7 @@ def test_every_example_names_its_database(argv):
 
 def test_every_example_runs_in_order(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "matkhau.txt").write_text("mat-khau-thong-nhat-2026\n", encoding="utf-8")  # agreed with the upper level
     for argv in command_lines(EXAMPLES):
         code = main(argv)
         out, err = capsys.readouterr()
