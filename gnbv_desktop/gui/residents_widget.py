@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gnbv_desktop.core.excel_values import parse_int
 from gnbv_desktop.core.standards import AREA_LABELS
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
@@ -25,16 +26,6 @@ from gnbv_desktop.store.residents import ResidentsError, residents, set_resident
 from gnbv_desktop.store.villages import list_villages
 
 COLUMNS = ["Thôn", "Khu vực", "Số hộ dân cư", "Số nhân khẩu"]
-
-
-def _parse_count(text: str) -> int | None:
-    """``1.234`` or ``1234`` → 1234; blank → None; anything else raises ValueError."""
-    digits = text.strip().replace(".", "").replace(" ", "")
-    if not digits:
-        return None
-    if not digits.isdigit():
-        raise ValueError(text)
-    return int(digits)
 
 
 class ResidentsEditor(QWidget):
@@ -85,8 +76,8 @@ class ResidentsEditor(QWidget):
         rows, errors = [], []
         for r, v in enumerate(self.villages):
             try:
-                households = _parse_count(self.table.item(r, 2).text())
-                people = _parse_count(self.table.item(r, 3).text())
+                households = parse_int(self.table.item(r, 2).text())
+                people = parse_int(self.table.item(r, 3).text())
             except ValueError:
                 errors.append(f"Dòng {r + 1} ({v.name}): số hộ, số nhân khẩu phải là số nguyên không âm.")
                 continue
