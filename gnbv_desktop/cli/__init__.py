@@ -24,6 +24,7 @@ from gnbv_desktop.cli import (
     privacy_commands,
     registry_commands,
     sync_commands,
+    year_commands,
 )
 from gnbv_desktop.cli.context import CliContext, CliError
 from gnbv_desktop.cli.examples import EXAMPLES
@@ -33,7 +34,7 @@ from gnbv_desktop.store.backup import BackupError
 from gnbv_desktop.store.database import describe_failure
 
 COMMAND_MODULES = [registry_commands, excel_commands, sync_commands, plan_commands, backup_commands, audit_commands,
-                   account_commands, privacy_commands]
+                   account_commands, privacy_commands, year_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,6 +21,13 @@ gnbv --db xa.sqlite3 stats --year 2026 --json
 gnbv --db xa.sqlite3 list --year 2026 --village "Thôn 1" --classification poor --json
 gnbv --db xa.sqlite3 carry-forward --from 2026 --to 2027   # bắt đầu danh sách năm mới từ năm trước
 
+# Rà soát cuối năm, hộ dân cư, biểu tổng hợp
+gnbv --db xa.sqlite3 residents --year 2026 --village "Thôn 1" --households 420 --people 1650   # mẫu số của tỷ lệ hộ nghèo
+gnbv --db mau.sqlite3 review close --year 2026 --decision-number 125/QĐ-UBND --decision-date 20/12/2026
+gnbv --db mau.sqlite3 report ketqua.pdf --year 2026 --form ket-qua  # hoặc dien-bien, thieu-hut, dan-toc, doi-tuong, thoat-ngheo
+gnbv --db mau.sqlite3 report dinhky.xlsx --year 2026 --form dinh-ky --period 12m
+gnbv --db mau.sqlite3 review start --year 2027   # chuyển các hộ sang năm mới, đánh dấu chưa rà soát
+
 # Kế hoạch, người giúp đỡ, in ấn
 gnbv --db xa.sqlite3 helper-add "Hội Cựu chiến binh xã"
 gnbv --db xa.sqlite3 helper-add "Nguyễn Văn B" --person --position "Cán bộ LĐ-TB&XH"

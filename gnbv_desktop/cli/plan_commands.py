@@ -48,6 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("out", metavar="TỆP", help="tệp kết quả")
         p.add_argument("--year", type=int, default=None)
         p.add_argument("--village", action="append", default=[], metavar="TÊN", help="chỉ in các thôn này")
+        if kind == POSTING:
+            p.add_argument("--date", help="ngày bắt đầu niêm yết dd/mm/yyyy (mặc định: hôm nay)")
+            p.add_argument("--days", type=int, default=7, help="số ngày niêm yết (mặc định 7)")
         p.set_defaults(handler=cmd_render, kind=kind)
 
     p = sub.add_parser("helpers", help="người/tổ chức giúp đỡ và tiến độ hỗ trợ")
@@ -111,8 +114,15 @@ def village_ids_of(ctx: CliContext, names: list[str]) -> list[int] | None:
 def cmd_render(args: argparse.Namespace, ctx: CliContext) -> int:
     year = args.year or current_year()
     villages = village_ids_of(ctx, args.village)
+    posting = {}
+    if args.kind == POSTING:
+        try:
+            posted_on = parse_date(args.date) if args.date else None
+        except ValueError as exc:
+            raise CliError(f"Ngày niêm yết '{args.date}' không hợp lệ (dd/mm/yyyy).") from exc
+        posting = {"posted_on": posted_on, "posting_days": args.days}
     try:
-        result = run_to_end(render_report(ctx.db, args.kind, args.out, year, villages))
+        result = run_to_end(render_report(ctx.db, args.kind, args.out, year, villages, **posting))
     except ReportError as exc:
         raise CliError(str(exc)) from exc
     pages = f", {result.pages} trang" if result.pages else ""
@@ -221,8 +231,8 @@ def cmd_plan(args: argparse.Namespace, ctx: CliContext) -> int:
             "plan": _plan_json(plan, year),
             "counts": vars(counts),
             "projection": {
-                "current_rate": round(proj.current_rate, 4),
-                "projected_rate": round(proj.projected_rate, 4),
+                "current_rate": None if proj.current_rate is None else round(proj.current_rate, 4),
+                "projected_rate": None if proj.projected_rate is None else round(proj.projected_rate, 4),
                 "target_rate": None if proj.target_rate is None else round(proj.target_rate, 4),
                 "meets_rate_target": proj.meets_rate_target,
                 "planned_escapes": proj.planned_escapes,
@@ -236,7 +246,8 @@ def cmd_plan(args: argparse.Namespace, ctx: CliContext) -> int:
         print(f"Chưa có kế hoạch năm {year} (dùng 'gnbv plan-set').")
     else:
         print(f"Kế hoạch số {plan.document_number or '…'} năm {year}; người ký: {plan.signer_name or '…'}")
-    print(f"Hộ nghèo: {counts.poor}/{counts.total_households} ({format_percent(proj.current_rate)}); "
+    residents_text = "chưa có" if counts.total_households is None else format_number(counts.total_households)
+    print(f"Hộ nghèo: {counts.poor}/{residents_text} hộ dân cư ({format_percent(proj.current_rate)}); "
           f"dự kiến thoát nghèo {proj.planned_escapes} hộ")
     print(proj.summary())
     return 0

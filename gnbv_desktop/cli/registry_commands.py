@@ -17,7 +17,7 @@ from gnbv_desktop.core.standards import (
     classify,
 )
 from gnbv_desktop.core.text import fold, format_number
-from gnbv_desktop.jobs.carry_forward import carry_forward
+from gnbv_desktop.jobs.carry_forward import carried_message, carry_forward
 from gnbv_desktop.jobs.demo import create_demo
 from gnbv_desktop.jobs.progress import run_to_end
 from gnbv_desktop.store.accounts import ADMIN, has_accounts
@@ -26,6 +26,7 @@ from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.households import list_rows, stats
 from gnbv_desktop.store.plans import plan_stats
 from gnbv_desktop.store.reset import clear_data, holds_data
+from gnbv_desktop.store.review import transition_counts
 from gnbv_desktop.store.settings import DEFAULT_UPPER_LEVEL_TEMPLATE, CommuneSettings, load_settings, save_settings
 from gnbv_desktop.store.villages import VillageError, add_village, find_village, list_villages
 
@@ -167,7 +168,7 @@ def cmd_carry_forward(args: argparse.Namespace, ctx: CliContext) -> int:
     except StandardError as exc:
         raise CliError(str(exc)) from exc
     n = run_to_end(carry_forward(ctx.db, args.from_year, args.to_year))
-    print(f"Đã chuyển {format_number(n)} hộ từ danh sách năm {args.from_year} sang năm {args.to_year} (cần rà soát lại).")
+    print(carried_message(ctx.db, n, args.from_year, args.to_year))
     return 0
 
 
@@ -245,6 +246,7 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     data = stats(ctx.db, year)
     data.update(plan_stats(ctx.db, year))
+    data["transitions"] = transition_counts(ctx.db, year)
     if args.json:
         print_json(data)
         return 0

@@ -13,6 +13,7 @@ from gnbv_desktop.core.cccd import cccd_errors, normalize_cccd
 from gnbv_desktop.core.limits import MAX_MONEY
 from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.core.standards import Classification, StandardError, classify
+from gnbv_desktop.core.target_groups import with_derived_dtts
 from gnbv_desktop.core.text import clean, format_number, strip_illegal_chars
 
 HEAD_RELATION = "Chủ hộ"
@@ -43,6 +44,8 @@ class Assessment:
     causes: list[str] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
     note: str = ""
+    target_groups: list[str] = field(default_factory=list)  # per-year flags (core.target_groups.YEARLY_GROUPS)
+    review_status: str = ""  # "" reviewed; see core.review for the states of a review in progress
     id: int | None = None
     uuid: str = ""
 
@@ -89,13 +92,15 @@ class Household:
 
 
 def normalize_household(h: Household) -> None:
-    """Tidy typed text in place: NFC, look-alike letters, spaces, CCCD separators."""
+    """Tidy typed text in place: NFC, look-alike letters, spaces, CCCD separators; the DTTS flag
+    follows the recorded ethnic group."""
     h.head_name = clean(h.head_name)
     h.head_cccd = normalize_cccd(h.head_cccd)
     h.address = clean(h.address)
     h.phone = clean(h.phone)
     h.code = clean(h.code)
     h.note = strip_illegal_chars(h.note)
+    h.categories = with_derived_dtts(h.categories, h.ethnicity_name, h.ethnicity_code)
     for m in h.members:
         m.full_name = clean(m.full_name)
         m.relation = clean(m.relation)

@@ -24,6 +24,7 @@ MAX_STANDARDS = 20
 MAX_INDICATORS = 100
 # Counts of households in targets.
 MAX_HOUSEHOLD_COUNT = 1_000_000
+MAX_RESIDENTS = 10_000_000  # resident households of a commune (Hộ dân cư): more than any has, a typing error
 
 
 def year_in_range(value: object) -> bool:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from gnbv_desktop.core.limits import MAX_HOUSEHOLD_COUNT, MAX_MONEY
+from gnbv_desktop.core.rates import NO_RESIDENTS, rate
 from gnbv_desktop.core.standards import NEAR_POOR, POOR
 from gnbv_desktop.core.text import clean, format_number
 
@@ -373,13 +374,13 @@ def validate_commune_plan(p: CommunePlan) -> dict[str, str]:
 class PlanCounts:
     """What the projection needs from the year's list and its plans."""
 
-    total_households: int
+    total_households: int | None  # resident households; None while unknown
     poor: int
     near_poor: int
     planned_escape_poverty: int  # ESCAPE_POVERTY + POOR_TO_NEAR_POOR
     planned_poor_to_near_poor: int
     planned_escape_near_poor: int
-    dtts_households: int = 0
+    dtts_households: int | None = None  # resident DTTS households; None while unknown
     dtts_poor: int = 0
     dtts_planned_escape_poverty: int = 0
 
@@ -388,11 +389,11 @@ class PlanCounts:
 class Projection:
     """Rates in percent now and if every planned escape happens, against the targets."""
 
-    current_rate: float
-    projected_rate: float
+    current_rate: float | None  # None: no resident total, so no rate
+    projected_rate: float | None
     target_rate: float | None
-    current_near_poor_rate: float
-    projected_near_poor_rate: float
+    current_near_poor_rate: float | None
+    projected_near_poor_rate: float | None
     planned_escapes: int
     target_escapes: int | None
     near_poor_reduction: int
@@ -403,7 +404,9 @@ class Projection:
 
     @property
     def meets_rate_target(self) -> bool | None:
-        return None if self.target_rate is None else self.projected_rate <= self.target_rate + 1e-9
+        if self.target_rate is None or self.projected_rate is None:
+            return None
+        return self.projected_rate <= self.target_rate + 1e-9
 
     @property
     def meets_escape_target(self) -> bool | None:
@@ -411,6 +414,8 @@ class Projection:
 
     def summary(self) -> str:
         """One Vietnamese sentence for the plan page and the CLI."""
+        if self.current_rate is None:
+            return f"Tỷ lệ hộ nghèo: {NO_RESIDENTS} (nhập số hộ dân cư từng thôn trong Cài đặt hoặc lệnh 'gnbv residents')."
         text = (
             f"Nếu mọi hộ dự kiến thoát nghèo đều đạt, tỷ lệ hộ nghèo còn {format_percent(self.projected_rate)} "
             f"(hiện {format_percent(self.current_rate)})"
@@ -426,8 +431,8 @@ class Projection:
         return text
 
 
-def _rate(part: int, whole: int) -> float:
-    return 100.0 * part / whole if whole else 0.0
+def _rate(part: int, whole: int | None) -> float | None:
+    return rate(part, whole)
 
 
 def project(counts: PlanCounts, plan: CommunePlan | None) -> Projection:
@@ -437,7 +442,7 @@ def project(counts: PlanCounts, plan: CommunePlan | None) -> Projection:
     near_after = counts.near_poor - counts.planned_escape_near_poor + counts.planned_poor_to_near_poor
     current = _rate(counts.poor, total)
     target_rate = None
-    if plan is not None and plan.target_poverty_reduction is not None:
+    if plan is not None and plan.target_poverty_reduction is not None and current is not None:
         target_rate = max(0.0, current - plan.target_poverty_reduction)
     dtts_cur = dtts_after = dtts_target = None
     if counts.dtts_households:
@@ -462,7 +467,7 @@ def project(counts: PlanCounts, plan: CommunePlan | None) -> Projection:
 
 
 def format_percent(value: float | None) -> str:
-    """``2.456`` → ``2,46%`` (Vietnamese decimal comma)."""
+    """``2.456`` → ``2,46%`` (Vietnamese decimal comma); an unknown rate says why."""
     if value is None:
-        return ""
+        return NO_RESIDENTS
     return f"{value:.2f}".replace(".", ",") + "%"

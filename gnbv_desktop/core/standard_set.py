@@ -33,6 +33,7 @@ from gnbv_desktop.core.standards import AREA_LABELS, AREAS, Standard, StandardEr
 from gnbv_desktop.core.text import format_number, has_control_chars
 from gnbv_desktop.paths import resource_path
 
+MAX_CHILD_AGE = 25  # the decrees speak of children and young people, never older
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,40}$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")
 _KEYS = {"id", "legal_text", "short_name", "title", "years", "extended_years", "extended_note", "provisional",
@@ -235,17 +236,28 @@ def _dimensions(dims: object, where: str) -> int:
             raise StandardError(f"{here}: cần ít nhất một chỉ số.")
         for j, ind in enumerate(indicators, start=1):
             spot = f"{here}, chỉ số thứ {j}"
-            if not isinstance(ind, dict) or set(ind) - {"code", "name", "description", "provisional"}:
-                raise StandardError(f"{spot}: chỉ gồm code, name, description, provisional.")
+            if not isinstance(ind, dict) or set(ind) - {"code", "name", "description", "provisional", "child_ages"}:
+                raise StandardError(f"{spot}: chỉ gồm code, name, description, provisional, child_ages.")
             _code(ind.get("code"), spot, codes)
             _text(ind.get("name"), f"{spot}, tên", MAX_NAME_CHARS)
             if "description" in ind:
                 _text(ind["description"], f"{spot}, mô tả", MAX_TEXT_CHARS, required=False)
             if "provisional" in ind and not isinstance(ind["provisional"], bool):
                 raise StandardError(f"{spot}: provisional phải là true hoặc false.")
+            if ind.get("child_ages") is not None:
+                _child_ages(ind["child_ages"], spot)
             if len(codes) > MAX_INDICATORS:
                 raise StandardError(f"{where}: quá {MAX_INDICATORS} chỉ số.")
     return len(codes)
+
+
+def _child_ages(ages: object, where: str) -> None:
+    """The ages of the children an indicator is about (from, below), as the decree names them."""
+    if (not isinstance(ages, dict) or set(ages) != {"from", "below"}
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in ages.values())
+            or not 0 <= ages["from"] < ages["below"] <= MAX_CHILD_AGE):
+        raise StandardError(f"{where}: child_ages phải gồm from và below là số tuổi nguyên, "
+                            f"0 ≤ from < below ≤ {MAX_CHILD_AGE}.")
 
 
 def _code(value: object, where: str, seen: set[str]) -> None:

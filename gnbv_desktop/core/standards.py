@@ -40,6 +40,8 @@ class Indicator:
     dimension_code: str
     dimension_name: str
     provisional: bool = False
+    # Ages (from, below) of the children the indicator is about; None when it concerns every household.
+    child_ages: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ def _parse(raw: dict) -> Standard:
                     dimension_code=dim["code"],
                     dimension_name=dim["name"],
                     provisional=bool(ind.get("provisional", False)),
+                    child_ages=(int(ind["child_ages"]["from"]), int(ind["child_ages"]["below"]))
+                    if ind.get("child_ages") else None,
                 )
             )
     return Standard(
@@ -174,7 +178,12 @@ def classify(standard: Standard, area: str, income: int, deprived: list[str] | t
             if n >= k:
                 return result(POOR, f"{band} và {dep} (≥ {k})")
             return result(NEAR_POOR, f"{band} và {dep} (< {k})")
-        return result(NONE, f"thu nhập {inc} > {format_money(near)} (chuẩn cận nghèo {area_word})")
+        if t.average_line is not None and income <= t.average_line:
+            return result(
+                AVERAGE, f"thu nhập {inc} trên chuẩn cận nghèo {format_money(near)} và ≤ {format_money(t.average_line)}"
+            )
+        above = t.average_line if t.average_line is not None else near
+        return result(NONE, f"thu nhập {inc} > {format_money(above)}")
 
     if income <= t.poor_line:
         line = f"thu nhập {inc} ≤ {format_money(t.poor_line)}"
@@ -188,3 +197,26 @@ def classify(standard: Standard, area: str, income: int, deprived: list[str] | t
         )
     above = t.average_line if t.average_line is not None else t.poor_line
     return result(NONE, f"thu nhập {inc} > {format_money(above)}")
+
+
+def child_indicator_warnings(standard: Standard, deprived: list[str] | tuple[str, ...], ages: list[int]) -> list[str]:
+    """Warnings for indicators about children recorded for a household with no child of those ages.
+
+    ``ages`` are the members' ages in the review year (head included). A warning, not an error:
+    a birth year may be missing or wrong, and the official decides.
+    """
+    out = []
+    for code in deprived:
+        try:
+            ind = standard.indicator(code)
+        except StandardError:
+            continue
+        if ind.child_ages is None:
+            continue
+        lo, hi = ind.child_ages
+        if not any(lo <= a < hi for a in ages):
+            out.append(
+                f"Chỉ số {ind.code} ({ind.name}) được đánh dấu thiếu hụt nhưng hộ không có trẻ em "
+                f"từ {lo} đến dưới {hi} tuổi theo năm sinh đã ghi."
+            )
+    return out

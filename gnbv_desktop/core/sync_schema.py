@@ -21,6 +21,8 @@ from datetime import datetime
 
 import orjson
 
+from gnbv_desktop.core.limits import MAX_RESIDENTS
+from gnbv_desktop.core.review import NEW_STANDARD, PENDING, TRANSITIONS
 from gnbv_desktop.core.standards import CLASSIFICATIONS
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -56,12 +58,21 @@ LOCAL_COLUMNS = ("id", "rev")
 
 _NAME_COLUMNS = {"name", "head_name", "full_name"}
 _LONG_TEXT_COLUMNS = {"note", "content", "result", "expected_result", "address"}
-_JSON_LIST_COLUMNS = {"categories", "deprived", "causes", "needs"}
+_JSON_LIST_COLUMNS = {"categories", "deprived", "causes", "needs", "target_groups"}
 _MONEY_COLUMNS = {"income", "expected_amount", "actual_amount"}
+# Counts of a commune's resident households and people (Hộ dân cư): never negative, never more
+# than a commune can hold.
+_COUNT_COLUMNS = {"households": MAX_RESIDENTS, "people": 10 * MAX_RESIDENTS}  # as store.residents accepts
+# "" : carried across a change of standard and not yet classified (see jobs.carry_forward).
+_CLASSIFICATION_OR_NONE = frozenset((*CLASSIFICATIONS, ""))
 _ENUMS: dict[tuple[str, str], frozenset[str]] = {
     ("villages", "area"): frozenset({"rural", "urban"}),
     ("assessments", "area"): frozenset({"rural", "urban"}),
-    ("assessments", "classification"): frozenset(CLASSIFICATIONS),
+    ("assessments", "classification"): _CLASSIFICATION_OR_NONE,
+    ("assessments", "review_status"): frozenset({"", PENDING, NEW_STANDARD}),
+    ("transitions", "kind"): frozenset(TRANSITIONS),
+    ("transitions", "from_classification"): _CLASSIFICATION_OR_NONE,
+    ("transitions", "to_classification"): _CLASSIFICATION_OR_NONE,
     ("helpers", "kind"): frozenset({"organisation", "person"}),
     ("plan_items", "status"): frozenset({"planned", "in_progress", "done", "cancelled"}),
 }
@@ -218,6 +229,8 @@ def column_rule(table: str, column: ColumnInfo) -> Rule:
             return _int_rule(BIRTH_YEAR_MIN, YEAR_MAX, nullable)
         if name in _MONEY_COLUMNS:
             return _int_rule(0, MAX_MONEY, nullable)
+        if name in _COUNT_COLUMNS:
+            return _int_rule(0, _COUNT_COLUMNS[name], nullable)
         return _int_rule(INT64_MIN, INT64_MAX, nullable)
     if "REAL" in sql_type or "FLOA" in sql_type or "DOUB" in sql_type:
         return Rule(OTHER, _real, nullable)

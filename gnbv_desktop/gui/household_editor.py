@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, ethnic_groups, find_ethnic_group
 from gnbv_desktop.core.cccd import FEMALE, MALE, SEX_LABELS
 from gnbv_desktop.core.household import Assessment, Household, Member
-from gnbv_desktop.core.standards import AREA_LABELS, NEAR_POOR, POOR, StandardError, classify
+from gnbv_desktop.core.standards import (
+    AREA_LABELS,
+    NEAR_POOR,
+    POOR,
+    StandardError,
+    child_indicator_warnings,
+    classify,
+)
 from gnbv_desktop.core.text import clean, format_date, parse_date
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.dialog_size import remember_size
@@ -262,6 +269,13 @@ class HouseholdEditor(QDialog):
                 return v.area
         return "rural"
 
+    def _ages(self) -> list[int]:
+        """Ages in the review year of the head and the members whose birth year is typed in."""
+        years = [self.general.birthYearEdit.text().strip()]
+        years += [(self.members_table.item(r, 2).text() if self.members_table.item(r, 2) else "")
+                  for r in range(self.members_table.rowCount())]
+        return [self.year - int(y) for y in years if y.isdigit()]
+
     def deprived(self) -> list[str]:
         return [code for code, box in self.indicator_boxes.items() if box.isChecked()]
 
@@ -276,7 +290,9 @@ class HouseholdEditor(QDialog):
             self.result_label.setStyleSheet("padding:6px;")
         else:
             r = classify(self.standard, self._area(), income, self.deprived())
-            self.result_label.setText(f"<b>{html.escape(r.explanation)}</b>")
+            warnings = child_indicator_warnings(self.standard, self.deprived(), self._ages())
+            lines = [f"<b>{html.escape(r.explanation)}</b>", *(f"⚠ {html.escape(w)}" for w in warnings)]
+            self.result_label.setText("<br>".join(lines))
             self.result_label.setStyleSheet("padding:6px;" + _CLASS_STYLE.get(r.classification, "background:#e8f5e9;"))
         self._follow_assessment()
 

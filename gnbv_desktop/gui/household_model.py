@@ -42,6 +42,7 @@ class HouseholdTableModel(QAbstractTableModel):
         self._village_id: int | None = None
         self._classification: str | None = None
         self._only_ids: set[int] | None = None
+        self._cycle_ids: set[int] | None = None  # the year-cycle filter (review state, movement)
         self._sort: tuple[int, Qt.SortOrder] = (1, Qt.SortOrder.AscendingOrder)
 
     # loading and filtering -------------------------------------------------
@@ -76,12 +77,19 @@ class HouseholdTableModel(QAbstractTableModel):
         self._apply(self._shown if refine else None)
         self.endResetModel()
 
+    def set_cycle_filter(self, ids: set[int] | None) -> None:
+        """Show only ``ids`` (households in one review state or movement); None shows all."""
+        self._cycle_ids = ids
+        self.beginResetModel()
+        self._apply()
+        self.endResetModel()
+
     def _apply(self, among: list[HouseholdRow] | None = None) -> None:
         """Rebuild the shown rows from ``among`` (default: all rows, kept in display order so
         filtering never sorts)."""
         words = fold(self._text).split()
-        v, c, ids = self._village_id, self._classification, self._only_ids
-        if not words and v is None and not c and ids is None:
+        v, c, ids, cycle = self._village_id, self._classification, self._only_ids, self._cycle_ids
+        if not words and v is None and not c and ids is None and cycle is None:
             self._shown = list(self._all)
             return
         shown = []
@@ -91,6 +99,8 @@ class HouseholdTableModel(QAbstractTableModel):
             if c and r.classification != c:
                 continue
             if ids is not None and r.id not in ids:
+                continue
+            if cycle is not None and r.id not in cycle:
                 continue
             if words and not all(w in r.search_key for w in words):
                 continue

@@ -2,12 +2,14 @@
 
 Posted at the commune office and in each village during the review, so it prints only what the
 procedure needs: head of household, birth year, masked ID number (``064******123``), village and
-classification — no ethnicity, income, deprivations or health details (Luật 91/2025/QH15).
+classification, number of people — no ethnicity, income, deprivations or health details (Luật
+91/2025/QH15) — then the households leaving poverty or near-poverty, with the posting period.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -16,7 +18,7 @@ from reportlab.platypus import Spacer, TableStyle
 
 from gnbv_desktop.core.cccd import mask_cccd
 from gnbv_desktop.core.document import place_date_line, roman, signature_titles
-from gnbv_desktop.core.standards import NEAR_POOR, POOR
+from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, NEAR_POOR, POOR
 from gnbv_desktop.io.pdf_common import (
     CENTER,
     PORTRAIT,
@@ -34,10 +36,29 @@ from gnbv_desktop.io.pdf_common import (
 )
 from gnbv_desktop.io.pdf_table import CENTRE, LEFT, RowTable, TableSpec
 from gnbv_desktop.store.report_data import ReportData
+from gnbv_desktop.store.review import Leaving
 
-COLUMNS = [("TT", 10), ("Họ và tên chủ hộ", 52), ("Năm sinh", 16), ("Số CCCD/định danh", 32),
-           ("Thôn", 28), ("Phân loại", 26)]
-ALIGNS = [CENTRE, LEFT, CENTRE, CENTRE, LEFT, LEFT]
+COLUMNS = [("TT", 10), ("Họ và tên chủ hộ", 48), ("Năm sinh", 14), ("Số CCCD/định danh", 30),
+           ("Thôn", 26), ("Số nhân khẩu", 14), ("Phân loại", 26)]
+ALIGNS = [CENTRE, LEFT, CENTRE, CENTRE, LEFT, CENTRE, LEFT]
+DEFAULT_POSTING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class PostingOptions:
+    """What the official chooses for a posting: its first day, how many days it stays up, and the
+    households leaving poverty or near-poverty (listed after the poor and near-poor)."""
+
+    posted_on: _dt.date | None = None
+    days: int = DEFAULT_POSTING_DAYS
+    leaving: tuple[Leaving, ...] = ()
+
+    def period_line(self, who_short: str) -> str:
+        place = f"(Niêm yết công khai tại trụ sở {who_short} và nhà văn hóa các thôn"
+        if self.posted_on is None:
+            return place + ")"
+        end = self.posted_on + _dt.timedelta(days=self.days - 1)
+        return place + f" từ ngày {self.posted_on:%d/%m/%Y} đến ngày {end:%d/%m/%Y})"
 SIZE = 11
 
 
@@ -45,15 +66,16 @@ def posting_title(year: int) -> str:
     return f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}"
 
 
-def posting_story(data: ReportData, width: float) -> list:
+def posting_story(data: ReportData, width: float, options: PostingOptions | None = None) -> list:
     register_fonts()
+    options = options or PostingOptions()
     who = data.issuer
     story: list = [
-        HeaderBlock(who, "", place_date_line(who.bare_name, _dt.date.today(), data.year), width, size=12),
+        HeaderBlock(who, "", place_date_line(who.bare_name, options.posted_on or _dt.date.today(), data.year), width,
+                    size=12),
         Spacer(1, 6 * mm),
         para(posting_title(data.year), style(13.5, bold=True, align=CENTER, leading=17)),
-        para("(Niêm yết công khai tại trụ sở UBND " + f"{who.unit_word} và nhà văn hóa các thôn)",
-             style(13, italic=True, align=CENTER, leading=16)),
+        para(options.period_line(who.short), style(13, italic=True, align=CENTER, leading=16)),
     ]
     story += village_scope(data.village_filter)
     story.append(Spacer(1, 4 * mm))
@@ -66,14 +88,26 @@ def posting_story(data: ReportData, width: float) -> list:
     rows = []
     span = ((1, len(COLUMNS) - 1),)
     for gi, g in enumerate(data.groups, 1):
-        rows.append(spec.row([roman(gi), g.name, "", "", "", ""], bold=True, spans=span))
+        rows.append(spec.row([roman(gi), g.name, "", "", "", "", ""], bold=True, spans=span))
         for n, h in enumerate(g.households, 1):
             rows.append(spec.row([str(n), h.head_name, str(h.head_birth_year or ""), mask_cccd(h.head_cccd),
-                                  h.village, h.classification_label]))
-        rows.append(spec.row(["", f"Cộng {g.name}: {g.count(POOR)} hộ nghèo, {g.count(NEAR_POOR)} hộ cận nghèo",
-                              "", "", "", ""], bold=True, spans=span))
-    rows.append(spec.row(["", f"Tổng cộng: {data.count(POOR)} hộ nghèo, {data.count(NEAR_POOR)} hộ cận nghèo",
-                          "", "", "", ""], bold=True, spans=span))
+                                  h.village, str(h.size), h.classification_label]))
+        people = sum(h.size for h in g.households)
+        rows.append(spec.row(["", f"Cộng {g.name}: {g.count(POOR)} hộ nghèo, {g.count(NEAR_POOR)} hộ cận nghèo, "
+                              f"{people} nhân khẩu", "", "", "", "", ""], bold=True, spans=span))
+    people = sum(h.size for h in data.households)
+    rows.append(spec.row(["", f"Tổng cộng: {data.count(POOR)} hộ nghèo, {data.count(NEAR_POOR)} hộ cận nghèo, "
+                          f"{people} nhân khẩu", "", "", "", "", ""], bold=True, spans=span))
+    if options.leaving:
+        rows.append(spec.row([roman(len(data.groups) + 1), "Hộ thoát nghèo, thoát cận nghèo", "", "", "", "", ""],
+                             bold=True, spans=span))
+        for n, x in enumerate(options.leaving, 1):
+            change = f"{CLASSIFICATION_LABELS.get(x.before, '')} → {CLASSIFICATION_LABELS.get(x.after, '')}"
+            rows.append(spec.row([str(n), x.head_name, str(x.head_birth_year or ""), mask_cccd(x.head_cccd),
+                                  x.village, str(x.size), change]))
+        rows.append(spec.row(["", f"Cộng: {len(options.leaving)} hộ thoát nghèo, thoát cận nghèo, "
+                              f"{sum(x.size for x in options.leaving)} nhân khẩu", "", "", "", "", ""],
+                             bold=True, spans=span))
     story.append(RowTable(header, spec, rows))
     story += [
         Spacer(1, 4 * mm),
@@ -90,8 +124,8 @@ def posting_story(data: ReportData, width: float) -> list:
     return story
 
 
-def write_posting_pdf(data: ReportData, path: str | Path) -> int:
+def write_posting_pdf(data: ReportData, path: str | Path, options: PostingOptions | None = None) -> int:
     """Write the posting list (A4 portrait); returns the number of pages."""
     margins = Margins()
-    return build_pdf(path, posting_story(data, frame_width(PORTRAIT, margins)), PORTRAIT, margins,
+    return build_pdf(path, posting_story(data, frame_width(PORTRAIT, margins), options), PORTRAIT, margins,
                      title=posting_title(data.year).capitalize(), author=data.settings.commune_name)

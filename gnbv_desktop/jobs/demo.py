@@ -1,7 +1,9 @@
 """A deterministic, realistic demo commune, so a new user can look around at once.
 
 Names mix Kinh and ethnic-minority naming, members have plausible ages, CCCD numbers agree with
-birth year and sex, and every assessment agrees with the standard of its year.
+birth year and sex, every assessment agrees with the standard of its year, the DTTS flag agrees
+with the ethnic group, and indicators about children are recorded only where there is a child of
+the ages the decree names.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from sqlite_utils import Database
 
 from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, catalog, ethnic_groups
 from gnbv_desktop.core.cccd import FEMALE, MALE, make_cccd
-from gnbv_desktop.core.standards import POOR, classify
+from gnbv_desktop.core.standards import AVERAGE, POOR, classify
+from gnbv_desktop.core.target_groups import yearly_groups
 from gnbv_desktop.core.text import clean, fold, name_sort_key
 from gnbv_desktop.jobs.demo_plans import create_demo_plans
 from gnbv_desktop.jobs.progress import Job, Progress
@@ -22,6 +25,7 @@ from gnbv_desktop.paths import resource_path
 from gnbv_desktop.store.audit import record_job, suspend_row_audit
 from gnbv_desktop.store.households import next_code
 from gnbv_desktop.store.records import new_record_fields, next_rev
+from gnbv_desktop.store.residents import set_residents
 from gnbv_desktop.store.settings import CommuneSettings, load_settings, save_settings
 from gnbv_desktop.store.standard_store import standards_in_force
 from gnbv_desktop.store.villages import add_village, list_villages
@@ -53,6 +57,7 @@ DTTS_NAMING = [
 ]
 ONE_SYLLABLE_GIVEN = "Bia Blơng Hyơ Nhí Thuơ Krung Ngơm Dyơn Hlum Gơi Jek Phun Dơk Breo Hnưm Kơl".split()
 RELATIONS_CHILD = ["Con", "Con", "Con", "Cháu"]
+FARM_AVERAGE = "nong_lam_ngu_diem_trung_binh"  # recognised per year, only for an average-living household
 
 
 @dataclass
@@ -106,6 +111,7 @@ def create_demo(db: Database, households: int = 200, seed: int = 1, year: int = 
 def _create_demo(db: Database, households: int, seed: int, year: int) -> Job[int]:
     ensure_demo_commune(db)
     rng = random.Random(seed)
+    fix = random.Random(seed + 104729)  # later additions draw from here, so older demos stay the same
     names = _load_names()
     villages = list_villages(db)
     cccd_prov = ["064", "052", "038", "040", "066", "001"]
@@ -156,7 +162,8 @@ def _create_demo(db: Database, households: int, seed: int, year: int) -> Job[int
                 cats.append("dtts")
             if head_sex == FEMALE:
                 cats.append("phu_nu_chu_ho")
-            cats += [c for c in categories[1:] if c not in cats and c != "phu_nu_chu_ho" and rng.random() < 0.07]
+            cats += [c for c in categories[1:]
+                     if c not in cats and c not in ("phu_nu_chu_ho", FARM_AVERAGE) and rng.random() < 0.07]
             hid = next_id + i
             hh_rows.append(
                 {
@@ -180,6 +187,8 @@ def _create_demo(db: Database, households: int, seed: int, year: int) -> Job[int
                     **new_record_fields(db, rev),
                 }
             )
+            births = [head_year]
+            needs_child: list[tuple[int, int, int]] = []  # (year, from age, below age) an indicator needs
             # spouse and children
             size = rng.choice([1, 2, 3, 3, 4, 4, 5, 6])
             order = 0
@@ -190,6 +199,7 @@ def _create_demo(db: Database, households: int, seed: int, year: int) -> Job[int
                 sp_name, sp_cccd = person(sp_sex, sp_year, dtts, sp_family)
                 mem_rows.append(_member(hid, sp_name, "Vợ" if sp_sex == FEMALE else "Chồng", sp_year, sp_sex,
                                         sp_cccd, eth_code, eth_name, order, db, rev))
+                births.append(sp_year)
                 order += 1
             while order < size - 1:
                 c_sex = rng.choice([MALE, FEMALE])
@@ -197,6 +207,7 @@ def _create_demo(db: Database, households: int, seed: int, year: int) -> Job[int
                 c_name, c_cccd = person(c_sex, c_year, dtts, family)
                 mem_rows.append(_member(hid, c_name, rng.choice(RELATIONS_CHILD), c_year, c_sex, c_cccd,
                                         eth_code, eth_name, order, db, rev))
+                births.append(c_year)
                 order += 1
             # assessments: previous year and this year, consistent with each year's standard
             target = rng.random()
@@ -219,7 +230,12 @@ def _create_demo(db: Database, households: int, seed: int, year: int) -> Job[int
                 if std.rule == "band" and target < 0.30:
                     income = rng.randrange(int(t.poor_line * 0.45), t.poor_line + 1, 1000)
                 deprived = sorted(rng.sample(list(std.indicator_codes), n_dep))
+                needs_child += [(y, *std.indicator(c).child_ages) for c in deprived if std.indicator(c).child_ages]
                 cls = classify(std, area, income, deprived).classification
+                farm = cls == AVERAGE and area == "rural" and fix.random() < 0.4
+                year_cats = [*cats, FARM_AVERAGE] if farm else cats
+                if y == year:  # the household's flags as they stand now
+                    hh_rows[-1]["categories"] = json.dumps(year_cats, ensure_ascii=False)
                 hh_causes = rng.sample(causes[:-1], rng.randint(1, 3)) if cls in (POOR, "near_poor") else []
                 hh_needs = rng.sample(needs[:-1], rng.randint(1, 3)) if cls in (POOR, "near_poor") else []
                 ass_rows.append(
@@ -234,15 +250,47 @@ def _create_demo(db: Database, households: int, seed: int, year: int) -> Job[int
                         "causes": json.dumps(hh_causes),
                         "needs": json.dumps(hh_needs),
                         "note": "",
+                        "target_groups": json.dumps(yearly_groups(year_cats)),
                         **new_record_fields(db, rev),
                     }
                 )
+            for c_year in _missing_children(needs_child, births):
+                c_sex = fix.choice([MALE, FEMALE])
+                c_name = f"{family} {fix.choice(names.boys if c_sex == MALE else names.girls)}"
+                mem_rows.append(_member(hid, clean(c_name), "Con", c_year, c_sex, "", eth_code, eth_name,
+                                        len(births) - 1, db, rev))
+                births.append(c_year)
         yield Progress(households, households, "Đang ghi vào cơ sở dữ liệu…")
         db["households"].insert_all(hh_rows, batch_size=1000)
         db["members"].insert_all(mem_rows, batch_size=1000)
         db["assessments"].insert_all(ass_rows, batch_size=1000)
+        _demo_residents(db, villages, years, fix)
     yield from create_demo_plans(db, years, seed, report_total=households)
     return households
+
+
+def _demo_residents(db: Database, villages, years: list[int], fix: random.Random) -> None:
+    """Resident households and people of each village: about three times its households on the list."""
+    on_list = dict(db.execute("SELECT village_id, COUNT(*) FROM households WHERE deleted = 0 GROUP BY 1").fetchall())
+    for v in villages:
+        base = on_list.get(v.id, 0) * 3 + fix.randint(2, 8)
+        for y in years:
+            if db.execute("SELECT 1 FROM resident_households WHERE village_id = ? AND year = ? AND deleted = 0",
+                          [v.id, y]).fetchone() is None:
+                n = base + (y - years[0]) * fix.randint(0, 6)
+                set_residents(db, y, v.id, n, int(n * fix.uniform(3.6, 4.3)))
+
+
+def _missing_children(needs: list[tuple[int, int, int]], births: list[int]) -> list[int]:
+    """Birth years of the children to add so that every indicator about children drawn for the
+    household (year, from age, below age) has a member of those ages; usually none or one."""
+    added: list[int] = []
+    for year, lo, hi in needs:
+        if not any(lo <= year - b < hi for b in births + added):
+            fits = [b for b in range(year - hi + 1, year - lo + 1)
+                    if all(lo2 <= y2 - b < hi2 for y2, lo2, hi2 in needs)]
+            added.append(fits[len(fits) // 2] if fits else year - lo - 1)
+    return added
 
 
 def _member(hid, name, relation, birth_year, sex, cccd, eth_code, eth_name, order, db, rev) -> dict:

@@ -452,5 +452,7 @@ def _merged_assessment(ph: ParsedHousehold, old: Assessment | None, year: int, a
         a.classification = a.compute(standards).classification if a.income is not None else a.classification
     if not a.classification:
         return None
+    if ph.income is not None or ph.deprived is not None or ph.file_classification:
+        a.review_status = ""  # the file brings this year's review result for the household
     return a
 

@@ -8,6 +8,8 @@ failed run never leaves a half-written document under the chosen name.
 
 from __future__ import annotations
 
+import datetime as _dt
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,9 +21,10 @@ from gnbv_desktop.io.annex_pdf import write_annex_pdf
 from gnbv_desktop.io.annex_xlsx import write_annex_xlsx
 from gnbv_desktop.io.household_sheets_pdf import write_household_sheets
 from gnbv_desktop.io.partial_files import track_partial
-from gnbv_desktop.io.posting_pdf import write_posting_pdf
+from gnbv_desktop.io.posting_pdf import DEFAULT_POSTING_DAYS, PostingOptions, write_posting_pdf
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.store.report_data import ReportData, report_data
+from gnbv_desktop.store.review import leaving_households
 
 ANNEX = "annex"
 POSTING = "posting"
@@ -58,15 +61,22 @@ def _writer(kind: str, path: Path) -> Callable[[ReportData, Path], int]:
 
 
 def render_report(
-    db: Database, kind: str, path: str | Path, year: int, village_ids: list[int] | None = None
+    db: Database, kind: str, path: str | Path, year: int, village_ids: list[int] | None = None,
+    *, posted_on: _dt.date | None = None, posting_days: int = DEFAULT_POSTING_DAYS,
 ) -> Job[RenderResult]:
-    """Render one printout of ``year`` (optionally only some villages) to ``path``."""
+    """Render one printout of ``year`` (optionally only some villages) to ``path``; a posting list
+    takes its first day and length and lists the households leaving poverty too."""
     if kind not in REPORT_LABELS:
         raise ReportError(f"Không có mẫu in '{kind}'.")
     path = Path(path)
     writer = _writer(kind, path)
     yield Progress(0, 3, "Đang đọc danh sách hộ…")
     data = report_data(db, year, village_ids, with_members=kind == SHEETS)
+    if kind == POSTING:
+        if not 1 <= posting_days <= 60:
+            raise ReportError("Thời gian niêm yết phải từ 1 đến 60 ngày.")
+        options = PostingOptions(posted_on, posting_days, tuple(leaving_households(db, year, village_ids)))
+        writer = functools.partial(write_posting_pdf, options=options)
     yield Progress(1, 3, f"Đang dàn trang {len(data.households)} hộ…")
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = track_partial(path.with_name(f".{path.name}.part"))

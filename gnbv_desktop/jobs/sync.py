@@ -55,6 +55,9 @@ TABLE_LABELS = {
     "household_plans": "kế hoạch hỗ trợ hộ",
     "plan_items": "giải pháp hỗ trợ",
     "commune_plans": "kế hoạch của xã",
+    "resident_households": "hộ dân cư",
+    "reviews": "kỳ rà soát đã kết thúc",
+    "transitions": "biến động hộ nghèo, hộ cận nghèo",
 }
 
 

@@ -339,6 +339,7 @@ SELECT a.commune_code,
                    WHERE p.table_name = 'assessments' AND p.deleted = 0
                      AND json_extract(p.data, '$.year') = :year - 1 AND p.commune_code = a.commune_code
                      AND json_extract(p.data, '$.household_uuid') = json_extract(a.data, '$.household_uuid')
+                     AND json_extract(p.data, '$.standard_id') = json_extract(a.data, '$.standard_id')
                      AND json_extract(p.data, '$.classification') = :poor))
 FROM sync_records a
 JOIN sync_records h ON h.table_name = 'households' AND h.commune_code = a.commune_code
@@ -368,7 +369,7 @@ def aggregate_stats(db: Database, year: int) -> dict:
             b["households"] += households
             b["members"] += members
             b["by_classification"][cls] = b["by_classification"].get(cls, 0) + households
-            if cls != POOR:
+            if cls not in (POOR, ""):
                 b["by_classification"]["escaped"] += poor_before
     del total["name"]
     return {"year": year, "communes": len(by_commune), **total, "by_commune": by_commune}

@@ -36,6 +36,9 @@ AUDITED = {
     "helpers": None,
     "commune_plans": None,
     "villages": None,
+    "resident_households": None,
+    "reviews": None,
+    "transitions": "household_id",
     "accounts": None,
 }
 # Bookkeeping columns that change on every save and say nothing to a reader.
@@ -53,6 +56,9 @@ TABLE_LABELS = {
     "helpers": "Người giúp đỡ",
     "commune_plans": "Kế hoạch của xã",
     "villages": "Thôn",
+    "resident_households": "Hộ dân cư",
+    "reviews": "Kết thúc rà soát",
+    "transitions": "Biến động hộ nghèo, cận nghèo",
     "settings": "Cài đặt",
     "job": "Công việc",
     "accounts": "Tài khoản",
@@ -77,6 +83,11 @@ FIELD_LABELS = {
     "target_dtts_reduction": "Chỉ tiêu giảm nghèo DTTS", "commune_name": "Tên xã", "commune_code": "Mã xã",
     "province_name": "Tỉnh", "province_code": "Mã tỉnh", "upper_level": "Cấp trên", "mode": "Chế độ",
     "username": "Tên đăng nhập", "role": "Vai trò",
+    "target_groups": "Nhóm đối tượng trong năm", "review_status": "Tình trạng rà soát", "households": "Số hộ dân cư",
+    "people": "Số nhân khẩu dân cư", "decision_number": "Số quyết định công nhận",
+    "decision_date": "Ngày quyết định công nhận", "closed_at": "Thời điểm kết thúc rà soát",
+    "from_classification": "Phân loại năm trước", "to_classification": "Phân loại năm nay",
+    "declared_size": "Số nhân khẩu",
 }
 # Settings keys that are bookkeeping (the revision counter moves on every save).
 SKIPPED_SETTINGS = ("last_rev",)

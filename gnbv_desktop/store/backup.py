@@ -37,11 +37,11 @@ REASONS = {
     "truoc-nhap-excel": "Trước khi nhập Excel",
     "truoc-nhap-goi-dong-bo": "Trước khi nhập gói đồng bộ",
     "truoc-nhap-goi-tham-chieu": "Trước khi nhập gói tham chiếu",
-    "truoc-khoa-so": "Trước khi khóa sổ cuối năm",
+    "truoc-khoa-so": "Trước khi khóa sổ cuối năm",  # + "-<năm>" (jobs.year_review)
     "truoc-khoi-phuc": "Trước khi khôi phục",
     "truoc-chuyen-nam": "Trước khi chuyển danh sách sang năm mới",
 }
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?-(?P<reason>[a-z-]+)\.sqlite3$")
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?-(?P<reason>[a-z][a-z0-9-]*)\.sqlite3$")
 
 
 class BackupError(Exception):
@@ -62,6 +62,10 @@ class BackupInfo:
 
     @property
     def reason_label(self) -> str:
+        """The reason as the user reads it; a year closed ("truoc-khoa-so-2026") is named."""
+        base, _sep, year = self.reason.rpartition("-")
+        if base in REASONS and year.isdigit():
+            return f"{REASONS[base]} {year}"
         return REASONS.get(self.reason, self.reason)
 
     def as_dict(self) -> dict:

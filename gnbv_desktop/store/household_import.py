@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from gnbv_desktop.core.household import Assessment, Household, Member, normalize_household
 from gnbv_desktop.core.text import fold
-from gnbv_desktop.store.households import _assessment_values, _household_values, _member_values
+from gnbv_desktop.store.households import _assessment_values, _household_values, _member_values, take_year_flags
 from gnbv_desktop.store.records import new_record_fields, touch
 
 _HOUSEHOLD_FIELDS = ("code", "head_name", "head_cccd", "head_birth_year", "head_birth_date", "head_sex",
@@ -80,6 +80,7 @@ def recorded_assessment(row: dict | None) -> Assessment | None:
     return Assessment(year=row["year"], standard_id=row["standard_id"], area=row["area"], income=row["income"],
                       deprived=json.loads(row["deprived"]), classification=row["classification"],
                       causes=json.loads(row["causes"]), needs=json.loads(row["needs"]), note=row["note"],
+                      target_groups=json.loads(row["target_groups"]), review_status=row["review_status"],
                       id=row["id"], uuid=row["uuid"])
 
 
@@ -137,6 +138,8 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     changed: set[int] = set()
     for h, assessment in items:
         normalize_household(h)
+        if assessment is not None:
+            take_year_flags(assessment, h)
         if h.id is None:
             fields = {**_household_values(h), **fresh(), "id": next_id}
             h.id, h.uuid = next_id, fields["uuid"]

@@ -17,10 +17,13 @@ from gnbv_desktop.core.household import (
     validate_assessment,
     validate_household,
 )
+from gnbv_desktop.core.rates import rate
 from gnbv_desktop.core.standard_set import StandardSet
-from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR, StandardError
+from gnbv_desktop.core.standards import CLASSIFICATIONS, NEAR_POOR, POOR, StandardError
+from gnbv_desktop.core.target_groups import YEARLY_GROUPS, yearly_groups
 from gnbv_desktop.core.text import clean, fold, name_sort_key
 from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
+from gnbv_desktop.store.residents import residents
 from gnbv_desktop.store.standard_store import standards_in_force
 from gnbv_desktop.store.villages import list_villages
 
@@ -31,6 +34,12 @@ class ValidationError(ValueError):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("\n".join(errors.values()))
+
+
+# Số nhân khẩu of the household ``h`` in SQL: the head and the live members, or the number an
+# imported list gave when larger (the same rule as ``Household.size``).
+SIZE_SQL = ("MAX(1 + (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id AND m.deleted = 0), "
+            "COALESCE(h.declared_size, 0))")
 
 
 @dataclass
@@ -170,7 +179,15 @@ def _assessment_values(a: Assessment, household_id: int, standards: StandardSet 
         "causes": _json(a.causes),
         "needs": _json(a.needs),
         "note": a.note,
+        "target_groups": _json([g for g in YEARLY_GROUPS if g in a.target_groups]),
+        "review_status": a.review_status,
     }
+
+
+def take_year_flags(a: Assessment, h: Household) -> None:
+    """The household's target-group flags as ticked when its year's assessment is saved (editor,
+    Excel import) become that year's flags; other years keep theirs."""
+    a.target_groups = yearly_groups(h.categories)
 
 
 @lru_cache(maxsize=1024)
@@ -205,6 +222,7 @@ def save_household(
             touch(db, "households", h.id, values, rev)
         _save_members(db, h, rev)
         if assessment is not None:
+            take_year_flags(assessment, h)
             save_assessment(db, h.id, assessment, rev)
     return h
 
@@ -302,6 +320,8 @@ def get_assessment(db: Database, household_id: int, year: int) -> Assessment | N
         causes=json.loads(r["causes"]),
         needs=json.loads(r["needs"]),
         note=r["note"],
+        target_groups=json.loads(r["target_groups"]),
+        review_status=r["review_status"],
         id=r["id"],
         uuid=r["uuid"],
     )
@@ -408,7 +428,8 @@ def filter_rows(rows: list[HouseholdRow], text: str) -> list[HouseholdRow]:
 
 
 def stats(db: Database, year: int) -> dict:
-    """Counts of the year's list, overall and per village, in the shape ``gnbv stats`` prints.
+    """Counts of the year's list, overall and per village, in the shape ``gnbv stats`` prints, with
+    the resident households and the rates over them (None while the resident total is unknown).
 
     Counted in SQL: the overview, the CLI and every sync package's summary call this, and reading
     20,000 list rows into Python only to count them took half a second.
@@ -417,11 +438,13 @@ def stats(db: Database, year: int) -> dict:
     by_village: dict[str, dict[str, int]] = {}
     for v in list_villages(db):
         by_village[v.name] = {c: 0 for c in CLASSIFICATIONS} | {"households": 0}
-    total = 0
-    for village, classification, n in db.execute(
-        """SELECT COALESCE(v.name, ''), a.classification, COUNT(*)
+    total = members = 0
+    for village, classification, n, people in db.execute(
+        """SELECT COALESCE(v.name, ''), a.classification, COUNT(*), SUM(MAX(1 + COALESCE(mc.n, 0), COALESCE(h.declared_size, 0)))
            FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
            LEFT JOIN villages v ON v.id = h.village_id
+           LEFT JOIN (SELECT household_id, COUNT(*) AS n FROM members WHERE deleted = 0 GROUP BY household_id) mc
+                  ON mc.household_id = h.id
            WHERE a.year = ? AND a.deleted = 0 GROUP BY 1, 2""",
         [year],
     ):
@@ -430,32 +453,44 @@ def stats(db: Database, year: int) -> dict:
         bucket[classification] = bucket.get(classification, 0) + n
         bucket["households"] += n
         total += n
-    people = db.execute(
-        """SELECT COALESCE(SUM(MAX(1 + COALESCE(mc.n, 0), COALESCE(h.declared_size, 0))), 0)
-           FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
-           LEFT JOIN (SELECT household_id, COUNT(*) AS n FROM members WHERE deleted = 0 GROUP BY household_id) mc
-                  ON mc.household_id = h.id
-           WHERE a.year = ? AND a.deleted = 0""",
-        [year],
-    ).fetchone()[0]
+        members += people
     by_class["escaped"] = escaped_count(db, year)
+    res = residents(db, year)
+    names = {v.id: v.name for v in list_villages(db)}
+    for vid, (n, _people) in res.by_village.items():
+        bucket = by_village.get(names.get(vid, ""))
+        if bucket is not None:
+            bucket["resident_households"] = n
+    for bucket in by_village.values():
+        n = bucket.setdefault("resident_households", None)
+        bucket["poverty_rate_percent"] = _rounded(rate(bucket[POOR], n))
     return {
         "year": year,
         "households": total,
-        "members": people,
+        "members": members,
         "by_classification": by_class,
         "by_village": by_village,
+        "resident_households": res.households,
+        "resident_people": res.people,
+        "resident_source": res.source,
+        "poverty_rate_percent": _rounded(rate(by_class[POOR], res.households)),
+        "near_poverty_rate_percent": _rounded(rate(by_class[NEAR_POOR], res.households)),
     }
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
 def escaped_count(db: Database, year: int) -> int:
-    """Thoát nghèo: poor in the previous year's list, not poor in this year's."""
+    """Thoát nghèo: poor in the previous year's list, classified not poor in this year's under the
+    same standard (a new standard is a new baseline; an unreviewed household has not escaped)."""
     return db.execute(
         """SELECT COUNT(*) FROM assessments prev
            JOIN assessments cur ON cur.household_id = prev.household_id AND cur.year = prev.year + 1
            JOIN households h ON h.id = prev.household_id AND h.deleted = 0
            WHERE prev.year = ? AND prev.classification = ? AND prev.deleted = 0 AND cur.deleted = 0
-             AND cur.classification != ?""",
+             AND cur.standard_id = prev.standard_id AND cur.classification NOT IN (?, '')""",
         [year - 1, POOR, POOR],
     ).fetchone()[0]
 

@@ -6,6 +6,7 @@ transaction together with the version bump, so a power cut leaves the old schema
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from sqlite_utils import Database
@@ -307,6 +308,66 @@ def _m006_audit_accounts(db: Database) -> None:
     audit.create_schema(db)
 
 
+def _m007_year_cycle(db: Database) -> None:
+    """The year's cycle: resident households per village and year (the denominator of every rate),
+    per-year target-group flags and review state on each assessment, the closed reviews with their
+    recognition decision, and each household's transition computed when a review closes.
+
+    Existing data: each assessment gets the per-year flags its household carries today (the best
+    knowledge there is), and the DTTS flag is derived from the recorded ethnic group.
+    """
+    from gnbv_desktop.core.target_groups import with_derived_dtts, yearly_groups
+
+    db.executescript(
+        f"""
+        ALTER TABLE assessments ADD COLUMN target_groups TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE assessments ADD COLUMN review_status TEXT NOT NULL DEFAULT '';
+        CREATE TABLE resident_households (
+            id INTEGER PRIMARY KEY,
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            year INTEGER NOT NULL,
+            households INTEGER NOT NULL CHECK (households >= 0),
+            people INTEGER CHECK (people IS NULL OR people >= 0),
+            {SYNC_COLUMNS},
+            UNIQUE (village_id, year)
+        );
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL UNIQUE,
+            standard_id TEXT NOT NULL,
+            decision_number TEXT NOT NULL DEFAULT '',
+            decision_date TEXT NOT NULL DEFAULT '',
+            closed_at TEXT NOT NULL DEFAULT '',
+            {SYNC_COLUMNS}
+        );
+        CREATE TABLE transitions (
+            id INTEGER PRIMARY KEY,
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            year INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            from_classification TEXT NOT NULL DEFAULT '',
+            to_classification TEXT NOT NULL DEFAULT '',
+            decision_date TEXT NOT NULL DEFAULT '',
+            {SYNC_COLUMNS},
+            UNIQUE (household_id, year)
+        );
+        CREATE INDEX transitions_year ON transitions(year, kind);
+        -- The overview's counts of a 20,000-household year read these instead of the tables.
+        CREATE INDEX members_alive ON members(household_id) WHERE deleted = 0;
+        CREATE INDEX assessments_list ON assessments(year, household_id, classification) WHERE deleted = 0;
+        """
+    )
+    households = db.execute("SELECT id, categories, ethnicity_name, ethnicity_code FROM households").fetchall()
+    for hid, cats, eth_name, eth_code in households:
+        old = json.loads(cats)
+        new = with_derived_dtts(old, eth_name, eth_code)
+        if new != old:
+            db.execute("UPDATE households SET categories = ? WHERE id = ?", [json.dumps(new, ensure_ascii=False), hid])
+        groups = yearly_groups(new)
+        if groups:
+            db.execute("UPDATE assessments SET target_groups = ? WHERE household_id = ?", [json.dumps(groups), hid])
+
+
 def _m008_excel_import(db: Database) -> None:
     """Số nhân khẩu a list gives for a household whose members are not all named (one row per
     household). NULL: the size is the head plus the recorded members."""
@@ -321,6 +382,7 @@ MIGRATIONS: list[Migration] = [
     ("004_targets_in_plan", _m004_targets_in_plan),
     ("005_sync_identity", _m005_sync_identity),
     ("006_audit_accounts", _m006_audit_accounts),
+    ("007_year_cycle", _m007_year_cycle),
     ("008_excel_import", _m008_excel_import),
 ]
 LATEST_VERSION = len(MIGRATIONS)

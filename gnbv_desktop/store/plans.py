@@ -35,6 +35,7 @@ from gnbv_desktop.core.text import clean, name_sort_key, word_key
 from gnbv_desktop.store.catalog_store import load_catalog
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
+from gnbv_desktop.store.residents import residents
 
 MEASURES = "support_measures"
 FUNDING = "funding_sources"
@@ -455,32 +456,30 @@ def save_commune_plan(db: Database, p: CommunePlan) -> CommunePlan:
 def plan_counts(db: Database, year: int, plan: CommunePlan | None = None) -> PlanCounts:
     """Counts of the year's list and planned escapes, for :func:`core.plans.project`."""
     rows = db.execute(
-        """SELECT a.classification, hh.categories, COALESCE(hp.expected_result, '')
+        """SELECT a.classification, instr(hh.categories, '"dtts"') > 0, COALESCE(hp.expected_result, ''), COUNT(*)
            FROM assessments a JOIN households hh ON hh.id = a.household_id AND hh.deleted = 0
            LEFT JOIN household_plans hp ON hp.household_id = hh.id AND hp.year = a.year AND hp.deleted = 0
-           WHERE a.year = ? AND a.deleted = 0""",
-        [year],
+           WHERE a.year = ? AND a.deleted = 0 AND a.classification IN (?, ?) GROUP BY 1, 2, 3""",
+        [year, POOR, NEAR_POOR],
     ).fetchall()
-    total = poor = near = esc = p2n = escn = dtts = dtts_poor = dtts_esc = 0
-    for cls, cats, result in rows:
-        is_dtts = "dtts" in json.loads(cats)
-        total += 1
-        dtts += is_dtts
+    poor = near = esc = p2n = escn = dtts_poor = dtts_esc = 0
+    for cls, is_dtts, result, n in rows:
         if cls == POOR:
-            poor += 1
-            dtts_poor += is_dtts
+            poor += n
+            dtts_poor += n * is_dtts
             if result in (ESCAPE_POVERTY, POOR_TO_NEAR_POOR):
-                esc += 1
-                dtts_esc += is_dtts
-            p2n += result == POOR_TO_NEAR_POOR
-        elif cls == NEAR_POOR:
-            near += 1
-            escn += result == ESCAPE_NEAR_POOR
-    if plan is not None and plan.total_households:
+                esc += n
+                dtts_esc += n * is_dtts
+            p2n += n * (result == POOR_TO_NEAR_POOR)
+        else:
+            near += n
+            escn += n * (result == ESCAPE_NEAR_POOR)
+    # Rates divide by resident households, not by the list: unknown totals stay unknown.
+    total = residents(db, year).households
+    if plan is not None and plan.total_households:  # the plan being edited, maybe not saved yet
         total = plan.total_households
-    if plan is not None and plan.total_dtts_households:
-        dtts = plan.total_dtts_households
-    return PlanCounts(total, poor, near, esc, p2n, escn, dtts, dtts_poor, dtts_esc)
+    dtts_total = plan.total_dtts_households if plan is not None and plan.total_dtts_households else None
+    return PlanCounts(total, poor, near, esc, p2n, escn, dtts_total, dtts_poor, dtts_esc)
 
 
 def plan_stats(db: Database, year: int) -> dict:

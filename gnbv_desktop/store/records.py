@@ -15,6 +15,7 @@ from sqlite_utils import Database
 # Tables whose rows travel to the upper level, parents before children.
 SYNCED_TABLES = ["villages", "households", "members", "assessments"]
 SYNCED_TABLES += ["helpers", "helper_assignments", "household_plans", "plan_items", "commune_plans"]
+SYNCED_TABLES += ["resident_households", "reviews", "transitions"]
 # Local integer references of each synced table: column → referenced table. A sync package
 # carries the referenced row's UUID instead, because ids differ between databases.
 FOREIGN_KEYS: dict[str, dict[str, str]] = {
@@ -30,6 +31,7 @@ FOREIGN_KEYS |= {
     "plan_items": {"household_id": "households"},
     "commune_plans": {},
 }
+FOREIGN_KEYS |= {"resident_households": {"village_id": "villages"}, "reviews": {}, "transitions": {"household_id": "households"}}
 
 # Columns a synced table derives from its own fields for local search and sort. They never
 # travel in a package: a database that writes such a row computes them itself (every household

@@ -64,11 +64,12 @@ class ReportHousehold:
     note: str = ""
     members: list[ReportMember] = field(default_factory=list)
     declared_size: int | None = None  # Số nhân khẩu an imported list gave without naming everyone
+    member_count: int = 0  # live members besides the head (read even when ``members`` is not)
 
     @property
     def size(self) -> int:
-        """Số nhân khẩu: the head and the named members, or the number the list gave when larger."""
-        return max(1 + len(self.members), self.declared_size or 0)
+        """Số nhân khẩu: the head and the live members, or the number the list gave when larger."""
+        return max(1 + self.member_count, self.declared_size or 0)
 
     @property
     def classification_label(self) -> str:
@@ -192,6 +193,9 @@ def report_data(
         if hh is not None:
             extra = position if kind == "person" else ""
             hh.helpers.append(f"{name} ({extra})" if extra else name)
+    for hid, n in db.execute("SELECT household_id, COUNT(*) FROM members WHERE deleted = 0 GROUP BY 1"):
+        if hid in households:
+            households[hid].member_count = n
     if with_members and households:
         for hid, full_name, relation, birth_year, sex in db.execute(
             """SELECT household_id, full_name, relation, birth_year, sex FROM members

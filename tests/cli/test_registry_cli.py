@@ -88,19 +88,44 @@ def test_module_entry_point_usage_error_is_2(tmp_path):
     assert r.returncode == 0 and "GNBV Desktop" in r.stdout
 
 
-def test_carry_forward_starts_next_year_under_its_standard(capsys, db_path):
+def test_carry_forward_across_a_new_standard_reclassifies_nothing(capsys, db_path):
+    """2026 (NĐ 07) → 2027 (NĐ 351): incomes carried as a hint, nobody classified until reviewed."""
     run_cli(capsys, db_path, "demo", "--households", "30", "--seed", "4", "--year", "2026")
     code, out, _ = run_cli(capsys, db_path, "carry-forward", "--from", "2026", "--to", "2027")
-    assert code == 0 and "30" in out
+    assert code == 0 and "30" in out and "rà soát theo chuẩn mới" in out
     listed = {r["id"]: r for r in run_json(capsys, db_path, "list", "--year", "2027", "--json")}
     before = {r["id"]: r for r in run_json(capsys, db_path, "list", "--year", "2026", "--json")}
     assert set(listed) == set(before)
     for hid, row in listed.items():
         assert row["income"] == before[hid]["income"]
-        assert "6.2" not in row["deprived"]  # dropped from the 2027 draft list
-        expected = run_json(capsys, db_path, "classify", "--year", "2027", "--area",
-                            "urban" if row["village"].startswith("Tổ") else "rural",
-                            "--income", str(row["income"]), "--deprived", ",".join(row["deprived"]))
-        assert row["classification"] == expected["classification"]
+        assert row["deprived"] == [] and row["classification"] == ""
+    import sqlite3
+
+    con = sqlite3.connect(db_path)
+    statuses = con.execute("SELECT review_status, standard_id, COUNT(*) FROM assessments WHERE year = 2027 GROUP BY 1, 2")
+    assert statuses.fetchall() == [("new_standard", "nd351-2025", 30)]
+    con.close()
     code, out, _ = run_cli(capsys, db_path, "carry-forward", "--from", "2026", "--to", "2027")
     assert code == 0 and "Đã chuyển 0 hộ" in out
+
+
+def test_residents_command_and_rates_in_stats(capsys, db_path):
+    from tests.cli.helpers import run_cli, run_json
+
+    assert run_cli(capsys, db_path, "demo", "--households", "40", "--year", "2026")[0] == 0
+    code, out, err = run_cli(capsys, db_path, "residents", "--year", "2026", "--village", "thôn 1", "--households",
+                             "500", "--people", "2100")
+    assert code == 0 and "Thôn 1 năm 2026: 500 hộ dân cư, 2.100 nhân khẩu" in out
+    code, _o, err = run_cli(capsys, db_path, "residents", "--year", "2026", "--village", "Không Có", "--households", "5")
+    assert code == 1 and "Không có thôn 'Không Có'" in err
+    data = run_json(capsys, db_path, "stats", "--year", "2026", "--json")
+    import sqlite3
+
+    con = sqlite3.connect(db_path)
+    total = con.execute("SELECT SUM(households) FROM resident_households WHERE year = 2026 AND deleted = 0").fetchone()[0]
+    poor = con.execute("SELECT COUNT(*) FROM assessments WHERE year = 2026 AND classification = 'poor'").fetchone()[0]
+    near = con.execute("SELECT COUNT(*) FROM assessments WHERE year = 2026 AND classification = 'near_poor'").fetchone()[0]
+    con.close()
+    assert data["resident_households"] == total
+    assert data["poverty_rate_percent"] == round(100 * poor / total, 4)
+    assert data["near_poverty_rate_percent"] == round(100 * near / total, 4)

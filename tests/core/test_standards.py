@@ -69,8 +69,13 @@ def test_line_rule_edges(sid, area, line, avg):
         assert classify(s, area, avg + 1, []).classification == NONE
 
 
-@pytest.mark.parametrize(("area", "poor", "near"), [("rural", 700_000, 1_000_000), ("urban", 900_000, 1_300_000)])
-def test_band_rule_edges_qd59(area, poor, near):
+@pytest.mark.parametrize(
+    ("area", "poor", "near", "average"),
+    [("rural", 700_000, 1_000_000, 1_500_000), ("urban", 900_000, 1_300_000, 1_950_000)],
+)
+def test_band_rule_edges_qd59(area, poor, near, average):
+    """QĐ 59/2015 Điều 2: poor, near-poor band, and hộ có mức sống trung bình above the band up to
+    1.500.000 đ (rural) / 1.950.000 đ (urban)."""
     s = shipped_standards().get("qd59-2015")
     three = list(s.indicator_codes[:3])
     two = list(s.indicator_codes[:2])
@@ -79,7 +84,9 @@ def test_band_rule_edges_qd59(area, poor, near):
     assert classify(s, area, poor + 1, three).classification == POOR
     assert classify(s, area, near, two).classification == NEAR_POOR
     assert classify(s, area, near, three).classification == POOR
-    assert classify(s, area, near + 1, three).classification == NONE
+    assert classify(s, area, near + 1, three).classification == AVERAGE
+    assert classify(s, area, average, three).classification == AVERAGE
+    assert classify(s, area, average + 1, []).classification == NONE
 
 
 def test_explanation_in_words():
@@ -96,3 +103,25 @@ def test_unknown_indicator_and_area_rejected():
         classify(s, "moon", 1, [])
     with pytest.raises(StandardError):
         classify(shipped_standards().get("nd351-2025"), "rural", 1, ["6.2"])
+
+
+def test_titles_and_wording_follow_the_decrees():
+    nd07 = shipped_standards().get("nd07-2021")
+    assert nd07.title == "Chuẩn nghèo đa chiều giai đoạn 2021 – 2025"
+    assert (nd07.first_year, nd07.last_year) == (2022, 2026)  # applied from 2022, kept for 2026
+    assert "; và không nghe được hệ thống loa đài" in nd07.indicator("6.2").description
+    assert shipped_standards().get("qd59-2015").title == "Chuẩn nghèo tiếp cận đa chiều áp dụng cho giai đoạn 2016 – 2020"
+
+
+def test_child_indicator_warnings_need_a_child_of_the_decree_ages():
+    from gnbv_desktop.core.standards import child_indicator_warnings
+
+    nd07 = shipped_standards().get("nd07-2021")
+    assert nd07.indicator("2.1").child_ages == (0, 16)
+    assert nd07.indicator("3.2").child_ages == (3, 16)
+    warnings = child_indicator_warnings(nd07, ["2.1", "3.2", "4.1"], [40, 38, 16])
+    assert [w.split()[2] for w in warnings] == ["2.1", "3.2"]
+    assert child_indicator_warnings(nd07, ["2.1", "3.2"], [40, 15]) == []
+    assert [w.split()[2] for w in child_indicator_warnings(nd07, ["2.1", "3.2"], [40, 2])] == ["3.2"]
+    qd59 = shipped_standards().get("qd59-2015")
+    assert [w.split()[2] for w in child_indicator_warnings(qd59, ["1.2"], [40, 15])] == ["1.2"]

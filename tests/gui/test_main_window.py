@@ -34,7 +34,7 @@ def test_overview_counts_match_store(qtbot, ctx):
     s = stats(ctx.db, 2026)
     assert page.cards["households"].text() == str(s["households"])
     assert page.cards["poor"].text().startswith(str(s["by_classification"]["poor"]))
-    assert page.table.rowCount() == len(s["by_village"])
+    assert page.table.rowCount() == len(s["by_village"]) + 1  # and the total row
     from gnbv_desktop.store.plans import households_without_helper, plan_stats
 
     p = plan_stats(ctx.db, 2026)
@@ -56,8 +56,8 @@ def test_settings_rename_and_add_village(qtbot, ctx):
 def test_settings_has_catalogue_tab(qtbot, ctx):
     page = SettingsPage(ctx)
     qtbot.addWidget(page)
-    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["Xã và các thôn", "Danh mục", "Sao lưu", "Tài khoản",
-                                                                       "Dữ liệu cá nhân"]
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["Xã và các thôn", "Danh mục", "Hộ dân cư",
+                                                                       "Sao lưu", "Tài khoản", "Dữ liệu cá nhân"]
 
 
 def test_editor_has_plan_tab_for_the_household(qtbot, ctx):

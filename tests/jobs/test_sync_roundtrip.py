@@ -304,3 +304,26 @@ def test_bad_package_found_by_the_worker_process_changes_nothing(commune, agg, t
     with pytest.raises(sync.SyncError, match="p1.gnbv"):
         import_(agg, path)
     assert dump(agg) == before
+
+
+def test_the_year_cycle_travels_review_in_progress_included(commune, agg, tmp_path):
+    """Resident households, a closed review with its movements, and a review started across a
+    change of standard (households carried unclassified, "rà soát theo chuẩn mới") all pass the
+    package schema and arrive as the commune holds them."""
+    from gnbv_desktop.jobs.progress import run_to_end
+    from gnbv_desktop.jobs.year_review import finish_review, start_review
+
+    run_to_end(finish_review(commune, 2026, "12/QĐ-UBND", "2026-12-20"))
+    assert run_to_end(start_review(commune, 2027)) > 0
+    pending = commune.execute("SELECT COUNT(*) FROM assessments WHERE year = 2027 AND classification = '' "
+                              "AND review_status = 'new_standard'").fetchone()[0]
+    assert pending == commune.execute("SELECT COUNT(*) FROM assessments WHERE year = 2027").fetchone()[0] > 0
+    rec = export(commune, tmp_path / "p1.gnbv")
+    expected = {t: commune.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in ("resident_households", "reviews", "transitions")}
+    assert expected["resident_households"] > 0 and expected["reviews"] == 1 and expected["transitions"] > 0
+    assert {t: rec.counts[t] for t in expected} == expected
+    import_(agg, tmp_path / "p1.gnbv")
+    assert aggregate_records(agg, CODE) == commune_records(commune)
+    [review] = aggregate.records_of(agg, CODE, "reviews").values()
+    assert (review["decision_number"], review["decision_date"]) == ("12/QĐ-UBND", "2026-12-20")

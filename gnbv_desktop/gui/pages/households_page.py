@@ -28,6 +28,7 @@ from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.deleted_households_dialog import DeletedHouseholdsDialog
 from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_model import HouseholdTableModel
+from gnbv_desktop.gui.review_filter import ReviewFilter
 from gnbv_desktop.jobs.carry_forward import carry_forward
 from gnbv_desktop.store.households import ValidationError, delete_household, list_rows, restore_household
 from gnbv_desktop.store.plans import households_without_helper
@@ -114,6 +115,8 @@ class HouseholdsPage(QWidget):
         top.addWidget(QLabel("Phân loại:"))
         top.addWidget(self.class_filter, 1)
         top.addWidget(self.no_helper)
+        self.review_filter = ReviewFilter(ctx, self.model, lambda: self._update_count())  # year-cycle hook
+        top.addWidget(self.review_filter)
         top.addWidget(self.all_households)
         actions = QHBoxLayout()
         for b in (self.new_button, self.edit_button, self.delete_button, self.undo_button, self.deleted_button,
@@ -239,7 +242,8 @@ class HouseholdsPage(QWidget):
         answer = QMessageBox.question(
             self, "Bắt đầu danh sách năm mới",
             f"Đưa các hộ của danh sách năm {prev} chưa có trong năm {year} vào danh sách năm {year}?\n"
-            f"Thu nhập và chỉ số thiếu hụt được giữ (theo chuẩn của năm {year}) và ghi chú là cần rà soát lại.",
+            f"Mỗi hộ mang dữ liệu năm {prev} và được đánh dấu \"chưa rà soát\" cho đến khi xác nhận hoặc sửa; "
+            f"nếu năm {year} áp dụng chuẩn nghèo mới, hộ được đánh dấu \"rà soát theo chuẩn mới\" và chưa xếp loại.",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return

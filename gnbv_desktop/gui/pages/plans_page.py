@@ -223,7 +223,8 @@ class PlansPage(QWidget):
         counts = plan_counts(self.ctx.db, self.ctx.year, self._plan)
         p = project(counts, self._plan)
         lines = [
-            f"Hộ nghèo: {format_number(counts.poor)}/{format_number(counts.total_households)} hộ "
+            f"Hộ nghèo: {format_number(counts.poor)}/"
+            f"{'chưa có' if counts.total_households is None else format_number(counts.total_households)} hộ dân cư "
             f"({format_percent(p.current_rate)}); hộ cận nghèo: {format_number(counts.near_poor)} "
             f"({format_percent(p.current_near_poor_rate)}).",
             f"Dự kiến thoát nghèo: {p.planned_escapes} hộ" + (

@@ -10,6 +10,7 @@ from gnbv_desktop.gui.commune_form import CommuneForm, VillageTable
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.catalog_editor import CatalogEditor
 from gnbv_desktop.gui.personal_data_tab import PersonalDataTab
+from gnbv_desktop.gui.residents_widget import ResidentsEditor
 from gnbv_desktop.gui.unsaved_changes import FormSnapshot, confirm_discard
 from gnbv_desktop.store.settings import save_settings
 from gnbv_desktop.store.villages import VillageError, add_village, delete_village, list_villages, update_village
@@ -39,6 +40,8 @@ class SettingsPage(QWidget):
         self.snapshot = FormSnapshot(self.form, self.villages)
         self.catalogs = CatalogEditor(ctx)
         self.tabs.addTab(self.catalogs, CatalogEditor.title)
+        self.residents = ResidentsEditor(ctx)
+        self.add_tab(self.residents, ResidentsEditor.title)
         self.backups = BackupTab(ctx)
         self.tabs.addTab(self.backups, BackupTab.title)
         self.accounts = AccountsTab(ctx)
