@@ -13,7 +13,7 @@ from gnbv_desktop.core.cccd import cccd_errors, normalize_cccd
 from gnbv_desktop.core.limits import MAX_MONEY
 from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.core.standards import Classification, StandardError, classify
-from gnbv_desktop.core.text import clean, format_number, strip_illegal_chars
+from gnbv_desktop.core.text import clean, fold, format_number, strip_illegal_chars
 
 HEAD_RELATION = "Chủ hộ"
 
@@ -100,6 +100,19 @@ def normalize_household(h: Household) -> None:
         m.full_name = clean(m.full_name)
         m.relation = clean(m.relation)
         m.cccd = normalize_cccd(m.cccd)
+
+
+def same_head(name_a: str, cccd_a: str, name_b: str, cccd_b: str) -> bool:
+    """Whether two records name the same head of household: by CCCD when both have one (a corrected
+    spelling of the name keeps the household), else by the name folded (case, diacritics, spaces).
+
+    A mã hộ is only a number in one commune's list: two lists numbered separately give the same
+    code to different families, so a code match is trusted only when the head agrees too.
+    """
+    cccd_a, cccd_b = normalize_cccd(cccd_a or ""), normalize_cccd(cccd_b or "")
+    if cccd_a and cccd_b:
+        return cccd_a == cccd_b
+    return fold(name_a) == fold(name_b)
 
 
 def validate_household(h: Household, today: _dt.date | None = None) -> dict[str, str]:
