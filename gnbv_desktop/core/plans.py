@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
-from gnbv_desktop.core.limits import MAX_HOUSEHOLD_COUNT, MAX_MONEY
+from gnbv_desktop.core.limits import MAX_HOUSEHOLD_COUNT, MAX_MONEY, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, text_problem
 from gnbv_desktop.core.standards import NEAR_POOR, POOR
 from gnbv_desktop.core.text import clean, format_number
 
@@ -249,9 +249,14 @@ def validate_plan_item(item: PlanItem, measure_codes: set[str], funding_codes: s
 
 def validate_helper(h: Helper) -> dict[str, str]:
     errors: dict[str, str] = {}
-    for name in ("name", "position", "organisation", "phone", "note"):
+    for name, label, limit in (("name", "Tên người/tổ chức giúp đỡ", MAX_NAME_CHARS), ("position", "Chức vụ", MAX_NAME_CHARS),
+                               ("organisation", "Đơn vị công tác", MAX_NAME_CHARS), ("phone", "Điện thoại", MAX_TEXT_CHARS),
+                               ("note", "Ghi chú", MAX_NOTE_CHARS)):
+        problem = text_problem(label, getattr(h, name) or "", limit, multiline=name == "note")
+        if problem:
+            errors[name] = problem  # checked as typed: cleaning would hide an ESC, not a right-to-left override
         setattr(h, name, clean(getattr(h, name)))
-    if not h.name:
+    if not h.name and "name" not in errors:
         errors["name"] = "Chưa nhập tên người/tổ chức giúp đỡ."
     if h.kind not in HELPER_KINDS:
         errors["kind"] = "Loại phải là tổ chức hoặc cá nhân."

@@ -13,6 +13,7 @@ from gnbv_desktop.core.household import (
     Assessment,
     Household,
     Member,
+    household_text_problems,
     normalize_household,
     validate_assessment,
     validate_household,
@@ -97,8 +98,9 @@ def cccd_owner(db: Database, cccd: str, exclude_household_id: int | None = None)
 
 
 def validate_for_save(db: Database, h: Household, assessment: Assessment | None = None) -> dict[str, str]:
+    typed = household_text_problems(h)  # before cleaning, which would silently drop an ESC from a name
     normalize_household(h)
-    errors = validate_household(h)
+    errors = {**validate_household(h), **typed}
     for prefix, _name, _y, _s, cccd in h.people():
         owner = cccd_owner(db, cccd, h.id)
         if owner and f"{prefix}.cccd" not in errors:
