@@ -218,9 +218,26 @@ def unaddressed_deprivations(
     return [c for c in deprived if c not in covered]
 
 
+_MULTILINE = {"note", "content", "result"}
+
+
+def typed_text_errors(record: object, fields: tuple[tuple[str, str, int], ...]) -> dict[str, str]:
+    """Field → message for each (attribute, label, limit) of ``record`` too long for the sync schema
+    or holding control characters; checked as typed, since cleaning would silently drop an ESC."""
+    errors: dict[str, str] = {}
+    for name, label, limit in fields:
+        problem = text_problem(label, getattr(record, name) or "", limit, multiline=name in _MULTILINE)
+        if problem:
+            errors[name] = problem
+    return errors
+
+
 def validate_plan_item(item: PlanItem, measure_codes: set[str], funding_codes: set[str]) -> dict[str, str]:
     """Field → Vietnamese message; an empty dict means the item can be saved."""
-    errors: dict[str, str] = {}
+    errors = typed_text_errors(item, (("content", "Nội dung hỗ trợ", MAX_NOTE_CHARS),
+                                      ("lead_organisation", "Đơn vị chủ trì", MAX_NAME_CHARS),
+                                      ("planned_time", "Thời gian thực hiện", MAX_TEXT_CHARS),
+                                      ("result", "Kết quả", MAX_NOTE_CHARS)))
     item.content = clean(item.content)
     item.lead_organisation = clean(item.lead_organisation)
     item.planned_time = clean(item.planned_time)
@@ -248,13 +265,10 @@ def validate_plan_item(item: PlanItem, measure_codes: set[str], funding_codes: s
 
 
 def validate_helper(h: Helper) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for name, label, limit in (("name", "Tên người/tổ chức giúp đỡ", MAX_NAME_CHARS), ("position", "Chức vụ", MAX_NAME_CHARS),
-                               ("organisation", "Đơn vị công tác", MAX_NAME_CHARS), ("phone", "Điện thoại", MAX_TEXT_CHARS),
-                               ("note", "Ghi chú", MAX_NOTE_CHARS)):
-        problem = text_problem(label, getattr(h, name) or "", limit, multiline=name == "note")
-        if problem:
-            errors[name] = problem  # checked as typed: cleaning would hide an ESC, not a right-to-left override
+    errors = typed_text_errors(h, (("name", "Tên người/tổ chức giúp đỡ", MAX_NAME_CHARS), ("position", "Chức vụ", MAX_NAME_CHARS),
+                                   ("organisation", "Đơn vị công tác", MAX_NAME_CHARS),
+                                   ("phone", "Điện thoại", MAX_TEXT_CHARS), ("note", "Ghi chú", MAX_NOTE_CHARS)))
+    for name in ("name", "position", "organisation", "phone", "note"):
         setattr(h, name, clean(getattr(h, name)))
     if not h.name and "name" not in errors:
         errors["name"] = "Chưa nhập tên người/tổ chức giúp đỡ."
@@ -338,7 +352,10 @@ def with_targets(plan: CommunePlan, targets: dict[str, float]) -> CommunePlan:
 
 
 def validate_commune_plan(p: CommunePlan) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = typed_text_errors(p, (("document_number", "Số văn bản", MAX_TEXT_CHARS),
+                                   ("signer_name", "Người ký", MAX_NAME_CHARS),
+                                   ("preparer_name", "Người lập", MAX_NAME_CHARS),
+                                   ("note", "Ghi chú", MAX_NOTE_CHARS)))
     p.document_number = clean(p.document_number)
     p.signer_name = clean(p.signer_name)
     p.preparer_name = clean(p.preparer_name)
