@@ -98,7 +98,9 @@ def cccd_owner(db: Database, cccd: str, exclude_household_id: int | None = None)
 
 
 def validate_for_save(db: Database, h: Household, assessment: Assessment | None = None) -> dict[str, str]:
-    typed = household_text_problems(h)  # before cleaning, which would silently drop an ESC from a name
+    # Names are checked as typed (cleaning would silently drop an ESC from a name); the rest after
+    # cleaning, which removes what an XLSX cannot hold from an address or a note, as it always has.
+    typed = {k: v for k, v in household_text_problems(h).items() if k.endswith("name")}
     normalize_household(h)
     errors = {**validate_household(h), **typed}
     for prefix, _name, _y, _s, cccd in h.people():
