@@ -27,7 +27,13 @@ from gnbv_desktop.store.households import list_rows, stats
 from gnbv_desktop.store.plans import plan_stats
 from gnbv_desktop.store.reset import clear_data, holds_data
 from gnbv_desktop.store.review import transition_counts
-from gnbv_desktop.store.settings import DEFAULT_UPPER_LEVEL_TEMPLATE, CommuneSettings, load_settings, save_settings
+from gnbv_desktop.store.settings import (
+    DEFAULT_UPPER_LEVEL_TEMPLATE,
+    CommuneSettings,
+    SettingsError,
+    load_settings,
+    save_settings,
+)
 from gnbv_desktop.store.villages import VillageError, add_village, find_village, list_villages
 
 
@@ -113,7 +119,7 @@ def cmd_init(args: argparse.Namespace, ctx: CliContext) -> int:
             save_settings(db, settings)
             for name, area in villages:
                 add_village(db, name, area)
-    except VillageError as exc:
+    except (SettingsError, VillageError) as exc:
         raise CliError(str(exc)) from exc
     print(f"Đã khai báo {settings.commune_name}, {settings.province_name} với {len(villages)} thôn.")
     return 0

@@ -10,11 +10,11 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from gnbv_desktop.core.cccd import cccd_errors, normalize_cccd
-from gnbv_desktop.core.limits import MAX_MONEY
+from gnbv_desktop.core.limits import MAX_MONEY, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, text_problem
 from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.core.standards import Classification, StandardError, classify
 from gnbv_desktop.core.target_groups import with_derived_dtts
-from gnbv_desktop.core.text import clean, format_number, strip_illegal_chars
+from gnbv_desktop.core.text import clean, fold, format_number, strip_illegal_chars
 
 HEAD_RELATION = "Chủ hộ"
 
@@ -107,6 +107,37 @@ def normalize_household(h: Household) -> None:
         m.cccd = normalize_cccd(m.cccd)
 
 
+def household_text_problems(h: Household) -> dict[str, str]:
+    """Field → message for text too long for the sync schema or holding control characters."""
+    fields = [("head_name", "Họ tên chủ hộ", h.head_name, MAX_NAME_CHARS, False),
+              ("code", "Mã hộ", h.code, MAX_TEXT_CHARS, False),
+              ("address", "Địa chỉ", h.address, MAX_TEXT_CHARS, False),
+              ("phone", "Điện thoại", h.phone, MAX_TEXT_CHARS, False),
+              ("note", "Ghi chú", h.note, MAX_NOTE_CHARS, True)]
+    for i, m in enumerate(h.members):
+        fields += [(f"members[{i}].full_name", f"Họ tên thành viên thứ {i + 1}", m.full_name, MAX_NAME_CHARS, False),
+                   (f"members[{i}].relation", f"Quan hệ của thành viên thứ {i + 1}", m.relation, MAX_TEXT_CHARS, False)]
+    out = {}
+    for key, label, value, limit, multiline in fields:
+        problem = text_problem(label, value or "", limit, multiline=multiline)
+        if problem:
+            out[key] = problem
+    return out
+
+
+def same_head(name_a: str, cccd_a: str, name_b: str, cccd_b: str) -> bool:
+    """Whether two records name the same head of household: by CCCD when both have one (a corrected
+    spelling of the name keeps the household), else by the name folded (case, diacritics, spaces).
+
+    A mã hộ is only a number in one commune's list: two lists numbered separately give the same
+    code to different families, so a code match is trusted only when the head agrees too.
+    """
+    cccd_a, cccd_b = normalize_cccd(cccd_a or ""), normalize_cccd(cccd_b or "")
+    if cccd_a and cccd_b:
+        return cccd_a == cccd_b
+    return fold(name_a) == fold(name_b)
+
+
 def validate_household(h: Household, today: _dt.date | None = None) -> dict[str, str]:
     """Field → message for everything wrong in ``h`` on its own (uniqueness is the store's job)."""
     today = today or _dt.date.today()
@@ -131,6 +162,7 @@ def validate_household(h: Household, today: _dt.date | None = None) -> dict[str,
             if cccd in seen_cccd:
                 errors[f"{prefix}.cccd"] = f"Số CCCD {cccd} trùng với {seen_cccd[cccd]} trong cùng hộ."
             seen_cccd[cccd] = who
+    errors.update({k: v for k, v in household_text_problems(h).items() if k not in errors})
     if h.head_birth_date:
         try:
             d = _dt.date.fromisoformat(h.head_birth_date)

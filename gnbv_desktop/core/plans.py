@@ -13,10 +13,10 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
-from gnbv_desktop.core.limits import MAX_HOUSEHOLD_COUNT, MAX_MONEY
+from gnbv_desktop.core.limits import MAX_HOUSEHOLD_COUNT, MAX_MONEY, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, text_problem
 from gnbv_desktop.core.rates import NO_RESIDENTS, rate
 from gnbv_desktop.core.standards import NEAR_POOR, POOR
-from gnbv_desktop.core.text import clean, format_number
+from gnbv_desktop.core.text import clean, format_number, strip_illegal_chars
 
 PLANNED = "planned"
 IN_PROGRESS = "in_progress"
@@ -219,13 +219,31 @@ def unaddressed_deprivations(
     return [c for c in deprived if c not in covered]
 
 
+_MULTILINE = {"note", "content", "result"}
+
+
+def typed_text_errors(record: object, fields: tuple[tuple[str, str, int], ...]) -> dict[str, str]:
+    """Field → message for each (attribute, label, limit) of ``record`` too long for the sync schema
+    or holding control characters. Names are checked as typed (cleaning would silently drop an ESC
+    from a name); other text after cleaning, which removes what an XLSX cannot hold, as it always has."""
+    errors: dict[str, str] = {}
+    for name, label, limit in fields:
+        problem = text_problem(label, getattr(record, name) or "", limit, multiline=name in _MULTILINE)
+        if problem:
+            errors[name] = problem
+    return errors
+
+
 def validate_plan_item(item: PlanItem, measure_codes: set[str], funding_codes: set[str]) -> dict[str, str]:
     """Field → Vietnamese message; an empty dict means the item can be saved."""
-    errors: dict[str, str] = {}
+    errors = typed_text_errors(item, (("lead_organisation", "Đơn vị chủ trì", MAX_NAME_CHARS),))
     item.content = clean(item.content)
     item.lead_organisation = clean(item.lead_organisation)
     item.planned_time = clean(item.planned_time)
     item.result = clean(item.result)
+    errors.update(typed_text_errors(item, (("content", "Nội dung hỗ trợ", MAX_NOTE_CHARS),
+                                           ("planned_time", "Thời gian thực hiện", MAX_TEXT_CHARS),
+                                           ("result", "Kết quả", MAX_NOTE_CHARS))))
     if item.measure_code not in measure_codes:
         errors["measure_code"] = f"Giải pháp '{item.measure_code}' không có trong danh mục giải pháp hỗ trợ."
     if item.funding_source and item.funding_source not in funding_codes:
@@ -249,10 +267,12 @@ def validate_plan_item(item: PlanItem, measure_codes: set[str], funding_codes: s
 
 
 def validate_helper(h: Helper) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = typed_text_errors(h, (("name", "Tên người/tổ chức giúp đỡ", MAX_NAME_CHARS), ("position", "Chức vụ", MAX_NAME_CHARS),
+                                   ("organisation", "Đơn vị công tác", MAX_NAME_CHARS)))
     for name in ("name", "position", "organisation", "phone", "note"):
         setattr(h, name, clean(getattr(h, name)))
-    if not h.name:
+    errors.update(typed_text_errors(h, (("phone", "Điện thoại", MAX_TEXT_CHARS), ("note", "Ghi chú", MAX_NOTE_CHARS))))
+    if not h.name and "name" not in errors:
         errors["name"] = "Chưa nhập tên người/tổ chức giúp đỡ."
     if h.kind not in HELPER_KINDS:
         errors["kind"] = "Loại phải là tổ chức hoặc cá nhân."
@@ -334,10 +354,12 @@ def with_targets(plan: CommunePlan, targets: dict[str, float]) -> CommunePlan:
 
 
 def validate_commune_plan(p: CommunePlan) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = typed_text_errors(p, (("signer_name", "Người ký", MAX_NAME_CHARS), ("preparer_name", "Người lập", MAX_NAME_CHARS)))
     p.document_number = clean(p.document_number)
     p.signer_name = clean(p.signer_name)
     p.preparer_name = clean(p.preparer_name)
+    p.note = strip_illegal_chars(p.note)
+    errors.update(typed_text_errors(p, (("document_number", "Số văn bản", MAX_TEXT_CHARS), ("note", "Ghi chú", MAX_NOTE_CHARS))))
     p.signer_title = clean(p.signer_title).upper() or "CHỦ TỊCH"
     if p.signer_title not in SIGNER_TITLES:
         errors["signer_title"] = "Chức vụ người ký là Chủ tịch hoặc Phó Chủ tịch."

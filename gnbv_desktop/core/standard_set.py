@@ -21,11 +21,11 @@ from functools import lru_cache
 from gnbv_desktop.core.limits import (
     FIRST_YEAR,
     LAST_YEAR,
+    MAX_DOCUMENT_TEXT_CHARS,
     MAX_INCOME_LINE,
     MAX_INDICATORS,
-    MAX_NAME_CHARS,
+    MAX_LABEL_CHARS,
     MAX_STANDARDS,
-    MAX_TEXT_CHARS,
     MIN_INCOME_LINE,
     year_in_range,
 )
@@ -152,8 +152,8 @@ def validate_document(doc: object, base: dict[str, Standard], *, position: int =
     unknown = sorted(str(k) for k in doc if k not in _KEYS)
     if unknown:
         raise StandardError(f"{where} có trường không biết: {', '.join(unknown[:5])}.")
-    for key, limit in (("legal_text", MAX_NAME_CHARS), ("short_name", MAX_NAME_CHARS), ("title", MAX_NAME_CHARS),
-                       ("extended_note", MAX_TEXT_CHARS), ("provisional_note", MAX_TEXT_CHARS)):
+    for key, limit in (("legal_text", MAX_LABEL_CHARS), ("short_name", MAX_LABEL_CHARS), ("title", MAX_LABEL_CHARS),
+                       ("extended_note", MAX_DOCUMENT_TEXT_CHARS), ("provisional_note", MAX_DOCUMENT_TEXT_CHARS)):
         if key in doc:
             _text(doc[key], f"{where}, trường {key}", limit, required=key in _REQUIRED)
     if "provisional" in doc and not isinstance(doc["provisional"], bool):
@@ -230,7 +230,7 @@ def _dimensions(dims: object, where: str) -> int:
         if not isinstance(dim, dict) or set(dim) - {"code", "name", "indicators"}:
             raise StandardError(f"{here}: chỉ gồm code, name, indicators.")
         _code(dim.get("code"), here, dim_codes)
-        _text(dim.get("name"), f"{here}, tên", MAX_NAME_CHARS)
+        _text(dim.get("name"), f"{here}, tên", MAX_LABEL_CHARS)
         indicators = dim.get("indicators")
         if not isinstance(indicators, list) or not indicators:
             raise StandardError(f"{here}: cần ít nhất một chỉ số.")
@@ -239,9 +239,9 @@ def _dimensions(dims: object, where: str) -> int:
             if not isinstance(ind, dict) or set(ind) - {"code", "name", "description", "provisional", "child_ages"}:
                 raise StandardError(f"{spot}: chỉ gồm code, name, description, provisional, child_ages.")
             _code(ind.get("code"), spot, codes)
-            _text(ind.get("name"), f"{spot}, tên", MAX_NAME_CHARS)
+            _text(ind.get("name"), f"{spot}, tên", MAX_LABEL_CHARS)
             if "description" in ind:
-                _text(ind["description"], f"{spot}, mô tả", MAX_TEXT_CHARS, required=False)
+                _text(ind["description"], f"{spot}, mô tả", MAX_DOCUMENT_TEXT_CHARS, required=False)
             if "provisional" in ind and not isinstance(ind["provisional"], bool):
                 raise StandardError(f"{spot}: provisional phải là true hoặc false.")
             if ind.get("child_ages") is not None:

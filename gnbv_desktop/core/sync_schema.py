@@ -8,7 +8,9 @@ the field; the caller adds file, table and line.
 
 A table's columns come from the receiving database (``PRAGMA table_info``, see
 ``store.sync_columns``) so a column added by a migration travels without touching this module;
-what a column may hold beyond its SQL type is refined here by name, in one place.
+what a column may hold beyond its SQL type is refined here by name, in one place. Text lengths come
+from ``core.limits``, the bounds every local entry path uses too: what a commune could record, the
+upper level accepts.
 """
 
 from __future__ import annotations
@@ -21,12 +23,12 @@ from datetime import datetime
 
 import orjson
 
-from gnbv_desktop.core.limits import MAX_RESIDENTS
+from gnbv_desktop.core.limits import FIRST_YEAR, LAST_YEAR, MAX_LONG_TEXT_CHARS, MAX_NAME_CHARS, MAX_RESIDENTS, MAX_TEXT_CHARS
 from gnbv_desktop.core.review import NEW_STANDARD, PENDING, TRANSITIONS
 from gnbv_desktop.core.standards import CLASSIFICATIONS
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-YEAR_MIN, YEAR_MAX = 2000, 2100
+YEAR_MIN, YEAR_MAX = FIRST_YEAR, LAST_YEAR
 BIRTH_YEAR_MIN = 1880
 MAX_MONEY = 10**15
 MAX_REAL = 1e12
@@ -35,9 +37,6 @@ MAX_REAL = 1e12
 MAX_CHANGE_COUNTER = 10**9
 MAX_SEQUENCE = 10**9
 MAX_RECORDS_PER_TABLE = 10**7
-MAX_NAME_CHARS = 200
-MAX_TEXT_CHARS = 500
-MAX_LONG_TEXT_CHARS = 4000
 MAX_LIST_ITEMS = 100
 MAX_ATTACHMENTS = 4
 

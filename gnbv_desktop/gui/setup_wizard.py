@@ -19,7 +19,7 @@ from gnbv_desktop.gui.job_runner import JobHandle
 from gnbv_desktop.gui.ui_loader import load_ui
 from gnbv_desktop.jobs.demo import create_demo
 from gnbv_desktop.store.aggregate import make_aggregate
-from gnbv_desktop.store.settings import save_settings
+from gnbv_desktop.store.settings import SettingsError, save_settings
 from gnbv_desktop.store.villages import VillageError, add_village
 
 CHOICE, COMMUNE, VILLAGES, DEMO, OFFICE = range(5)
@@ -158,7 +158,7 @@ class SetupWizard(QWizard):
                     save_settings(self.db, self.commune_page.form.settings())
                     for _vid, name, area in self.villages_page.villages.rows():
                         add_village(self.db, name, area)
-            except VillageError as exc:
+            except (SettingsError, VillageError) as exc:
                 QMessageBox.warning(self, "Không lưu được", str(exc))
                 return
         super().accept()

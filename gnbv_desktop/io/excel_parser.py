@@ -33,9 +33,10 @@ from gnbv_desktop.core.excel_values import (
     text_of,
 )
 from gnbv_desktop.core.household import Household, Member
+from gnbv_desktop.core.limits import MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS
 from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS, RESULTS_FOR_CLASSIFICATION, PlanItem
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, StandardError, classify
-from gnbv_desktop.core.text import clean, format_number
+from gnbv_desktop.core.text import clean, format_number, has_control_chars, strip_illegal_chars
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
 
 MAX_HOUSEHOLD_SIZE = 50
@@ -179,11 +180,11 @@ class ParseResult:
     rows_read: int
 
 
-# Longest text a mapped cell may hold; longer cells are an error on their row (a list's note is a
-# sentence, a name a few words) so nothing imported can swell the database or a sync package.
-MAX_CELL_CHARS = 300
-_LONG_FIELDS = {"note": 1000, "address": 500, "causes": 1000, "needs": 1000, "categories": 1000,
-                "deprived_codes": 500}
+# Longest text a mapped cell may hold (core.limits, the bounds the sync schema uses too); longer
+# cells are an error on their row, so nothing imported can swell the database or be refused by the
+# upper level in a sync package.
+_FIELD_LIMITS = {"head_name": MAX_NAME_CHARS, "name": MAX_NAME_CHARS, "note": MAX_NOTE_CHARS,
+                 "causes": MAX_NOTE_CHARS, "needs": MAX_NOTE_CHARS, "categories": MAX_NOTE_CHARS}
 
 
 class _Row:
@@ -199,8 +200,12 @@ class _Row:
         n = len(values)
         for c, f in mapping.items():
             v = values[c] if c < n else None
-            if isinstance(v, str) and len(v) > MAX_CELL_CHARS and len(v) > _LONG_FIELDS.get(f, MAX_CELL_CHARS):
-                limit = _LONG_FIELDS.get(f, MAX_CELL_CHARS)
+            limit = _FIELD_LIMITS.get(f, MAX_TEXT_CHARS)
+            if isinstance(v, str) and has_control_chars(strip_illegal_chars(v), allow_newlines=True):
+                self.too_long.append(Problem(number, self.where(c), "Ô chứa ký tự điều khiển không được phép (như ký "
+                                             "tự đảo chiều chữ U+202E); hãy gõ lại ô này.", True))
+                v = None
+            elif isinstance(v, str) and len(v) > limit:
                 self.too_long.append(Problem(number, self.where(c), f"Ô dài {format_number(len(v))} ký tự, quá giới "
                                              f"hạn {format_number(limit)} ký tự của cột này; hãy rút gọn.", True))
                 v = None

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from gnbv_desktop.core.excel_columns import header_key
 from gnbv_desktop.core.excel_values import ValueProblem, fold, is_blank, parse_day, parse_money, text_of
+from gnbv_desktop.core.limits import MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS
 from gnbv_desktop.core.plans import (
     HELPER_KIND_LABELS,
     ORGANISATION,
@@ -222,7 +223,17 @@ def read_plan_sheets(path: str | Path, sheets: list[str], household_sheet: str, 
 
 
 _Where = Callable[[str], str]
-MAX_PLAN_CELL_CHARS = 1000  # a plan item's content or result is a sentence or two
+# Longest text a cell may hold (core.limits, the bounds the sync schema uses too): a plan item's
+# content or result and a note are a sentence or two, a helper's name a name, the rest short text.
+_CELL_LIMITS = {"content": MAX_NOTE_CHARS, "result": MAX_NOTE_CHARS, "note": MAX_NOTE_CHARS,
+                "helper": MAX_NAME_CHARS, "head_name": MAX_NAME_CHARS, "village": MAX_NAME_CHARS,
+                "position": MAX_NAME_CHARS, "organisation": MAX_NAME_CHARS}
+
+
+def _cell_limit(f: str) -> int:
+    return _CELL_LIMITS.get(f, MAX_TEXT_CHARS)
+
+
 _TOO_LONG = "_too_long"  # key of the over-long cells' lengths in a row's cells
 
 
@@ -234,7 +245,7 @@ def _sheet_rows(data: SheetData, header_row: int, cols: dict[int, str], header: 
         cells = {f: values[c] if c < len(values) else None for c, f in cols.items()}
         if all(is_blank(v) for f, v in cells.items() if f != "no"):
             continue
-        long = {f: len(v) for f, v in cells.items() if isinstance(v, str) and len(v) > MAX_PLAN_CELL_CHARS}
+        long = {f: len(v) for f, v in cells.items() if isinstance(v, str) and len(v) > _cell_limit(f)}
         for f in long:
             cells[f] = None  # never carried into the database (or the next sync package)
         cells[_TOO_LONG] = long
@@ -246,7 +257,7 @@ def _identity(sheet: str, number: int, cells: dict[str, object], where: _Where, 
                        clean(cells.get("village")))
     for f, length in cells.get(_TOO_LONG, {}).items():
         out.problems.append(Problem(number, where(f) or "", f"Ô dài {format_number(length)} ký tự, quá giới hạn "
-                                    f"{format_number(MAX_PLAN_CELL_CHARS)} ký tự; hãy rút gọn.", error, sheet=sheet))
+                                    f"{format_number(_cell_limit(f))} ký tự; hãy rút gọn.", error, sheet=sheet))
     return out
 
 

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from gnbv_desktop.core.limits import MAX_CATALOG_ENTRIES, MAX_NAME_CHARS, year_in_range
+from gnbv_desktop.core.limits import MAX_CATALOG_ENTRIES, MAX_LABEL_CHARS, year_in_range
 from gnbv_desktop.core.plans import target_errors
 from gnbv_desktop.core.standard_set import shipped_standards
 from gnbv_desktop.core.standards import StandardError
@@ -140,8 +140,8 @@ def _field_problem(key: object, value: object) -> str:
 def _text_problem(value: object) -> str:
     if not isinstance(value, str):
         return "phải là chữ."
-    if len(value) > MAX_NAME_CHARS:
-        return f"dài {len(value)} ký tự, tối đa {MAX_NAME_CHARS}."
+    if len(value) > MAX_LABEL_CHARS:
+        return f"dài {len(value)} ký tự, tối đa {MAX_LABEL_CHARS}."
     return "có ký tự điều khiển không hợp lệ." if has_control_chars(value) else ""
 
 

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from gnbv_desktop.core.excel_columns import Catalogs
 from gnbv_desktop.core.excel_values import text_of
-from gnbv_desktop.core.household import Assessment, Household, Member
+from gnbv_desktop.core.household import Assessment, Household, Member, same_head
 from gnbv_desktop.core.plans import Helper
 from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.core.text import clean, fold, format_number
@@ -268,12 +268,14 @@ def match_existing(db: Database, preview: ImportPreview) -> None:
     village_names = dict(db.execute("SELECT id, name FROM villages").fetchall())
     index = HouseholdIndex()
     names: dict[int, str] = {}
+    heads: dict[int, tuple[str, str]] = {}  # household id → (head's name, head's CCCD)
     person_owner: dict[str, int] = {}
     for hid, code, cccd, name, year, vid in db.execute(
         "SELECT id, code, head_cccd, head_name, head_birth_year, village_id FROM households WHERE deleted = 0"
     ):
         h = Household(head_name=name, code=code, head_cccd=cccd, head_birth_year=year)
         names[hid] = f"{name} (mã hộ {code})"
+        heads[hid] = (name, cccd)
         index.add(hid, household_keys(h, village_names.get(vid, "")))
         if cccd:
             person_owner.setdefault(cccd, hid)
@@ -288,7 +290,11 @@ def match_existing(db: Database, preview: ImportPreview) -> None:
     new_villages: dict[str, tuple[str, str]] = {}
     for ph in preview.households:
         ph.problems = [p for p in ph.problems if not p.from_database]
-        match, _kind = index.find(household_keys(ph.household, ph.village))
+        match, kind = index.find(household_keys(ph.household, ph.village))
+        if match is not None and kind == "code" and not same_head(ph.household.head_name, ph.household.head_cccd,
+                                                                  *heads[match]):
+            _db_problem(ph, _other_family(ph.household, *heads[match]))
+            continue
         if match is not None:
             if match in claimed:
                 _db_problem(ph, f"Cùng khớp với hộ {names[match]} như dòng {claimed[match]}.")
@@ -302,6 +308,16 @@ def match_existing(db: Database, preview: ImportPreview) -> None:
         if ph.village and fold(ph.village) not in existing_villages and ph.valid:
             new_villages.setdefault(fold(ph.village), (clean(ph.village), ph.area or "rural"))
     preview.new_villages = list(new_villages.values())
+
+
+def _other_family(h: Household, name: str, cccd: str) -> str:
+    """A row whose mã hộ is a different family's in the database (two lists numbered separately)."""
+    def who(n: str, c: str) -> str:
+        return f"'{n}'" + (f" (CCCD {c})" if c else "")
+
+    return (f"Mã hộ {h.code} trong tệp là {who(h.head_name, h.head_cccd)}, nhưng trong dữ liệu là hộ "
+            f"{who(name, cccd)} — không phải cùng một hộ nên không cập nhật. Sửa mã hộ trong tệp "
+            "(hoặc để trống để thêm thành hộ mới).")
 
 
 def _db_problem(ph: ParsedHousehold, message: str) -> None:

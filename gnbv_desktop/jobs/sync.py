@@ -20,8 +20,9 @@ from sqlite_utils import Database
 
 from gnbv_desktop import __version__
 from gnbv_desktop.core.file_errors import describe_os_error
+from gnbv_desktop.core.limits import MAX_NAME_CHARS
 from gnbv_desktop.core.signing import fingerprint
-from gnbv_desktop.core.sync_schema import MAX_NAME_CHARS, ColumnInfo, commune_code_problem, display, text_problem
+from gnbv_desktop.core.sync_schema import ColumnInfo, commune_code_problem, display, text_problem
 from gnbv_desktop.core.text import format_date
 from gnbv_desktop.io.package_crypto import PasswordError, check_new_password
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file, sha256

@@ -13,6 +13,7 @@ from gnbv_desktop.core.household import (
     Assessment,
     Household,
     Member,
+    household_text_problems,
     normalize_household,
     validate_assessment,
     validate_household,
@@ -106,8 +107,11 @@ def cccd_owner(db: Database, cccd: str, exclude_household_id: int | None = None)
 
 
 def validate_for_save(db: Database, h: Household, assessment: Assessment | None = None) -> dict[str, str]:
+    # Names are checked as typed (cleaning would silently drop an ESC from a name); the rest after
+    # cleaning, which removes what an XLSX cannot hold from an address or a note, as it always has.
+    typed = {k: v for k, v in household_text_problems(h).items() if k.endswith("name")}
     normalize_household(h)
-    errors = validate_household(h)
+    errors = {**validate_household(h), **typed}
     for prefix, _name, _y, _s, cccd in h.people():
         owner = cccd_owner(db, cccd, h.id)
         if owner and f"{prefix}.cccd" not in errors:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.limits import MAX_NAME_CHARS, text_problem
+
 MODE_COMMUNE = "commune"
 MODE_AGGREGATE = "aggregate"
 DEFAULT_UPPER_LEVEL_TEMPLATE = "Sở Nông nghiệp và Môi trường {province}"
@@ -46,7 +48,20 @@ def load_settings(db: Database) -> CommuneSettings:
     return s
 
 
+class SettingsError(ValueError):
+    """A commune setting that cannot be saved; the message names the field (Vietnamese)."""
+
+
+_LABELS = {"commune_name": "Tên xã", "province_name": "Tên tỉnh/thành phố", "upper_level": "Tên cơ quan cấp trên"}
+
+
 def save_settings(db: Database, s: CommuneSettings) -> None:
+    """Save every setting, or raise SettingsError (nothing written) when a name is too long for the
+    sync package's manifest or holds control characters."""
+    for key, label in _LABELS.items():
+        problem = text_problem(label, getattr(s, key) or "", MAX_NAME_CHARS)
+        if problem:
+            raise SettingsError(problem)
     with db.atomic():
         for k in _FIELDS:
             set_value(db, k, getattr(s, k))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.limits import MAX_NAME_CHARS, text_problem
 from gnbv_desktop.core.text import clean, fold
 from gnbv_desktop.store.records import new_record_fields, touch
 
@@ -44,10 +45,20 @@ def find_village(db: Database, name: str) -> Village | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def add_village(db: Database, name: str, area: str = "rural") -> Village:
+def _checked_name(name: str) -> str:
+    """The name cleaned, or VillageError when it is blank, too long for the sync schema or holds
+    control characters (checked as typed: cleaning would hide an ESC)."""
+    problem = text_problem("Tên thôn", name or "", MAX_NAME_CHARS)
+    if problem:
+        raise VillageError(problem)
     name = clean(name)
     if not name:
         raise VillageError("Tên thôn không được để trống.")
+    return name
+
+
+def add_village(db: Database, name: str, area: str = "rural") -> Village:
+    name = _checked_name(name)
     if area not in ("rural", "urban"):
         raise VillageError(f"Khu vực của thôn '{name}' phải là nông thôn hoặc thành thị.")
     if find_village(db, name):
@@ -61,9 +72,7 @@ def add_village(db: Database, name: str, area: str = "rural") -> Village:
 
 
 def update_village(db: Database, village_id: int, name: str, area: str) -> None:
-    name = clean(name)
-    if not name:
-        raise VillageError("Tên thôn không được để trống.")
+    name = _checked_name(name)
     other = find_village(db, name)
     if other and other.id != village_id:
         raise VillageError(f"Thôn '{name}' đã có.")

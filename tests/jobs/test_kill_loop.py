@@ -170,6 +170,9 @@ def jobs(tmp_path_factory) -> list[Job]:
     return found
 
 
+MAX_RUNS = 240  # a bound on the loop however slow the machine
+
+
 @dataclass
 class Outcome:
     killed: bool
@@ -225,8 +228,10 @@ def test_kill_loop(jobs, tmp_path):
     SIGKILLs have landed; every other run waits for the job's write phase before its kill."""
     rng = random.Random(20261201)
     order = [job for i in range(max(RUNS.values())) for job in jobs if i < RUNS[job.name]]
+    # The interleaving repeats until 50 kills have landed: on a loaded machine more runs finish
+    # before their kill, so a fixed number of runs could fall short (bounded by MAX_RUNS).
     runs = [(job, tmp_path / f"{job.name}-{i}.sqlite3", rng.uniform(0.3, 1.4) * job.seconds, i % 2 == 1,
-             rng.uniform(0, 0.5)) for i, job in enumerate(order)]
+             rng.uniform(0, 0.5)) for i, job in enumerate(order * (MAX_RUNS // len(order) + 1))][:MAX_RUNS]
     results: list[tuple[str, Outcome]] = []
     with ThreadPoolExecutor(max_workers=2) as pool:
         for start in range(0, len(runs), 2):

@@ -12,7 +12,7 @@ from gnbv_desktop.gui.pages.catalog_editor import CatalogEditor
 from gnbv_desktop.gui.personal_data_tab import PersonalDataTab
 from gnbv_desktop.gui.residents_widget import ResidentsEditor
 from gnbv_desktop.gui.unsaved_changes import FormSnapshot, confirm_discard
-from gnbv_desktop.store.settings import save_settings
+from gnbv_desktop.store.settings import SettingsError, save_settings
 from gnbv_desktop.store.villages import VillageError, add_village, delete_village, list_villages, update_village
 
 
@@ -94,7 +94,7 @@ class SettingsPage(QWidget):
                         add_village(db, name, area)
                     else:
                         update_village(db, vid, name, area)
-        except VillageError as exc:
+        except (SettingsError, VillageError) as exc:
             return self._problem(f"Chưa lưu được: {exc}")
         self.reload()
         self.message.setStyleSheet("")
