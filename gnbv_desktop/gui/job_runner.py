@@ -127,9 +127,13 @@ class JobRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._running: set[_Worker] = set()
+        # Workers whose job is over but whose pool thread may still be returning from run(): a
+        # runnable freed under the pool crashes Qt, so they are kept until the pool is idle.
+        self._retired: list[_Worker] = []
 
     def submit(self, factory: JobFactory, title: str = "", parent: QWidget | None = None) -> JobHandle:
         """Start ``factory`` on the worker thread; ``title`` and ``parent`` frame a failure's dialog."""
+        self._purge_retired()
         handle = JobHandle(title, parent, self)
         log.info("Bắt đầu: %s", handle.title)
         worker = _Worker(self.db_path, factory, handle._signals, handle._cancel)
@@ -137,7 +141,7 @@ class JobRunner(QObject):
         # delete a Python-subclassed QRunnable crashes the interpreter at exit.
         worker.setAutoDelete(False)
         self._running.add(worker)
-        handle.done.connect(lambda: self._running.discard(worker))
+        handle.done.connect(lambda: self._retire(worker))
         self.pool.start(worker)
         return handle
 
@@ -164,5 +168,16 @@ class JobRunner(QObject):
         handle.dialog = dialog  # type: ignore[attr-defined]
         return handle
 
+    def _retire(self, worker: _Worker) -> None:
+        self._running.discard(worker)
+        self._retired.append(worker)
+
+    def _purge_retired(self) -> None:
+        if self.pool.activeThreadCount() == 0:
+            self._retired.clear()
+
     def wait(self, msecs: int = 30000) -> bool:
-        return self.pool.waitForDone(msecs)
+        done = self.pool.waitForDone(msecs)
+        if done:
+            self._purge_retired()
+        return done
