@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -43,6 +46,17 @@ def size_text(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
     return f"{format_number(max(1, round(size / 1024)))} KB"
+
+
+@contextlib.contextmanager
+def _busy() -> Iterator[None]:
+    """A copy or the full check of a large file takes a second or two: the pointer says so. (They run
+    here rather than as a job because a restore replaces the file under this window's connection.)"""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 class BackupTab(QWidget):
@@ -106,7 +120,8 @@ class BackupTab(QWidget):
 
     def _backup(self, folder: Path | None) -> Path | None:
         try:
-            target = make_backup(self.ctx.db_path, "thu-cong", folder=folder)
+            with _busy():
+                target = make_backup(self.ctx.db_path, "thu-cong", folder=folder)
         except BackupError as exc:
             QMessageBox.warning(self, "Không sao lưu được", str(exc))
             return None
@@ -133,7 +148,8 @@ class BackupTab(QWidget):
         if not path:
             return
         try:
-            check_backup(path)
+            with _busy():
+                check_backup(path)
         except BackupError as exc:
             QMessageBox.warning(self, "Không khôi phục được", str(exc))
             return
@@ -153,7 +169,8 @@ class BackupTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            safety = restore(self.ctx.db_path, chosen.path)
+            with _busy():
+                safety = restore(self.ctx.db_path, chosen.path)
         except BackupError as exc:
             QMessageBox.warning(self, "Không khôi phục được", str(exc))
             return
