@@ -7,7 +7,6 @@ from dataclasses import asdict
 
 from gnbv_desktop.cli.context import CliContext, CliError, print_json
 from gnbv_desktop.core.text import format_number
-from gnbv_desktop.io.audit_xlsx import write_audit_xlsx
 from gnbv_desktop.store.audit import entries, readable
 
 
@@ -34,6 +33,8 @@ def cmd_audit(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.out:
         if not args.out.lower().endswith(".xlsx"):
             raise CliError("Tên tệp xuất phải có đuôi .xlsx.")
+        from gnbv_desktop.io.audit_xlsx import write_audit_xlsx
+
         try:
             n = write_audit_xlsx(found, args.out, title)
         except OSError as exc:

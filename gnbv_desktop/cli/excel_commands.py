@@ -9,9 +9,6 @@ from gnbv_desktop.cli.context import CliContext, CliError
 from gnbv_desktop.cli.registry_commands import current_year
 from gnbv_desktop.core.standards import StandardError
 from gnbv_desktop.core.text import format_number
-from gnbv_desktop.io.excel_reader import WorkbookError
-from gnbv_desktop.jobs.export_excel import export_excel
-from gnbv_desktop.jobs.import_excel import ImportRefused, preview_import, run_import
 from gnbv_desktop.jobs.progress import Progress, run_to_end
 from gnbv_desktop.store.database import describe_failure
 
@@ -44,6 +41,9 @@ def _progress_to_stderr(p: Progress) -> None:
 
 
 def cmd_import_excel(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.io.excel_reader import WorkbookError
+    from gnbv_desktop.jobs.import_excel import ImportRefused, preview_import, run_import
+
     year = args.year or current_year()
     db = ctx.db
     try:
@@ -94,6 +94,8 @@ def cmd_import_excel(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_export_excel(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.jobs.export_excel import export_excel
+
     year = args.year or current_year()
     if not args.out.lower().endswith(".xlsx"):
         raise CliError("Tên tệp xuất phải có đuôi .xlsx.")

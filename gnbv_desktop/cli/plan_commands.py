@@ -20,38 +20,25 @@ from gnbv_desktop.core.plans import (
     unaddressed_deprivations,
 )
 from gnbv_desktop.core.text import format_number, parse_date
-from gnbv_desktop.jobs.plan_reports import ANNEX, POSTING, SHEETS, ReportError, render_report
 from gnbv_desktop.jobs.progress import run_to_end
-from gnbv_desktop.store.households import ValidationError, find_household_id, get_assessment
-from gnbv_desktop.store.plans import (
-    assign_helpers,
-    find_helper,
-    get_commune_plan,
-    helper_progress,
-    households_without_helper,
-    plan_counts,
-    plan_items,
-    save_commune_plan,
-    save_helper,
-    support_measures,
-)
-from gnbv_desktop.store.villages import find_village, list_villages
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    for name, kind, help_text in (
-        ("annex", ANNEX, "in phụ lục danh sách hộ nghèo, cận nghèo và giải pháp hỗ trợ (.pdf hoặc .xlsx)"),
-        ("sheets", SHEETS, "in phiếu theo dõi hỗ trợ từng hộ (.pdf)"),
-        ("posting", POSTING, "in danh sách niêm yết công khai, số CCCD được che (.pdf)"),
+    # The three printouts' command names are their kinds in jobs.plan_reports (ANNEX, SHEETS, POSTING),
+    # which is imported only when one of them runs.
+    for name, help_text in (
+        ("annex", "in phụ lục danh sách hộ nghèo, cận nghèo và giải pháp hỗ trợ (.pdf hoặc .xlsx)"),
+        ("sheets", "in phiếu theo dõi hỗ trợ từng hộ (.pdf)"),
+        ("posting", "in danh sách niêm yết công khai, số CCCD được che (.pdf)"),
     ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("out", metavar="TỆP", help="tệp kết quả")
         p.add_argument("--year", type=int, default=None)
         p.add_argument("--village", action="append", default=[], metavar="TÊN", help="chỉ in các thôn này")
-        if kind == POSTING:
+        if name == "posting":
             p.add_argument("--date", help="ngày bắt đầu niêm yết dd/mm/yyyy (mặc định: hôm nay)")
             p.add_argument("--days", type=int, default=7, help="số ngày niêm yết (mặc định 7)")
-        p.set_defaults(handler=cmd_render, kind=kind)
+        p.set_defaults(handler=cmd_render, kind=name)
 
     p = sub.add_parser("helpers", help="người/tổ chức giúp đỡ và tiến độ hỗ trợ")
     p.add_argument("--year", type=int, default=None)
@@ -101,6 +88,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def village_ids_of(ctx: CliContext, names: list[str]) -> list[int] | None:
+    from gnbv_desktop.store.villages import find_village, list_villages
+
     ids = []
     for name in names:
         v = find_village(ctx.db, name)
@@ -112,6 +101,8 @@ def village_ids_of(ctx: CliContext, names: list[str]) -> list[int] | None:
 
 
 def cmd_render(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.jobs.plan_reports import POSTING, ReportError, render_report
+
     year = args.year or current_year()
     villages = village_ids_of(ctx, args.village)
     posting = {}
@@ -131,6 +122,8 @@ def cmd_render(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_helpers(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.store.plans import helper_progress
+
     year = args.year or current_year()
     rows = helper_progress(ctx.db, year)
     if args.json:
@@ -148,6 +141,9 @@ def cmd_helpers(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_helper_add(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.store.households import ValidationError
+    from gnbv_desktop.store.plans import save_helper
+
     h = Helper(name=args.name, kind=PERSON if args.person else ORGANISATION, position=args.position,
                organisation=args.organisation, phone=args.phone)
     try:
@@ -159,6 +155,9 @@ def cmd_helper_add(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_assign(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.store.households import ValidationError, find_household_id
+    from gnbv_desktop.store.plans import assign_helpers, find_helper, households_without_helper
+
     year = args.year or current_year()
     helpers = []
     for text in args.helper:
@@ -187,6 +186,9 @@ def cmd_assign(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.store.households import find_household_id, get_assessment
+    from gnbv_desktop.store.plans import plan_items, support_measures
+
     year = args.year or current_year()
     hid = find_household_id(ctx.db, args.household)
     if hid is None:
@@ -221,6 +223,8 @@ def _plan_json(plan: CommunePlan | None, year: int) -> dict | None:
 
 
 def cmd_plan(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.store.plans import get_commune_plan, plan_counts
+
     year = args.year or current_year()
     plan = get_commune_plan(ctx.db, year)
     counts = plan_counts(ctx.db, year, plan)
@@ -254,6 +258,9 @@ def cmd_plan(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_plan_set(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.store.households import ValidationError
+    from gnbv_desktop.store.plans import get_commune_plan, save_commune_plan
+
     year = args.year or current_year()
     plan = get_commune_plan(ctx.db, year) or CommunePlan(year=year)
     for attr, value in (

@@ -6,8 +6,6 @@ import argparse
 
 from gnbv_desktop.cli.context import CliContext, CliError
 from gnbv_desktop.core.text import format_number
-from gnbv_desktop.io.household_data_xlsx import write_household_data
-from gnbv_desktop.store.personal_data import EraseError, erase_household, household_data
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_household_data(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.io.household_data_xlsx import write_household_data
+    from gnbv_desktop.store.personal_data import EraseError, household_data
+
     if not args.out.lower().endswith(".xlsx"):
         raise CliError("Tên tệp xuất phải có đuôi .xlsx.")
     try:
@@ -38,6 +39,8 @@ def cmd_household_data(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_household_erase(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.store.personal_data import EraseError, erase_household
+
     if not args.yes:
         raise CliError("Xóa vĩnh viễn không hoàn tác được; thêm --yes để xác nhận.")
     try:

@@ -1,4 +1,8 @@
-"""Commands of the household registry: init, demo, standards, classify, stats, list."""
+"""Commands of the household registry: init, demo, standards, classify, stats, list.
+
+Every ``gnbv`` run imports this module to build its parser, so it imports at the top only what the
+parsers need; each handler imports the store and jobs modules it uses (``gnbv stats`` never loads
+the demo generator or the backup code)."""
 
 from __future__ import annotations
 
@@ -7,8 +11,6 @@ import datetime as _dt
 import sys
 
 from gnbv_desktop.cli.context import CliContext, CliError, print_json
-from gnbv_desktop.core.catalogs import find_province, units_of_province
-from gnbv_desktop.core.money import MoneyError, parse_money
 from gnbv_desktop.core.standards import (
     AREAS,
     CLASSIFICATION_LABELS,
@@ -17,24 +19,6 @@ from gnbv_desktop.core.standards import (
     classify,
 )
 from gnbv_desktop.core.text import fold, format_number
-from gnbv_desktop.jobs.carry_forward import carried_message, carry_forward
-from gnbv_desktop.jobs.demo import create_demo
-from gnbv_desktop.jobs.progress import run_to_end
-from gnbv_desktop.store.accounts import ADMIN, has_accounts
-from gnbv_desktop.store.aggregate import is_aggregate
-from gnbv_desktop.store.backup import backup_before_job
-from gnbv_desktop.store.households import list_rows, stats
-from gnbv_desktop.store.plans import plan_stats
-from gnbv_desktop.store.reset import clear_data, holds_data
-from gnbv_desktop.store.review import transition_counts
-from gnbv_desktop.store.settings import (
-    DEFAULT_UPPER_LEVEL_TEMPLATE,
-    CommuneSettings,
-    SettingsError,
-    load_settings,
-    save_settings,
-)
-from gnbv_desktop.store.villages import VillageError, add_village, find_village, list_villages
 
 
 def current_year() -> int:
@@ -94,6 +78,16 @@ def parse_village_arg(text: str) -> tuple[str, str]:
 
 
 def cmd_init(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.core.catalogs import find_province, units_of_province
+    from gnbv_desktop.store.settings import (
+        DEFAULT_UPPER_LEVEL_TEMPLATE,
+        CommuneSettings,
+        SettingsError,
+        load_settings,
+        save_settings,
+    )
+    from gnbv_desktop.store.villages import VillageError, add_village
+
     province = find_province(args.province)
     if province is None:
         raise CliError(f"Không tìm thấy tỉnh/thành phố '{args.province}' trong danh mục 34 tỉnh, thành phố (2025).")
@@ -130,6 +124,14 @@ def _province_phrase(name: str) -> str:
 
 
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.jobs.demo import create_demo
+    from gnbv_desktop.jobs.progress import run_to_end
+    from gnbv_desktop.store.accounts import ADMIN, has_accounts
+    from gnbv_desktop.store.aggregate import is_aggregate
+    from gnbv_desktop.store.backup import backup_before_job
+    from gnbv_desktop.store.reset import clear_data, holds_data
+    from gnbv_desktop.store.settings import load_settings
+
     if args.households < 1:
         raise CliError("Số hộ phải lớn hơn 0.")
     year = args.year or current_year()
@@ -160,6 +162,8 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _contents(db) -> str:
+    from gnbv_desktop.store.settings import load_settings
+
     settings = load_settings(db)
     households = db.execute("SELECT COUNT(*) FROM households").fetchone()[0]
     parts = [settings.commune_name] if settings.is_configured else []
@@ -167,6 +171,9 @@ def _contents(db) -> str:
 
 
 def cmd_carry_forward(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.jobs.carry_forward import carried_message, carry_forward
+    from gnbv_desktop.jobs.progress import run_to_end
+
     if args.to_year <= args.from_year:
         raise CliError("Năm đích phải sau năm nguồn.")
     try:
@@ -215,6 +222,8 @@ def cmd_standards(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_classify(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.core.money import MoneyError, parse_money
+
     try:
         std = ctx.standards.get(args.standard) if args.standard else ctx.standards.for_year(args.year)
         codes = [c.strip() for c in args.deprived.split(",") if c.strip()]
@@ -237,6 +246,9 @@ def cmd_classify(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
     from gnbv_desktop.store.aggregate import aggregate_stats, is_aggregate
+    from gnbv_desktop.store.households import stats
+    from gnbv_desktop.store.plans import plan_stats
+    from gnbv_desktop.store.review import transition_counts
 
     year = args.year or current_year()
     if is_aggregate(ctx.db):
@@ -263,6 +275,9 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.store.households import list_rows
+    from gnbv_desktop.store.villages import find_village, list_villages
+
     year = args.year or current_year()
     village_id = None
     if args.village:

@@ -9,19 +9,8 @@ from pathlib import Path
 from gnbv_desktop.cli.context import CliContext, CliError, print_json
 from gnbv_desktop.cli.registry_commands import current_year
 from gnbv_desktop.core.file_errors import describe_os_error
-from gnbv_desktop.core.sync_schema import display
 from gnbv_desktop.core.text import format_number
-from gnbv_desktop.io.package_crypto import normalize_password
-from gnbv_desktop.io.package_zip import PackageError
-from gnbv_desktop.io.reference_package import validate_targets
 from gnbv_desktop.jobs.progress import run_to_end
-from gnbv_desktop.jobs.reference_sync import export_reference, import_reference
-from gnbv_desktop.jobs.sync import SyncError, export_package, format_sequences, import_packages, table_label
-from gnbv_desktop.store import aggregate
-from gnbv_desktop.store.households import ValidationError
-from gnbv_desktop.store.reference import set_upper_targets
-from gnbv_desktop.store.sync_identity import installation
-from gnbv_desktop.store.sync_outbox import list_exports
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -67,6 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def read_password(path: str | None) -> str | None:
     """The password in a file: the first line, without a byte-order mark or line ending (as Notepad
     saves it), Unicode-normalised so a password typed on another keyboard still matches."""
+    from gnbv_desktop.io.package_crypto import normalize_password
+
     if not path:
         return None
     try:
@@ -86,6 +77,9 @@ def _year(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_export(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.jobs.sync import SyncError, export_package
+    from gnbv_desktop.store.sync_identity import installation
+
     password = read_password(args.password_file)
     if password and args.no_encrypt:
         raise CliError("Chọn một trong hai: --password-file (mã hóa) hoặc --no-encrypt (không mã hóa).")
@@ -109,6 +103,10 @@ def cmd_sync_export(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_sync_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.core.sync_schema import display
+    from gnbv_desktop.jobs.sync import SyncError, format_sequences, import_packages
+    from gnbv_desktop.store import aggregate
+
     password = read_password(args.password_file)
     created = not ctx.exists
     db = ctx.db
@@ -142,6 +140,11 @@ def cmd_sync_import(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_sync_status(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.core.sync_schema import display
+    from gnbv_desktop.jobs.sync import table_label
+    from gnbv_desktop.store import aggregate
+    from gnbv_desktop.store.sync_outbox import list_exports
+
     db = ctx.db
     if aggregate.is_aggregate(db):
         communes = aggregate.commune_statuses(db)
@@ -174,6 +177,15 @@ def cmd_sync_status(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_ref_export(args: argparse.Namespace, ctx: CliContext) -> int:
     """With ``--targets`` the targets are saved in the same transaction as the package is written:
     a package that cannot be written leaves the recorded targets as they were."""
+    from gnbv_desktop.io.package_zip import PackageError
+    from gnbv_desktop.io.reference_package import validate_targets
+    from gnbv_desktop.jobs.reference_sync import export_reference
+    from gnbv_desktop.jobs.sync import SyncError
+    from gnbv_desktop.store import aggregate
+    from gnbv_desktop.store.households import ValidationError
+    from gnbv_desktop.store.reference import set_upper_targets
+    from gnbv_desktop.store.sync_identity import installation
+
     password = read_password(args.password_file)
     year = _year(args)
     db = ctx.db
@@ -205,6 +217,9 @@ def cmd_ref_export(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_ref_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.jobs.reference_sync import import_reference
+    from gnbv_desktop.jobs.sync import SyncError
+
     password = read_password(args.password_file)
     try:
         summary = run_to_end(import_reference(ctx.db, args.file, password=password,

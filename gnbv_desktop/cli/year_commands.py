@@ -11,15 +11,7 @@ from gnbv_desktop.core.forms import FORM_KEYS, PERIODS
 from gnbv_desktop.core.review import TRANSITION_LABELS, TRANSITIONS
 from gnbv_desktop.core.standards import StandardError
 from gnbv_desktop.core.text import format_date, format_number, parse_date
-from gnbv_desktop.jobs.carry_forward import carried_message
 from gnbv_desktop.jobs.progress import run_to_end
-from gnbv_desktop.jobs.year_report import write_report
-from gnbv_desktop.jobs.year_review import finish_review, start_review
-from gnbv_desktop.store.households import find_household_id
-from gnbv_desktop.store.residents import ResidentsError, residents, set_residents
-from gnbv_desktop.store.review import ReviewError, confirm_unchanged, review_state
-from gnbv_desktop.store.villages import find_village, list_villages
-from gnbv_desktop.store.year_forms import FormError
 
 
 def current_year() -> int:
@@ -64,6 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _village(ctx: CliContext, name: str):
+    from gnbv_desktop.store.villages import find_village, list_villages
+
     v = find_village(ctx.db, name)
     if v is None:
         names = ", ".join(x.name for x in list_villages(ctx.db))
@@ -72,6 +66,9 @@ def _village(ctx: CliContext, name: str):
 
 
 def cmd_residents(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.store.residents import ResidentsError, residents, set_residents
+    from gnbv_desktop.store.villages import list_villages
+
     year = args.year or current_year()
     if args.village:
         if args.households is None:
@@ -99,6 +96,10 @@ def cmd_residents(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_review_start(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.jobs.carry_forward import carried_message
+    from gnbv_desktop.jobs.year_review import start_review
+    from gnbv_desktop.store.review import ReviewError
+
     try:
         n = run_to_end(start_review(ctx.db, args.year))
     except (ReviewError, StandardError) as exc:
@@ -108,6 +109,8 @@ def cmd_review_start(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_review_status(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.store.review import review_state
+
     state = review_state(ctx.db, args.year)
     print(f"Năm {args.year}: {format_number(state.households)} hộ; chưa rà soát {format_number(state.pending)}; "
           f"rà soát theo chuẩn mới {format_number(state.new_standard)}.")
@@ -120,6 +123,9 @@ def cmd_review_status(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_review_confirm(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.store.households import find_household_id
+    from gnbv_desktop.store.review import confirm_unchanged
+
     ids = None
     if args.household:
         ids = []
@@ -134,6 +140,9 @@ def cmd_review_confirm(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_review_close(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.jobs.year_review import finish_review
+    from gnbv_desktop.store.review import ReviewError
+
     decision_date = ""
     if args.decision_date:
         try:
@@ -151,6 +160,9 @@ def cmd_review_close(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
+    from gnbv_desktop.jobs.year_report import write_report
+    from gnbv_desktop.store.year_forms import FormError
+
     year = args.year or current_year()
     out = Path(args.output)
     kind = out.suffix.lower()

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from gnbv_desktop.cli import main, registry_commands
+from gnbv_desktop.cli import main
 from gnbv_desktop.cli.context import CliError
+from gnbv_desktop.jobs import demo
 from gnbv_desktop.jobs.sync import TABLE_LABELS
 from gnbv_desktop.store.database import open_database
 from gnbv_desktop.store.records import SYNCED_TABLES
@@ -59,7 +60,7 @@ def test_failed_replace_keeps_the_old_data(capsys, db_path, monkeypatch):
         raise CliError("hỏng giữa chừng")
         yield
 
-    monkeypatch.setattr(registry_commands, "create_demo", broken_demo)
+    monkeypatch.setattr(demo, "create_demo", broken_demo)
     code, _, err = run_cli(capsys, db_path, "demo", "--households", "3", "--year", "2026", "--replace")
     assert code == 1 and "hỏng giữa chừng" in err
     assert _sql(db_path, "SELECT COUNT(*) FROM households") == [(9,)]
@@ -132,11 +133,11 @@ def test_a_busy_database_is_a_message_not_a_traceback(capsys, db_path, monkeypat
     assert run_cli(capsys, db_path, "demo", "--households", "3", "--year", "2026")[0] == 0
     import sqlite3
 
-    from gnbv_desktop.cli import plan_commands
+    from gnbv_desktop.store import plans
 
     def locked(*_args, **_kwargs):
         raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(plan_commands, "save_helper", locked)
+    monkeypatch.setattr(plans, "save_helper", locked)
     code, _, err = run_cli(capsys, db_path, "helper-add", "Hội Phụ nữ xã")
     assert code == 1 and "chương trình GNBV khác" in err and "không bị thay đổi" in err and "Traceback" not in err
