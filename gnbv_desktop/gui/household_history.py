@@ -25,9 +25,7 @@ from PySide6.QtWidgets import (
 
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
-from gnbv_desktop.io.audit_xlsx import HEADER, write_audit_xlsx
-from gnbv_desktop.io.household_data_xlsx import write_household_data
-from gnbv_desktop.store.audit import AuditEntry, entries, readable
+from gnbv_desktop.store.audit import ENTRY_HEADER, AuditEntry, entries, readable
 from gnbv_desktop.store.households import get_household
 from gnbv_desktop.store.personal_data import household_data
 
@@ -40,12 +38,12 @@ class HouseholdHistory(QWidget):
         self.ctx = ctx
         self.household_id = household_id
         self.entries: list[AuditEntry] = []
-        self.table = QTableWidget(0, len(HEADER))
-        self.table.setHorizontalHeaderLabels(HEADER)
+        self.table = QTableWidget(0, len(ENTRY_HEADER))
+        self.table.setHorizontalHeaderLabels(ENTRY_HEADER)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(len(HEADER) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(len(ENTRY_HEADER) - 1, QHeaderView.ResizeMode.Stretch)
         self.summary = QLabel()
         self.export_button = QPushButton("Xuất Excel…")
         self.export_button.clicked.connect(self.export)
@@ -90,6 +88,8 @@ class HouseholdHistory(QWidget):
         return path
 
     def export_household_data(self) -> None:
+        from gnbv_desktop.io.household_data_xlsx import write_household_data  # openpyxl: loaded on first export
+
         household = get_household(self.ctx.db, self.household_id)
         path = self._save_path("Xuất dữ liệu của hộ", f"du-lieu-ho-{household.code}.xlsx")
         if not path:
@@ -102,6 +102,8 @@ class HouseholdHistory(QWidget):
         self.summary.setText(f"Đã xuất {format_number(n)} dòng dữ liệu của hộ ra {Path(path).name}.")
 
     def export(self) -> None:
+        from gnbv_desktop.io.audit_xlsx import write_audit_xlsx  # openpyxl: loaded on first export
+
         path = self._save_path("Xuất lịch sử thay đổi", "lich-su-ho.xlsx")
         if not path:
             return

@@ -1,14 +1,15 @@
 """Table model of the year's household list.
 
-The model keeps one lightweight :class:`HouseholdRow` per household (read in one query) and a
-list of the rows currently shown; filtering and sorting only rebuild that list, so typing in
-the search box stays fast with 20,000 households and no widget is created per row.
+The model holds the list as columns (:class:`HouseholdColumns`, one query) and two lists of row
+numbers: every row in display order, and the rows currently shown. Sorting reorders the numbers,
+filtering picks among them; no Python object is made per household and a deficiency list is parsed
+only for a tooltip, so the list of a merged commune (20,000 households) shows quickly and typing in
+the search box stays fast.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -16,7 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, NEAR_POOR, POOR
 from gnbv_desktop.core.text import fold, format_number
-from gnbv_desktop.store.households import HouseholdRow
+from gnbv_desktop.store.households import HouseholdColumns, HouseholdRow
 
 COLUMNS = [
     ("code", "Mã hộ"),
@@ -27,17 +28,49 @@ COLUMNS = [
     ("income", "Thu nhập BQ (đ/người/tháng)"),
     ("deprived", "Số chỉ số thiếu hụt"),
 ]
-_CLASS_COLOURS = {POOR: QColor("#fde2e1"), NEAR_POOR: QColor("#fff4d6")}
+_CLASS_BRUSHES = {POOR: QBrush(QColor("#fde2e1")), NEAR_POOR: QBrush(QColor("#fff4d6"))}
 _NUMERIC = {"size", "income", "deprived"}
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_UNASSESSED = "Chưa đánh giá"
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+def _display_of(c: HouseholdColumns) -> list[Callable[[int], str]]:
+    """For each column, row number → the text the table shows."""
+    return [
+        c.codes.__getitem__,
+        c.head_names.__getitem__,
+        c.villages.__getitem__,
+        lambda i: CLASSIFICATION_LABELS.get(c.classifications[i], _UNASSESSED),
+        lambda i: str(c.sizes[i]),
+        lambda i: format_number(c.incomes[i]),
+        lambda i: str(c.deprived_counts[i]),
+    ]
+
+
+def _sort_key_of(c: HouseholdColumns, key: str) -> Callable[[int], Any]:
+    """Row number → the value a column sorts on (names in Vietnamese order, by their stored key)."""
+    if key == "head_name":
+        return c.sort_keys.__getitem__
+    if key == "village":
+        return lambda i: (c.village_ids[i] if c.village_ids[i] is not None else -1, c.sort_keys[i])
+    if key == "deprived":
+        return c.deprived_counts.__getitem__
+    if key == "income":
+        return lambda i: c.incomes[i] if c.incomes[i] is not None else -1
+    return getattr(c, {"code": "codes", "classification": "classifications", "size": "sizes"}[key]).__getitem__
 
 
 class HouseholdTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._all: list[HouseholdRow] = []
-        self._shown: list[HouseholdRow] = []
+        self._cols = HouseholdColumns([])
+        self._display = _display_of(self._cols)
+        self._order: list[int] = []  # every row number, in display order
+        self._shown: list[int] = []  # the row numbers shown, in display order
+        self._positions: dict[int, int] | None = None  # household id → row number, made when first asked
         self._text = ""
         self._village_id: int | None = None
         self._classification: str | None = None
@@ -46,9 +79,12 @@ class HouseholdTableModel(QAbstractTableModel):
         self._sort: tuple[int, Qt.SortOrder] = (1, Qt.SortOrder.AscendingOrder)
 
     # loading and filtering -------------------------------------------------
-    def set_rows(self, rows: list[HouseholdRow]) -> None:
+    def set_rows(self, columns: HouseholdColumns) -> None:
         self.beginResetModel()
-        self._all = rows
+        self._cols = columns
+        self._display = _display_of(columns)
+        self._positions = None
+        self._order = list(range(len(columns)))
         self._sort_all()
         self._apply()
         self.endResetModel()
@@ -84,46 +120,33 @@ class HouseholdTableModel(QAbstractTableModel):
         self._apply()
         self.endResetModel()
 
-    def _apply(self, among: list[HouseholdRow] | None = None) -> None:
+    def _apply(self, among: list[int] | None = None) -> None:
         """Rebuild the shown rows from ``among`` (default: all rows, kept in display order so
-        filtering never sorts)."""
+        filtering never sorts). Each filter is one pass over the candidates, the text filter
+        last: the cheap tests narrow what the substring tests look at."""
+        c = self._cols
         words = fold(self._text).split()
-        v, c, ids, cycle = self._village_id, self._classification, self._only_ids, self._cycle_ids
-        if not words and v is None and not c and ids is None and cycle is None:
-            self._shown = list(self._all)
-            return
-        shown = []
-        for r in self._all if among is None else among:
-            if v is not None and r.village_id != v:
-                continue
-            if c and r.classification != c:
-                continue
-            if ids is not None and r.id not in ids:
-                continue
-            if cycle is not None and r.id not in cycle:
-                continue
-            if words and not all(w in r.search_key for w in words):
-                continue
-            shown.append(r)
-        self._shown = shown
+        v, cls, ids, cycle = self._village_id, self._classification, self._only_ids, self._cycle_ids
+        rows = self._order if among is None else among
+        if v is not None:
+            village_ids = c.village_ids
+            rows = [i for i in rows if village_ids[i] == v]
+        if cls:
+            classifications = c.classifications
+            rows = [i for i in rows if classifications[i] == cls]
+        for wanted in (ids, cycle):
+            if wanted is not None:
+                household_ids = c.ids
+                rows = [i for i in rows if household_ids[i] in wanted]
+        keys = c.search_keys
+        for word in words:
+            rows = [i for i in rows if word in keys[i]]
+        self._shown = list(rows) if rows is self._order else rows
 
     def _sort_all(self) -> None:
         column, order = self._sort
-        key = COLUMNS[column][0]
-        sort_key: Callable[[HouseholdRow], Any]
-        if key == "head_name":
-            sort_key = attrgetter("sort_key")
-        elif key == "village":
-            sort_key = attrgetter("village_id", "sort_key")
-        elif key == "deprived":
-            def sort_key(r: HouseholdRow):
-                return len(r.deprived)
-        elif key == "income":
-            def sort_key(r: HouseholdRow):
-                return r.income if r.income is not None else -1
-        else:
-            sort_key = attrgetter(key)
-        self._all.sort(key=sort_key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._order.sort(key=_sort_key_of(self._cols, COLUMNS[column][0]),
+                         reverse=order == Qt.SortOrder.DescendingOrder)
 
     # Qt model API ------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -137,30 +160,22 @@ class HouseholdTableModel(QAbstractTableModel):
             return COLUMNS[section][1]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = _DISPLAY):
         if not index.isValid():
             return None
-        r = self._shown[index.row()]
-        key = COLUMNS[index.column()][0]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if key == "classification":
-                return CLASSIFICATION_LABELS.get(r.classification, "Chưa đánh giá")
-            if key == "income":
-                return format_number(r.income)
-            if key == "deprived":
-                return str(len(r.deprived))
-            if key == "size":
-                return str(r.size)
-            return getattr(r, key)
+        column = index.column()
+        if role == _DISPLAY:
+            return self._display[column](self._shown[index.row()])
+        key = COLUMNS[column][0]
         if role == Qt.ItemDataRole.TextAlignmentRole and key in _NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return _RIGHT
         if role == Qt.ItemDataRole.BackgroundRole and key == "classification":
-            colour = _CLASS_COLOURS.get(r.classification)
-            return QBrush(colour) if colour else None
-        if role == Qt.ItemDataRole.ToolTipRole and key == "deprived" and r.deprived:
-            return "Thiếu hụt: " + ", ".join(r.deprived)
+            return _CLASS_BRUSHES.get(self._cols.classifications[self._shown[index.row()]])
+        if role == Qt.ItemDataRole.ToolTipRole and key == "deprived":
+            deprived = self._cols.deprived(self._shown[index.row()])
+            return "Thiếu hụt: " + ", ".join(deprived) if deprived else None
         if role == Qt.ItemDataRole.UserRole:
-            return r.id
+            return self._cols.ids[self._shown[index.row()]]
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -172,17 +187,25 @@ class HouseholdTableModel(QAbstractTableModel):
 
     # helpers for the page ----------------------------------------------------
     def row_at(self, row: int) -> HouseholdRow:
-        return self._shown[row]
+        return self._cols.row(self._shown[row])
+
+    def id_at(self, row: int) -> int:
+        return self._cols.ids[self._shown[row]]
 
     def row_of_id(self, household_id: int) -> int | None:
-        for i, r in enumerate(self._shown):
-            if r.id == household_id:
-                return i
-        return None
+        if self._positions is None:
+            self._positions = {hid: i for i, hid in enumerate(self._cols.ids)}
+        position = self._positions.get(household_id)
+        if position is None:
+            return None
+        try:
+            return self._shown.index(position)
+        except ValueError:
+            return None
 
     @property
     def total(self) -> int:
-        return len(self._all)
+        return len(self._cols)
 
     def shown_rows(self) -> list[HouseholdRow]:
-        return list(self._shown)
+        return [self._cols.row(i) for i in self._shown]

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
-from gnbv_desktop.io.household_data_xlsx import write_household_data
 from gnbv_desktop.store.accounts import ADMIN, get_account, has_accounts
 from gnbv_desktop.store.audit import current_role, current_user
 from gnbv_desktop.store.personal_data import EraseError, deleted_households, erase_household, household_data
@@ -88,6 +87,8 @@ class PersonalDataTab(QWidget):
         return self.rows[rows[0].row()]
 
     def export_selected(self) -> None:
+        from gnbv_desktop.io.household_data_xlsx import write_household_data  # openpyxl: loaded on first export
+
         chosen = self._selected()
         if chosen is None:
             return

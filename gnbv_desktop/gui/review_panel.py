@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from gnbv_desktop.core.forms import PERIODS
 from gnbv_desktop.core.text import format_date, format_number, parse_date
 from gnbv_desktop.gui.context import AppContext
-from gnbv_desktop.jobs.year_report import write_report
 from gnbv_desktop.jobs.year_review import finish_review, start_review
 from gnbv_desktop.store.review import (
     ReviewError,
@@ -170,6 +169,8 @@ class ReviewPanel(QWidget):
         self._run("Đang kết thúc rà soát…", lambda db: finish_review(db, year, number, day), done)
 
     def export(self, suffix: str) -> None:
+        from gnbv_desktop.jobs.year_report import write_report  # reportlab, openpyxl: loaded on first export
+
         key = self.form_choice.currentData()
         label = "PDF (*.pdf)" if suffix == ".pdf" else "Excel (*.xlsx)"
         name, _ = QFileDialog.getSaveFileName(self, "Lưu biểu", str(Path.home() / f"bieu-{key}-{self.ctx.year}{suffix}"),

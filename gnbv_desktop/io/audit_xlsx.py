@@ -9,9 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from gnbv_desktop.io.partial_files import track_partial
-from gnbv_desktop.store.audit import AuditEntry, readable
+from gnbv_desktop.store.audit import ENTRY_HEADER, AuditEntry, readable
 
-HEADER = ["Thời điểm", "Người dùng", "Nguồn", "Thay đổi", "Trường", "Giá trị cũ", "Giá trị mới"]
 WIDTHS = [20, 14, 12, 26, 24, 40, 40]
 
 
@@ -23,7 +22,7 @@ def write_audit_xlsx(entries: list[AuditEntry], path: str | Path, title: str) ->
     ws.title = "Lịch sử thay đổi"
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(HEADER)
+    ws.append(ENTRY_HEADER)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for i, width in enumerate(WIDTHS):

@@ -261,6 +261,9 @@ def record_job(db: Database, kind: str, description: str, counts: dict[str, int]
         [kind, json.dumps({"mô tả": description, **counts}, ensure_ascii=False)],
     )
 
+# The columns an audit entry is shown in, on screen and in the exported sheet.
+ENTRY_HEADER = ["Thời điểm", "Người dùng", "Nguồn", "Thay đổi", "Trường", "Giá trị cũ", "Giá trị mới"]
+
 
 @dataclass(frozen=True)
 class AuditEntry:

@@ -381,7 +381,7 @@ def list_deleted(db: Database) -> list[DeletedHousehold]:
 _ROWS_SQL = """
 SELECT h.id, h.code, h.head_name, h.head_cccd, h.head_birth_year, h.village_id, COALESCE(v.name, ''),
        {cls}, MAX(1 + COALESCE(mc.n, 0), COALESCE(h.declared_size, 0)), a.income, COALESCE(a.deprived, '[]'),
-       h.search_key, h.sort_key
+       COALESCE(json_array_length(a.deprived), 0), h.search_key, h.sort_key
 FROM households h
 LEFT JOIN villages v ON v.id = h.village_id
 {join} assessments a ON a.household_id = h.id AND a.year = ? AND a.deleted = 0
@@ -391,18 +391,46 @@ WHERE h.deleted = 0 {where}
 """
 
 
-def list_rows(
+class HouseholdColumns:
+    """The year's list as columns: row ``i`` is ``ids[i]``, ``head_names[i]``, … .
+
+    The household list of a merged commune has 20,000 rows; one tuple per column (read in one
+    query, transposed in C) costs a fraction of a Python object per row, and the deficiency list
+    of a row is parsed only when its tooltip or :meth:`row` asks for it (the table shows the count
+    SQLite computed). Rows come in storage order; the list model keeps its own order of indices.
+    """
+
+    __slots__ = ("ids", "codes", "head_names", "head_cccds", "head_birth_years", "village_ids", "villages",
+                 "classifications", "sizes", "incomes", "deprived_json", "deprived_counts", "search_keys", "sort_keys")
+
+    def __init__(self, rows: list[tuple]):
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(self.__slots__)
+        for name, column in zip(self.__slots__, columns, strict=True):
+            setattr(self, name, column)
+        if None in self.sort_keys or "" in self.sort_keys:  # rows saved before sort keys were stored
+            self.sort_keys = tuple(k or name_sort_key(n) for k, n in zip(self.sort_keys, self.head_names, strict=True))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def deprived(self, i: int) -> list[str]:
+        return json.loads(self.deprived_json[i]) if self.deprived_counts[i] else []
+
+    def row(self, i: int) -> HouseholdRow:
+        return HouseholdRow(self.ids[i], self.codes[i], self.head_names[i], self.head_cccds[i], self.head_birth_years[i],
+                            self.village_ids[i], self.villages[i], self.classifications[i], self.sizes[i],
+                            self.incomes[i], self.deprived(i), self.search_keys[i], self.sort_keys[i])
+
+
+def list_columns(
     db: Database,
     year: int,
     *,
     village_id: int | None = None,
     classification: str | None = None,
     include_unassessed: bool = False,
-) -> list[HouseholdRow]:
-    """The year's list (households assessed for ``year``), or every household when asked.
-
-    Rows come in storage order; callers sort (the list by ``sort_key``, the CLI by mã hộ).
-    """
+) -> HouseholdColumns:
+    """The year's list (households assessed for ``year``), or every household when asked."""
     where, params = [], [year]
     if village_id is not None:
         where.append("AND h.village_id = ?")
@@ -415,12 +443,21 @@ def list_rows(
         join="LEFT JOIN" if include_unassessed else "JOIN",
         where=" ".join(where),
     )
-    loads = json.loads
-    return [
-        HouseholdRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
-                     loads(r[10]) if r[10] != "[]" else [], r[11], r[12] or name_sort_key(r[2]))
-        for r in db.execute(sql, params)
-    ]
+    return HouseholdColumns(db.execute(sql, params).fetchall())
+
+
+def list_rows(
+    db: Database,
+    year: int,
+    *,
+    village_id: int | None = None,
+    classification: str | None = None,
+    include_unassessed: bool = False,
+) -> list[HouseholdRow]:
+    """:func:`list_columns` as one :class:`HouseholdRow` per household (the CLI, small lists)."""
+    columns = list_columns(db, year, village_id=village_id, classification=classification,
+                           include_unassessed=include_unassessed)
+    return [columns.row(i) for i in range(len(columns))]
 
 
 def filter_rows(rows: list[HouseholdRow], text: str) -> list[HouseholdRow]:

@@ -9,7 +9,7 @@ from gnbv_desktop.core.text import fold
 from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_model import HouseholdTableModel
 from gnbv_desktop.gui.pages.households_page import HouseholdsPage
-from gnbv_desktop.store.households import get_assessment, get_household, list_rows
+from gnbv_desktop.store.households import get_assessment, get_household, list_columns, list_rows
 from tests.gui.dialogs import answer
 
 
@@ -22,7 +22,7 @@ def shown_text(label) -> str:
 
 def test_model_passes_qt_model_checks(qtmodeltester, ctx):
     model = HouseholdTableModel()
-    model.set_rows(list_rows(ctx.db, 2026))
+    model.set_rows(list_columns(ctx.db, 2026))
     qtmodeltester.check(model)
     model.set_filter("a")
     qtmodeltester.check(model)
@@ -247,7 +247,7 @@ def test_typing_letter_by_letter_matches_a_fresh_search(ctx):
 
     model = HouseholdTableModel()
     rows = list_rows(ctx.db, 2026)
-    model.set_rows(rows)
+    model.set_rows(list_columns(ctx.db, 2026))
     name = fold(rows[7].head_name)
     typed = ""
     for ch in name:

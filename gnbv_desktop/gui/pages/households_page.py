@@ -30,7 +30,7 @@ from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_model import HouseholdTableModel
 from gnbv_desktop.gui.review_filter import ReviewFilter
 from gnbv_desktop.jobs.carry_forward import carry_forward
-from gnbv_desktop.store.households import ValidationError, delete_household, list_rows, restore_household
+from gnbv_desktop.store.households import ValidationError, delete_household, list_columns, restore_household
 from gnbv_desktop.store.plans import households_without_helper
 from gnbv_desktop.store.villages import list_villages
 
@@ -211,8 +211,7 @@ class HouseholdsPage(QWidget):
     def reload(self) -> None:
         selected = self.selected_ids()
         self._fill_villages()
-        rows = list_rows(self.ctx.db, self.ctx.year, include_unassessed=self.all_households.isChecked())
-        self.model.set_rows(rows)
+        self.model.set_rows(list_columns(self.ctx.db, self.ctx.year, include_unassessed=self.all_households.isChecked()))
         self.model.set_filter(
             self.search.text(), self.village_filter.currentData(), self.class_filter.currentData(),
             self._helper_filter(),
@@ -282,7 +281,7 @@ class HouseholdsPage(QWidget):
     # selection -----------------------------------------------------------------
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.model.row_at(r).id for r in rows]
+        return [self.model.id_at(r) for r in rows]
 
     def _select_ids(self, ids: list[int]) -> None:
         sel = self.table.selectionModel()
@@ -308,7 +307,7 @@ class HouseholdsPage(QWidget):
             index = self.table.currentIndex()
             if not index.isValid():
                 return None
-            ids = [self.model.row_at(index.row()).id]
+            ids = [self.model.id_at(index.row())]
         editor = HouseholdEditor(self.ctx, ids[0], self)
         editor.open()
         return editor
