@@ -88,7 +88,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gnbv_desktop.gui.error_dialog import install_exception_hooks
     from gnbv_desktop.gui.login_dialog import LoginDialog
     from gnbv_desktop.gui.main_window import MainWindow
-    from gnbv_desktop.gui.setup_wizard import SetupWizard, start_demo
     from gnbv_desktop.gui.vietnamese import install_vietnamese
     from gnbv_desktop.io.partial_files import remove_leftovers
     from gnbv_desktop.store.accounts import has_accounts
@@ -136,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = AppContext(db, db_path, args.year)
     use_demo = False
     if not load_settings(db).is_configured and not is_aggregate(db):
+        from gnbv_desktop.gui.setup_wizard import SetupWizard  # with the demo generator: only on a first start
+
         wizard = SetupWizard(db)
         if wizard.exec() != QDialog.DialogCode.Accepted:
             return 0
@@ -152,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         open_package(window, ctx, Path(args.open))
     if use_demo:
+        from gnbv_desktop.gui.setup_wizard import start_demo
+
         start_demo(window, ctx)
     code = app.exec()
     ctx.runner.wait()

@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (
 from gnbv_desktop import __version__
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.pages.households_page import HouseholdsPage
-from gnbv_desktop.gui.pages.overview_page import OverviewPage
-from gnbv_desktop.gui.pages.settings_page import SettingsPage
 from gnbv_desktop.gui.window_state import (
     fit_into_screen,
     restore_geometry,
@@ -42,8 +40,11 @@ from gnbv_desktop.store.aggregate import is_aggregate
 SETTINGS_KEY = "cua-so-chinh"
 DEFAULT_SIZE = (1280, 800)
 
-# Feature pages of the navigation, in order: (module, class, title). A module is imported only
-# when its page is first shown, so PDF and Excel libraries do not slow the start.
+# Pages of the navigation other than the household list, as (module, class, title). A module is
+# imported only when its page is first shown, so neither PDF and Excel libraries nor the overview's
+# charts delay the list the window opens on.
+OVERVIEW_PAGE = ("gnbv_desktop.gui.pages.overview_page", "OverviewPage", "Tổng quan")
+SETTINGS_PAGE = ("gnbv_desktop.gui.pages.settings_page", "SettingsPage", "Cài đặt")
 FEATURE_PAGES = [
     ("gnbv_desktop.gui.pages.plans_page", "PlansPage", "Kế hoạch hỗ trợ"),
     ("gnbv_desktop.gui.pages.helpers_page", "HelpersPage", "Người giúp đỡ"),
@@ -78,9 +79,9 @@ class MainWindow(QMainWindow):
             # The upper level's database holds other communes' packages, not a household list.
             pages = [("Đồng bộ", _feature_page("gnbv_desktop.gui.pages.sync_page", "SyncPage"))]
         else:
-            pages = [(OverviewPage.title, OverviewPage), (HouseholdsPage.title, HouseholdsPage)]
-            pages += [(title, _feature_page(module, cls)) for module, cls, title in FEATURE_PAGES]
-            pages.append((SettingsPage.title, SettingsPage))
+            module, cls, title = OVERVIEW_PAGE
+            pages = [(title, _feature_page(module, cls)), (HouseholdsPage.title, HouseholdsPage)]
+            pages += [(title, _feature_page(module, cls)) for module, cls, title in [*FEATURE_PAGES, SETTINGS_PAGE]]
         for title, build in pages:
             self._add_page(title, build)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -26,13 +28,15 @@ from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.bulk_assign_dialog import BulkAssignDialog
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.deleted_households_dialog import DeletedHouseholdsDialog
-from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_model import HouseholdTableModel
 from gnbv_desktop.gui.review_filter import ReviewFilter
 from gnbv_desktop.jobs.carry_forward import carry_forward
 from gnbv_desktop.store.households import ValidationError, delete_household, list_columns, restore_household
 from gnbv_desktop.store.plans import households_without_helper
 from gnbv_desktop.store.villages import list_villages
+
+if TYPE_CHECKING:
+    from gnbv_desktop.gui.household_editor import HouseholdEditor
 
 
 class HouseholdsPage(QWidget):
@@ -296,12 +300,16 @@ class HouseholdsPage(QWidget):
 
     # actions -------------------------------------------------------------------
     def new_household(self) -> HouseholdEditor:
+        from gnbv_desktop.gui.household_editor import HouseholdEditor  # the editor's many widgets: on first use
+
         editor = HouseholdEditor(self.ctx, None, self)
         editor.saved.connect(lambda hid: self._select_ids([hid]))
         editor.open()
         return editor
 
     def edit_selected(self) -> HouseholdEditor | None:
+        from gnbv_desktop.gui.household_editor import HouseholdEditor
+
         ids = self.selected_ids()
         if not ids:
             index = self.table.currentIndex()
