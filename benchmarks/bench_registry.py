@@ -32,16 +32,19 @@ YEAR = 2026
 # As on a user's machine, where the installer leaves compiled bytecode (the warm-up run writes it).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONPATH": str(ROOT)}
 
+# In the order of app.main: the file's quick check starts first, on its own thread.
 APP = r"""
 import sys, time
 from pathlib import Path
 t0 = float(sys.argv[2])
+from gnbv_desktop.store.integrity import BackgroundCheck
+check = BackgroundCheck(Path(sys.argv[1]))
 from PySide6.QtWidgets import QApplication
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.main_window import MainWindow
 from gnbv_desktop.store.database import open_database
 app = QApplication([])
-db = open_database(sys.argv[1])
+db = open_database(Path(sys.argv[1]), check=check)
 ctx = AppContext(db, Path(sys.argv[1]), int(sys.argv[3]))
 w = MainWindow(ctx)
 w.resize(1366, 768)

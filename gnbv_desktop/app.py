@@ -79,6 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_check:
         return self_check()
     setup_logging()
+    from gnbv_desktop.store.integrity import BackgroundCheck
+
+    db_path = Path(args.db) if args.db else default_db_path()
+    # The file's quick check reads it on another core while Qt and the window's modules load.
+    check = BackgroundCheck(db_path) if db_path.is_file() else None
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
     from gnbv_desktop.gui import read_only_notice
@@ -105,7 +110,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app.setWindowIcon(QIcon(str(resource_path("icons", "gnbv.png"))))
     _install_fonts()
-    db_path = Path(args.db) if args.db else default_db_path()
     logging.getLogger(__name__).info("GNBV Desktop %s mở %s", __version__, db_path)
     instance_lock = acquire_instance_lock(db_path)  # released when main returns
     if instance_lock is None:
@@ -114,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     remove_leftovers()
     try:
         try:
-            db = open_database(db_path)
+            db = open_database(db_path, check=check)
         except DamagedDatabase as exc:
             if not offer_restore(None, db_path, exc):
                 return 1

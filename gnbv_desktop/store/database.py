@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from gnbv_desktop.store import audit, migrations
-from gnbv_desktop.store.integrity import NotADatabase, findings_text, quick_check
+from gnbv_desktop.store.integrity import BackgroundCheck, NotADatabase, findings_text, quick_check
 
 # How long a write waits for another program's write to finish before giving up (seconds).
 BUSY_TIMEOUT_S = 30.0
@@ -88,11 +88,13 @@ def _enable_wal(db: Database) -> None:
     db.execute("PRAGMA synchronous = FULL")
 
 
-def open_database(path: str | Path, *, create: bool = True) -> Database:
+def open_database(path: str | Path, *, create: bool = True, check: BackgroundCheck | None = None) -> Database:
     """Open (and create or upgrade) the database at ``path``.
 
     Before upgrading an existing file a copy is taken next to it
-    (``gnbv.sqlite3.bak-v1-20260101-120000``) so a failed upgrade loses nothing.
+    (``gnbv.sqlite3.bak-v1-20260101-120000``) so a failed upgrade loses nothing. ``check``: the
+    quick check of this file already started (the app starts it before loading Qt); without it the
+    check runs here.
     """
     path = Path(path)
     exists = path.exists() and path.stat().st_size > 0
@@ -100,7 +102,7 @@ def open_database(path: str | Path, *, create: bool = True) -> Database:
         raise DatabaseError(f"Không tìm thấy tệp dữ liệu: {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
     if exists:
-        check_before_writing(path)
+        check_before_writing(path, check)
     try:
         db = _connect(path)
         version = migrations.schema_version(db)
@@ -145,10 +147,10 @@ def open_database(path: str | Path, *, create: bool = True) -> Database:
     return db
 
 
-def check_before_writing(path: Path) -> None:
+def check_before_writing(path: Path, check: BackgroundCheck | None = None) -> None:
     """Refuse a file that is not a database or fails the quick check, before any write."""
     try:
-        findings = quick_check(path)
+        findings = check.findings() if check is not None and check.path == path else quick_check(path)
     except NotADatabase as exc:
         raise DatabaseError(f"Tệp '{path}' không phải cơ sở dữ liệu GNBV hợp lệ hoặc đã hỏng ({exc}).") from exc
     if findings:

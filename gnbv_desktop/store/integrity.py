@@ -9,6 +9,7 @@ consistency and foreign key checks that take longer.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 FINDINGS_SHOWN = 20
@@ -64,6 +65,36 @@ def _describe(pragma: str, rows: list[tuple]) -> list[str]:
 def quick_check(path: str | Path) -> list[str]:
     """Structural check of every page (fast: one pass over the file); ``[]`` means sound."""
     return _run(Path(path), ["PRAGMA quick_check"])
+
+
+class BackgroundCheck:
+    """:func:`quick_check` of a file on its own thread, started before the window's libraries load.
+
+    SQLite reads the file without holding Python's lock, so on a second core the check of a merged
+    commune's file (a few tenths of a second) overlaps the start of the app instead of preceding
+    the list; :meth:`findings` waits for it. ``open_database(path, check=…)`` uses it in place of
+    its own check, still before the first write.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._findings: list[str] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="kiem-tra-tep", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._findings = quick_check(self.path)
+        except BaseException as exc:  # handed to the caller of findings(), on its thread
+            self._error = exc
+
+    def findings(self) -> list[str]:
+        """The check's findings (``[]``: sound); raises what the check raised (NotADatabase)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._findings
 
 
 def full_check(path: str | Path) -> list[str]:
