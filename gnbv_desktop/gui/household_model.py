@@ -28,7 +28,7 @@ COLUMNS = [
     ("income", "Thu nhập BQ (đ/người/tháng)"),
     ("deprived", "Số chỉ số thiếu hụt"),
 ]
-_CLASS_BRUSHES = {POOR: QBrush(QColor("#fde2e1")), NEAR_POOR: QBrush(QColor("#fff4d6"))}
+_CLASS_COLOURS = {POOR: QColor("#fde2e1"), NEAR_POOR: QColor("#fff4d6")}
 _NUMERIC = {"size", "income", "deprived"}
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -170,7 +170,8 @@ class HouseholdTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and key in _NUMERIC:
             return _RIGHT
         if role == Qt.ItemDataRole.BackgroundRole and key == "classification":
-            return _CLASS_BRUSHES.get(self._cols.classifications[self._shown[index.row()]])
+            colour = _CLASS_COLOURS.get(self._cols.classifications[self._shown[index.row()]])
+            return QBrush(colour) if colour else None
         if role == Qt.ItemDataRole.ToolTipRole and key == "deprived":
             deprived = self._cols.deprived(self._shown[index.row()])
             return "Thiếu hụt: " + ", ".join(deprived) if deprived else None
