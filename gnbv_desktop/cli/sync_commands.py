@@ -127,8 +127,8 @@ def cmd_sync_import(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     for r in results:
         name = display(r.commune_name)
-        if r.already_imported:
-            print(f"{r.file_name}: {name} gói số {r.sequence} đã nhập trước đây — không thay đổi gì.")
+        if r.skipped_note:
+            print(f"{r.file_name}: {name} gói số {r.sequence} {r.skipped_note}")
             continue
         note = f" (bỏ qua thiếu gói số {format_sequences(r.missing)})" if r.forced else ""
         if r.replaced:

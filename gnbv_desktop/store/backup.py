@@ -23,6 +23,7 @@ from gnbv_desktop.store import migrations
 from gnbv_desktop.store.database import open_database
 from gnbv_desktop.store.integrity import NotADatabase, connect_read_only, full_check
 from gnbv_desktop.store.settings import MODE_AGGREGATE
+from gnbv_desktop.store.sync_identity import SavedIdentity, keep_identity, read_saved_identity
 
 BACKUP_FOLDER = "sao-luu"
 KEEP_LAST = 10
@@ -281,6 +282,7 @@ def restore(db_path: str | Path, backup: str | Path, *, current_damaged: bool = 
             f"{_KIND_LABELS[_kind(db_path)]}; không khôi phục để khỏi lẫn hai loại dữ liệu. Nếu cần xem bản sao lưu này, "
             "hãy khôi phục vào một tệp mới (gnbv --db TỆP_MỚI restore …)."
         )
+    identity = _identity_of(db_path) if exists else None
     safety = None
     if exists and current_damaged:
         safety = _keep_damaged(db_path)
@@ -305,8 +307,29 @@ def restore(db_path: str | Path, backup: str | Path, *, current_damaged: bool = 
         raise BackupError(f"Không khôi phục được từ '{backup.name}': {exc}. Dữ liệu hiện tại đã được sao lưu.") from exc
     finally:
         source.close()
-    open_database(db_path).close()  # a backup from an older version is upgraded at once
+    db = open_database(db_path)  # a backup from an older version is upgraded at once
+    try:
+        if identity is not None:
+            with db.atomic():  # the restored file must not issue sync package numbers it issued before
+                keep_identity(db, identity)
+    finally:
+        db.close()
     return safety
+
+
+def _identity_of(db_path: Path) -> SavedIdentity | None:
+    """The current file's installation identity and highest sync package number, read before a
+    restore replaces it (None for a file SQLite cannot read)."""
+    try:
+        conn = connect_read_only(db_path)
+    except sqlite3.Error:
+        return None
+    try:
+        return read_saved_identity(conn)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
 
 
 _KIND_LABELS = {"aggregate": "dữ liệu tổng hợp của cấp trên", "commune": "dữ liệu của một xã"}

@@ -249,7 +249,8 @@ def test_the_same_package_imported_twice_at_once(world, tmp_path):
 def test_a_database_that_cannot_be_written_gives_a_message_and_keeps_its_data(world, tmp_path, pragma, message):
     agg_path = fresh_aggregate(world, tmp_path)
     (tmp_path / "p2.gnbv").write_bytes(craft(world, tables={
-        "households": [dict(r, uuid=str(uuid.uuid4())) for r in world.tables["households"]]}))
+        "households": [dict(r, uuid=str(uuid.uuid4())) for r in world.tables["households"]]},
+        manifest_changes={"base_sequence": 1}))  # added to the villages the aggregate holds
     before = canonical_dump(agg_path)
     db = open_database(agg_path)
     pages = db.execute("PRAGMA page_count").fetchone()[0]

@@ -505,8 +505,8 @@ class SyncPage(QWidget):
             lines = []
             for r in results:
                 name = display(r.commune_name)
-                if r.already_imported:
-                    lines.append(f"{name}, gói số {r.sequence}: đã nhập trước đây, không thay đổi.")
+                if r.skipped_note:
+                    lines.append(f"{name}, gói số {r.sequence}: {r.skipped_note}")
                     continue
                 replaced = " (thay toàn bộ dữ liệu cũ của xã)" if r.replaced else ""
                 lines.append(f"{name}, gói số {r.sequence}{replaced}: {format_number(r.merged.new)} mới, "
