@@ -16,6 +16,7 @@ from gnbv_desktop.paths import default_db_path
 from gnbv_desktop.store.accounts import Account, AccountError, has_accounts, login
 from gnbv_desktop.store.audit import SOURCE_CLI, start_session
 from gnbv_desktop.store.database import DatabaseError, open_database
+from gnbv_desktop.store.read_only import READ_ONLY_FILE_NOTICE, is_read_only
 from gnbv_desktop.store.standard_store import standards_in_force
 
 
@@ -91,6 +92,8 @@ class CliContext:
                 self._db = open_database(self.db_path)
             except DatabaseError as exc:
                 raise CliError(str(exc)) from exc
+            if is_read_only(self._db):
+                print(f"Lưu ý: {READ_ONLY_FILE_NOTICE.format(name=self.db_path)}", file=sys.stderr)
             try:
                 self._login(self._db)
             except CliError:

@@ -40,6 +40,7 @@ from gnbv_desktop.jobs.worker_process import die_with_parent
 from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.households import stats
+from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE
 from gnbv_desktop.store.records import SYNCED_TABLES, now_iso
 from gnbv_desktop.store.settings import get_value, load_settings, set_value
 from gnbv_desktop.store.sync_identity import installation
@@ -477,7 +478,7 @@ def database_problem(exc: sqlite3.DatabaseError) -> str:
         return ("Cơ sở dữ liệu đang được một cửa sổ hoặc lệnh GNBV khác ghi; đã chờ nhưng chưa đến lượt. "
                 "Hãy đợi việc kia xong rồi thử lại — không có gì thay đổi.")
     if "readonly" in text or "read-only" in text:
-        return "Tệp dữ liệu chỉ cho đọc (read-only): không ghi được, không có gì thay đổi."
+        return READ_ONLY_WRITE_MESSAGE
     if "full" in text:
         return "Ổ đĩa đã đầy: không ghi được dữ liệu, không có gì thay đổi. Hãy giải phóng dung lượng rồi thử lại."
     return f"Lỗi cơ sở dữ liệu khi ghi ({display(exc, 120)}); không có gì thay đổi."

@@ -19,9 +19,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.store import migrations
 from gnbv_desktop.store.database import open_database
 from gnbv_desktop.store.integrity import NotADatabase, connect_read_only, full_check
+from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE, is_read_only
 from gnbv_desktop.store.settings import MODE_AGGREGATE
 from gnbv_desktop.store.sync_identity import SavedIdentity, keep_identity, read_saved_identity
 
@@ -129,7 +131,7 @@ def make_backup(db_path: str | Path, reason: str = "thu-cong", folder: str | Pat
     try:
         target_folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupError(f"Không tạo được thư mục sao lưu '{target_folder}': {exc.strerror or exc}.") from exc
+        raise BackupError(f"Không tạo được thư mục sao lưu '{target_folder}': {describe_os_error(exc)}.") from exc
     target = _unique_name(target_folder, db_path.stem, reason, now or _dt.datetime.now())
     try:
         source = connect_read_only(db_path)
@@ -351,6 +353,8 @@ def backup_before_job(db: Database, reason: str) -> Path | None:
     """``backup_before`` for a job that holds only its connection: the file is asked of SQLite."""
     if db.conn.in_transaction:
         raise BackupError("Không sao lưu được khi đang ghi dữ liệu.")
+    if is_read_only(db):  # the job would write a file it may not write: say that, not why the copy failed
+        raise BackupError(READ_ONLY_WRITE_MESSAGE)
     row = next((r for r in db.execute("PRAGMA database_list").fetchall() if r[1] == "main"), None)
     return backup_before(row[2], reason) if row and row[2] else None
 

@@ -53,3 +53,27 @@ def test_viewer_session_refuses_writes_from_every_connection(qtbot, accounts, db
     assert shown == ["Tài khoản chỉ xem", "khác"]
     start_session(accounts, SOURCE_GUI, "admin", ADMIN)
     accounts.execute("UPDATE households SET phone = '0900000000' WHERE id = 1")
+
+
+def test_a_write_to_a_file_that_can_only_be_read_is_told_like_a_viewer_s(qtbot, demo_db, db_path, tmp_path,
+                                                                          monkeypatch):
+    import shutil
+
+    from gnbv_desktop.store.read_only import is_read_only
+    from tests.gui.dialogs import answer
+    from tests.read_only_drive import read_only_drive
+
+    demo_db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with read_only_drive(tmp_path / "usb", lambda d: shutil.copy(db_path, d / "xa.sqlite3")) as usb:
+        db = open_database(usb / "xa.sqlite3")
+        assert is_read_only(db)
+        with pytest.raises(sqlite3.OperationalError) as err:
+            db.execute("UPDATE households SET phone = '0900000000' WHERE id = 1")
+        db.close()
+    others = []
+    monkeypatch.setattr(sys, "excepthook", lambda *a: others.append("khác"))
+    read_only_notice.install()
+    seen = answer(qtbot, key=Qt.Key.Key_Return)
+    sys.excepthook(err.type, err.value, None)
+    assert len(seen.texts) == 1 and "chế độ chỉ đọc" in seen.texts[0] and "không bị thay đổi" in seen.texts[0]
+    assert others == []

@@ -243,7 +243,7 @@ def test_the_same_package_imported_twice_at_once(world, tmp_path):
 
 
 @pytest.mark.parametrize(("pragma", "message"), [
-    ("PRAGMA query_only = ON", "chỉ cho đọc"),  # as a read-only file behaves
+    ("PRAGMA query_only = ON", "chế độ chỉ đọc"),  # as a read-only file behaves
     ("PRAGMA max_page_count = {pages}", "Ổ đĩa đã đầy"),  # as a full disk behaves
 ])
 def test_a_database_that_cannot_be_written_gives_a_message_and_keeps_its_data(world, tmp_path, pragma, message):
