@@ -139,6 +139,17 @@ def format_date(value: _dt.date | str | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def format_date_time(value: str | None) -> str:
+    """A stored ISO timestamp as the user's local ``dd/mm/yyyy HH:MM``: one with a UTC offset is
+    converted to the computer's time zone, one without is local time already."""
+    if not value:
+        return ""
+    moment = _dt.datetime.fromisoformat(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
 def parse_date(text: str) -> _dt.date:
     """Parse ``dd/mm/yyyy`` (also ``d/m/yyyy`` and ``-`` or ``.`` separators)."""
     s = clean(text).replace("-", "/").replace(".", "/")
