@@ -40,6 +40,24 @@ def read_secret(path: str | None, prompt: str = "Mật khẩu: ") -> str:
         raise CliError("Chưa nhập mật khẩu.") from exc
 
 
+def output_path(value: str, *, suffix: str | None = None) -> Path:
+    """The file a command is asked to write, checked before any work: its folder must exist (a
+    mistyped folder never silently becomes a new one — the official would not find the file where
+    they looked), it must not be a folder itself, and with ``suffix`` it must end so."""
+    path = Path(value)
+    if not value.strip():
+        raise CliError("Chưa cho tên tệp kết quả.")
+    if suffix and path.suffix.lower() != suffix:
+        raise CliError(f"Tên tệp xuất phải có đuôi {suffix}.")
+    folder = path.parent
+    if not folder.is_dir():
+        raise CliError(f"Không tìm thấy thư mục '{folder}' để ghi tệp '{path.name}'; phần mềm không tự tạo thư mục. "
+                       "Hãy tạo thư mục đó trước hoặc chọn một thư mục khác.")
+    if path.is_dir():
+        raise CliError(f"'{path}' là một thư mục; hãy cho tên tệp cần ghi.")
+    return path
+
+
 class CliContext:
     """The database a command works on.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gnbv_desktop.cli.context import CliContext, CliError, print_json
+from gnbv_desktop.cli.context import CliContext, CliError, output_path, print_json
 from gnbv_desktop.cli.registry_commands import current_year
 from gnbv_desktop.core.plans import (
     HELPER_KIND_LABELS,
@@ -113,6 +113,7 @@ def village_ids_of(ctx: CliContext, names: list[str]) -> list[int] | None:
 
 def cmd_render(args: argparse.Namespace, ctx: CliContext) -> int:
     year = args.year or current_year()
+    output_path(args.out)
     villages = village_ids_of(ctx, args.village)
     posting = {}
     if args.kind == POSTING:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from gnbv_desktop.cli.context import CliContext, CliError
+from gnbv_desktop.cli.context import CliContext, CliError, output_path
+from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.io.household_data_xlsx import write_household_data
 from gnbv_desktop.store.personal_data import EraseError, erase_household, household_data
@@ -24,15 +25,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_household_data(args: argparse.Namespace, ctx: CliContext) -> int:
-    if not args.out.lower().endswith(".xlsx"):
-        raise CliError("Tên tệp xuất phải có đuôi .xlsx.")
+    output_path(args.out, suffix=".xlsx")
     try:
         data = household_data(ctx.db, args.code)
         n = write_household_data(data, args.out)
     except EraseError as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
-        raise CliError(f"Không ghi được tệp '{args.out}': {exc.strerror or exc}.") from exc
+        raise CliError(f"Không ghi được tệp '{args.out}': {describe_os_error(exc)}.") from exc
     print(f"Đã xuất {format_number(n)} dòng dữ liệu của hộ {data.code} ({data.head_name}) ra {args.out}.")
     return 0
 

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from gnbv_desktop.cli.context import CliContext, CliError, print_json
+from gnbv_desktop.cli.context import CliContext, CliError, output_path, print_json
 from gnbv_desktop.cli.registry_commands import current_year
 from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.sync_schema import display
@@ -86,6 +86,7 @@ def _year(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_export(args: argparse.Namespace, ctx: CliContext) -> int:
+    output_path(args.out)
     password = read_password(args.password_file)
     if password and args.no_encrypt:
         raise CliError("Chọn một trong hai: --password-file (mã hóa) hoặc --no-encrypt (không mã hóa).")
@@ -174,6 +175,7 @@ def cmd_sync_status(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_ref_export(args: argparse.Namespace, ctx: CliContext) -> int:
     """With ``--targets`` the targets are saved in the same transaction as the package is written:
     a package that cannot be written leaves the recorded targets as they were."""
+    output_path(args.out)
     password = read_password(args.password_file)
     year = _year(args)
     db = ctx.db
