@@ -153,6 +153,8 @@ def cmd_sync_status(args: argparse.Namespace, ctx: CliContext) -> int:
                  "packages": c.packages, "counts": c.counts, "missing": [list(r) for r in c.missing],
                  "key_fingerprint": c.fingerprint} for c in communes]})
             return 0
+        if not communes:
+            print("Cấp trên chưa nhận gói đồng bộ nào của các xã (nhập gói bằng lệnh gnbv sync-import).")
         for c in communes:
             counts = ", ".join(f"{format_number(n)} {table_label(t)}" for t, n in sorted(c.counts.items()))
             print(f"{c.code}\t{display(c.name)}\tgói số {c.last_sequence}\t{c.last_created_at[:10]}\t{counts}"
