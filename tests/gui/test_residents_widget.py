@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+
 from gnbv_desktop.gui.pages.settings_page import SettingsPage
 from tests.gui.dialogs import answer
 
