@@ -38,7 +38,7 @@ from gnbv_desktop.io.sync_package import (
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.jobs.worker_process import die_with_parent
 from gnbv_desktop.store import aggregate
-from gnbv_desktop.store.backup import backup_before_job
+from gnbv_desktop.store.backup import BackupError, backup_before_job
 from gnbv_desktop.store.households import stats
 from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE
 from gnbv_desktop.store.records import SYNCED_TABLES, now_iso
@@ -296,7 +296,10 @@ def import_packages(
                if aggregate.imported_package_id(db, info.commune_code, sha) is None]
     if pending:
         yield Progress(n, 2 * n, "Đang sao lưu trước khi nhập…")
-        backup_before_job(db, "truoc-nhap-goi-dong-bo")
+        try:
+            backup_before_job(db, "truoc-nhap-goi-dong-bo")
+        except BackupError as exc:  # a read-only file, a full disk: nothing was changed
+            raise SyncError(str(exc)) from exc
     with _parser(len(pending)) as parse, write_transaction(db), \
             aggregate.statistics_indexes_suspended(db, incoming):
         # Decided again under the write lock: a second import of the same file waiting for this one
