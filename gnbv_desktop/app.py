@@ -99,6 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gnbv_desktop.store.aggregate import is_aggregate
     from gnbv_desktop.store.audit import SOURCE_GUI, start_session
     from gnbv_desktop.store.database import DamagedDatabase, DatabaseError, open_database
+    from gnbv_desktop.store.read_only import is_read_only
     from gnbv_desktop.store.settings import load_settings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -147,9 +148,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         use_demo = wizard.use_demo
     window = MainWindow(ctx)
     window.show_fitted()
-    if account is not None:
+    if account is not None or is_read_only(db):
         read_only_notice.install()
+    if account is not None:
         window.statusBar().showMessage(f"Đăng nhập: {account.full_name or account.username} ({account.role_label})")
+    if is_read_only(db):
+        read_only_notice.tell_read_only_file(window, db_path)
     if ctx.standards.warning:  # received standards unusable: the app runs on the shipped ones
         QMessageBox.warning(window, "Chuẩn nghèo nhận từ cấp trên không dùng được", ctx.standards.warning)
     if args.open:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from gnbv_desktop.cli.context import CliContext, CliError, print_json, read_secret
+from gnbv_desktop.core.text import format_date_time
 from gnbv_desktop.store.accounts import ROLES, AccountError, create_account, has_accounts, list_accounts, reset_password, set_role
 
 
@@ -63,7 +64,8 @@ def cmd_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
     if not accounts:
         print("Chưa có tài khoản nào: dữ liệu mở không cần đăng nhập.")
     for a in accounts:
-        print(f"{a.username}\t{a.full_name}\t{a.role_label}" + (f"\tkhóa đến {a.locked_until}" if a.locked_until else ""))
+        locked = f"\tkhóa đến {format_date_time(a.locked_until)}" if a.locked_until else ""
+        print(f"{a.username}\t{a.full_name}\t{a.role_label}{locked}")
     return 0
 
 

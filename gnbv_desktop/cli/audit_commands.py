@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from gnbv_desktop.cli.context import CliContext, CliError, print_json
+from gnbv_desktop.cli.context import CliContext, CliError, output_path, print_json
+from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.store.audit import entries, readable
 
@@ -31,14 +32,13 @@ def cmd_audit(args: argparse.Namespace, ctx: CliContext) -> int:
         title = f"Lịch sử thay đổi của hộ {args.household.strip()} — {row[1]}"
     found = entries(db, household_id, args.limit)
     if args.out:
-        if not args.out.lower().endswith(".xlsx"):
-            raise CliError("Tên tệp xuất phải có đuôi .xlsx.")
+        output_path(args.out, suffix=".xlsx")
         from gnbv_desktop.io.audit_xlsx import write_audit_xlsx
 
         try:
             n = write_audit_xlsx(found, args.out, title)
         except OSError as exc:
-            raise CliError(f"Không ghi được tệp '{args.out}': {exc.strerror or exc}.") from exc
+            raise CliError(f"Không ghi được tệp '{args.out}': {describe_os_error(exc)}.") from exc
         print(f"Đã xuất {format_number(n)} thay đổi ra {args.out}.")
         return 0
     if args.json:

@@ -16,6 +16,7 @@ from gnbv_desktop.paths import default_db_path
 from gnbv_desktop.store.accounts import Account, AccountError, has_accounts, login
 from gnbv_desktop.store.audit import SOURCE_CLI, start_session
 from gnbv_desktop.store.database import DatabaseError, open_database
+from gnbv_desktop.store.read_only import READ_ONLY_FILE_NOTICE, is_read_only
 from gnbv_desktop.store.standard_store import standards_in_force
 
 
@@ -37,6 +38,24 @@ def read_secret(path: str | None, prompt: str = "Mật khẩu: ") -> str:
         return getpass.getpass(prompt)
     except (EOFError, KeyboardInterrupt) as exc:
         raise CliError("Chưa nhập mật khẩu.") from exc
+
+
+def output_path(value: str, *, suffix: str | None = None) -> Path:
+    """The file a command is asked to write, checked before any work: its folder must exist (a
+    mistyped folder never silently becomes a new one — the official would not find the file where
+    they looked), it must not be a folder itself, and with ``suffix`` it must end so."""
+    path = Path(value)
+    if not value.strip():
+        raise CliError("Chưa cho tên tệp kết quả.")
+    if suffix and path.suffix.lower() != suffix:
+        raise CliError(f"Tên tệp xuất phải có đuôi {suffix}.")
+    folder = path.parent
+    if not folder.is_dir():
+        raise CliError(f"Không tìm thấy thư mục '{folder}' để ghi tệp '{path.name}'; phần mềm không tự tạo thư mục. "
+                       "Hãy tạo thư mục đó trước hoặc chọn một thư mục khác.")
+    if path.is_dir():
+        raise CliError(f"'{path}' là một thư mục; hãy cho tên tệp cần ghi.")
+    return path
 
 
 class CliContext:
@@ -91,6 +110,8 @@ class CliContext:
                 self._db = open_database(self.db_path)
             except DatabaseError as exc:
                 raise CliError(str(exc)) from exc
+            if is_read_only(self._db):
+                print(f"Lưu ý: {READ_ONLY_FILE_NOTICE.format(name=self.db_path)}", file=sys.stderr)
             try:
                 self._login(self._db)
             except CliError:

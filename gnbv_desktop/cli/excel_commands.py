@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gnbv_desktop.cli.context import CliContext, CliError
+from gnbv_desktop.cli.context import CliContext, CliError, output_path
 from gnbv_desktop.cli.registry_commands import current_year
+from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.standards import StandardError
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.jobs.progress import Progress, run_to_end
@@ -97,11 +98,11 @@ def cmd_export_excel(args: argparse.Namespace, ctx: CliContext) -> int:
     from gnbv_desktop.jobs.export_excel import export_excel
 
     year = args.year or current_year()
-    if not args.out.lower().endswith(".xlsx"):
-        raise CliError("Tên tệp xuất phải có đuôi .xlsx.")
+    output_path(args.out, suffix=".xlsx")
     try:
         count = run_to_end(export_excel(ctx.db, args.out, year), _progress_to_stderr)
     except OSError as exc:
-        raise CliError(describe_failure(exc, args.out) or f"Không ghi được tệp '{args.out}': {exc.strerror or exc}.") from exc
+        raise CliError(describe_failure(exc, args.out)
+                       or f"Không ghi được tệp '{args.out}': {describe_os_error(exc)}.") from exc
     print(f"Đã xuất {format_number(count)} hộ (đánh giá năm {year}) ra {args.out}.")
     return 0

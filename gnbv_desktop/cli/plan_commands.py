@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gnbv_desktop.cli.context import CliContext, CliError, print_json
+from gnbv_desktop.cli.context import CliContext, CliError, output_path, print_json
 from gnbv_desktop.cli.registry_commands import current_year
 from gnbv_desktop.core.plans import (
     HELPER_KIND_LABELS,
@@ -104,6 +104,7 @@ def cmd_render(args: argparse.Namespace, ctx: CliContext) -> int:
     from gnbv_desktop.jobs.plan_reports import POSTING, ReportError, render_report
 
     year = args.year or current_year()
+    output_path(args.out)
     villages = village_ids_of(ctx, args.village)
     posting = {}
     if args.kind == POSTING:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from gnbv_desktop.cli.context import CliContext, CliError
+from gnbv_desktop.cli.context import CliContext, CliError, output_path
+from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.text import format_number
 
 
@@ -22,18 +23,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_household_data(args: argparse.Namespace, ctx: CliContext) -> int:
+    output_path(args.out, suffix=".xlsx")
     from gnbv_desktop.io.household_data_xlsx import write_household_data
     from gnbv_desktop.store.personal_data import EraseError, household_data
 
-    if not args.out.lower().endswith(".xlsx"):
-        raise CliError("Tên tệp xuất phải có đuôi .xlsx.")
     try:
         data = household_data(ctx.db, args.code)
         n = write_household_data(data, args.out)
     except EraseError as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
-        raise CliError(f"Không ghi được tệp '{args.out}': {exc.strerror or exc}.") from exc
+        raise CliError(f"Không ghi được tệp '{args.out}': {describe_os_error(exc)}.") from exc
     print(f"Đã xuất {format_number(n)} dòng dữ liệu của hộ {data.code} ({data.head_name}) ra {args.out}.")
     return 0
 

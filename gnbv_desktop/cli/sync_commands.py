@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from gnbv_desktop.cli.context import CliContext, CliError, print_json
+from gnbv_desktop.cli.context import CliContext, CliError, output_path, print_json
 from gnbv_desktop.cli.registry_commands import current_year
 from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.text import format_number
@@ -77,6 +77,7 @@ def _year(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_export(args: argparse.Namespace, ctx: CliContext) -> int:
+    output_path(args.out)
     from gnbv_desktop.jobs.sync import SyncError, export_package
     from gnbv_desktop.store.sync_identity import installation
 
@@ -125,8 +126,8 @@ def cmd_sync_import(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     for r in results:
         name = display(r.commune_name)
-        if r.already_imported:
-            print(f"{r.file_name}: {name} gói số {r.sequence} đã nhập trước đây — không thay đổi gì.")
+        if r.skipped_note:
+            print(f"{r.file_name}: {name} gói số {r.sequence} {r.skipped_note}")
             continue
         note = f" (bỏ qua thiếu gói số {format_sequences(r.missing)})" if r.forced else ""
         if r.replaced:
@@ -155,6 +156,8 @@ def cmd_sync_status(args: argparse.Namespace, ctx: CliContext) -> int:
                  "packages": c.packages, "counts": c.counts, "missing": [list(r) for r in c.missing],
                  "key_fingerprint": c.fingerprint} for c in communes]})
             return 0
+        if not communes:
+            print("Cấp trên chưa nhận gói đồng bộ nào của các xã (nhập gói bằng lệnh gnbv sync-import).")
         for c in communes:
             counts = ", ".join(f"{format_number(n)} {table_label(t)}" for t, n in sorted(c.counts.items()))
             print(f"{c.code}\t{display(c.name)}\tgói số {c.last_sequence}\t{c.last_created_at[:10]}\t{counts}"
@@ -177,6 +180,7 @@ def cmd_sync_status(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_ref_export(args: argparse.Namespace, ctx: CliContext) -> int:
     """With ``--targets`` the targets are saved in the same transaction as the package is written:
     a package that cannot be written leaves the recorded targets as they were."""
+    output_path(args.out)
     from gnbv_desktop.io.package_zip import PackageError
     from gnbv_desktop.io.reference_package import validate_targets
     from gnbv_desktop.jobs.reference_sync import export_reference

@@ -6,7 +6,7 @@ import argparse
 import datetime as _dt
 from pathlib import Path
 
-from gnbv_desktop.cli.context import CliContext, CliError
+from gnbv_desktop.cli.context import CliContext, CliError, output_path
 from gnbv_desktop.core.forms import FORM_KEYS, PERIODS
 from gnbv_desktop.core.review import TRANSITION_LABELS, TRANSITIONS
 from gnbv_desktop.core.standards import StandardError
@@ -170,8 +170,7 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError(f"Tệp kết quả '{out.name}' phải có đuôi .pdf hoặc .xlsx.")
     if args.form == "dinh-ky" and args.period is None:
         raise CliError("Biểu dinh-ky cần kỳ báo cáo (--period 6m, 9m hoặc 12m).")
-    if not out.parent.exists():
-        raise CliError(f"Thư mục '{out.parent}' không tồn tại.")
+    output_path(args.output)
     try:
         pages = run_to_end(write_report(ctx.db, out, args.form, year, args.period))
     except FormError as exc:

@@ -22,8 +22,9 @@ _MODIFIERS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of 
 
 
 # Characters XML 1.0 cannot carry (so no XLSX can hold them) and DEL; Excel's ``_x0000_`` escapes
-# decode into these. Tab, line feed and carriage return are legal and kept.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# decode into these. Tab, line feed and carriage return are legal and kept. A run of them, with the
+# spaces around it, is matched whole so that it becomes one space.
+_XML_ILLEGAL = re.compile(" *[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]+ *")
 # Everything that must not appear in a name or code: C0/C1 controls and bidirectional overrides
 # (a right-to-left override makes a printed name read differently from what is stored).
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
@@ -32,8 +33,13 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069
 def strip_illegal_chars(text: str) -> str:
     """``text`` without the characters an XLSX (XML) cannot hold; the one rule every import and
     every store write uses, so nothing stored can break an export. Compare the result with the
-    input to warn the user that something was removed."""
-    return _XML_ILLEGAL.sub("", text)
+    input to warn the user that something was removed.
+
+    Each run of them inside the text becomes one space (with the spaces around it; at either end,
+    nothing): such a character stands
+    between words more often than inside one — ``Nguyễn_x0007_Văn`` is "Nguyễn Văn", never
+    "NguyễnVăn" — and a space too many is harmless where a joined name is a wrong name."""
+    return _XML_ILLEGAL.sub(lambda m: "" if m.start() == 0 or m.end() == len(text) else " ", text)
 
 
 def has_control_chars(text: str, *, allow_newlines: bool = False) -> bool:
@@ -137,6 +143,17 @@ def format_date(value: _dt.date | str | None) -> str:
     if isinstance(value, str):
         value = _dt.date.fromisoformat(value[:10])
     return value.strftime("%d/%m/%Y")
+
+
+def format_date_time(value: str | None) -> str:
+    """A stored ISO timestamp as the user's local ``dd/mm/yyyy HH:MM``: one with a UTC offset is
+    converted to the computer's time zone, one without is local time already."""
+    if not value:
+        return ""
+    moment = _dt.datetime.fromisoformat(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%d/%m/%Y %H:%M")
 
 
 def parse_date(text: str) -> _dt.date:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gnbv_desktop.core.text import format_date_time
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.store.accounts import (
     ADMIN,
@@ -106,7 +107,7 @@ class AccountsTab(QWidget):
         self.accounts = list_accounts(db)
         self.table.setRowCount(len(self.accounts))
         for row, a in enumerate(self.accounts):
-            until = a.locked_until.replace("T", " ") if a.locked_until else ""
+            until = format_date_time(a.locked_until)
             for col, text in enumerate([a.username, a.full_name, a.role_label, until]):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         first = not has_accounts(db)

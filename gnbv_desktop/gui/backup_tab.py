@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -24,19 +22,12 @@ from PySide6.QtWidgets import (
 
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.job_runner import JobHandle
+from gnbv_desktop.jobs.backup_jobs import backup_job, check_job, restore_job
+from gnbv_desktop.jobs.progress import Job
 from gnbv_desktop.store.accounts import ADMIN, has_accounts
 from gnbv_desktop.store.audit import current_role
-from gnbv_desktop.store.backup import (
-    KEEP_LAST,
-    KEEP_MONTHS,
-    BackupError,
-    BackupInfo,
-    check_backup,
-    describe,
-    list_backups,
-    make_backup,
-    restore,
-)
+from gnbv_desktop.store.backup import KEEP_LAST, KEEP_MONTHS, BackupInfo, list_backups
 
 COLUMNS = ["Thời điểm", "Lý do", "Dung lượng", "Số hộ", "Tệp"]
 
@@ -48,24 +39,18 @@ def size_text(size: int) -> str:
     return f"{format_number(max(1, round(size / 1024)))} KB"
 
 
-@contextlib.contextmanager
-def _busy() -> Iterator[None]:
-    """A copy or the full check of a large file takes a second or two: the pointer says so. (They run
-    here rather than as a job because a restore replaces the file under this window's connection.)"""
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QApplication.restoreOverrideCursor()
-
-
 class BackupTab(QWidget):
+    """Backups, checks and restores run as jobs (a large file takes seconds): a progress dialog
+    shows, the window keeps repainting and the buttons wait until the job is over. A job's failure
+    is shown by the job runner's error dialog and repeated under the buttons."""
+
     title = "Sao lưu"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.backups: list[BackupInfo] = []
+        self.handle: JobHandle | None = None  # the running (or last) job
         intro = QLabel(
             "Phần mềm tự sao lưu khi mở (mỗi ngày một lần), khi đóng và trước mỗi lần nhập dữ liệu, "
             f"giữ {KEEP_LAST} bản gần nhất và một bản mỗi tháng trong {KEEP_MONTHS} tháng. "
@@ -118,16 +103,33 @@ class BackupTab(QWidget):
         self.table.resizeColumnsToContents()
         self.restore_button.setEnabled(False)
 
-    def _backup(self, folder: Path | None) -> Path | None:
-        try:
-            with _busy():
-                target = make_backup(self.ctx.db_path, "thu-cong", folder=folder)
-        except BackupError as exc:
-            QMessageBox.warning(self, "Không sao lưu được", str(exc))
-            return None
-        self.message.setText(f"Đã sao lưu vào {target}.")
-        self.reload()
-        return target
+    def _run(self, title: str, job: Callable[[], Job], done: Callable[[object], None]) -> JobHandle:
+        """Run ``job`` through the job runner, with a progress dialog and without a Hủy button: a
+        copy or a restore is one step that cannot stop half-way."""
+        handle = self.ctx.runner.run_with_dialog(self, title, lambda _db: job())
+        handle.dialog.setCancelButton(None)
+        self._set_busy(True)
+        handle.finished.connect(done)
+        handle.failed.connect(lambda message: self._say(message, error=True))
+        handle.done.connect(lambda: self._set_busy(False))
+        self.handle = handle
+        return handle
+
+    def _set_busy(self, busy: bool) -> None:
+        for b in (self.backup_button, self.usb_button, self.restore_file_button):
+            b.setEnabled(not busy)
+        self.restore_button.setEnabled(not busy and bool(self.table.selectionModel().selectedRows()))
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #b00020;" if error else "")
+        self.message.setText(text)
+
+    def _backup(self, folder: Path | None) -> JobHandle:
+        def done(target: Path) -> None:
+            self.reload()
+            self._say(f"Đã sao lưu vào {target}.")
+
+        return self._run("Sao lưu dữ liệu", lambda: backup_job(self.ctx.db_path, folder), done)
 
     def backup_now(self) -> None:
         self._backup(None)
@@ -143,17 +145,10 @@ class BackupTab(QWidget):
             self._restore(self.backups[rows[0].row()])
 
     def restore_other_file(self) -> None:
-        """A copy kept elsewhere (the USB stick): checked before anything is asked or changed."""
+        """A copy kept elsewhere (the USB stick): fully checked before anything is asked or changed."""
         path, _ = QFileDialog.getOpenFileName(self, "Chọn bản sao lưu", "", "Dữ liệu GNBV (*.sqlite3);;Mọi tệp (*)")
-        if not path:
-            return
-        try:
-            with _busy():
-                check_backup(path)
-        except BackupError as exc:
-            QMessageBox.warning(self, "Không khôi phục được", str(exc))
-            return
-        self._restore(describe(Path(path)))
+        if path:
+            self._run("Kiểm tra bản sao lưu", lambda: check_job(Path(path)), self._restore)
 
     def _restore(self, chosen: BackupInfo) -> None:
         if has_accounts(self.ctx.db) and current_role(self.ctx.db) != ADMIN:
@@ -168,15 +163,13 @@ class BackupTab(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            with _busy():
-                safety = restore(self.ctx.db_path, chosen.path)
-        except BackupError as exc:
-            QMessageBox.warning(self, "Không khôi phục được", str(exc))
-            return
-        self.reload()
-        self.message.setText(
-            f"Đã khôi phục dữ liệu lúc {chosen.created:%H:%M:%S ngày %d/%m/%Y}. "
-            f"Dữ liệu trước khi khôi phục được giữ tại {safety.name if safety else '—'}."
-        )
-        self.ctx.notify_changed()
+
+        def done(safety: Path | None) -> None:
+            self.reload()
+            self._say(
+                f"Đã khôi phục dữ liệu lúc {chosen.created:%H:%M:%S ngày %d/%m/%Y}. "
+                f"Dữ liệu trước khi khôi phục được giữ tại {safety.name if safety else '—'}."
+            )
+            self.ctx.notify_changed()
+
+        self._run("Khôi phục dữ liệu", lambda: restore_job(self.ctx.db_path, chosen.path), done)

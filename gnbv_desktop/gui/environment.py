@@ -22,7 +22,11 @@ def acquire_instance_lock(db_path: Path) -> QLockFile | None:
     recognised (its process is gone) and taken over."""
     lock = QLockFile(str(db_path) + ".lock")
     lock.setStaleLockTime(0)
-    return lock if lock.tryLock(200) else None
+    if lock.tryLock(200):
+        return lock
+    if lock.error() == QLockFile.LockError.PermissionError:
+        return lock  # a read-only folder: no window can write there, so two windows cannot clash
+    return None
 
 
 def refuse_second_instance(db_path: Path) -> None:

@@ -64,8 +64,8 @@ def open_package(parent: QWidget, ctx: AppContext, path: Path) -> JobHandle | No
 def _imported(results) -> str:
     lines = []
     for r in results:
-        if r.already_imported:
-            lines.append(f"{r.commune_name}, gói số {r.sequence}: đã nhập trước đây, không thay đổi.")
+        if r.skipped_note:
+            lines.append(f"{r.commune_name}, gói số {r.sequence}: {r.skipped_note}")
         else:
             lines.append(f"{r.commune_name}, gói số {r.sequence}: {format_number(r.merged.new)} bản ghi mới, "
                          f"{format_number(r.merged.updated)} cập nhật.")

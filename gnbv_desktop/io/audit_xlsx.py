@@ -35,5 +35,6 @@ def write_audit_xlsx(entries: list[AuditEntry], path: str | Path, title: str) ->
         wb.save(tmp)
         os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp.is_file():  # a folder of that name is not ours to remove
+            tmp.unlink()
     return len(entries)

@@ -42,5 +42,6 @@ def write_household_data(data: HouseholdData, path: str | Path) -> int:
         wb.save(tmp)
         os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp.is_file():  # a folder of that name is not ours to remove
+            tmp.unlink()
     return written

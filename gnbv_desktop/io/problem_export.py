@@ -46,4 +46,5 @@ def write_problems(path: str | Path, sheet: str, problems: list[Problem]) -> Non
         wb.save(tmp)
         os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp.is_file():  # a folder of that name is not ours to remove
+            tmp.unlink()

@@ -78,7 +78,6 @@ def render_report(
         options = PostingOptions(posted_on, posting_days, tuple(leaving_households(db, year, village_ids)))
         writer = functools.partial(write_posting_pdf, options=options)
     yield Progress(1, 3, f"Đang dàn trang {len(data.households)} hộ…")
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = track_partial(path.with_name(f".{path.name}.part"))
     try:
         pages = writer(data, partial)

@@ -58,7 +58,8 @@ def export_reference(
         tmp.write_bytes(blob)
         os.replace(tmp, out_path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        if tmp.is_file():  # a folder of that name is not ours to remove
+            tmp.unlink()
         raise SyncError(f"Không ghi được tệp '{out_path}': {describe_os_error(exc)}.") from exc
     yield Progress(2, 2, "Đã xuất gói tham chiếu.")
     return ref

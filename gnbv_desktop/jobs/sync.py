@@ -38,8 +38,9 @@ from gnbv_desktop.io.sync_package import (
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.jobs.worker_process import die_with_parent
 from gnbv_desktop.store import aggregate
-from gnbv_desktop.store.backup import backup_before_job
+from gnbv_desktop.store.backup import BackupError, backup_before_job
 from gnbv_desktop.store.households import stats
+from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE
 from gnbv_desktop.store.records import SYNCED_TABLES, now_iso
 from gnbv_desktop.store.settings import get_value, load_settings, set_value
 from gnbv_desktop.store.sync_identity import installation
@@ -155,7 +156,8 @@ def export_package(
         tmp.write_bytes(blob)
         os.replace(tmp, out_path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        if tmp.is_file():  # a folder of that name is not ours to remove
+            tmp.unlink()
         raise SyncError(f"Không ghi được tệp '{out_path}': {describe_os_error(exc)}.") from exc
     counts = {t: len(rows) for t, rows in tables.items()}
     try:
@@ -185,8 +187,19 @@ class ImportResult:
     merged: aggregate.MergeCounts = field(default_factory=aggregate.MergeCounts)
     new_key: str = ""  # fingerprint of a key pinned by this package (first package or replacement)
     replaced: bool = False
+    superseded_by: int = 0  # number of a newer full package already held: this one changed nothing
     encrypted: bool = False
     signed: bool = False
+
+    @property
+    def skipped_note(self) -> str:
+        """Why this package changed nothing (Vietnamese), or ``""`` when it was merged."""
+        if self.already_imported:
+            return "đã nhập trước đây — không thay đổi gì."
+        if self.superseded_by:
+            return (f"cấp trên đã có gói đầy đủ số {self.superseded_by} mới hơn của xã — gói cũ này được bỏ qua, "
+                    "không thay đổi gì.")
+        return ""
 
     def as_dict(self) -> dict:
         return {
@@ -195,7 +208,9 @@ class ImportResult:
             "commune_name": self.commune_name,
             "sequence": self.sequence,
             "base_sequence": self.base_sequence,
-            "status": "already_imported" if self.already_imported else "imported",
+            "status": ("already_imported" if self.already_imported
+                       else "superseded" if self.superseded_by else "imported"),
+            "superseded_by": self.superseded_by,
             "forced": self.forced,
             "missing": [list(r) for r in self.missing],
             "replaced": self.replaced,
@@ -281,7 +296,10 @@ def import_packages(
                if aggregate.imported_package_id(db, info.commune_code, sha) is None]
     if pending:
         yield Progress(n, 2 * n, "Đang sao lưu trước khi nhập…")
-        backup_before_job(db, "truoc-nhap-goi-dong-bo")
+        try:
+            backup_before_job(db, "truoc-nhap-goi-dong-bo")
+        except BackupError as exc:  # a read-only file, a full disk: nothing was changed
+            raise SyncError(str(exc)) from exc
     with _parser(len(pending)) as parse, write_transaction(db), \
             aggregate.statistics_indexes_suspended(db, incoming):
         # Decided again under the write lock: a second import of the same file waiting for this one
@@ -305,6 +323,10 @@ def import_packages(
                 parsed[j] = parse(str(checked[j][2]), checked[j][1], password, limits, columns)
             rows, attachments, external = parsed.pop(i).result()
             _check_sender(db, info, path, replace_commune and info.commune_code not in replaced, result)
+            if not result.replaced:
+                _place_in_history(db, info, sha, path, result)
+            if result.superseded_by:
+                continue
             if result.replaced:
                 replaced.add(info.commune_code)
                 aggregate.remove_commune_data(db, info.commune_code)
@@ -356,6 +378,46 @@ def import_packages(
             set_value(db, REQUIRE_ENCRYPTION, "1")
     yield Progress(2 * n, 2 * n, "Đã nhập xong.")
     return results
+
+
+def _place_in_history(db: Database, info: PackageInfo, sha: str, path: Path, result: ImportResult) -> None:
+    """Decide what a package from the commune's own installation does to what the aggregate holds.
+
+    A full package is the commune's whole list: newer than every package held, it replaces the
+    commune's data (``result.replaced``) — after ``gnbv demo --replace`` or a restore at the
+    commune the records have new UUIDs or older change counters, and merging would add the new
+    list to the old one. Older than the newest full package held, it is skipped
+    (``result.superseded_by``); in between (a full package closing a gap) it merges as usual.
+    An incremental package older than the newest full package is skipped too. One that reuses a
+    number already held with other content, or builds on a package older than the newest full one,
+    cannot be placed: refused, asking the commune for a full package.
+    """
+    code, here = info.commune_code, (info.sequence, info.created_at)
+    full = aggregate.latest_package(db, code, full_only=True)
+    newest = aggregate.latest_package(db, code)
+    if info.is_full:
+        if full is not None and here < full:
+            result.superseded_by = full[0]
+        elif newest is None or here > newest:
+            result.replaced = newest is not None
+        return
+    if full is not None and info.sequence < full[0]:
+        result.superseded_by = full[0]
+        return
+    ask_full = (f"Hãy đề nghị {display(info.commune_name)} xuất một gói đầy đủ (Đồng bộ → Gói đầy đủ, hoặc lệnh "
+                "gnbv sync-export --full) và nhập gói đó; gói đầy đủ sẽ thay toàn bộ dữ liệu cũ của xã.")
+    if aggregate.sequence_taken(db, code, info.sequence, sha):
+        raise SyncError(
+            f"Gói '{path.name}' bị từ chối: cấp trên đã nhận một gói số {info.sequence} khác của "
+            f"{display(info.commune_name)} (xã đã khôi phục bản sao lưu cũ hoặc làm lại dữ liệu), nên không biết gói "
+            f"thay đổi này dựa trên dữ liệu nào. {ask_full}"
+        )
+    if full is not None and info.base_sequence < full[0]:
+        raise SyncError(
+            f"Gói '{path.name}' bị từ chối: đây là gói thay đổi dựa trên gói số {info.base_sequence}, nhưng cấp trên "
+            f"đã có gói đầy đủ số {full[0]} mới hơn của {display(info.commune_name)} nên không còn giữ gói "
+            f"số {info.base_sequence} làm gốc. {ask_full}"
+        )
 
 
 def _check_sender(db: Database, info: PackageInfo, path: Path, may_replace: bool, result: ImportResult) -> None:
@@ -420,7 +482,7 @@ def database_problem(exc: sqlite3.DatabaseError) -> str:
         return ("Cơ sở dữ liệu đang được một cửa sổ hoặc lệnh GNBV khác ghi; đã chờ nhưng chưa đến lượt. "
                 "Hãy đợi việc kia xong rồi thử lại — không có gì thay đổi.")
     if "readonly" in text or "read-only" in text:
-        return "Tệp dữ liệu chỉ cho đọc (read-only): không ghi được, không có gì thay đổi."
+        return READ_ONLY_WRITE_MESSAGE
     if "full" in text:
         return "Ổ đĩa đã đầy: không ghi được dữ liệu, không có gì thay đổi. Hãy giải phóng dung lượng rồi thử lại."
     return f"Lỗi cơ sở dữ liệu khi ghi ({display(exc, 120)}); không có gì thay đổi."

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from gnbv_desktop.store.read_only import is_read_only
+
 ADMIN = "quan-tri"
 EDITOR = "nhap-lieu"
 VIEWER = "chi-xem"
@@ -168,13 +170,17 @@ def login(db: Database, username: str, password: str, now: _dt.datetime | None =
         until = _dt.datetime.fromisoformat(locked_until)
         raise AccountError(f"Tài khoản bị khóa do nhập sai mật khẩu nhiều lần; thử lại sau {until:%H:%M} "
                            "hoặc nhờ quản trị đặt lại mật khẩu.")
+    # A read-only file cannot count failures: the password is checked, nothing is recorded.
+    record = not is_read_only(db)
     if not password_matches(password, stored):
         failures += 1
         lock = (now + _dt.timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds") if failures >= MAX_FAILURES else ""
-        db.execute("UPDATE accounts SET failed_attempts = ?, locked_until = ? WHERE id = ?",
-                   [0 if lock else failures, lock, account_id])
-        if lock:
+        if record:
+            db.execute("UPDATE accounts SET failed_attempts = ?, locked_until = ? WHERE id = ?",
+                       [0 if lock else failures, lock, account_id])
+        if lock and record:
             raise AccountError(f"Sai mật khẩu {MAX_FAILURES} lần: tài khoản bị khóa {LOCK_MINUTES} phút.")
         raise AccountError("Sai tên đăng nhập hoặc mật khẩu.")
-    db.execute("UPDATE accounts SET failed_attempts = 0, locked_until = '' WHERE id = ?", [account_id])
+    if record:
+        db.execute("UPDATE accounts SET failed_attempts = 0, locked_until = '' WHERE id = ?", [account_id])
     return _existing(db, username)

@@ -121,6 +121,25 @@ def missing_sequences(db: Database, commune_code: str, base_sequence: int) -> li
     return gaps
 
 
+def latest_package(db: Database, commune_code: str, *, full_only: bool = False) -> tuple[int, str] | None:
+    """``(sequence, created_at)`` of the newest package held for the commune (of the newest full
+    one with ``full_only``): by number, then by creation time for a number reused by an older version."""
+    row = db.execute(
+        "SELECT sequence, created_at FROM sync_packages WHERE commune_code = ?"
+        + (" AND is_full = 1" if full_only else "") + " ORDER BY sequence DESC, created_at DESC LIMIT 1",
+        [commune_code],
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def sequence_taken(db: Database, commune_code: str, sequence: int, sha: str) -> bool:
+    """Whether the commune's number ``sequence`` already came with other content (a reused number)."""
+    return db.execute(
+        "SELECT 1 FROM sync_packages WHERE commune_code = ? AND sequence = ? AND sha256 <> ? LIMIT 1",
+        [commune_code, sequence, sha],
+    ).fetchone() is not None
+
+
 @dataclass(frozen=True)
 class Binding:
     """What the upper level bound a commune code to at its first package."""

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from gnbv_desktop.store.accounts import READ_ONLY_MESSAGE, VIEWER
 from gnbv_desktop.store.accounts import SCHEMA as ACCOUNTS_SCHEMA
+from gnbv_desktop.store.read_only import is_read_only
 
 SOURCE_GUI = "giao diện"
 SOURCE_CLI = "dòng lệnh"
@@ -210,7 +211,7 @@ def is_audited(db: Database) -> bool:
 def start_session(db: Database, source: str, user: str | None = None, role: str = "") -> None:
     """Name who writes through this program from now on (the OS login when there are no accounts)
     and the role whose limits the triggers enforce."""
-    if not is_audited(db):
+    if not is_audited(db) or is_read_only(db):  # a read-only file records no session: nothing is written
         return
     if user is None:
         try:

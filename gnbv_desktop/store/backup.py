@@ -19,10 +19,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.store import migrations
 from gnbv_desktop.store.database import open_database
 from gnbv_desktop.store.integrity import NotADatabase, connect_read_only, full_check
+from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE, is_read_only
 from gnbv_desktop.store.settings import MODE_AGGREGATE
+from gnbv_desktop.store.sync_identity import SavedIdentity, keep_identity, read_saved_identity
 
 BACKUP_FOLDER = "sao-luu"
 KEEP_LAST = 10
@@ -128,7 +131,7 @@ def make_backup(db_path: str | Path, reason: str = "thu-cong", folder: str | Pat
     try:
         target_folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupError(f"Không tạo được thư mục sao lưu '{target_folder}': {exc.strerror or exc}.") from exc
+        raise BackupError(f"Không tạo được thư mục sao lưu '{target_folder}': {describe_os_error(exc)}.") from exc
     target = _unique_name(target_folder, db_path.stem, reason, now or _dt.datetime.now())
     try:
         source = connect_read_only(db_path)
@@ -281,6 +284,7 @@ def restore(db_path: str | Path, backup: str | Path, *, current_damaged: bool = 
             f"{_KIND_LABELS[_kind(db_path)]}; không khôi phục để khỏi lẫn hai loại dữ liệu. Nếu cần xem bản sao lưu này, "
             "hãy khôi phục vào một tệp mới (gnbv --db TỆP_MỚI restore …)."
         )
+    identity = _identity_of(db_path) if exists else None
     safety = None
     if exists and current_damaged:
         safety = _keep_damaged(db_path)
@@ -305,8 +309,29 @@ def restore(db_path: str | Path, backup: str | Path, *, current_damaged: bool = 
         raise BackupError(f"Không khôi phục được từ '{backup.name}': {exc}. Dữ liệu hiện tại đã được sao lưu.") from exc
     finally:
         source.close()
-    open_database(db_path).close()  # a backup from an older version is upgraded at once
+    db = open_database(db_path)  # a backup from an older version is upgraded at once
+    try:
+        if identity is not None:
+            with db.atomic():  # the restored file must not issue sync package numbers it issued before
+                keep_identity(db, identity)
+    finally:
+        db.close()
     return safety
+
+
+def _identity_of(db_path: Path) -> SavedIdentity | None:
+    """The current file's installation identity and highest sync package number, read before a
+    restore replaces it (None for a file SQLite cannot read)."""
+    try:
+        conn = connect_read_only(db_path)
+    except sqlite3.Error:
+        return None
+    try:
+        return read_saved_identity(conn)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
 
 
 _KIND_LABELS = {"aggregate": "dữ liệu tổng hợp của cấp trên", "commune": "dữ liệu của một xã"}
@@ -328,6 +353,8 @@ def backup_before_job(db: Database, reason: str) -> Path | None:
     """``backup_before`` for a job that holds only its connection: the file is asked of SQLite."""
     if db.conn.in_transaction:
         raise BackupError("Không sao lưu được khi đang ghi dữ liệu.")
+    if is_read_only(db):  # the job would write a file it may not write: say that, not why the copy failed
+        raise BackupError(READ_ONLY_WRITE_MESSAGE)
     row = next((r for r in db.execute("PRAGMA database_list").fetchall() if r[1] == "main"), None)
     return backup_before(row[2], reason) if row and row[2] else None
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from gnbv_desktop.store import audit, migrations
-from gnbv_desktop.store.integrity import BackgroundCheck, NotADatabase, findings_text, quick_check
+from gnbv_desktop.store.integrity import BackgroundCheck, NotADatabase, connect_read_only, findings_text, quick_check
+from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE, writable
 
 # How long a write waits for another program's write to finish before giving up (seconds).
 BUSY_TIMEOUT_S = 30.0
@@ -34,8 +35,7 @@ def describe_failure(exc: BaseException, path: str | Path | None = None) -> str 
             return (f"Dữ liệu đang được một chương trình GNBV khác ghi; đã chờ {BUSY_TIMEOUT_S:g} giây mà chưa xong. "
                     f"Hãy đợi việc đó xong rồi làm lại. {unchanged}")
         if name.startswith("SQLITE_READONLY") or "readonly" in text:
-            return ("Tệp dữ liệu đang ở chế độ chỉ đọc (không có quyền ghi, ổ đĩa hoặc thư mục chỉ đọc). Hãy chép tệp sang "
-                    f"thư mục ghi được hoặc bỏ thuộc tính chỉ đọc rồi làm lại. {unchanged}")
+            return READ_ONLY_WRITE_MESSAGE
         if name == "SQLITE_FULL" or "full" in text:
             return f"Ổ đĩa đã đầy, không ghi thêm được dữ liệu. Hãy giải phóng dung lượng rồi làm lại. {unchanged}"
         if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or "disk i/o" in text or "unable to open" in text:
@@ -81,6 +81,14 @@ def _connect(path: Path) -> Database:
     return db
 
 
+def _connect_read_only(path: Path) -> Database:
+    """A file the user may only read (:mod:`store.read_only`): SQLite's read-only mode, and
+    ``query_only`` so that a write fails before it starts and the file is known to be read-only."""
+    db = Database(connect_read_only(path))
+    db.execute("PRAGMA query_only = ON")
+    return db
+
+
 def _enable_wal(db: Database) -> None:
     """WAL lets the UI read while a job writes; FULL sync makes every committed save survive a
     power cut (commune laptops lose power often), at a cost too small to notice on one user's edits."""
@@ -94,17 +102,20 @@ def open_database(path: str | Path, *, create: bool = True, check: BackgroundChe
     Before upgrading an existing file a copy is taken next to it
     (``gnbv.sqlite3.bak-v1-20260101-120000``) so a failed upgrade loses nothing. ``check``: the
     quick check of this file already started (the app starts it before loading Qt); without it the
-    check runs here.
+    check runs here. A file the user may only read is opened read-only and nothing is written
+    (:mod:`store.read_only`).
     """
     path = Path(path)
     exists = path.exists() and path.stat().st_size > 0
     if not exists and not create:
         raise DatabaseError(f"Không tìm thấy tệp dữ liệu: {path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    read_only = exists and not writable(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
     if exists:
         check_before_writing(path, check)
     try:
-        db = _connect(path)
+        db = _connect_read_only(path) if read_only else _connect(path)
         version = migrations.schema_version(db)
     except sqlite3.OperationalError as exc:  # locked or unreadable while being opened
         raise DatabaseError(describe_failure(exc) or f"Không mở được tệp dữ liệu '{path}' ({exc}).") from exc
@@ -123,6 +134,14 @@ def open_database(path: str | Path, *, create: bool = True, check: BackgroundChe
             f"(lược đồ v{version}, phiên bản này hỗ trợ đến v{migrations.LATEST_VERSION}). "
             "Hãy cập nhật phần mềm; tệp không bị thay đổi."
         )
+    if read_only:
+        if version < migrations.LATEST_VERSION:
+            db.close()
+            raise DatabaseError(
+                f"Tệp dữ liệu '{path.name}' chỉ cho đọc và được tạo bởi phiên bản GNBV Desktop cũ hơn; phải nâng cấp tệp "
+                "mới mở được, mà tệp không ghi được. Hãy chép tệp sang một thư mục ghi được rồi mở bản chép."
+            )
+        return db
     if exists and version < migrations.LATEST_VERSION:
         if version == 0 and db.table_names():
             db.close()

@@ -8,6 +8,7 @@ consistency and foreign key checks that take longer.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -20,8 +21,16 @@ class NotADatabase(Exception):
 
 
 def connect_read_only(path: str | Path) -> sqlite3.Connection:
-    """A connection that cannot write the file, its journal or its header."""
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    """A connection that cannot write the file, its journal or its header.
+
+    In a folder nobody may write (a read-only USB stick) SQLite cannot create the shared-memory
+    file a WAL database needs even to be read; with no WAL content left next to it the file is
+    complete by itself and is opened as immutable instead."""
+    path = Path(path).resolve()
+    uri = path.as_uri() + "?mode=ro"
+    wal = Path(str(path) + "-wal")
+    if not os.access(path.parent, os.W_OK) and not (wal.exists() and wal.stat().st_size):
+        uri += "&immutable=1"
     return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
 
 

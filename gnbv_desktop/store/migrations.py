@@ -374,6 +374,13 @@ def _m008_excel_import(db: Database) -> None:
     db.execute("ALTER TABLE households ADD COLUMN declared_size INTEGER")
 
 
+def _m009_attackfix(db: Database) -> None:
+    """The highest sync package number this installation ever issued. It lives with the identity
+    (kept by ``gnbv demo --replace``) and survives a restore (see ``sync_outbox``), so a package
+    number is never reused: the upper level must never take a new package for an old one."""
+    db.execute("ALTER TABLE installation_identity ADD COLUMN highest_sequence INTEGER NOT NULL DEFAULT 0")
+
+
 Migration = tuple[str, Callable[[Database], None]]
 MIGRATIONS: list[Migration] = [
     ("001_registry", _m001_registry),
@@ -384,6 +391,7 @@ MIGRATIONS: list[Migration] = [
     ("006_audit_accounts", _m006_audit_accounts),
     ("007_year_cycle", _m007_year_cycle),
     ("008_excel_import", _m008_excel_import),
+    ("009_attackfix", _m009_attackfix),
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

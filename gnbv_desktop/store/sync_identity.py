@@ -9,6 +9,7 @@ turns "first seen" into "trusted".
 
 from __future__ import annotations
 
+import sqlite3
 import uuid as _uuid
 from dataclasses import dataclass
 
@@ -51,6 +52,72 @@ def installation(db: Database) -> Installation:
             )
         row = db.execute("SELECT uuid, signing_key FROM installation_identity WHERE id = 1").fetchone()
     return Installation(row[0], bytes(row[1]))
+
+
+def highest_sequence(db: Database) -> int:
+    """The highest sync package number this installation ever issued.
+
+    Package numbers must never be reused: the upper level tells a new package from one it already
+    has by its number, and a reused number would make it add a new list to an old one. The mark is
+    kept in ``installation_identity``, which ``gnbv demo --replace`` keeps (``reset.KEPT_TABLES``)
+    while it empties the package history. A restore brings back an older file whose mark is lower,
+    so :func:`store.backup.restore` carries the current mark over (:func:`keep_identity`).
+    A file copied back by hand outside the program can still go back in time; the upper level
+    then sees a number it already holds with other content, and asks for a full package.
+    A database from before the mark counts its history's last number.
+    """
+    return read_highest_sequence(db.conn)
+
+
+def read_highest_sequence(conn) -> int:
+    """:func:`highest_sequence` on a plain sqlite3 connection (a read-only one before a restore);
+    a file without the tables (older schema) counts what it has."""
+    highest = 0
+    for sql in ("SELECT highest_sequence FROM installation_identity WHERE id = 1",
+                "SELECT MAX(sequence) FROM sync_exports"):
+        try:
+            row = conn.execute(sql).fetchone()
+        except sqlite3.OperationalError:  # the column or table came with a later version
+            continue
+        highest = max(highest, (row[0] or 0) if row else 0)
+    return highest
+
+
+@dataclass(frozen=True)
+class SavedIdentity:
+    """An installation's identity and package-number mark, read from a file about to be restored over."""
+
+    uuid: str
+    signing_key: bytes
+    created_at: str
+    highest_sequence: int
+
+
+def read_saved_identity(conn) -> SavedIdentity | None:
+    """The identity of the database on ``conn`` (a plain, possibly read-only sqlite3 connection)."""
+    try:
+        row = conn.execute("SELECT uuid, signing_key, created_at FROM installation_identity WHERE id = 1").fetchone()
+    except sqlite3.OperationalError:  # a file from before identities
+        row = None
+    return SavedIdentity(row[0], bytes(row[1]), row[2], read_highest_sequence(conn)) if row else None
+
+
+def keep_identity(db: Database, saved: SavedIdentity) -> None:
+    """After a restore (inside the caller's transaction): a backup taken before this installation's
+    first package has no identity — it gets the one the upper level already knows, instead of a
+    new one that the upper level would refuse as another computer's; and the mark never goes down."""
+    db.execute(
+        "INSERT OR IGNORE INTO installation_identity (id, uuid, signing_key, created_at) VALUES (1, ?, ?, ?)",
+        [saved.uuid, saved.signing_key, saved.created_at],
+    )
+    raise_highest_sequence(db, saved.highest_sequence)
+
+
+def raise_highest_sequence(db: Database, sequence: int) -> None:
+    """Never let the mark go below ``sequence`` (inside the caller's transaction). Without an
+    identity yet there is nothing to mark: the first package creates one, and its history counts."""
+    db.execute("UPDATE installation_identity SET highest_sequence = MAX(highest_sequence, ?) WHERE id = 1",
+               [sequence])
 
 
 @dataclass(frozen=True)

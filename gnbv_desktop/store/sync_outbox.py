@@ -17,6 +17,7 @@ from gnbv_desktop.core.sync_schema import BOOKKEEPING, LOCAL_COLUMNS, ColumnInfo
 from gnbv_desktop.store import migrations
 from gnbv_desktop.store.records import DERIVED_COLUMNS, FOREIGN_KEYS, SYNCED_TABLES, now_iso
 from gnbv_desktop.store.settings import get_value
+from gnbv_desktop.store.sync_identity import highest_sequence, raise_highest_sequence
 
 
 @dataclass
@@ -74,10 +75,15 @@ def last_export(db: Database) -> ExportRecord | None:
 
 
 def plan_export(db: Database, full: bool = False) -> ExportPlan:
-    """Incremental after the last package unless ``full`` or nothing was exported yet."""
+    """Numbered after the highest number this installation ever issued (never reused); incremental
+    after the last package unless ``full``, nothing was exported yet, or the history is not the
+    one that issued the last number (``gnbv demo --replace`` emptied it, or an older backup was
+    restored): then the upper level holds changes this database no longer knows, and only a full
+    package can replace them."""
     last = last_export(db)
-    sequence = (last.sequence + 1) if last else 1
-    if full or last is None:
+    highest = highest_sequence(db)
+    sequence = highest + 1
+    if full or last is None or last.sequence != highest:
         return ExportPlan(sequence, 0, 0, current_rev(db))
     return ExportPlan(sequence, last.sequence, last.rev_to, current_rev(db))
 
@@ -159,6 +165,7 @@ def record_export(
             [rec.sequence, rec.base_sequence, int(rec.is_full), rec.rev_from, rec.rev_to, rec.created_at,
              rec.file_name, json.dumps(counts), sha, int(encrypted)],
         )
+        raise_highest_sequence(db, rec.sequence)
     return rec
 
 

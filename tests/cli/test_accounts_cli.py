@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import sqlite3
 
 import pytest
@@ -98,6 +99,15 @@ def test_lockout_after_repeated_failures_and_admin_reset(capsys, secured):
     code, _, err = _as(capsys, secured, "an", "list")  # the right password no longer helps
     assert code == 1 and "bị khóa" in err
     db, pw = secured
+    conn = sqlite3.connect(db)
+    [stored] = conn.execute("SELECT locked_until FROM accounts WHERE username = 'an'").fetchone()
+    conn.close()
+    code, out, err = _as(capsys, secured, "admin", "accounts")
+    assert code == 0, err
+    # local time as the official reads it, never the stored ISO text
+    until = datetime.datetime.fromisoformat(stored)
+    [line] = [ln for ln in out.splitlines() if ln.startswith("an\t")]
+    assert line.endswith(f"khóa đến {until:%d/%m/%Y %H:%M}") and stored not in out and "T" not in line.split("\t")[-1]
     code, _, err = _as(capsys, secured, "admin", "account-password", "an", "--new-password-file", str(pw["an"]))
     assert code == 0, err
     assert _as(capsys, secured, "an", "list")[0] == 0

@@ -100,7 +100,8 @@ def test_ref_export_that_cannot_write_its_file_saves_no_targets(capsys, tmp_path
     db.close()
     targets = tmp_path / "targets.json"
     targets.write_text(json.dumps({"23764": {"target_escape_households": 6}}), encoding="utf-8")
-    code, _, err = run_cli(capsys, agg, "ref-export", str(tmp_path / "no-such-folder" / "r.gnbvref"), "--year", "2026",
+    (tmp_path / "r.gnbvref.tmp").mkdir()  # the package's temporary file cannot be written
+    code, _, err = run_cli(capsys, agg, "ref-export", str(tmp_path / "r.gnbvref"), "--year", "2026",
                            "--targets", str(targets))
     assert code == 1 and "Không ghi được" in err
     conn = sqlite3.connect(agg)

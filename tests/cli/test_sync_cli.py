@@ -169,3 +169,16 @@ def test_received_standards_apply_whenever_the_cli_opens_the_database(capsys, tm
     data = json.loads(run_without_db(capsys, "standards", "--json"))
     assert next(s for s in data if s["id"] == "nd07-2021")["thresholds"]["rural"]["poor_line"] == 1_500_000
     assert not (tmp_path / "userdata").exists()  # no database file (nor folder) is created for this
+
+
+def test_status_of_an_upper_level_that_received_nothing_says_so(capsys, tmp_path):
+    from gnbv_desktop.store import aggregate
+
+    agg = tmp_path / "tinh.sqlite3"
+    db = open_database(agg)
+    aggregate.make_aggregate(db, "Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
+    db.close()
+    code, out, err = run_cli(capsys, agg, "sync-status")
+    assert code == 0, err
+    assert out.strip() == "Cấp trên chưa nhận gói đồng bộ nào của các xã (nhập gói bằng lệnh gnbv sync-import)."
+    assert run_json(capsys, agg, "sync-status", "--json") == {"mode": "aggregate", "communes": []}

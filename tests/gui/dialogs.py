@@ -29,8 +29,10 @@ class Seen:
     defaults: list[str] = field(default_factory=list)
 
 
-def answer(qtbot, *, click: str | None = None, key: Qt.Key | None = None, seen: Seen | None = None) -> Seen:
-    """When the next modal message box appears, click its button labelled ``click`` or press ``key``."""
+def answer(qtbot, *, click: str | None = None, key: Qt.Key | None = None, seen: Seen | None = None,
+           button: QMessageBox.StandardButton | None = None) -> Seen:
+    """When the next modal message box appears, click its button labelled ``click``, its standard
+    ``button`` (Yes/No whatever language Qt's texts are in), or press ``key``."""
     seen = seen if seen is not None else Seen()
     tries = [500]  # a box that never comes stops being waited for (the test's assertions then fail)
     generation = _GENERATION[0]
@@ -50,6 +52,8 @@ def answer(qtbot, *, click: str | None = None, key: Qt.Key | None = None, seen: 
         seen.defaults.append(box.defaultButton().text() if box.defaultButton() else "")
         if click is not None:
             qtbot.mouseClick(next(b for b in box.buttons() if b.text() == click), Qt.MouseButton.LeftButton)
+        elif button is not None:
+            qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
         else:
             qtbot.keyClick(box, key)
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import openpyxl
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
+from PySide6.QtWidgets import QFileDialog, QWizard
 
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.import_wizard import ImportWizard
 from gnbv_desktop.jobs.demo import ensure_demo_commune
 from gnbv_desktop.store.households import list_rows
+from tests.gui.dialogs import answer
 from tests.io.workbooks import simple_list
 
 pytestmark = pytest.mark.gui
@@ -73,8 +74,7 @@ def test_problems_readable_exported_and_buttons_after_import(ctx, qtbot, tmp_pat
     # Xuất danh sách lỗi
     target = tmp_path / "loi.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Excel (*.xlsx)"))
-    shown = []
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    seen = answer(qtbot, key=Qt.Key.Key_Return)
     qtbot.mouseClick(pp.export_problems, Qt.MouseButton.LeftButton)
     rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
     assert rows[0] == ("Trang", "Dòng", "Cột", "Giá trị trong tệp", "Mức", "Nội dung")
@@ -83,7 +83,7 @@ def test_problems_readable_exported_and_buttons_after_import(ctx, qtbot, tmp_pat
     formula_row = next(r for r in rows if r[1] == "4" and r[2] == "D (Số CCCD)")
     assert formula_row[3] == '=HYPERLINK("x")'  # written as text, never as a live formula
     assert openpyxl.load_workbook(target).active.cell(rows.index(formula_row) + 1, 4).data_type == "s"
-    assert shown and shown[0].startswith("Đã ghi 2 vấn đề")
+    assert len(seen.texts) == 1 and seen.texts[0].startswith("Đã ghi 2 vấn đề")
     # import the valid row; the summary names the skipped rows; no way back, no cancel
     _tick(qtbot, pp.skip_invalid)
     assert wizard.button(QWizard.WizardButton.CommitButton).text() == "Nhập"

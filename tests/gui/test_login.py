@@ -7,13 +7,13 @@ import sys
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from gnbv_desktop.gui import read_only_notice
 from gnbv_desktop.gui.login_dialog import LoginDialog
-from gnbv_desktop.store.accounts import ADMIN, VIEWER, create_account
+from gnbv_desktop.store.accounts import ADMIN, READ_ONLY_MESSAGE, VIEWER, create_account
 from gnbv_desktop.store.audit import SOURCE_GUI, start_session
 from gnbv_desktop.store.database import open_database
+from tests.gui.dialogs import answer
 
 
 @pytest.fixture
@@ -44,12 +44,36 @@ def test_viewer_session_refuses_writes_from_every_connection(qtbot, accounts, db
         with pytest.raises(sqlite3.IntegrityError) as err:
             db.execute("UPDATE households SET phone = '0900000000' WHERE id = 1")
     worker.close()
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: shown.append(title))
-    monkeypatch.setattr(sys, "excepthook", lambda *a: shown.append("khác"))
+    others = []
+    monkeypatch.setattr(sys, "excepthook", lambda *a: others.append("khác"))
     read_only_notice.install()
+    seen = answer(qtbot, key=Qt.Key.Key_Return)  # the official reads the box and presses Enter
     sys.excepthook(err.type, err.value, None)
+    assert len(seen.texts) == 1 and f"{READ_ONLY_MESSAGE}; không có gì được lưu." == seen.texts[0]
     sys.excepthook(ValueError, ValueError("x"), None)
-    assert shown == ["Tài khoản chỉ xem", "khác"]
+    assert others == ["khác"]
     start_session(accounts, SOURCE_GUI, "admin", ADMIN)
     accounts.execute("UPDATE households SET phone = '0900000000' WHERE id = 1")
+
+
+def test_a_write_to_a_file_that_can_only_be_read_is_told_like_a_viewer_s(qtbot, demo_db, db_path, tmp_path,
+                                                                          monkeypatch):
+    import shutil
+
+    from gnbv_desktop.store.read_only import is_read_only
+    from tests.read_only_drive import read_only_drive
+
+    demo_db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with read_only_drive(tmp_path / "usb", lambda d: shutil.copy(db_path, d / "xa.sqlite3")) as usb:
+        db = open_database(usb / "xa.sqlite3")
+        assert is_read_only(db)
+        with pytest.raises(sqlite3.OperationalError) as err:
+            db.execute("UPDATE households SET phone = '0900000000' WHERE id = 1")
+        db.close()
+    others = []
+    monkeypatch.setattr(sys, "excepthook", lambda *a: others.append("khác"))
+    read_only_notice.install()
+    seen = answer(qtbot, key=Qt.Key.Key_Return)
+    sys.excepthook(err.type, err.value, None)
+    assert len(seen.texts) == 1 and "chế độ chỉ đọc" in seen.texts[0] and "không bị thay đổi" in seen.texts[0]
+    assert others == []

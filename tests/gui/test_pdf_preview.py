@@ -63,18 +63,17 @@ def test_print_sends_every_page_to_the_printer(qtbot, ctx, tmp_path):
     assert preview.message.text() == f"Đã gửi {preview.page_count} trang tới máy in."
 
 
-def test_saving_to_an_unwritable_place_says_so(qtbot, ctx, tmp_path, monkeypatch):
+def test_saving_to_an_unwritable_place_says_so(qtbot, ctx, tmp_path):
     pdf = tmp_path / "phu-luc.pdf"
     run_to_end(render_report(ctx.db, ANNEX, pdf, 2026))
     preview = PdfPreview(pdf, "Phụ lục")
     qtbot.addWidget(preview)
-    warnings = []
-    from PySide6.QtWidgets import QMessageBox
+    from tests.gui.dialogs import answer
 
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: warnings.append(text))
+    seen = answer(qtbot, key=Qt.Key.Key_Return)
     preview.ask_save_path = lambda: str(tmp_path / "khong-co-thu-muc" / "x.pdf")
     _click(qtbot, preview.save_button)
-    assert warnings and "khong-co-thu-muc" in warnings[0]
+    assert len(seen.texts) == 1 and "khong-co-thu-muc" in seen.texts[0]
 
 
 def test_reports_page_preview_button_opens_the_preview_window(qtbot, ctx):

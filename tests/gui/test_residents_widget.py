@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from gnbv_desktop.gui.pages.settings_page import SettingsPage
+from tests.gui.dialogs import answer
 
 
-def test_enter_residents_in_settings(qtbot, empty_ctx, monkeypatch):
+def test_enter_residents_in_settings(qtbot, empty_ctx):
     page = SettingsPage(empty_ctx)
     qtbot.addWidget(page)
     tab = next(page.tabs.widget(i) for i in range(page.tabs.count()) if page.tabs.tabText(i) == "Hộ dân cư")
@@ -16,10 +16,9 @@ def test_enter_residents_in_settings(qtbot, empty_ctx, monkeypatch):
     tab.table.item(0, 2).setText("1.250")
     tab.table.item(0, 3).setText("4800")
     tab.table.item(1, 2).setText("abc")
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    seen = answer(qtbot, key=Qt.Key.Key_Return)  # the official reads the warning and presses Enter
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
-    assert "Dòng 2 (Tổ dân phố 1)" in warnings[0]
+    assert len(seen.texts) == 1 and "Dòng 2 (Tổ dân phố 1)" in seen.texts[0]
     assert empty_ctx.db.execute("SELECT COUNT(*) FROM resident_households").fetchone()[0] == 0
     tab.table.item(1, 2).setText("300")
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)

@@ -15,6 +15,7 @@ from gnbv_desktop.store.database import open_database
 from gnbv_desktop.store.households import stats
 from gnbv_desktop.store.sync_identity import installation
 from gnbv_desktop.store.sync_outbox import list_exports
+from tests.gui.dialogs import answer
 from tests.jobs.sync_helpers import dump
 
 pytestmark = pytest.mark.gui
@@ -41,10 +42,8 @@ def commune_page(qtbot, demo_db, db_path):
     ctx.runner.wait()
 
 
-def test_commune_exports_full_then_incremental_with_progress(qtbot, commune_page, demo_db, tmp_path, monkeypatch):
+def test_commune_exports_full_then_incremental_with_progress(qtbot, commune_page, demo_db, tmp_path):
     page = commune_page
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes)
     assert page.stack.currentWidget() is page.commune_view
     assert page.full_radio.isChecked() and not page.incremental_radio.isEnabled()
     assert page.next_label.text().startswith("Số 1 (đầy đủ)")
@@ -66,20 +65,21 @@ def test_commune_exports_full_then_incremental_with_progress(qtbot, commune_page
     page.incremental_radio.setChecked(True)
     assert page.next_label.text() == "Số 2 (thay đổi từ gói 1), 0 bản ghi"
     page.export_encrypt.setChecked(False)
-    assert not asked
+    asked = answer(qtbot, button=QMessageBox.StandardButton.Yes)
     _run(qtbot, page.start_export(tmp_path / "goi-2.gnbv"))
-    assert len(asked) == 1 and "KHÔNG mã hóa" in asked[0]  # an unencrypted package is the user's explicit choice
+    assert len(asked.texts) == 1 and "KHÔNG mã hóa" in asked.texts[0]  # an unencrypted package is the user's explicit choice
     assert [row[:2] for row in _cells(page.history)] == [["2", "Thay đổi từ gói 1"], ["1", "Đầy đủ"]]
     assert _cells(page.history)[0][4] == "Không"
     assert "KHÔNG mã hóa" in page.message.text()
 
 
-def test_unencrypted_export_declined_writes_nothing(commune_page, demo_db, tmp_path, monkeypatch):
+def test_unencrypted_export_declined_writes_nothing(qtbot, commune_page, demo_db, tmp_path):
     page = commune_page
     assert page.export_encrypt.isChecked()  # encryption is the default
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
     page.export_encrypt.setChecked(False)
+    asked = answer(qtbot, key=Qt.Key.Key_Return)  # the default answer is No
     assert page.start_export(tmp_path / "x.gnbv") is None
+    assert len(asked.texts) == 1
     assert not (tmp_path / "x.gnbv").exists() and list_exports(demo_db) == []
 
 
@@ -234,7 +234,7 @@ def test_statistics_follow_the_year_without_blocking(qtbot, demo_db, tmp_path):
     agg.close()
 
 
-def test_saved_attachments_never_leave_the_folder_nor_overwrite_silently(qtbot, tmp_path, monkeypatch):
+def test_saved_attachments_never_leave_the_folder_nor_overwrite_silently(qtbot, tmp_path):
     """Names come from a package: a forged code or attachment name must not pick the file name."""
     agg_path = tmp_path / "tinh.sqlite3"
     agg = open_database(agg_path)
@@ -256,9 +256,9 @@ def test_saved_attachments_never_leave_the_folder_nor_overwrite_silently(qtbot, 
     assert sorted(p.name for p in tmp_path.rglob("*.xlsx")) == [saved.name]
 
     saved.write_bytes(b"my own edits")
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
+    answer(qtbot, key=Qt.Key.Key_Return)  # the default answer keeps the official's own file
     assert page.save_attachments("../../x", out) == [] and saved.read_bytes() == b"my own edits"
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    answer(qtbot, button=QMessageBox.StandardButton.Yes)
     assert page.save_attachments("../../x", out) == [saved] and saved.read_bytes() == b"PK\x03\x04"
     qtbot.waitUntil(lambda: page.stats_handle is None, timeout=30000)
     ctx.runner.wait()

@@ -62,3 +62,21 @@ def test_a_second_window_on_the_same_database_is_refused(qapp, qtbot, tmp_path):
     assert len(seen) == 1 and "đang được mở trong một cửa sổ GNBV Desktop khác" in seen[0]
     first.unlock()
     assert acquire_instance_lock(db_path) is not None  # free again once the first window closes
+
+
+def test_a_database_on_a_read_only_drive_opens_and_says_once_that_it_is_read_only(qapp, qtbot, tmp_path):
+    import hashlib
+    import shutil
+
+    from tests.read_only_drive import read_only_drive
+
+    template = commune_template(tmp_path)
+    with read_only_drive(tmp_path / "usb", lambda d: shutil.copy(template, d / "xa.sqlite3")) as usb:
+        db_path = usb / "xa.sqlite3"
+        before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+        seen: list[str] = []
+        timer = _answer_boxes(qtbot, seen, then_close=True)
+        assert app.main(["--db", str(db_path), "--year", "2026"]) == 0
+        timer.stop()
+        assert len(seen) == 1 and "chỉ cho đọc" in seen[0] and "xa.sqlite3" in seen[0]
+        assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before

@@ -110,6 +110,21 @@ def test_escaped_control_characters_in_a_workbook_are_removed_and_exports_still_
     assert code == 0, err
 
 
+def test_an_escaped_control_character_between_words_becomes_a_space(template, tmp_path, capsys):
+    """Excel writes a control character as ``_x0007_``; between two words it must not join them."""
+    db_path = copy_of(template, tmp_path / "xa.sqlite3")
+    rows = [[1, "Nguyễn_x0007_Văn An", 1970, None, "Thôn 1", "1.000.000", "Nghèo"],
+            [2, "Lê _x000B_ Thị_x0001__x0002_Bình", 1971, None, "Thôn 1", "1.000.000", "Nghèo"],
+            [3, "_x0007_Đinh Văn Cường_x001B_", 1972, None, "Thôn 1", "1.000.000", "Nghèo"]]
+    code, out, err = run(capsys, db_path, "import-excel", str(simple_list(tmp_path / "ds.xlsx", rows)), "--year", "2026")
+    assert code == 0, err + out
+    db = open_database(db_path)
+    names = {n for (n,) in db.execute("SELECT head_name FROM households")}
+    db.close()
+    assert {"Nguyễn Văn An", "Lê Thị Bình", "Đinh Văn Cường"} <= names
+    assert not {"NguyễnVăn An", "Lê ThịBình"} & names
+
+
 HUGE_INCOMES = [10**20, "100000000000000000000", 1e300, "1e300", "Infinity", "NaN", 2**63, "9.223.372.036.854.775.808"]
 
 

@@ -243,13 +243,14 @@ def test_the_same_package_imported_twice_at_once(world, tmp_path):
 
 
 @pytest.mark.parametrize(("pragma", "message"), [
-    ("PRAGMA query_only = ON", "chỉ cho đọc"),  # as a read-only file behaves
+    ("PRAGMA query_only = ON", "chế độ chỉ đọc"),  # as a read-only file behaves
     ("PRAGMA max_page_count = {pages}", "Ổ đĩa đã đầy"),  # as a full disk behaves
 ])
 def test_a_database_that_cannot_be_written_gives_a_message_and_keeps_its_data(world, tmp_path, pragma, message):
     agg_path = fresh_aggregate(world, tmp_path)
     (tmp_path / "p2.gnbv").write_bytes(craft(world, tables={
-        "households": [dict(r, uuid=str(uuid.uuid4())) for r in world.tables["households"]]}))
+        "households": [dict(r, uuid=str(uuid.uuid4())) for r in world.tables["households"]]},
+        manifest_changes={"base_sequence": 1}))  # added to the villages the aggregate holds
     before = canonical_dump(agg_path)
     db = open_database(agg_path)
     pages = db.execute("PRAGMA page_count").fetchone()[0]
@@ -257,4 +258,19 @@ def test_a_database_that_cannot_be_written_gives_a_message_and_keeps_its_data(wo
     with pytest.raises(SyncError, match=message):
         run_to_end(import_packages(db, [tmp_path / "p2.gnbv"]))
     db.close()
+    assert canonical_dump(agg_path) == before
+
+
+def test_an_incremental_package_built_on_a_package_older_than_the_newest_full_one_asks_for_a_full_one(
+        world, tmp_path, capsys):
+    agg_path = fresh_aggregate(world, tmp_path)
+    (tmp_path / "p3.gnbv").write_bytes(craft(world, manifest_changes={"sequence": 3}))
+    code, out, err = run_cli(capsys, agg_path, "sync-import", str(tmp_path / "p3.gnbv"))
+    assert code == 0 and "thay toàn bộ dữ liệu cũ của xã" in out, err
+    (tmp_path / "p5.gnbv").write_bytes(craft(world, tables={"households": []},
+                                             manifest_changes={"sequence": 5, "base_sequence": 2}))
+    before = canonical_dump(agg_path)
+    code, _out, err = run_cli(capsys, agg_path, "sync-import", str(tmp_path / "p5.gnbv"), "--force-gap")
+    assert code == 1 and "Traceback" not in err
+    assert "dựa trên gói số 2" in err and "gói đầy đủ số 3 mới hơn" in err and "xuất một gói đầy đủ" in err
     assert canonical_dump(agg_path) == before

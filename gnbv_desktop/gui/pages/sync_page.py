@@ -9,7 +9,6 @@ aggregate); the page writes only through store functions (the targets it gives c
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -38,7 +37,7 @@ from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.plans import TARGET_FIELDS, TARGET_LABELS, format_target, parse_target
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS
 from gnbv_desktop.core.sync_schema import attachment_problem, display, safe_file_name
-from gnbv_desktop.core.text import format_number
+from gnbv_desktop.core.text import format_date_time, format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.job_runner import JobHandle
 from gnbv_desktop.jobs.aggregate_stats import compute_aggregate_stats
@@ -57,9 +56,7 @@ REFERENCE_FILTER = "Gói tham chiếu GNBV (*.gnbvref)"
 
 def local_time(iso: str) -> str:
     """A stored UTC timestamp as the user's ``dd/mm/yyyy HH:MM``."""
-    if not iso:
-        return ""
-    return _dt.datetime.fromisoformat(iso).astimezone().strftime("%d/%m/%Y %H:%M")
+    return format_date_time(iso)
 
 
 def _table(headers: list[str], stretch: int) -> QTableWidget:
@@ -505,8 +502,8 @@ class SyncPage(QWidget):
             lines = []
             for r in results:
                 name = display(r.commune_name)
-                if r.already_imported:
-                    lines.append(f"{name}, gói số {r.sequence}: đã nhập trước đây, không thay đổi.")
+                if r.skipped_note:
+                    lines.append(f"{name}, gói số {r.sequence}: {r.skipped_note}")
                     continue
                 replaced = " (thay toàn bộ dữ liệu cũ của xã)" if r.replaced else ""
                 lines.append(f"{name}, gói số {r.sequence}{replaced}: {format_number(r.merged.new)} mới, "

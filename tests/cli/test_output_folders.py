@@ -1,0 +1,61 @@
+"""Every command that writes a file treats a missing folder the same way: refused before any work
+with a Vietnamese message naming the folder, exit 1, and no folder created behind the user's back."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.helpers import run_cli
+
+
+@pytest.fixture(scope="module")
+def commune(tmp_path_factory):
+    from gnbv_desktop.cli import main
+
+    path = tmp_path_factory.mktemp("out") / "xa.sqlite3"
+    assert main(["--db", str(path), "demo", "--households", "10", "--year", "2026"]) == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def upper(tmp_path_factory):
+    from gnbv_desktop.store import aggregate
+    from gnbv_desktop.store.database import open_database
+
+    path = tmp_path_factory.mktemp("out-upper") / "tinh.sqlite3"
+    db = open_database(path)
+    aggregate.make_aggregate(db, "Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
+    db.close()
+    return path
+
+
+COMMANDS = {
+    "sync-export": ["sync-export", "{out}/goi.gnbv", "--no-encrypt"],
+    "annex": ["annex", "{out}/phu-luc.pdf", "--year", "2026"],
+    "sheets": ["sheets", "{out}/phieu.pdf", "--year", "2026"],
+    "posting": ["posting", "{out}/niem-yet.pdf", "--year", "2026"],
+    "report": ["report", "{out}/bieu.xlsx", "--form", "ket-qua", "--year", "2026"],
+    "export-excel": ["export-excel", "{out}/ds.xlsx", "--year", "2026"],
+    "audit": ["audit", "--out", "{out}/lich-su.xlsx"],
+    "household-data": ["household-data", "--out", "{out}/ho.xlsx", "00001"],
+    "ref-export": ["ref-export", "{out}/tham-chieu.gnbvref", "--year", "2026"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_missing_output_folder_is_refused_and_not_created(command, commune, upper, tmp_path, capsys):
+    missing = tmp_path / "chua-tao" / "ben-trong"
+    db = upper if command == "ref-export" else commune
+    code, out, err = run_cli(capsys, db, *[a.format(out=missing) for a in COMMANDS[command]])
+    assert code == 1, out
+    assert f"Không tìm thấy thư mục '{missing}'" in err and "không tự tạo thư mục" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "chua-tao").exists()
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_an_existing_folder_gets_the_file(command, commune, upper, tmp_path, capsys):
+    db = upper if command == "ref-export" else commune
+    code, _out, err = run_cli(capsys, db, *[a.format(out=tmp_path) for a in COMMANDS[command]])
+    assert code == 0, err
+    assert len([p for p in tmp_path.iterdir() if p.is_file()]) == 1
