@@ -14,6 +14,7 @@ import datetime as _dt
 import os
 import re
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ BACKUP_FOLDER = "sao-luu"
 KEEP_LAST = 10
 KEEP_MONTHS = 12
 PART_SUFFIX = ".part"
+PART_ABANDONED_S = 3600
 
 # Why a copy was taken: the slug in the file name → what the user reads in the list.
 REASONS = {
@@ -88,11 +90,17 @@ def backup_folder(db_path: str | Path) -> Path:
     return Path(db_path).parent / BACKUP_FOLDER
 
 
-def copy_database(source: sqlite3.Connection, target: Path) -> Path:
-    """Write a consistent, self-contained (rollback-journal mode) copy of ``source`` to ``target``."""
+def copy_database(source: sqlite3.Connection, target: Path, *, keep_existing: bool = False) -> Path:
+    """Write a consistent, self-contained (rollback-journal mode) copy of ``source`` to ``target``.
+
+    The copy is written to a part file of its own (two programs backing up in the same second
+    must not write into one file) and then put in place. With ``keep_existing`` a file that has
+    meanwhile appeared under ``target`` is never replaced: the copy takes the next free name
+    (``…-2-…``) and that path is returned."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(target.name + PART_SUFFIX)
-    part.unlink(missing_ok=True)
+    fd, part_name = tempfile.mkstemp(dir=target.parent, prefix=f"{target.stem}-", suffix=PART_SUFFIX)
+    os.close(fd)
+    part = Path(part_name)
     try:
         dest = sqlite3.connect(str(part), isolation_level=None)
         try:
@@ -102,12 +110,43 @@ def copy_database(source: sqlite3.Connection, target: Path) -> Path:
             dest.close()
         with open(part, "rb+") as f:
             os.fsync(f.fileno())
-        os.replace(part, target)
+        if keep_existing:
+            target = _put_in_place(part, target)
+        else:
+            os.replace(part, target)
     except (OSError, sqlite3.Error) as exc:
         part.unlink(missing_ok=True)
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise BackupError(f"Không ghi được bản sao lưu '{target}': {reason}.") from exc
     return target
+
+
+def _put_in_place(part: Path, target: Path) -> Path:
+    """Give ``part`` the first free name from ``target`` on, atomically (a hard link fails when the
+    name is taken); where the disk has no hard links (FAT32 sticks) the name is checked, then taken."""
+    while True:
+        try:
+            os.link(part, target)
+        except FileExistsError:
+            target = _next_name(target)
+            continue
+        except OSError:
+            if target.exists():
+                target = _next_name(target)
+                continue
+            os.replace(part, target)
+            return target
+        part.unlink()
+        return target
+
+
+def _next_name(target: Path) -> Path:
+    """``x-20260101-120000-thu-cong.sqlite3`` → ``x-20260101-120000-2-thu-cong.sqlite3`` (→ ``-3-`` …)."""
+    m = _NAME.match(target.name)
+    if m is None:  # not a rotation name: number it before the suffix
+        return target.with_name(f"{target.stem}-2{target.suffix}")
+    n = int(m.group("n") or 1) + 1
+    return target.with_name(f"{m.group('stem')}-{m.group('stamp')}-{n}-{m.group('reason')}.sqlite3")
 
 
 def _unique_name(folder: Path, stem: str, reason: str, now: _dt.datetime) -> Path:
@@ -138,7 +177,7 @@ def make_backup(db_path: str | Path, reason: str = "thu-cong", folder: str | Pat
     except sqlite3.Error as exc:
         raise BackupError(f"Không đọc được tệp dữ liệu '{db_path}': {exc}.") from exc
     try:
-        copy_database(source, target)
+        target = copy_database(source, target, keep_existing=True)
     finally:
         source.close()
     if rotating:
@@ -164,6 +203,15 @@ def _parse(path: Path, stem: str) -> tuple[_dt.datetime, str] | None:
     except ValueError:
         return None
     return created + _dt.timedelta(microseconds=int(m.group("n") or 0)), m.group("reason")
+
+
+def _abandoned(part: Path) -> bool:
+    """A part file untouched for an hour was left by a copy cut short; a younger one may be another
+    program's backup being written right now."""
+    try:
+        return _dt.datetime.now().timestamp() - part.stat().st_mtime > PART_ABANDONED_S
+    except OSError:
+        return False
 
 
 def _backup_files(folder: Path, stem: str) -> list[tuple[_dt.datetime, str, Path]]:
@@ -195,7 +243,7 @@ def rotate(db_path: str | Path, now: _dt.datetime | None = None) -> list[Path]:
             keep.add(path)
     removed = [path for _c, _r, path in files if path not in keep]
     if folder.is_dir():
-        removed += [p for p in folder.glob(f"{db_path.stem}-*{PART_SUFFIX}")]
+        removed += [p for p in folder.glob(f"{db_path.stem}-*{PART_SUFFIX}") if _abandoned(p)]
     for path in removed:
         path.unlink(missing_ok=True)
     return removed

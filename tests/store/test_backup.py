@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -70,7 +73,12 @@ def test_rotation_keeps_last_ten_and_one_per_month_for_a_year(demo_db, db_path):
     stamps = [now - _dt.timedelta(days=d) for d in range(600, 0, -5)]  # every five days for twenty months
     for stamp in stamps:
         make_backup(db_path, "mo-phan-mem", now=stamp)
-    (backup_folder(db_path) / f"{db_path.stem}-20261130-000000-thu-cong.sqlite3.part").write_bytes(b"half")
+    left = backup_folder(db_path) / f"{db_path.stem}-20261130-000000-thu-cong.sqlite3.part"
+    left.write_bytes(b"half")  # a copy cut short two hours ago …
+    two_hours_ago = _dt.datetime.now().timestamp() - 7200
+    os.utime(left, (two_hours_ago, two_hours_ago))
+    running = backup_folder(db_path) / f"{db_path.stem}-20261201-085959-thu-cong-x1.part"
+    running.write_bytes(b"being written")  # … and another program's copy being written now
     rotate(db_path, now=now)
     newest_first = sorted(stamps, reverse=True)
     last_year = {(2026, m) for m in range(1, 13)}  # December 2026 back to January 2026; no December backup yet
@@ -79,6 +87,26 @@ def test_rotation_keeps_last_ten_and_one_per_month_for_a_year(demo_db, db_path):
         expected |= set([s for s in newest_first if (s.year, s.month) == month][:1])
     assert len(expected) == 10 + 9  # the last ten span October and November; January–September add one each
     assert {k.created for k in list_backups(db_path)} == expected
+    assert list(backup_folder(db_path).glob("*.part")) == [running]
+
+
+_BACKUPS_IN_ONE_SECOND = """
+import datetime, sys
+from gnbv_desktop.store.backup import make_backup
+for _ in range(5):
+    make_backup(sys.argv[1], "nhap-excel", now=datetime.datetime(2026, 12, 1, 9, 0, 0))
+"""
+
+
+def test_two_programs_backing_up_in_the_same_second_keep_every_copy(demo_db, db_path):
+    """Two imports started together both back up first; same-second names never collide."""
+    runs = [subprocess.Popen([sys.executable, "-c", _BACKUPS_IN_ONE_SECOND, str(db_path)], stderr=subprocess.PIPE)
+            for _ in range(2)]
+    errors = [run.communicate(timeout=120)[1].decode() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], errors
+    backups = list_backups(db_path)
+    assert len(backups) == 10  # all kept: rotation keeps the last ten
+    assert all(_count(b.path) == _count(db_path) for b in backups)
     assert not list(backup_folder(db_path).glob("*.part"))
 
 
