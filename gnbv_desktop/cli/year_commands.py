@@ -11,7 +11,10 @@ from gnbv_desktop.core.forms import FORM_KEYS, PERIODS
 from gnbv_desktop.core.review import TRANSITION_LABELS, TRANSITIONS
 from gnbv_desktop.core.standards import StandardError
 from gnbv_desktop.core.text import format_date, format_number, parse_date
+from gnbv_desktop.io.excel_reader import WorkbookError
+from gnbv_desktop.io.residents_xlsx import ResidentsFileError
 from gnbv_desktop.jobs.carry_forward import carried_message
+from gnbv_desktop.jobs.import_residents import import_residents
 from gnbv_desktop.jobs.progress import run_to_end
 from gnbv_desktop.jobs.year_report import write_report
 from gnbv_desktop.jobs.year_review import finish_review, start_review
@@ -32,6 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--village", help="tên thôn (bỏ trống: xem số liệu các thôn)")
     p.add_argument("--households", type=int, help="tổng số hộ dân cư của thôn")
     p.add_argument("--people", type=int, help="tổng số nhân khẩu dân cư của thôn")
+    p.add_argument("--from", dest="from_file", metavar="TỆP.xlsx",
+                   help="nhập số hộ, số nhân khẩu dân cư các thôn từ bảng tính (cột Thôn, Số hộ dân cư, Số nhân khẩu)")
+    p.add_argument("--sheet", help="tên trang tính (mặc định: trang đầu tiên có các cột trên)")
     p.set_defaults(handler=cmd_residents)
 
     p = sub.add_parser("review", help="rà soát cuối năm: bắt đầu, xác nhận, kết thúc")
@@ -73,6 +79,20 @@ def _village(ctx: CliContext, name: str):
 
 def cmd_residents(args: argparse.Namespace, ctx: CliContext) -> int:
     year = args.year or current_year()
+    if args.from_file:
+        if args.village or args.households is not None or args.people is not None:
+            raise CliError("Nhập từ tệp (--from) thì không ghi kèm --village, --households, --people.")
+        try:
+            done = run_to_end(import_residents(ctx.db, args.from_file, year, args.sheet))
+        except (ResidentsFileError, WorkbookError) as exc:
+            raise CliError(str(exc)) from exc
+        print(f"Đã nhập số hộ dân cư năm {year} của {done.villages} thôn từ trang '{done.sheet}': "
+              f"{format_number(done.households)} hộ.")
+        if done.missing:
+            print(f"Tệp chưa có các thôn: {', '.join(done.missing)} (số liệu của các thôn này giữ nguyên).")
+        return 0
+    if args.sheet:
+        raise CliError("--sheet chỉ dùng cùng --from TỆP.xlsx.")
     if args.village:
         if args.households is None:
             raise CliError("Cần nhập số hộ dân cư (--households).")
