@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--village", help="tên thôn (bỏ trống: xem số liệu các thôn)")
     p.add_argument("--households", type=int, help="tổng số hộ dân cư của thôn")
     p.add_argument("--people", type=int, help="tổng số nhân khẩu dân cư của thôn")
+    p.add_argument("--from", dest="from_file", metavar="TỆP.xlsx",
+                   help="nhập số hộ, số nhân khẩu dân cư các thôn từ bảng tính (cột Thôn, Số hộ dân cư, Số nhân khẩu)")
+    p.add_argument("--sheet", help="tên trang tính (mặc định: trang đầu tiên có các cột trên)")
     p.set_defaults(handler=cmd_residents)
 
     p = sub.add_parser("review", help="rà soát cuối năm: bắt đầu, xác nhận, kết thúc")
@@ -70,6 +73,24 @@ def cmd_residents(args: argparse.Namespace, ctx: CliContext) -> int:
     from gnbv_desktop.store.villages import list_villages
 
     year = args.year or current_year()
+    if args.from_file:
+        from gnbv_desktop.io.excel_reader import WorkbookError
+        from gnbv_desktop.io.residents_xlsx import ResidentsFileError
+        from gnbv_desktop.jobs.import_residents import import_residents
+
+        if args.village or args.households is not None or args.people is not None:
+            raise CliError("Nhập từ tệp (--from) thì không ghi kèm --village, --households, --people.")
+        try:
+            done = run_to_end(import_residents(ctx.db, args.from_file, year, args.sheet))
+        except (ResidentsFileError, WorkbookError) as exc:
+            raise CliError(str(exc)) from exc
+        print(f"Đã nhập số hộ dân cư năm {year} của {done.villages} thôn từ trang '{done.sheet}': "
+              f"{format_number(done.households)} hộ.")
+        if done.missing:
+            print(f"Tệp chưa có các thôn: {', '.join(done.missing)} (số liệu của các thôn này giữ nguyên).")
+        return 0
+    if args.sheet:
+        raise CliError("--sheet chỉ dùng cùng --from TỆP.xlsx.")
     if args.village:
         if args.households is None:
             raise CliError("Cần nhập số hộ dân cư (--households).")

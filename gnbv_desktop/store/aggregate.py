@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.review import ESCAPED_POOR, TRANSITIONS
 from gnbv_desktop.core.signing import fingerprint
 from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR
 from gnbv_desktop.store.records import now_iso
@@ -368,12 +369,59 @@ GROUP BY 1, 2
 """
 
 
+_TRANSITIONS_SQL = """
+SELECT t.commune_code, json_extract(t.data, '$.kind'), COUNT(*),
+       SUM(MAX(1 + (SELECT COUNT(*) FROM sync_records m
+                    WHERE m.table_name = 'members' AND m.deleted = 0 AND m.commune_code = t.commune_code
+                      AND json_extract(m.data, '$.household_uuid') = h.uuid),
+               COALESCE(json_extract(h.data, '$.declared_size'), 0)))
+FROM sync_records t
+JOIN sync_records h ON h.table_name = 'households' AND h.commune_code = t.commune_code
+                   AND h.uuid = json_extract(t.data, '$.household_uuid') AND h.deleted = 0
+WHERE t.table_name = 'transitions' AND t.deleted = 0 AND json_extract(t.data, '$.year') = :year
+GROUP BY 1, 2
+"""
+
+
+def _transition_bucket() -> dict:
+    return dict.fromkeys(TRANSITIONS, 0) | {"escaped_poor": 0, "people": dict.fromkeys((*TRANSITIONS, "escaped_poor"), 0)}
+
+
+def aggregate_transitions(db: Database, year: int) -> tuple[dict | None, dict[str, dict]]:
+    """Movements of ``year`` over the communes whose review of that year is closed (their packages
+    carry the closed review): the total (None when no commune has closed it) and each closed
+    commune's own, in the shape of the commune's ``transition_counts``. A deleted household's
+    movement is not counted, as at the commune."""
+    closed: dict[str, dict] = {}
+    for code, data in db.execute(
+        """SELECT commune_code, data FROM sync_records
+           WHERE table_name = 'reviews' AND deleted = 0 AND json_extract(data, '$.year') = ?""", [year]):
+        review = json.loads(data)
+        closed[code] = _transition_bucket() | {
+            "decision_number": review.get("decision_number", ""), "decision_date": review.get("decision_date", ""),
+            "standard_id": review.get("standard_id", "")}
+    if not closed:
+        return None, {}
+    total = _transition_bucket() | {"communes_closed": len(closed)}
+    for code, kind, n, people in db.execute(_TRANSITIONS_SQL, {"year": year}):
+        if code not in closed or kind not in TRANSITIONS:
+            continue
+        for b in (total, closed[code]):
+            b[kind] += n
+            b["people"][kind] += people
+            if kind in ESCAPED_POOR:
+                b["escaped_poor"] += n
+                b["people"]["escaped_poor"] += people
+    return total, closed
+
+
 def aggregate_stats(db: Database, year: int) -> dict:
     """The year's lists across communes: totals and ``by_commune`` (households by classification).
 
     Mirrors the commune's ``households.stats``: a household counts when it is not deleted and has
     a (not deleted) assessment for ``year``; members are the head plus non-deleted members;
-    ``escaped`` counts households poor the year before and not poor now.
+    ``escaped`` counts households poor the year before and not poor now; ``transitions`` sums the
+    movements of the communes that closed the year's review (:func:`aggregate_transitions`).
     """
 
     def bucket(name: str) -> dict:
@@ -391,4 +439,7 @@ def aggregate_stats(db: Database, year: int) -> dict:
             if cls not in (POOR, ""):
                 b["by_classification"]["escaped"] += poor_before
     del total["name"]
+    total["transitions"], closed = aggregate_transitions(db, year)
+    for code, b in by_commune.items():
+        b["transitions"] = closed.get(code)
     return {"year": year, "communes": len(by_commune), **total, "by_commune": by_commune}

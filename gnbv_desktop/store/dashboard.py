@@ -11,8 +11,8 @@ from sqlite_utils import Database
 from gnbv_desktop.core.plans import CANCELLED, DONE, CommunePlan, Projection, project
 from gnbv_desktop.core.standards import NEAR_POOR, POOR, StandardError
 from gnbv_desktop.store.catalog_store import catalog_names
-from gnbv_desktop.store.households import stats
-from gnbv_desktop.store.plans import get_commune_plan, households_with_helper, plan_counts
+from gnbv_desktop.store.households import SIZE_SQL, stats_from_counts
+from gnbv_desktop.store.plans import get_commune_plan, plan_counts_from
 from gnbv_desktop.store.review import transition_counts
 from gnbv_desktop.store.standard_store import standards_in_force
 from gnbv_desktop.store.villages import Village, list_villages
@@ -39,35 +39,57 @@ class Dashboard:
 
 
 def dashboard(db: Database, year: int) -> Dashboard:
+    """Read in five set-wide queries: the year's list grouped once for the counts, the projection
+    and helper coverage; the deprivations, the plan items and the movements from covering indexes
+    (migration 009). Python only adds up the few hundred groups."""
     plan = get_commune_plan(db, year)
-    data = Dashboard(year, stats(db, year), list_villages(db), project(plan_counts(db, year, plan), plan), plan)
+    groups = db.execute(
+        f"""SELECT vid, cls, dtts, result, helped, COUNT(*), SUM(people) FROM (
+              SELECT h.village_id AS vid, a.classification AS cls, instr(h.categories, '"dtts"') > 0 AS dtts,
+                     CASE WHEN a.classification IN (?2, ?3) THEN COALESCE(
+                         (SELECT hp.expected_result FROM household_plans hp
+                          WHERE hp.household_id = a.household_id AND hp.year = a.year AND hp.deleted = 0), '') END AS result,
+                     CASE WHEN a.classification IN (?2, ?3) THEN EXISTS (
+                         SELECT 1 FROM helper_assignments ha JOIN helpers hl ON hl.id = ha.helper_id AND hl.deleted = 0
+                         WHERE ha.household_id = a.household_id AND +ha.year = a.year AND ha.deleted = 0) END AS helped,
+                     {SIZE_SQL} AS people
+              FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
+              WHERE a.year = ?1 AND a.deleted = 0)
+            GROUP BY 1, 2, 3, 4, 5""",  # "+ha.year": look assignments up by household, not scan the year's
+        [year, POOR, NEAR_POOR],
+    ).fetchall()
+    by_class: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    by_plan: dict[tuple, int] = defaultdict(int)
+    coverage: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for vid, cls, dtts, result, helped, n, people in groups:
+        total = by_class[vid, cls]
+        total[0] += n
+        total[1] += people
+        if cls in (POOR, NEAR_POOR):
+            by_plan[cls, dtts, result] += n
+            coverage[vid][not helped] += n
+    data = Dashboard(year, stats_from_counts(db, year, [(*k, n, p) for k, (n, p) in by_class.items()]), list_villages(db),
+                     project(plan_counts_from(db, year, plan, [(*k, n) for k, n in by_plan.items()]), plan), plan)
+    data.helped = {vid: (c[0], c[1]) for vid, c in coverage.items()}
     try:
         std = standards_in_force(db).for_year(year)
     except StandardError:
         std = None
     if std is not None:
         counts = dict(db.execute(
-            """SELECT j.value, COUNT(*) FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0,
-                      json_each(a.deprived) j
-               WHERE a.year = ? AND a.deleted = 0 AND a.classification IN (?, ?) GROUP BY 1""",
+            """SELECT j.value, COUNT(*) FROM assessments a, json_each(a.deprived) j
+               WHERE a.year = ? AND a.deleted = 0 AND a.classification IN (?, ?)
+                 AND a.household_id NOT IN (SELECT id FROM households WHERE deleted != 0) GROUP BY 1""",
             [year, POOR, NEAR_POOR],
         ).fetchall())
         data.deprived = [(i.code, i.name, counts.get(i.code, 0)) for i in std.indicators]
-    helped = households_with_helper(db, year)
-    coverage: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for vid, hid in db.execute(
-        """SELECT h.village_id, h.id FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
-           WHERE a.year = ? AND a.deleted = 0 AND a.classification IN (?, ?)""",
-        [year, POOR, NEAR_POOR],
-    ):
-        coverage[vid][hid not in helped] += 1
-    data.helped = {vid: (c[0], c[1]) for vid, c in coverage.items()}
-    amounts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    amounts: dict[str, list[int]] = {}
     for source, expected, delivered, items, done in db.execute(
         """SELECT p.funding_source, COALESCE(SUM(p.expected_amount), 0),
                   COALESCE(SUM(CASE WHEN p.status = ? THEN p.actual_amount END), 0), COUNT(*), SUM(p.status = ?)
-           FROM plan_items p JOIN households h ON h.id = p.household_id AND h.deleted = 0
-           WHERE p.year = ? AND p.deleted = 0 AND p.status != ? GROUP BY 1""",
+           FROM plan_items p
+           WHERE p.year = ? AND p.deleted = 0 AND p.status != ?
+             AND p.household_id NOT IN (SELECT id FROM households WHERE deleted != 0) GROUP BY 1""",
         [DONE, DONE, year, CANCELLED],
     ):
         amounts[source] = [expected, delivered]

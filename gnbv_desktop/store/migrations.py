@@ -374,11 +374,22 @@ def _m008_excel_import(db: Database) -> None:
     db.execute("ALTER TABLE households ADD COLUMN declared_size INTEGER")
 
 
-def _m009_attackfix(db: Database) -> None:
+def _m009_sync_sequence(db: Database) -> None:
     """The highest sync package number this installation ever issued. It lives with the identity
     (kept by ``gnbv demo --replace``) and survives a restore (see ``sync_outbox``), so a package
     number is never reused: the upper level must never take a new package for an old one."""
     db.execute("ALTER TABLE installation_identity ADD COLUMN highest_sequence INTEGER NOT NULL DEFAULT 0")
+
+
+def _m010_dashboard_indexes(db: Database) -> None:
+    """Indexes for Tổng quan's totals at 20,000 households: plan items' amounts by funding source
+    and the deprivations of the poor and near-poor read from indexes alone, and the (few) deleted
+    households found without scanning the table (the totals exclude them with ``NOT IN``)."""
+    db.execute("""CREATE INDEX IF NOT EXISTS plan_items_totals ON plan_items(
+                      year, funding_source, status, expected_amount, actual_amount, household_id) WHERE deleted = 0""")
+    db.execute("""CREATE INDEX IF NOT EXISTS assessments_deprived ON assessments(year, classification, household_id, deprived)
+                  WHERE deleted = 0""")
+    db.execute("CREATE INDEX IF NOT EXISTS households_deleted ON households(id) WHERE deleted != 0")
 
 
 Migration = tuple[str, Callable[[Database], None]]
@@ -391,7 +402,8 @@ MIGRATIONS: list[Migration] = [
     ("006_audit_accounts", _m006_audit_accounts),
     ("007_year_cycle", _m007_year_cycle),
     ("008_excel_import", _m008_excel_import),
-    ("009_attackfix", _m009_attackfix),
+    ("009_sync_sequence", _m009_sync_sequence),
+    ("010_dashboard_indexes", _m010_dashboard_indexes),
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -462,6 +462,13 @@ def plan_counts(db: Database, year: int, plan: CommunePlan | None = None) -> Pla
            WHERE a.year = ? AND a.deleted = 0 AND a.classification IN (?, ?) GROUP BY 1, 2, 3""",
         [year, POOR, NEAR_POOR],
     ).fetchall()
+    return plan_counts_from(db, year, plan, rows)
+
+
+def plan_counts_from(db: Database, year: int, plan: CommunePlan | None,
+                     rows: list[tuple[str, int, str, int]]) -> PlanCounts:
+    """:func:`plan_counts` from the poor and near-poor households grouped by (classification, DTTS,
+    expected result), for callers that count them in a wider query of their own (Tổng quan)."""
     poor = near = esc = p2n = escn = dtts_poor = dtts_esc = 0
     for cls, is_dtts, result, n in rows:
         if cls == POOR:

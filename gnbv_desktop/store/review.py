@@ -207,8 +207,7 @@ def transition_counts(db: Database, year: int) -> dict | None:
     counts = dict.fromkeys(TRANSITIONS, 0)
     people = dict.fromkeys(TRANSITIONS, 0)
     for kind, n, persons in db.execute(
-        """SELECT t.kind, COUNT(*), SUM(MAX(1 + (SELECT COUNT(*) FROM members m WHERE m.household_id = t.household_id
-                                                AND m.deleted = 0), COALESCE(h.declared_size, 0)))
+        f"""SELECT t.kind, COUNT(*), SUM({SIZE_SQL})
            FROM transitions t JOIN households h ON h.id = t.household_id AND h.deleted = 0
            WHERE t.year = ? AND t.deleted = 0 GROUP BY 1""",
         [year],

@@ -45,7 +45,8 @@ CLOCK = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[.\d]*(?:Z|[+-]\d\d:\d\d)?") 
 ORPHAN_GRACE = 2.0
 # Who is working on the file, written when a command opens it (before any job): not job state.
 SESSION_TABLES = {"audit_session"}
-RUNS = {"import-excel": 16, "demo": 12, "sync-import": 20, "ref-import": 12, "carry-forward": 12}
+RUNS = {"import-excel": 16, "demo": 12, "sync-import": 20, "ref-import": 12, "carry-forward": 12,
+        "review-close": 12, "review-start": 12}
 
 
 def canonical(path: Path) -> str:
@@ -156,6 +157,11 @@ def jobs(tmp_path_factory) -> list[Job]:
         Job("sync-import", agg_path, ["sync-import", *packages]),
         Job("ref-import", commune, ["ref-import", str(tmp / "ref.gnbvref")]),
         Job("carry-forward", commune, ["carry-forward", "--from", "2026", "--to", "2027"]),
+        # Year-end: closing 2026 writes every household's movement and the decision; starting 2027
+        # carries every household over, marked for review.
+        Job("review-close", commune, ["review", "close", "--year", "2026", "--decision-number", "15/QĐ-UBND",
+                                      "--decision-date", "15/12/2026"]),
+        Job("review-start", commune, ["review", "start", "--year", "2027"]),
     ]
     for job in found:
         job.before = canonical(job.template)

@@ -7,12 +7,14 @@ Lưu…, so no system PDF viewer is needed (``open_file`` is replaceable for tes
 
 from __future__ import annotations
 
+import datetime as _dt
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -27,8 +29,18 @@ from PySide6.QtWidgets import (
 
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.error_dialog import show_error
-from gnbv_desktop.jobs.plan_reports import ANNEX, REPORT_LABELS, RenderResult, render_report
+from gnbv_desktop.io.posting_pdf import DEFAULT_POSTING_DAYS
+from gnbv_desktop.jobs.plan_reports import ANNEX, POSTING, REPORT_LABELS, RenderResult, render_report
 from gnbv_desktop.store.villages import list_villages
+
+MAX_POSTING_DAYS = 60  # render_report refuses a longer posting
+
+
+def _date_edit(value: QDate) -> QDateEdit:
+    edit = QDateEdit(value)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    return edit
 
 
 class ReportsPage(QWidget):
@@ -58,13 +70,22 @@ class ReportsPage(QWidget):
         self.save_pdf.clicked.connect(lambda: self.save("pdf"))
         self.save_xlsx = QPushButton("Lưu Excel (.xlsx)…")
         self.save_xlsx.clicked.connect(lambda: self.save("xlsx"))
+        # The posting list's date (on the heading, and the first day it is up) and its last day.
+        today = QDate.currentDate()
+        self.posted_from = _date_edit(today)
+        self.posted_to = _date_edit(today.addDays(DEFAULT_POSTING_DAYS - 1))
+        self.posted_from.dateChanged.connect(self._keep_period_length)
+        self._posting_days = DEFAULT_POSTING_DAYS
+        self.posted_to.dateChanged.connect(self._remember_period_length)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.kind.currentIndexChanged.connect(self._update_buttons)
 
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.addRow("Mẫu in:", self.kind)
         form.addRow("Năm kế hoạch:", self.year)
+        form.addRow("Ngày niêm yết (từ ngày):", self.posted_from)
+        form.addRow("Niêm yết đến ngày:", self.posted_to)
         form.addRow("Thôn (bỏ chọn hết = toàn xã):", self.villages)
         form.addRow("", self.all_villages)
         buttons = QHBoxLayout()
@@ -97,6 +118,28 @@ class ReportsPage(QWidget):
 
     def _update_buttons(self) -> None:
         self.save_xlsx.setEnabled(self.kind.currentData() == ANNEX)
+        for edit in (self.posted_from, self.posted_to):
+            self.form.setRowVisible(edit, self.kind.currentData() == POSTING)
+
+    def _keep_period_length(self, start: QDate) -> None:
+        """Moving the first day moves the last with it: the period keeps the length last chosen."""
+        self.posted_to.blockSignals(True)
+        self.posted_to.setDate(start.addDays(min(max(self._posting_days, 1), MAX_POSTING_DAYS) - 1))
+        self.posted_to.blockSignals(False)
+
+    def _remember_period_length(self, end: QDate) -> None:
+        self._posting_days = self.posted_from.date().daysTo(end) + 1
+
+    def posting_period(self) -> tuple[_dt.date, int]:
+        """First day and number of days of the posting, or a Vietnamese ValueError naming the fault."""
+        start, end = self.posted_from.date(), self.posted_to.date()
+        days = start.daysTo(end) + 1
+        if days < 1:
+            raise ValueError(f"Ngày kết thúc niêm yết ({end.toString('dd/MM/yyyy')}) phải sau hoặc cùng ngày bắt đầu "
+                             f"({start.toString('dd/MM/yyyy')}).")
+        if days > MAX_POSTING_DAYS:
+            raise ValueError(f"Thời gian niêm yết {days} ngày, quá {MAX_POSTING_DAYS} ngày; hãy chọn lại ngày kết thúc.")
+        return start.toPython(), days
 
     def selected_village_ids(self) -> list[int]:
         return [self.villages.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.villages.count())
@@ -113,9 +156,18 @@ class ReportsPage(QWidget):
 
     def _render(self, path: Path, open_after: bool):
         kind, year, villages = self.kind.currentData(), self.year.value(), self.selected_village_ids() or None
+        posting = {}
+        if kind == POSTING:
+            try:
+                posted_on, days = self.posting_period()
+            except ValueError as exc:
+                self.status.setText(str(exc))
+                show_error(self, "Thời gian niêm yết chưa đúng", str(exc))
+                return None
+            posting = {"posted_on": posted_on, "posting_days": days}
         self.status.setText("Đang tạo tệp…")
         handle = self.ctx.runner.run_with_dialog(
-            self, REPORT_LABELS[kind], lambda db: render_report(db, kind, path, year, villages)
+            self, REPORT_LABELS[kind], lambda db: render_report(db, kind, path, year, villages, **posting)
         )  # a failure is logged and shown by the runner's error dialog; the status line repeats it
 
         def done(result: RenderResult) -> None:
