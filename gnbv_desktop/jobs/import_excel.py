@@ -42,7 +42,13 @@ from gnbv_desktop.io.excel_reader import (
     read_sheet,
 )
 from gnbv_desktop.jobs.progress import Job, Progress
-from gnbv_desktop.store.audit import record_job, resume_row_audit, suspend_row_audit
+from gnbv_desktop.store.audit import (
+    pause_insert_triggers,
+    record_job,
+    restore_triggers,
+    resume_row_audit,
+    suspend_row_audit,
+)
 from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import catalog_names
 from gnbv_desktop.store.household_import import load_recorded, match_members, recorded_assessment, write_households
@@ -55,6 +61,8 @@ from gnbv_desktop.store.sync_outbox import current_rev
 from gnbv_desktop.store.villages import add_village, find_village, list_villages
 
 CHUNK = 500
+BULK_ROWS = 1000  # new households from which the per-row insert triggers are set aside (see run_import)
+_BULK_TABLES = ["households", "members", "assessments", "household_plans", "plan_items", "helper_assignments"]
 
 
 class ImportRefused(Exception):
@@ -350,6 +358,9 @@ def run_import(
     backup_before_job(db, "truoc-nhap-excel")
     with db.atomic():
         suspend_row_audit(db)
+        paused = []
+        if sum(1 for ph in rows if ph.row not in preview.match_ids) >= BULK_ROWS:
+            paused = pause_insert_triggers(db, _BULK_TABLES)  # back before the commit, or with the rollback
         rev = next_rev(db)
         for name, area in preview.new_villages:
             add_village(db, name, area)
@@ -389,6 +400,7 @@ def run_import(
             unchanged += sum(1 for (h, _a), ph in zip(batch, chunk, strict=True)
                              if ph.row in preview.match_ids and h.id not in changed)
             yield Progress(min(start + CHUNK, total), total, f"Đã ghi {format_number(min(start + CHUNK, total))} hộ…")
+        restore_triggers(db, paused)
         if not any(db.execute(f"SELECT 1 FROM [{t}] WHERE rev = ? LIMIT 1", [rev]).fetchone() for t in SYNCED_TABLES):
             release_rev(db, rev)  # nothing changed: the database stays byte for byte as it was
             resume_row_audit(db)
