@@ -49,6 +49,20 @@ def clean(text: object) -> str:
     ``None`` becomes ``""``."""
     if text is None:
         return ""
+    if isinstance(text, str) and len(text) <= _REMEMBERED_CHARS:
+        return _clean_short(text)
+    return _clean(text)
+
+
+_REMEMBERED_CHARS = 200  # names, villages, codes: an import cleans the same few texts on every row
+
+
+@lru_cache(maxsize=65536)
+def _clean_short(text: str) -> str:
+    return _clean(text)
+
+
+def _clean(text: object) -> str:
     s = strip_illegal_chars(unicodedata.normalize("NFC", str(text)).translate(_LOOKALIKES))
     return " ".join(s.split())
 
