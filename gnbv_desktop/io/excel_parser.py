@@ -584,7 +584,7 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
     lists: dict[str, set[str]] = {}
     for kind, code, col, value in row.items:
         try:
-            marked = ctx.parsed(parse_mark, value)
+            marked = value is not None and ctx.parsed(parse_mark, value)  # most tick cells are empty
         except ValueProblem as exc:
             _problem(out.problems, row, col, str(exc))
             continue

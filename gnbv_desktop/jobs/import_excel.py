@@ -23,6 +23,7 @@ from gnbv_desktop.core.excel_values import text_of
 from gnbv_desktop.core.household import Assessment, Household, Member, same_head
 from gnbv_desktop.core.plans import Helper
 from gnbv_desktop.core.standard_set import StandardSet
+from gnbv_desktop.core.standards import Standard
 from gnbv_desktop.core.text import clean, fold, format_number
 from gnbv_desktop.io.excel_legacy import LegacyColumn, convert_columns, convert_head, legacy_columns
 from gnbv_desktop.io.excel_mapping import apply_template, load_template
@@ -403,6 +404,7 @@ def write_preview(
             villages[fold(v.name)] = v
         code_counter = _first_free_code(db, rows)
         standards = standards_in_force(db)
+        std = standards.for_year(preview.year)
         helpers = write_helpers(db, preview.helpers, [helper_key(h) for h in preview.helpers], rev)
         for start in range(0, total, CHUNK):
             chunk = rows[start:start + CHUNK]
@@ -418,7 +420,7 @@ def write_preview(
                     h.code = f"{code_counter:05d}"
                     code_counter += 1
                 old = recorded_assessment(recorded.assessments.get(match)) if match is not None else None
-                batch.append((h, _merged_assessment(ph, old, preview.year, village.area, standards)))
+                batch.append((h, _merged_assessment(ph, old, preview.year, std, village.area, standards)))
                 if match is None:
                     imported += 1
             changed = write_households(db, batch, rev, recorded)
@@ -492,9 +494,9 @@ def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Househ
     return h
 
 
-def _merged_assessment(ph: ParsedHousehold, old: Assessment | None, year: int, area: str,
+def _merged_assessment(ph: ParsedHousehold, old: Assessment | None, year: int, std: Standard, area: str,
                        standards: StandardSet) -> Assessment | None:
-    std = standards.for_year(year)
+    """``std``: the standard in force for ``year`` (looked up once per import, not per household)."""
     if old is None and ph.classification is None:
         return None
     a = old or Assessment(year=year, standard_id=std.id, area=area)
