@@ -77,10 +77,19 @@ def _fold_text(text: str) -> str:
     return _fold(text)  # remembered: an import folds the same villages and names on every row
 
 
+# The combining marks Vietnamese letters decompose into (U+0300–U+036F, less the grapheme joiner,
+# which is not a combining mark): removed in one pass, the general test is left for what remains.
+_MARKS = re.compile("[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))) + "]")
+
+
 def _fold(text: object) -> str:
-    s = unicodedata.normalize("NFD", clean(text).lower())
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return s.replace("đ", "d")
+    s = clean(text).lower()
+    if s.isascii():
+        return s
+    s = _MARKS.sub("", unicodedata.normalize("NFD", s)).replace("đ", "d")
+    if s.isascii():
+        return s
+    return "".join(ch for ch in s if not unicodedata.combining(ch))
 
 
 def _letter_and_tone(ch: str) -> tuple[int, int]:

@@ -366,7 +366,7 @@ def _read_cccd(row: _Row, problems: list[Problem], birth_year: int | None, sex: 
     raw = row.get("cccd")
     if is_blank(raw):
         return ""
-    cccd = normalize_cccd(raw)
+    cccd = str(raw) if type(raw) is int and raw >= 0 else normalize_cccd(raw)  # a number cell: digits already
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         cccd, restored = restore_leading_zero(cccd)
         if restored:
@@ -378,9 +378,16 @@ def _read_cccd(row: _Row, problems: list[Problem], birth_year: int | None, sex: 
     if len(cccd) != 12:
         _problem(problems, row, "cccd", f"Số CCCD '{text_of(raw)}' phải có đúng 12 chữ số (đang có {len(cccd)}).")
         return cccd
-    for message in cccd_errors(cccd, birth_year, sex):
+    for message in _cccd_errors(cccd[:6], birth_year, sex):
         _problem(problems, row, "cccd", message, error=False)
     return cccd
+
+
+@lru_cache(maxsize=65536)
+def _cccd_errors(head: str, birth_year: int | None, sex: str) -> tuple[str, ...]:
+    """:func:`cccd_errors` of a 12-digit CCCD, which reads only its first six digits (province,
+    century and sex, year): once per distinct head, birth year and sex."""
+    return tuple(cccd_errors(head + "000000", birth_year, sex))
 
 
 def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
@@ -478,7 +485,7 @@ def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_
     problems: list[Problem] = []
     p = _read_person(row, ctx, problems)
     eth_name, eth_code, eth_list = p["ethnicity"]
-    present = {f for f in row.cells}
+    present = set(row.cells)
     h = Household(
         head_name=p["name"],
         code=_clean(row.get("code")),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -476,8 +476,8 @@ def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Househ
     the recorded person it matches (:func:`match_members`).
     """
     src = ph.household
-    if recorded is None:
-        return Household(**{k: getattr(src, k) for k in Household.__dataclass_fields__ if k not in ("id", "uuid")})
+    if recorded is None:  # a copy without identity (the preview's own stays as read, for a new attempt)
+        return replace(src, id=None, uuid="")
     h = recorded
     h.head_name = src.head_name
     for attr in ("code", "head_cccd", "head_birth_year", "head_birth_date", "head_sex", "ethnicity_name",
