@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -50,6 +51,23 @@ def insert_rows(db: Database, table: str, rows: list[dict]) -> None:
            f"VALUES ({', '.join('?' * len(columns))})")
     values = itemgetter(*columns)
     db.conn.executemany(sql, map(values, rows) if len(columns) > 1 else ((values(r),) for r in rows))
+
+
+def record_fields(rev: int) -> Callable[[], dict]:
+    """:func:`new_record_fields` for the many rows of one bulk write: one timestamp (the write's),
+    UUIDs drawn from the system's random source a block at a time."""
+    ts = now_iso()
+
+    def uuids() -> Iterator[str]:
+        while True:
+            yield from uuid4_texts(512)
+
+    texts = uuids()
+
+    def fresh() -> dict:
+        return {"uuid": next(texts), "created_at": ts, "updated_at": ts, "change_counter": 1, "rev": rev, "deleted": 0}
+
+    return fresh
 
 
 def uuid4_texts(n: int) -> list[str]:
@@ -143,12 +161,7 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     ids of the updated households where something changed.
     """
     recorded = recorded or Recorded({}, {}, {}, {})
-    ts = now_iso()  # one timestamp for the chunk; each record gets its own uuid
-    new = [h for h, _a in items if h.id is None]
-    uuids = iter(uuid4_texts(2 * len(new) + sum(len(h.members) for h in new)))
-
-    def fresh() -> dict:
-        return {"uuid": next(uuids), "created_at": ts, "updated_at": ts, "change_counter": 1, "rev": rev, "deleted": 0}
+    fresh = record_fields(rev)  # one timestamp for the chunk; each record gets its own uuid
 
     next_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM households").fetchone()[0]
     new_households, new_members, new_assessments = [], [], []
