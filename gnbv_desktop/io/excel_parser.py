@@ -43,14 +43,7 @@ MAX_HOUSEHOLD_SIZE = 50
 MAX_INCOME = 1_000_000_000  # đ/người/tháng: far above any real income, far below SQLite's integer range
 
 
-@lru_cache(maxsize=65536)
-def _clean_text(text: str) -> str:
-    return clean(text)
-
-
-def _clean(value: object) -> str:
-    """:func:`clean`, remembered for texts: villages, ethnic groups and relations repeat on every row."""
-    return _clean_text(value) if isinstance(value, str) else clean(value)
+_clean = clean  # remembers short texts itself: villages, ethnic groups and relations repeat on every row
 LAYOUT_HOUSEHOLD = "household"
 LAYOUT_MEMBER = "member"
 _HEAD_KEYS = {"chu ho", "ch", "chu ho gia dinh", "la chu ho"}

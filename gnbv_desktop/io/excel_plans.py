@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 from gnbv_desktop.core.excel_columns import header_key
@@ -91,16 +91,7 @@ _KIND_WORDS = {
 }
 
 
-@lru_cache(maxsize=65536)
-def _clean_str(text: str) -> str:
-    return _clean_text(text)
-
-
-def clean(value: object) -> str:
-    """:func:`gnbv_desktop.core.text.clean`, remembered: plan sheets repeat the same few texts."""
-    if value is None:
-        return ""
-    return _clean_str(value) if isinstance(value, str) else _clean_text(value)
+clean = _clean_text  # core.text.clean, which remembers short texts: plan sheets repeat the same few
 
 
 def _text(value: object) -> str:
