@@ -224,11 +224,17 @@ _FIELD_LIMITS = {"head_name": MAX_NAME_CHARS, "name": MAX_NAME_CHARS, "note": MA
                  "causes": MAX_NOTE_CHARS, "needs": MAX_NOTE_CHARS, "categories": MAX_NOTE_CHARS}
 
 
-@lru_cache(maxsize=65536)
 def _has_control(text: str) -> bool:
     """Control or direction-override characters left once what XML cannot hold is removed (each
-    distinct text tested once: most cells of a list repeat)."""
+    distinct short text tested once: most cells of a list repeat; long ones are not kept)."""
+    return _short_has_control(text) if len(text) <= 200 else _control_left(text)
+
+
+def _control_left(text: str) -> bool:
     return has_control_chars(strip_illegal_chars(text), allow_newlines=True)
+
+
+_short_has_control = lru_cache(maxsize=65536)(_control_left)
 
 
 def _column_plan(mapping: dict[int, str]) -> list[tuple[int, str, int, str, str]]:
