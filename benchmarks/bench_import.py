@@ -15,7 +15,8 @@ CPU seconds of the process and its own children (the workbook guard's probe for 
 the child's peak resident memory (``ru_maxrss``: the whole process, interpreter and libraries
 included, measured right after the first import). The ratio is the median import time over the
 median read time of ``--runs`` children, both measured in this one run of the benchmark.
-Run: ``python benchmarks/bench_import.py [--households N] [--runs 3] [--formats xls,ods]``.
+Run: ``python benchmarks/bench_import.py [--households N] [--runs 3] [--formats xls,ods] [--workbooks DIR]``
+(``--workbooks`` keeps the generated files in DIR and reuses them on the next run).
 """
 
 from __future__ import annotations
@@ -265,6 +266,7 @@ def main() -> None:
     ap.add_argument("--households", type=int, default=20_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--formats", default="", help="also time the list as .xls and/or .ods, e.g. xls,ods")
+    ap.add_argument("--workbooks", type=Path, help="keep the generated workbooks here and reuse them")
     ap.add_argument("--child", nargs=2, metavar=("FILE", "DB"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -272,15 +274,18 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        kept = args.workbooks / str(args.households) if args.workbooks else work
+        kept.mkdir(parents=True, exist_ok=True)
         rows = list_rows(args.households)
-        files = [("list, 12 indicator columns", work / "list.xlsx", build_list, 4),
-                 ("the app's export with plan sheets", work / "export.xlsx", None, 6)]
+        files = [("list, 12 indicator columns", kept / "list.xlsx", build_list, 4),
+                 ("the app's export with plan sheets", kept / "export.xlsx", None, 6)]
         formats = [f for f in args.formats.split(",") if f]
-        files += [(f"list as .{f}", work / f"list.{f}", {"xls": build_xls, "ods": build_ods}[f], 4) for f in formats]
+        files += [(f"list as .{f}", kept / f"list.{f}", {"xls": build_xls, "ods": build_ods}[f], 4) for f in formats]
         for name, path, build, target in files:
-            t = time.perf_counter()
-            build_export(path, work, args.households) if build is None else build(path, rows)
-            print(f"built {path.name} in {time.perf_counter() - t:.0f} s")
+            if not path.exists():
+                t = time.perf_counter()
+                build_export(path, work, args.households) if build is None else build(path, rows)
+                print(f"built {path.name} in {time.perf_counter() - t:.0f} s")
             measure(name, path, work, args.runs, target)
 
 
