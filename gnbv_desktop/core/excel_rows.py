@@ -66,6 +66,14 @@ def classify_row(values: list[object], name_columns: set[int], known_villages: s
     ``known_villages`` holds ``fold`` keys of the commune's villages; ``name_columns`` the indexes
     of the name columns (a lone name there is a household, a lone village name a group row).
     """
+    first = values[0] if values else None
+    if isinstance(first, (int, float)) and not isinstance(first, bool):
+        n = 0  # an STT number opens the row: data as soon as two more cells are filled
+        for v in values:
+            if v is not None and (not isinstance(v, str) or v.strip()):
+                n += 1
+                if n > 2:
+                    return DATA
     filled = [(i, v) for i, v in enumerate(values) if v is not None and (not isinstance(v, str) or v.strip())]
     if not filled:
         return BLANK

@@ -31,14 +31,7 @@ _EXCEL_EPOCH = _dt.date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 3000, 73051
 
 
-@lru_cache(maxsize=16384)
-def _fold_text(text: str) -> str:
-    return _fold(text)
-
-
-def fold(value: object) -> str:
-    """:func:`gnbv_desktop.core.text.fold`, remembered: list cells repeat the same few texts."""
-    return _fold_text(value) if isinstance(value, str) else _fold(value)
+fold = _fold  # core.text.fold, which remembers texts: list cells repeat the same few
 
 
 class ValueProblem(ValueError):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from gnbv_desktop.paths import resource_path
 
@@ -72,8 +72,10 @@ def _fold(word: str) -> str:
     return "".join(ch for ch in s if not unicodedata.combining(ch)).replace("đ", "d")
 
 
+@lru_cache(maxsize=65536)
 def _plausible(word: str) -> bool:
-    """A word made of Vietnamese letters whose vowels form a Vietnamese vowel group."""
+    """A word made of Vietnamese letters whose vowels form a Vietnamese vowel group (remembered: a
+    column's names repeat the same few words)."""
     letters = _letters()
     if not all(ch in letters for ch in word):
         return False

@@ -55,6 +55,20 @@ def clean(text: object) -> str:
     ``None`` becomes ``""``."""
     if text is None:
         return ""
+    if isinstance(text, str) and len(text) <= _REMEMBERED_CHARS:
+        return _clean_short(text)
+    return _clean(text)
+
+
+_REMEMBERED_CHARS = 200  # names, villages, codes: an import cleans the same few texts on every row
+
+
+@lru_cache(maxsize=65536)
+def _clean_short(text: str) -> str:
+    return _clean(text)
+
+
+def _clean(text: object) -> str:
     s = strip_illegal_chars(unicodedata.normalize("NFC", str(text)).translate(_LOOKALIKES))
     return " ".join(s.split())
 
@@ -69,10 +83,19 @@ def _fold_text(text: str) -> str:
     return _fold(text)  # remembered: an import folds the same villages and names on every row
 
 
+# The combining marks Vietnamese letters decompose into (U+0300–U+036F, less the grapheme joiner,
+# which is not a combining mark): removed in one pass, the general test is left for what remains.
+_MARKS = re.compile("[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))) + "]")
+
+
 def _fold(text: object) -> str:
-    s = unicodedata.normalize("NFD", clean(text).lower())
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return s.replace("đ", "d")
+    s = clean(text).lower()
+    if s.isascii():
+        return s
+    s = _MARKS.sub("", unicodedata.normalize("NFD", s)).replace("đ", "d")
+    if s.isascii():
+        return s
+    return "".join(ch for ch in s if not unicodedata.combining(ch))
 
 
 def _letter_and_tone(ch: str) -> tuple[int, int]:

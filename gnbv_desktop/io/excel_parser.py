@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
@@ -43,14 +43,7 @@ MAX_HOUSEHOLD_SIZE = 50
 MAX_INCOME = 1_000_000_000  # đ/người/tháng: far above any real income, far below SQLite's integer range
 
 
-@lru_cache(maxsize=65536)
-def _clean_text(text: str) -> str:
-    return clean(text)
-
-
-def _clean(value: object) -> str:
-    """:func:`clean`, remembered for texts: villages, ethnic groups and relations repeat on every row."""
-    return _clean_text(value) if isinstance(value, str) else clean(value)
+_clean = clean  # remembers short texts itself: villages, ethnic groups and relations repeat on every row
 LAYOUT_HOUSEHOLD = "household"
 LAYOUT_MEMBER = "member"
 _HEAD_KEYS = {"chu ho", "ch", "chu ho gia dinh", "la chu ho"}
@@ -126,6 +119,19 @@ class ParseContext:
     _labels: dict[tuple[str, str], tuple[list[str], list[str]]] = field(default_factory=dict, repr=False)
 
     _memo: dict[tuple, tuple[bool, object]] = field(default_factory=dict, repr=False)
+    _ethnic: dict[str, object] = field(default_factory=dict, repr=False)
+    _codes_memo: dict[tuple, tuple[bool, object]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def codes(self) -> tuple[str, ...]:
+        """The year's indicator codes, in the standard's order."""
+        return self.cats.standard.indicator_codes
+
+    def ethnicity(self, text: str):
+        """:func:`match_ethnicity`, once per distinct text."""
+        if text not in self._ethnic:
+            self._ethnic[text] = match_ethnicity(text)
+        return self._ethnic[text]
 
     def parsed(self, parser, value: object, *args: object):
         """``parser(value, *args)`` once per distinct cell value: a list's columns repeat the same few
@@ -143,11 +149,42 @@ class ParseContext:
         raise hit[1]
 
     def classified(self, area: str, income: int, deprived: tuple[str, ...]):
-        """The standard's classification, once per distinct (area, income, deprivations)."""
-        key = ("classify", area, income, deprived)
-        if key not in self._memo:
-            self._memo[key] = (True, classify(self.cats.standard, area, income, list(deprived)))
-        return self._memo[key][1]
+        """The standard's classification, once per distinct (area, income, deprivations). The
+        standard counts the distinct indicators a household lacks, so lists of the standard's own
+        codes that are as long give the same result."""
+        n = len(set(deprived))
+        key = ("classify", area, income, n if self._known_codes.issuperset(deprived) else deprived)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = (True, classify(self.cats.standard, area, income, list(deprived)))
+        return hit[1]
+
+    def deprived_codes(self, value: object) -> list[str]:
+        """:func:`parse_codes` of a cell, once per distinct cell (codes as a new list)."""
+        key = (type(value), value)
+        hit = self._codes_memo.get(key)
+        if hit is None:
+            try:
+                hit = (True, parse_codes(value, self.codes))
+            except ValueProblem as exc:
+                hit = (False, exc)
+            self._codes_memo[key] = hit
+        if hit[0]:
+            return hit[1]
+        raise hit[1]
+
+    def in_order(self, codes: set[str]) -> list[str]:
+        """Indicator codes in the standard's order."""
+        order = self._code_order
+        return sorted(codes, key=order.__getitem__)
+
+    @cached_property
+    def _known_codes(self) -> frozenset[str]:
+        return frozenset(self.codes)
+
+    @cached_property
+    def _code_order(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.codes)}
 
     def labels(self, f: str, value: object, items: dict[str, str]) -> tuple[list[str], list[str]]:
         """:func:`parse_labels` of a list cell, once per distinct text (lists repeat the same causes)."""
@@ -187,10 +224,35 @@ _FIELD_LIMITS = {"head_name": MAX_NAME_CHARS, "name": MAX_NAME_CHARS, "note": MA
                  "causes": MAX_NOTE_CHARS, "needs": MAX_NOTE_CHARS, "categories": MAX_NOTE_CHARS}
 
 
+def _has_control(text: str) -> bool:
+    """Control or direction-override characters left once what XML cannot hold is removed (each
+    distinct short text tested once: most cells of a list repeat; long ones are not kept)."""
+    return _short_has_control(text) if len(text) <= 200 else _control_left(text)
+
+
+def _control_left(text: str) -> bool:
+    return has_control_chars(strip_illegal_chars(text), allow_newlines=True)
+
+
+_short_has_control = lru_cache(maxsize=65536)(_control_left)
+
+
+def _column_plan(mapping: dict[int, str]) -> list[tuple[int, str, int, str, str]]:
+    """(column, field, longest text, item kind, item code) of each mapped column, worked out once
+    per sheet rather than on every row."""
+    out = []
+    for c, f in mapping.items():
+        kind, _, code = f.partition(":")
+        out.append((c, f, _FIELD_LIMITS.get(f, MAX_TEXT_CHARS), kind, code))
+    return out
+
+
 class _Row:
     """One Excel row seen through the mapping: field → (column index, value)."""
 
-    def __init__(self, number: int, values: list[object], mapping: dict[int, str], headers: dict[int, str]):
+    def __init__(self, number: int, values: list[object], plan: list[tuple[int, str, int, str, str]],
+                 headers: dict[int, str]):
+        """``headers``: column → ``C (Số CCCD)``, as problems name the column."""
         self.number = number
         self.values = values
         self.headers = headers
@@ -198,22 +260,23 @@ class _Row:
         self.items: list[tuple[str, str, int, object]] = []  # kind, code, column, value
         self.too_long: list[Problem] = []
         n = len(values)
-        for c, f in mapping.items():
+        cells = self.cells
+        for c, f, limit, kind, code in plan:
             v = values[c] if c < n else None
-            limit = _FIELD_LIMITS.get(f, MAX_TEXT_CHARS)
-            if isinstance(v, str) and has_control_chars(strip_illegal_chars(v), allow_newlines=True):
-                self.too_long.append(Problem(number, self.where(c), "Ô chứa ký tự điều khiển không được phép (như ký "
-                                             "tự đảo chiều chữ U+202E); hãy gõ lại ô này.", True))
-                v = None
-            elif isinstance(v, str) and len(v) > limit:
-                self.too_long.append(Problem(number, self.where(c), f"Ô dài {format_number(len(v))} ký tự, quá giới "
-                                             f"hạn {format_number(limit)} ký tự của cột này; hãy rút gọn.", True))
-                v = None
-            kind, _, code = f.partition(":")
+            if isinstance(v, str):
+                if _has_control(v):
+                    self.too_long.append(Problem(number, self.where(c), "Ô chứa ký tự điều khiển không được phép (như "
+                                                 "ký tự đảo chiều chữ U+202E); hãy gõ lại ô này.", True))
+                    v = None
+                elif len(v) > limit:
+                    self.too_long.append(Problem(number, self.where(c), f"Ô dài {format_number(len(v))} ký tự, quá "
+                                                 f"giới hạn {format_number(limit)} ký tự của cột này; hãy rút gọn.",
+                                                 True))
+                    v = None
             if code:
                 self.items.append((kind, code, c, v))
-            elif f not in self.cells or (is_blank(self.cells[f][1]) and not is_blank(v)):
-                self.cells[f] = (c, v)
+            elif f not in cells or (is_blank(cells[f][1]) and not is_blank(v)):
+                cells[f] = (c, v)
 
     def get(self, f: str) -> object:
         return self.cells[f][1] if f in self.cells else None
@@ -226,16 +289,17 @@ class _Row:
 
     def where(self, f_or_col: str | int) -> str:
         c = f_or_col if isinstance(f_or_col, int) else self.cells[f_or_col][0]
-        return f"{column_letter(c)} ({self.headers.get(c, '')})"
+        return self.headers[c] if c in self.headers else f"{column_letter(c)} ()"
 
 
 def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: ParseContext) -> ParseResult:
     """Read every row under the header into households (see module docstring)."""
     mapping = {c: f for c, f in mapping.items() if f != IGNORE}
-    headers = {c.index: c.header for c in header.columns}
+    headers = {c.index: f"{column_letter(c.index)} ({c.header})" for c in header.columns}  # how problems name it
     fields = set(mapping.values())
     layout = LAYOUT_MEMBER if fields & {"relation", "member_no"} else LAYOUT_HOUSEHOLD
     name_cols = {c for c, f in mapping.items() if f in ("head_name", "name")}
+    plan = _column_plan(mapping)
     known = {fold(v[0]) for v in ctx.villages}
     households: list[ParsedHousehold] = []
     skipped: list[SkippedRow] = []
@@ -263,7 +327,7 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
                     group_class = label
             continue
         rows_read += 1
-        row = _Row(number, values, mapping, headers)
+        row = _Row(number, values, plan, headers)
         if layout == LAYOUT_HOUSEHOLD:
             households.append(_household_from_row(row, ctx, group_village, group_class))
             continue
@@ -301,7 +365,7 @@ def _read_cccd(row: _Row, problems: list[Problem], birth_year: int | None, sex: 
     raw = row.get("cccd")
     if is_blank(raw):
         return ""
-    cccd = normalize_cccd(raw)
+    cccd = str(raw) if type(raw) is int and raw >= 0 else normalize_cccd(raw)  # a number cell: digits already
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         cccd, restored = restore_leading_zero(cccd)
         if restored:
@@ -313,9 +377,16 @@ def _read_cccd(row: _Row, problems: list[Problem], birth_year: int | None, sex: 
     if len(cccd) != 12:
         _problem(problems, row, "cccd", f"Số CCCD '{text_of(raw)}' phải có đúng 12 chữ số (đang có {len(cccd)}).")
         return cccd
-    for message in cccd_errors(cccd, birth_year, sex):
+    for message in _cccd_errors(cccd[:6], birth_year, sex):
         _problem(problems, row, "cccd", message, error=False)
     return cccd
+
+
+@lru_cache(maxsize=65536)
+def _cccd_errors(head: str, birth_year: int | None, sex: str) -> tuple[str, ...]:
+    """:func:`cccd_errors` of a 12-digit CCCD, which reads only its first six digits (province,
+    century and sex, year): once per distinct head, birth year and sex."""
+    return tuple(cccd_errors(head + "000000", birth_year, sex))
 
 
 def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
@@ -356,7 +427,7 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
     eth_name, eth_code, eth_list = "", "", ""
     raw_eth = _clean(row.get("ethnicity"))
     if raw_eth:
-        found = match_ethnicity(raw_eth)
+        found = ctx.ethnicity(raw_eth)
         if found is None:
             eth_name = raw_eth
             _problem(problems, row, "ethnicity", f"Không tìm thấy dân tộc '{raw_eth}' trong danh mục các dân tộc "
@@ -413,7 +484,7 @@ def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_
     problems: list[Problem] = []
     p = _read_person(row, ctx, problems)
     eth_name, eth_code, eth_list = p["ethnicity"]
-    present = {f for f in row.cells}
+    present = set(row.cells)
     h = Household(
         head_name=p["name"],
         code=_clean(row.get("code")),
@@ -450,6 +521,8 @@ def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_
     _read_assessment(row, ctx, out, group_class)
     _read_expected_result(row, ctx, out)
     return out
+
+
 
 
 def _read_expected_result(row: _Row, ctx: ParseContext, out: ParsedHousehold) -> None:
@@ -507,17 +580,17 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
                      f"(quá {format_number(MAX_INCOME)} đ); hãy kiểm tra lại ô này.")
             out.income = None
     deprived: set[str] | None = None
-    codes = std.indicator_codes
+    codes = ctx.codes
     if "deprived_codes" in row.cells:
         try:
-            deprived = set(ctx.parsed(parse_codes, row.get("deprived_codes"), codes))
+            deprived = set(ctx.deprived_codes(row.get("deprived_codes")))
         except ValueProblem as exc:
             _problem(out.problems, row, "deprived_codes", str(exc))
             deprived = set()
     lists: dict[str, set[str]] = {}
     for kind, code, col, value in row.items:
         try:
-            marked = ctx.parsed(parse_mark, value)
+            marked = value is not None and ctx.parsed(parse_mark, value)  # most tick cells are empty
         except ValueProblem as exc:
             _problem(out.problems, row, col, str(exc))
             continue
@@ -527,7 +600,7 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
     if "indicator" in lists:
         deprived = (deprived or set()) | lists["indicator"]
     if deprived is not None:
-        out.deprived = sorted(deprived, key=codes.index)
+        out.deprived = ctx.in_order(deprived)
         out.present.add("deprived")
     if "deprived_count" in row.cells:
         count = _read_count(row, out.problems, "deprived_count", "số chỉ số thiếu hụt", len(codes))
@@ -596,7 +669,10 @@ def _read_list(
         for text in leftovers:
             _problem(out.problems, row, f, f"Không nhận ra '{text}' trong danh mục; bỏ qua mục này.", error=False)
     out.present.add(f)
-    return found + [code for code in items if code in marks.get(kind, set()) and code not in found]
+    marked = marks.get(kind)
+    if not marked:
+        return found
+    return found + [code for code in items if code in marked and code not in found]
 
 
 def household_keys(h: Household, village: str) -> dict[str, str]:

@@ -14,8 +14,8 @@ reported like the household sheet's, with the sheet name.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from gnbv_desktop.core.excel_columns import header_key
@@ -91,16 +91,7 @@ _KIND_WORDS = {
 }
 
 
-@lru_cache(maxsize=65536)
-def _clean_str(text: str) -> str:
-    return _clean_text(text)
-
-
-def clean(value: object) -> str:
-    """:func:`gnbv_desktop.core.text.clean`, remembered: plan sheets repeat the same few texts."""
-    if value is None:
-        return ""
-    return _clean_str(value) if isinstance(value, str) else _clean_text(value)
+clean = _clean_text  # core.text.clean, which remembers short texts: plan sheets repeat the same few
 
 
 def _text(value: object) -> str:
@@ -216,7 +207,9 @@ def read_plan_sheets(path: str | Path, sheets: list[str], household_sheet: str, 
         name = data.name
         rows = _sheet_rows(data, header_row, cols, data.rows[header_row])
         if kind == "items":
-            out.items, out.item_sheet = [_item_row(name, n, cells, where, cats) for n, cells, where in rows], name
+            memo: dict[tuple, tuple[PlanItem, list[tuple[str, str, bool]]]] = {}
+            out.items = [_item_row(name, n, cells, where, cats, memo) for n, cells, where in rows]
+            out.item_sheet = name
         else:
             out.helpers, out.helper_sheet = [_helper_row(name, n, cells, where) for n, cells, where in rows], name
     return out
@@ -261,12 +254,32 @@ def _identity(sheet: str, number: int, cells: dict[str, object], where: _Where, 
     return out
 
 
-def _item_row(sheet: str, number: int, cells: dict[str, object], where: _Where, cats: PlanCatalogs) -> PlanSheetRow:
+_IDENTITY_CELLS = {"no", "code", "head_name", "village", _TOO_LONG}
+
+
+def _item_row(sheet: str, number: int, cells: dict[str, object], where: _Where, cats: PlanCatalogs,
+              memo: dict[tuple, tuple[PlanItem, list[tuple[str, str, bool]]]]) -> PlanSheetRow:
+    """The row's household and plan item. The item is read once per distinct set of item cells in
+    the sheet (``memo``): a plan sheet repeats the same measures, amounts, sources and statuses, and
+    only the household differs from row to row."""
     out = _identity(sheet, number, cells, where, error=True)
+    key = (bool(out.problems), tuple((f, type(v), v) for f, v in cells.items() if f not in _IDENTITY_CELLS))
+    hit = memo.get(key)
+    if hit is None:
+        first = len(out.problems)
+        item = _read_item(cells, cats, out.problems, lambda f, message: out.problems.append(
+            Problem(number, where(f) or "", message, True, sheet=sheet)))
+        hit = memo[key] = (item, [(p.column, p.message, p.error) for p in out.problems[first:]])
+    else:
+        out.problems += [Problem(number, column, message, error, sheet=sheet) for column, message, error in hit[1]]
+    out.item = replace(hit[0])  # each household its own item
+    return out
 
-    def problem(f: str, message: str, error: bool = True) -> None:
-        out.problems.append(Problem(number, where(f) or "", message, error, sheet=sheet))
 
+def _read_item(cells: dict[str, object], cats: PlanCatalogs, problems: list[Problem],
+               problem: Callable[[str, str], None]) -> PlanItem:
+    """The plan item of a row's cells; what cannot be read goes to ``problem(field, message)``, and the
+    item's own rules are checked when the row (``problems``) has no problem yet."""
     item = PlanItem(measure_code="", content=clean(cells.get("content")),
                     lead_organisation=clean(cells.get("lead_organisation")),
                     planned_time=_text(cells.get("planned_time")), result=clean(cells.get("result")))
@@ -296,11 +309,10 @@ def _item_row(sheet: str, number: int, cells: dict[str, object], where: _Where, 
         item.actual_date = parse_day(cells.get("actual_date"), "Ngày thực hiện")
     except ValueProblem as exc:
         problem("actual_date", str(exc))
-    if not out.problems:
+    if not problems:
         for f, message in validate_plan_item(item, set(cats.measures), set(cats.funding)).items():
             problem(f, message)
-    out.item = item
-    return out
+    return item
 
 
 def _helper_row(sheet: str, number: int, cells: dict[str, object], where: _Where) -> PlanSheetRow:

@@ -10,7 +10,10 @@ for the year are written in the same transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -20,6 +23,7 @@ from gnbv_desktop.core.excel_values import text_of
 from gnbv_desktop.core.household import Assessment, Household, Member, same_head
 from gnbv_desktop.core.plans import Helper
 from gnbv_desktop.core.standard_set import StandardSet
+from gnbv_desktop.core.standards import Standard
 from gnbv_desktop.core.text import clean, fold, format_number
 from gnbv_desktop.io.excel_legacy import LegacyColumn, convert_columns, convert_head, legacy_columns
 from gnbv_desktop.io.excel_mapping import apply_template, load_template
@@ -42,7 +46,13 @@ from gnbv_desktop.io.excel_reader import (
     read_sheet,
 )
 from gnbv_desktop.jobs.progress import Job, Progress
-from gnbv_desktop.store.audit import record_job, resume_row_audit, suspend_row_audit
+from gnbv_desktop.store.audit import (
+    pause_insert_triggers,
+    record_job,
+    restore_triggers,
+    resume_row_audit,
+    suspend_row_audit,
+)
 from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import catalog_names
 from gnbv_desktop.store.household_import import load_recorded, match_members, recorded_assessment, write_households
@@ -55,6 +65,8 @@ from gnbv_desktop.store.sync_outbox import current_rev
 from gnbv_desktop.store.villages import add_village, find_village, list_villages
 
 CHUNK = 500
+BULK_ROWS = 1000  # new households from which the per-row insert triggers are set aside (see run_import)
+_BULK_TABLES = ["households", "members", "assessments", "household_plans", "plan_items", "helper_assignments"]
 
 
 class ImportRefused(Exception):
@@ -175,7 +187,31 @@ def load_plan_catalogs(db: Database) -> PlanCatalogs:
     )
 
 
-def preview_import(
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a list is read, checked and written.
+
+    An import creates a few objects per cell and keeps them all (rows, households, problems);
+    the collector, triggered by the allocations, walks every live object again and again, a
+    quarter of the CPU time, and finds nothing: these objects hold no reference cycles. It is
+    back on when the job ends, is cancelled or fails.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def preview_import(db: Database, path: str | Path, *, year: int, **options) -> Job[ImportPreview]:
+    """:func:`read_preview` with the cycle collector paused (see :func:`collector_paused`)."""
+    with collector_paused():
+        return (yield from read_preview(db, path, year=year, **options))
+
+
+def read_preview(
     db: Database,
     path: str | Path,
     *,
@@ -331,7 +367,13 @@ def invalid_message(preview: ImportPreview) -> str:
     return "\n".join(lines)
 
 
-def run_import(
+def run_import(db: Database, preview: ImportPreview, **options) -> Job[ImportSummary]:
+    """:func:`write_preview` with the cycle collector paused (see :func:`collector_paused`)."""
+    with collector_paused():
+        return (yield from write_preview(db, preview, **options))
+
+
+def write_preview(
     db: Database, preview: ImportPreview, *, skip_invalid: bool = False, create_villages: bool = True
 ) -> Job[ImportSummary]:
     """Write the preview in one transaction: all households or none."""
@@ -350,6 +392,9 @@ def run_import(
     backup_before_job(db, "truoc-nhap-excel")
     with db.atomic():
         suspend_row_audit(db)
+        paused = []
+        if sum(1 for ph in rows if ph.row not in preview.match_ids) >= BULK_ROWS:
+            paused = pause_insert_triggers(db, _BULK_TABLES)  # back before the commit, or with the rollback
         rev = next_rev(db)
         for name, area in preview.new_villages:
             add_village(db, name, area)
@@ -359,6 +404,7 @@ def run_import(
             villages[fold(v.name)] = v
         code_counter = _first_free_code(db, rows)
         standards = standards_in_force(db)
+        std = standards.for_year(preview.year)
         helpers = write_helpers(db, preview.helpers, [helper_key(h) for h in preview.helpers], rev)
         for start in range(0, total, CHUNK):
             chunk = rows[start:start + CHUNK]
@@ -374,7 +420,7 @@ def run_import(
                     h.code = f"{code_counter:05d}"
                     code_counter += 1
                 old = recorded_assessment(recorded.assessments.get(match)) if match is not None else None
-                batch.append((h, _merged_assessment(ph, old, preview.year, village.area, standards)))
+                batch.append((h, _merged_assessment(ph, old, preview.year, std, village.area, standards)))
                 if match is None:
                     imported += 1
             changed = write_households(db, batch, rev, recorded)
@@ -389,6 +435,7 @@ def run_import(
             unchanged += sum(1 for (h, _a), ph in zip(batch, chunk, strict=True)
                              if ph.row in preview.match_ids and h.id not in changed)
             yield Progress(min(start + CHUNK, total), total, f"Đã ghi {format_number(min(start + CHUNK, total))} hộ…")
+        restore_triggers(db, paused)
         if not any(db.execute(f"SELECT 1 FROM [{t}] WHERE rev = ? LIMIT 1", [rev]).fetchone() for t in SYNCED_TABLES):
             release_rev(db, rev)  # nothing changed: the database stays byte for byte as it was
             resume_row_audit(db)
@@ -429,8 +476,8 @@ def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Househ
     the recorded person it matches (:func:`match_members`).
     """
     src = ph.household
-    if recorded is None:
-        return Household(**{k: getattr(src, k) for k in Household.__dataclass_fields__ if k not in ("id", "uuid")})
+    if recorded is None:  # a copy without identity (the preview's own stays as read, for a new attempt)
+        return replace(src, id=None, uuid="")
     h = recorded
     h.head_name = src.head_name
     for attr in ("code", "head_cccd", "head_birth_year", "head_birth_date", "head_sex", "ethnicity_name",
@@ -447,9 +494,9 @@ def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Househ
     return h
 
 
-def _merged_assessment(ph: ParsedHousehold, old: Assessment | None, year: int, area: str,
+def _merged_assessment(ph: ParsedHousehold, old: Assessment | None, year: int, std: Standard, area: str,
                        standards: StandardSet) -> Assessment | None:
-    std = standards.for_year(year)
+    """``std``: the standard in force for ``year`` (looked up once per import, not per household)."""
     if old is None and ph.classification is None:
         return None
     a = old or Assessment(year=year, standard_id=std.id, area=area)

@@ -12,15 +12,17 @@ incremental sync package empty.
 from __future__ import annotations
 
 import json
-import uuid
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 
 from sqlite_utils import Database
 
 from gnbv_desktop.core.household import Assessment, Household, Member, normalize_household
 from gnbv_desktop.core.text import fold
 from gnbv_desktop.store.households import _assessment_values, _household_values, _member_values, take_year_flags
-from gnbv_desktop.store.records import new_record_fields, touch
+from gnbv_desktop.store.records import new_record_fields, now_iso, touch
 
 _HOUSEHOLD_FIELDS = ("code", "head_name", "head_cccd", "head_birth_year", "head_birth_date", "head_sex",
                      "ethnicity_name", "ethnicity_code", "ethnicity_list", "village_id", "address", "phone", "note",
@@ -47,7 +49,38 @@ def insert_rows(db: Database, table: str, rows: list[dict]) -> None:
     columns = list(rows[0])
     sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
            f"VALUES ({', '.join('?' * len(columns))})")
-    db.conn.executemany(sql, [tuple(r[c] for c in columns) for r in rows])
+    values = itemgetter(*columns)
+    db.conn.executemany(sql, map(values, rows) if len(columns) > 1 else ((values(r),) for r in rows))
+
+
+def record_fields(rev: int) -> Callable[[], dict]:
+    """:func:`new_record_fields` for the many rows of one bulk write: one timestamp (the write's),
+    UUIDs drawn from the system's random source a block at a time."""
+    ts = now_iso()
+
+    def uuids() -> Iterator[str]:
+        while True:
+            yield from uuid4_texts(512)
+
+    texts = uuids()
+
+    def fresh() -> dict:
+        return {"uuid": next(texts), "created_at": ts, "updated_at": ts, "change_counter": 1, "rev": rev, "deleted": 0}
+
+    return fresh
+
+
+def uuid4_texts(n: int) -> list[str]:
+    """``n`` random (version 4) UUIDs as text, the same form as ``str(uuid.uuid4())``, from one call
+    to the system's random source (``uuid4`` per record was a tenth of writing 20,000 households)."""
+    raw = bytearray(os.urandom(16 * n))
+    out = []
+    for i in range(0, 16 * n, 16):
+        raw[i + 6] = raw[i + 6] & 0x0F | 0x40  # version 4
+        raw[i + 8] = raw[i + 8] & 0x3F | 0x80  # RFC 4122 variant
+        h = raw[i:i + 16].hex()
+        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return out
 
 
 def _in(ids: list[int]) -> str:
@@ -128,10 +161,7 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     ids of the updated households where something changed.
     """
     recorded = recorded or Recorded({}, {}, {}, {})
-    base = new_record_fields(db, rev)  # one timestamp for the chunk; each record gets its own uuid
-
-    def fresh() -> dict:
-        return {**base, "uuid": str(uuid.uuid4())}
+    fresh = record_fields(rev)  # one timestamp for the chunk; each record gets its own uuid
 
     next_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM households").fetchone()[0]
     new_households, new_members, new_assessments = [], [], []

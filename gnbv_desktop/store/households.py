@@ -71,8 +71,16 @@ _PLAIN_CODE = re.compile(r'[^"\\\x00-\x1f]*')
 
 def _json(v: list) -> str:
     """``json.dumps(v, ensure_ascii=False)``; lists of plain codes (every stored list: indicators,
-    causes, needs, categories) are joined directly, byte for byte the same, without the encoder."""
-    if all(isinstance(x, str) and _PLAIN_CODE.fullmatch(x) for x in v):
+    causes, needs, categories) are joined directly, byte for byte the same, without the encoder.
+    Lists of texts are written once per distinct list (an import writes the same few thousands)."""
+    if all(isinstance(x, str) for x in v):
+        return _json_texts(tuple(v))
+    return json.dumps(v, ensure_ascii=False)
+
+
+@lru_cache(maxsize=16384)
+def _json_texts(v: tuple[str, ...]) -> str:
+    if all(_PLAIN_CODE.fullmatch(x) for x in v):
         return "[" + ", ".join(f'"{x}"' for x in v) + "]"
     return json.dumps(v, ensure_ascii=False)
 

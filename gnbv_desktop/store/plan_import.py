@@ -7,13 +7,14 @@ that do not change are not touched, so re-importing the same file sends nothing 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from gnbv_desktop.core.plans import ORGANISATION, PERSON, Helper, PlanItem
 from gnbv_desktop.core.text import clean, fold
-from gnbv_desktop.store.household_import import insert_rows
+from gnbv_desktop.store.household_import import insert_rows, record_fields
 from gnbv_desktop.store.records import new_record_fields, touch
 
 _HELPER_DETAILS = ("position", "organisation", "phone", "note")
@@ -89,18 +90,19 @@ def write_household_plans(db: Database, year: int, entries: list[HouseholdPlanIm
         f"AND household_id IN ({marks})", [year, *ids]):
         links.setdefault(hid, {})[helper_id] = (aid, deleted)
     new_goals, new_items, new_links = [], [], []
+    fresh = record_fields(rev)
     for e in entries:
         hid = e.household_id
         if e.expected_result is not None:
             old = goals.get(hid)
             if old is None:
                 new_goals.append({"household_id": hid, "year": year, "expected_result": e.expected_result,
-                                  "note": "", **new_record_fields(db, rev)})
+                                  "note": "", **fresh()})
                 changed.add(hid)
             elif old[1] != e.expected_result or old[2]:
                 touch(db, "household_plans", old[0], {"expected_result": e.expected_result, "deleted": 0}, rev)
                 changed.add(hid)
-        if e.items is not None and _replace_items(db, hid, year, e.items, items.get(hid, []), rev, new_items):
+        if e.items is not None and _replace_items(db, hid, year, e.items, items.get(hid, []), rev, new_items, fresh):
             changed.add(hid)
         if e.helper_ids is not None:
             current = links.get(hid, {})
@@ -111,8 +113,7 @@ def write_household_plans(db: Database, year: int, entries: list[HouseholdPlanIm
                     changed.add(hid)
             for helper_id in dict.fromkeys(e.helper_ids):
                 if helper_id not in current:
-                    new_links.append({"household_id": hid, "helper_id": helper_id, "year": year,
-                                      **new_record_fields(db, rev)})
+                    new_links.append({"household_id": hid, "helper_id": helper_id, "year": year, **fresh()})
                     changed.add(hid)
     insert_rows(db, "household_plans", new_goals)
     insert_rows(db, "plan_items", new_items)
@@ -121,7 +122,7 @@ def write_household_plans(db: Database, year: int, entries: list[HouseholdPlanIm
 
 
 def _replace_items(db: Database, hid: int, year: int, items: list[PlanItem], old: list[dict], rev: int,
-                   new_rows: list[dict]) -> bool:
+                   new_rows: list[dict], fresh: Callable[[], dict]) -> bool:
     """Make ``items`` the household's list. A recorded item with the same measure and content (else
     the same measure) keeps its identity and is updated; recorded items left over are removed."""
     unused = list(old)
@@ -132,7 +133,7 @@ def _replace_items(db: Database, hid: int, year: int, items: list[PlanItem], old
                       and fold(r["content"]) == fold(it.content)), None)
         match = match or next((r for r in unused if r["measure_code"] == it.measure_code), None)
         if match is None:
-            new_rows.append({**values, **new_record_fields(db, rev)})
+            new_rows.append({**values, **fresh()})
             changed = True
             continue
         unused.remove(match)

@@ -31,7 +31,9 @@ def test_kill_during_import_leaves_nothing_half_written(tmp_path):
     gets no chance to clean up, as when the laptop's power is cut."""
     path = _big_list(tmp_path / "big.xlsx")
     db_path = tmp_path / "kill.sqlite3"
-    open_database(db_path).close()  # import-excel fills an existing database
+    db = open_database(db_path)  # import-excel fills an existing database
+    triggers = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
+    db.close()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gnbv_desktop", "--db", str(db_path), "import-excel", str(path), "--year", "2026"],
@@ -54,5 +56,8 @@ def test_kill_during_import_leaves_nothing_half_written(tmp_path):
         assert (households, assessments) in ((0, 0), (N, N))
         assert households == 0  # killed before the commit: the whole import rolled back
         assert db.execute("SELECT COUNT(*) FROM villages").fetchone()[0] == 0
+        # a large import sets the per-row insert triggers aside inside its transaction: back with the rollback
+        assert db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall() == \
+            triggers
     finally:
         db.close()
