@@ -20,6 +20,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,13 +156,83 @@ def read_container(
     With ``read_entries=False`` only the container (directory, names, methods) and the manifest
     are checked and ``entries`` is empty: a quick look before the full read, which verifies checksums.
     """
+    opened = open_container(blob, format_name=format_name, format_version=format_version, password=password,
+                            limits=limits, verify_entries=False)
+    entries: dict[str, bytes] = {}
+    if read_entries:
+        for name in sorted(opened.names):
+            data = opened.read(name, opened.budget)
+            if sha256(data) != opened.manifest["files"][name]:
+                raise PackageError(_checksum_problem(name))
+            entries[name] = data
+    return Container(opened.manifest, entries, opened.signer, opened.encrypted)
+
+
+class OpenContainer:
+    """A package whose container, signature and manifest passed (and, from :func:`open_container`,
+    every entry's checksum and caps), read entry by entry as a stream: a package of any size
+    costs the memory of one chunk, not of its contents."""
+
+    def __init__(self, zf: zipfile.ZipFile, manifest: dict, budget: _Budget, signer: bytes | None, encrypted: bool):
+        self._zf, self.budget = zf, budget  # the budget left after the manifest, for the first full read
+        self.manifest, self.signer, self.encrypted, self.limits = manifest, signer, encrypted, budget.limits
+        self.names = set(manifest["files"])
+
+    def chunks(self, name: str, budget: _Budget | None = None) -> Iterator[bytes]:
+        """``name``'s content, decompressed chunk by chunk under the caps."""
+        try:
+            yield from _entry_chunks(self._zf, self._zf.getinfo(name), self.limits.max_entry_bytes,
+                                     budget or _Budget(self.limits))
+        except _ZIP_ERRORS as exc:
+            raise _damaged(exc) from exc
+
+    def read(self, name: str, budget: _Budget | None = None) -> bytes:
+        return b"".join(self.chunks(name, budget))
+
+    def verify(self) -> None:
+        """Decompress every entry once (nothing kept) under the caps per entry and in total, and
+        compare its SHA-256 with the manifest's, so that no record is read from an entry that is
+        not exactly what the (signed) manifest lists."""
+        for name in sorted(self.names):
+            digest = hashlib.sha256()
+            for chunk in self.chunks(name, self.budget):
+                digest.update(chunk)
+            if digest.hexdigest() != self.manifest["files"][name]:
+                raise PackageError(_checksum_problem(name))
+
+
+def open_container(
+    blob: bytes,
+    *,
+    format_name: str,
+    format_version: int,
+    password: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    verify_entries: bool = True,
+) -> OpenContainer:
+    """Decrypt (when needed), check the signature, the zip's directory and the manifest, then (with
+    ``verify_entries``) every entry's caps and checksum; raises PackageError. The entries are then
+    read one at a time with :meth:`OpenContainer.chunks`."""
     zip_bytes, signer, encrypted = unseal(blob, password, limits)
     try:
-        manifest, entries = _unzip(zip_bytes, format_name, format_version, limits, read_entries)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError,
-            struct.error) as exc:
-        raise PackageError(f"Tệp gói bị hỏng hoặc không đầy đủ (có thể bị cắt khi sao chép): {exc}.") from exc
-    return Container(manifest, entries, signer, encrypted)
+        zf, manifest, budget = _open_zip(zip_bytes, format_name, format_version, limits)
+    except _ZIP_ERRORS as exc:
+        raise _damaged(exc) from exc
+    opened = OpenContainer(zf, manifest, budget, signer, encrypted)
+    if verify_entries:
+        opened.verify()
+    return opened
+
+
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError, struct.error)
+
+
+def _damaged(exc: Exception) -> PackageError:
+    return PackageError(f"Tệp gói bị hỏng hoặc không đầy đủ (có thể bị cắt khi sao chép): {exc}.")
+
+
+def _checksum_problem(name: str) -> str:
+    return f"Mã kiểm tra SHA-256 của '{name}' không khớp — gói đã bị sửa đổi hoặc hỏng."
 
 
 def read_package(
@@ -197,9 +268,10 @@ def _check_directory(zip_bytes: bytes, limits: Limits) -> None:
         raise PackageError(f"Gói có quá nhiều tệp ({n_total}, tối đa {limits.max_entries}).")
 
 
-def _unzip(
-    blob: bytes, format_name: str, format_version: int, limits: Limits, read_entries: bool = True
-) -> tuple[dict, dict[str, bytes]]:
+def _open_zip(blob: bytes, format_name: str, format_version: int, limits: Limits
+              ) -> tuple[zipfile.ZipFile, dict, _Budget]:
+    """The zip, its manifest, and the package's decompression budget after the manifest, once the
+    directory and the manifest passed every check."""
     _check_directory(blob, limits)
     zf = zipfile.ZipFile(io.BytesIO(blob))
     infos = zf.infolist()
@@ -228,7 +300,8 @@ def _unzip(
     if MANIFEST not in names:
         raise PackageError("Gói không có tệp mô tả manifest.json — không phải gói GNBV.")
     budget = _Budget(limits)
-    raw_manifest = _read_entry(zf, zf.getinfo(MANIFEST), min(limits.max_manifest_bytes, limits.max_entry_bytes), budget)
+    raw_manifest = b"".join(_entry_chunks(zf, zf.getinfo(MANIFEST),
+                                          min(limits.max_manifest_bytes, limits.max_entry_bytes), budget))
     try:
         manifest = json.loads(raw_manifest)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -251,13 +324,7 @@ def _unzip(
         raise PackageError(f"Gói thiếu tệp ghi trong manifest: {_names(listed - present)}.")
     if present - listed:
         raise PackageError(f"Gói có tệp không ghi trong manifest: {_names(present - listed)}.")
-    entries: dict[str, bytes] = {}
-    for name in sorted(present) if read_entries else ():
-        data = _read_entry(zf, zf.getinfo(name), limits.max_entry_bytes, budget)
-        if sha256(data) != files[name]:
-            raise PackageError(f"Mã kiểm tra SHA-256 của '{name}' không khớp — gói đã bị sửa đổi hoặc hỏng.")
-        entries[name] = data
-    return manifest, entries
+    return zf, manifest, budget
 
 
 class _Budget:
@@ -276,11 +343,10 @@ class _Budget:
             )
 
 
-def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, budget: _Budget) -> bytes:
+def _entry_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, budget: _Budget) -> Iterator[bytes]:
     """One entry decompressed chunk by chunk, stopping at ``cap`` bytes, the package budget or an
     abnormal compression ratio — counted on what comes out, not on what the zip declares."""
     limits = budget.limits
-    chunks: list[bytes] = []
     size = 0
     ratio_cap = limits.max_ratio * max(info.compress_size, 1)
     with zf.open(info) as f:
@@ -297,8 +363,7 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, budget: _B
                     "nghi là gói độc hại (zip bomb), bị từ chối."
                 )
             budget.spend(len(chunk))
-            chunks.append(chunk)
-    return b"".join(chunks)
+            yield chunk
 
 
 def _shown(text: str) -> str:

@@ -13,6 +13,7 @@ handed to the database; a refusal names the entry, line and field.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import orjson
@@ -25,7 +26,15 @@ from gnbv_desktop.core.sync_schema import (
     manifest_problem,
     record_schema,
 )
-from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_container, sha256
+from gnbv_desktop.io.package_zip import (
+    DEFAULT_LIMITS,
+    Limits,
+    OpenContainer,
+    PackageError,
+    open_container,
+    read_container,
+    sha256,
+)
 from gnbv_desktop.io.package_zip import write_package as _write_package
 from gnbv_desktop.store.records import DERIVED_COLUMNS, FOREIGN_KEYS, SYNCED_TABLES
 from gnbv_desktop.store.sync_outbox import synced_columns
@@ -76,9 +85,8 @@ class ExternalReference:
 
 
 # One validated record as the aggregate stores it: UUID, change counter, updated at, deleted flag and
-# the JSON line as UTF-8 (bytes or a view into the entry). The parsed object is not kept: a package
-# at the size limit stays within memory.
-RecordRow = tuple[str, int, str, int, bytes | memoryview]
+# the JSON line as UTF-8 bytes. The parsed object is not kept.
+RecordRow = tuple[str, int, str, int, bytes]
 
 
 @dataclass
@@ -148,28 +156,77 @@ def read_sync_package(
     limits: Limits = DEFAULT_LIMITS,
     columns: dict[str, list[ColumnInfo]] | None = None,
 ) -> SyncPackage:
-    """Decrypt, verify, unzip and validate; raises :class:`PackageError` naming the first problem."""
+    """Decrypt, verify, unzip and validate; raises :class:`PackageError` naming the first problem.
+
+    Holds every record of the package at once: the merge reads with :func:`open_sync_package`
+    instead, batch by batch."""
+    reader = open_sync_package(blob, password, limits=limits, columns=columns)
+    records: dict[str, list[RecordRow]] = {}
+    for table, batches in reader.tables():
+        records[table] = [row for batch in batches for row in batch]
+    return SyncPackage(reader.info, records, reader.attachments, sha256(blob), reader.external_references)
+
+
+# Records handed to the database at a time: large enough for executemany to pay off, small enough
+# that a package of any size costs a few megabytes.
+BATCH_RECORDS = 2000
+# A record is at most a few dozen texts of at most 4,000 characters; a longer "line" is refused
+# before it is held whole.
+MAX_LINE_BYTES = 16 * 1024**2
+
+
+class SyncPackageReader:
+    """A package whose container, signature, manifest, entry checksums and attachments passed,
+    read table by table (parents first) in batches of validated records.
+
+    Each record is validated as it is read; a refusal raises :class:`PackageError` naming the
+    entry, line and field, possibly after earlier batches were handed out — the caller writes
+    inside one transaction and rolls back. After every table has been read,
+    ``external_references`` lists the references the package does not resolve itself.
+    """
+
+    def __init__(self, container: OpenContainer, info: PackageInfo, schemas: dict[str, RecordSchema],
+                 attachments: dict[str, bytes]):
+        self._container, self.info, self._schemas, self.attachments = container, info, schemas, attachments
+        self.external_references: list[ExternalReference] = []
+        self._present: dict[str, set[str]] = {}
+
+    def tables(self) -> Iterator[tuple[str, Iterator[list[RecordRow]]]]:
+        """``(table, batches)`` for every table the package carries, parents before children; each
+        ``batches`` must be consumed before the next table is asked for."""
+        for table, schema in self._schemas.items():  # parents before children (records.SYNCED_TABLES)
+            if table in self.info.counts:
+                chunks = self._container.chunks(table_entry(table))
+                yield table, _table_batches(schema, chunks, self.info.counts[table], self._present,
+                                            self.external_references, BATCH_RECORDS)
+
+
+def open_sync_package(
+    blob: bytes,
+    password: str | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    columns: dict[str, list[ColumnInfo]] | None = None,
+) -> SyncPackageReader:
+    """Decrypt, verify the signature, the container, the manifest and every entry's checksum (one
+    streamed pass, nothing kept) and the attachments; the records are then validated as they are
+    read from :meth:`SyncPackageReader.tables`."""
     schemas = record_schemas(columns)
-    c = read_container(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password, limits=limits)
+    c = open_container(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password, limits=limits)
     info = _info(c.manifest, list(schemas), c.signer, c.encrypted)
     expected = {table_entry(t) for t in info.counts} | set(info.attachments)
-    missing, extra = expected - set(c.entries), set(c.entries) - expected
+    missing, extra = expected - c.names, c.names - expected
     if missing:
         raise PackageError(f"Gói thiếu tệp: {', '.join(sorted(missing))}.")
     if extra:
         raise PackageError(f"Gói có tệp không được khai báo: {', '.join(sorted(extra))}.")
+    attachments = {}
     for name in info.attachments:
-        data = c.entries[name]
+        data = c.read(name)
         if not data.startswith(_XLSX_MAGIC) or len(data) > MAX_ATTACHMENT_BYTES:
             raise PackageError(f"Tệp đính kèm {name} không phải bảng tính XLSX hợp lệ (hoặc quá lớn).")
-    records: dict[str, list[RecordRow]] = {}
-    present: dict[str, set[str]] = {}
-    external: list[ExternalReference] = []
-    for table, schema in schemas.items():  # parents before children (records.SYNCED_TABLES)
-        if table in info.counts:
-            records[table] = _parse_table(schema, c.entries.pop(table_entry(table)), info.counts[table], present,
-                                          external)
-    return SyncPackage(info, records, {n: c.entries[n] for n in info.attachments}, sha256(blob), external)
+        attachments[name] = data
+    return SyncPackageReader(c, info, schemas, attachments)
 
 
 def read_sync_info(blob: bytes, password: str | None = None, *, limits: Limits = DEFAULT_LIMITS) -> PackageInfo:
@@ -208,39 +265,41 @@ def _info(m: dict, known_tables: list[str], signer: bytes | None, encrypted: boo
 _BLANK_START = frozenset(b" \t\r\n\x0b\x0c")
 
 
-def _lines(data: bytes):
-    """``(start, end)`` of each line of ``data``, without a trailing CR (no copies of the entry)."""
-    start, size = 0, len(data)
-    while start < size:
-        end = data.find(b"\n", start)
-        if end < 0:
-            end = size
-        stop = end - 1 if end > start and data[end - 1] == 13 else end
-        yield start, stop
-        start = end + 1
+def _lines(chunks: Iterator[bytes], entry: str) -> Iterator[bytes]:
+    """The lines of a streamed entry, without ``\n`` or a trailing ``\r``; a line longer than
+    :data:`MAX_LINE_BYTES` is refused before it is held whole."""
+    rest = b""
+    for chunk in chunks:
+        lines = (rest + chunk if rest else chunk).split(b"\n")
+        rest = lines.pop()
+        if len(rest) > MAX_LINE_BYTES:
+            raise PackageError(f"Tệp {entry}: một dòng dài hơn {MAX_LINE_BYTES // 1024**2} MB — không phải bản ghi "
+                               "hợp lệ, gói bị từ chối.")
+        for line in lines:
+            yield line[:-1] if line.endswith(b"\r") else line
+    if rest:
+        yield rest[:-1] if rest.endswith(b"\r") else rest
 
 
-def _parse_table(
-    schema: RecordSchema, data: bytes, expected_count: int, present: dict[str, set[str]],
-    external: list[ExternalReference],
-) -> list[RecordRow]:
-    """The table's records (a tombstone stripped of everything but bookkeeping and references).
+def _table_batches(
+    schema: RecordSchema, chunks: Iterator[bytes], expected_count: int, present: dict[str, set[str]],
+    external: list[ExternalReference], batch_records: int,
+) -> Iterator[list[RecordRow]]:
+    """The table's records in batches (a tombstone stripped of everything but bookkeeping and references).
 
-    Each record's JSON is kept as a view into ``data`` rather than as a string: a Vietnamese line
-    as a Python string takes twice its bytes, and a package at the size limit must stay within
-    memory. Adds the table's UUIDs to ``present``; a reference to a record not in ``present``
-    (tables are read parents first) goes to ``external``, for the aggregate to resolve.
+    Only the current batch is held, each record as its JSON line. Adds the table's UUIDs to
+    ``present``; a reference to a record not in ``present`` (tables are read parents first) goes
+    to ``external``, for the aggregate to resolve.
     """
     entry = table_entry(schema.table)
-    out: list[RecordRow] = []
+    batch: list[RecordRow] = []
+    count = 0
     seen: set[str] = present.setdefault(schema.table, set())
     empty: set[str] = set()
     refs = list(schema.references.items())
-    view = memoryview(data)
-    for n, (start, stop) in enumerate(_lines(data), start=1):
-        if start == stop or (data[start] in _BLANK_START and not data[start:stop].strip()):
+    for n, line in enumerate(_lines(chunks, entry), start=1):
+        if not line or (line[0] in _BLANK_START and not line.strip()):
             continue
-        line = view[start:stop]
         try:
             rec = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
@@ -261,9 +320,14 @@ def _parse_table(
             value = rec.get(ref_field)
             if value is not None and value not in present.get(target, empty):
                 external.append(ExternalReference(schema.table, n, ref_field, target, value))
-        out.append((uuid, rec["change_counter"], rec["updated_at"], rec["deleted"], line))
-    if len(out) != expected_count:
+        batch.append((uuid, rec["change_counter"], rec["updated_at"], rec["deleted"], line))
+        count += 1
+        if len(batch) >= batch_records:
+            yield batch
+            batch = []
+    if count != expected_count:
         raise PackageError(
-            f"Tệp {entry}: manifest ghi {expected_count} bản ghi nhưng tệp có {len(out)} — gói không toàn vẹn."
+            f"Tệp {entry}: manifest ghi {expected_count} bản ghi nhưng tệp có {count} — gói không toàn vẹn."
         )
-    return out
+    if batch:
+        yield batch
