@@ -13,7 +13,7 @@ handed to the database; a refusal names the entry, line and field.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import orjson
@@ -31,11 +31,11 @@ from gnbv_desktop.io.package_zip import (
     Limits,
     OpenContainer,
     PackageError,
+    PackageWriter,
     open_container,
     read_container,
     sha256,
 )
-from gnbv_desktop.io.package_zip import write_package as _write_package
 from gnbv_desktop.store.records import DERIVED_COLUMNS, FOREIGN_KEYS, SYNCED_TABLES
 from gnbv_desktop.store.sync_outbox import synced_columns
 
@@ -115,38 +115,84 @@ def record_schemas(columns: dict[str, list[ColumnInfo]] | None = None) -> dict[s
             for t, cols in columns.items()}
 
 
+class SyncPackageWriter:
+    """A sync package written table by table from streams of JSON lines (one object per line, no
+    newline inside): only the compressed package is held, never a table's lines."""
+
+    def __init__(self, info: PackageInfo):
+        self.info = info
+        self.counts: dict[str, int] = {}
+        self._attachments: list[str] = []
+        self._zip = PackageWriter()
+
+    def add_table(self, table: str, lines: Iterable[str]) -> int:
+        """Write ``table``'s records; returns how many."""
+        self.counts[table] = 0
+        self._zip.add(table_entry(table), self._encoded(table, lines))
+        return self.counts[table]
+
+    def _encoded(self, table: str, lines: Iterable[str]) -> Iterator[bytes]:
+        part: list[str] = []
+        size = 0
+        for line in lines:
+            part.append(line)
+            size += len(line)
+            self.counts[table] += 1
+            if size >= _WRITE_CHUNK_CHARS:
+                yield ("\n".join(part) + "\n").encode("utf-8")
+                part, size = [], 0
+        if part:
+            yield ("\n".join(part) + "\n").encode("utf-8")
+
+    def add_attachment(self, name: str, data: bytes) -> None:
+        """The summary workbook (the only attachment accepted)."""
+        problem = attachment_problem(name)
+        if problem:
+            raise ValueError(problem[0].upper() + problem[1:])
+        self._zip.add(name, (data,))
+        self._attachments.append(name)
+
+    def finish(self, password: str | None = None, signing_key: bytes | None = None) -> bytes:
+        """The package file's bytes: manifest written, signed with ``signing_key``, encrypted with ``password``."""
+        info = self.info
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "app_version": info.app_version,
+            "commune": {"code": info.commune_code, "name": info.commune_name, "province": info.province_name},
+            "installation": info.installation_uuid,
+            "upper_level": info.upper_level,
+            "created_at": info.created_at,
+            "sequence": info.sequence,
+            "base_sequence": info.base_sequence,
+            "counts": dict(self.counts),
+            "attachments": sorted(self._attachments),
+        }
+        return self._zip.finish(manifest, password, signing_key)
+
+
+_WRITE_CHUNK_CHARS = 256 * 1024
+
+
 def build_sync_package(
     info: PackageInfo,
-    tables: dict[str, list[str]],
+    tables: dict[str, Iterable[str]],
     attachments: dict[str, bytes] | None = None,
     password: str | None = None,
     signing_key: bytes | None = None,
 ) -> bytes:
     """The package file's bytes from each table's records as JSON lines (one object per line, no
     newline inside); ``attachments`` maps a summary workbook's name to its content."""
-    attachments = dict(attachments or {})
-    entries: dict[str, bytes] = {}
-    for table, rows in tables.items():
-        entries[table_entry(table)] = "".join(line + "\n" for line in rows).encode("utf-8")
-    for name, data in attachments.items():
+    for name in attachments or {}:
         problem = attachment_problem(name)
         if problem:
             raise ValueError(problem[0].upper() + problem[1:])
-        entries[name] = data
-    manifest = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "app_version": info.app_version,
-        "commune": {"code": info.commune_code, "name": info.commune_name, "province": info.province_name},
-        "installation": info.installation_uuid,
-        "upper_level": info.upper_level,
-        "created_at": info.created_at,
-        "sequence": info.sequence,
-        "base_sequence": info.base_sequence,
-        "counts": {table: len(rows) for table, rows in tables.items()},
-        "attachments": sorted(attachments),
-    }
-    return _write_package(manifest, entries, password, signing_key)
+    writer = SyncPackageWriter(info)
+    for table, lines in tables.items():
+        writer.add_table(table, lines)
+    for name, data in (attachments or {}).items():
+        writer.add_attachment(name, data)
+    return writer.finish(password, signing_key)
 
 
 def read_sync_package(

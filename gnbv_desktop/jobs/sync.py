@@ -25,11 +25,10 @@ from gnbv_desktop.core.text import format_date
 from gnbv_desktop.io.package_crypto import PasswordError, check_new_password
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file, sha256
 from gnbv_desktop.io.partial_files import track_partial
-from gnbv_desktop.io.summary_xlsx import summary_workbook
 from gnbv_desktop.io.sync_package import (
     PackageInfo,
     SyncPackageReader,
-    build_sync_package,
+    SyncPackageWriter,
     open_sync_package,
     read_sync_info,
 )
@@ -40,7 +39,7 @@ from gnbv_desktop.store.households import stats
 from gnbv_desktop.store.records import SYNCED_TABLES, now_iso
 from gnbv_desktop.store.settings import get_value, load_settings, set_value
 from gnbv_desktop.store.sync_identity import installation
-from gnbv_desktop.store.sync_outbox import ExportRecord, export_lines, plan_export, record_export, synced_columns
+from gnbv_desktop.store.sync_outbox import ExportRecord, iter_export_lines, plan_export, record_export, synced_columns
 
 # Vietnamese names of synced tables for progress and summaries; an unlisted table shows its name.
 TABLE_LABELS = {
@@ -118,32 +117,35 @@ def export_package(
     except sqlite3.DatabaseError as exc:
         raise SyncError(database_problem(exc)) from exc
     steps = len(SYNCED_TABLES) + 2
-    files = {}
     with db.atomic():  # one consistent snapshot of every table
         plan = plan_export(db, full)
-        tables = {}
+        info = PackageInfo(
+            commune_code=settings.commune_code,
+            commune_name=settings.commune_name,
+            province_name=settings.province_name,
+            upper_level=settings.upper_level,
+            installation_uuid=identity.uuid,
+            sequence=plan.sequence,
+            base_sequence=plan.base_sequence,
+            created_at=now_iso(),
+            app_version=__version__,
+        )
+        # Each table goes from the SELECT into the compressed package row by row: only the
+        # compressed package is held, never the records.
+        writer = SyncPackageWriter(info)
         for i, table in enumerate(SYNCED_TABLES):
-            yield Progress(i, steps, f"Đang đọc {table_label(table)}…")
-            tables[table] = export_lines(db, table, plan.rev_from, plan.rev_to)
+            yield Progress(i, steps, f"Đang đọc và đóng gói {table_label(table)}…")
+            writer.add_table(table, iter_export_lines(db, table, plan.rev_from, plan.rev_to))
         if year is not None:
             year_stats = stats(db, year)
             if year_stats["households"]:
-                files[summary_name(year)] = summary_workbook(year_stats, settings.commune_name,
-                                                             format_date(_dt.date.today()))
-    yield Progress(steps - 2, steps, "Đang đóng gói…")
-    info = PackageInfo(
-        commune_code=settings.commune_code,
-        commune_name=settings.commune_name,
-        province_name=settings.province_name,
-        upper_level=settings.upper_level,
-        installation_uuid=identity.uuid,
-        sequence=plan.sequence,
-        base_sequence=plan.base_sequence,
-        created_at=now_iso(),
-        app_version=__version__,
-    )
+                from gnbv_desktop.io.summary_xlsx import summary_workbook  # openpyxl: only for this attachment
+
+                writer.add_attachment(summary_name(year), summary_workbook(
+                    year_stats, settings.commune_name, format_date(_dt.date.today())))
+    yield Progress(steps - 2, steps, "Đang ký và mã hóa gói…")
     try:
-        blob = build_sync_package(info, tables, files, password or None, identity.private_key)
+        blob = writer.finish(password or None, identity.private_key)
     except ValueError as exc:
         raise SyncError(str(exc)) from exc
     yield Progress(steps - 1, steps, "Đang ghi tệp…")
@@ -154,7 +156,7 @@ def export_package(
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise SyncError(f"Không ghi được tệp '{out_path}': {describe_os_error(exc)}.") from exc
-    counts = {t: len(rows) for t, rows in tables.items()}
+    counts = dict(writer.counts)
     try:
         record = record_export(db, plan, out_path.name, counts, sha256(blob), bool(password))
     except sqlite3.DatabaseError as exc:
@@ -344,7 +346,7 @@ def _merge_package(db: Database, reader: SyncPackageReader, path: Path, sha: str
         replaced_data=result.replaced,
     )
     for table, batches in reader.tables():
-        yield Progress(*progress, f"{step}: đang kiểm tra và ghép {table_label(table)}…")
+        yield Progress(*progress, f"{step}: đang ghép {table_label(table)} (kiểm tra từng bản ghi)…")
         result.merged.add(_refusing(path, lambda t=table, b=batches: aggregate.merge_records(
             db, package_id, info.commune_code, t, b)))
     if not result.forced:
