@@ -253,11 +253,13 @@ def open_sync_package(
     *,
     limits: Limits = DEFAULT_LIMITS,
     columns: dict[str, list[ColumnInfo]] | None = None,
+    schemas: dict[str, RecordSchema] | None = None,
 ) -> SyncPackageReader:
     """Decrypt, verify the signature, the container, the manifest and every entry's checksum (one
     streamed pass, nothing kept) and the attachments; the records are then validated as they are
-    read from :meth:`SyncPackageReader.tables`."""
-    schemas = record_schemas(columns)
+    read from :meth:`SyncPackageReader.tables`. ``schemas`` (:func:`record_schemas`) may be given
+    once for a batch of packages, else they are built from ``columns``."""
+    schemas = schemas if schemas is not None else record_schemas(columns)
     c = open_container(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password, limits=limits)
     info = _info(c.manifest, list(schemas), c.signer, c.encrypted)
     expected = {table_entry(t) for t in info.counts} | set(info.attachments)
@@ -335,25 +337,29 @@ def _table_batches(
 
     Only the current batch is held, each record as its JSON line. Adds the table's UUIDs to
     ``present``; a reference to a record not in ``present`` (tables are read parents first) goes
-    to ``external``, for the aggregate to resolve.
+    to ``external``, for the aggregate to resolve. This loop runs for every record of a merge:
+    it calls the schema's compiled check directly and asks for the wording only on a refusal.
     """
     entry = table_entry(schema.table)
     batch: list[RecordRow] = []
     count = 0
     seen: set[str] = present.setdefault(schema.table, set())
-    empty: set[str] = set()
-    refs = list(schema.references.items())
-    for n, line in enumerate(_lines(chunks, entry), start=1):
+    refs = [(ref_field, target, present.get(target, set())) for ref_field, target in schema.references.items()]
+    valid, loads = schema.is_valid, orjson.loads
+    n = 0
+    for line in _lines(chunks, entry):
+        n += 1
         if not line or (line[0] in _BLANK_START and not line.strip()):
             continue
         try:
-            rec = orjson.loads(line)
+            rec = loads(line)
         except orjson.JSONDecodeError as exc:
             raise PackageError(f"Tệp {entry}, dòng {n}: không phải JSON hợp lệ ({display(exc, 80)}).") from exc
-        key, problem = schema.problem(rec)
-        if problem:
-            where = f", trường {key}" if key else ""
-            raise PackageError(f"Tệp {entry}, dòng {n}{where}: {problem}")
+        if not valid(rec):
+            key, problem = schema.problem(rec)
+            if problem:
+                where = f", trường {key}" if key else ""
+                raise PackageError(f"Tệp {entry}, dòng {n}{where}: {problem}")
         uuid = rec["uuid"]
         if uuid in seen:
             raise PackageError(f"Tệp {entry}, dòng {n}: bản ghi {uuid} xuất hiện hai lần.")
@@ -362,13 +368,13 @@ def _table_batches(
             stripped = schema.tombstone(rec)
             if len(stripped) != len(rec):
                 rec, line = stripped, orjson.dumps(stripped)
-        for ref_field, target in refs:
+        for ref_field, target, known in refs:
             value = rec.get(ref_field)
-            if value is not None and value not in present.get(target, empty):
+            if value is not None and value not in known:
                 external.append(ExternalReference(schema.table, n, ref_field, target, value))
         batch.append((uuid, rec["change_counter"], rec["updated_at"], rec["deleted"], line))
         count += 1
-        if len(batch) >= batch_records:
+        if count % batch_records == 0:
             yield batch
             batch = []
     if count != expected_count:

@@ -20,7 +20,7 @@ from gnbv_desktop import __version__
 from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.limits import MAX_NAME_CHARS
 from gnbv_desktop.core.signing import fingerprint
-from gnbv_desktop.core.sync_schema import ColumnInfo, commune_code_problem, display, text_problem
+from gnbv_desktop.core.sync_schema import RecordSchema, commune_code_problem, display, text_problem
 from gnbv_desktop.core.text import format_date
 from gnbv_desktop.io.package_crypto import PasswordError, check_new_password
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file, sha256
@@ -31,6 +31,7 @@ from gnbv_desktop.io.sync_package import (
     SyncPackageWriter,
     open_sync_package,
     read_sync_info,
+    record_schemas,
 )
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.store import aggregate
@@ -269,7 +270,7 @@ def import_packages(
             )
         checked.append((info, sha256(blob), path))
     checked.sort(key=lambda c: (c[0].commune_code, c[0].sequence))
-    columns = synced_columns(db)
+    schemas = record_schemas(synced_columns(db))
     results = []
     replaced: set[str] = set()
     # Records are merged in batches sorted by key, so each batch touches the end of its commune's
@@ -296,7 +297,7 @@ def import_packages(
                 result.already_imported = True
                 continue
             merged_shas.add((info.commune_code, sha))
-            reader = _open_for_merge(path, sha, password, limits, columns)
+            reader = _open_for_merge(path, sha, password, limits, schemas)
             yield from _merge_package(db, reader, path, sha, result, step, progress=(n + i, 2 * n),
                                       may_replace=replace_commune and info.commune_code not in replaced,
                                       force_gap=force_gap)
@@ -434,13 +435,13 @@ def database_problem(exc: sqlite3.DatabaseError) -> str:
 
 
 def _open_for_merge(path: Path, sha: str, password: str | None, limits: Limits,
-                    columns: dict[str, list[ColumnInfo]]) -> SyncPackageReader:
+                    schemas: dict[str, RecordSchema]) -> SyncPackageReader:
     """The package at ``path`` checked again in full (it may have changed since the first look):
     container, signature, manifest, every entry's checksum; its records are read while merging."""
     blob = _read(path, limits)
     if sha256(blob) != sha:
         raise SyncError(f"Gói '{path.name}' đã thay đổi trong khi nhập; hãy nhập lại.")
-    reader = _refusing(path, lambda: open_sync_package(blob, password, limits=limits, columns=columns))
+    reader = _refusing(path, lambda: open_sync_package(blob, password, limits=limits, schemas=schemas))
     return reader
 
 
