@@ -214,6 +214,11 @@ class OpenContainer:
     def read(self, name: str, budget: _Budget | None = None) -> bytes:
         return b"".join(self.chunks(name, budget))
 
+    def verified(self, name: str) -> VerifiedEntry:
+        """``name`` as a stream checked against the manifest's SHA-256 at its end, decompressed
+        under the caps per entry and (from :attr:`budget`) for the whole package."""
+        return VerifiedEntry(name, self.chunks(name, self.budget), self.manifest["files"][name])
+
     def verify(self) -> None:
         """Decompress every entry once (nothing kept) under the caps per entry and in total, and
         compare its SHA-256 with the manifest's, so that no record is read from an entry that is
@@ -224,6 +229,35 @@ class OpenContainer:
                 digest.update(chunk)
             if digest.hexdigest() != self.manifest["files"][name]:
                 raise PackageError(_checksum_problem(name))
+
+
+class VerifiedEntry:
+    """An entry read once, as a stream: its SHA-256 is computed on the way and compared with the
+    manifest's by :meth:`finish` — which a reader calls at the end, and also before reporting a
+    problem it found in the content, so that a damaged entry is reported as damaged."""
+
+    def __init__(self, name: str, chunks: Iterator[bytes], expected: str):
+        self.name, self._chunks, self._expected = name, chunks, expected
+        self._digest = hashlib.sha256()
+        self._broken = False  # the stream itself was refused (caps, damaged zip): that is the problem to report
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            for chunk in self._chunks:
+                self._digest.update(chunk)
+                yield chunk
+        except PackageError:
+            self._broken = True
+            raise
+
+    def finish(self) -> None:
+        """Read what is left (under the same caps) and refuse the entry if its checksum differs."""
+        if self._broken:
+            return
+        for chunk in self._chunks:
+            self._digest.update(chunk)
+        if self._digest.hexdigest() != self._expected:
+            raise PackageError(_checksum_problem(self.name))
 
 
 def open_container(

@@ -32,6 +32,7 @@ from gnbv_desktop.io.package_zip import (
     OpenContainer,
     PackageError,
     PackageWriter,
+    VerifiedEntry,
     open_container,
     read_container,
     sha256,
@@ -242,8 +243,8 @@ class SyncPackageReader:
         ``batches`` must be consumed before the next table is asked for."""
         for table, schema in self._schemas.items():  # parents before children (records.SYNCED_TABLES)
             if table in self.info.counts:
-                chunks = self._container.chunks(table_entry(table))
-                yield table, _table_batches(schema, chunks, self.info.counts[table], self._present,
+                entry = self._container.verified(table_entry(table))
+                yield table, _table_batches(schema, entry, self.info.counts[table], self._present,
                                             self.external_references, BATCH_RECORDS)
 
 
@@ -255,14 +256,24 @@ def open_sync_package(
     columns: dict[str, list[ColumnInfo]] | None = None,
     schemas: dict[str, RecordSchema] | None = None,
 ) -> SyncPackageReader:
-    """Decrypt, verify the signature, the container, the manifest and every entry's checksum (one
-    streamed pass, nothing kept) and the attachments; the records are then validated as they are
-    read from :meth:`SyncPackageReader.tables`. ``schemas`` (:func:`record_schemas`) may be given
+    """Decrypt, verify the signature, the container, the manifest and the attachments; each table's
+    entry is then read once, as a stream, from :meth:`SyncPackageReader.tables`: its records
+    validated one by one and its checksum compared at its end (or before any problem found in it
+    is reported). ``schemas`` (:func:`record_schemas`) may be given
     once for a batch of packages, else they are built from ``columns``."""
     schemas = schemas if schemas is not None else record_schemas(columns)
-    c = open_container(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password, limits=limits)
+    c = open_container(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password, limits=limits,
+                       verify_entries=False)
     info = _info(c.manifest, list(schemas), c.signer, c.encrypted)
-    expected = {table_entry(t) for t in info.counts} | set(info.attachments)
+    tables = {table_entry(t) for t in info.counts}
+    # Every entry other than the tables (the attachments, anything undeclared) is decompressed and
+    # checked now, under the caps: a zip bomb is reported as one whatever else is wrong.
+    others: dict[str, bytes] = {}
+    for name in sorted(c.names - tables):
+        entry = c.verified(name)
+        others[name] = b"".join(entry)
+        entry.finish()
+    expected = tables | set(info.attachments)
     missing, extra = expected - c.names, c.names - expected
     if missing:
         raise PackageError(f"Gói thiếu tệp: {', '.join(sorted(missing))}.")
@@ -270,7 +281,7 @@ def open_sync_package(
         raise PackageError(f"Gói có tệp không được khai báo: {', '.join(sorted(extra))}.")
     attachments = {}
     for name in info.attachments:
-        data = c.read(name)
+        data = others[name]
         if not data.startswith(_XLSX_MAGIC) or len(data) > MAX_ATTACHMENT_BYTES:
             raise PackageError(f"Tệp đính kèm {name} không phải bảng tính XLSX hợp lệ (hoặc quá lớn).")
         attachments[name] = data
@@ -313,7 +324,7 @@ def _info(m: dict, known_tables: list[str], signer: bytes | None, encrypted: boo
 _BLANK_START = frozenset(b" \t\r\n\x0b\x0c")
 
 
-def _lines(chunks: Iterator[bytes], entry: str) -> Iterator[bytes]:
+def _lines(chunks: Iterable[bytes], entry: str) -> Iterator[bytes]:
     """The lines of a streamed entry, without ``\n`` or a trailing ``\r``; a line longer than
     :data:`MAX_LINE_BYTES` is refused before it is held whole."""
     rest = b""
@@ -330,7 +341,20 @@ def _lines(chunks: Iterator[bytes], entry: str) -> Iterator[bytes]:
 
 
 def _table_batches(
-    schema: RecordSchema, chunks: Iterator[bytes], expected_count: int, present: dict[str, set[str]],
+    schema: RecordSchema, entry: VerifiedEntry, expected_count: int, present: dict[str, set[str]],
+    external: list[ExternalReference], batch_records: int,
+) -> Iterator[list[RecordRow]]:
+    """The table's records in batches; a refusal is reported only once the entry's checksum has
+    been found right (a damaged entry is reported as damaged, not by its first odd line)."""
+    try:
+        yield from _validated_batches(schema, entry, expected_count, present, external, batch_records)
+    except PackageError:
+        entry.finish()
+        raise
+
+
+def _validated_batches(
+    schema: RecordSchema, entry: VerifiedEntry, expected_count: int, present: dict[str, set[str]],
     external: list[ExternalReference], batch_records: int,
 ) -> Iterator[list[RecordRow]]:
     """The table's records in batches (a tombstone stripped of everything but bookkeeping and references).
@@ -340,29 +364,29 @@ def _table_batches(
     to ``external``, for the aggregate to resolve. This loop runs for every record of a merge:
     it calls the schema's compiled check directly and asks for the wording only on a refusal.
     """
-    entry = table_entry(schema.table)
+    name = table_entry(schema.table)
     batch: list[RecordRow] = []
     count = 0
     seen: set[str] = present.setdefault(schema.table, set())
     refs = [(ref_field, target, present.get(target, set())) for ref_field, target in schema.references.items()]
     valid, loads = schema.is_valid, orjson.loads
     n = 0
-    for line in _lines(chunks, entry):
+    for line in _lines(entry, name):
         n += 1
         if not line or (line[0] in _BLANK_START and not line.strip()):
             continue
         try:
             rec = loads(line)
         except orjson.JSONDecodeError as exc:
-            raise PackageError(f"Tệp {entry}, dòng {n}: không phải JSON hợp lệ ({display(exc, 80)}).") from exc
+            raise PackageError(f"Tệp {name}, dòng {n}: không phải JSON hợp lệ ({display(exc, 80)}).") from exc
         if not valid(rec):
             key, problem = schema.problem(rec)
             if problem:
                 where = f", trường {key}" if key else ""
-                raise PackageError(f"Tệp {entry}, dòng {n}{where}: {problem}")
+                raise PackageError(f"Tệp {name}, dòng {n}{where}: {problem}")
         uuid = rec["uuid"]
         if uuid in seen:
-            raise PackageError(f"Tệp {entry}, dòng {n}: bản ghi {uuid} xuất hiện hai lần.")
+            raise PackageError(f"Tệp {name}, dòng {n}: bản ghi {uuid} xuất hiện hai lần.")
         seen.add(uuid)
         if rec["deleted"] == 1:
             stripped = schema.tombstone(rec)
@@ -377,9 +401,10 @@ def _table_batches(
         if count % batch_records == 0:
             yield batch
             batch = []
+    entry.finish()
     if count != expected_count:
         raise PackageError(
-            f"Tệp {entry}: manifest ghi {expected_count} bản ghi nhưng tệp có {count} — gói không toàn vẹn."
+            f"Tệp {name}: manifest ghi {expected_count} bản ghi nhưng tệp có {count} — gói không toàn vẹn."
         )
     if batch:
         yield batch
