@@ -369,6 +369,7 @@ def _validated_batches(
     count = 0
     seen: set[str] = present.setdefault(schema.table, set())
     refs = [(ref_field, target, present.get(target, set())) for ref_field, target in schema.references.items()]
+    known = tuple(k for _f, _t, k in refs)  # UUIDs of referenced tables, validated already
     valid, loads = schema.is_valid, orjson.loads
     n = 0
     for line in _lines(entry, name):
@@ -379,7 +380,7 @@ def _validated_batches(
             rec = loads(line)
         except orjson.JSONDecodeError as exc:
             raise PackageError(f"Tệp {name}, dòng {n}: không phải JSON hợp lệ ({display(exc, 80)}).") from exc
-        if not valid(rec):
+        if not valid(rec, known):
             key, problem = schema.problem(rec)
             if problem:
                 where = f", trường {key}" if key else ""
@@ -392,9 +393,9 @@ def _validated_batches(
             stripped = schema.tombstone(rec)
             if len(stripped) != len(rec):
                 rec, line = stripped, orjson.dumps(stripped)
-        for ref_field, target, known in refs:
+        for ref_field, target, targets in refs:
             value = rec.get(ref_field)
-            if value is not None and value not in known:
+            if value is not None and value not in targets:
                 external.append(ExternalReference(schema.table, n, ref_field, target, value))
         batch.append((uuid, rec["change_counter"], rec["updated_at"], rec["deleted"], line))
         count += 1
