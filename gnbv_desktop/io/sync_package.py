@@ -209,6 +209,7 @@ def read_sync_package(
     instead, batch by batch."""
     reader = open_sync_package(blob, password, limits=limits, columns=columns)
     records: dict[str, list[RecordRow]] = {}
+    reader.check()
     for table, batches in reader.tables():
         records[table] = [row for batch in batches for row in batch]
     return SyncPackage(reader.info, records, reader.attachments, sha256(blob), reader.external_references)
@@ -223,29 +224,51 @@ MAX_LINE_BYTES = 16 * 1024**2
 
 
 class SyncPackageReader:
-    """A package whose container, signature, manifest, entry checksums and attachments passed,
-    read table by table (parents first) in batches of validated records.
+    """A package whose container, signature, manifest and attachments passed, read in two streamed
+    passes that hold no table whole.
 
-    Each record is validated as it is read; a refusal raises :class:`PackageError` naming the
-    entry, line and field, possibly after earlier batches were handed out — the caller writes
-    inside one transaction and rolls back. After every table has been read,
-    ``external_references`` lists the references the package does not resolve itself.
+    :meth:`check` reads every table entry once: decompressed under the caps, its checksum
+    compared, every record validated (a refusal names the entry, line and field) — all before the
+    caller writes anything, so a hostile package costs reading, never writing. Then
+    ``external_references`` lists the references the package does not resolve itself, and
+    :meth:`tables` reads the entries again, handing out the (now known valid) records in
+    batches for writing.
     """
 
     def __init__(self, container: OpenContainer, info: PackageInfo, schemas: dict[str, RecordSchema],
                  attachments: dict[str, bytes]):
         self._container, self.info, self._schemas, self.attachments = container, info, schemas, attachments
         self.external_references: list[ExternalReference] = []
-        self._present: dict[str, set[str]] = {}
+        self._checked = False
 
-    def tables(self) -> Iterator[tuple[str, Iterator[list[RecordRow]]]]:
-        """``(table, batches)`` for every table the package carries, parents before children; each
-        ``batches`` must be consumed before the next table is asked for."""
+    def _tables(self) -> Iterator[tuple[str, RecordSchema]]:
         for table, schema in self._schemas.items():  # parents before children (records.SYNCED_TABLES)
             if table in self.info.counts:
-                entry = self._container.verified(table_entry(table))
-                yield table, _table_batches(schema, entry, self.info.counts[table], self._present,
-                                            self.external_references, BATCH_RECORDS)
+                yield table, schema
+
+    def check(self) -> None:
+        """Validate every table entry completely; raises :class:`PackageError` on the first problem."""
+        present: dict[str, set[str]] = {}
+        for table, schema in self._tables():
+            entry = self._container.verified(table_entry(table))
+            try:
+                count = _check_records(schema, entry, present, self.external_references)
+            except PackageError:
+                entry.finish()  # a damaged entry is reported as damaged, not by its first odd line
+                raise
+            entry.finish()
+            if count != self.info.counts[table]:
+                raise PackageError(f"Tệp {table_entry(table)}: manifest ghi {self.info.counts[table]} bản ghi nhưng "
+                                   f"tệp có {count} — gói không toàn vẹn.")
+        self._checked = True
+
+    def tables(self) -> Iterator[tuple[str, Iterator[list[RecordRow]]]]:
+        """After :meth:`check`: ``(table, batches)`` for every table the package carries, parents
+        before children; each ``batches`` must be consumed before the next table is asked for."""
+        if not self._checked:
+            raise RuntimeError("SyncPackageReader.tables() before check()")
+        for table, schema in self._tables():
+            yield table, _record_batches(schema, self._container.chunks(table_entry(table)), BATCH_RECORDS)
 
 
 def open_sync_package(
@@ -256,11 +279,10 @@ def open_sync_package(
     columns: dict[str, list[ColumnInfo]] | None = None,
     schemas: dict[str, RecordSchema] | None = None,
 ) -> SyncPackageReader:
-    """Decrypt, verify the signature, the container, the manifest and the attachments; each table's
-    entry is then read once, as a stream, from :meth:`SyncPackageReader.tables`: its records
-    validated one by one and its checksum compared at its end (or before any problem found in it
-    is reported). ``schemas`` (:func:`record_schemas`) may be given
-    once for a batch of packages, else they are built from ``columns``."""
+    """Decrypt, verify the signature, the container, the manifest and the attachments; the tables
+    are then checked by :meth:`SyncPackageReader.check` and read by :meth:`SyncPackageReader.tables`.
+    ``schemas`` (:func:`record_schemas`) may be given once for a batch of packages, else they are
+    built from ``columns``."""
     schemas = schemas if schemas is not None else record_schemas(columns)
     c = open_container(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password, limits=limits,
                        verify_entries=False)
@@ -340,36 +362,17 @@ def _lines(chunks: Iterable[bytes], entry: str) -> Iterator[bytes]:
         yield rest[:-1] if rest.endswith(b"\r") else rest
 
 
-def _table_batches(
-    schema: RecordSchema, entry: VerifiedEntry, expected_count: int, present: dict[str, set[str]],
-    external: list[ExternalReference], batch_records: int,
-) -> Iterator[list[RecordRow]]:
-    """The table's records in batches; a refusal is reported only once the entry's checksum has
-    been found right (a damaged entry is reported as damaged, not by its first odd line)."""
-    try:
-        yield from _validated_batches(schema, entry, expected_count, present, external, batch_records)
-    except PackageError:
-        entry.finish()
-        raise
-
-
-def _validated_batches(
-    schema: RecordSchema, entry: VerifiedEntry, expected_count: int, present: dict[str, set[str]],
-    external: list[ExternalReference], batch_records: int,
-) -> Iterator[list[RecordRow]]:
-    """The table's records in batches (a tombstone stripped of everything but bookkeeping and references).
-
-    Only the current batch is held, each record as its JSON line. Adds the table's UUIDs to
-    ``present``; a reference to a record not in ``present`` (tables are read parents first) goes
-    to ``external``, for the aggregate to resolve. This loop runs for every record of a merge:
-    it calls the schema's compiled check directly and asks for the wording only on a refusal.
-    """
+def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str, set[str]],
+                   external: list[ExternalReference]) -> int:
+    """Validate the table's records; returns how many. Adds the table's UUIDs to ``present``; a
+    reference to a record not in ``present`` (tables are read parents first) goes to ``external``,
+    for the aggregate to resolve. This loop runs for every record of a merge: it calls the
+    schema's compiled check and asks for the wording only on a refusal."""
     name = table_entry(schema.table)
-    batch: list[RecordRow] = []
     count = 0
     seen: set[str] = present.setdefault(schema.table, set())
     refs = [(ref_field, target, present.get(target, set())) for ref_field, target in schema.references.items()]
-    known = tuple(k for _f, _t, k in refs)  # UUIDs of referenced tables, validated already
+    known = tuple(targets for _f, _t, targets in refs)  # UUIDs of referenced tables, validated already
     valid, loads = schema.is_valid, orjson.loads
     n = 0
     for line in _lines(entry, name):
@@ -390,22 +393,32 @@ def _validated_batches(
             raise PackageError(f"Tệp {name}, dòng {n}: bản ghi {uuid} xuất hiện hai lần.")
         seen.add(uuid)
         if rec["deleted"] == 1:
-            stripped = schema.tombstone(rec)
-            if len(stripped) != len(rec):
-                rec, line = stripped, orjson.dumps(stripped)
+            rec = schema.tombstone(rec)
         for ref_field, target, targets in refs:
             value = rec.get(ref_field)
             if value is not None and value not in targets:
                 external.append(ExternalReference(schema.table, n, ref_field, target, value))
-        batch.append((uuid, rec["change_counter"], rec["updated_at"], rec["deleted"], line))
         count += 1
-        if count % batch_records == 0:
+    return count
+
+
+def _record_batches(schema: RecordSchema, chunks: Iterator[bytes], batch_records: int) -> Iterator[list[RecordRow]]:
+    """The checked table's records in batches, each as its JSON line (a tombstone stripped of
+    everything but bookkeeping and references); only the current batch is held."""
+    name = table_entry(schema.table)
+    batch: list[RecordRow] = []
+    loads = orjson.loads
+    for line in _lines(chunks, name):
+        if not line or (line[0] in _BLANK_START and not line.strip()):
+            continue
+        rec = loads(line)
+        if rec["deleted"] == 1:
+            stripped = schema.tombstone(rec)
+            if len(stripped) != len(rec):
+                rec, line = stripped, orjson.dumps(stripped)
+        batch.append((rec["uuid"], rec["change_counter"], rec["updated_at"], rec["deleted"], line))
+        if len(batch) >= batch_records:
             yield batch
             batch = []
-    entry.finish()
-    if count != expected_count:
-        raise PackageError(
-            f"Tệp {name}: manifest ghi {expected_count} bản ghi nhưng tệp có {count} — gói không toàn vẹn."
-        )
     if batch:
         yield batch

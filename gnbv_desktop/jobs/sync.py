@@ -311,8 +311,8 @@ def import_packages(
 
 def _merge_package(db: Database, reader: SyncPackageReader, path: Path, sha: str, result: ImportResult, step: str, *,
                    progress: tuple[int, int], may_replace: bool, force_gap: bool) -> Job[None]:
-    """Check one package's sender and place in the commune's sequence, then merge its records batch
-    by batch, inside the caller's transaction (a refusal at any record rolls the batch back)."""
+    """Check one (content-checked) package's sender, place in the commune's sequence and
+    references, then merge its records batch by batch, inside the caller's transaction."""
     info = reader.info
     _check_sender(db, info, path, may_replace, result)
     if result.replaced:
@@ -326,6 +326,14 @@ def _merge_package(db: Database, reader: SyncPackageReader, path: Path, sha: str
             "(hoặc chọn bỏ qua kiểm tra thiếu gói)."
         )
     result.forced = bool(result.missing)
+    if not result.forced:
+        dangling = aggregate.unresolved_reference(db, info.commune_code, reader.external_references)
+        if dangling is not None:
+            raise SyncError(
+                f"Gói '{path.name}' bị từ chối: tệp {dangling.table}.jsonl, dòng {dangling.line}, trường "
+                f"{dangling.field}: trỏ tới bản ghi {dangling.uuid} không có trong gói này cũng như trong dữ "
+                "liệu đã nhận của xã."
+            )
     aggregate.bind_commune(db, commune_code=info.commune_code, commune_name=info.commune_name,
                            province_name=info.province_name, installation_uuid=info.installation_uuid,
                            public_key=info.signer)
@@ -347,19 +355,9 @@ def _merge_package(db: Database, reader: SyncPackageReader, path: Path, sha: str
         replaced_data=result.replaced,
     )
     for table, batches in reader.tables():
-        yield Progress(*progress, f"{step}: đang ghép {table_label(table)} (kiểm tra từng bản ghi)…")
+        yield Progress(*progress, f"{step}: đang ghép {table_label(table)}…")
         result.merged.add(_refusing(path, lambda t=table, b=batches: aggregate.merge_records(
             db, package_id, info.commune_code, t, b)))
-    if not result.forced:
-        # A reference the package leaves open names a record of an earlier table that is not in the
-        # package: what this package wrote cannot hold it, so checking now equals checking first.
-        dangling = aggregate.unresolved_reference(db, info.commune_code, reader.external_references)
-        if dangling is not None:
-            raise SyncError(
-                f"Gói '{path.name}' bị từ chối: tệp {dangling.table}.jsonl, dòng {dangling.line}, trường "
-                f"{dangling.field}: trỏ tới bản ghi {dangling.uuid} không có trong gói này cũng như trong dữ "
-                "liệu đã nhận của xã."
-            )
     aggregate.store_attachments(
         db, package_id, info.commune_code, {k: (sha256(v), v) for k, v in reader.attachments.items()}
     )
@@ -437,11 +435,13 @@ def database_problem(exc: sqlite3.DatabaseError) -> str:
 def _open_for_merge(path: Path, sha: str, password: str | None, limits: Limits,
                     schemas: dict[str, RecordSchema]) -> SyncPackageReader:
     """The package at ``path`` checked again in full (it may have changed since the first look):
-    container, signature, manifest, every entry's checksum; its records are read while merging."""
+    container, signature, manifest, every entry's caps and checksum, every record — streamed,
+    nothing kept but the UUIDs; its records are read again while merging."""
     blob = _read(path, limits)
     if sha256(blob) != sha:
         raise SyncError(f"Gói '{path.name}' đã thay đổi trong khi nhập; hãy nhập lại.")
     reader = _refusing(path, lambda: open_sync_package(blob, password, limits=limits, schemas=schemas))
+    _refusing(path, reader.check)
     return reader
 
 

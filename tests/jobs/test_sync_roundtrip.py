@@ -287,9 +287,9 @@ def test_records_merged_in_small_batches_are_the_same_records(commune, agg, tmp_
     assert aggregate_records(agg, CODE) == commune_records(commune)
 
 
-def test_bad_record_after_written_batches_changes_nothing(commune, agg, tmp_path, monkeypatch):
-    """A record refused on the last line of a signed package, after earlier batches (and an earlier
-    package) were written: the whole import rolls back."""
+def test_bad_last_record_of_a_later_package_changes_nothing(commune, agg, tmp_path, monkeypatch):
+    """A record refused on the last line of a signed package, after an earlier package of the batch
+    was written: the whole import rolls back."""
     from gnbv_desktop.io import sync_package
     from gnbv_desktop.io.sync_package import PackageInfo, build_sync_package
     from gnbv_desktop.store.sync_identity import installation
