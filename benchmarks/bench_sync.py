@@ -2,12 +2,15 @@
 doing the same work in the same run; the demo's peak memory at two sizes.
 
 Every measured piece runs in a fresh subprocess, which reports its own CPU time (user + system,
-its worker processes included) and peak resident memory (``ru_maxrss``; a worker process's peak is
-added, as if both peaked at once). Several runs each, medians printed, then the ratios:
+finished worker processes included). Its peak memory is the larger of its own ``VmHWM`` (unlike
+``ru_maxrss`` not inherited from this parent across fork + exec) and the resident size of its
+whole process tree sampled every 50 ms. Several runs each, medians printed, then the ratios:
 
 - merge: ``import_packages`` of K commune packages into a fresh aggregate, against the bare
   baseline: unzip + ``orjson.loads`` of every line + one transaction of ``executemany`` of the
-  same rows into the same ``sync_records`` table (same indexes). Targets (issue 13): CPU ≤ 1.5×,
+  same rows into the same ``sync_records`` table (same indexes). The packages are copies of one
+  demo commune under K codes, names and installation keys (a demo per commune would take most
+  of the run). Targets (issue 13): CPU ≤ 1.5×,
   peak memory ≤ 2×, and linear in the number of packages (K/2 and K packages measured).
 - export: ``export_package`` (full, unencrypted, as the commune sends it) of a commune, against
   ``SELECT`` → JSON lines → zip written as a stream. Target: peak < 200 MB at 20,000 households.
@@ -260,11 +263,12 @@ def main() -> None:
         run_child(sys.argv[2], *sys.argv[3:])
         return
     ap = argparse.ArgumentParser()
-    ap.add_argument("--communes", type=int, default=12, help="packages merged (K; K/2 is measured too)")
+    ap.add_argument("--communes", type=int, default=10, help="packages merged (K; K/2 is measured too)")
     ap.add_argument("--per-commune", type=int, default=3000, help="households per package")
     ap.add_argument("--households", type=int, default=20000, help="households of the exporting commune")
     ap.add_argument("--demo", type=int, nargs=2, default=[5000, 20000], help="two demo sizes")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3, help="runs of each merge and export measurement (medians)")
+    ap.add_argument("--demo-runs", type=int, default=1, help="runs of each demo size")
     ap.add_argument("--skip", nargs="*", default=[], choices=["merge", "export", "demo"])
     args = ap.parse_args()
     from gnbv_desktop.store import aggregate
@@ -282,7 +286,7 @@ def main() -> None:
                     p.unlink(missing_ok=True)
                     for extra in ("-wal", "-shm"):
                         Path(str(p) + extra).unlink(missing_ok=True)
-                demo[n] = medians(f"demo", 1 if "demo" in args.skip else args.runs, fresh, path, n)
+                demo[n] = medians("demo", 1 if "demo" in args.skip else args.demo_runs, fresh, path, n)
             small, large = (demo[n] for n in sorted(set(args.demo)))
             print(f"  đỉnh bộ nhớ {large['peak']:.0f} MB ở {max(args.demo):,} hộ so với {small['peak']:.0f} MB ở "
                   f"{min(args.demo):,} hộ: {large['peak'] / small['peak']:.2f}×; CPU mỗi hộ "
