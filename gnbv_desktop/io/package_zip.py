@@ -182,7 +182,7 @@ def read_container(
     are checked and ``entries`` is empty: a quick look before the full read, which verifies checksums.
     """
     opened = open_container(blob, format_name=format_name, format_version=format_version, password=password,
-                            limits=limits, verify_entries=False)
+                            limits=limits)
     entries: dict[str, bytes] = {}
     if read_entries:
         for name in sorted(opened.names):
@@ -194,9 +194,9 @@ def read_container(
 
 
 class OpenContainer:
-    """A package whose container, signature and manifest passed (and, from :func:`open_container`,
-    every entry's checksum and caps), read entry by entry as a stream: a package of any size
-    costs the memory of one chunk, not of its contents."""
+    """A package whose container, signature and manifest passed, read entry by entry as a stream
+    (caps enforced on what comes out): a package of any size costs the memory of one chunk, not
+    of its contents."""
 
     def __init__(self, zf: zipfile.ZipFile, manifest: dict, budget: _Budget, signer: bytes | None, encrypted: bool):
         self._zf, self.budget = zf, budget  # the budget left after the manifest, for the first full read
@@ -218,17 +218,6 @@ class OpenContainer:
         """``name`` as a stream checked against the manifest's SHA-256 at its end, decompressed
         under the caps per entry and (from :attr:`budget`) for the whole package."""
         return VerifiedEntry(name, self.chunks(name, self.budget), self.manifest["files"][name])
-
-    def verify(self) -> None:
-        """Decompress every entry once (nothing kept) under the caps per entry and in total, and
-        compare its SHA-256 with the manifest's, so that no record is read from an entry that is
-        not exactly what the (signed) manifest lists."""
-        for name in sorted(self.names):
-            digest = hashlib.sha256()
-            for chunk in self.chunks(name, self.budget):
-                digest.update(chunk)
-            if digest.hexdigest() != self.manifest["files"][name]:
-                raise PackageError(_checksum_problem(name))
 
 
 class VerifiedEntry:
@@ -267,20 +256,16 @@ def open_container(
     format_version: int,
     password: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
-    verify_entries: bool = True,
 ) -> OpenContainer:
-    """Decrypt (when needed), check the signature, the zip's directory and the manifest, then (with
-    ``verify_entries``) every entry's caps and checksum; raises PackageError. The entries are then
-    read one at a time with :meth:`OpenContainer.chunks`."""
+    """Decrypt (when needed), check the signature, the zip's directory and the manifest; raises
+    PackageError. The entries are then read one at a time, under the caps, with
+    :meth:`OpenContainer.chunks` or :meth:`OpenContainer.verified`."""
     zip_bytes, signer, encrypted = unseal(blob, password, limits)
     try:
         zf, manifest, budget = _open_zip(zip_bytes, format_name, format_version, limits)
     except _ZIP_ERRORS as exc:
         raise _damaged(exc) from exc
-    opened = OpenContainer(zf, manifest, budget, signer, encrypted)
-    if verify_entries:
-        opened.verify()
-    return opened
+    return OpenContainer(zf, manifest, budget, signer, encrypted)
 
 
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError, struct.error)

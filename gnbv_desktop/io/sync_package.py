@@ -284,8 +284,7 @@ def open_sync_package(
     ``schemas`` (:func:`record_schemas`) may be given once for a batch of packages, else they are
     built from ``columns``."""
     schemas = schemas if schemas is not None else record_schemas(columns)
-    c = open_container(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password, limits=limits,
-                       verify_entries=False)
+    c = open_container(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password, limits=limits)
     info = _info(c.manifest, list(schemas), c.signer, c.encrypted)
     tables = {table_entry(t) for t in info.counts}
     # Every entry other than the tables (the attachments, anything undeclared) is decompressed and
