@@ -9,9 +9,6 @@ import sys
 from gnbv_desktop import bootstrap
 
 if __name__ == "__main__":
-    import multiprocessing
-
-    multiprocessing.freeze_support()  # the sync import's worker processes start here
     bootstrap.run_in_project_venv([__file__, *sys.argv[1:]], (*bootstrap.CLI_MODULES, "PySide6"))
     missing = bootstrap.missing_qt_system_packages()
     if missing:

@@ -117,22 +117,8 @@ def _data_checks(folder: Path) -> tuple[list[Step], dict]:
             upper.close()
         return f"{results[0].merged.new} bản ghi đã nhập"
 
-    def worker_process() -> str:
-        """The upper level parses big batches of packages in a spawned process (a frozen program
-        must start itself again for that)."""
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        from gnbv_desktop.core.text import fold
-
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            answer = pool.submit(fold, "Đồng bộ").result(timeout=120)
-        if answer != "dong bo":
-            raise RuntimeError(f"tiến trình phụ trả lời sai: {answer!r}")
-        return "chạy được"
-
     return [("Tạo cơ sở dữ liệu tạm", database), ("Phân loại hộ", classification), ("In PDF", pdf),
-            ("Xuất XLSX", xlsx), ("Xuất và nhập gói đồng bộ", package), ("Tiến trình phụ", worker_process)], state
+            ("Xuất XLSX", xlsx), ("Xuất và nhập gói đồng bộ", package)], state
 
 
 def run(say: Callable[[str], None] = print, windows: Callable[[Path], str] | None = None) -> int:

@@ -3,11 +3,9 @@
 A separate script (not main.py) because the bundle must never try to create a ``.venv``.
 """
 
-import multiprocessing
 import sys
 
 if __name__ == "__main__":
-    multiprocessing.freeze_support()  # the sync import's worker processes start here
     from gnbv_desktop.app import main
 
     sys.exit(main())

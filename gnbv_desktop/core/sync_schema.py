@@ -267,9 +267,19 @@ class RecordSchema:
 
     def __post_init__(self) -> None:
         self._tombstone_required = frozenset(self.tombstone_fields)
+        self.is_valid: Callable[..., bool] = _compile_validity(self)
 
     def problem(self, rec: object) -> tuple[str, str]:
-        """``(field, what is wrong)`` for the first problem of ``rec``, or ``("", "")``."""
+        """``(field, what is wrong)`` for the first problem of ``rec``, or ``("", "")``.
+
+        A record that passes the compiled check (:func:`_compile_validity`) is valid; any other
+        is examined field by field here, which finds the problem and words the message."""
+        if self.is_valid(rec):
+            return "", ""
+        return self.examine(rec)
+
+    def examine(self, rec: object) -> tuple[str, str]:
+        """:meth:`problem` found field by field, without the compiled check."""
         if type(rec) is not dict:
             return "", "bản ghi phải là một đối tượng JSON."
         rules = self.rules
@@ -317,6 +327,94 @@ class RecordSchema:
     def tombstone(self, rec: dict) -> dict:
         """A deleted record without any personal data: bookkeeping and references only."""
         return {k: rec[k] for k in self.tombstone_fields if k in rec}
+
+
+_MISSING = object()
+_CACHE_LIMIT = 4096
+
+
+def _remembering(check: Callable[[object], bool], memo: dict[str, bool]) -> Callable[[object], bool]:
+    """``check`` that stores its answer for a text in ``memo`` (at most a few thousand kept): the
+    compiled check looks texts up there first, as timestamps, enum codes and indicator lists repeat
+    across a package's records."""
+
+    def remembered(v: object) -> bool:
+        ok = check(v)
+        if type(v) is str:
+            if len(memo) >= _CACHE_LIMIT:
+                memo.clear()
+            memo[v] = ok
+        return ok
+
+    return remembered
+
+
+def _accepts(problem: Check) -> Callable[[object], bool]:
+    return lambda v: not problem(v)
+
+
+def _compile_validity(schema: RecordSchema) -> Callable[..., bool]:
+    """One function per table answering only "is this live record valid?", with every field's test
+    written out (``problem`` runs for hundreds of thousands of records a merge; looping over rules
+    cost more than the tests). It accepts exactly what the field-by-field loop accepts, and
+    answers False for anything else — including any tombstone, left to the loop — so the loop
+    remains the one place that words a refusal.
+
+    ``known``: for each reference field (in ``schema.references`` order) a set of UUIDs already
+    found valid (the referenced table's records in the same package); a reference found there
+    needs no pattern match."""
+    env: dict[str, object] = {"ALLOWED": frozenset(schema.rules), "REQUIRED": schema.required, "MISSING": _MISSING,
+                              "UUID_MATCH": _UUID_MATCH, "CONTROL": _CONTROL.search,
+                              "CONTROL_MULTILINE": _CONTROL_MULTILINE.search,
+                              "NOTHING_KNOWN": tuple(frozenset() for _ in schema.references)}
+    refs = list(schema.references)
+    texts = {key: f"t{i}" for i, (key, rule) in enumerate(schema.rules.items()) if rule.kind == TEXT}
+    body = ["def valid(rec, known=NOTHING_KNOWN):",
+            "    if type(rec) is not dict or not rec.keys() <= ALLOWED or rec.get('deleted') == 1"
+            " or not REQUIRED <= rec.keys():",
+            "        return False"]
+    if texts:
+        body.append(f"    {' = '.join(texts.values())} = ''")
+    for i, (key, rule) in enumerate(schema.rules.items()):
+        if key in schema.required:
+            body += [f"    v = rec[{key!r}]", "    if True:"]
+        else:
+            body += [f"    v = rec.get({key!r}, MISSING)", "    if v is not MISSING:"]
+        if rule.nullable:
+            body.append("      if v is not None:")
+            pad = "        "
+        else:
+            pad = "      "
+        if rule.kind == TEXT:
+            test = f"type(v) is not str or len(v) > {rule.high}" + ("" if rule.blank_ok else " or not v.strip()")
+            body += [f"{pad}if {test}:", f"{pad}    return False", f"{pad}{texts[key]} = v"]
+        elif rule.kind == INTEGER:
+            body += [f"{pad}if type(v) is not int or not {rule.low} <= v <= {rule.high}:", f"{pad}    return False"]
+        elif rule.kind == UUID and key in refs:
+            body += [f"{pad}if type(v) is not str or (v not in known[{refs.index(key)}] and not UUID_MATCH(v)):",
+                     f"{pad}    return False"]
+        elif rule.kind == UUID:
+            body += [f"{pad}if type(v) is not str or not UUID_MATCH(v):", f"{pad}    return False"]
+        else:
+            # Timestamps and the other kinds (enums, lists, reals): answers remembered per text.
+            if rule.kind == TIMESTAMP:
+                check = _in_range_timestamp
+                body += [f"{pad}if type(v) is not str or len(v) > 40:", f"{pad}    return False"]
+            else:
+                check = _accepts(rule.check)
+            memo: dict[str, bool] = {}
+            env[f"MEMO_{i}"], env[f"CHECK_{i}"] = memo, _remembering(check, memo)
+            body += [f"{pad}if not ((MEMO_{i}.get(v) if type(v) is str else None) or CHECK_{i}(v)):",
+                     f"{pad}    return False"]
+    one_line = [v for key, v in texts.items() if not schema.rules[key].multiline]
+    multiline = [v for key, v in texts.items() if schema.rules[key].multiline]
+    if one_line:
+        body += [f"    if CONTROL(''.join(({', '.join(one_line)},))):", "        return False"]
+    if multiline:
+        body += [f"    if CONTROL_MULTILINE(''.join(({', '.join(multiline)},))):", "        return False"]
+    body.append("    return True")
+    exec("\n".join(body), env)  # the source is built above from the schema's own rules, never from a package
+    return env["valid"]  # type: ignore[return-value]
 
 
 def record_schema(table: str, columns: list[ColumnInfo], foreign_keys: dict[str, str],

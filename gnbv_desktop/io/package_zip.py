@@ -20,6 +20,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +100,35 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
     return data
 
 
+class PackageWriter:
+    """A package's zip written entry by entry, each entry from a stream of chunks: only the
+    compressed zip is held, never an entry's content whole. The manifest, listing every entry's
+    SHA-256, is written last; :meth:`finish` signs and encrypts."""
+
+    def __init__(self) -> None:
+        self._buf = io.BytesIO()
+        # Level 3: half the time of level 6 for a package about 15 % larger (20,000 households: 14 MB).
+        self._zf = zipfile.ZipFile(self._buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3)
+        self._files: dict[str, str] = {}
+
+    def add(self, name: str, chunks: Iterable[bytes]) -> None:
+        if not is_plain_name(name) or name == MANIFEST or name in self._files:
+            raise ValueError(f"Tên tệp trong gói không hợp lệ: {name!r}")
+        digest = hashlib.sha256()
+        with self._zf.open(name, "w") as f:
+            for chunk in chunks:
+                digest.update(chunk)
+                f.write(chunk)
+        self._files[name] = digest.hexdigest()
+
+    def finish(self, manifest: dict, password: str | None = None, signing_key: bytes | None = None) -> bytes:
+        self._zf.writestr(MANIFEST, json.dumps({**manifest, "files": self._files}, ensure_ascii=False, indent=2))
+        self._zf.close()
+        zip_bytes = self._buf.getvalue()
+        self._buf.close()
+        return seal(zip_bytes, password, signing_key)
+
+
 def write_package(manifest: dict, entries: dict[str, bytes], password: str | None = None,
                   signing_key: bytes | None = None) -> bytes:
     """Zip ``entries`` with a manifest listing their checksums; sign with the installation's key
@@ -106,14 +136,10 @@ def write_package(manifest: dict, entries: dict[str, bytes], password: str | Non
     for name in entries:
         if not is_plain_name(name) or name == MANIFEST:
             raise ValueError(f"Tên tệp trong gói không hợp lệ: {name!r}")
-    manifest = {**manifest, "files": {name: sha256(data) for name, data in entries.items()}}
-    buf = io.BytesIO()
-    # Level 3: half the time of level 6 for a package about 15 % larger (20,000 households: 14 MB).
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as zf:
-        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
-        for name, data in entries.items():
-            zf.writestr(name, data)
-    return seal(buf.getvalue(), password, signing_key)
+    writer = PackageWriter()
+    for name, data in entries.items():
+        writer.add(name, (data,))
+    return writer.finish(manifest, password, signing_key)
 
 
 def seal(zip_bytes: bytes, password: str | None = None, signing_key: bytes | None = None) -> bytes:
@@ -155,13 +181,102 @@ def read_container(
     With ``read_entries=False`` only the container (directory, names, methods) and the manifest
     are checked and ``entries`` is empty: a quick look before the full read, which verifies checksums.
     """
+    opened = open_container(blob, format_name=format_name, format_version=format_version, password=password,
+                            limits=limits)
+    entries: dict[str, bytes] = {}
+    if read_entries:
+        for name in sorted(opened.names):
+            data = opened.read(name, opened.budget)
+            if sha256(data) != opened.manifest["files"][name]:
+                raise PackageError(_checksum_problem(name))
+            entries[name] = data
+    return Container(opened.manifest, entries, opened.signer, opened.encrypted)
+
+
+class OpenContainer:
+    """A package whose container, signature and manifest passed, read entry by entry as a stream
+    (caps enforced on what comes out): a package of any size costs the memory of one chunk, not
+    of its contents."""
+
+    def __init__(self, zf: zipfile.ZipFile, manifest: dict, budget: _Budget, signer: bytes | None, encrypted: bool):
+        self._zf, self.budget = zf, budget  # the budget left after the manifest, for the first full read
+        self.manifest, self.signer, self.encrypted, self.limits = manifest, signer, encrypted, budget.limits
+        self.names = set(manifest["files"])
+
+    def chunks(self, name: str, budget: _Budget | None = None) -> Iterator[bytes]:
+        """``name``'s content, decompressed chunk by chunk under the caps."""
+        try:
+            yield from _entry_chunks(self._zf, self._zf.getinfo(name), self.limits.max_entry_bytes,
+                                     budget or _Budget(self.limits))
+        except _ZIP_ERRORS as exc:
+            raise _damaged(exc) from exc
+
+    def read(self, name: str, budget: _Budget | None = None) -> bytes:
+        return b"".join(self.chunks(name, budget))
+
+    def verified(self, name: str) -> VerifiedEntry:
+        """``name`` as a stream checked against the manifest's SHA-256 at its end, decompressed
+        under the caps per entry and (from :attr:`budget`) for the whole package."""
+        return VerifiedEntry(name, self.chunks(name, self.budget), self.manifest["files"][name])
+
+
+class VerifiedEntry:
+    """An entry read once, as a stream: its SHA-256 is computed on the way and compared with the
+    manifest's by :meth:`finish` — which a reader calls at the end, and also before reporting a
+    problem it found in the content, so that a damaged entry is reported as damaged."""
+
+    def __init__(self, name: str, chunks: Iterator[bytes], expected: str):
+        self.name, self._chunks, self._expected = name, chunks, expected
+        self._digest = hashlib.sha256()
+        self._broken = False  # the stream itself was refused (caps, damaged zip): that is the problem to report
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            for chunk in self._chunks:
+                self._digest.update(chunk)
+                yield chunk
+        except PackageError:
+            self._broken = True
+            raise
+
+    def finish(self) -> None:
+        """Read what is left (under the same caps) and refuse the entry if its checksum differs."""
+        if self._broken:
+            return
+        for chunk in self._chunks:
+            self._digest.update(chunk)
+        if self._digest.hexdigest() != self._expected:
+            raise PackageError(_checksum_problem(self.name))
+
+
+def open_container(
+    blob: bytes,
+    *,
+    format_name: str,
+    format_version: int,
+    password: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> OpenContainer:
+    """Decrypt (when needed), check the signature, the zip's directory and the manifest; raises
+    PackageError. The entries are then read one at a time, under the caps, with
+    :meth:`OpenContainer.chunks` or :meth:`OpenContainer.verified`."""
     zip_bytes, signer, encrypted = unseal(blob, password, limits)
     try:
-        manifest, entries = _unzip(zip_bytes, format_name, format_version, limits, read_entries)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError,
-            struct.error) as exc:
-        raise PackageError(f"Tệp gói bị hỏng hoặc không đầy đủ (có thể bị cắt khi sao chép): {exc}.") from exc
-    return Container(manifest, entries, signer, encrypted)
+        zf, manifest, budget = _open_zip(zip_bytes, format_name, format_version, limits)
+    except _ZIP_ERRORS as exc:
+        raise _damaged(exc) from exc
+    return OpenContainer(zf, manifest, budget, signer, encrypted)
+
+
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError, struct.error)
+
+
+def _damaged(exc: Exception) -> PackageError:
+    return PackageError(f"Tệp gói bị hỏng hoặc không đầy đủ (có thể bị cắt khi sao chép): {exc}.")
+
+
+def _checksum_problem(name: str) -> str:
+    return f"Mã kiểm tra SHA-256 của '{name}' không khớp — gói đã bị sửa đổi hoặc hỏng."
 
 
 def read_package(
@@ -197,9 +312,10 @@ def _check_directory(zip_bytes: bytes, limits: Limits) -> None:
         raise PackageError(f"Gói có quá nhiều tệp ({n_total}, tối đa {limits.max_entries}).")
 
 
-def _unzip(
-    blob: bytes, format_name: str, format_version: int, limits: Limits, read_entries: bool = True
-) -> tuple[dict, dict[str, bytes]]:
+def _open_zip(blob: bytes, format_name: str, format_version: int, limits: Limits
+              ) -> tuple[zipfile.ZipFile, dict, _Budget]:
+    """The zip, its manifest, and the package's decompression budget after the manifest, once the
+    directory and the manifest passed every check."""
     _check_directory(blob, limits)
     zf = zipfile.ZipFile(io.BytesIO(blob))
     infos = zf.infolist()
@@ -228,7 +344,8 @@ def _unzip(
     if MANIFEST not in names:
         raise PackageError("Gói không có tệp mô tả manifest.json — không phải gói GNBV.")
     budget = _Budget(limits)
-    raw_manifest = _read_entry(zf, zf.getinfo(MANIFEST), min(limits.max_manifest_bytes, limits.max_entry_bytes), budget)
+    raw_manifest = b"".join(_entry_chunks(zf, zf.getinfo(MANIFEST),
+                                          min(limits.max_manifest_bytes, limits.max_entry_bytes), budget))
     try:
         manifest = json.loads(raw_manifest)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -251,13 +368,7 @@ def _unzip(
         raise PackageError(f"Gói thiếu tệp ghi trong manifest: {_names(listed - present)}.")
     if present - listed:
         raise PackageError(f"Gói có tệp không ghi trong manifest: {_names(present - listed)}.")
-    entries: dict[str, bytes] = {}
-    for name in sorted(present) if read_entries else ():
-        data = _read_entry(zf, zf.getinfo(name), limits.max_entry_bytes, budget)
-        if sha256(data) != files[name]:
-            raise PackageError(f"Mã kiểm tra SHA-256 của '{name}' không khớp — gói đã bị sửa đổi hoặc hỏng.")
-        entries[name] = data
-    return manifest, entries
+    return zf, manifest, budget
 
 
 class _Budget:
@@ -276,11 +387,10 @@ class _Budget:
             )
 
 
-def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, budget: _Budget) -> bytes:
+def _entry_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, budget: _Budget) -> Iterator[bytes]:
     """One entry decompressed chunk by chunk, stopping at ``cap`` bytes, the package budget or an
     abnormal compression ratio — counted on what comes out, not on what the zip declares."""
     limits = budget.limits
-    chunks: list[bytes] = []
     size = 0
     ratio_cap = limits.max_ratio * max(info.compress_size, 1)
     with zf.open(info) as f:
@@ -297,8 +407,7 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, budget: _B
                     "nghi là gói độc hại (zip bomb), bị từ chối."
                 )
             budget.spend(len(chunk))
-            chunks.append(chunk)
-    return b"".join(chunks)
+            yield chunk
 
 
 def _shown(text: str) -> str:

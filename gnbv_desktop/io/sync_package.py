@@ -13,6 +13,7 @@ handed to the database; a refusal names the entry, line and field.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import orjson
@@ -25,8 +26,17 @@ from gnbv_desktop.core.sync_schema import (
     manifest_problem,
     record_schema,
 )
-from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_container, sha256
-from gnbv_desktop.io.package_zip import write_package as _write_package
+from gnbv_desktop.io.package_zip import (
+    DEFAULT_LIMITS,
+    Limits,
+    OpenContainer,
+    PackageError,
+    PackageWriter,
+    VerifiedEntry,
+    open_container,
+    read_container,
+    sha256,
+)
 from gnbv_desktop.store.records import DERIVED_COLUMNS, FOREIGN_KEYS, SYNCED_TABLES
 from gnbv_desktop.store.sync_outbox import synced_columns
 
@@ -76,9 +86,8 @@ class ExternalReference:
 
 
 # One validated record as the aggregate stores it: UUID, change counter, updated at, deleted flag and
-# the JSON line as UTF-8 (bytes or a view into the entry). The parsed object is not kept: a package
-# at the size limit stays within memory.
-RecordRow = tuple[str, int, str, int, bytes | memoryview]
+# the JSON line as UTF-8 bytes. The parsed object is not kept.
+RecordRow = tuple[str, int, str, int, bytes]
 
 
 @dataclass
@@ -107,38 +116,84 @@ def record_schemas(columns: dict[str, list[ColumnInfo]] | None = None) -> dict[s
             for t, cols in columns.items()}
 
 
+class SyncPackageWriter:
+    """A sync package written table by table from streams of JSON lines (one object per line, no
+    newline inside): only the compressed package is held, never a table's lines."""
+
+    def __init__(self, info: PackageInfo):
+        self.info = info
+        self.counts: dict[str, int] = {}
+        self._attachments: list[str] = []
+        self._zip = PackageWriter()
+
+    def add_table(self, table: str, lines: Iterable[str]) -> int:
+        """Write ``table``'s records; returns how many."""
+        self.counts[table] = 0
+        self._zip.add(table_entry(table), self._encoded(table, lines))
+        return self.counts[table]
+
+    def _encoded(self, table: str, lines: Iterable[str]) -> Iterator[bytes]:
+        part: list[str] = []
+        size = 0
+        for line in lines:
+            part.append(line)
+            size += len(line)
+            self.counts[table] += 1
+            if size >= _WRITE_CHUNK_CHARS:
+                yield ("\n".join(part) + "\n").encode("utf-8")
+                part, size = [], 0
+        if part:
+            yield ("\n".join(part) + "\n").encode("utf-8")
+
+    def add_attachment(self, name: str, data: bytes) -> None:
+        """The summary workbook (the only attachment accepted)."""
+        problem = attachment_problem(name)
+        if problem:
+            raise ValueError(problem[0].upper() + problem[1:])
+        self._zip.add(name, (data,))
+        self._attachments.append(name)
+
+    def finish(self, password: str | None = None, signing_key: bytes | None = None) -> bytes:
+        """The package file's bytes: manifest written, signed with ``signing_key``, encrypted with ``password``."""
+        info = self.info
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "app_version": info.app_version,
+            "commune": {"code": info.commune_code, "name": info.commune_name, "province": info.province_name},
+            "installation": info.installation_uuid,
+            "upper_level": info.upper_level,
+            "created_at": info.created_at,
+            "sequence": info.sequence,
+            "base_sequence": info.base_sequence,
+            "counts": dict(self.counts),
+            "attachments": sorted(self._attachments),
+        }
+        return self._zip.finish(manifest, password, signing_key)
+
+
+_WRITE_CHUNK_CHARS = 256 * 1024
+
+
 def build_sync_package(
     info: PackageInfo,
-    tables: dict[str, list[str]],
+    tables: dict[str, Iterable[str]],
     attachments: dict[str, bytes] | None = None,
     password: str | None = None,
     signing_key: bytes | None = None,
 ) -> bytes:
     """The package file's bytes from each table's records as JSON lines (one object per line, no
     newline inside); ``attachments`` maps a summary workbook's name to its content."""
-    attachments = dict(attachments or {})
-    entries: dict[str, bytes] = {}
-    for table, rows in tables.items():
-        entries[table_entry(table)] = "".join(line + "\n" for line in rows).encode("utf-8")
-    for name, data in attachments.items():
+    for name in attachments or {}:
         problem = attachment_problem(name)
         if problem:
             raise ValueError(problem[0].upper() + problem[1:])
-        entries[name] = data
-    manifest = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "app_version": info.app_version,
-        "commune": {"code": info.commune_code, "name": info.commune_name, "province": info.province_name},
-        "installation": info.installation_uuid,
-        "upper_level": info.upper_level,
-        "created_at": info.created_at,
-        "sequence": info.sequence,
-        "base_sequence": info.base_sequence,
-        "counts": {table: len(rows) for table, rows in tables.items()},
-        "attachments": sorted(attachments),
-    }
-    return _write_package(manifest, entries, password, signing_key)
+    writer = SyncPackageWriter(info)
+    for table, lines in tables.items():
+        writer.add_table(table, lines)
+    for name, data in (attachments or {}).items():
+        writer.add_attachment(name, data)
+    return writer.finish(password, signing_key)
 
 
 def read_sync_package(
@@ -148,28 +203,110 @@ def read_sync_package(
     limits: Limits = DEFAULT_LIMITS,
     columns: dict[str, list[ColumnInfo]] | None = None,
 ) -> SyncPackage:
-    """Decrypt, verify, unzip and validate; raises :class:`PackageError` naming the first problem."""
-    schemas = record_schemas(columns)
-    c = read_container(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password, limits=limits)
+    """Decrypt, verify, unzip and validate; raises :class:`PackageError` naming the first problem.
+
+    Holds every record of the package at once: the merge reads with :func:`open_sync_package`
+    instead, batch by batch."""
+    reader = open_sync_package(blob, password, limits=limits, columns=columns)
+    records: dict[str, list[RecordRow]] = {}
+    reader.check()
+    for table, batches in reader.tables():
+        records[table] = [row for batch in batches for row in batch]
+    return SyncPackage(reader.info, records, reader.attachments, sha256(blob), reader.external_references)
+
+
+# Records handed to the database at a time: large enough for executemany to pay off, small enough
+# that a package of any size costs a few megabytes.
+BATCH_RECORDS = 2000
+# A record is at most a few dozen texts of at most 4,000 characters; a longer "line" is refused
+# before it is held whole.
+MAX_LINE_BYTES = 16 * 1024**2
+
+
+class SyncPackageReader:
+    """A package whose container, signature, manifest and attachments passed, read in two streamed
+    passes that hold no table whole.
+
+    :meth:`check` reads every table entry once: decompressed under the caps, its checksum
+    compared, every record validated (a refusal names the entry, line and field) — all before the
+    caller writes anything, so a hostile package costs reading, never writing. Then
+    ``external_references`` lists the references the package does not resolve itself, and
+    :meth:`tables` reads the entries again, handing out the (now known valid) records in
+    batches for writing.
+    """
+
+    def __init__(self, container: OpenContainer, info: PackageInfo, schemas: dict[str, RecordSchema],
+                 attachments: dict[str, bytes]):
+        self._container, self.info, self._schemas, self.attachments = container, info, schemas, attachments
+        self.external_references: list[ExternalReference] = []
+        self._checked = False
+
+    def _tables(self) -> Iterator[tuple[str, RecordSchema]]:
+        for table, schema in self._schemas.items():  # parents before children (records.SYNCED_TABLES)
+            if table in self.info.counts:
+                yield table, schema
+
+    def check(self) -> None:
+        """Validate every table entry completely; raises :class:`PackageError` on the first problem."""
+        present: dict[str, set[str]] = {}
+        for table, schema in self._tables():
+            entry = self._container.verified(table_entry(table))
+            try:
+                count = _check_records(schema, entry, present, self.external_references)
+            except PackageError:
+                entry.finish()  # a damaged entry is reported as damaged, not by its first odd line
+                raise
+            entry.finish()
+            if count != self.info.counts[table]:
+                raise PackageError(f"Tệp {table_entry(table)}: manifest ghi {self.info.counts[table]} bản ghi nhưng "
+                                   f"tệp có {count} — gói không toàn vẹn.")
+        self._checked = True
+
+    def tables(self) -> Iterator[tuple[str, Iterator[list[RecordRow]]]]:
+        """After :meth:`check`: ``(table, batches)`` for every table the package carries, parents
+        before children; each ``batches`` must be consumed before the next table is asked for."""
+        if not self._checked:
+            raise RuntimeError("SyncPackageReader.tables() before check()")
+        for table, schema in self._tables():
+            yield table, _record_batches(schema, self._container.chunks(table_entry(table)), BATCH_RECORDS)
+
+
+def open_sync_package(
+    blob: bytes,
+    password: str | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    columns: dict[str, list[ColumnInfo]] | None = None,
+    schemas: dict[str, RecordSchema] | None = None,
+) -> SyncPackageReader:
+    """Decrypt, verify the signature, the container, the manifest and the attachments; the tables
+    are then checked by :meth:`SyncPackageReader.check` and read by :meth:`SyncPackageReader.tables`.
+    ``schemas`` (:func:`record_schemas`) may be given once for a batch of packages, else they are
+    built from ``columns``."""
+    schemas = schemas if schemas is not None else record_schemas(columns)
+    c = open_container(blob, format_name=FORMAT, format_version=FORMAT_VERSION, password=password, limits=limits)
     info = _info(c.manifest, list(schemas), c.signer, c.encrypted)
-    expected = {table_entry(t) for t in info.counts} | set(info.attachments)
-    missing, extra = expected - set(c.entries), set(c.entries) - expected
+    tables = {table_entry(t) for t in info.counts}
+    # Every entry other than the tables (the attachments, anything undeclared) is decompressed and
+    # checked now, under the caps: a zip bomb is reported as one whatever else is wrong.
+    others: dict[str, bytes] = {}
+    for name in sorted(c.names - tables):
+        entry = c.verified(name)
+        others[name] = b"".join(entry)
+        entry.finish()
+    expected = tables | set(info.attachments)
+    missing, extra = expected - c.names, c.names - expected
     if missing:
         raise PackageError(f"Gói thiếu tệp: {', '.join(sorted(missing))}.")
     if extra:
         raise PackageError(f"Gói có tệp không được khai báo: {', '.join(sorted(extra))}.")
+    attachments = {}
     for name in info.attachments:
-        data = c.entries[name]
+        data = others[name]
         if not data.startswith(_XLSX_MAGIC) or len(data) > MAX_ATTACHMENT_BYTES:
             raise PackageError(f"Tệp đính kèm {name} không phải bảng tính XLSX hợp lệ (hoặc quá lớn).")
-    records: dict[str, list[RecordRow]] = {}
-    present: dict[str, set[str]] = {}
-    external: list[ExternalReference] = []
-    for table, schema in schemas.items():  # parents before children (records.SYNCED_TABLES)
-        if table in info.counts:
-            records[table] = _parse_table(schema, c.entries.pop(table_entry(table)), info.counts[table], present,
-                                          external)
-    return SyncPackage(info, records, {n: c.entries[n] for n in info.attachments}, sha256(blob), external)
+        attachments[name] = data
+    return SyncPackageReader(c, info, schemas, attachments)
 
 
 def read_sync_info(blob: bytes, password: str | None = None, *, limits: Limits = DEFAULT_LIMITS) -> PackageInfo:
@@ -208,62 +345,79 @@ def _info(m: dict, known_tables: list[str], signer: bytes | None, encrypted: boo
 _BLANK_START = frozenset(b" \t\r\n\x0b\x0c")
 
 
-def _lines(data: bytes):
-    """``(start, end)`` of each line of ``data``, without a trailing CR (no copies of the entry)."""
-    start, size = 0, len(data)
-    while start < size:
-        end = data.find(b"\n", start)
-        if end < 0:
-            end = size
-        stop = end - 1 if end > start and data[end - 1] == 13 else end
-        yield start, stop
-        start = end + 1
+def _lines(chunks: Iterable[bytes], entry: str) -> Iterator[bytes]:
+    """The lines of a streamed entry, without ``\n`` or a trailing ``\r``; a line longer than
+    :data:`MAX_LINE_BYTES` is refused before it is held whole."""
+    rest = b""
+    for chunk in chunks:
+        lines = (rest + chunk if rest else chunk).split(b"\n")
+        rest = lines.pop()
+        if len(rest) > MAX_LINE_BYTES:
+            raise PackageError(f"Tệp {entry}: một dòng dài hơn {MAX_LINE_BYTES // 1024**2} MB — không phải bản ghi "
+                               "hợp lệ, gói bị từ chối.")
+        for line in lines:
+            yield line[:-1] if line.endswith(b"\r") else line
+    if rest:
+        yield rest[:-1] if rest.endswith(b"\r") else rest
 
 
-def _parse_table(
-    schema: RecordSchema, data: bytes, expected_count: int, present: dict[str, set[str]],
-    external: list[ExternalReference],
-) -> list[RecordRow]:
-    """The table's records (a tombstone stripped of everything but bookkeeping and references).
-
-    Each record's JSON is kept as a view into ``data`` rather than as a string: a Vietnamese line
-    as a Python string takes twice its bytes, and a package at the size limit must stay within
-    memory. Adds the table's UUIDs to ``present``; a reference to a record not in ``present``
-    (tables are read parents first) goes to ``external``, for the aggregate to resolve.
-    """
-    entry = table_entry(schema.table)
-    out: list[RecordRow] = []
+def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str, set[str]],
+                   external: list[ExternalReference]) -> int:
+    """Validate the table's records; returns how many. Adds the table's UUIDs to ``present``; a
+    reference to a record not in ``present`` (tables are read parents first) goes to ``external``,
+    for the aggregate to resolve. This loop runs for every record of a merge: it calls the
+    schema's compiled check and asks for the wording only on a refusal."""
+    name = table_entry(schema.table)
+    count = 0
     seen: set[str] = present.setdefault(schema.table, set())
-    empty: set[str] = set()
-    refs = list(schema.references.items())
-    view = memoryview(data)
-    for n, (start, stop) in enumerate(_lines(data), start=1):
-        if start == stop or (data[start] in _BLANK_START and not data[start:stop].strip()):
+    refs = [(ref_field, target, present.get(target, set())) for ref_field, target in schema.references.items()]
+    known = tuple(targets for _f, _t, targets in refs)  # UUIDs of referenced tables, validated already
+    valid, loads = schema.is_valid, orjson.loads
+    n = 0
+    for line in _lines(entry, name):
+        n += 1
+        if not line or (line[0] in _BLANK_START and not line.strip()):
             continue
-        line = view[start:stop]
         try:
-            rec = orjson.loads(line)
+            rec = loads(line)
         except orjson.JSONDecodeError as exc:
-            raise PackageError(f"Tệp {entry}, dòng {n}: không phải JSON hợp lệ ({display(exc, 80)}).") from exc
-        key, problem = schema.problem(rec)
-        if problem:
-            where = f", trường {key}" if key else ""
-            raise PackageError(f"Tệp {entry}, dòng {n}{where}: {problem}")
+            raise PackageError(f"Tệp {name}, dòng {n}: không phải JSON hợp lệ ({display(exc, 80)}).") from exc
+        if not valid(rec, known):
+            key, problem = schema.problem(rec)
+            if problem:
+                where = f", trường {key}" if key else ""
+                raise PackageError(f"Tệp {name}, dòng {n}{where}: {problem}")
         uuid = rec["uuid"]
         if uuid in seen:
-            raise PackageError(f"Tệp {entry}, dòng {n}: bản ghi {uuid} xuất hiện hai lần.")
+            raise PackageError(f"Tệp {name}, dòng {n}: bản ghi {uuid} xuất hiện hai lần.")
         seen.add(uuid)
+        if rec["deleted"] == 1:
+            rec = schema.tombstone(rec)
+        for ref_field, target, targets in refs:
+            value = rec.get(ref_field)
+            if value is not None and value not in targets:
+                external.append(ExternalReference(schema.table, n, ref_field, target, value))
+        count += 1
+    return count
+
+
+def _record_batches(schema: RecordSchema, chunks: Iterator[bytes], batch_records: int) -> Iterator[list[RecordRow]]:
+    """The checked table's records in batches, each as its JSON line (a tombstone stripped of
+    everything but bookkeeping and references); only the current batch is held."""
+    name = table_entry(schema.table)
+    batch: list[RecordRow] = []
+    loads = orjson.loads
+    for line in _lines(chunks, name):
+        if not line or (line[0] in _BLANK_START and not line.strip()):
+            continue
+        rec = loads(line)
         if rec["deleted"] == 1:
             stripped = schema.tombstone(rec)
             if len(stripped) != len(rec):
                 rec, line = stripped, orjson.dumps(stripped)
-        for ref_field, target in refs:
-            value = rec.get(ref_field)
-            if value is not None and value not in present.get(target, empty):
-                external.append(ExternalReference(schema.table, n, ref_field, target, value))
-        out.append((uuid, rec["change_counter"], rec["updated_at"], rec["deleted"], line))
-    if len(out) != expected_count:
-        raise PackageError(
-            f"Tệp {entry}: manifest ghi {expected_count} bản ghi nhưng tệp có {len(out)} — gói không toàn vẹn."
-        )
-    return out
+        batch.append((rec["uuid"], rec["change_counter"], rec["updated_at"], rec["deleted"], line))
+        if len(batch) >= batch_records:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

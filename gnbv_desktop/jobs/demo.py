@@ -148,7 +148,8 @@ def _create_demo(db: Database, households: int, seed: int, year: int) -> Job[int
         start_code = int(next_code(db))
         next_id = (db.execute("SELECT COALESCE(MAX(id), 0) FROM households").fetchone()[0]) + 1
         for i in range(households):
-            if i % 500 == 0:
+            if i % WRITE_EVERY == 0:
+                _write_rows(db, hh_rows, mem_rows, ass_rows)
                 yield Progress(i, households, "Đang tạo hộ mẫu…")
             village = villages[i % len(villages)]
             dtts = rng.choice(DTTS_NAMING) if (village.name.startswith("Làng") or rng.random() < 0.15) else None
@@ -261,12 +262,23 @@ def _create_demo(db: Database, households: int, seed: int, year: int) -> Job[int
                                         len(births) - 1, db, rev))
                 births.append(c_year)
         yield Progress(households, households, "Đang ghi vào cơ sở dữ liệu…")
-        db["households"].insert_all(hh_rows, batch_size=1000)
-        db["members"].insert_all(mem_rows, batch_size=1000)
-        db["assessments"].insert_all(ass_rows, batch_size=1000)
+        _write_rows(db, hh_rows, mem_rows, ass_rows)
         _demo_residents(db, villages, years, fix)
     yield from create_demo_plans(db, years, seed, report_total=households)
     return households
+
+
+# Generated rows are written every this many households: the demo's memory stays the same
+# whatever its size (the rows and their ids are the same as if written at the end).
+WRITE_EVERY = 500
+
+
+def _write_rows(db: Database, households: list[dict], members: list[dict], assessments: list[dict]) -> None:
+    """Insert and forget the rows generated so far (the lists are emptied)."""
+    for table, rows in (("households", households), ("members", members), ("assessments", assessments)):
+        if rows:
+            db[table].insert_all(rows, batch_size=WRITE_EVERY)
+            rows.clear()
 
 
 def _demo_residents(db: Database, villages, years: list[int], fix: random.Random) -> None:

@@ -168,15 +168,7 @@ def create_demo_plans(db: Database, years: list[int], seed: int = 1, report_tota
     created = 0
     for year in years:
         current = year == years[-1]
-        rows = db.execute(
-            """SELECT a.household_id, a.standard_id, a.classification, a.deprived, a.causes, a.needs,
-                      1 + (SELECT COUNT(*) FROM members m WHERE m.household_id = a.household_id AND m.deleted = 0),
-                      COALESCE(h.village_id, 0)
-               FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
-               WHERE a.year = ? AND a.deleted = 0 AND a.classification IN (?, ?)
-               ORDER BY a.household_id""",
-            [year, POOR, NEAR_POOR],
-        ).fetchall()
+        total = db.execute(f"SELECT COUNT(*) FROM ({_PLANNED_SQL})", [year, POOR, NEAR_POOR, 0, -1]).fetchone()[0]
         planned = {r[0] for r in db.execute("SELECT DISTINCT household_id FROM plan_items WHERE year = ?", [year])}
         assigned = {r[0] for r in db.execute(
             "SELECT DISTINCT household_id FROM helper_assignments WHERE year = ?", [year])}
@@ -185,9 +177,11 @@ def create_demo_plans(db: Database, years: list[int], seed: int = 1, report_tota
         item_rows, assign_rows, goal_rows = [], [], []
         with db.atomic():
             rev = next_rev(db)
-            for i, (hid, std_id, cls, deprived, causes, needs, size, village_id) in enumerate(rows):
+            for i, (hid, std_id, cls, deprived, causes, needs, size, village_id) in enumerate(
+                    _planned_households(db, year)):
                 if i % 500 == 0:
-                    yield progress(i, len(rows), f"Đang lập kế hoạch hỗ trợ mẫu năm {year}…")
+                    created += _write_plan_rows(db, item_rows, assign_rows, goal_rows)
+                    yield progress(i, total, f"Đang lập kế hoạch hỗ trợ mẫu năm {year}…")
                 counts[cls] += 1
                 suggestions = suggest_measures(measures, std_id, json.loads(deprived), json.loads(causes),
                                                json.loads(needs))
@@ -223,15 +217,40 @@ def create_demo_plans(db: Database, years: list[int], seed: int = 1, report_tota
                 if hid not in goals:
                     goal_rows.append({"household_id": hid, "year": year, "expected_result": _goal(cls, rng),
                                       "note": "", **new_record_fields(db, rev)})
-            db["plan_items"].insert_all(item_rows, batch_size=1000)
-            db["helper_assignments"].insert_all(assign_rows, batch_size=1000)
-            db["household_plans"].insert_all(goal_rows, batch_size=1000)
-        created += len(item_rows)
+            created += _write_plan_rows(db, item_rows, assign_rows, goal_rows)
         chair = next((p.name for p in people if p.position.startswith("Chủ tịch")), "")
         clerk = next((p.name for p in people if "Văn hóa" in p.position), "")
         _ensure_plan_record(db, year, counts, clerk, chair)
     yield progress(1, 1, "Đã lập kế hoạch hỗ trợ mẫu.")
     return created
+
+
+_PLANNED_SQL = """SELECT a.household_id, a.standard_id, a.classification, a.deprived, a.causes, a.needs,
+       1 + (SELECT COUNT(*) FROM members m WHERE m.household_id = a.household_id AND m.deleted = 0),
+       COALESCE(h.village_id, 0)
+FROM assessments a JOIN households h ON h.id = a.household_id AND h.deleted = 0
+WHERE a.year = ? AND a.deleted = 0 AND a.classification IN (?, ?) AND a.household_id > ?
+ORDER BY a.household_id LIMIT ?"""
+_PAGE = 1000
+
+
+def _planned_households(db: Database, year: int):
+    """The poor and near-poor of ``year`` in household order, a page at a time (by key, so the
+    plans written meanwhile do not disturb the reading)."""
+    after = 0
+    while page := db.execute(_PLANNED_SQL, [year, POOR, NEAR_POOR, after, _PAGE]).fetchall():
+        yield from page
+        after = page[-1][0]
+
+
+def _write_plan_rows(db: Database, items: list[dict], assignments: list[dict], goals: list[dict]) -> int:
+    """Insert and forget the plan rows generated so far; returns how many plan items."""
+    written = len(items)
+    for table, rows in (("plan_items", items), ("helper_assignments", assignments), ("household_plans", goals)):
+        if rows:
+            db[table].insert_all(rows, batch_size=1000)
+            rows.clear()
+    return written
 
 
 def _progress(year: int, current: bool, amount: int | None, rng: random.Random) -> tuple[str, int | None, str]:

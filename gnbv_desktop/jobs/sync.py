@@ -8,10 +8,8 @@ transaction: one refused package leaves the aggregate exactly as it was.
 from __future__ import annotations
 
 import datetime as _dt
-import multiprocessing
 import os
 import sqlite3
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,21 +20,20 @@ from gnbv_desktop import __version__
 from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.limits import MAX_NAME_CHARS
 from gnbv_desktop.core.signing import fingerprint
-from gnbv_desktop.core.sync_schema import ColumnInfo, commune_code_problem, display, text_problem
+from gnbv_desktop.core.sync_schema import RecordSchema, commune_code_problem, display, text_problem
 from gnbv_desktop.core.text import format_date
 from gnbv_desktop.io.package_crypto import PasswordError, check_new_password
 from gnbv_desktop.io.package_zip import DEFAULT_LIMITS, Limits, PackageError, read_file, sha256
 from gnbv_desktop.io.partial_files import track_partial
-from gnbv_desktop.io.summary_xlsx import summary_workbook
 from gnbv_desktop.io.sync_package import (
-    ExternalReference,
     PackageInfo,
-    build_sync_package,
+    SyncPackageReader,
+    SyncPackageWriter,
+    open_sync_package,
     read_sync_info,
-    read_sync_package,
+    record_schemas,
 )
 from gnbv_desktop.jobs.progress import Job, Progress
-from gnbv_desktop.jobs.worker_process import die_with_parent
 from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.backup import BackupError, backup_before_job
 from gnbv_desktop.store.households import stats
@@ -44,7 +41,7 @@ from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE
 from gnbv_desktop.store.records import SYNCED_TABLES, now_iso
 from gnbv_desktop.store.settings import get_value, load_settings, set_value
 from gnbv_desktop.store.sync_identity import installation
-from gnbv_desktop.store.sync_outbox import ExportRecord, export_lines, plan_export, record_export, synced_columns
+from gnbv_desktop.store.sync_outbox import ExportRecord, iter_export_lines, plan_export, record_export, synced_columns
 
 # Vietnamese names of synced tables for progress and summaries; an unlisted table shows its name.
 TABLE_LABELS = {
@@ -63,7 +60,7 @@ TABLE_LABELS = {
 }
 
 
-MERGE_CACHE_KIB = 256 * 1024
+MERGE_CACHE_KIB = 32 * 1024
 
 
 class SyncError(ValueError):
@@ -122,32 +119,35 @@ def export_package(
     except sqlite3.DatabaseError as exc:
         raise SyncError(database_problem(exc)) from exc
     steps = len(SYNCED_TABLES) + 2
-    files = {}
     with db.atomic():  # one consistent snapshot of every table
         plan = plan_export(db, full)
-        tables = {}
+        info = PackageInfo(
+            commune_code=settings.commune_code,
+            commune_name=settings.commune_name,
+            province_name=settings.province_name,
+            upper_level=settings.upper_level,
+            installation_uuid=identity.uuid,
+            sequence=plan.sequence,
+            base_sequence=plan.base_sequence,
+            created_at=now_iso(),
+            app_version=__version__,
+        )
+        # Each table goes from the SELECT into the compressed package row by row: only the
+        # compressed package is held, never the records.
+        writer = SyncPackageWriter(info)
         for i, table in enumerate(SYNCED_TABLES):
-            yield Progress(i, steps, f"Đang đọc {table_label(table)}…")
-            tables[table] = export_lines(db, table, plan.rev_from, plan.rev_to)
+            yield Progress(i, steps, f"Đang đọc và đóng gói {table_label(table)}…")
+            writer.add_table(table, iter_export_lines(db, table, plan.rev_from, plan.rev_to))
         if year is not None:
             year_stats = stats(db, year)
             if year_stats["households"]:
-                files[summary_name(year)] = summary_workbook(year_stats, settings.commune_name,
-                                                             format_date(_dt.date.today()))
-    yield Progress(steps - 2, steps, "Đang đóng gói…")
-    info = PackageInfo(
-        commune_code=settings.commune_code,
-        commune_name=settings.commune_name,
-        province_name=settings.province_name,
-        upper_level=settings.upper_level,
-        installation_uuid=identity.uuid,
-        sequence=plan.sequence,
-        base_sequence=plan.base_sequence,
-        created_at=now_iso(),
-        app_version=__version__,
-    )
+                from gnbv_desktop.io.summary_xlsx import summary_workbook  # openpyxl: only for this attachment
+
+                writer.add_attachment(summary_name(year), summary_workbook(
+                    year_stats, settings.commune_name, format_date(_dt.date.today())))
+    yield Progress(steps - 2, steps, "Đang ký và mã hóa gói…")
     try:
-        blob = build_sync_package(info, tables, files, password or None, identity.private_key)
+        blob = writer.finish(password or None, identity.private_key)
     except ValueError as exc:
         raise SyncError(str(exc)) from exc
     yield Progress(steps - 1, steps, "Đang ghi tệp…")
@@ -159,7 +159,7 @@ def export_package(
         if tmp.is_file():  # a folder of that name is not ours to remove
             tmp.unlink()
         raise SyncError(f"Không ghi được tệp '{out_path}': {describe_os_error(exc)}.") from exc
-    counts = {t: len(rows) for t, rows in tables.items()}
+    counts = dict(writer.counts)
     try:
         record = record_export(db, plan, out_path.name, counts, sha256(blob), bool(password))
     except sqlite3.DatabaseError as exc:
@@ -285,11 +285,11 @@ def import_packages(
             )
         checked.append((info, sha256(blob), path))
     checked.sort(key=lambda c: (c[0].commune_code, c[0].sequence))
-    columns = synced_columns(db)
+    schemas = record_schemas(synced_columns(db))
     results = []
     replaced: set[str] = set()
-    # Merging inserts records at random places of the (table, commune, UUID) index: a larger page
-    # cache for this connection keeps that index in memory instead of re-reading pages.
+    # Records are merged in batches sorted by key, so each batch touches the end of its commune's
+    # part of the (table, commune, UUID) index; a moderate page cache keeps that part in memory.
     db.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
     incoming = sum(sum(info.counts.values()) for info, _sha, _path in checked)
     pending = [i for i, (info, sha, _p) in enumerate(checked)
@@ -300,84 +300,91 @@ def import_packages(
             backup_before_job(db, "truoc-nhap-goi-dong-bo")
         except BackupError as exc:  # a read-only file, a full disk: nothing was changed
             raise SyncError(str(exc)) from exc
-    with _parser(len(pending)) as parse, write_transaction(db), \
-            aggregate.statistics_indexes_suspended(db, incoming):
-        # Decided again under the write lock: a second import of the same file waiting for this one
-        # finds it imported instead of inserting it twice.
-        to_parse = [i for i, (info, sha, _p) in enumerate(checked)
-                    if aggregate.imported_package_id(db, info.commune_code, sha) is None]
-        parsed = {i: parse(str(checked[i][2]), checked[i][1], password, limits, columns) for i in to_parse[:1]}
+    with write_transaction(db), aggregate.statistics_indexes_suspended(db, incoming):
         merged_shas: set[tuple[str, str]] = set()
         for i, (info, sha, path) in enumerate(checked):
             step = f"Gói {i + 1}/{n} ({display(info.commune_name)}, số {info.sequence})"
-            yield Progress(n + i, 2 * n, f"{step}: đang kiểm tra bản ghi…")
+            yield Progress(n + i, 2 * n, f"{step}: đang kiểm tra gói…")
             result = ImportResult(path.name, info.commune_code, info.commune_name, info.sequence, info.base_sequence,
                                   encrypted=info.encrypted, signed=info.signer is not None)
             results.append(result)
-            if i not in parsed or (info.commune_code, sha) in merged_shas:
+            # Decided again under the write lock: a second import of the same file waiting for this one
+            # finds it imported instead of inserting it twice.
+            if (info.commune_code, sha) in merged_shas or aggregate.imported_package_id(
+                    db, info.commune_code, sha) is not None:
                 result.already_imported = True
                 continue
             merged_shas.add((info.commune_code, sha))
-            following = [j for j in to_parse if j > i][:1]
-            for j in following:  # parsed on the second core while this package is written
-                parsed[j] = parse(str(checked[j][2]), checked[j][1], password, limits, columns)
-            rows, attachments, external = parsed.pop(i).result()
-            _check_sender(db, info, path, replace_commune and info.commune_code not in replaced, result)
-            if not result.replaced:
-                _place_in_history(db, info, sha, path, result)
-            if result.superseded_by:
-                continue
+            reader = _open_for_merge(path, sha, password, limits, schemas)
+            yield from _merge_package(db, reader, path, sha, result, step, progress=(n + i, 2 * n),
+                                      may_replace=replace_commune and info.commune_code not in replaced,
+                                      force_gap=force_gap)
             if result.replaced:
                 replaced.add(info.commune_code)
-                aggregate.remove_commune_data(db, info.commune_code)
-            result.missing = aggregate.missing_sequences(db, info.commune_code, info.base_sequence)
-            if result.missing and not force_gap:
-                raise SyncError(
-                    f"Gói '{path.name}' của {display(info.commune_name)} là gói thay đổi số {info.sequence} dựa trên "
-                    f"gói số {info.base_sequence}, nhưng cấp trên chưa nhận gói số {format_sequences(result.missing)}. "
-                    "Hãy nhập các gói còn thiếu trước, hoặc đề nghị xã gửi một gói đầy đủ "
-                    "(hoặc chọn bỏ qua kiểm tra thiếu gói)."
-                )
-            result.forced = bool(result.missing)
-            if not result.forced:
-                dangling = aggregate.unresolved_reference(db, info.commune_code, external)
-                if dangling is not None:
-                    raise SyncError(
-                        f"Gói '{path.name}' bị từ chối: tệp {dangling.table}.jsonl, dòng {dangling.line}, trường "
-                        f"{dangling.field}: trỏ tới bản ghi {dangling.uuid} không có trong gói này cũng như trong dữ "
-                        "liệu đã nhận của xã."
-                    )
-            aggregate.bind_commune(db, commune_code=info.commune_code, commune_name=info.commune_name,
-                                   province_name=info.province_name, installation_uuid=info.installation_uuid,
-                                   public_key=info.signer)
-            package_id = aggregate.begin_package(
-                db,
-                commune_code=info.commune_code,
-                commune_name=info.commune_name,
-                province_name=info.province_name,
-                sequence=info.sequence,
-                base_sequence=info.base_sequence,
-                created_at=info.created_at,
-                file_name=path.name,
-                sha=sha,
-                counts=info.counts,
-                forced=result.forced,
-                installation_uuid=info.installation_uuid,
-                encrypted=info.encrypted,
-                signed=info.signer is not None,
-                replaced_data=result.replaced,
-            )
-            for table, records in rows.items():
-                yield Progress(n + i, 2 * n, f"{step}: đang ghép {table_label(table)}…")
-                result.merged.add(aggregate.merge_records(db, package_id, info.commune_code, table, records))
-            aggregate.store_attachments(
-                db, package_id, info.commune_code, {k: (sha256(v), v) for k, v in attachments.items()}
-            )
-            aggregate.finish_package(db, package_id, result.merged)
         if password:  # from now on an unencrypted package is refused (it may be forged)
             set_value(db, REQUIRE_ENCRYPTION, "1")
     yield Progress(2 * n, 2 * n, "Đã nhập xong.")
     return results
+
+
+def _merge_package(db: Database, reader: SyncPackageReader, path: Path, sha: str, result: ImportResult, step: str, *,
+                   progress: tuple[int, int], may_replace: bool, force_gap: bool) -> Job[None]:
+    """Check one (content-checked) package's sender, its place in the commune's history (a package
+    older than the newest full one is skipped), sequence and references, then merge its records
+    batch by batch, inside the caller's transaction."""
+    info = reader.info
+    _check_sender(db, info, path, may_replace, result)
+    if not result.replaced:
+        _place_in_history(db, info, sha, path, result)
+    if result.superseded_by:
+        return
+    if result.replaced:
+        aggregate.remove_commune_data(db, info.commune_code)
+    result.missing = aggregate.missing_sequences(db, info.commune_code, info.base_sequence)
+    if result.missing and not force_gap:
+        raise SyncError(
+            f"Gói '{path.name}' của {display(info.commune_name)} là gói thay đổi số {info.sequence} dựa trên "
+            f"gói số {info.base_sequence}, nhưng cấp trên chưa nhận gói số {format_sequences(result.missing)}. "
+            "Hãy nhập các gói còn thiếu trước, hoặc đề nghị xã gửi một gói đầy đủ "
+            "(hoặc chọn bỏ qua kiểm tra thiếu gói)."
+        )
+    result.forced = bool(result.missing)
+    if not result.forced:
+        dangling = aggregate.unresolved_reference(db, info.commune_code, reader.external_references)
+        if dangling is not None:
+            raise SyncError(
+                f"Gói '{path.name}' bị từ chối: tệp {dangling.table}.jsonl, dòng {dangling.line}, trường "
+                f"{dangling.field}: trỏ tới bản ghi {dangling.uuid} không có trong gói này cũng như trong dữ "
+                "liệu đã nhận của xã."
+            )
+    aggregate.bind_commune(db, commune_code=info.commune_code, commune_name=info.commune_name,
+                           province_name=info.province_name, installation_uuid=info.installation_uuid,
+                           public_key=info.signer)
+    package_id = aggregate.begin_package(
+        db,
+        commune_code=info.commune_code,
+        commune_name=info.commune_name,
+        province_name=info.province_name,
+        sequence=info.sequence,
+        base_sequence=info.base_sequence,
+        created_at=info.created_at,
+        file_name=path.name,
+        sha=sha,
+        counts=info.counts,
+        forced=result.forced,
+        installation_uuid=info.installation_uuid,
+        encrypted=info.encrypted,
+        signed=info.signer is not None,
+        replaced_data=result.replaced,
+    )
+    for table, batches in reader.tables():
+        yield Progress(*progress, f"{step}: đang ghép {table_label(table)}…")
+        result.merged.add(_refusing(path, lambda t=table, b=batches: aggregate.merge_records(
+            db, package_id, info.commune_code, t, b)))
+    aggregate.store_attachments(
+        db, package_id, info.commune_code, {k: (sha256(v), v) for k, v in reader.attachments.items()}
+    )
+    aggregate.finish_package(db, package_id, result.merged)
 
 
 def _place_in_history(db: Database, info: PackageInfo, sha: str, path: Path, result: ImportResult) -> None:
@@ -488,60 +495,17 @@ def database_problem(exc: sqlite3.DatabaseError) -> str:
     return f"Lỗi cơ sở dữ liệu khi ghi ({display(exc, 120)}); không có gì thay đổi."
 
 
-def parse_for_merge(
-    path: str, sha: str, password: str | None, limits: Limits, columns: dict[str, list[ColumnInfo]],
-    portable: bool = False,
-) -> tuple[dict[str, list[aggregate.MergeRow]], dict[str, bytes], list[ExternalReference]]:
-    """Read and validate one package completely; return its records as compact merge rows, its
-    attachments and the references it leaves for the aggregate to resolve.
-
-    Top-level (picklable) so a large batch can run it in a second process; there (``portable``)
-    the records' views into the package become bytes that can travel back.
-    """
-    file = Path(path)
-    blob = _read(file, limits)
+def _open_for_merge(path: Path, sha: str, password: str | None, limits: Limits,
+                    schemas: dict[str, RecordSchema]) -> SyncPackageReader:
+    """The package at ``path`` checked again in full (it may have changed since the first look):
+    container, signature, manifest, every entry's caps and checksum, every record — streamed,
+    nothing kept but the UUIDs; its records are read again while merging."""
+    blob = _read(path, limits)
     if sha256(blob) != sha:
-        raise SyncError(f"Gói '{file.name}' đã thay đổi trong khi nhập; hãy nhập lại.")
-    pkg = _refusing(file, lambda: read_sync_package(blob, password, limits=limits, columns=columns))
-    if portable:
-        for table, rows in pkg.records.items():
-            pkg.records[table] = [(*row[:4], bytes(row[4])) for row in rows]
-    return pkg.records, pkg.attachments, pkg.external_references
-
-
-# From this many packages on, parsing runs in a second process (the machine has two cores and
-# parsing is Python work that would otherwise wait for the database writes).
-PARALLEL_PARSE_FROM = 3
-
-
-class _Done:
-    """A finished computation with the interface of a Future."""
-
-    def __init__(self, fn, *args):
-        self._value, self._error = None, None
-        try:
-            self._value = fn(*args)
-        except Exception as exc:  # re-raised where the result is used, as a Future would
-            self._error = exc
-
-    def result(self):
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
-@contextmanager
-def _parser(packages: int):
-    """``parse(path, sha, password, limits, columns)`` returning a future: in a worker process for big batches."""
-    if packages < PARALLEL_PARSE_FROM:
-        yield lambda *args: _Done(parse_for_merge, *args)
-        return
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=die_with_parent, initargs=(os.getpid(),))
-    try:
-        yield lambda *args: pool.submit(parse_for_merge, *args, portable=True)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        raise SyncError(f"Gói '{path.name}' đã thay đổi trong khi nhập; hãy nhập lại.")
+    reader = _refusing(path, lambda: open_sync_package(blob, password, limits=limits, schemas=schemas))
+    _refusing(path, reader.check)
+    return reader
 
 
 def _read(path: Path, limits: Limits) -> bytes:

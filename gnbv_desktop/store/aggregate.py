@@ -9,6 +9,7 @@ nothing. Which packages each commune has sent is kept to detect gaps in incremen
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -271,22 +272,26 @@ def statistics_indexes_suspended(db: Database, incoming_records: int):
 
 
 # uuid, change counter, updated at, deleted, the JSON line (str, or UTF-8 bytes stored as text)
-MergeRow = tuple[str, int, str, int, "str | bytes | memoryview"]
+MergeRow = tuple[str, int, str, int, "str | bytes"]
 
 
-def merge_records(db: Database, package_id: int, commune_code: str, table: str, records: list[MergeRow]) -> MergeCounts:
-    """Upsert one table's records of a package; older or equal copies leave the stored one alone."""
+def merge_records(db: Database, package_id: int, commune_code: str, table: str,
+                  batches: Iterable[Sequence[MergeRow]]) -> MergeCounts:
+    """Upsert one table's records of a package, given batch by batch (only one batch is held at a
+    time); older or equal copies leave the stored one alone."""
     count_sql = "SELECT COUNT(*) FROM sync_records WHERE table_name = ? AND commune_code = ?"
     before = db.execute(count_sql, [table, commune_code]).fetchone()[0]
-    # In key order the (table, commune, UUID) index grows at its end instead of at random pages.
-    rows = sorted(
-        (table, commune_code, uuid, counter, updated_at, deleted, line, package_id)
-        for uuid, counter, updated_at, deleted, line in records
-    )
-    cur = db.conn.executemany(_UPSERT, rows)
-    changed = max(cur.rowcount, 0)
+    changed = total = 0
+    for records in batches:
+        # In key order a batch touches neighbouring pages of the (table, commune, UUID) index.
+        rows = sorted(
+            (table, commune_code, uuid, counter, updated_at, deleted, line, package_id)
+            for uuid, counter, updated_at, deleted, line in records
+        )
+        changed += max(db.conn.executemany(_UPSERT, rows).rowcount, 0)
+        total += len(rows)
     new = db.execute(count_sql, [table, commune_code]).fetchone()[0] - before
-    return MergeCounts(new, changed - new, len(records) - changed)
+    return MergeCounts(new, changed - new, total - changed)
 
 
 def store_attachments(db: Database, package_id: int, commune_code: str, files: dict[str, tuple[str, bytes]]) -> None:

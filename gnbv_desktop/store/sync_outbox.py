@@ -9,6 +9,7 @@ those two lists travels without changes.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
@@ -136,9 +137,16 @@ def _json_select(db: Database, table: str) -> str:
     return f"SELECT {expr} FROM [{table}] t WHERE t.rev > ? AND t.rev <= ? ORDER BY t.id"
 
 
+def iter_export_lines(db: Database, table: str, rev_from: int, rev_to: int) -> Iterator[str]:
+    """Rows of ``table`` changed in (rev_from, rev_to], soft-deleted ones included, as JSON lines,
+    one at a time from the cursor (an export of any size holds none of them)."""
+    for (line,) in db.execute(_json_select(db, table), [rev_from, rev_to]):
+        yield line
+
+
 def export_lines(db: Database, table: str, rev_from: int, rev_to: int) -> list[str]:
-    """Rows of ``table`` changed in (rev_from, rev_to], soft-deleted ones included, as JSON lines."""
-    return [row[0] for row in db.execute(_json_select(db, table), [rev_from, rev_to])]
+    """:func:`iter_export_lines` as a list."""
+    return list(iter_export_lines(db, table, rev_from, rev_to))
 
 
 def export_rows(db: Database, table: str, rev_from: int, rev_to: int) -> list[dict]:

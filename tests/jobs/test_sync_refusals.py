@@ -152,8 +152,9 @@ def test_invalid_records_and_manifest(setup, tmp_path):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
         zf.writestr("manifest.json", json.dumps(manifest))
-        for n in src.namelist()[1:]:
-            zf.writestr(n, src.read(n))
+        for n in src.namelist():
+            if n != "manifest.json":
+                zf.writestr(n, src.read(n))
     (tmp_path / "future.gnbv").write_bytes(seal(out.getvalue(), None, me.private_key))
     _refused(agg, tmp_path / "future.gnbv", match="Hãy cập nhật GNBV Desktop")
 

@@ -275,34 +275,39 @@ def test_large_batch_rebuilds_statistics_indexes(commune, agg, tmp_path, monkeyp
     assert got["by_commune"][CODE]["by_classification"] == expected["by_classification"]
 
 
-def test_batch_parsed_in_a_worker_process_gives_the_same_records(commune, agg, tmp_path, monkeypatch):
-    """Large batches parse packages in a second process; the merged records must not differ."""
-    from gnbv_desktop.jobs import sync
+def test_records_merged_in_small_batches_are_the_same_records(commune, agg, tmp_path, monkeypatch):
+    """The merge streams each table in batches; batches of three records must give the same aggregate."""
+    from gnbv_desktop.io import sync_package
 
-    monkeypatch.setattr(sync, "PARALLEL_PARSE_FROM", 1)
+    monkeypatch.setattr(sync_package, "BATCH_RECORDS", 3)
     export(commune, tmp_path / "p1.gnbv", year=2026)
     [result] = import_(agg, tmp_path / "p1.gnbv")
-    assert result.merged.new > 0
+    assert result.merged.new == sum(commune.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0]
+                                    for t in SYNCED_TABLES)
     assert aggregate_records(agg, CODE) == commune_records(commune)
 
 
-def test_bad_package_found_by_the_worker_process_changes_nothing(commune, agg, tmp_path, monkeypatch):
-    import pytest
+def test_bad_last_record_of_a_later_package_changes_nothing(commune, agg, tmp_path, monkeypatch):
+    """A record refused on the last line of a signed package, after an earlier package of the batch
+    was written: the whole import rolls back."""
+    from gnbv_desktop.io import sync_package
+    from gnbv_desktop.io.sync_package import PackageInfo, build_sync_package
+    from gnbv_desktop.store.sync_identity import installation
+    from gnbv_desktop.store.sync_outbox import collect_changes, plan_export
 
-    from gnbv_desktop.jobs import sync
-
-    monkeypatch.setattr(sync, "PARALLEL_PARSE_FROM", 1)
-    export(commune, tmp_path / "p1.gnbv", year=2026)
-    path = tmp_path / "p1.gnbv"
-    with zipfile.ZipFile(path) as z:
-        entries = {n: z.read(n) for n in z.namelist()}
-    entries["households.jsonl"] = entries["households.jsonl"].replace(b'"deleted":0', b'"deleted":7', 1)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in entries.items():
-            z.writestr(name, data)
+    monkeypatch.setattr(sync_package, "BATCH_RECORDS", 2)
+    export(commune, tmp_path / "p1.gnbv", full=True)
+    tables = collect_changes(commune, plan_export(commune, full=True))
+    assert len(tables["members"]) > 10
+    tables["members"][-1] = tables["members"][-1].replace('"deleted":0', '"deleted":7')
+    me = installation(commune)
+    info = PackageInfo(CODE, "Xã Ia Grai", 2, 0, "2026-11-20T08:00:00+00:00", "0.1.0", "Gia Lai",
+                       installation_uuid=me.uuid)
+    (tmp_path / "p2.gnbv").write_bytes(build_sync_package(info, tables, signing_key=me.private_key))
     before = dump(agg)
-    with pytest.raises(sync.SyncError, match="p1.gnbv"):
-        import_(agg, path)
+    line = len(tables["members"])
+    with pytest.raises(SyncError, match=rf"p2\.gnbv.*members\.jsonl, dòng {line}, trường deleted"):
+        import_(agg, tmp_path / "p1.gnbv", tmp_path / "p2.gnbv")
     assert dump(agg) == before
 
 
