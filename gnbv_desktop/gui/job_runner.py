@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
+import weakref
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,12 @@ class JobHandle(QObject):
 
     On failure the handle logs, emits ``failed(message)`` and shows the error dialog over
     ``error_parent`` (the page that started the job); ``error_dialog`` holds it for tests.
+
+    The handle only *points at* that page (a weak reference): the handle belongs to the runner,
+    the runner to the context, and the page holds the context. Were the page's last reference
+    inside the handle, deleting the handle (``deleteLater``) would free the page, then the
+    context, then the runner, whose destructor deletes the handle a second time while its first
+    deletion is still running: a segmentation fault in the event loop.
     """
 
     progress = Signal(int, int, str)
@@ -87,7 +94,7 @@ class JobHandle(QObject):
     def __init__(self, title: str = "", error_parent: QWidget | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.title = title or "Việc chạy nền"
-        self.error_parent = error_parent
+        self._error_parent = weakref.ref(error_parent) if error_parent is not None else None
         self.details = ""
         self.error_dialog: QDialog | None = None
         self._cancel = threading.Event()
@@ -96,6 +103,11 @@ class JobHandle(QObject):
         self._signals.finished.connect(self._on_finished)
         self._signals.failed.connect(self._on_failed)
         self._signals.cancelled.connect(self._on_cancelled)
+
+    @property
+    def error_parent(self) -> QWidget | None:
+        """The page that started the job, or None once it is gone (the dialog then has no owner)."""
+        return self._error_parent() if self._error_parent is not None else None
 
     def cancel(self) -> None:
         self._cancel.set()

@@ -35,3 +35,58 @@ def test_failed_job_reports_message(qtbot, empty_ctx):
     with qtbot.waitSignal(handle.failed, timeout=10000) as blocker:
         pass
     assert blocker.args == ["Tệp bị hỏng ở dòng 7"]
+
+
+_PAGE_DROPPED_BEFORE_ITS_HANDLE = '''
+import gc, sys, weakref
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication(["t", "-platform", "offscreen"])
+from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.store.database import open_database
+
+path = Path(sys.argv[1])
+db = open_database(path)
+
+class Page(QWidget):
+    """Holds its context, as every page does, and deletes its job's handle when the job ends."""
+    def __init__(self, ctx):
+        super().__init__()
+        self.ctx = ctx
+        self.handle = ctx.runner.submit(lambda db: iter(()), "Thống kê", self)
+        self.handle.done.connect(self.forget)
+    def forget(self):
+        self.handle.deleteLater()
+        self.handle = None
+
+page = Page(AppContext(db, path, 2026))
+page.ctx.runner.wait()
+QCoreApplication.sendPostedEvents(None, 0)  # the job's result arrives; the deferred deletion waits
+assert page.handle is None
+gone = weakref.ref(page)
+del page
+gc.collect()
+print("page alive:", gone() is not None, flush=True)
+QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+print("handle deleted", flush=True)
+'''
+
+
+def test_a_deleted_handle_never_frees_the_page_that_owns_its_runner(tmp_path):
+    """A handle belongs to the runner, the runner to the context, the page holds the context: were
+    the page's last reference inside the handle, deleting the handle would free the page, the
+    context and the runner, which deletes the handle again — a segmentation fault in the event
+    loop, 1 run in 3 after test_sync_page. In a child process so the crash fails only this test."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
+           "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run([sys.executable, "-X", "faulthandler", "-c", _PAGE_DROPPED_BEFORE_ITS_HANDLE,
+                          str(tmp_path / "gnbv.sqlite3")], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split("\n")[:2] == ["page alive: False", "handle deleted"]
