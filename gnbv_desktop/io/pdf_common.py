@@ -8,6 +8,7 @@ the same on any machine.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -17,7 +18,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as _canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
@@ -216,8 +217,28 @@ def signature_block(
     return KeepTogether([t])
 
 
+def _compress_now(page: pdfdoc.PDFPage) -> None:
+    """Deflate a finished page's content stream at once instead of when the file is saved.
+
+    reportlab keeps every page until ``save`` and would hold its stream as text all that time;
+    compressed, a page of a long list takes a few kilobytes. The stream carries its filter, so
+    reportlab writes it as it is."""
+    if page.stream is None or page.Contents is not None:
+        return
+    stream = pdfdoc.PDFStream(content=zlib.compress(page.stream.encode("utf8")))
+    stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+    page.Contents = stream
+    page.stream = None
+
+
 def numbered_canvas(label: str = "Trang", size: float = 10):
-    """A canvas class that writes "Trang x/y" at the foot of every page once y is known."""
+    """A canvas class that writes "Trang x/y" at the foot of every page, y being known only at the end.
+
+    Each page draws a PDF form named after its number that does not exist yet (a forward
+    reference); ``save`` defines those forms once the total is known, each holding the centred
+    "Trang x/y". A page is thus finished, compressed and let go when it ends: memory does not
+    grow with a copy of every page's drawing (30,000 household sheets once took 3.5 GB).
+    """
 
     class NumberedCanvas(_canvas.Canvas):
         def __init__(self, *args, **kwargs):
@@ -226,20 +247,22 @@ def numbered_canvas(label: str = "Trang", size: float = 10):
             register_fonts()
             kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
             super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
+            self._pages_done = 0
 
         def showPage(self) -> None:  # noqa: N802 (reportlab API)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._pages_done += 1
+            self.doForm(f"page-number-{self._pages_done}")
+            super().showPage()
+            _compress_now(self._doc.Pages.pages[-1])
 
         def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
+            total = self._pages_done
+            w, _h = self._pagesize
+            for n in range(1, total + 1):
+                self.beginForm(f"page-number-{n}")
                 self.setFont(FONT, size)
-                w, _h = self._pagesize
-                self.drawCentredString(w / 2, 10 * mm, f"{label} {self._pageNumber}/{total}")
-                super().showPage()
+                self.drawCentredString(w / 2, 10 * mm, f"{label} {n}/{total}")
+                self.endForm()
             super().save()
 
     return NumberedCanvas
