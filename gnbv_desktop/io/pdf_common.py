@@ -9,6 +9,7 @@ the same on any machine.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -268,16 +269,58 @@ def numbered_canvas(label: str = "Trang", size: float = 10):
     return NumberedCanvas
 
 
-def build_pdf(path: str | Path, story: list, pagesize=LANDSCAPE, margins: Margins = Margins(),
+_END = object()
+
+
+class StoryFeed(list):
+    """The flowables of a document fed to reportlab a few at a time from an iterable.
+
+    reportlab takes flowables from the front of a list (``del flowables[0]``) and puts split
+    parts back there; over a whole list of 40,000 household sheets that both holds every sheet's
+    paragraphs at once and moves the rest of the list at each step. Here the list is a short
+    window refilled from the source whenever reportlab looks at it, so layout holds a few pages'
+    flowables and each step is cheap.
+    """
+
+    WINDOW = 64
+
+    def __init__(self, source: Iterable[Flowable]):
+        super().__init__()
+        self._source: Iterator[Flowable] | None = iter(source)
+
+    def _fill(self, at_least: int = WINDOW) -> None:
+        while self._source is not None and super().__len__() < at_least:
+            nxt = next(self._source, _END)
+            if nxt is _END:
+                self._source = None
+            else:
+                super().append(nxt)
+
+    def __len__(self) -> int:
+        self._fill()
+        return super().__len__()
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __getitem__(self, index):
+        if isinstance(index, int) and index >= 0:
+            self._fill(max(self.WINDOW, index + 1))
+        else:
+            self._fill()
+        return super().__getitem__(index)
+
+
+def build_pdf(path: str | Path, story: Iterable[Flowable], pagesize=LANDSCAPE, margins: Margins = Margins(),
               title: str = "", author: str = "") -> int:
-    """Lay out ``story`` into ``path``; returns the number of pages."""
+    """Lay out ``story`` (a list, or a generator for long documents) into ``path``; returns the number of pages."""
     register_fonts()
     doc = SimpleDocTemplate(
         str(path), pagesize=pagesize, leftMargin=margins.left, rightMargin=margins.right,
         topMargin=margins.top, bottomMargin=margins.bottom, title=title, author=author,
         creator="GNBV Desktop", pageCompression=1,
     )
-    doc.build(story, canvasmaker=numbered_canvas())
+    doc.build(StoryFeed(story), canvasmaker=numbered_canvas())
     return doc.page
 
 
