@@ -8,7 +8,6 @@ the same on any machine.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +18,14 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as _canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as _Table
 
 from gnbv_desktop.core.document import Issuer
+from gnbv_desktop.io.pdf_stream import stream_to
 from gnbv_desktop.paths import resource_path
 
 FONT = "LiberationSerif"
@@ -218,20 +218,6 @@ def signature_block(
     return KeepTogether([t])
 
 
-def _compress_now(page: pdfdoc.PDFPage) -> None:
-    """Deflate a finished page's content stream at once instead of when the file is saved.
-
-    reportlab keeps every page until ``save`` and would hold its stream as text all that time;
-    compressed, a page of a long list takes a few kilobytes. The stream carries its filter, so
-    reportlab writes it as it is."""
-    if page.stream is None or page.Contents is not None:
-        return
-    stream = pdfdoc.PDFStream(content=zlib.compress(page.stream.encode("utf8")))
-    stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
-    page.Contents = stream
-    page.stream = None
-
-
 def numbered_canvas(label: str = "Trang", size: float = 10):
     """A canvas class that writes "Trang x/y" at the foot of every page, y being known only at the end.
 
@@ -242,19 +228,22 @@ def numbered_canvas(label: str = "Trang", size: float = 10):
     """
 
     class NumberedCanvas(_canvas.Canvas):
-        def __init__(self, *args, **kwargs):
+        def __init__(self, filename, *args, **kwargs):
             # Every page starts in the embedded font; reportlab's default (Helvetica, not embedded)
             # would otherwise be referenced by every page, which archives of official PDFs refuse.
             register_fonts()
             kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
-            super().__init__(*args, **kwargs)
+            super().__init__(filename, *args, **kwargs)
             self._pages_done = 0
+            self._out = open(filename, "wb")  # noqa: SIM115 (closed by save or close_output)
+            self._streaming = stream_to(self._doc, self._out)
 
         def showPage(self) -> None:  # noqa: N802 (reportlab API)
             self._pages_done += 1
-            self.doForm(f"page-number-{self._pages_done}")
+            name = f"page-number-{self._pages_done}"
+            self._streaming.reserve_form(name)
+            self.doForm(name)
             super().showPage()
-            _compress_now(self._doc.Pages.pages[-1])
 
         def save(self) -> None:
             total = self._pages_done
@@ -264,7 +253,14 @@ def numbered_canvas(label: str = "Trang", size: float = 10):
                 self.setFont(FONT, size)
                 self.drawCentredString(w / 2, 10 * mm, f"{label} {n}/{total}")
                 self.endForm()
-            super().save()
+            if len(self._code):
+                self.showPage()
+            with self._out:
+                self._streaming.finish(self)
+
+        def close_output(self) -> None:
+            """Close the file when the layout failed half-way (the caller removes it)."""
+            self._out.close()
 
     return NumberedCanvas
 
@@ -320,7 +316,12 @@ def build_pdf(path: str | Path, story: Iterable[Flowable], pagesize=LANDSCAPE, m
         topMargin=margins.top, bottomMargin=margins.bottom, title=title, author=author,
         creator="GNBV Desktop", pageCompression=1,
     )
-    doc.build(StoryFeed(story), canvasmaker=numbered_canvas())
+    try:
+        doc.build(StoryFeed(story), canvasmaker=numbered_canvas())
+    finally:
+        canvas = getattr(doc, "canv", None)
+        if canvas is not None:
+            canvas.close_output()
     return doc.page
 
 
