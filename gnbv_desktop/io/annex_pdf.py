@@ -33,7 +33,7 @@ from gnbv_desktop.io.pdf_common import (
     style,
     village_scope,
 )
-from gnbv_desktop.io.pdf_table import CENTRE, LEFT, RIGHT, Row, RowTable, TableSpec
+from gnbv_desktop.io.pdf_table import CENTRE, LEFT, RIGHT, LazyRows, Row, RowTable, TableSpec
 from gnbv_desktop.store.report_data import ReportData, ReportHousehold
 
 COLUMNS = [
@@ -141,16 +141,29 @@ def annex_story(data: ReportData, width: float) -> list:
 
     widths = column_widths(COLUMNS, width)
     spec = TableSpec(widths, ALIGNS, size=TABLE_SIZE, leading=TABLE_SIZE * 1.18)
-    rows: list[Row] = []
+    # one small entry per row; LazyRows breaks a row into lines only when its page is laid out
+    entries: list[tuple] = []
     for gi, g in enumerate(data.groups, 1):
-        rows.append(spec.row([roman(gi), g.name or "Chưa xác định thôn"] + [""] * (len(COLUMNS) - 2),
-                             bold=True, spans=((1, len(COLUMNS) - 1),)))
-        rows.extend(spec.row(_household_values(n, h)) for n, h in enumerate(g.households, 1))
-        summary = f"Cộng {g.name}: {group_summary(g.count(POOR), g.count(NEAR_POOR))}"
-        rows.append(spec.row(_total_values(summary, g.expected_amount), bold=True, spans=TOTAL_SPANS))
-    scope = "TỔNG CỘNG" if data.village_filter else "TỔNG CỘNG TOÀN XÃ"
-    grand = f"{scope}: {group_summary(data.count(POOR), data.count(NEAR_POOR))}"
-    rows.append(spec.row(_total_values(grand, data.expected_amount), bold=True, spans=TOTAL_SPANS))
+        entries.append(("village", gi, g))
+        entries.extend(("household", n, h) for n, h in enumerate(g.households, 1))
+        entries.append(("subtotal", gi, g))
+    entries.append(("total", 0, data))
+
+    def make(entry: tuple) -> Row:
+        kind, n, x = entry
+        if kind == "household":
+            return spec.row(_household_values(n, x))
+        if kind == "village":
+            return spec.row([roman(n), x.name or "Chưa xác định thôn"] + [""] * (len(COLUMNS) - 2),
+                            bold=True, spans=((1, len(COLUMNS) - 1),))
+        if kind == "subtotal":
+            summary = f"Cộng {x.name}: {group_summary(x.count(POOR), x.count(NEAR_POOR))}"
+            return spec.row(_total_values(summary, x.expected_amount), bold=True, spans=TOTAL_SPANS)
+        scope = "TỔNG CỘNG" if data.village_filter else "TỔNG CỘNG TOÀN XÃ"
+        grand = f"{scope}: {group_summary(data.count(POOR), data.count(NEAR_POOR))}"
+        return spec.row(_total_values(grand, data.expected_amount), bold=True, spans=TOTAL_SPANS)
+
+    rows = LazyRows(entries, make)
     story.append(RowTable(header_table(widths), spec, rows))
 
     by_source = data.amount_by_funding()

@@ -7,12 +7,13 @@ sheet travels outside the office.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, TableStyle
 
 from gnbv_desktop.core.cccd import SEX_LABELS, mask_cccd
 from gnbv_desktop.core.text import format_money, format_number
@@ -108,18 +109,21 @@ def household_sheet(data: ReportData, h: ReportHousehold, width: float, s: _Styl
     return story
 
 
+def _sheets_story(data: ReportData, width: float, s: _Styles) -> Iterator[Flowable]:
+    """The sheets one household at a time, so a list of 40,000 never holds every sheet's paragraphs."""
+    households = data.households
+    for i, h in enumerate(households):
+        if i:
+            yield PageBreak()
+        yield from household_sheet(data, h, width, s)
+    if not households:
+        yield para(f"Không có hộ nghèo, hộ cận nghèo nào trong danh sách năm {data.year}.", s.text)
+
+
 def write_household_sheets(data: ReportData, path: str | Path) -> int:
     """One page per household (longer households continue on a second page); returns pages."""
     register_fonts()
     margins = Margins(top=15 * mm, bottom=18 * mm, left=25 * mm, right=15 * mm)
     width = frame_width(PORTRAIT, margins)
-    s = _Styles()
-    story: list = []
-    for i, h in enumerate(data.households):
-        if i:
-            story.append(PageBreak())
-        story += household_sheet(data, h, width, s)
-    if not story:
-        story.append(para(f"Không có hộ nghèo, hộ cận nghèo nào trong danh sách năm {data.year}.", s.text))
-    return build_pdf(path, story, PORTRAIT, margins, title=sheet_title(data.year).capitalize(),
-                     author=data.settings.commune_name)
+    return build_pdf(path, _sheets_story(data, width, _Styles()), PORTRAIT, margins,
+                     title=sheet_title(data.year).capitalize(), author=data.settings.commune_name)

@@ -10,7 +10,10 @@ pages unless a single row is taller than a page.
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Table
@@ -35,10 +38,42 @@ class Row:
         return max((len(c) for c in self.cells), default=1)
 
 
-def _prefix_sums(rows: list[Row]) -> list[float]:
-    sums = [0.0]
+class LazyRows(Sequence[Row]):
+    """Rows broken into lines when asked for, from one small entry per row (e.g. a household).
+
+    A list of 40,000 households as ready rows holds every cell's lines at once (about 200 MB);
+    here :class:`RowTable` measures each row once for its height and asks again for the rows of
+    the page it lays out, so only a page's rows exist at a time — for a second line-breaking pass
+    (word widths are cached) instead of memory that grows with the list.
+    """
+
+    def __init__(self, entries: Sequence[Any], make: Callable[[Any], Row]):
+        self._entries = entries
+        self._make = make
+        self._last: tuple[int, Row] | None = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[Row]:
+        return (self._make(e) for e in self._entries)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if self._last is not None and self._last[0] == index:
+            return self._last[1]
+        row = self._make(self._entries[index])
+        self._last = (index, row)
+        return row
+
+
+def _prefix_sums(rows: Sequence[Row]) -> array:
+    sums = array("d", [0.0])
+    total = 0.0
     for r in rows:
-        sums.append(sums[-1] + r.height)
+        total += r.height
+        sums.append(total)
     return sums
 
 
@@ -82,10 +117,11 @@ class RowTable(Flowable):
     reportlab calls ``wrap`` and ``split`` once per page on what is left of the table. To keep a
     list of 60,000 households linear, the remainder is a view on the one shared row list (a start
     index, plus the tail of a row cut across pages) and heights come from prefix sums computed
-    once: each page costs the rows it holds, not the rows still to come.
+    once: each page costs the rows it holds, not the rows still to come. ``rows`` may be a
+    :class:`LazyRows`, which makes a page's rows only when that page is laid out.
     """
 
-    def __init__(self, header: Table, spec: TableSpec, rows: list[Row], header_height: float | None = None):
+    def __init__(self, header: Table, spec: TableSpec, rows: Sequence[Row], header_height: float | None = None):
         super().__init__()
         self.header = header
         self.spec = spec
@@ -99,7 +135,7 @@ class RowTable(Flowable):
     @property
     def rows(self) -> list[Row]:
         """The rows of this part (a copy: used to draw one page's worth)."""
-        return ([self._lead] if self._lead else []) + self._base[self._start:]
+        return ([self._lead] if self._lead else []) + list(self._base[self._start:])
 
     def _count(self) -> int:
         return (1 if self._lead else 0) + len(self._base) - self._start

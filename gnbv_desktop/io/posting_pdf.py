@@ -34,7 +34,7 @@ from gnbv_desktop.io.pdf_common import (
     style,
     village_scope,
 )
-from gnbv_desktop.io.pdf_table import CENTRE, LEFT, RowTable, TableSpec
+from gnbv_desktop.io.pdf_table import CENTRE, LEFT, LazyRows, Row, RowTable, TableSpec
 from gnbv_desktop.store.report_data import ReportData
 from gnbv_desktop.store.review import Leaving
 
@@ -85,29 +85,45 @@ def posting_story(data: ReportData, width: float, options: PostingOptions | None
     header = Table([[para(label, head_style) for label, _ in COLUMNS]], colWidths=widths)
     header.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    rows = []
     span = ((1, len(COLUMNS) - 1),)
+    blank = ["", "", "", "", ""]
+    # one small entry per row; LazyRows breaks a row into lines only when its page is laid out
+    entries: list[tuple] = []
     for gi, g in enumerate(data.groups, 1):
-        rows.append(spec.row([roman(gi), g.name, "", "", "", "", ""], bold=True, spans=span))
-        for n, h in enumerate(g.households, 1):
-            rows.append(spec.row([str(n), h.head_name, str(h.head_birth_year or ""), mask_cccd(h.head_cccd),
-                                  h.village, str(h.size), h.classification_label]))
-        people = sum(h.size for h in g.households)
-        rows.append(spec.row(["", f"Cộng {g.name}: {g.count(POOR)} hộ nghèo, {g.count(NEAR_POOR)} hộ cận nghèo, "
-                              f"{people} nhân khẩu", "", "", "", "", ""], bold=True, spans=span))
-    people = sum(h.size for h in data.households)
-    rows.append(spec.row(["", f"Tổng cộng: {data.count(POOR)} hộ nghèo, {data.count(NEAR_POOR)} hộ cận nghèo, "
-                          f"{people} nhân khẩu", "", "", "", "", ""], bold=True, spans=span))
+        entries.append(("village", gi, g))
+        entries.extend(("household", n, h) for n, h in enumerate(g.households, 1))
+        entries.append(("subtotal", gi, g))
+    entries.append(("total", 0, data))
     if options.leaving:
-        rows.append(spec.row([roman(len(data.groups) + 1), "Hộ thoát nghèo, thoát cận nghèo", "", "", "", "", ""],
-                             bold=True, spans=span))
-        for n, x in enumerate(options.leaving, 1):
+        entries.append(("leaving-title", len(data.groups) + 1, None))
+        entries.extend(("leaving", n, x) for n, x in enumerate(options.leaving, 1))
+        entries.append(("leaving-total", 0, options.leaving))
+
+    def make(entry: tuple) -> Row:
+        kind, n, x = entry
+        if kind == "household":
+            return spec.row([str(n), x.head_name, str(x.head_birth_year or ""), mask_cccd(x.head_cccd),
+                             x.village, str(x.size), x.classification_label])
+        if kind == "leaving":
             change = f"{CLASSIFICATION_LABELS.get(x.before, '')} → {CLASSIFICATION_LABELS.get(x.after, '')}"
-            rows.append(spec.row([str(n), x.head_name, str(x.head_birth_year or ""), mask_cccd(x.head_cccd),
-                                  x.village, str(x.size), change]))
-        rows.append(spec.row(["", f"Cộng: {len(options.leaving)} hộ thoát nghèo, thoát cận nghèo, "
-                              f"{sum(x.size for x in options.leaving)} nhân khẩu", "", "", "", "", ""],
-                             bold=True, spans=span))
+            return spec.row([str(n), x.head_name, str(x.head_birth_year or ""), mask_cccd(x.head_cccd),
+                             x.village, str(x.size), change])
+        if kind == "village":
+            return spec.row([roman(n), x.name, *blank], bold=True, spans=span)
+        if kind == "subtotal":
+            people = sum(h.size for h in x.households)
+            return spec.row(["", f"Cộng {x.name}: {x.count(POOR)} hộ nghèo, {x.count(NEAR_POOR)} hộ cận nghèo, "
+                             f"{people} nhân khẩu", *blank], bold=True, spans=span)
+        if kind == "total":
+            people = sum(h.size for h in data.households)
+            return spec.row(["", f"Tổng cộng: {data.count(POOR)} hộ nghèo, {data.count(NEAR_POOR)} hộ cận nghèo, "
+                             f"{people} nhân khẩu", *blank], bold=True, spans=span)
+        if kind == "leaving-title":
+            return spec.row([roman(n), "Hộ thoát nghèo, thoát cận nghèo", *blank], bold=True, spans=span)
+        return spec.row(["", f"Cộng: {len(x)} hộ thoát nghèo, thoát cận nghèo, "
+                         f"{sum(y.size for y in x)} nhân khẩu", *blank], bold=True, spans=span)
+
+    rows = LazyRows(entries, make)
     story.append(RowTable(header, spec, rows))
     story += [
         Spacer(1, 4 * mm),

@@ -13,6 +13,7 @@ from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 
 from gnbv_desktop.core.document import Issuer, place_date_line, signature_titles
 from gnbv_desktop.core.forms import GROUP, Section, SummaryForm
+from gnbv_desktop.core.forms import Row as FormRow
 from gnbv_desktop.io.form_cells import cell_text
 from gnbv_desktop.io.pdf_common import (
     CENTER,
@@ -29,7 +30,7 @@ from gnbv_desktop.io.pdf_common import (
     signature_block,
     style,
 )
-from gnbv_desktop.io.pdf_table import CENTRE, LEFT, RowTable, TableSpec
+from gnbv_desktop.io.pdf_table import CENTRE, LEFT, LazyRows, Row, RowTable, TableSpec
 from gnbv_desktop.io.pdf_table import RIGHT as RIGHT_ALIGN
 
 SIZE = 9.5
@@ -59,13 +60,14 @@ def _section_story(section: Section, width: float) -> list:
     widths = column_widths([(c.label, c.width) for c in section.columns], width)
     aligns = [CENTRE if i == 0 else (RIGHT_ALIGN if c.numeric else LEFT) for i, c in enumerate(section.columns)]
     spec = TableSpec(widths, aligns, size=SIZE, leading=SIZE * 1.2)
-    rows = []
-    for row in section.rows:
+
+    def make(row: FormRow) -> Row:
         values = [cell_text(section, row, k) for k in range(len(section.columns))]
         if row.kind == GROUP:
-            rows.append(spec.row(values, bold=True, spans=((1, len(values) - 1),)))
-        else:
-            rows.append(spec.row(values, bold=row.kind != "data"))
+            return spec.row(values, bold=True, spans=((1, len(values) - 1),))
+        return spec.row(values, bold=row.kind != "data")
+
+    rows = LazyRows(section.rows, make)  # a page's rows broken into lines when that page is laid out
     story: list = []
     if section.title:
         story += [para(section.title, style(12, bold=True, leading=15)), Spacer(1, 2 * mm)]

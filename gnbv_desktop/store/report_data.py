@@ -23,7 +23,7 @@ from gnbv_desktop.store.standard_store import standards_in_force
 CLASS_ORDER = {POOR: 0, NEAR_POOR: 1}
 
 
-@dataclass
+@dataclass(slots=True)
 class ReportItem:
     measure: str  # short label of the measure
     content: str
@@ -34,7 +34,7 @@ class ReportItem:
     status: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ReportMember:
     full_name: str
     relation: str
@@ -42,7 +42,7 @@ class ReportMember:
     sex: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ReportHousehold:
     id: int
     code: str
