@@ -78,9 +78,9 @@ def test_a_backup_runs_off_the_window_s_thread_with_progress(qtbot, ctx, monkeyp
     copied_after_tick = []
     real_copy = backup.copy_database
 
-    def slow_copy(source, target):
+    def slow_copy(source, target, **options):
         copied_after_tick.append(ticked.wait(20))
-        return real_copy(source, target)
+        return real_copy(source, target, **options)
 
     monkeypatch.setattr(backup, "copy_database", slow_copy)
     page = SettingsPage(ctx)
