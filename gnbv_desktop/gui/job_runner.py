@@ -15,7 +15,9 @@ import logging
 import threading
 import traceback
 import weakref
+from collections import deque
 from collections.abc import Callable, Generator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -99,10 +101,13 @@ class JobHandle(QObject):
         self.error_dialog: QDialog | None = None
         self._cancel = threading.Event()
         self._signals = _Signals()
-        self._signals.progress.connect(self.progress)
-        self._signals.finished.connect(self._on_finished)
-        self._signals.failed.connect(self._on_failed)
-        self._signals.cancelled.connect(self._on_cancelled)
+        self._pending: deque[Callable[[], None]] = deque()
+        self._delivering = False
+        # Bound methods of this handle (a QObject of the UI thread), so each arrives queued there.
+        self._signals.progress.connect(self._got_progress)
+        self._signals.finished.connect(self._got_finished)
+        self._signals.failed.connect(self._got_failed)
+        self._signals.cancelled.connect(self._got_cancelled)
 
     @property
     def error_parent(self) -> QWidget | None:
@@ -111,6 +116,37 @@ class JobHandle(QObject):
 
     def cancel(self) -> None:
         self._cancel.set()
+
+    def _deliver(self, step: Callable[[], None]) -> None:
+        """Hand the worker's signals on one at a time, in the order the job sent them.
+
+        A listener may run the event loop while it handles a step: the progress dialog does, in
+        ``setValue``, once it is shown. The job's next steps, queued meanwhile, would then reach
+        every listener *inside* that handler: listeners connected after the dialog saw the last
+        step, then the result, then the earlier step (a bar stuck at 13/14 after the package was
+        written). A step that arrives during a delivery waits until that delivery is over.
+        """
+        self._pending.append(step)
+        if self._delivering:
+            return
+        self._delivering = True
+        try:
+            while self._pending:
+                self._pending.popleft()()
+        finally:
+            self._delivering = False
+
+    def _got_progress(self, done: int, total: int, message: str) -> None:
+        self._deliver(partial(self.progress.emit, done, total, message))
+
+    def _got_finished(self, result: object) -> None:
+        self._deliver(partial(self._on_finished, result))
+
+    def _got_failed(self, message: str, details: str) -> None:
+        self._deliver(partial(self._on_failed, message, details))
+
+    def _got_cancelled(self) -> None:
+        self._deliver(self._on_cancelled)
 
     def _on_finished(self, result: object) -> None:
         log.info("Xong: %s", self.title)

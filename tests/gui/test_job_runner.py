@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
+
 from gnbv_desktop.jobs.demo import create_demo
+from gnbv_desktop.jobs.progress import Progress
 from gnbv_desktop.store.households import list_rows
 
 
@@ -90,3 +93,28 @@ def test_a_deleted_handle_never_frees_the_page_that_owns_its_runner(tmp_path):
                           str(tmp_path / "gnbv.sqlite3")], capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split("\n")[:2] == ["page alive: False", "handle deleted"]
+
+
+def test_progress_reaches_every_listener_in_order_and_before_the_result(qtbot, empty_ctx):
+    """The progress dialog, once shown, runs the event loop inside ``setValue``: the job's later
+    progress and its result were handled inside the dialog's handler for an earlier step, so a
+    listener connected after the dialog saw 3/3, then "done", then 2/3 — the sync page's bar
+    stuck at 13/14 after the package was written, 1 test run in 45 on a loaded machine. Here
+    the dialog shows at once and the job has ended before any of its signals is handled."""
+    def job(db):
+        yield Progress(1, 3, "một")
+        yield Progress(2, 3, "hai")
+        yield Progress(3, 3, "ba")
+        return "xong"
+
+    handle = empty_ctx.runner.run_with_dialog(None, "Ba bước", job)
+    handle.dialog.setMinimumDuration(0)  # shown at the first step, as a long export's dialog is
+    seen = []
+    handle.progress.connect(lambda done, total, _m: seen.append(f"{done}/{total}"))
+    handle.finished.connect(lambda result: seen.append(result))
+    handle.done.connect(lambda: seen.append("done"))
+    assert empty_ctx.runner.wait()  # every signal is now queued, none handled
+    with qtbot.waitSignal(handle.done, timeout=10000):
+        pass
+    QCoreApplication.sendPostedEvents()  # anything a nested loop left behind
+    assert seen == ["1/3", "2/3", "3/3", "xong", "done"]
