@@ -185,8 +185,9 @@ def _write_section(rows: _Rows, section: Section, r: int) -> int:
                 _put(cell, value)
         if row.kind == DATA:
             for k in summed_cols:
-                since_total[k] += row.cells[k] or 0
-                grand[k] += row.cells[k] or 0
+                figure = _figure(row.cells[k])
+                since_total[k] += figure
+                grand[k] += figure
         elif row.kind == TOTAL:
             subtotal_rows.append(str(r))
             data_start = r + 1
@@ -212,6 +213,11 @@ def _text(rows: _Rows, row: int, column: int, value: object, font: tuple | None 
     cell = rows.style(rows.cell(row, column), font, align)
     _put(cell, value)
     return cell
+
+
+def _figure(value: object) -> int | float:
+    """A counted cell as a number to sum: blank or text (a dash typed in) counts as 0."""
+    return value if isinstance(value, (int, float)) else 0
 
 
 def _formula_total(value: object, letter: str, start: int, r: int, since_total: int, grand: int,

@@ -102,3 +102,13 @@ def test_several_forms_one_sheet_each(tmp_path):
     wb = openpyxl.load_workbook(path)
     assert len(wb.sheetnames) == 2
     assert all(ws["C13"].value == "=SUM(C10:C12)" and ws["C27"].value is None for ws in wb.worksheets)
+
+
+def test_text_in_a_counted_column_is_written_as_text(tmp_path):
+    form = _form()
+    form.sections[0].rows[2].cells[2] = "—"  # a dash typed where a count belongs, after the totals were made
+    path = tmp_path / "gach.xlsx"
+    write_form_xlsx([form], issuer("Xã Ia Grai", "Tỉnh Gia Lai"), path)
+    ws = openpyxl.load_workbook(path).active
+    assert ws["C12"].value == "—"
+    assert ws["C13"].value == 8  # the stated total no longer equals the column's sum: kept as stated
