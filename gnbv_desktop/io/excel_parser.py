@@ -108,6 +108,20 @@ class SkippedRow:
     text: str
 
 
+def _once(memo: dict, key: tuple, compute):
+    """``compute()`` once per key: its value, or the same :class:`ValueProblem` raised again."""
+    hit = memo.get(key)
+    if hit is None:
+        try:
+            hit = (True, compute())
+        except ValueProblem as exc:
+            hit = (False, exc)
+        memo[key] = hit
+    if hit[0]:
+        return hit[1]
+    raise hit[1]
+
+
 @dataclass
 class ParseContext:
     year: int
@@ -136,17 +150,7 @@ class ParseContext:
     def parsed(self, parser, value: object, *args: object):
         """``parser(value, *args)`` once per distinct cell value: a list's columns repeat the same few
         incomes, years, codes and classifications, so each is read (or refused) once per import."""
-        key = (parser, type(value), value, args)
-        hit = self._memo.get(key)
-        if hit is None:
-            try:
-                hit = (True, parser(value, *args))
-            except ValueProblem as exc:
-                hit = (False, exc)
-            self._memo[key] = hit
-        if hit[0]:
-            return hit[1]
-        raise hit[1]
+        return _once(self._memo, (parser, type(value), value, args), lambda: parser(value, *args))
 
     def classified(self, area: str, income: int, deprived: tuple[str, ...]):
         """The standard's classification, once per distinct (area, income, deprivations). The
@@ -161,17 +165,7 @@ class ParseContext:
 
     def deprived_codes(self, value: object) -> list[str]:
         """:func:`parse_codes` of a cell, once per distinct cell (codes as a new list)."""
-        key = (type(value), value)
-        hit = self._codes_memo.get(key)
-        if hit is None:
-            try:
-                hit = (True, parse_codes(value, self.codes))
-            except ValueProblem as exc:
-                hit = (False, exc)
-            self._codes_memo[key] = hit
-        if hit[0]:
-            return hit[1]
-        raise hit[1]
+        return _once(self._codes_memo, (type(value), value), lambda: parse_codes(value, self.codes))
 
     def in_order(self, codes: set[str]) -> list[str]:
         """Indicator codes in the standard's order."""
