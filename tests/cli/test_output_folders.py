@@ -85,3 +85,18 @@ def test_a_folder_removed_while_writing_gives_a_message(command, writer, commune
     assert "Traceback" not in err
     assert err.startswith("Lỗi: Không tìm thấy tệp hoặc thư mục") and str(folder) in err, err
     assert not folder.exists()
+
+
+@pytest.mark.parametrize("command", [["residents", "--from"], ["import-excel"]])
+def test_a_folder_given_as_the_workbook_is_refused(command, commune, tmp_path, capsys):
+    """A folder picked instead of the workbook in it: a Vietnamese message, exit 1, nothing changed
+    (it used to end in an IsADirectoryError traceback)."""
+    from tests.hostile.kit import canonical_dump
+
+    folder = tmp_path / "danh-sach.xlsx"
+    folder.mkdir()
+    before = canonical_dump(commune)
+    code, _out, err = run_cli(capsys, commune, *command, str(folder), "--year", "2026")
+    assert code == 1
+    assert "Traceback" not in err and f"'{folder}' là một thư mục" in err, err
+    assert canonical_dump(commune) == before
