@@ -63,16 +63,22 @@ def parse_money(value: object) -> int | None:
         raise ValueProblem(str(exc)) from None
 
 
+# Digits, or digits in groups of three split by one kind of separator ("1.000", "1,000", "1 000"):
+# "10,5" and "2.5" are decimals, never 105 and 25.
+_WHOLE_NUMBER = re.compile(r"\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+", re.ASCII)
+
+
 def parse_int(value: object, what: str = "số") -> int | None:
+    """A whole number typed or stored in a cell; a decimal or other text is refused, never read digit by digit."""
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    text = clean(value).replace(".", "").replace(",", "").replace(" ", "")
-    if text.isdigit():
-        return int(text)
+    text = clean(value)
+    if _WHOLE_NUMBER.fullmatch(text):
+        return int(re.sub(r"[., ]", "", text))
     raise ValueProblem(f"Không đọc được {what} '{clean(value)}'.")
 
 

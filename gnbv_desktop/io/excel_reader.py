@@ -82,6 +82,8 @@ def check_file(path: Path) -> None:
     to be a list (see :mod:`workbook_guard`) — before the reader allocates anything for it."""
     if not path.exists():
         raise WorkbookError(f"Không tìm thấy tệp '{path}'.")
+    if path.is_dir():
+        raise WorkbookError(f"'{path}' là một thư mục, không phải tệp bảng tính. Hãy chọn tệp Excel trong thư mục đó.")
     stat = path.stat()
     if stat.st_size == 0:
         raise WorkbookError(f"Tệp '{path.name}' rỗng (0 byte).")

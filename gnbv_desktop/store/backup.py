@@ -243,7 +243,8 @@ def rotate(db_path: str | Path, now: _dt.datetime | None = None) -> list[Path]:
             keep.add(path)
     removed = [path for _c, _r, path in files if path not in keep]
     if folder.is_dir():
-        removed += [p for p in folder.glob(f"{db_path.stem}-*{PART_SUFFIX}") if _abandoned(p)]
+        for suffix in (PART_SUFFIX, f"{PART_SUFFIX}-journal"):  # the copy's own rollback journal is left beside it too
+            removed += [p for p in folder.glob(f"{db_path.stem}-*{suffix}") if _abandoned(p)]
     for path in removed:
         path.unlink(missing_ok=True)
     return removed

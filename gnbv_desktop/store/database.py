@@ -43,6 +43,10 @@ def describe_failure(exc: BaseException, path: str | Path | None = None) -> str 
         if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "malformed" in text:
             return "Tệp dữ liệu bị hỏng. Hãy khôi phục từ bản sao lưu gần nhất."
         return None
+    if isinstance(exc, OSError) and exc.errno == errno.ENOENT:  # the folder deleted, the USB stick pulled mid-way
+        name = exc.filename2 or exc.filename or path  # os.replace(part, final): the final name is the one the user chose
+        where = f" '{name}'" if name else ""
+        return f"Không tìm thấy tệp hoặc thư mục{where} (thư mục đã bị xóa, đổi tên hoặc ổ USB đã được rút ra)."
     if isinstance(exc, OSError) and exc.errno in _OS_MESSAGES:
         name = exc.filename or path
         where = f" '{name}'" if name else ""

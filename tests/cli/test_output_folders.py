@@ -59,3 +59,44 @@ def test_an_existing_folder_gets_the_file(command, commune, upper, tmp_path, cap
     code, _out, err = run_cli(capsys, db, *[a.format(out=tmp_path) for a in COMMANDS[command]])
     assert code == 0, err
     assert len([p for p in tmp_path.iterdir() if p.is_file()]) == 1
+
+
+@pytest.mark.parametrize(("command", "writer"), [("sheets", "write_household_sheets"), ("annex", "write_annex_pdf")])
+def test_a_folder_removed_while_writing_gives_a_message(command, writer, commune, tmp_path, capsys, monkeypatch):
+    """The USB stick pulled (or the folder deleted) after the pages are written but before the file
+    takes its name: a Vietnamese message naming the file, exit 1, no traceback (it used to raise
+    FileNotFoundError out of os.replace)."""
+    import shutil
+
+    from gnbv_desktop.jobs import plan_reports
+
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    real = getattr(plan_reports, writer)
+
+    def write_then_lose_the_folder(data, path, **kwargs):
+        pages = real(data, path, **kwargs)
+        shutil.rmtree(folder)
+        return pages
+
+    monkeypatch.setattr(plan_reports, writer, write_then_lose_the_folder)
+    code, out, err = run_cli(capsys, commune, *[a.format(out=folder) for a in COMMANDS[command]])
+    assert code == 1, out
+    assert "Traceback" not in err
+    assert err.startswith("Lỗi: Không tìm thấy tệp hoặc thư mục") and str(folder) in err, err
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize("command", [["residents", "--from"], ["import-excel"]])
+def test_a_folder_given_as_the_workbook_is_refused(command, commune, tmp_path, capsys):
+    """A folder picked instead of the workbook in it: a Vietnamese message, exit 1, nothing changed
+    (it used to end in an IsADirectoryError traceback)."""
+    from tests.hostile.kit import canonical_dump
+
+    folder = tmp_path / "danh-sach.xlsx"
+    folder.mkdir()
+    before = canonical_dump(commune)
+    code, _out, err = run_cli(capsys, commune, *command, str(folder), "--year", "2026")
+    assert code == 1
+    assert "Traceback" not in err and f"'{folder}' là một thư mục" in err, err
+    assert canonical_dump(commune) == before

@@ -13,6 +13,7 @@ from gnbv_desktop.core.excel_values import (
     parse_birth,
     parse_classification,
     parse_codes,
+    parse_int,
     parse_labels,
     parse_mark,
     parse_money,
@@ -195,3 +196,16 @@ def test_group_rows_announce_a_village_or_a_classification():
     assert group_label("I. Thôn 1", set()) == ("village", "Thôn 1")
     assert group_label("B- Hộ cận nghèo", set()) == ("classification", "near_poor")
     assert group_label("Làng Dư", {"lang du"}) == ("village", "Làng Dư")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("420", 420), ("1.650", 1650), ("1,650", 1650), ("1 650", 1650),
+                                               ("12.345.678", 12345678), (" 7 ", 7), (420.0, 420), (3, 3)])
+def test_whole_numbers_as_typed(raw, expected):
+    assert parse_int(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["10,5", "2.5", "10.50", "1.2.3", "1.000,5", "1,000.000", "1.000 000", "12,3456", "٤٢"])
+def test_decimals_and_odd_groupings_are_not_read_digit_by_digit(raw):
+    """'10,5' households is a decimal typed the Vietnamese way, not 105 (it used to be read as 105)."""
+    with pytest.raises(ValueProblem, match="Không đọc được"):
+        parse_int(raw)

@@ -185,3 +185,18 @@ def test_hot_rollback_journal_is_recovered_not_reported_as_damage(tmp_path):
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 1
     conn.close()
+
+
+def test_rotation_removes_the_journal_of_an_abandoned_part_file(demo_db, db_path):
+    """A backup killed mid-copy leaves its part file and the copy's rollback journal
+    (``….part-journal``); both go once abandoned (the journal used to stay for ever)."""
+    make_backup(db_path, "mo-phan-mem")
+    left = backup_folder(db_path) / f"{db_path.stem}-20261130-000000-thu-cong-ab12.part"
+    journal = left.with_name(left.name + "-journal")
+    two_hours_ago = _dt.datetime.now().timestamp() - 7200
+    for path in (left, journal):
+        path.write_bytes(b"half")
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    rotate(db_path)
+    assert not left.exists() and not journal.exists()
+    assert len(list_backups(db_path)) == 1
