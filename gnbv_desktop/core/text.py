@@ -144,6 +144,12 @@ def name_sort_key(full_name: str) -> str:
     return "\x02".join(word_key(w) for w in (given, family, *middle))
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters with "…": a cell of 100,000 characters quoted in a
+    message would bury the message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def format_number(value: int | float | None) -> str:
     """``1500000`` → ``1.500.000`` (Vietnamese thousands separator)."""
     if value is None:

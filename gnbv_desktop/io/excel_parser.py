@@ -36,7 +36,7 @@ from gnbv_desktop.core.household import Household, Member
 from gnbv_desktop.core.limits import MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS
 from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS, RESULTS_FOR_CLASSIFICATION, PlanItem
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, StandardError, classify
-from gnbv_desktop.core.text import clean, format_number, has_control_chars, strip_illegal_chars
+from gnbv_desktop.core.text import clean, format_number, has_control_chars, shorten, strip_illegal_chars
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
 
 MAX_HOUSEHOLD_SIZE = 50
@@ -279,7 +279,7 @@ class _Row:
         """The cell as text, at most 200 characters (an over-long cell is not repeated whole)."""
         c = f_or_col if isinstance(f_or_col, int) else self.cells[f_or_col][0]
         value = text_of(self.values[c]) if c < len(self.values) else ""
-        return value if len(value) <= 200 else value[:200] + "…"
+        return shorten(value, 200)
 
     def where(self, f_or_col: str | int) -> str:
         c = f_or_col if isinstance(f_or_col, int) else self.cells[f_or_col][0]

@@ -16,7 +16,7 @@ from pathlib import Path
 from gnbv_desktop.core.excel_columns import is_numbering_row
 from gnbv_desktop.core.excel_values import ValueProblem, is_blank, parse_int, text_of
 from gnbv_desktop.core.limits import MAX_RESIDENTS
-from gnbv_desktop.core.text import fold
+from gnbv_desktop.core.text import fold, shorten
 from gnbv_desktop.io.excel_reader import HEADER_SCAN_ROWS, SheetData, WorkbookError, column_letter, list_sheets, read_sheets_where
 
 MAX_PROBLEMS_SHOWN = 10
@@ -106,6 +106,7 @@ def read_residents(path: str | Path, sheet: str | None = None) -> list[ResidentR
         if fold(village).startswith(_TOTAL_WORDS):
             continue
         at = f"Trang '{data.name}', dòng {r + 1}"
+        shown = shorten(village)
         if not village:
             problems.append(f"{at}: có số liệu nhưng chưa ghi tên thôn (cột {column_letter(cols.village)}).")
             continue
@@ -113,10 +114,10 @@ def read_residents(path: str | Path, sheet: str | None = None) -> list[ResidentR
             households = _number(values[1], "Số hộ dân cư")
             people = _number(values[2], "Số nhân khẩu")
         except ValueProblem as exc:
-            problems.append(f"{at} ({village}): {exc}")
+            problems.append(f"{at} ({shown}): {exc}")
             continue
         if households is None:
-            problems.append(f"{at} ({village}): chưa ghi số hộ dân cư (cột {column_letter(cols.households)}).")
+            problems.append(f"{at} ({shown}): chưa ghi số hộ dân cư (cột {column_letter(cols.households)}).")
             continue
         rows.append(ResidentRow(data.name, r + 1, village, households, people))
     if problems:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.text import shorten
 from gnbv_desktop.io.residents_xlsx import ResidentsFileError, problem_text, read_residents
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.store.residents import ResidentsError, set_residents
@@ -32,7 +33,7 @@ def import_residents(db: Database, path: str | Path, year: int, sheet: str | Non
         village = find_village(db, row.village)
         if village is None:
             known = ", ".join(v.name for v in list_villages(db)) or "chưa có thôn nào"
-            problems.append(f"{at}: xã không có thôn '{row.village}' (các thôn: {known}).")
+            problems.append(f"{at}: xã không có thôn '{shorten(row.village)}' (các thôn: {known}).")
         elif village.id in seen:
             problems.append(f"{at}: thôn '{village.name}' đã có ở dòng {seen[village.id]}.")
         else:
@@ -47,7 +48,7 @@ def import_residents(db: Database, path: str | Path, year: int, sheet: str | Non
             for current, village in resolved:
                 set_residents(db, year, village.id, current.households, current.people)
     except ResidentsError as exc:
-        where = f"Trang '{current.sheet}', dòng {current.row} ({current.village})"
+        where = f"Trang '{current.sheet}', dòng {current.row} ({shorten(current.village)})"
         raise ResidentsFileError(problem_text([f"{where}: {exc}"])) from None
     yield Progress(2, 2, "Đã nhập số hộ dân cư.")
     missing = [v.name for v in list_villages(db) if v.id not in seen]

@@ -40,6 +40,8 @@ def set_residents(db: Database, year: int, village_id: int, households: int, peo
         raise ResidentsError(f"Số hộ dân cư {households} không hợp lệ (từ 0 đến {MAX_RESIDENTS:,}).".replace(",", "."))
     if people is not None and (people < 0 or people > 10 * MAX_RESIDENTS):
         raise ResidentsError(f"Số nhân khẩu {people} không hợp lệ.")
+    if people and not households:
+        raise ResidentsError(f"Có {people} nhân khẩu nhưng số hộ dân cư là 0.")
     if people is not None and people < households:
         raise ResidentsError(f"Số nhân khẩu ({people}) không thể ít hơn số hộ ({households}).")
     if db.execute("SELECT 1 FROM villages WHERE id = ? AND deleted = 0", [village_id]).fetchone() is None:

@@ -80,6 +80,9 @@ BAD_ROWS = [
     ([(None, 0, 10, 40)], ["dòng 6", "chưa ghi tên thôn (cột B)"]),
     ([("Thôn 1", 0, 100, 40)], ["dòng 6 (Thôn 1)", "Số nhân khẩu (40) không thể ít hơn số hộ (100)"]),
     ([(f"Thôn {i}", 0, 1, 1) for i in range(20, 35)], ["Thôn 20", "… và 5 lỗi khác"]),
+    ([("Thôn 1", 0, 0, 400)], ["dòng 6 (Thôn 1)", "Có 400 nhân khẩu nhưng số hộ dân cư là 0"]),
+    ([("Thôn " + "x" * 100_000, 0, "nhiều", 40)], ["dòng 6 (Thôn " + "x" * 55 + "…)"]),
+    ([("Thôn " + "y" * 100_000, 0, 10, 40)], ["xã không có thôn 'Thôn " + "y" * 55 + "…'"]),
 ]
 
 
@@ -94,6 +97,7 @@ def test_a_bad_row_changes_nothing(commune, db, tmp_path, capsys, rows, says):
     assert "không có gì thay đổi" in err and "Traceback" not in err
     for text in says:
         assert text in err
+    assert len(err) < 3000  # an over-long cell is quoted shortened, never whole
     assert _dump(db) == before
 
 
