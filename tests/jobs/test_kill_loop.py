@@ -184,13 +184,11 @@ class Outcome:
     killed: bool
     state: str  # "before" or "after"
     children: int
-    inside: bool  # killed during the write phase (after the job's backup, or with the sync worker running)
+    inside: bool  # killed during the write phase (after the job's backup)
 
 
 def _writing(job: Job, db: Path, proc: subprocess.Popen) -> bool:
-    """The job reached its write phase: its backup exists, or (sync import) the parse worker runs."""
-    if job.name == "sync-import":
-        return bool(descendants(proc.pid))
+    """The job reached its write phase: the backup it takes first exists (every job here takes one)."""
     return any((db.parent / "sao-luu").glob(f"{db.stem}-*-truoc-*.sqlite3"))
 
 
