@@ -261,6 +261,11 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
             counts = ", ".join(f"{CLASSIFICATION_LABELS[k]}: {format_number(c['by_classification'][k])}"
                                for k in CLASSIFICATIONS)
             print(f"  {c['name']} ({code}): {format_number(c['households'])} hộ — {counts}")
+            print_transitions(c["transitions"], "    ")
+        total = data["transitions"]
+        if total is not None:
+            print(f"Biến động của {total['communes_closed']} xã đã kết thúc rà soát năm {year}:")
+            print_transitions(total, "  ", with_decision=False)
         return 0
     data = stats(ctx.db, year)
     data.update(plan_stats(ctx.db, year))
@@ -271,7 +276,30 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
     print(f"Năm {year}: {format_number(data['households'])} hộ, {format_number(data['members'])} nhân khẩu")
     for c in CLASSIFICATIONS:
         print(f"  {CLASSIFICATION_LABELS[c]}: {format_number(data['by_classification'][c])}")
+    print_transitions(data["transitions"], "  ")
     return 0
+
+
+def print_transitions(moves: dict | None, indent: str, *, with_decision: bool = True) -> None:
+    """The year's movements as ``stats`` prints them (the shape of ``transition_counts``): one line
+    per kind with households and people, or a line saying the review is not closed yet."""
+    from gnbv_desktop.core.review import TRANSITION_LABELS, TRANSITIONS
+    from gnbv_desktop.core.text import format_date, shorten
+
+    if moves is None:
+        print(f"{indent}Chưa kết thúc rà soát cuối năm: chưa có số biến động.")
+        return
+    if with_decision:
+        number = shorten(moves.get("decision_number") or "(chưa ghi số)")
+        day = moves.get("decision_date") or ""
+        try:
+            day = format_date(day)
+        except ValueError:  # a commune's package carries the date as text; show it as written
+            day = shorten(day)
+        print(f"{indent}Biến động theo quyết định {number} ngày {day or '(chưa ghi ngày)'}:")
+    for kind in TRANSITIONS:
+        print(f"{indent}  {TRANSITION_LABELS[kind]}: {format_number(moves[kind])} hộ, "
+              f"{format_number(moves['people'][kind])} người")
 
 
 def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -8,7 +8,7 @@ from collections import Counter
 from gnbv_desktop.core.review import ESCAPED_POOR, TRANSITIONS
 from gnbv_desktop.store.households import delete_household
 from gnbv_desktop.store.review import close_review
-from tests.cli.helpers import run_json
+from tests.cli.helpers import run_cli, run_json
 from tests.jobs.sync_helpers import export, import_, make_aggregate, make_commune
 
 ORACLE = """SELECT t.kind, COUNT(*),
@@ -61,3 +61,39 @@ def test_aggregate_stats_sum_the_movements_of_closed_communes(tmp_path, capsys):
     assert total["people"]["escaped_poor"] == sum(people[k] for k in ESCAPED_POOR)
 
     assert run_json(capsys, agg_path, "stats", "--year", "2025", "--json")["transitions"] is None
+
+
+def test_plain_stats_print_the_movements_at_both_levels(tmp_path, capsys):
+    """Without ``--json`` the commune and the upper level read the same movements as lines of text."""
+    db_path = tmp_path / "a.sqlite3"
+    commune = make_commune(db_path, "26001", "Xã Ia Ka", seed=3)
+    other = make_commune(tmp_path / "b.sqlite3", "26002", "Xã Ia Pết", seed=11)
+    close_review(commune, 2026, "12/QĐ-UBND", "2026-12-15")
+    own = dict((kind, (n, persons)) for kind, n, persons in commune.execute(ORACLE))
+    export(commune, tmp_path / "a.gnbv", year=2026)
+    export(other, tmp_path / "b.gnbv", year=2026)
+    commune.close()
+    agg_path = tmp_path / "agg.sqlite3"
+    agg = make_aggregate(agg_path)
+    import_(agg, tmp_path / "a.gnbv", tmp_path / "b.gnbv")
+    agg.close()
+
+    def lines(path) -> list[str]:
+        code, out, _err = run_cli(capsys, path, "stats", "--year", "2026")
+        assert code == 0
+        return out.splitlines()
+
+    from gnbv_desktop.core.review import TRANSITION_LABELS
+    from gnbv_desktop.core.text import format_number
+
+    expected = [f"{TRANSITION_LABELS[k]}: {format_number(own.get(k, (0, 0))[0])} hộ, {format_number(own.get(k, (0, 0))[1])} người"
+                for k in TRANSITIONS]
+    at_commune = [x.strip() for x in lines(db_path)]
+    assert "Biến động theo quyết định 12/QĐ-UBND ngày 15/12/2026:" in at_commune
+    assert all(e in at_commune for e in expected)
+
+    upper = lines(agg_path)
+    assert "Biến động của 1 xã đã kết thúc rà soát năm 2026:" in upper
+    after_total = [x.strip() for x in upper[upper.index("Biến động của 1 xã đã kết thúc rà soát năm 2026:") + 1:]]
+    assert after_total == expected
+    assert sum(1 for x in upper if "Chưa kết thúc rà soát cuối năm" in x) == 1  # Xã Ia Pết
