@@ -117,7 +117,8 @@ def read_residents(path: str | Path, sheet: str | None = None) -> list[ResidentR
             problems.append(f"{at} ({shown}): {exc}")
             continue
         if households is None:
-            problems.append(f"{at} ({shown}): chưa ghi số hộ dân cư (cột {column_letter(cols.households)}).")
+            problems.append(f"{at} ({shown}): chưa ghi số hộ dân cư (cột {column_letter(cols.households)}; nếu ô có "
+                            "công thức thì tệp chưa được tính lại — mở tệp bằng Excel, lưu lại rồi nhập).")
             continue
         rows.append(ResidentRow(data.name, r + 1, village, households, people))
     if problems:

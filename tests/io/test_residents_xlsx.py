@@ -76,7 +76,9 @@ BAD_ROWS = [
     ([("Thôn 1", 0, "nhiều", 40)], ["dòng 6 (Thôn 1)", "Không đọc được số hộ dân cư 'nhiều'"]),
     ([("Thôn 1", 0, 10.5, 40)], ["dòng 6 (Thôn 1)", "phải là số nguyên", "10.5"]),
     ([("Thôn 1", 0, -3, 40)], ["dòng 6 (Thôn 1)", "Số hộ dân cư -3 không hợp lệ"]),
-    ([("Thôn 1", 0, None, 40)], ["dòng 6 (Thôn 1)", "chưa ghi số hộ dân cư (cột D)"]),
+    ([("Thôn 1", 0, None, 40)], ["dòng 6 (Thôn 1)", "chưa ghi số hộ dân cư (cột D;"]),
+    # a formula never calculated (the file was made by a program, not saved by Excel) has no value to read
+    ([("Thôn 1", 0, "=2*200", 40)], ["dòng 6 (Thôn 1)", "chưa ghi số hộ dân cư (cột D;", "mở tệp bằng Excel, lưu lại"]),
     ([(None, 0, 10, 40)], ["dòng 6", "chưa ghi tên thôn (cột B)"]),
     ([("Thôn 1", 0, 100, 40)], ["dòng 6 (Thôn 1)", "Số nhân khẩu (40) không thể ít hơn số hộ (100)"]),
     ([(f"Thôn {i}", 0, 1, 1) for i in range(20, 35)], ["Thôn 20", "… và 5 lỗi khác"]),
