@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from gnbv_desktop.gui.pages.settings_page import SettingsPage
 from gnbv_desktop.store.accounts import ADMIN, EDITOR, VIEWER, get_account, login
 from gnbv_desktop.store.audit import SOURCE_GUI, start_session
+from tests.gui.dialogs import answer
 
 
 def _fill(tab, username, password, role=None, again=None):
@@ -24,16 +24,15 @@ def _select(qtbot, tab, username):
     qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
-def test_first_admin_then_accounts_roles_and_passwords(qtbot, ctx, monkeypatch):
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: warnings.append(text))
+def test_first_admin_then_accounts_roles_and_passwords(qtbot, ctx):
     page = SettingsPage(ctx)
     qtbot.addWidget(page)
     tab = page.accounts
     assert not tab.role.isEnabled() and tab.role.currentData() == ADMIN  # the first one is a quản trị
     _fill(tab, "admin", "quan-tri-123", again="khac-nhau-1")
+    seen = answer(qtbot, key=Qt.Key.Key_Return)
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
-    assert warnings == ["Hai lần nhập mật khẩu không khớp."] and tab.table.rowCount() == 0
+    assert seen.texts == ["Hai lần nhập mật khẩu không khớp."] and tab.table.rowCount() == 0
     _fill(tab, "admin", "quan-tri-123")
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
     assert [tab.table.item(0, c).text() for c in range(3)] == ["admin", "", "Quản trị"]

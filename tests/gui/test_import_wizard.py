@@ -7,12 +7,13 @@ import json
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.import_wizard import ERROR_COLOR, WARNING_COLOR, ImportWizard, export_households
 from gnbv_desktop.jobs.demo import ensure_demo_commune
 from gnbv_desktop.store.households import list_rows
+from tests.gui.dialogs import answer
 from tests.io.workbooks import simple_list
 
 pytestmark = pytest.mark.gui
@@ -128,12 +129,12 @@ def test_export_action_writes_the_chosen_file(ctx, qtbot, tmp_path, monkeypatch)
     run_to_end(create_demo(ctx.db, 8, seed=3, year=2026))
     target = tmp_path / "xuat"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Excel (*.xlsx)"))
-    shown = []
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    seen = answer(qtbot, key=Qt.Key.Key_Return)
     handle = export_households(ctx)
     with qtbot.waitSignal(handle.done, timeout=15000):
         pass
-    assert shown and shown[0].startswith("Đã xuất 8 hộ (đánh giá năm 2026)")
+    qtbot.waitUntil(lambda: bool(seen.texts))
+    assert seen.texts[0].startswith("Đã xuất 8 hộ (đánh giá năm 2026)")
     sheet = openpyxl.load_workbook(tmp_path / "xuat.xlsx")["Danh sách hộ"]
     heads = [r for r in sheet.iter_rows(min_row=6, values_only=True) if r[4] == "Chủ hộ"]
     assert sorted(r[3] for r in heads) == sorted(r.head_name for r in list_rows(ctx.db, 2026))

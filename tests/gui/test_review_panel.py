@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import openpyxl
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from gnbv_desktop.gui.review_panel import ReviewPanel
+from tests.gui.dialogs import answer
 
 
 def _click_and_wait(qtbot, panel, button):
@@ -20,13 +21,13 @@ def test_review_from_start_to_forms(qtbot, ctx, monkeypatch, tmp_path):
     db.execute("DELETE FROM assessments WHERE year = 2026")
     panel = ReviewPanel(ctx)
     qtbot.addWidget(panel)
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
     _click_and_wait(qtbot, panel, panel.start_button)
     assert db.execute("SELECT COUNT(*) FROM assessments WHERE year = 2026 AND review_status = 'pending'").fetchone()[0] == 60
     assert "chưa rà soát 60" in panel.state_label.text()
+    seen = answer(qtbot, key=Qt.Key.Key_Return)
     _click_and_wait(qtbot, panel, panel.close_button)
-    assert "còn 60 hộ chưa rà soát" in warnings[-1]
+    qtbot.waitUntil(lambda: bool(seen.texts))
+    assert "còn 60 hộ chưa rà soát" in seen.texts[-1]
     assert db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0
     qtbot.mouseClick(panel.confirm_button, Qt.MouseButton.LeftButton)
     assert not panel.confirm_button.isEnabled()
