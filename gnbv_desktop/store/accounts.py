@@ -14,10 +14,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.store.read_only import is_read_only
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 ADMIN = "quan-tri"
 EDITOR = "nhap-lieu"

@@ -16,12 +16,14 @@ from __future__ import annotations
 import getpass
 import json
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.store.accounts import READ_ONLY_MESSAGE, VIEWER
 from gnbv_desktop.store.accounts import SCHEMA as ACCOUNTS_SCHEMA
 from gnbv_desktop.store.read_only import is_read_only
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SOURCE_GUI = "giao diện"
 SOURCE_CLI = "dòng lệnh"

@@ -7,12 +7,14 @@ import errno
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from gnbv_desktop.store import audit, migrations
 from gnbv_desktop.store.integrity import BackgroundCheck, NotADatabase, connect_read_only, findings_text, quick_check
 from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE, writable
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # How long a write waits for another program's write to finish before giving up (seconds).
 BUSY_TIMEOUT_S = 30.0
@@ -76,21 +78,65 @@ class DamagedDatabase(DatabaseError):
         )
 
 
+class LazyDatabase:
+    """sqlite-utils' ``Database`` over one connection, with sqlite-utils loaded on first use.
+
+    Importing sqlite-utils pulls in click, dateutil and pluggy: a tenth of a second of CPU at every
+    start, before the household list can show. The list and every other read only need
+    :meth:`execute`, which goes straight to the connection; the first use of anything else (a
+    table, ``atomic``, ``query`` …) builds the real ``Database`` and hands that and everything after
+    it to sqlite-utils, so every write still takes sqlite-utils' one path. The connection is in
+    autocommit mode (``isolation_level=None``): sqlite-utils' own ``execute`` then adds nothing
+    to the connection's, so which of the two ran a statement makes no difference.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._db: Database | None = None
+        # What sqlite-utils' Database does at creation, done now so that triggers behave the same
+        # before and after it is loaded.
+        conn.execute("PRAGMA recursive_triggers=on;")
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        if self._db is not None:
+            return self._db.execute(sql, parameters)
+        return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def loaded(self) -> Database:
+        """The sqlite-utils ``Database`` of this connection (imported and made on first call)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            # No sqlite-utils plugins are used: skipping their discovery spares a scan of all
+            # installed packages' entry points (tens of milliseconds).
+            self._db = Database(self.conn, recursive_triggers=False, execute_plugins=False)
+        return self._db
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("conn", "_db"):  # not set yet (a copy being made): not sqlite-utils' to answer
+            raise AttributeError(name)
+        return getattr(self.loaded(), name)
+
+    def __getitem__(self, table: str) -> Any:
+        return self.loaded()[table]
+
+
 def _connect(path: Path) -> Database:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
-    # No sqlite-utils plugins are used: skipping their discovery spares every open a scan of all
-    # installed packages' entry points (tens of milliseconds at each start of ``gnbv``).
-    db = Database(conn, execute_plugins=False)
+    db = LazyDatabase(conn)
     db.execute("PRAGMA foreign_keys = ON")
-    return db
+    return db  # type: ignore[return-value]  # a Database to every caller, see LazyDatabase
 
 
 def _connect_read_only(path: Path) -> Database:
     """A file the user may only read (:mod:`store.read_only`): SQLite's read-only mode, and
     ``query_only`` so that a write fails before it starts and the file is known to be read-only."""
-    db = Database(connect_read_only(path))
+    db = LazyDatabase(connect_read_only(path))
     db.execute("PRAGMA query_only = ON")
-    return db
+    return db  # type: ignore[return-value]
 
 
 def _enable_wal(db: Database) -> None:

@@ -6,8 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.household import (
     Assessment,
@@ -27,6 +26,9 @@ from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows
 from gnbv_desktop.store.residents import residents
 from gnbv_desktop.store.standard_store import standards_in_force
 from gnbv_desktop.store.villages import list_villages
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class ValidationError(ValueError):

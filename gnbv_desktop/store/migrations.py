@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.store import audit
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # Columns every record that travels to the upper level carries (see sync).
 SYNC_COLUMNS = """
@@ -392,7 +394,7 @@ def _m010_dashboard_indexes(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS households_deleted ON households(id) WHERE deleted != 0")
 
 
-Migration = tuple[str, Callable[[Database], None]]
+Migration = tuple[str, Callable[["Database"], None]]
 MIGRATIONS: list[Migration] = [
     ("001_registry", _m001_registry),
     ("002_plans", _m002_plans),

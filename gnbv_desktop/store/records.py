@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import uuid as _uuid
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 # Tables whose rows travel to the upper level, parents before children.
 SYNCED_TABLES = ["villages", "households", "members", "assessments"]
