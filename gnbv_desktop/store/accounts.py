@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gnbv_desktop.store.read_only import is_read_only
+from gnbv_desktop.store.tables import table_exists
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -81,7 +82,7 @@ def password_matches(password: str, stored: str) -> bool:
 
 
 def has_accounts(db: Database) -> bool:
-    return db["accounts"].exists() and db.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is not None
+    return table_exists(db, "accounts") and db.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is not None
 
 
 def _account(row) -> Account:

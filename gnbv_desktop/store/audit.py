@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from gnbv_desktop.store.accounts import READ_ONLY_MESSAGE, VIEWER
 from gnbv_desktop.store.accounts import SCHEMA as ACCOUNTS_SCHEMA
 from gnbv_desktop.store.read_only import is_read_only
+from gnbv_desktop.store.tables import table_exists
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -207,7 +208,7 @@ def create_schema(db: Database) -> None:
 
 
 def is_audited(db: Database) -> bool:
-    return db["audit_session"].exists()
+    return table_exists(db, "audit_session")
 
 
 def start_session(db: Database, source: str, user: str | None = None, role: str = "") -> None:

@@ -139,6 +139,10 @@ def _connect_read_only(path: Path) -> Database:
     return db  # type: ignore[return-value]
 
 
+def _journal_mode(db: Database) -> str:
+    return db.execute("PRAGMA journal_mode").fetchone()[0].lower()
+
+
 def _enable_wal(db: Database) -> None:
     """WAL lets the UI read while a job writes; FULL sync makes every committed save survive a
     power cut (commune laptops lose power often), at a cost too small to notice on one user's edits."""
@@ -146,14 +150,20 @@ def _enable_wal(db: Database) -> None:
     db.execute("PRAGMA synchronous = FULL")
 
 
-def open_database(path: str | Path, *, create: bool = True, check: BackgroundCheck | None = None) -> Database:
+def open_database(
+    path: str | Path, *, create: bool = True, check: BackgroundCheck | None = None, read_first: bool = False
+) -> Database:
     """Open (and create or upgrade) the database at ``path``.
 
     Before upgrading an existing file a copy is taken next to it
     (``gnbv.sqlite3.bak-v1-20260101-120000``) so a failed upgrade loses nothing. ``check``: the
-    quick check of this file already started (the app starts it before loading Qt); without it the
-    check runs here. A file the user may only read is opened read-only and nothing is written
-    (:mod:`store.read_only`).
+    quick check of this file, made by the caller (the app); without it the check runs here. A
+    file the user may only read is opened read-only and nothing is written (:mod:`store.read_only`).
+
+    ``read_first``: the caller reads (shows the household list) before the check has ended, and
+    calls :func:`check_before_writing` with the same ``check`` before anything can write. The open
+    then writes nothing itself; a file it must write at once (an upgrade, the switch to WAL) is
+    checked here first as without ``read_first``, and so is a file that cannot even be read.
     """
     path = Path(path)
     exists = path.exists() and path.stat().st_size > 0
@@ -162,15 +172,24 @@ def open_database(path: str | Path, *, create: bool = True, check: BackgroundChe
     read_only = exists and not writable(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    if exists:
+    if exists and not read_first:
         check_before_writing(path, check)
     try:
         db = _connect_read_only(path) if read_only else _connect(path)
         version = migrations.schema_version(db)
+        writes_now = version != migrations.LATEST_VERSION or _journal_mode(db) != "wal"
     except sqlite3.OperationalError as exc:  # locked or unreadable while being opened
         raise DatabaseError(describe_failure(exc) or f"Không mở được tệp dữ liệu '{path}' ({exc}).") from exc
     except sqlite3.DatabaseError as exc:
+        if exists and read_first:
+            check_before_writing(path, check)  # damage found says more than the read's error
         raise DatabaseError(f"Tệp '{path}' không phải cơ sở dữ liệu GNBV hợp lệ hoặc đã hỏng ({exc}).") from exc
+    if exists and read_first and writes_now and not read_only:
+        try:
+            check_before_writing(path, check)
+        except DatabaseError:
+            db.close()
+            raise
     if version < 0:
         db.close()
         raise DatabaseError(
