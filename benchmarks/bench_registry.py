@@ -8,8 +8,10 @@ Rows, each measured in the same run as its bare baseline (medians of several run
   the process is started, and the CPU time the process used by then (the steadier number on a
   loaded machine; the ratio target is on it). Also printed: when the app is ready for input,
   after the file's quick check that runs once the list shows.
-- search as you type: per keystroke, from setText to the list redrawn, against a bare filter of
-  the same folded keys and a reset of a bare table model (target: p95 under 50 ms).
+- search as you type: per keystroke, from setText until the list has painted the result (the
+  event loop runs until the rows repaint, so work the page defers to the next loop turn is
+  counted), against a bare filter of the same folded keys and a reset of a bare table model
+  (target: p95 under 50 ms).
 
     python benchmarks/bench_registry.py   # BENCH_HOUSEHOLDS=20000 BENCH_RUNS=5; BENCH_DB=f.sqlite3 reuses a file
 """
@@ -132,7 +134,7 @@ def p95(values: list[float]) -> float:
 
 
 def search_latency(path: Path) -> None:
-    from PySide6.QtCore import QAbstractTableModel, QModelIndex
+    from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject
     from PySide6.QtWidgets import QApplication, QTableView
 
     from gnbv_desktop.core.text import fold
@@ -176,26 +178,50 @@ def search_latency(path: Path) -> None:
     view.show()
     app.processEvents()
 
-    # Per keystroke: wall time (what the user waits) and the process's CPU time (what the work costs;
-    # on a machine loaded by other programs the wall time mostly measures waiting for a core).
+    class Paints(QObject):
+        """Counts the paints of a list's rows: the result is shown once the list has painted."""
+
+        def __init__(self, widget) -> None:
+            super().__init__()
+            self.count = 0
+            widget.installEventFilter(self)
+
+        def eventFilter(self, _obj, event) -> bool:  # noqa: N802 (Qt override)
+            self.count += event.type() == QEvent.Type.Paint
+            return False
+
+    ours_painted, bare_painted = Paints(page.table.viewport()), Paints(view.viewport())
+
+    def until_painted(paints: Paints) -> None:
+        """Run the event loop until the list has painted again (the page filters on a zero-delay
+        timer that merges keystrokes already queued; the paint follows the model's reset)."""
+        before, deadline = paints.count, time.perf_counter() + 10
+        while paints.count == before:
+            app.processEvents()
+            assert time.perf_counter() < deadline, "the list did not repaint"
+
+    # Per keystroke, from the text changing to the list painted with the result: wall time (what
+    # the user waits) and the process's CPU time (what the work costs; on a machine loaded by other
+    # programs the wall time mostly measures waiting for a core).
     ours: dict[str, list[float]] = {"wall": [], "cpu": []}
     base: dict[str, list[float]] = {"wall": [], "cpu": []}
 
-    def timed(into: dict[str, list[float]], action) -> None:
+    def timed(into: dict[str, list[float]], paints: Paints, action) -> None:
         wall, cpu = time.perf_counter(), time.process_time()
         action()
-        app.processEvents()
+        until_painted(paints)
         into["cpu"].append((time.process_time() - cpu) * 1000)
         into["wall"].append((time.perf_counter() - wall) * 1000)
 
     for _ in range(max(1, RUNS // 2)):
         for query in QUERIES:
             page.search.clear()
+            until_painted(ours_painted)
             bare.search("")
-            app.processEvents()
+            until_painted(bare_painted)
             for i in range(1, len(query) + 1):
-                timed(ours, lambda typed=query[:i]: page.search.setText(typed))
-                timed(base, lambda typed=query[:i]: bare.search(typed))
+                timed(ours, ours_painted, lambda typed=query[:i]: page.search.setText(typed))
+                timed(base, bare_painted, lambda typed=query[:i]: bare.search(typed))
     print(f"search as you type, {len(ours['cpu'])} keystrokes, {page.model.total:,} households:")
     for kind in ("cpu", "wall"):
         mine, bare_p95 = p95(ours[kind]), p95(base[kind])

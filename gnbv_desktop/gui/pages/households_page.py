@@ -82,6 +82,10 @@ class HouseholdsPage(QWidget):
         for col, width in ((0, 70), (2, 130), (3, 190), (4, 100), (5, 190), (6, 130)):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        # Lay the rows out at once after the model is reset (each keystroke in the search box): left
+        # to Qt's next turn, the rows are painted twice — before and after the scroll bar learns
+        # the new number of rows — and a keystroke costs half as much again.
+        self.model.modelReset.connect(self.table.doItemsLayout)
 
         self.new_button = QPushButton("Thêm hộ (Ctrl+N)")
         self.new_button.clicked.connect(self.new_household)
