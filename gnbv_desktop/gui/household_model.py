@@ -48,14 +48,16 @@ Index = QModelIndex | QPersistentModelIndex
 
 def _display_of(c: HouseholdColumns) -> list[Callable[[int], str]]:
     """For each column, row number → the text the table shows."""
+    code, name, village, classification, size, income, deprived = (
+        c.getter(key) for key in ("codes", "head_names", "villages", "classifications", "sizes", "incomes", "deprived_counts"))
     return [
-        c.codes.__getitem__,
-        c.head_names.__getitem__,
-        c.villages.__getitem__,
-        lambda i: CLASSIFICATION_LABELS.get(c.classifications[i], _UNASSESSED),
-        lambda i: str(c.sizes[i]),
-        lambda i: format_number(c.incomes[i]),
-        lambda i: str(c.deprived_counts[i]),
+        code,
+        name,
+        village,
+        lambda i: CLASSIFICATION_LABELS.get(classification(i), _UNASSESSED),
+        lambda i: str(size(i)),
+        lambda i: format_number(income(i)),
+        lambda i: str(deprived(i)),
     ]
 
 
