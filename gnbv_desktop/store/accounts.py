@@ -10,9 +10,6 @@ job worker, CLI command) tries it.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,12 +61,20 @@ class Account:
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
+    # hashlib, hmac and secrets are imported where passwords are checked: every start of the app
+    # imports this module (has_accounts), few starts check a password.
+    import hashlib
+    import secrets
+
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
     return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
 
 
 def password_matches(password: str, stored: str) -> bool:
+    import hashlib
+    import hmac
+
     try:
         kind, n, r, p, salt, digest = stored.split("$")
         if kind != "scrypt":
