@@ -182,26 +182,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     _backup(db_path, "mo-phan-mem", once_a_day=True)
     if named is not db:
         start_session(db, SOURCE_GUI, *who)
-    if not window.isVisible():  # closed while the file was being checked
-        db.close()
-        return 0
-    if account is not None or is_read_only(db):
-        read_only_notice.install()
-    if account is not None:
-        window.statusBar().showMessage(f"Đăng nhập: {account.full_name or account.username} ({account.role_label})")
-    if is_read_only(db):
-        read_only_notice.tell_read_only_file(window, db_path)
-    if ctx.standards.warning:  # received standards unusable: the app runs on the shipped ones
-        QMessageBox.warning(window, "Chuẩn nghèo nhận từ cấp trên không dùng được", ctx.standards.warning)
-    if args.open:
-        from gnbv_desktop.gui.open_file import open_package
+    code = 0
+    if window.isVisible():  # not closed while the file was being checked
+        if account is not None or is_read_only(db):
+            read_only_notice.install()
+        if account is not None:
+            window.statusBar().showMessage(f"Đăng nhập: {account.full_name or account.username} ({account.role_label})")
+        if is_read_only(db):
+            read_only_notice.tell_read_only_file(window, db_path)
+        if ctx.standards.warning:  # received standards unusable: the app runs on the shipped ones
+            QMessageBox.warning(window, "Chuẩn nghèo nhận từ cấp trên không dùng được", ctx.standards.warning)
+        if args.open:
+            from gnbv_desktop.gui.open_file import open_package
 
-        open_package(window, ctx, Path(args.open))
-    if use_demo:
-        from gnbv_desktop.gui.setup_wizard import start_demo
+            open_package(window, ctx, Path(args.open))
+        if use_demo:
+            from gnbv_desktop.gui.setup_wizard import start_demo
 
-        start_demo(window, ctx)
-    code = app.exec()
+            start_demo(window, ctx)
+        code = app.exec()
     ctx.runner.wait()
     db.close()
     _backup(db_path, "dong-phan-mem")
