@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gnbv_desktop import __version__
 from gnbv_desktop.app_log import setup_logging
 from gnbv_desktop.paths import default_db_path, resource_path
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from gnbv_desktop.store.database import DatabaseError
+    from gnbv_desktop.store.integrity import BackgroundCheck
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -79,29 +88,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_check:
         return self_check()
     setup_logging()
-    from gnbv_desktop.store.integrity import BackgroundCheck
+    # Python's cycle collector would run several times while the modules and the household list
+    # load (some 30 ms of CPU time with a 20,000-household list) and find nothing to free: it is off
+    # until the list shows and the file is checked.
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        gc.enable()
 
-    db_path = Path(args.db) if args.db else default_db_path()
-    # The file's quick check reads it on another core while Qt and the window's modules load.
-    check = BackgroundCheck(db_path) if db_path.is_file() else None
+
+def _run(args: argparse.Namespace) -> int:
+    """The app from the opening of its data file to the closing of its window."""
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
     from gnbv_desktop.gui import read_only_notice
     from gnbv_desktop.gui.context import AppContext
-    from gnbv_desktop.gui.damaged_dialog import offer_restore
     from gnbv_desktop.gui.environment import acquire_instance_lock, refuse_second_instance
     from gnbv_desktop.gui.error_dialog import install_exception_hooks
-    from gnbv_desktop.gui.login_dialog import LoginDialog
     from gnbv_desktop.gui.main_window import MainWindow
+    from gnbv_desktop.gui.start_check import check_result
     from gnbv_desktop.gui.vietnamese import install_vietnamese
     from gnbv_desktop.io.partial_files import remove_leftovers
     from gnbv_desktop.store.accounts import has_accounts
-    from gnbv_desktop.store.aggregate import is_aggregate
     from gnbv_desktop.store.audit import SOURCE_GUI, start_session
-    from gnbv_desktop.store.database import DamagedDatabase, DatabaseError, open_database
+    from gnbv_desktop.store.integrity import BackgroundCheck
     from gnbv_desktop.store.read_only import is_read_only
-    from gnbv_desktop.store.settings import load_settings
 
+    db_path = Path(args.db) if args.db else default_db_path()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("GNBV Desktop")
     app.setApplicationVersion(__version__)
@@ -117,58 +131,143 @@ def main(argv: Sequence[str] | None = None) -> int:
         refuse_second_instance(db_path)
         return 1
     remove_leftovers()
-    try:
-        try:
-            db = open_database(db_path, check=check)
-        except DamagedDatabase as exc:
-            if not offer_restore(None, db_path, exc):
-                return 1
-            db = open_database(db_path)
-    except DatabaseError as exc:
-        logging.getLogger(__name__).error("Không mở được %s: %s", db_path, exc)
-        QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
+    # The file's quick check runs once the list shows (gui/start_check.py), before anything writes;
+    # until then only reads happen. ``unchecked`` is that check while it is still to come.
+    unchecked = BackgroundCheck(db_path, start=False) if db_path.is_file() else None
+    db = _open(db_path, unchecked)
+    if db is None:
         return 1
-    _backup(db_path, "mo-phan-mem", once_a_day=True)
+    if unchecked is not None and _check_first(db):
+        refusal, unchecked = check_result(unchecked, db_path), None
+        if refusal is not None:
+            db.close()
+            db = _recover(db_path, refusal)
+            if db is None:
+                return 1
     account = None
     if has_accounts(db):
+        from gnbv_desktop.gui.login_dialog import LoginDialog
+
         login = LoginDialog(db)
         if login.exec() != QDialog.DialogCode.Accepted:
             db.close()
             return 0
         account = login.account
-    start_session(db, SOURCE_GUI, account.username if account else None, account.role if account else "")
-    ctx = AppContext(db, db_path, args.year)
+    who = (account.username, account.role) if account else (None, "")
+    named = None  # the file whose session names who writes (after its check)
+    if unchecked is None:
+        start_session(db, SOURCE_GUI, *who)
+        named = db
     use_demo = False
-    if not load_settings(db).is_configured and not is_aggregate(db):
+    if _first_start(db):
         from gnbv_desktop.gui.setup_wizard import SetupWizard  # with the demo generator: only on a first start
 
         wizard = SetupWizard(db)
         if wizard.exec() != QDialog.DialogCode.Accepted:
             return 0
         use_demo = wizard.use_demo
-    window = MainWindow(ctx)
-    window.show_fitted()
-    if account is not None or is_read_only(db):
-        read_only_notice.install()
-    if account is not None:
-        window.statusBar().showMessage(f"Đăng nhập: {account.full_name or account.username} ({account.role_label})")
-    if is_read_only(db):
-        read_only_notice.tell_read_only_file(window, db_path)
-    if ctx.standards.warning:  # received standards unusable: the app runs on the shipped ones
-        QMessageBox.warning(window, "Chuẩn nghèo nhận từ cấp trên không dùng được", ctx.standards.warning)
-    if args.open:
-        from gnbv_desktop.gui.open_file import open_package
+    while True:
+        ctx = AppContext(db, db_path, args.year)
+        window: MainWindow | None = None
+        unreadable: sqlite3.DatabaseError | None = None
+        try:
+            window = MainWindow(ctx)
+            window.show_fitted()
+        except sqlite3.DatabaseError as exc:  # a damaged page met while reading the list
+            if unchecked is None:
+                raise
+            unreadable = exc
+        if unchecked is None:
+            break
+        refusal, unchecked = check_result(unchecked, db_path), None
+        if refusal is None:
+            if unreadable is not None:
+                raise unreadable
+            break
+        if window is not None:  # the damage is all the official sees now
+            window.hide()
+            window.deleteLater()
+        ctx.deleteLater()
+        db.close()
+        db = _recover(db_path, refusal)
+        if db is None:
+            return 1
+    gc.enable()
+    _backup(db_path, "mo-phan-mem", once_a_day=True)
+    if named is not db:
+        start_session(db, SOURCE_GUI, *who)
+    code = 0
+    if window.isVisible():  # not closed while the file was being checked
+        if account is not None or is_read_only(db):
+            read_only_notice.install()
+        if account is not None:
+            window.statusBar().showMessage(f"Đăng nhập: {account.full_name or account.username} ({account.role_label})")
+        if is_read_only(db):
+            read_only_notice.tell_read_only_file(window, db_path)
+        if ctx.standards.warning:  # received standards unusable: the app runs on the shipped ones
+            QMessageBox.warning(window, "Chuẩn nghèo nhận từ cấp trên không dùng được", ctx.standards.warning)
+        if args.open:
+            from gnbv_desktop.gui.open_file import open_package
 
-        open_package(window, ctx, Path(args.open))
-    if use_demo:
-        from gnbv_desktop.gui.setup_wizard import start_demo
+            open_package(window, ctx, Path(args.open))
+        if use_demo:
+            from gnbv_desktop.gui.setup_wizard import start_demo
 
-        start_demo(window, ctx)
-    code = app.exec()
+            start_demo(window, ctx)
+        code = app.exec()
     ctx.runner.wait()
     db.close()
     _backup(db_path, "dong-phan-mem")
     return code
+
+
+def _check_first(db: Database) -> bool:
+    """Whether the file is checked before the list shows: the login and the first-run wizard
+    write, and a file whose first reads fail is reported as damaged at once if it is."""
+    from gnbv_desktop.store.accounts import has_accounts
+
+    try:
+        return has_accounts(db) or _first_start(db)
+    except sqlite3.DatabaseError:
+        return True
+
+
+def _first_start(db: Database) -> bool:
+    """No commune declared yet (and not an upper level's file): the first-run wizard shows."""
+    from gnbv_desktop.store.aggregate import is_aggregate
+    from gnbv_desktop.store.settings import load_settings
+
+    return not load_settings(db).is_configured and not is_aggregate(db)
+
+
+def _open(db_path: Path, check: BackgroundCheck | None) -> Database | None:
+    """The database, opened to be read before ``check`` ends; None when it cannot be used (said)."""
+    from gnbv_desktop.store.database import DatabaseError, open_database
+
+    try:
+        return open_database(db_path, check=check, read_first=check is not None)
+    except DatabaseError as exc:
+        return _recover(db_path, exc)
+
+
+def _recover(db_path: Path, refusal: DatabaseError) -> Database | None:
+    """After a refused file: a damaged one offers the newest sound backup (the restored file,
+    checked, is returned); anything else is said in a message box. None: the app ends."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from gnbv_desktop.gui.damaged_dialog import offer_restore
+    from gnbv_desktop.store.database import DamagedDatabase, DatabaseError, open_database
+
+    try:
+        if not isinstance(refusal, DamagedDatabase):
+            raise refusal
+        if not offer_restore(None, db_path, refusal):
+            return None
+        return open_database(db_path)
+    except DatabaseError as exc:
+        logging.getLogger(__name__).error("Không mở được %s: %s", db_path, exc)
+        QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
+        return None
 
 
 def _backup(db_path: Path, reason: str, *, once_a_day: bool = False) -> None:

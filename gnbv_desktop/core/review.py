@@ -8,7 +8,6 @@ year is a new baseline: nobody "escaped" or "fell back" by a change of the lines
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 
 from gnbv_desktop.core.standards import AVERAGE, NEAR_POOR, NONE, POOR
@@ -79,6 +78,8 @@ def transition(previous: str | None, current: str, earlier: list[str]) -> str | 
 
 def add_months(iso_date: str, months: int) -> str:
     """``2026-11-30`` + 3 months → ``2027-02-28`` (the last day when the month is shorter)."""
+    import calendar  # here: the household list imports this module at every start, without dates to add
+
     d = _dt.date.fromisoformat(iso_date)
     month_index = d.month - 1 + months
     year, month = d.year + month_index // 12, month_index % 12 + 1

@@ -7,8 +7,6 @@ when called: reading a fingerprint (``gnbv stats`` on an upper-level file) needs
 
 from __future__ import annotations
 
-import hashlib
-
 
 def new_private_key() -> bytes:
     """A fresh installation key (32 raw bytes)."""
@@ -31,5 +29,7 @@ def public_key(private_key: bytes) -> bytes:
 
 def fingerprint(public: bytes) -> str:
     """A public key in a form to read aloud by phone: 16 digits in groups of four."""
+    import hashlib  # here: the desktop app's start imports this module (store.aggregate) without a key to show
+
     digits = str(int.from_bytes(hashlib.sha256(b"gnbv-key:" + public).digest()[:8], "big") % 10**16).zfill(16)
     return " ".join(digits[i : i + 4] for i in range(0, 16, 4))

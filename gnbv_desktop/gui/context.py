@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from sqlite_utils import Database
 
 from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.gui.job_runner import JobRunner
 from gnbv_desktop.store.settings import CommuneSettings, load_settings
 from gnbv_desktop.store.standard_store import standards_in_force
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class AppContext(QObject):

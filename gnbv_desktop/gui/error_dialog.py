@@ -8,7 +8,6 @@ the technical details, the version and the log file on the clipboard for a messa
 
 from __future__ import annotations
 
-import html
 import logging
 import sys
 import threading
@@ -64,6 +63,8 @@ class ErrorDialog(QDialog):
         self.details = details
         icon = QLabel()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(40, 40))
+        import html  # here, with the first error shown: the app's start installs the hooks, not a dialog
+
         heading = QLabel(f"<b>{html.escape(title)}</b>")
         heading.setWordWrap(True)
         text = QLabel(message)

@@ -31,22 +31,33 @@ COLUMNS = [
 _CLASS_COLOURS = {POOR: QColor("#fde2e1"), NEAR_POOR: QColor("#fff4d6")}
 _NUMERIC = {"size", "income", "deprived"}
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_DISPLAY = Qt.ItemDataRole.DisplayRole
 _UNASSESSED = "Chưa đánh giá"
+# Roles as plain numbers: the table asks ``data`` seven roles for each cell it paints (a thousand
+# calls a keystroke), and looking a role up on Qt's enum costs more than answering it.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_USER = int(Qt.ItemDataRole.UserRole.value)
+_CLASSIFICATION_COLUMN = [key for key, _title in COLUMNS].index("classification")
+_DEPRIVED_COLUMN = [key for key, _title in COLUMNS].index("deprived")
+_NUMERIC_COLUMNS = {i for i, (key, _title) in enumerate(COLUMNS) if key in _NUMERIC}
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 def _display_of(c: HouseholdColumns) -> list[Callable[[int], str]]:
     """For each column, row number → the text the table shows."""
+    code, name, village, classification, size, income, deprived = (
+        c.getter(key) for key in ("codes", "head_names", "villages", "classifications", "sizes", "incomes", "deprived_counts"))
     return [
-        c.codes.__getitem__,
-        c.head_names.__getitem__,
-        c.villages.__getitem__,
-        lambda i: CLASSIFICATION_LABELS.get(c.classifications[i], _UNASSESSED),
-        lambda i: str(c.sizes[i]),
-        lambda i: format_number(c.incomes[i]),
-        lambda i: str(c.deprived_counts[i]),
+        code,
+        name,
+        village,
+        lambda i: CLASSIFICATION_LABELS.get(classification(i), _UNASSESSED),
+        lambda i: str(size(i)),
+        lambda i: format_number(income(i)),
+        lambda i: str(deprived(i)),
     ]
 
 
@@ -163,19 +174,21 @@ class HouseholdTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = _DISPLAY):
         if not index.isValid():
             return None
-        column = index.column()
         if role == _DISPLAY:
-            return self._display[column](self._shown[index.row()])
-        key = COLUMNS[column][0]
-        if role == Qt.ItemDataRole.TextAlignmentRole and key in _NUMERIC:
-            return _RIGHT
-        if role == Qt.ItemDataRole.BackgroundRole and key == "classification":
+            return self._display[index.column()](self._shown[index.row()])
+        if role == _ALIGNMENT:
+            return _RIGHT if index.column() in _NUMERIC_COLUMNS else None
+        if role == _BACKGROUND:
+            if index.column() != _CLASSIFICATION_COLUMN:
+                return None
             colour = _CLASS_COLOURS.get(self._cols.classifications[self._shown[index.row()]])
             return QBrush(colour) if colour else None
-        if role == Qt.ItemDataRole.ToolTipRole and key == "deprived":
+        if role == _TOOLTIP:
+            if index.column() != _DEPRIVED_COLUMN:
+                return None
             deprived = self._cols.deprived(self._shown[index.row()])
             return "Thiếu hụt: " + ", ".join(deprived) if deprived else None
-        if role == Qt.ItemDataRole.UserRole:
+        if role == _USER:
             return self._cols.ids[self._shown[index.row()]]
         return None
 

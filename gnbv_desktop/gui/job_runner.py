@@ -19,17 +19,19 @@ from collections import deque
 from collections.abc import Callable, Generator
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
-from sqlite_utils import Database
 
 from gnbv_desktop.gui.error_dialog import describe, show_error
 from gnbv_desktop.jobs.progress import Progress
 from gnbv_desktop.store.database import open_database
 
-JobFactory = Callable[[Database], Generator[Progress, None, Any]]
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+JobFactory = Callable[["Database"], Generator[Progress, None, Any]]
 
 log = logging.getLogger("gnbv_desktop.jobs")
 

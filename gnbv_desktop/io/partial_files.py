@@ -9,7 +9,6 @@ start removes the files of processes that no longer run.
 from __future__ import annotations
 
 import atexit
-import hashlib
 import os
 from pathlib import Path
 
@@ -30,6 +29,8 @@ def track_partial(path: Path) -> Path:
 
     The marker only matters if the process is killed: a process that ends normally has renamed or
     removed its temporary files already, and takes its markers (and an emptied folder) with it."""
+    import hashlib  # here, with the first file written: every start of the app imports this module
+
     folder = _folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ with last year's data and marked for review, and nothing is reclassified behind 
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.review import NEW_STANDARD, PENDING
 from gnbv_desktop.core.text import format_number
@@ -22,6 +22,9 @@ from gnbv_desktop.store.audit import record_job, suspend_row_audit
 from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.records import new_record_fields, next_rev
 from gnbv_desktop.store.standard_store import standards_in_force
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 CARRIED_NOTE = "Chuyển từ danh sách năm {year}, cần rà soát lại."
 NEW_STANDARD_NOTE = "Chuyển từ danh sách năm {year} ({old}); cần rà soát, xếp loại lại theo {new}."

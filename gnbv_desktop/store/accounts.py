@@ -10,14 +10,14 @@ job worker, CLI command) tries it.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.store.read_only import is_read_only
+from gnbv_desktop.store.tables import table_exists
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 ADMIN = "quan-tri"
 EDITOR = "nhap-lieu"
@@ -61,12 +61,20 @@ class Account:
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
+    # hashlib, hmac and secrets are imported where passwords are checked: every start of the app
+    # imports this module (has_accounts), few starts check a password.
+    import hashlib
+    import secrets
+
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
     return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
 
 
 def password_matches(password: str, stored: str) -> bool:
+    import hashlib
+    import hmac
+
     try:
         kind, n, r, p, salt, digest = stored.split("$")
         if kind != "scrypt":
@@ -79,7 +87,7 @@ def password_matches(password: str, stored: str) -> bool:
 
 
 def has_accounts(db: Database) -> bool:
-    return db["accounts"].exists() and db.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is not None
+    return table_exists(db, "accounts") and db.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is not None
 
 
 def _account(row) -> Account:

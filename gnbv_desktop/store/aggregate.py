@@ -12,14 +12,16 @@ import json
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.review import ESCAPED_POOR, TRANSITIONS
 from gnbv_desktop.core.signing import fingerprint
 from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR
 from gnbv_desktop.store.records import now_iso
 from gnbv_desktop.store.settings import MODE_AGGREGATE, get_value, load_settings, set_value
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class AggregateError(ValueError):

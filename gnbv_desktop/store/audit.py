@@ -16,12 +16,15 @@ from __future__ import annotations
 import getpass
 import json
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.store.accounts import READ_ONLY_MESSAGE, VIEWER
 from gnbv_desktop.store.accounts import SCHEMA as ACCOUNTS_SCHEMA
 from gnbv_desktop.store.read_only import is_read_only
+from gnbv_desktop.store.tables import table_exists
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SOURCE_GUI = "giao diện"
 SOURCE_CLI = "dòng lệnh"
@@ -205,7 +208,7 @@ def create_schema(db: Database) -> None:
 
 
 def is_audited(db: Database) -> bool:
-    return db["audit_session"].exists()
+    return table_exists(db, "audit_session")
 
 
 def start_session(db: Database, source: str, user: str | None = None, role: str = "") -> None:

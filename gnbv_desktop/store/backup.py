@@ -17,8 +17,7 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.store import migrations
@@ -27,6 +26,9 @@ from gnbv_desktop.store.integrity import NotADatabase, connect_read_only, full_c
 from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE, is_read_only
 from gnbv_desktop.store.settings import MODE_AGGREGATE
 from gnbv_desktop.store.sync_identity import SavedIdentity, keep_identity, read_saved_identity
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BACKUP_FOLDER = "sao-luu"
 KEEP_LAST = 10

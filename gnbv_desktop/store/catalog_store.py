@@ -7,12 +7,14 @@ the shipped file in ``resources/catalogues`` is used; after that the database co
 from __future__ import annotations
 
 import json
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.catalogs import shipped_catalog_items
 from gnbv_desktop.core.text import clean
 from gnbv_desktop.store.records import new_record_fields, next_rev, touch
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class CatalogError(ValueError):

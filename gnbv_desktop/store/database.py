@@ -7,12 +7,14 @@ import errno
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from gnbv_desktop.store import audit, migrations
 from gnbv_desktop.store.integrity import BackgroundCheck, NotADatabase, connect_read_only, findings_text, quick_check
 from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE, writable
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # How long a write waits for another program's write to finish before giving up (seconds).
 BUSY_TIMEOUT_S = 30.0
@@ -76,21 +78,69 @@ class DamagedDatabase(DatabaseError):
         )
 
 
+class LazyDatabase:
+    """sqlite-utils' ``Database`` over one connection, with sqlite-utils loaded on first use.
+
+    Importing sqlite-utils pulls in click, dateutil and pluggy: a tenth of a second of CPU at every
+    start, before the household list can show. The list and every other read only need
+    :meth:`execute`, which goes straight to the connection; the first use of anything else (a
+    table, ``atomic``, ``query`` …) builds the real ``Database`` and hands that and everything after
+    it to sqlite-utils, so every write still takes sqlite-utils' one path. The connection is in
+    autocommit mode (``isolation_level=None``): sqlite-utils' own ``execute`` then adds nothing
+    to the connection's, so which of the two ran a statement makes no difference.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._db: Database | None = None
+        # What sqlite-utils' Database does at creation, done now so that triggers behave the same
+        # before and after it is loaded.
+        conn.execute("PRAGMA recursive_triggers=on;")
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        if self._db is not None:
+            return self._db.execute(sql, parameters)
+        return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def loaded(self) -> Database:
+        """The sqlite-utils ``Database`` of this connection (imported and made on first call)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            # No sqlite-utils plugins are used: skipping their discovery spares a scan of all
+            # installed packages' entry points (tens of milliseconds).
+            self._db = Database(self.conn, recursive_triggers=False, execute_plugins=False)
+        return self._db
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("conn", "_db"):  # not set yet (a copy being made): not sqlite-utils' to answer
+            raise AttributeError(name)
+        return getattr(self.loaded(), name)
+
+    def __getitem__(self, table: str) -> Any:
+        return self.loaded()[table]
+
+
 def _connect(path: Path) -> Database:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
-    # No sqlite-utils plugins are used: skipping their discovery spares every open a scan of all
-    # installed packages' entry points (tens of milliseconds at each start of ``gnbv``).
-    db = Database(conn, execute_plugins=False)
+    db = LazyDatabase(conn)
     db.execute("PRAGMA foreign_keys = ON")
-    return db
+    return db  # type: ignore[return-value]  # a Database to every caller, see LazyDatabase
 
 
 def _connect_read_only(path: Path) -> Database:
     """A file the user may only read (:mod:`store.read_only`): SQLite's read-only mode, and
     ``query_only`` so that a write fails before it starts and the file is known to be read-only."""
-    db = Database(connect_read_only(path))
+    db = LazyDatabase(connect_read_only(path))
     db.execute("PRAGMA query_only = ON")
-    return db
+    return db  # type: ignore[return-value]
+
+
+def _journal_mode(db: Database) -> str:
+    return db.execute("PRAGMA journal_mode").fetchone()[0].lower()
 
 
 def _enable_wal(db: Database) -> None:
@@ -100,14 +150,20 @@ def _enable_wal(db: Database) -> None:
     db.execute("PRAGMA synchronous = FULL")
 
 
-def open_database(path: str | Path, *, create: bool = True, check: BackgroundCheck | None = None) -> Database:
+def open_database(
+    path: str | Path, *, create: bool = True, check: BackgroundCheck | None = None, read_first: bool = False
+) -> Database:
     """Open (and create or upgrade) the database at ``path``.
 
     Before upgrading an existing file a copy is taken next to it
     (``gnbv.sqlite3.bak-v1-20260101-120000``) so a failed upgrade loses nothing. ``check``: the
-    quick check of this file already started (the app starts it before loading Qt); without it the
-    check runs here. A file the user may only read is opened read-only and nothing is written
-    (:mod:`store.read_only`).
+    quick check of this file, made by the caller (the app); without it the check runs here. A
+    file the user may only read is opened read-only and nothing is written (:mod:`store.read_only`).
+
+    ``read_first``: the caller reads (shows the household list) before the check has ended, and
+    calls :func:`check_before_writing` with the same ``check`` before anything can write. The open
+    then writes nothing itself; a file it must write at once (an upgrade, the switch to WAL) is
+    checked here first as without ``read_first``, and so is a file that cannot even be read.
     """
     path = Path(path)
     exists = path.exists() and path.stat().st_size > 0
@@ -116,15 +172,24 @@ def open_database(path: str | Path, *, create: bool = True, check: BackgroundChe
     read_only = exists and not writable(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    if exists:
+    if exists and not read_first:
         check_before_writing(path, check)
     try:
         db = _connect_read_only(path) if read_only else _connect(path)
         version = migrations.schema_version(db)
+        writes_now = version != migrations.LATEST_VERSION or _journal_mode(db) != "wal"
     except sqlite3.OperationalError as exc:  # locked or unreadable while being opened
         raise DatabaseError(describe_failure(exc) or f"Không mở được tệp dữ liệu '{path}' ({exc}).") from exc
     except sqlite3.DatabaseError as exc:
+        if exists and read_first:
+            check_before_writing(path, check)  # damage found says more than the read's error
         raise DatabaseError(f"Tệp '{path}' không phải cơ sở dữ liệu GNBV hợp lệ hoặc đã hỏng ({exc}).") from exc
+    if exists and read_first and writes_now and not read_only:
+        try:
+            check_before_writing(path, check)
+        except DatabaseError:
+            db.close()
+            raise
     if version < 0:
         db.close()
         raise DatabaseError(

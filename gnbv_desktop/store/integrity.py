@@ -77,20 +77,24 @@ def quick_check(path: str | Path) -> list[str]:
 
 
 class BackgroundCheck:
-    """:func:`quick_check` of a file on its own thread, started before the window's libraries load.
+    """:func:`quick_check` of a file on its own thread, so the app need not wait for it idle.
 
-    SQLite reads the file without holding Python's lock, so on a second core the check of a merged
-    commune's file (a few tenths of a second) overlaps the start of the app instead of preceding
-    the list; :meth:`findings` waits for it. ``open_database(path, check=…)`` uses it in place of
-    its own check, still before the first write.
+    SQLite reads the file without holding Python's lock. The app creates the check unstarted and
+    opens the file with it (``open_database(path, check=…, read_first=True)``): the household
+    list shows first, then the check runs while the window paints, and it has ended before the
+    official can do anything — before any write (see ``gui/start_check.py``). An open that must
+    write at once (an upgrade) runs it there instead. :meth:`findings` starts it if nobody has
+    and waits for it; it runs once.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, start: bool = True):
         self.path = Path(path)
         self._findings: list[str] = []
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="kiem-tra-tep", daemon=True)
-        self._thread.start()
+        self._lock = threading.Lock()
+        if start:
+            self.start()
 
     def _run(self) -> None:
         try:
@@ -98,9 +102,21 @@ class BackgroundCheck:
         except BaseException as exc:  # handed to the caller of findings(), on its thread
             self._error = exc
 
+    def start(self) -> None:
+        """Start the check if it has not started yet."""
+        with self._lock:
+            if self._thread.ident is None:
+                self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Start the check if needed and wait up to ``timeout`` seconds; True once it has ended."""
+        self.start()
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
     def findings(self) -> list[str]:
-        """The check's findings (``[]``: sound); raises what the check raised (NotADatabase)."""
-        self._thread.join()
+        """The check's findings (``[]``: sound), waiting for it; raises what the check raised (NotADatabase)."""
+        self.wait()
         if self._error is not None:
             raise self._error
         return self._findings

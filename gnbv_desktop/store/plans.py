@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.plans import (
     CANCELLED,
@@ -36,6 +35,9 @@ from gnbv_desktop.store.catalog_store import load_catalog
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
 from gnbv_desktop.store.residents import residents
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MEASURES = "support_measures"
 FUNDING = "funding_sources"

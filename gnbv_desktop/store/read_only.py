@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 READ_ONLY_FILE_NOTICE = ("Tệp dữ liệu '{name}' chỉ cho đọc (tệp chỉ đọc, hoặc thư mục/ổ USB không ghi được): "
                          "chỉ xem được, mọi thay đổi sẽ không được lưu.")

@@ -7,10 +7,12 @@ the edits of one record and decides which copy wins when the upper level merges.
 
 from __future__ import annotations
 
-import uuid as _uuid
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 # Tables whose rows travel to the upper level, parents before children.
 SYNCED_TABLES = ["villages", "households", "members", "assessments"]
@@ -57,9 +59,11 @@ def next_rev(db: Database) -> int:
 
 
 def new_record_fields(db: Database, rev: int | None = None) -> dict:
+    import uuid  # here, with the first new record: the app's start reads only
+
     ts = now_iso()
     return {
-        "uuid": str(_uuid.uuid4()),
+        "uuid": str(uuid.uuid4()),
         "created_at": ts,
         "updated_at": ts,
         "change_counter": 1,

@@ -8,12 +8,14 @@ figure; otherwise unknown, and every rate says so instead of dividing by the lis
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.limits import MAX_RESIDENTS
 from gnbv_desktop.store.records import new_record_fields, next_rev, touch
 from gnbv_desktop.store.villages import list_villages
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class ResidentsError(ValueError):

@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections import defaultdict
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.review import (
     BACK_TO_POOR,
@@ -26,6 +25,9 @@ from gnbv_desktop.store.households import SIZE_SQL
 from gnbv_desktop.store.records import new_record_fields, next_rev, now_iso, touch
 from gnbv_desktop.store.settings import get_value, set_value
 from gnbv_desktop.store.standard_store import standards_in_force
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 ESCAPE_WINDOW_KEY = "escape_window_months"
 

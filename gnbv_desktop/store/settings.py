@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.limits import MAX_NAME_CHARS, text_problem
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MODE_COMMUNE = "commune"
 MODE_AGGREGATE = "aggregate"

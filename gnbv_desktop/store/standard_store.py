@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.standard_set import StandardSet, shipped_standards
 from gnbv_desktop.core.standards import StandardError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 STANDARDS_CATALOG = "standards"
 

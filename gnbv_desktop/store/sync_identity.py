@@ -12,11 +12,13 @@ from __future__ import annotations
 import sqlite3
 import uuid as _uuid
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.signing import fingerprint, new_private_key, public_key
 from gnbv_desktop.store.records import now_iso
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 UPPER_LEVEL = "upper_level"
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.limits import MAX_NAME_CHARS, text_problem
 from gnbv_desktop.core.text import clean, fold
 from gnbv_desktop.store.records import new_record_fields, touch
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass

@@ -25,17 +25,17 @@ from PySide6.QtWidgets import (
 
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS, StandardError
 from gnbv_desktop.core.text import format_number
-from gnbv_desktop.gui.bulk_assign_dialog import BulkAssignDialog
 from gnbv_desktop.gui.context import AppContext
-from gnbv_desktop.gui.deleted_households_dialog import DeletedHouseholdsDialog
 from gnbv_desktop.gui.household_model import HouseholdTableModel
 from gnbv_desktop.gui.review_filter import ReviewFilter
-from gnbv_desktop.jobs.carry_forward import carry_forward
 from gnbv_desktop.store.households import ValidationError, delete_household, list_columns, restore_household
-from gnbv_desktop.store.plans import households_without_helper
 from gnbv_desktop.store.villages import list_villages
 
+# The dialogs, the carry-forward job and the helper filter are imported when first used: the
+# list is what the app opens on, and these modules (with Qt's .ui loader) would delay it.
 if TYPE_CHECKING:
+    from gnbv_desktop.gui.bulk_assign_dialog import BulkAssignDialog
+    from gnbv_desktop.gui.deleted_households_dialog import DeletedHouseholdsDialog
     from gnbv_desktop.gui.household_editor import HouseholdEditor
 
 
@@ -82,6 +82,10 @@ class HouseholdsPage(QWidget):
         for col, width in ((0, 70), (2, 130), (3, 190), (4, 100), (5, 190), (6, 130)):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        # Lay the rows out at once after the model is reset (each keystroke in the search box): left
+        # to Qt's next turn, the rows are painted twice — before and after the scroll bar learns
+        # the new number of rows — and a keystroke costs half as much again.
+        self.model.modelReset.connect(self.table.doItemsLayout)
 
         self.new_button = QPushButton("Thêm hộ (Ctrl+N)")
         self.new_button.clicked.connect(self.new_household)
@@ -236,6 +240,8 @@ class HouseholdsPage(QWidget):
         self.carry_button.setVisible(waiting > 0)
 
     def carry_forward(self) -> None:
+        from gnbv_desktop.jobs.carry_forward import carry_forward
+
         prev, year = self.ctx.year - 1, self.ctx.year
         try:
             self.ctx.standards.for_year(year)
@@ -264,7 +270,11 @@ class HouseholdsPage(QWidget):
         self._update_count()
 
     def _helper_filter(self) -> set[int] | None:
-        return households_without_helper(self.ctx.db, self.ctx.year) if self.no_helper.isChecked() else None
+        if not self.no_helper.isChecked():
+            return None
+        from gnbv_desktop.store.plans import households_without_helper
+
+        return households_without_helper(self.ctx.db, self.ctx.year)
 
     def _on_filter(self) -> None:
         self.model.set_filter(
@@ -322,6 +332,8 @@ class HouseholdsPage(QWidget):
 
     def assign_selected(self) -> BulkAssignDialog | None:
         """Assign helpers to every selected household at once (or tell how to select)."""
+        from gnbv_desktop.gui.bulk_assign_dialog import BulkAssignDialog
+
         ids = self.selected_ids()
         if not ids:
             self.status_changed.emit("Chọn một hoặc nhiều hộ trong danh sách trước khi phân công.")
@@ -332,6 +344,8 @@ class HouseholdsPage(QWidget):
         return dialog
 
     def show_deleted(self) -> DeletedHouseholdsDialog:
+        from gnbv_desktop.gui.deleted_households_dialog import DeletedHouseholdsDialog
+
         dialog = DeletedHouseholdsDialog(self.ctx, self)
         dialog.finished.connect(lambda _r: self._after_restore(dialog.restored))
         dialog.open()
