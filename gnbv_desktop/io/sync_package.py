@@ -13,6 +13,7 @@ handed to the database; a refusal names the entry, line and field.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -229,17 +230,18 @@ class SyncPackageReader:
 
     :meth:`check` reads every table entry once: decompressed under the caps, its checksum
     compared, every record validated (a refusal names the entry, line and field) — all before the
-    caller writes anything, so a hostile package costs reading, never writing. Then
-    ``external_references`` lists the references the package does not resolve itself, and
-    :meth:`tables` reads the entries again, handing out the (now known valid) records in
-    batches for writing.
+    caller writes anything, so a hostile package costs reading, never writing. It keeps what the
+    write needs besides each line (:class:`CheckedKeys`: UUID, change counter, updated at, deleted
+    flag), so the records are parsed and validated once. Then ``external_references`` lists the
+    references the package does not resolve itself, and :meth:`tables` decompresses the entries
+    again and hands out the (now known valid) records in batches for writing.
     """
 
     def __init__(self, container: OpenContainer, info: PackageInfo, schemas: dict[str, RecordSchema],
                  attachments: dict[str, bytes]):
         self._container, self.info, self._schemas, self.attachments = container, info, schemas, attachments
         self.external_references: list[ExternalReference] = []
-        self._checked = False
+        self._checked: dict[str, CheckedKeys] | None = None
 
     def _tables(self) -> Iterator[tuple[str, RecordSchema]]:
         for table, schema in self._schemas.items():  # parents before children (records.SYNCED_TABLES)
@@ -249,26 +251,31 @@ class SyncPackageReader:
     def check(self) -> None:
         """Validate every table entry completely; raises :class:`PackageError` on the first problem."""
         present: dict[str, set[str]] = {}
+        checked: dict[str, CheckedKeys] = {}
         for table, schema in self._tables():
             entry = self._container.verified(table_entry(table))
             try:
-                count = _check_records(schema, entry, present, self.external_references)
+                keys = _check_records(schema, entry, present, self.external_references)
             except PackageError:
                 entry.finish()  # a damaged entry is reported as damaged, not by its first odd line
                 raise
             entry.finish()
-            if count != self.info.counts[table]:
+            if len(keys) != self.info.counts[table]:
                 raise PackageError(f"Tệp {table_entry(table)}: manifest ghi {self.info.counts[table]} bản ghi nhưng "
-                                   f"tệp có {count} — gói không toàn vẹn.")
-        self._checked = True
+                                   f"tệp có {len(keys)} — gói không toàn vẹn.")
+            checked[table] = keys
+        self._checked = checked
 
     def tables(self) -> Iterator[tuple[str, Iterator[list[RecordRow]]]]:
         """After :meth:`check`: ``(table, batches)`` for every table the package carries, parents
         before children; each ``batches`` must be consumed before the next table is asked for."""
-        if not self._checked:
+        if self._checked is None:
             raise RuntimeError("SyncPackageReader.tables() before check()")
-        for table, schema in self._tables():
-            yield table, _record_batches(schema, self._container.chunks(table_entry(table)), BATCH_RECORDS)
+        for table, _schema in self._tables():
+            # What the check kept of a table is let go once its records are handed out.
+            keys = self._checked.pop(table)
+            yield table, _record_batches(keys, self._container.chunks(table_entry(table)), table_entry(table),
+                                         BATCH_RECORDS)
 
 
 def open_sync_package(
@@ -361,14 +368,35 @@ def _lines(chunks: Iterable[bytes], entry: str) -> Iterator[bytes]:
         yield rest[:-1] if rest.endswith(b"\r") else rest
 
 
+class CheckedKeys:
+    """What the check pass learned of one table's records, in file order, for the write pass:
+    UUID, change counter, updated at and deleted flag as columns (the write pairs them with the
+    lines read again, without parsing a record twice), and the stripped line of each tombstone
+    that carried more than bookkeeping and references, with its record number (in file order)."""
+
+    __slots__ = ("uuids", "counters", "updated_at", "deleted", "tombstones")
+
+    def __init__(self) -> None:
+        self.uuids: list[str] = []
+        self.counters: list[int] = []
+        self.updated_at: list[str] = []
+        self.deleted: list[int] = []
+        self.tombstones: list[tuple[int, bytes]] = []
+
+    def __len__(self) -> int:
+        return len(self.uuids)
+
+
 def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str, set[str]],
-                   external: list[ExternalReference]) -> int:
-    """Validate the table's records; returns how many. Adds the table's UUIDs to ``present``; a
-    reference to a record not in ``present`` (tables are read parents first) goes to ``external``,
-    for the aggregate to resolve. This loop runs for every record of a merge: it calls the
-    schema's compiled check and asks for the wording only on a refusal."""
+                   external: list[ExternalReference]) -> CheckedKeys:
+    """Validate the table's records; returns what the write needs of them. Adds the table's UUIDs
+    to ``present``; a reference to a record not in ``present`` (tables are read parents first)
+    goes to ``external``, for the aggregate to resolve. This loop runs for every record of a merge:
+    it calls the schema's compiled check and asks for the wording only on a refusal."""
     name = table_entry(schema.table)
-    count = 0
+    keys = CheckedKeys()
+    add_uuid, add_counter, add_updated, add_deleted = (
+        keys.uuids.append, keys.counters.append, keys.updated_at.append, keys.deleted.append)
     seen: set[str] = present.setdefault(schema.table, set())
     refs = [(ref_field, target, present.get(target, set())) for ref_field, target in schema.references.items()]
     known = tuple(targets for _f, _t, targets in refs)  # UUIDs of referenced tables, validated already
@@ -391,33 +419,53 @@ def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str
         if uuid in seen:
             raise PackageError(f"Tệp {name}, dòng {n}: bản ghi {uuid} xuất hiện hai lần.")
         seen.add(uuid)
-        if rec["deleted"] == 1:
-            rec = schema.tombstone(rec)
+        deleted = rec["deleted"]
+        if deleted == 1:
+            stripped = schema.tombstone(rec)
+            if len(stripped) != len(rec):
+                keys.tombstones.append((len(keys), orjson.dumps(stripped)))
+            rec = stripped
         for ref_field, target, targets in refs:
             value = rec.get(ref_field)
             if value is not None and value not in targets:
                 external.append(ExternalReference(schema.table, n, ref_field, target, value))
-        count += 1
-    return count
+        add_uuid(uuid)
+        add_counter(rec["change_counter"])
+        add_updated(rec["updated_at"])
+        add_deleted(deleted)
+    return keys
 
 
-def _record_batches(schema: RecordSchema, chunks: Iterator[bytes], batch_records: int) -> Iterator[list[RecordRow]]:
-    """The checked table's records in batches, each as its JSON line (a tombstone stripped of
-    everything but bookkeeping and references); only the current batch is held."""
-    name = table_entry(schema.table)
-    batch: list[RecordRow] = []
-    loads = orjson.loads
+def _record_batches(keys: CheckedKeys, chunks: Iterator[bytes], name: str,
+                    batch_records: int) -> Iterator[list[RecordRow]]:
+    """The checked table's records in batches: each line read again paired with what the check
+    kept of it (a tombstone's line stripped of everything but bookkeeping and references); only
+    the current batch is held. The entry passed its checksum in the check and is read from the
+    same bytes, so it holds the same records in the same order."""
+    done = 0
+    lines: list[bytes] = []
     for line in _lines(chunks, name):
         if not line or (line[0] in _BLANK_START and not line.strip()):
             continue
-        rec = loads(line)
-        if rec["deleted"] == 1:
-            stripped = schema.tombstone(rec)
-            if len(stripped) != len(rec):
-                rec, line = stripped, orjson.dumps(stripped)
-        batch.append((rec["uuid"], rec["change_counter"], rec["updated_at"], rec["deleted"], line))
-        if len(batch) >= batch_records:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        lines.append(line)
+        if len(lines) >= batch_records:
+            yield _paired(keys, done, lines)
+            done += len(lines)
+            lines = []
+    if lines:
+        yield _paired(keys, done, lines)
+        done += len(lines)
+    if done != len(keys):
+        raise RuntimeError(f"{name}: {done} records read back, {len(keys)} checked")
+
+
+def _paired(keys: CheckedKeys, start: int, lines: list[bytes]) -> list[RecordRow]:
+    """Records ``start``… of the table as rows: the check's columns zipped with ``lines``, each
+    stripped tombstone in place of its line."""
+    end = start + len(lines)
+    tombstones = keys.tombstones
+    first = bisect_left(tombstones, (start, b""))
+    for i, line in tombstones[first:bisect_left(tombstones, (end, b""))]:
+        lines[i - start] = line
+    return list(zip(keys.uuids[start:end], keys.counters[start:end], keys.updated_at[start:end],
+                    keys.deleted[start:end], lines, strict=True))

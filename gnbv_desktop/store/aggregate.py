@@ -238,15 +238,26 @@ def begin_package(
     return cur.lastrowid
 
 
-_UPSERT = """
-INSERT INTO sync_records (table_name, commune_code, uuid, change_counter, updated_at, deleted, data, package_id)
-VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?)
+def _upsert_sql(table: str, commune_code: str, package_id: int) -> str:
+    """The upsert of one table's records of one package: the table, commune code and package id
+    are the same for every row, so they are written into the statement once and each row binds
+    only its own five values (building an eight-value tuple per record cost a tenth of a merge).
+    The table is a synced table's name and the code passed ``COMMUNE_CODE_PATTERN`` (letters,
+    digits, ``-``, ``_``); both are quoted all the same."""
+    return f"""
+INSERT INTO sync_records (table_name, commune_code, package_id, uuid, change_counter, updated_at, deleted, data)
+VALUES ({_quoted(table)}, {_quoted(commune_code)}, {int(package_id)}, ?, ?, ?, ?, CAST(? AS TEXT))
 ON CONFLICT (table_name, commune_code, uuid) DO UPDATE SET
     change_counter = excluded.change_counter, updated_at = excluded.updated_at, deleted = excluded.deleted,
     data = excluded.data, package_id = excluded.package_id
 WHERE excluded.change_counter > sync_records.change_counter
    OR (excluded.change_counter = sync_records.change_counter AND excluded.updated_at > sync_records.updated_at)
 """
+
+
+def _quoted(text: str) -> str:
+    """An SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 # Above this many incoming records a batch drops the statistics indexes and rebuilds them once at
@@ -281,15 +292,12 @@ def merge_records(db: Database, package_id: int, commune_code: str, table: str,
     time); older or equal copies leave the stored one alone."""
     count_sql = "SELECT COUNT(*) FROM sync_records WHERE table_name = ? AND commune_code = ?"
     before = db.execute(count_sql, [table, commune_code]).fetchone()[0]
+    upsert = _upsert_sql(table, commune_code, package_id)
     changed = total = 0
     for records in batches:
-        # In key order a batch touches neighbouring pages of the (table, commune, UUID) index.
-        rows = sorted(
-            (table, commune_code, uuid, counter, updated_at, deleted, line, package_id)
-            for uuid, counter, updated_at, deleted, line in records
-        )
-        changed += max(db.conn.executemany(_UPSERT, rows).rowcount, 0)
-        total += len(rows)
+        # In UUID order a batch touches neighbouring pages of the (table, commune, UUID) index.
+        changed += max(db.conn.executemany(upsert, sorted(records)).rowcount, 0)
+        total += len(records)
     new = db.execute(count_sql, [table, commune_code]).fetchone()[0] - before
     return MergeCounts(new, changed - new, total - changed)
 
