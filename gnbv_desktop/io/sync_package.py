@@ -217,24 +217,28 @@ def read_sync_package(
 
 
 # Records handed to the database at a time: large enough for executemany to pay off, small enough
-# that a package of any size costs a few megabytes.
+# that a batch costs a few megabytes.
 BATCH_RECORDS = 2000
 # A record is at most a few dozen texts of at most 4,000 characters; a longer "line" is refused
 # before it is held whole.
 MAX_LINE_BYTES = 16 * 1024**2
+# The check keeps a package's lines for the write up to this many bytes (a commune of about
+# 10,000 households); the tables beyond are decompressed and split again when written, so a
+# package of any size costs at most this much more than one batch.
+KEEP_LINES_BYTES = 48 * 1024**2
 
 
 class SyncPackageReader:
-    """A package whose container, signature, manifest and attachments passed, read in two streamed
-    passes that hold no table whole.
+    """A package whose container, signature, manifest and attachments passed, read in a checking
+    pass and a writing pass.
 
     :meth:`check` reads every table entry once: decompressed under the caps, its checksum
     compared, every record validated (a refusal names the entry, line and field) — all before the
     caller writes anything, so a hostile package costs reading, never writing. It keeps what the
-    write needs besides each line (:class:`CheckedKeys`: UUID, change counter, updated at, deleted
-    flag), so the records are parsed and validated once. Then ``external_references`` lists the
-    references the package does not resolve itself, and :meth:`tables` decompresses the entries
-    again and hands out the (now known valid) records in batches for writing.
+    write needs (:class:`CheckedKeys`: UUID, change counter, updated at and deleted flag, and the
+    lines themselves within :data:`KEEP_LINES_BYTES`), so no record is parsed or validated twice.
+    Then ``external_references`` lists the references the package does not resolve itself, and
+    :meth:`tables` hands out the (now known valid) records in batches for writing.
     """
 
     def __init__(self, container: OpenContainer, info: PackageInfo, schemas: dict[str, RecordSchema],
@@ -252,10 +256,11 @@ class SyncPackageReader:
         """Validate every table entry completely; raises :class:`PackageError` on the first problem."""
         present: dict[str, set[str]] = {}
         checked: dict[str, CheckedKeys] = {}
+        room = KEEP_LINES_BYTES
         for table, schema in self._tables():
             entry = self._container.verified(table_entry(table))
             try:
-                keys = _check_records(schema, entry, present, self.external_references)
+                keys = _check_records(schema, entry, present, self.external_references, room)
             except PackageError:
                 entry.finish()  # a damaged entry is reported as damaged, not by its first odd line
                 raise
@@ -264,6 +269,7 @@ class SyncPackageReader:
                 raise PackageError(f"Tệp {table_entry(table)}: manifest ghi {self.info.counts[table]} bản ghi nhưng "
                                    f"tệp có {len(keys)} — gói không toàn vẹn.")
             checked[table] = keys
+            room -= keys.line_bytes
         self._checked = checked
 
     def tables(self) -> Iterator[tuple[str, Iterator[list[RecordRow]]]]:
@@ -274,8 +280,11 @@ class SyncPackageReader:
         for table, _schema in self._tables():
             # What the check kept of a table is let go once its records are handed out.
             keys = self._checked.pop(table)
-            yield table, _record_batches(keys, self._container.chunks(table_entry(table)), table_entry(table),
-                                         BATCH_RECORDS)
+            if keys.lines is not None:
+                yield table, _kept_batches(keys, keys.lines, BATCH_RECORDS)
+            else:
+                yield table, _reread_batches(keys, self._container.chunks(table_entry(table)), table_entry(table),
+                                             BATCH_RECORDS)
 
 
 def open_sync_package(
@@ -372,17 +381,20 @@ def _lines(chunks: Iterable[bytes], entry: str) -> Iterator[bytes]:
 
 class CheckedKeys:
     """What the check pass learned of one table's records, in file order, for the write pass:
-    UUID, change counter, updated at and deleted flag as columns (the write pairs them with the
-    lines read again, without parsing a record twice), and the stripped line of each tombstone
-    that carried more than bookkeeping and references, with its record number (in file order)."""
+    UUID, change counter, updated at and deleted flag as columns; the lines (each tombstone's
+    stripped of everything but bookkeeping and references), unless the package's
+    :data:`KEEP_LINES_BYTES` ran out — then the write reads them again and puts in the stripped
+    tombstones listed with their record numbers."""
 
-    __slots__ = ("uuids", "counters", "updated_at", "deleted", "tombstones")
+    __slots__ = ("uuids", "counters", "updated_at", "deleted", "lines", "line_bytes", "tombstones")
 
     def __init__(self) -> None:
         self.uuids: list[str] = []
         self.counters: list[int] = []
         self.updated_at: list[str] = []
         self.deleted: list[int] = []
+        self.lines: list[bytes] | None = []
+        self.line_bytes = 0
         self.tombstones: list[tuple[int, bytes]] = []
 
     def __len__(self) -> int:
@@ -390,15 +402,18 @@ class CheckedKeys:
 
 
 def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str, set[str]],
-                   external: list[ExternalReference]) -> CheckedKeys:
-    """Validate the table's records; returns what the write needs of them. Adds the table's UUIDs
-    to ``present``; a reference to a record not in ``present`` (tables are read parents first)
-    goes to ``external``, for the aggregate to resolve. This loop runs for every record of a merge:
-    it calls the schema's compiled check and asks for the wording only on a refusal."""
+                   external: list[ExternalReference], room: int) -> CheckedKeys:
+    """Validate the table's records; returns what the write needs of them (the lines only while
+    they fit in ``room`` bytes). Adds the table's UUIDs to ``present``; a reference to a record not
+    in ``present`` (tables are read parents first) goes to ``external``, for the aggregate to
+    resolve. This loop runs for every record of a merge: it calls the schema's compiled check and
+    asks for the wording only on a refusal."""
     name = table_entry(schema.table)
     keys = CheckedKeys()
     add_uuid, add_counter, add_updated, add_deleted = (
         keys.uuids.append, keys.counters.append, keys.updated_at.append, keys.deleted.append)
+    kept: list[bytes] | None = keys.lines
+    room_at_start = room
     seen: set[str] = present.setdefault(schema.table, set())
     refs = [(ref_field, target, present.get(target, set())) for ref_field, target in schema.references.items()]
     known = tuple(targets for _f, _t, targets in refs)  # UUIDs of referenced tables, validated already
@@ -425,7 +440,8 @@ def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str
         if deleted == 1:
             stripped = schema.tombstone(rec)
             if len(stripped) != len(rec):
-                keys.tombstones.append((len(keys), orjson.dumps(stripped)))
+                line = orjson.dumps(stripped)
+                keys.tombstones.append((len(keys), line))
             rec = stripped
         for ref_field, target, targets in refs:
             value = rec.get(ref_field)
@@ -435,15 +451,30 @@ def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str
         add_counter(rec["change_counter"])
         add_updated(rec["updated_at"])
         add_deleted(deleted)
+        if kept is not None:
+            room -= len(line)
+            if room < 0:
+                kept = None
+            else:
+                kept.append(line)
+    keys.lines = kept
+    keys.line_bytes = room_at_start - room if kept is not None else 0
     return keys
 
 
-def _record_batches(keys: CheckedKeys, chunks: Iterator[bytes], name: str,
+def _kept_batches(keys: CheckedKeys, lines: list[bytes], batch_records: int) -> Iterator[list[RecordRow]]:
+    """The checked table's records in batches, from the ``lines`` the check kept."""
+    for start in range(0, len(keys), batch_records):
+        end = start + batch_records
+        yield list(zip(keys.uuids[start:end], keys.counters[start:end], keys.updated_at[start:end],
+                       keys.deleted[start:end], lines[start:end], strict=True))
+
+
+def _reread_batches(keys: CheckedKeys, chunks: Iterator[bytes], name: str,
                     batch_records: int) -> Iterator[list[RecordRow]]:
-    """The checked table's records in batches: each line read again paired with what the check
-    kept of it (a tombstone's line stripped of everything but bookkeeping and references); only
-    the current batch is held. The entry passed its checksum in the check and is read from the
-    same bytes, so it holds the same records in the same order."""
+    """The checked table's records in batches, its lines read again (the entry passed its checksum
+    in the check and is read from the same bytes, so it holds the same records in the same order)
+    and paired with what the check kept; only the current batch is held."""
     done = 0
     lines: list[bytes] = []
     for line in _lines(chunks, name):

@@ -60,7 +60,7 @@ TABLE_LABELS = {
 }
 
 
-MERGE_CACHE_KIB = 32 * 1024
+MERGE_CACHE_KIB = 8 * 1024
 
 
 class SyncError(ValueError):
@@ -288,8 +288,9 @@ def import_packages(
     schemas = record_schemas(synced_columns(db))
     results = []
     replaced: set[str] = set()
-    # Records are merged in batches sorted by key, so each batch touches the end of its commune's
-    # part of the (table, commune, UUID) index; a moderate page cache keeps that part in memory.
+    # Records are merged in batches sorted by key, so each batch touches its commune's part of the
+    # (table, commune, UUID) index; a moderate page cache keeps that part in memory (measured: a
+    # larger one saves no time and costs its size).
     db.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
     incoming = sum(sum(info.counts.values()) for info, _sha, _path in checked)
     pending = [i for i, (info, sha, _p) in enumerate(checked)

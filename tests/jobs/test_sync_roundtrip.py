@@ -314,6 +314,38 @@ def test_records_merged_in_small_batches_are_the_same_records(commune, agg, tmp_
     assert aggregate_records(agg, CODE) == commune_records(commune)
 
 
+@pytest.mark.parametrize("keep_bytes", [0, 4000, 10**9])
+def test_lines_kept_by_the_check_or_read_again_give_the_same_records(commune, agg, tmp_path, monkeypatch,
+                                                                    keep_bytes):
+    """The check keeps a package's lines for the write within ``KEEP_LINES_BYTES``; beyond it the
+    write reads them again. With no table, some tables or every table kept, in batches of three,
+    and a deleted record still carrying its personal data (an older version's package) in the
+    middle of a table, the aggregate holds the commune's records and the record stripped."""
+    import json
+
+    from gnbv_desktop.io import sync_package
+    from gnbv_desktop.io.sync_package import PackageInfo, build_sync_package
+    from gnbv_desktop.store.sync_identity import installation
+    from gnbv_desktop.store.sync_outbox import collect_changes, plan_export
+
+    monkeypatch.setattr(sync_package, "KEEP_LINES_BYTES", keep_bytes)
+    monkeypatch.setattr(sync_package, "BATCH_RECORDS", 3)
+    tables = collect_changes(commune, plan_export(commune, full=True))
+    victim = json.loads(tables["households"][7])
+    victim["deleted"] = 1
+    tables["households"][7] = json.dumps(victim, ensure_ascii=False)
+    me = installation(commune)
+    info = PackageInfo(CODE, "Xã Ia Grai", 1, 0, "2026-11-20T08:00:00+00:00", "0.1.0", "Gia Lai",
+                       installation_uuid=me.uuid)
+    (tmp_path / "p1.gnbv").write_bytes(build_sync_package(info, tables, signing_key=me.private_key))
+    [result] = import_(agg, tmp_path / "p1.gnbv")
+    assert result.merged.new == sum(len(lines) for lines in tables.values())
+    expected = commune_records(commune)
+    expected["households"][victim["uuid"]] = {k: victim[k] for k in (
+        "uuid", "created_at", "updated_at", "change_counter", "deleted", "village_uuid")}
+    assert aggregate_records(agg, CODE) == expected
+
+
 def test_bad_last_record_of_a_later_package_changes_nothing(commune, agg, tmp_path, monkeypatch):
     """A record refused on the last line of a signed package, after an earlier package of the batch
     was written: the whole import rolls back."""
