@@ -241,7 +241,7 @@ def begin_package(
 def _upsert_sql(table: str, commune_code: str, package_id: int) -> str:
     """The upsert of one table's records of one package: the table, commune code and package id
     are the same for every row, so they are written into the statement once and each row binds
-    only its own five values (building an eight-value tuple per record cost a tenth of a merge).
+    only its own five values (building an eight-value tuple per record showed in the profile).
     The table is a synced table's name and the code passed ``COMMUNE_CODE_PATTERN`` (letters,
     digits, ``-``, ``_``); both are quoted all the same."""
     return f"""
