@@ -378,14 +378,15 @@ def _merge_package(db: Database, reader: SyncPackageReader, path: Path, sha: str
         signed=info.signer is not None,
         replaced_data=result.replaced,
     )
+    live: dict[str, int] = {}
     for table, batches in reader.tables():
         yield Progress(*progress, f"{step}: đang ghép {table_label(table)}…")
         result.merged.add(_refusing(path, lambda t=table, b=batches: aggregate.merge_records(
-            db, package_id, info.commune_code, t, b)))
+            db, package_id, info.commune_code, t, b, live)))
     aggregate.store_attachments(
         db, package_id, info.commune_code, {k: (sha256(v), v) for k, v in reader.attachments.items()}
     )
-    aggregate.finish_package(db, package_id, result.merged)
+    aggregate.finish_package(db, package_id, result.merged, live)
 
 
 def _place_in_history(db: Database, info: PackageInfo, sha: str, path: Path, result: ImportResult) -> None:

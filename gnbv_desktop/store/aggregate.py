@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from sqlite_utils import Database
 
@@ -244,15 +245,20 @@ def _upsert_sql(table: str, commune_code: str, package_id: int) -> str:
     only its own five values (building an eight-value tuple per record showed in the profile).
     The table is a synced table's name and the code passed ``COMMUNE_CODE_PATTERN`` (letters,
     digits, ``-``, ``_``); both are quoted all the same."""
-    return f"""
-INSERT INTO sync_records (table_name, commune_code, package_id, uuid, change_counter, updated_at, deleted, data)
-VALUES ({_quoted(table)}, {_quoted(commune_code)}, {int(package_id)}, ?, ?, ?, ?, CAST(? AS TEXT))
+    return _insert_sql(table, commune_code, package_id) + """
 ON CONFLICT (table_name, commune_code, uuid) DO UPDATE SET
     change_counter = excluded.change_counter, updated_at = excluded.updated_at, deleted = excluded.deleted,
     data = excluded.data, package_id = excluded.package_id
 WHERE excluded.change_counter > sync_records.change_counter
    OR (excluded.change_counter = sync_records.change_counter AND excluded.updated_at > sync_records.updated_at)
 """
+
+
+def _insert_sql(table: str, commune_code: str, package_id: int) -> str:
+    """The plain insert of one table's records of one package (see :func:`_upsert_sql`)."""
+    return f"""
+INSERT INTO sync_records (table_name, commune_code, package_id, uuid, change_counter, updated_at, deleted, data)
+VALUES ({_quoted(table)}, {_quoted(commune_code)}, {int(package_id)}, ?, ?, ?, ?, CAST(? AS TEXT))"""
 
 
 def _quoted(text: str) -> str:
@@ -291,16 +297,29 @@ MergeRow = tuple[str, int, str, int, "str | bytes"]
 
 
 def merge_records(db: Database, package_id: int, commune_code: str, table: str,
-                  batches: Iterable[Sequence[MergeRow]]) -> MergeCounts:
+                  batches: Iterable[Sequence[MergeRow]], live: dict[str, int] | None = None) -> MergeCounts:
     """Upsert one table's records of a package, given batch by batch (only one batch is held at a
-    time); older or equal copies leave the stored one alone."""
+    time); older or equal copies leave the stored one alone. When the aggregate held nothing of
+    this table for the commune, the records not deleted are counted into ``live[table]`` (what
+    :func:`finish_package` would otherwise count again)."""
     count_sql = "SELECT COUNT(*) FROM sync_records WHERE table_name = ? AND commune_code = ?"
     before = db.execute(count_sql, [table, commune_code]).fetchone()[0]
-    upsert = _upsert_sql(table, commune_code, package_id)
+    if before == 0:
+        # Every record is new (a package's UUIDs are unique): a plain insert, no conflict handling.
+        total = not_deleted = 0
+        sql = _insert_sql(table, commune_code, package_id)
+        for records in batches:
+            # In UUID order a batch touches neighbouring pages of the (table, commune, UUID) index.
+            db.conn.executemany(sql, sorted(records))
+            total += len(records)
+            not_deleted += len(records) - sum(map(itemgetter(3), records))
+        if live is not None:
+            live[table] = not_deleted
+        return MergeCounts(new=total)
     changed = total = 0
+    sql = _upsert_sql(table, commune_code, package_id)
     for records in batches:
-        # In UUID order a batch touches neighbouring pages of the (table, commune, UUID) index.
-        changed += max(db.conn.executemany(upsert, sorted(records)).rowcount, 0)
+        changed += max(db.conn.executemany(sql, sorted(records)).rowcount, 0)
         total += len(records)
     new = db.execute(count_sql, [table, commune_code]).fetchone()[0] - before
     return MergeCounts(new, changed - new, total - changed)
@@ -316,8 +335,9 @@ def store_attachments(db: Database, package_id: int, commune_code: str, files: d
         )
 
 
-def finish_package(db: Database, package_id: int, applied: MergeCounts) -> None:
-    """Record what the merge did and move the commune's "last package" forward."""
+def finish_package(db: Database, package_id: int, applied: MergeCounts, live: dict[str, int] | None = None) -> None:
+    """Record what the merge did and move the commune's "last package" forward; ``live``: records
+    not deleted of the tables :func:`merge_records` counted, the others are counted here."""
     db.execute("UPDATE sync_packages SET applied = ? WHERE id = ?", [json.dumps(applied.as_dict()), package_id])
     code, seq, created, imported = db.execute(
         "SELECT commune_code, sequence, created_at, imported_at FROM sync_packages WHERE id = ?", [package_id]
@@ -327,7 +347,7 @@ def finish_package(db: Database, package_id: int, applied: MergeCounts) -> None:
         "WHERE commune_code = ? AND last_sequence <= ?",
         [seq, created, imported, code, seq],
     )
-    counts = live_counts(db, code)
+    counts = live_counts(db, code, live or {})
     db.execute("UPDATE sync_communes SET last_imported_at = ?, counts = ? WHERE commune_code = ?",
                [imported, json.dumps(counts), code])
 
@@ -343,16 +363,18 @@ SELECT name FROM held WHERE name IS NOT NULL
 """
 
 
-def live_counts(db: Database, commune_code: str) -> dict[str, int]:
-    """The commune's records that are not deleted, per table (those with none left out).
+def live_counts(db: Database, commune_code: str, known: dict[str, int]) -> dict[str, int]:
+    """The commune's records that are not deleted, per table (those with none left out); the
+    tables in ``known`` are taken from it.
 
     Counted table by table through the (table, commune, UUID) key, so the cost is the commune's
     own records: counting by commune alone would read every record of every commune, once per
     package merged."""
     counts = {}
     for (table,) in db.execute(_TABLES_HELD_SQL).fetchall():
-        n = db.execute("SELECT COUNT(*) FROM sync_records WHERE table_name = ? AND commune_code = ? AND deleted = 0",
-                       [table, commune_code]).fetchone()[0]
+        n = known[table] if table in known else db.execute(
+            "SELECT COUNT(*) FROM sync_records WHERE table_name = ? AND commune_code = ? AND deleted = 0",
+            [table, commune_code]).fetchone()[0]
         if n:
             counts[table] = n
     return counts
