@@ -501,7 +501,7 @@ def _open_for_merge(path: Path, sha: str, password: str | None, limits: Limits,
                     schemas: dict[str, RecordSchema]) -> SyncPackageReader:
     """The package at ``path`` checked again in full (it may have changed since the first look):
     container, signature, manifest, every entry's caps and checksum, every record — streamed,
-    nothing kept but the UUIDs; its records are read again while merging."""
+    keeping what the write needs of each record (``SyncPackageReader.check``), so none is parsed twice."""
     blob = _read(path, limits)
     if sha256(blob) != sha:
         raise SyncError(f"Gói '{path.name}' đã thay đổi trong khi nhập; hãy nhập lại.")

@@ -299,8 +299,9 @@ MergeRow = tuple[str, int, str, int, "str | bytes"]
 def merge_records(db: Database, package_id: int, commune_code: str, table: str,
                   batches: Iterable[Sequence[MergeRow]], live: dict[str, int] | None = None) -> MergeCounts:
     """Upsert one table's records of a package, given batch by batch (only one batch is held at a
-    time); older or equal copies leave the stored one alone. When the aggregate held nothing of
-    this table for the commune, the records not deleted are counted into ``live[table]`` (what
+    time); older or equal copies leave the stored one alone. Each batch goes in UUID order, so it
+    touches neighbouring pages of the (table, commune, UUID) key. When the aggregate held nothing
+    of this table for the commune, the records not deleted are counted into ``live[table]`` (what
     :func:`finish_package` would otherwise count again)."""
     count_sql = "SELECT COUNT(*) FROM sync_records WHERE table_name = ? AND commune_code = ?"
     before = db.execute(count_sql, [table, commune_code]).fetchone()[0]
@@ -309,7 +310,6 @@ def merge_records(db: Database, package_id: int, commune_code: str, table: str,
         total = not_deleted = 0
         sql = _insert_sql(table, commune_code, package_id)
         for records in batches:
-            # In UUID order a batch touches neighbouring pages of the (table, commune, UUID) index.
             db.conn.executemany(sql, sorted(records))
             total += len(records)
             not_deleted += len(records) - sum(map(itemgetter(3), records))
