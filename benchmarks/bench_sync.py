@@ -4,7 +4,8 @@ doing the same work in the same run; the demo's peak memory at two sizes.
 Every measured piece runs in a fresh subprocess, which reports its own CPU time (user + system,
 finished worker processes included). Its peak memory is the larger of its own ``VmHWM`` (unlike
 ``ru_maxrss`` not inherited from this parent across fork + exec) and the resident size of its
-whole process tree sampled every 50 ms. Several runs each, medians printed, then the ratios:
+whole process tree sampled every 50 ms. Several runs each (the app and its baseline in turn),
+medians printed, then the ratios:
 
 - merge: ``import_packages`` of K commune packages into a fresh aggregate, against the bare
   baseline: unzip + ``orjson.loads`` of every line + one transaction of ``executemany`` of the
@@ -24,6 +25,7 @@ Run: ``python benchmarks/bench_sync.py [--runs 3]``.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import resource
@@ -198,15 +200,25 @@ def measure(kind: str, *args: str) -> dict:
 
 
 def medians(kind: str, runs: int, prepare, *args) -> dict:
-    samples = []
+    return paired_medians([(kind, args)], runs, prepare)[0]
+
+
+def paired_medians(pieces: list[tuple[str, tuple]], runs: int, prepare) -> list[dict]:
+    """Medians of ``runs`` measurements of each ``(kind, args)`` piece, taken in turn (app, bare,
+    app, bare…) so that a change in the machine's load during the run weighs on both alike."""
+    samples: list[list[dict]] = [[] for _ in pieces]
     for _ in range(runs):
-        prepare()
-        samples.append(measure(kind, *args))
-    m = {k: statistics.median(s[k] for s in samples) for k in ("cpu", "peak", "wall")}
-    spread = ", ".join(f"{s['cpu']:.1f}" for s in samples)
-    print(f"  {kind:<12} CPU {m['cpu']:6.2f} s (lần chạy: {spread}), đỉnh bộ nhớ {m['peak']:6.0f} MB, "
-          f"thời gian thực {m['wall']:6.2f} s", flush=True)
-    return m
+        for (kind, args), got in zip(pieces, samples, strict=True):
+            prepare()
+            got.append(measure(kind, *args))
+    out = []
+    for (kind, _args), got in zip(pieces, samples, strict=True):
+        m = {k: statistics.median(s[k] for s in got) for k in ("cpu", "peak", "wall")}
+        spread = ", ".join(f"{s['cpu']:.1f}" for s in got)
+        print(f"  {kind:<12} CPU {m['cpu']:6.2f} s (lần chạy: {spread}), đỉnh bộ nhớ {m['peak']:6.0f} MB, "
+              f"thời gian thực {m['wall']:6.2f} s", flush=True)
+        out.append(m)
+    return out
 
 
 def make_commune(path: Path, households: int, code: str, name: str) -> None:
@@ -271,6 +283,10 @@ def main() -> None:
     ap.add_argument("--demo-runs", type=int, default=1, help="runs of each demo size")
     ap.add_argument("--skip", nargs="*", default=[], choices=["merge", "export", "demo"])
     args = ap.parse_args()
+    # The app as installed runs from bytecode. Under PYTHONDONTWRITEBYTECODE a checkout would
+    # compile each of its modules again in every measured process, which the bare baseline (the
+    # standard library and orjson, compiled when installed) never does.
+    compileall.compile_dir(ROOT / "gnbv_desktop", quiet=1)
     from gnbv_desktop.store import aggregate
     from gnbv_desktop.store.database import open_database
 
@@ -298,9 +314,10 @@ def main() -> None:
             if not src.exists():
                 make_commune(src, args.households, "23764", "Xã Ia Grai")
             out = d / "export.gnbv"
-            app = medians("export", args.runs, lambda: out.unlink(missing_ok=True), src, out)
+            # the export replaces its file (written aside, then renamed); the bare one rewrites its zip
+            app, bare = paired_medians([("export", (src, out)), ("bare-export", (src, d / "bare.zip"))], args.runs,
+                                       lambda: None)
             print(f"  tệp gói {out.stat().st_size / 1024**2:.1f} MB")
-            bare = medians("bare-export", args.runs, lambda: None, src, d / "bare.zip")
             ratio_line("xuất gói", app, bare, None, None)
             print(f"  đỉnh bộ nhớ khi xuất {app['peak']:.0f} MB (mục tiêu < 200 MB ở 20.000 hộ: "
                   f"{'đạt' if app['peak'] < 200 else 'CHƯA ĐẠT'})")
@@ -325,8 +342,8 @@ def main() -> None:
             results = {}
             for count in sorted({max(1, k // 2), k}):
                 print(f" {count} gói:")
-                app = medians("merge", args.runs, fresh_aggregate, target, *packages[:count])
-                bare = medians("bare-merge", args.runs, fresh_aggregate, target, *packages[:count])
+                pieces = [(kind, (target, *packages[:count])) for kind in ("merge", "bare-merge")]
+                app, bare = paired_medians(pieces, args.runs, fresh_aggregate)
                 ratio_line(f"ghép {count} gói", app, bare, 1.5, 2.0)
                 results[count] = app
             if len(results) == 2:

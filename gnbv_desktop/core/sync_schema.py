@@ -363,23 +363,26 @@ def _compile_validity(schema: RecordSchema) -> Callable[..., bool]:
     ``known``: for each reference field (in ``schema.references`` order) a set of UUIDs already
     found valid (the referenced table's records in the same package); a reference found there
     needs no pattern match."""
-    env: dict[str, object] = {"ALLOWED": frozenset(schema.rules), "REQUIRED": schema.required, "MISSING": _MISSING,
-                              "UUID_MATCH": _UUID_MATCH, "CONTROL": _CONTROL.search,
+    env: dict[str, object] = {"MISSING": _MISSING, "UUID_MATCH": _UUID_MATCH, "CONTROL": _CONTROL.search,
                               "CONTROL_MULTILINE": _CONTROL_MULTILINE.search,
                               "NOTHING_KNOWN": tuple(frozenset() for _ in schema.references)}
     refs = list(schema.references)
     texts = {key: f"t{i}" for i, (key, rule) in enumerate(schema.rules.items()) if rule.kind == TEXT}
+    # Fields: every required one is read with ``rec[key]`` (a missing one raises KeyError: not
+    # valid) and every optional one found is counted, so a record holds an unknown field exactly
+    # when it has more fields than those — no set operation on its keys.
     body = ["def valid(rec, known=NOTHING_KNOWN):",
-            "    if type(rec) is not dict or not rec.keys() <= ALLOWED or rec.get('deleted') == 1"
-            " or not REQUIRED <= rec.keys():",
-            "        return False"]
+            "    if type(rec) is not dict or rec.get('deleted') == 1:",
+            "        return False",
+            "    found = 0"]
     if texts:
         body.append(f"    {' = '.join(texts.values())} = ''")
+    body.append("    try:")
     for i, (key, rule) in enumerate(schema.rules.items()):
         if key in schema.required:
-            body += [f"    v = rec[{key!r}]", "    if True:"]
+            body += [f"     v = rec[{key!r}]", "     if True:"]
         else:
-            body += [f"    v = rec.get({key!r}, MISSING)", "    if v is not MISSING:"]
+            body += [f"     v = rec.get({key!r}, MISSING)", "     if v is not MISSING:", "      found += 1"]
         if rule.nullable:
             body.append("      if v is not None:")
             pad = "        "
@@ -406,12 +409,18 @@ def _compile_validity(schema: RecordSchema) -> Callable[..., bool]:
             env[f"MEMO_{i}"], env[f"CHECK_{i}"] = memo, _remembering(check, memo)
             body += [f"{pad}if not ((MEMO_{i}.get(v) if type(v) is str else None) or CHECK_{i}(v)):",
                      f"{pad}    return False"]
+    body += ["    except KeyError:", "        return False",
+             f"    if len(rec) != {len(schema.required)} + found:", "        return False"]
+    # Control characters: every one of them is unprintable (str.isprintable; a test checks each), so texts
+    # that are all printable — nearly every record — need no search.
     one_line = [v for key, v in texts.items() if not schema.rules[key].multiline]
     multiline = [v for key, v in texts.items() if schema.rules[key].multiline]
     if one_line:
-        body += [f"    if CONTROL(''.join(({', '.join(one_line)},))):", "        return False"]
+        body += [f"    text = ''.join(({', '.join(one_line)},))",
+                 "    if not text.isprintable() and CONTROL(text):", "        return False"]
     if multiline:
-        body += [f"    if CONTROL_MULTILINE(''.join(({', '.join(multiline)},))):", "        return False"]
+        body += [f"    text = ''.join(({', '.join(multiline)},))",
+                 "    if not text.isprintable() and CONTROL_MULTILINE(text):", "        return False"]
     body.append("    return True")
     exec("\n".join(body), env)  # the source is built above from the schema's own rules, never from a package
     return env["valid"]  # type: ignore[return-value]

@@ -13,6 +13,7 @@ handed to the database; a refusal names the entry, line and field.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -216,30 +217,35 @@ def read_sync_package(
 
 
 # Records handed to the database at a time: large enough for executemany to pay off, small enough
-# that a package of any size costs a few megabytes.
+# that a batch costs a few megabytes.
 BATCH_RECORDS = 2000
 # A record is at most a few dozen texts of at most 4,000 characters; a longer "line" is refused
 # before it is held whole.
 MAX_LINE_BYTES = 16 * 1024**2
+# The check keeps a package's lines for the write up to this many bytes (a commune of about
+# 10,000 households); the tables beyond are decompressed and split again when written, so a
+# package of any size costs at most this much more than one batch.
+KEEP_LINES_BYTES = 48 * 1024**2
 
 
 class SyncPackageReader:
-    """A package whose container, signature, manifest and attachments passed, read in two streamed
-    passes that hold no table whole.
+    """A package whose container, signature, manifest and attachments passed, read in a checking
+    pass and a writing pass.
 
     :meth:`check` reads every table entry once: decompressed under the caps, its checksum
     compared, every record validated (a refusal names the entry, line and field) — all before the
-    caller writes anything, so a hostile package costs reading, never writing. Then
-    ``external_references`` lists the references the package does not resolve itself, and
-    :meth:`tables` reads the entries again, handing out the (now known valid) records in
-    batches for writing.
+    caller writes anything, so a hostile package costs reading, never writing. It keeps what the
+    write needs (:class:`CheckedKeys`: UUID, change counter, updated at and deleted flag, and the
+    lines themselves within :data:`KEEP_LINES_BYTES`), so no record is parsed or validated twice.
+    Then ``external_references`` lists the references the package does not resolve itself, and
+    :meth:`tables` hands out the (now known valid) records in batches for writing.
     """
 
     def __init__(self, container: OpenContainer, info: PackageInfo, schemas: dict[str, RecordSchema],
                  attachments: dict[str, bytes]):
         self._container, self.info, self._schemas, self.attachments = container, info, schemas, attachments
         self.external_references: list[ExternalReference] = []
-        self._checked = False
+        self._checked: dict[str, CheckedKeys] | None = None
 
     def _tables(self) -> Iterator[tuple[str, RecordSchema]]:
         for table, schema in self._schemas.items():  # parents before children (records.SYNCED_TABLES)
@@ -249,26 +255,36 @@ class SyncPackageReader:
     def check(self) -> None:
         """Validate every table entry completely; raises :class:`PackageError` on the first problem."""
         present: dict[str, set[str]] = {}
+        checked: dict[str, CheckedKeys] = {}
+        room = KEEP_LINES_BYTES
         for table, schema in self._tables():
             entry = self._container.verified(table_entry(table))
             try:
-                count = _check_records(schema, entry, present, self.external_references)
+                keys = _check_records(schema, entry, present, self.external_references, room)
             except PackageError:
                 entry.finish()  # a damaged entry is reported as damaged, not by its first odd line
                 raise
             entry.finish()
-            if count != self.info.counts[table]:
+            if len(keys) != self.info.counts[table]:
                 raise PackageError(f"Tệp {table_entry(table)}: manifest ghi {self.info.counts[table]} bản ghi nhưng "
-                                   f"tệp có {count} — gói không toàn vẹn.")
-        self._checked = True
+                                   f"tệp có {len(keys)} — gói không toàn vẹn.")
+            checked[table] = keys
+            room -= keys.line_bytes
+        self._checked = checked
 
     def tables(self) -> Iterator[tuple[str, Iterator[list[RecordRow]]]]:
         """After :meth:`check`: ``(table, batches)`` for every table the package carries, parents
         before children; each ``batches`` must be consumed before the next table is asked for."""
-        if not self._checked:
+        if self._checked is None:
             raise RuntimeError("SyncPackageReader.tables() before check()")
-        for table, schema in self._tables():
-            yield table, _record_batches(schema, self._container.chunks(table_entry(table)), BATCH_RECORDS)
+        for table, _schema in self._tables():
+            # What the check kept of a table is let go once its records are handed out.
+            keys = self._checked.pop(table)
+            if keys.lines is not None:
+                yield table, _kept_batches(keys, keys.lines, BATCH_RECORDS)
+            else:
+                yield table, _reread_batches(keys, self._container.chunks(table_entry(table)), table_entry(table),
+                                             BATCH_RECORDS)
 
 
 def open_sync_package(
@@ -350,25 +366,54 @@ def _lines(chunks: Iterable[bytes], entry: str) -> Iterator[bytes]:
     :data:`MAX_LINE_BYTES` is refused before it is held whole."""
     rest = b""
     for chunk in chunks:
-        lines = (rest + chunk if rest else chunk).split(b"\n")
+        text = rest + chunk if rest else chunk
+        lines = text.split(b"\n")
         rest = lines.pop()
         if len(rest) > MAX_LINE_BYTES:
             raise PackageError(f"Tệp {entry}: một dòng dài hơn {MAX_LINE_BYTES // 1024**2} MB — không phải bản ghi "
                                "hợp lệ, gói bị từ chối.")
-        for line in lines:
-            yield line[:-1] if line.endswith(b"\r") else line
+        if b"\r" in text:  # the app writes "\n" only: one search per chunk spares a test per line
+            lines = [line[:-1] if line.endswith(b"\r") else line for line in lines]
+        yield from lines
     if rest:
         yield rest[:-1] if rest.endswith(b"\r") else rest
 
 
+class CheckedKeys:
+    """What the check pass learned of one table's records, in file order, for the write pass:
+    UUID, change counter, updated at and deleted flag as columns; the lines (each tombstone's
+    stripped of everything but bookkeeping and references), unless the package's
+    :data:`KEEP_LINES_BYTES` ran out — then the write reads them again and puts in the stripped
+    tombstones listed with their record numbers."""
+
+    __slots__ = ("uuids", "counters", "updated_at", "deleted", "lines", "line_bytes", "tombstones")
+
+    def __init__(self) -> None:
+        self.uuids: list[str] = []
+        self.counters: list[int] = []
+        self.updated_at: list[str] = []
+        self.deleted: list[int] = []
+        self.lines: list[bytes] | None = []
+        self.line_bytes = 0
+        self.tombstones: list[tuple[int, bytes]] = []
+
+    def __len__(self) -> int:
+        return len(self.uuids)
+
+
 def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str, set[str]],
-                   external: list[ExternalReference]) -> int:
-    """Validate the table's records; returns how many. Adds the table's UUIDs to ``present``; a
-    reference to a record not in ``present`` (tables are read parents first) goes to ``external``,
-    for the aggregate to resolve. This loop runs for every record of a merge: it calls the
-    schema's compiled check and asks for the wording only on a refusal."""
+                   external: list[ExternalReference], room: int) -> CheckedKeys:
+    """Validate the table's records; returns what the write needs of them (the lines only while
+    they fit in ``room`` bytes). Adds the table's UUIDs to ``present``; a reference to a record not
+    in ``present`` (tables are read parents first) goes to ``external``, for the aggregate to
+    resolve. This loop runs for every record of a merge: it calls the schema's compiled check and
+    asks for the wording only on a refusal."""
     name = table_entry(schema.table)
-    count = 0
+    keys = CheckedKeys()
+    add_uuid, add_counter, add_updated, add_deleted = (
+        keys.uuids.append, keys.counters.append, keys.updated_at.append, keys.deleted.append)
+    kept: list[bytes] | None = keys.lines
+    room_at_start = room
     seen: set[str] = present.setdefault(schema.table, set())
     refs = [(ref_field, target, present.get(target, set())) for ref_field, target in schema.references.items()]
     known = tuple(targets for _f, _t, targets in refs)  # UUIDs of referenced tables, validated already
@@ -391,33 +436,69 @@ def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str
         if uuid in seen:
             raise PackageError(f"Tệp {name}, dòng {n}: bản ghi {uuid} xuất hiện hai lần.")
         seen.add(uuid)
-        if rec["deleted"] == 1:
-            rec = schema.tombstone(rec)
+        deleted = rec["deleted"]
+        if deleted == 1:
+            stripped = schema.tombstone(rec)
+            if len(stripped) != len(rec):
+                line = orjson.dumps(stripped)
+                keys.tombstones.append((len(keys), line))
+            rec = stripped
         for ref_field, target, targets in refs:
             value = rec.get(ref_field)
             if value is not None and value not in targets:
                 external.append(ExternalReference(schema.table, n, ref_field, target, value))
-        count += 1
-    return count
+        add_uuid(uuid)
+        add_counter(rec["change_counter"])
+        add_updated(rec["updated_at"])
+        add_deleted(deleted)
+        if kept is not None:
+            room -= len(line)
+            if room < 0:
+                kept = None
+            else:
+                kept.append(line)
+    keys.lines = kept
+    keys.line_bytes = room_at_start - room if kept is not None else 0
+    return keys
 
 
-def _record_batches(schema: RecordSchema, chunks: Iterator[bytes], batch_records: int) -> Iterator[list[RecordRow]]:
-    """The checked table's records in batches, each as its JSON line (a tombstone stripped of
-    everything but bookkeeping and references); only the current batch is held."""
-    name = table_entry(schema.table)
-    batch: list[RecordRow] = []
-    loads = orjson.loads
+def _kept_batches(keys: CheckedKeys, lines: list[bytes], batch_records: int) -> Iterator[list[RecordRow]]:
+    """The checked table's records in batches, from the ``lines`` the check kept."""
+    for start in range(0, len(keys), batch_records):
+        end = start + batch_records
+        yield list(zip(keys.uuids[start:end], keys.counters[start:end], keys.updated_at[start:end],
+                       keys.deleted[start:end], lines[start:end], strict=True))
+
+
+def _reread_batches(keys: CheckedKeys, chunks: Iterator[bytes], name: str,
+                    batch_records: int) -> Iterator[list[RecordRow]]:
+    """The checked table's records in batches, its lines read again (the entry passed its checksum
+    in the check and is read from the same bytes, so it holds the same records in the same order)
+    and paired with what the check kept; only the current batch is held."""
+    done = 0
+    lines: list[bytes] = []
     for line in _lines(chunks, name):
         if not line or (line[0] in _BLANK_START and not line.strip()):
             continue
-        rec = loads(line)
-        if rec["deleted"] == 1:
-            stripped = schema.tombstone(rec)
-            if len(stripped) != len(rec):
-                rec, line = stripped, orjson.dumps(stripped)
-        batch.append((rec["uuid"], rec["change_counter"], rec["updated_at"], rec["deleted"], line))
-        if len(batch) >= batch_records:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        lines.append(line)
+        if len(lines) >= batch_records:
+            yield _paired(keys, done, lines)
+            done += len(lines)
+            lines = []
+    if lines:
+        yield _paired(keys, done, lines)
+        done += len(lines)
+    if done != len(keys):
+        raise RuntimeError(f"{name}: {done} records read back, {len(keys)} checked")
+
+
+def _paired(keys: CheckedKeys, start: int, lines: list[bytes]) -> list[RecordRow]:
+    """Records ``start``… of the table as rows: the check's columns zipped with ``lines``, each
+    stripped tombstone in place of its line."""
+    end = start + len(lines)
+    tombstones = keys.tombstones
+    first = bisect_left(tombstones, (start, b""))
+    for i, line in tombstones[first:bisect_left(tombstones, (end, b""))]:
+        lines[i - start] = line
+    return list(zip(keys.uuids[start:end], keys.counters[start:end], keys.updated_at[start:end],
+                    keys.deleted[start:end], lines, strict=True))

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.review import ESCAPED_POOR, TRANSITIONS
@@ -240,9 +241,13 @@ def begin_package(
     return cur.lastrowid
 
 
-_UPSERT = """
-INSERT INTO sync_records (table_name, commune_code, uuid, change_counter, updated_at, deleted, data, package_id)
-VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?)
+def _upsert_sql(table: str, commune_code: str, package_id: int) -> str:
+    """The upsert of one table's records of one package: the table, commune code and package id
+    are the same for every row, so they are written into the statement once and each row binds
+    only its own five values (building an eight-value tuple per record showed in the profile).
+    The table is a synced table's name and the code passed ``COMMUNE_CODE_PATTERN`` (letters,
+    digits, ``-``, ``_``); both are quoted all the same."""
+    return _insert_sql(table, commune_code, package_id) + """
 ON CONFLICT (table_name, commune_code, uuid) DO UPDATE SET
     change_counter = excluded.change_counter, updated_at = excluded.updated_at, deleted = excluded.deleted,
     data = excluded.data, package_id = excluded.package_id
@@ -251,16 +256,32 @@ WHERE excluded.change_counter > sync_records.change_counter
 """
 
 
-# Above this many incoming records a batch drops the statistics indexes and rebuilds them once at
-# the end: rebuilding 1.7 million rows takes about 3 s, maintaining them row by row about 12 s.
-REBUILD_INDEXES_ABOVE = 100_000
+def _insert_sql(table: str, commune_code: str, package_id: int) -> str:
+    """The plain insert of one table's records of one package (see :func:`_upsert_sql`)."""
+    return f"""
+INSERT INTO sync_records (table_name, commune_code, package_id, uuid, change_counter, updated_at, deleted, data)
+VALUES ({_quoted(table)}, {_quoted(commune_code)}, {int(package_id)}, ?, ?, ?, ?, CAST(? AS TEXT))"""
+
+
+def _quoted(text: str) -> str:
+    """An SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+# Rebuilding the statistics indexes costs about a quarter of maintaining them row by row (1.7
+# million rows: 3 s against 12 s), but a rebuild covers every record held, not only those coming.
+MAINTAIN_TO_REBUILD_COST = 4
 
 
 @contextmanager
 def statistics_indexes_suspended(db: Database, incoming_records: int):
-    """Inside the caller's transaction: drop the JSON indexes of ``sync_records`` for a large batch
-    and recreate them (from their stored definitions) when the batch has been merged."""
-    if incoming_records <= REBUILD_INDEXES_ABOVE:
+    """Inside the caller's transaction: drop the JSON indexes of ``sync_records`` when rebuilding
+    them over everything held once the batch is in costs less than maintaining them for each
+    incoming record — a first import, or a batch larger than a third of what is held — and
+    recreate them (from their stored definitions) when the batch has been merged."""
+    # Rows held, from above: the largest row id is one seek, where a count would read the whole key.
+    held = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM sync_records").fetchone()[0]
+    if not incoming_records or held + incoming_records >= MAINTAIN_TO_REBUILD_COST * incoming_records:
         yield
         return
     saved = db.execute(
@@ -278,20 +299,30 @@ MergeRow = tuple[str, int, str, int, "str | bytes"]
 
 
 def merge_records(db: Database, package_id: int, commune_code: str, table: str,
-                  batches: Iterable[Sequence[MergeRow]]) -> MergeCounts:
+                  batches: Iterable[Sequence[MergeRow]], live: dict[str, int] | None = None) -> MergeCounts:
     """Upsert one table's records of a package, given batch by batch (only one batch is held at a
-    time); older or equal copies leave the stored one alone."""
+    time); older or equal copies leave the stored one alone. Each batch goes in UUID order, so it
+    touches neighbouring pages of the (table, commune, UUID) key. When the aggregate held nothing
+    of this table for the commune, the records not deleted are counted into ``live[table]`` (what
+    :func:`finish_package` would otherwise count again)."""
     count_sql = "SELECT COUNT(*) FROM sync_records WHERE table_name = ? AND commune_code = ?"
     before = db.execute(count_sql, [table, commune_code]).fetchone()[0]
+    if before == 0:
+        # Every record is new (a package's UUIDs are unique): a plain insert, no conflict handling.
+        total = not_deleted = 0
+        sql = _insert_sql(table, commune_code, package_id)
+        for records in batches:
+            db.conn.executemany(sql, sorted(records))
+            total += len(records)
+            not_deleted += len(records) - sum(map(itemgetter(3), records))
+        if live is not None:
+            live[table] = not_deleted
+        return MergeCounts(new=total)
     changed = total = 0
+    sql = _upsert_sql(table, commune_code, package_id)
     for records in batches:
-        # In key order a batch touches neighbouring pages of the (table, commune, UUID) index.
-        rows = sorted(
-            (table, commune_code, uuid, counter, updated_at, deleted, line, package_id)
-            for uuid, counter, updated_at, deleted, line in records
-        )
-        changed += max(db.conn.executemany(_UPSERT, rows).rowcount, 0)
-        total += len(rows)
+        changed += max(db.conn.executemany(sql, sorted(records)).rowcount, 0)
+        total += len(records)
     new = db.execute(count_sql, [table, commune_code]).fetchone()[0] - before
     return MergeCounts(new, changed - new, total - changed)
 
@@ -306,8 +337,9 @@ def store_attachments(db: Database, package_id: int, commune_code: str, files: d
         )
 
 
-def finish_package(db: Database, package_id: int, applied: MergeCounts) -> None:
-    """Record what the merge did and move the commune's "last package" forward."""
+def finish_package(db: Database, package_id: int, applied: MergeCounts, live: dict[str, int] | None = None) -> None:
+    """Record what the merge did and move the commune's "last package" forward; ``live``: records
+    not deleted of the tables :func:`merge_records` counted, the others are counted here."""
     db.execute("UPDATE sync_packages SET applied = ? WHERE id = ?", [json.dumps(applied.as_dict()), package_id])
     code, seq, created, imported = db.execute(
         "SELECT commune_code, sequence, created_at, imported_at FROM sync_packages WHERE id = ?", [package_id]
@@ -317,11 +349,37 @@ def finish_package(db: Database, package_id: int, applied: MergeCounts) -> None:
         "WHERE commune_code = ? AND last_sequence <= ?",
         [seq, created, imported, code, seq],
     )
-    counts = dict(db.execute(
-        "SELECT table_name, COUNT(*) FROM sync_records WHERE commune_code = ? AND deleted = 0 GROUP BY 1", [code]
-    ).fetchall())
+    counts = live_counts(db, code, live or {})
     db.execute("UPDATE sync_communes SET last_imported_at = ?, counts = ? WHERE commune_code = ?",
                [imported, json.dumps(counts), code])
+
+
+# The table names held, each found by one seek in the (table, commune, UUID) key.
+_TABLES_HELD_SQL = """
+WITH RECURSIVE held(name) AS (
+    SELECT MIN(table_name) FROM sync_records
+    UNION ALL
+    SELECT (SELECT MIN(table_name) FROM sync_records WHERE table_name > held.name) FROM held WHERE held.name IS NOT NULL
+)
+SELECT name FROM held WHERE name IS NOT NULL
+"""
+
+
+def live_counts(db: Database, commune_code: str, known: dict[str, int]) -> dict[str, int]:
+    """The commune's records that are not deleted, per table (those with none left out); the
+    tables in ``known`` are taken from it.
+
+    Counted table by table through the (table, commune, UUID) key, so the cost is the commune's
+    own records: counting by commune alone would read every record of every commune, once per
+    package merged."""
+    counts = {}
+    for (table,) in db.execute(_TABLES_HELD_SQL).fetchall():
+        n = known[table] if table in known else db.execute(
+            "SELECT COUNT(*) FROM sync_records WHERE table_name = ? AND commune_code = ? AND deleted = 0",
+            [table, commune_code]).fetchone()[0]
+        if n:
+            counts[table] = n
+    return counts
 
 
 def attachments_of(db: Database, commune_code: str) -> dict[str, bytes]:

@@ -13,6 +13,7 @@ import random
 
 import pytest
 
+from gnbv_desktop.core.sync_schema import _CONTROL, _CONTROL_MULTILINE
 from gnbv_desktop.io.sync_package import record_schemas
 from gnbv_desktop.jobs.demo import create_demo
 from gnbv_desktop.jobs.progress import run_to_end
@@ -90,3 +91,24 @@ def test_random_field_values_agree(records):
             rec[key] = rng.choice([*HOSTILE_VALUES, rng.randint(-(2**64), 2**64), rng.random() * 1e13,
                                    "".join(chr(rng.randint(0, 0x3000)) for _ in range(rng.randint(0, 12)))])
         _agree(schema, rec)
+
+
+def test_a_known_field_swapped_for_an_unknown_one_is_refused(records):
+    """The compiled check counts a record's fields instead of comparing key sets: a record with one
+    field taken out and an unknown one put in has as many fields as a valid one, and is refused."""
+    schemas = record_schemas()
+    for table, recs in records.items():
+        schema = schemas[table]
+        for rec in recs[:3]:
+            for key in rec:
+                swapped = {k: v for k, v in rec.items() if k != key} | {"unknown_field": rec[key]}
+                assert not schema.is_valid(swapped), (table, key)
+                _agree(schema, swapped)
+
+
+def test_every_control_character_is_unprintable():
+    """The compiled check searches texts for control characters only when ``str.isprintable`` finds
+    an unprintable one: that is exact only if every refused character is unprintable."""
+    refused = [chr(c) for c in range(0x110000) if _CONTROL.match(chr(c)) or _CONTROL_MULTILINE.match(chr(c))]
+    assert len(refused) > 60
+    assert not [f"U+{ord(c):04X}" for c in refused if c.isprintable()]

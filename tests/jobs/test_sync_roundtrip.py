@@ -261,18 +261,45 @@ def test_a_table_added_to_synced_tables_travels_without_code_changes(commune, ag
         SYNCED_TABLES.remove("helper_visits")
 
 
-def test_large_batch_rebuilds_statistics_indexes(commune, agg, tmp_path, monkeypatch):
-    """A big batch drops and rebuilds the statistics indexes; the result must be the same."""
-    monkeypatch.setattr(aggregate, "REBUILD_INDEXES_ABOVE", 0)
-    index_sql = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sync_records' AND sql IS NOT NULL"
-    before = sorted(r[0] for r in agg.execute(index_sql))
+INDEX_SQL = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sync_records' AND sql IS NOT NULL"
+
+
+def _traced_import(agg, *paths) -> list[str]:
+    """Import ``paths``; the SQL statements the aggregate's connection ran."""
+    statements: list[str] = []
+    agg.conn.set_trace_callback(statements.append)
+    try:
+        import_(agg, *paths)
+    finally:
+        agg.conn.set_trace_callback(None)
+    return statements
+
+
+def test_first_import_rebuilds_statistics_indexes(commune, agg, tmp_path):
+    """Into an empty aggregate, building the statistics indexes once costs less than maintaining
+    them record by record: they are dropped and rebuilt, and the result must be the same."""
+    before = sorted(r[0] for r in agg.execute(INDEX_SQL))
     export(commune, tmp_path / "p1.gnbv", year=2026)
-    import_(agg, tmp_path / "p1.gnbv")
-    assert sorted(r[0] for r in agg.execute(index_sql)) == before and before
+    statements = _traced_import(agg, tmp_path / "p1.gnbv")
+    assert sorted(s for s in statements if s.startswith("DROP INDEX")) == [f"DROP INDEX [{n}]" for n in before]
+    assert sorted(r[0] for r in agg.execute(INDEX_SQL)) == before and before
     assert aggregate_records(agg, CODE) == commune_records(commune)
     expected = stats(commune, 2026)
     got = aggregate.aggregate_stats(agg, 2026)
     assert got["by_commune"][CODE]["by_classification"] == expected["by_classification"]
+
+
+def test_a_small_package_into_a_larger_aggregate_keeps_the_indexes(commune, agg, tmp_path):
+    """A few changed records into an aggregate holding many more: rebuilding would cost more than
+    maintaining, so the indexes stay."""
+    export(commune, tmp_path / "p1.gnbv", year=2026)
+    import_(agg, tmp_path / "p1.gnbv")
+    _edit_and_delete(commune)
+    export(commune, tmp_path / "p2.gnbv", year=2026)
+    statements = _traced_import(agg, tmp_path / "p2.gnbv")
+    assert any(s.lstrip().startswith("INSERT INTO sync_records") for s in statements)
+    assert not [s for s in statements if "INDEX" in s.upper()]
+    assert aggregate_records(agg, CODE) == commune_records(commune)
 
 
 def test_records_merged_in_small_batches_are_the_same_records(commune, agg, tmp_path, monkeypatch):
@@ -285,6 +312,38 @@ def test_records_merged_in_small_batches_are_the_same_records(commune, agg, tmp_
     assert result.merged.new == sum(commune.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0]
                                     for t in SYNCED_TABLES)
     assert aggregate_records(agg, CODE) == commune_records(commune)
+
+
+@pytest.mark.parametrize("keep_bytes", [0, 4000, 10**9])
+def test_lines_kept_by_the_check_or_read_again_give_the_same_records(commune, agg, tmp_path, monkeypatch,
+                                                                    keep_bytes):
+    """The check keeps a package's lines for the write within ``KEEP_LINES_BYTES``; beyond it the
+    write reads them again. With no table, some tables or every table kept, in batches of three,
+    and a deleted record still carrying its personal data (an older version's package) in the
+    middle of a table, the aggregate holds the commune's records and the record stripped."""
+    import json
+
+    from gnbv_desktop.io import sync_package
+    from gnbv_desktop.io.sync_package import PackageInfo, build_sync_package
+    from gnbv_desktop.store.sync_identity import installation
+    from gnbv_desktop.store.sync_outbox import collect_changes, plan_export
+
+    monkeypatch.setattr(sync_package, "KEEP_LINES_BYTES", keep_bytes)
+    monkeypatch.setattr(sync_package, "BATCH_RECORDS", 3)
+    tables = collect_changes(commune, plan_export(commune, full=True))
+    victim = json.loads(tables["households"][7])
+    victim["deleted"] = 1
+    tables["households"][7] = json.dumps(victim, ensure_ascii=False)
+    me = installation(commune)
+    info = PackageInfo(CODE, "Xã Ia Grai", 1, 0, "2026-11-20T08:00:00+00:00", "0.1.0", "Gia Lai",
+                       installation_uuid=me.uuid)
+    (tmp_path / "p1.gnbv").write_bytes(build_sync_package(info, tables, signing_key=me.private_key))
+    [result] = import_(agg, tmp_path / "p1.gnbv")
+    assert result.merged.new == sum(len(lines) for lines in tables.values())
+    expected = commune_records(commune)
+    expected["households"][victim["uuid"]] = {k: victim[k] for k in (
+        "uuid", "created_at", "updated_at", "change_counter", "deleted", "village_uuid")}
+    assert aggregate_records(agg, CODE) == expected
 
 
 def test_bad_last_record_of_a_later_package_changes_nothing(commune, agg, tmp_path, monkeypatch):
