@@ -241,49 +241,99 @@ def _column_plan(mapping: dict[int, str]) -> list[tuple[int, str, int, str, str]
     return out
 
 
-class _Row:
-    """One Excel row seen through the mapping: field → (column index, value)."""
+class _Columns:
+    """The mapping worked out once per sheet, and the cells it refuses found column by column.
 
-    def __init__(self, number: int, values: list[object], plan: list[tuple[int, str, int, str, str]],
-                 headers: dict[int, str]):
+    A cell holding control characters, or longer than its column allows, is an error on its row
+    and read as blank. Each distinct text of a column is tested once (most repeat: villages,
+    ethnic groups, marks), and only the rows holding a refused text are looked at again.
+    """
+
+    def __init__(self, mapping: dict[int, str], headers: dict[int, str], rows: list[list[object]], start: int):
         """``headers``: column → ``C (Số CCCD)``, as problems name the column."""
-        self.number = number
-        self.values = values
         self.headers = headers
-        self.cells: dict[str, tuple[int, object]] = {}
-        self.items: list[tuple[str, str, int, object]] = []  # kind, code, column, value
-        self.too_long: list[Problem] = []
-        n = len(values)
-        cells = self.cells
-        for c, f, limit, kind, code in plan:
-            v = values[c] if c < n else None
+        self.fields: dict[str, list[int]] = {}  # field → its columns, in mapping order (not item columns)
+        self.items: list[tuple[str, str, int]] = []  # kind, code, column of each item column (indicators…)
+        self.width = max(mapping, default=-1) + 1
+        self.refused: dict[int, list[tuple[int, str]]] = {}  # row index → (column, message), in mapping order
+        for c, f, limit, kind, code in _column_plan(mapping):
+            if code:
+                self.items.append((kind, code, c))
+            else:
+                self.fields.setdefault(f, []).append(c)
+            self._refuse(rows, start, c, limit)
+        self.single = {f: cs[0] for f, cs in self.fields.items() if len(cs) == 1}
+
+    def _refuse(self, rows: list[list[object]], start: int, c: int, limit: int) -> None:
+        column = [row[c] if c < len(row) else None for row in rows[start:]]
+        try:
+            distinct = set(column)
+        except TypeError:  # an unhashable cell value: look at every cell
+            distinct = column
+        bad: dict[object, str] = {}
+        for v in distinct:
             if isinstance(v, str):
                 if _has_control(v):
-                    self.too_long.append(Problem(number, self.where(c), "Ô chứa ký tự điều khiển không được phép (như "
-                                                 "ký tự đảo chiều chữ U+202E); hãy gõ lại ô này.", True))
-                    v = None
+                    bad[v] = ("Ô chứa ký tự điều khiển không được phép (như ký tự đảo chiều chữ U+202E); "
+                              "hãy gõ lại ô này.")
                 elif len(v) > limit:
-                    self.too_long.append(Problem(number, self.where(c), f"Ô dài {format_number(len(v))} ký tự, quá "
-                                                 f"giới hạn {format_number(limit)} ký tự của cột này; hãy rút gọn.",
-                                                 True))
-                    v = None
-            if code:
-                self.items.append((kind, code, c, v))
-            elif f not in cells or (is_blank(cells[f][1]) and not is_blank(v)):
-                cells[f] = (c, v)
+                    bad[v] = (f"Ô dài {format_number(len(v))} ký tự, quá giới hạn {format_number(limit)} ký tự "
+                              "của cột này; hãy rút gọn.")
+        if bad:
+            for i, v in enumerate(column):
+                if isinstance(v, str) and v in bad:
+                    self.refused.setdefault(start + i, []).append((c, bad[v]))
+
+
+class _Row:
+    """One Excel row seen through the mapping (:class:`_Columns`)."""
+
+    def __init__(self, index: int, values: list[object], columns: _Columns):
+        self.number = index + 1
+        self.values = values  # as read: a problem quotes the cell as written
+        self.columns = columns
+        self.cells = columns.fields  # the fields the sheet has (a field is there on every row)
+        refused = columns.refused.get(index)
+        if len(values) < columns.width or refused:
+            read = list(values) + [None] * (columns.width - len(values))
+            for c, _message in refused or ():
+                read[c] = None
+            self.too_long = [Problem(self.number, self.where(c), message, True) for c, message in refused or ()]
+        else:
+            read = values
+            self.too_long = []
+        self.read = read  # values with the refused cells blank, at least as wide as the mapping
+
+    @property
+    def items(self) -> list[tuple[str, str, int, object]]:
+        """(kind, code, column, value) of the item columns (indicators, causes… marked per column)."""
+        read = self.read
+        return [(kind, code, c, read[c]) for kind, code, c in self.columns.items]
+
+    def column(self, f: str) -> int:
+        """The column ``f`` is read from: its first non-blank column when it is mapped more than once."""
+        c = self.columns.single.get(f)
+        if c is not None:
+            return c
+        cs = self.columns.fields[f]
+        return next((c for c in cs if not is_blank(self.read[c])), cs[0])
 
     def get(self, f: str) -> object:
-        return self.cells[f][1] if f in self.cells else None
+        c = self.columns.single.get(f)
+        if c is not None:
+            return self.read[c]
+        return self.read[self.column(f)] if f in self.cells else None
 
     def text(self, f_or_col: str | int) -> str:
         """The cell as text, at most 200 characters (an over-long cell is not repeated whole)."""
-        c = f_or_col if isinstance(f_or_col, int) else self.cells[f_or_col][0]
+        c = f_or_col if isinstance(f_or_col, int) else self.column(f_or_col)
         value = text_of(self.values[c]) if c < len(self.values) else ""
         return shorten(value, 200)
 
     def where(self, f_or_col: str | int) -> str:
-        c = f_or_col if isinstance(f_or_col, int) else self.cells[f_or_col][0]
-        return self.headers[c] if c in self.headers else f"{column_letter(c)} ()"
+        c = f_or_col if isinstance(f_or_col, int) else self.column(f_or_col)
+        headers = self.columns.headers
+        return headers[c] if c in headers else f"{column_letter(c)} ()"
 
 
 def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: ParseContext) -> ParseResult:
@@ -293,7 +343,7 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
     fields = set(mapping.values())
     layout = LAYOUT_MEMBER if fields & {"relation", "member_no"} else LAYOUT_HOUSEHOLD
     name_cols = {c for c, f in mapping.items() if f in ("head_name", "name")}
-    plan = _column_plan(mapping)
+    columns = _Columns(mapping, headers, data.rows, header.data_start)
     known = {fold(v[0]) for v in ctx.villages}
     households: list[ParsedHousehold] = []
     skipped: list[SkippedRow] = []
@@ -321,7 +371,7 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
                     group_class = label
             continue
         rows_read += 1
-        row = _Row(number, values, plan, headers)
+        row = _Row(r, values, columns)
         if layout == LAYOUT_HOUSEHOLD:
             households.append(_household_from_row(row, ctx, group_village, group_class))
             continue
