@@ -39,6 +39,8 @@ def strip_illegal_chars(text: str) -> str:
     nothing): such a character stands
     between words more often than inside one — ``Nguyễn_x0007_Văn`` is "Nguyễn Văn", never
     "NguyễnVăn" — and a space too many is harmless where a joined name is a wrong name."""
+    if text.isprintable():  # no control, surrogate or non-character code point: nothing to remove
+        return text
     return _XML_ILLEGAL.sub(lambda m: "" if m.start() == 0 or m.end() == len(text) else " ", text)
 
 
@@ -133,8 +135,19 @@ def name_sort_key(full_name: str) -> str:
 
     Returned as a plain string (compared by code point) so it can be stored in the database and
     sorted cheaply for 20,000 names; separators sort below every letter, so a shorter word
-    comes first.
+    comes first. Remembered for short names (an import or a list sorts the same few thousand).
     """
+    if isinstance(full_name, str) and len(full_name) <= _REMEMBERED_CHARS:
+        return _name_sort_key_short(full_name)
+    return _name_sort_key(full_name)
+
+
+@lru_cache(maxsize=65536)
+def _name_sort_key_short(full_name: str) -> str:
+    return _name_sort_key(full_name)
+
+
+def _name_sort_key(full_name: str) -> str:
     words = clean(full_name).split(" ")
     if not words or words == [""]:
         return ""

@@ -12,6 +12,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from operator import itemgetter
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
@@ -93,7 +94,10 @@ class ParsedHousehold:
 
     @property
     def valid(self) -> bool:
-        return not any(p.error for p in self.problems)
+        for p in self.problems:  # a plain loop: asked for every household several times per import
+            if p.error:
+                return False
+        return True
 
     @property
     def classification(self) -> str | None:
@@ -108,12 +112,12 @@ class SkippedRow:
     text: str
 
 
-def _once(memo: dict, key: tuple, compute):
-    """``compute()`` once per key: its value, or the same :class:`ValueProblem` raised again."""
+def _once(memo: dict, key: tuple, compute, *args: object):
+    """``compute(*args)`` once per key: its value, or the same :class:`ValueProblem` raised again."""
     hit = memo.get(key)
     if hit is None:
         try:
-            hit = (True, compute())
+            hit = (True, compute(*args))
         except ValueProblem as exc:
             hit = (False, exc)
         memo[key] = hit
@@ -150,7 +154,7 @@ class ParseContext:
     def parsed(self, parser, value: object, *args: object):
         """``parser(value, *args)`` once per distinct cell value: a list's columns repeat the same few
         incomes, years, codes and classifications, so each is read (or refused) once per import."""
-        return _once(self._memo, (parser, type(value), value, args), lambda: parser(value, *args))
+        return _once(self._memo, (parser, type(value), value, args), parser, value, *args)
 
     def classified(self, area: str, income: int, deprived: tuple[str, ...]):
         """The standard's classification, once per distinct (area, income, deprivations). The
@@ -165,7 +169,7 @@ class ParseContext:
 
     def deprived_codes(self, value: object) -> list[str]:
         """:func:`parse_codes` of a cell, once per distinct cell (codes as a new list)."""
-        return _once(self._codes_memo, (type(value), value), lambda: parse_codes(value, self.codes))
+        return _once(self._codes_memo, (type(value), value), parse_codes, value, self.codes)
 
     def in_order(self, codes: set[str]) -> list[str]:
         """Indicator codes in the standard's order."""
@@ -256,16 +260,44 @@ class _Columns:
         self.items: list[tuple[str, str, int]] = []  # kind, code, column of each item column (indicators…)
         self.width = max(mapping, default=-1) + 1
         self.refused: dict[int, list[tuple[int, str]]] = {}  # row index → (column, message), in mapping order
+        below = rows[start:]
+        shortest = min(map(len, below), default=0)
         for c, f, limit, kind, code in _column_plan(mapping):
             if code:
                 self.items.append((kind, code, c))
             else:
                 self.fields.setdefault(f, []).append(c)
-            self._refuse(rows, start, c, limit)
+            column = list(map(itemgetter(c), below)) if c < shortest else [r[c] if c < len(r) else None for r in below]
+            self._refuse(column, start, limit, c)
         self.single = {f: cs[0] for f, cs in self.fields.items() if len(cs) == 1}
+        item_columns = [c for _kind, _code, c in self.items]
+        self._item_values = itemgetter(*item_columns) if len(item_columns) > 1 else (
+            lambda read: tuple(read[c] for c in item_columns))
+        self._marks: dict[tuple, tuple[dict[str, set[str]], list[tuple[int, str]]]] = {}
 
-    def _refuse(self, rows: list[list[object]], start: int, c: int, limit: int) -> None:
-        column = [row[c] if c < len(row) else None for row in rows[start:]]
+    def marks(self, read: list[object], ctx: ParseContext) -> tuple[dict[str, set[str]], list[tuple[int, str]]]:
+        """The item columns of a row read as ticks: kind → the codes ticked (a kind whose every cell was
+        refused is left out), and (column, message) of each refused cell. Worked out once per distinct
+        combination of ticks (a list has a few hundred); the sets are shared, never to be changed."""
+        key = self._item_values(read)
+        hit = self._marks.get(key)
+        if hit is None:
+            lists: dict[str, set[str]] = {}
+            refused: list[tuple[int, str]] = []
+            for (kind, code, col), value in zip(self.items, key, strict=True):
+                try:
+                    marked = value is not None and ctx.parsed(parse_mark, value)  # most tick cells are empty
+                except ValueProblem as exc:
+                    refused.append((col, str(exc)))
+                    continue
+                bucket = lists.setdefault(kind, set())
+                if marked:
+                    bucket.add(code)
+            hit = self._marks[key] = (lists, refused)
+        return hit
+
+    def _refuse(self, column: list[object], start: int, limit: int, c: int) -> None:
+        """Note the cells of ``column`` (column ``c`` from row ``start`` down) that are refused."""
         try:
             distinct = set(column)
         except TypeError:  # an unhashable cell value: look at every cell
@@ -293,6 +325,7 @@ class _Row:
         self.values = values  # as read: a problem quotes the cell as written
         self.columns = columns
         self.cells = columns.fields  # the fields the sheet has (a field is there on every row)
+        self._single = columns.single
         refused = columns.refused.get(index)
         if len(values) < columns.width or refused:
             read = list(values) + [None] * (columns.width - len(values))
@@ -304,12 +337,6 @@ class _Row:
             self.too_long = []
         self.read = read  # values with the refused cells blank, at least as wide as the mapping
 
-    @property
-    def items(self) -> list[tuple[str, str, int, object]]:
-        """(kind, code, column, value) of the item columns (indicators, causes… marked per column)."""
-        read = self.read
-        return [(kind, code, c, read[c]) for kind, code, c in self.columns.items]
-
     def column(self, f: str) -> int:
         """The column ``f`` is read from: its first non-blank column when it is mapped more than once."""
         c = self.columns.single.get(f)
@@ -319,7 +346,7 @@ class _Row:
         return next((c for c in cs if not is_blank(self.read[c])), cs[0])
 
     def get(self, f: str) -> object:
-        c = self.columns.single.get(f)
+        c = self._single.get(f)
         if c is not None:
             return self.read[c]
         return self.read[self.column(f)] if f in self.cells else None
@@ -632,15 +659,10 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
             _problem(out.problems, row, "deprived_codes", str(exc))
             deprived = set()
     lists: dict[str, set[str]] = {}
-    for kind, code, col, value in row.items:
-        try:
-            marked = value is not None and ctx.parsed(parse_mark, value)  # most tick cells are empty
-        except ValueProblem as exc:
-            _problem(out.problems, row, col, str(exc))
-            continue
-        bucket = lists.setdefault(kind, set())
-        if marked:
-            bucket.add(code)
+    if row.columns.items:
+        lists, refused = row.columns.marks(row.read, ctx)
+        for col, message in refused:
+            _problem(out.problems, row, col, message)
     if "indicator" in lists:
         deprived = (deprived or set()) | lists["indicator"]
     if deprived is not None:

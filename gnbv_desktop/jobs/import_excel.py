@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -379,7 +379,8 @@ def write_preview(
     """Write the preview in one transaction: all households or none."""
     if preview.matched_at_rev != current_rev(db):
         match_existing(db, preview)  # something was written since the preview: match again
-    if preview.invalid and not skip_invalid:
+    invalid = preview.invalid
+    if invalid and not skip_invalid:
         raise ImportRefused(invalid_message(preview))
     if preview.new_villages and not create_villages:
         names = ", ".join(n for n, _ in preview.new_villages)
@@ -441,15 +442,15 @@ def write_preview(
             resume_row_audit(db)
         else:  # one audit entry per import that changed something, with its file and counts
             record_job(db, "Nhập Excel", f"{preview.path.name}, trang '{preview.sheet}', năm {preview.year}",
-                       {"hộ mới": imported, "hộ cập nhật": updated, "hộ bỏ qua": len(preview.invalid),
+                       {"hộ mới": imported, "hộ cập nhật": updated, "hộ bỏ qua": len(invalid),
                         "giải pháp": items_written, "thôn mới": len(created)})
     return ImportSummary(
         rows_read=preview.rows_read,
         imported=imported,
         updated=updated,
         unchanged=unchanged,
-        skipped=len(preview.invalid),
-        skipped_rows=[h.row for h in preview.invalid],
+        skipped=len(invalid),
+        skipped_rows=[h.row for h in invalid],
         villages_created=created,
         problems=preview.problems,
         plan_items=items_written,
@@ -477,7 +478,10 @@ def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Househ
     """
     src = ph.household
     if recorded is None:  # a copy without identity (the preview's own stays as read, for a new attempt)
-        return replace(src, id=None, uuid="")
+        h = Household.__new__(Household)  # what dataclasses.replace gives, without calling __init__ again
+        h.__dict__.update(src.__dict__)
+        h.id, h.uuid = None, ""
+        return h
     h = recorded
     h.head_name = src.head_name
     for attr in ("code", "head_cccd", "head_birth_year", "head_birth_date", "head_sex", "ethnicity_name",
