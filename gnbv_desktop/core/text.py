@@ -57,8 +57,14 @@ def clean(text: object) -> str:
     ``None`` becomes ``""``."""
     if text is None:
         return ""
-    if isinstance(text, str) and len(text) <= _REMEMBERED_CHARS:
-        return _clean_short(text)
+    if isinstance(text, str):
+        # ASCII that _clean leaves as it is (codes, phone and CCCD numbers: not worth remembering): NFC
+        # and look-alikes concern other letters, and printable ASCII has no control character and no
+        # white space but the plain space
+        if text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+            return text
+        if len(text) <= _REMEMBERED_CHARS:
+            return _clean_short(text)
     return _clean(text)
 
 
@@ -77,7 +83,9 @@ def _clean(text: object) -> str:
 
 def fold(text: object) -> str:
     """Lower-case, diacritic-free form used for searching and matching (``Đ`` → ``d``)."""
-    return _fold_text(text) if isinstance(text, str) else _fold(text)
+    if isinstance(text, str):
+        return clean(text).lower() if text.isascii() else _fold_text(text)  # ASCII: no diacritics to remove
+    return _fold(text)
 
 
 @lru_cache(maxsize=65536)

@@ -324,9 +324,11 @@ def match_existing(db: Database, preview: ImportPreview) -> None:
     preview.match_ids.clear()
     claimed: dict[int, int] = {}
     new_villages: dict[str, tuple[str, str]] = {}
+    recorded = bool(heads)  # a first import into an empty commune has nothing to match
     for ph in preview.households:
-        ph.problems = [p for p in ph.problems if not p.from_database]
-        match, kind = index.find(household_keys(ph.household, ph.village))
+        if any(p.from_database for p in ph.problems):  # found by an earlier matching: found again below
+            ph.problems = [p for p in ph.problems if not p.from_database]
+        match, kind = index.find(household_keys(ph.household, ph.village)) if recorded else (None, None)
         if match is not None and kind == "code" and not same_head(ph.household.head_name, ph.household.head_cccd,
                                                                   *heads[match]):
             _db_problem(ph, _other_family(ph.household, *heads[match]))
@@ -427,14 +429,16 @@ def write_preview(
             changed = write_households(db, batch, rev, recorded)
             plans = []
             for (h, _a), ph in zip(batch, chunk, strict=True):
+                if ph.expected_result is None and ph.plan_items is None and ph.helper_keys is None:
+                    continue  # nothing of the plan in the file: the recorded plan stays as it is
                 helper_ids = None if ph.helper_keys is None else [helpers.ids[k] for k in ph.helper_keys]
                 plans.append(HouseholdPlanImport(h.id, ph.expected_result, ph.plan_items, helper_ids))
                 items_written += len(ph.plan_items or [])
             changed |= write_household_plans(db, preview.year, plans, rev)
-            updated += sum(1 for (h, _a), ph in zip(batch, chunk, strict=True)
-                           if ph.row in preview.match_ids and h.id in changed)
-            unchanged += sum(1 for (h, _a), ph in zip(batch, chunk, strict=True)
-                             if ph.row in preview.match_ids and h.id not in changed)
+            for (h, _a), ph in zip(batch, chunk, strict=True) if preview.match_ids else ():
+                if ph.row in preview.match_ids:
+                    updated += h.id in changed
+                    unchanged += h.id not in changed
             yield Progress(min(start + CHUNK, total), total, f"Đã ghi {format_number(min(start + CHUNK, total))} hộ…")
         restore_triggers(db, paused)
         if not any(db.execute(f"SELECT 1 FROM [{t}] WHERE rev = ? LIMIT 1", [rev]).fetchone() for t in SYNCED_TABLES):
