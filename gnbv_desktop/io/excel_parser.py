@@ -347,9 +347,9 @@ class _Row:
 
     def get(self, f: str) -> object:
         c = self._single.get(f)
-        if c is not None:
-            return self.read[c]
-        return self.read[self.column(f)] if f in self.cells else None
+        if c is None:
+            return self.read[self.column(f)] if f in self.cells else None
+        return self.read[c]
 
     def text(self, f_or_col: str | int) -> str:
         """The cell as text, at most 200 characters (an over-long cell is not repeated whole)."""
@@ -472,6 +472,8 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
         except ValueProblem as exc:
             _problem(problems, row, "birth", str(exc))
     for f, s in (("birth_male", MALE), ("birth_female", FEMALE)):
+        if f not in row.cells:
+            continue
         v = row.get(f)
         if is_blank(v):
             continue
@@ -496,7 +498,7 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
             _problem(problems, row, "sex", str(exc))
     cccd = _read_cccd(row, problems, year, sex)
     eth_name, eth_code, eth_list = "", "", ""
-    raw_eth = _clean(row.get("ethnicity"))
+    raw_eth = _clean(row.get("ethnicity")) if "ethnicity" in row.cells else ""
     if raw_eth:
         found = ctx.ethnicity(raw_eth)
         if found is None:
@@ -514,7 +516,7 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
         "sex": sex,
         "cccd": cccd,
         "ethnicity": (eth_name, eth_code, eth_list),
-        "relation": _clean(row.get("relation")),
+        "relation": _clean(row.get("relation")) if "relation" in row.cells else "",
     }
 
 
