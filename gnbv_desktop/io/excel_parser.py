@@ -224,7 +224,10 @@ _FIELD_LIMITS = {"head_name": MAX_NAME_CHARS, "name": MAX_NAME_CHARS, "note": MA
 
 def _has_control(text: str) -> bool:
     """Control or direction-override characters left once what XML cannot hold is removed (each
-    distinct short text tested once: most cells of a list repeat; long ones are not kept)."""
+    distinct short text tested once: most cells of a list repeat; long ones are not kept). Every such
+    character is outside the printable ones, so a printable text needs no further look."""
+    if text.isprintable():
+        return False
     return _short_has_control(text) if len(text) <= 200 else _control_left(text)
 
 
