@@ -542,7 +542,11 @@ def _member_from_row(row: _Row, ctx: ParseContext, problems: list[Problem]) -> M
     problems.extend(row.too_long)
     p = _read_person(row, ctx, problems)
     if not p["name"]:
-        _problem(problems, row, "name" if "name" in row.cells else "head_name", "Thiếu họ tên thành viên.")
+        f = "name" if "name" in row.cells else "head_name"
+        if f in row.cells:
+            _problem(problems, row, f, "Thiếu họ tên thành viên.")
+        else:  # no name column mapped yet (the wizard goes on to its mapping table): the row, not a column
+            problems.append(Problem(row.number, "", "Thiếu họ tên thành viên.", True))
     eth_name, eth_code, eth_list = p["ethnicity"]
     return Member(
         full_name=p["name"],
