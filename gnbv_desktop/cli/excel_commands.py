@@ -42,20 +42,6 @@ def _progress_to_stderr(p: Progress) -> None:
 
 
 def cmd_import_excel(args: argparse.Namespace, ctx: CliContext) -> int:
-    """The whole command with the cycle collector paused (see ``jobs.import_excel.collector_paused``).
-
-    Paused only in the preview and in the write, the collector would come back in between and walk
-    every object of the preview (a few hundred thousand, none in a cycle): a tenth of the command's
-    time for nothing. The preview is released when :func:`_import_excel` returns, before the
-    collector is back on.
-    """
-    from gnbv_desktop.jobs.import_excel import collector_paused
-
-    with collector_paused():
-        return _import_excel(args, ctx)
-
-
-def _import_excel(args: argparse.Namespace, ctx: CliContext) -> int:
     from gnbv_desktop.io.excel_reader import WorkbookError
     from gnbv_desktop.jobs.import_excel import ImportRefused, preview_import, run_import
 

@@ -195,6 +195,12 @@ def collector_paused() -> Iterator[None]:
     the collector, triggered by the allocations, walks every live object again and again, a
     quarter of the CPU time, and finds nothing: these objects hold no reference cycles. It is
     back on when the job ends, is cancelled or fails.
+
+    Switched back on as it was, it would walk them all at once at the next allocation (they are
+    all "young"), and again when they move up a generation: 0.1–0.2 s each time for a list of
+    20,000 households. ``freeze`` + ``unfreeze`` moves every tracked object straight to the
+    oldest generation instead, without a walk; only a full collection looks at them again, as it
+    does at any long-lived data, and would still free a cycle among them.
     """
     was_on = gc.isenabled()
     gc.disable()
@@ -202,6 +208,8 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_on:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

@@ -39,7 +39,7 @@ def test_invalid_row_exits_1_and_writes_nothing(db_path, tmp_path, capsys):
 
 
 def test_collector_back_on_after_every_outcome(db_path, tmp_path, capsys):
-    """The command pauses the cycle collector for its whole length: refused, dry run and import all turn it back on."""
+    """The import jobs pause the cycle collector: a refused file, a dry run and an import all leave it back on."""
     path = simple_list(tmp_path / "s.xlsx", ROWS)
     assert gc.isenabled()
     outcomes = [run_cli(capsys, db_path, "import-excel", str(tmp_path / "missing.xlsx"))[0]]
