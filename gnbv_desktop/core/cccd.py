@@ -21,7 +21,8 @@ def normalize_cccd(text: object) -> str:
         return ""
     if isinstance(text, float) and text.is_integer():
         text = int(text)
-    return re.sub(r"[\s.\-]", "", str(text))
+    text = str(text)
+    return text if text.isdigit() else re.sub(r"[\s.\-]", "", text)  # digits: nothing to drop
 
 
 def cccd_errors(cccd: str, birth_year: int | None = None, sex: str | None = None) -> list[str]:

@@ -39,7 +39,14 @@ class ValueProblem(ValueError):
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not clean(value))
+    """``None``, or a text that :func:`clean` makes empty."""
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    if value.isprintable():  # its only white space is the plain space, and clean removes nothing else
+        return not value.strip()
+    return not clean(value)
 
 
 def text_of(value: object) -> str:

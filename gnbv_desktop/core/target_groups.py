@@ -9,6 +9,8 @@ the ethnic group recorded for the head and is never ticked by hand against it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from gnbv_desktop.core.catalogs import find_ethnic_group
 
 DTTS = "dtts"
@@ -18,9 +20,11 @@ KINH_CODE = "01"  # Kinh in both official code lists (QĐ 121-TCTK/PPCĐ 1979, Q
 YEARLY_GROUPS = ("nguoi_co_cong", "bao_tro_xa_hoi", "khong_kha_nang_lao_dong", "nong_lam_ngu_diem_trung_binh")
 
 
+@lru_cache(maxsize=4096)
 def is_ethnic_minority(ethnicity_name: str, ethnicity_code: str = "") -> bool | None:
     """True for a recorded ethnic minority, False for Kinh, None when no ethnic group is recorded
-    (or the name is not in the list and there is no code): then the flag stays as entered."""
+    (or the name is not in the list and there is no code): then the flag stays as entered.
+    Remembered: every household of an import asks it for the same few groups."""
     group = find_ethnic_group(ethnicity_name) if ethnicity_name.strip() else None
     if group is not None:
         return group.code != KINH_CODE

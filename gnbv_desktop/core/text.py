@@ -39,6 +39,8 @@ def strip_illegal_chars(text: str) -> str:
     nothing): such a character stands
     between words more often than inside one — ``Nguyễn_x0007_Văn`` is "Nguyễn Văn", never
     "NguyễnVăn" — and a space too many is harmless where a joined name is a wrong name."""
+    if text.isprintable():  # no control, surrogate or non-character code point: nothing to remove
+        return text
     return _XML_ILLEGAL.sub(lambda m: "" if m.start() == 0 or m.end() == len(text) else " ", text)
 
 
@@ -55,8 +57,14 @@ def clean(text: object) -> str:
     ``None`` becomes ``""``."""
     if text is None:
         return ""
-    if isinstance(text, str) and len(text) <= _REMEMBERED_CHARS:
-        return _clean_short(text)
+    if isinstance(text, str):
+        # ASCII that _clean leaves as it is (codes, phone and CCCD numbers: not worth remembering): NFC
+        # and look-alikes concern other letters, and printable ASCII has no control character and no
+        # white space but the plain space
+        if text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+            return text
+        if len(text) <= _REMEMBERED_CHARS:
+            return _clean_short(text)
     return _clean(text)
 
 
@@ -75,7 +83,9 @@ def _clean(text: object) -> str:
 
 def fold(text: object) -> str:
     """Lower-case, diacritic-free form used for searching and matching (``Đ`` → ``d``)."""
-    return _fold_text(text) if isinstance(text, str) else _fold(text)
+    if isinstance(text, str):
+        return clean(text).lower() if text.isascii() else _fold_text(text)  # ASCII: no diacritics to remove
+    return _fold(text)
 
 
 @lru_cache(maxsize=65536)
@@ -133,8 +143,19 @@ def name_sort_key(full_name: str) -> str:
 
     Returned as a plain string (compared by code point) so it can be stored in the database and
     sorted cheaply for 20,000 names; separators sort below every letter, so a shorter word
-    comes first.
+    comes first. Remembered for short names (an import or a list sorts the same few thousand).
     """
+    if isinstance(full_name, str) and len(full_name) <= _REMEMBERED_CHARS:
+        return _name_sort_key_short(full_name)
+    return _name_sort_key(full_name)
+
+
+@lru_cache(maxsize=65536)
+def _name_sort_key_short(full_name: str) -> str:
+    return _name_sort_key(full_name)
+
+
+def _name_sort_key(full_name: str) -> str:
     words = clean(full_name).split(" ")
     if not words or words == [""]:
         return ""

@@ -9,6 +9,7 @@ an example, and the official can turn the conversion off.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 from gnbv_desktop.core.legacy_text import ENCODING_LABELS, convert, detect_encoding
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
@@ -42,12 +43,18 @@ def legacy_columns(data: SheetData, header: Header, mapping: dict[int, str]) -> 
     headers = {c.index: c.header for c in header.columns}
     found = []
     rows = data.rows[header.data_start:]
+    shortest = min(map(len, rows), default=0)
     for c, field in sorted(mapping.items()):
         if field.partition(":")[0] not in TEXT_FIELDS:
             continue
+        column = map(itemgetter(c), rows) if c < shortest else (row[c] if c < len(row) else None for row in rows)
+        try:
+            distinct = dict.fromkeys(column)  # each value once, in row order (a column repeats a few values)
+        except TypeError:  # an unhashable cell value
+            distinct = [row[c] for row in rows if c < len(row)]
         texts: dict[str, None] = {}  # the first distinct texts, in row order: enough to tell the encoding
-        for row in rows:
-            if c < len(row) and isinstance(v := row[c], str) and not v.isascii():
+        for v in distinct:
+            if isinstance(v, str) and not v.isascii():
                 texts[v] = None
                 if len(texts) >= SAMPLE:
                     break

@@ -12,6 +12,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from operator import itemgetter
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
@@ -93,7 +94,10 @@ class ParsedHousehold:
 
     @property
     def valid(self) -> bool:
-        return not any(p.error for p in self.problems)
+        for p in self.problems:  # a plain loop: asked for every household several times per import
+            if p.error:
+                return False
+        return True
 
     @property
     def classification(self) -> str | None:
@@ -108,12 +112,12 @@ class SkippedRow:
     text: str
 
 
-def _once(memo: dict, key: tuple, compute):
-    """``compute()`` once per key: its value, or the same :class:`ValueProblem` raised again."""
+def _once(memo: dict, key: tuple, compute, *args: object):
+    """``compute(*args)`` once per key: its value, or the same :class:`ValueProblem` raised again."""
     hit = memo.get(key)
     if hit is None:
         try:
-            hit = (True, compute())
+            hit = (True, compute(*args))
         except ValueProblem as exc:
             hit = (False, exc)
         memo[key] = hit
@@ -150,7 +154,7 @@ class ParseContext:
     def parsed(self, parser, value: object, *args: object):
         """``parser(value, *args)`` once per distinct cell value: a list's columns repeat the same few
         incomes, years, codes and classifications, so each is read (or refused) once per import."""
-        return _once(self._memo, (parser, type(value), value, args), lambda: parser(value, *args))
+        return _once(self._memo, (parser, type(value), value, args), parser, value, *args)
 
     def classified(self, area: str, income: int, deprived: tuple[str, ...]):
         """The standard's classification, once per distinct (area, income, deprivations). The
@@ -165,7 +169,7 @@ class ParseContext:
 
     def deprived_codes(self, value: object) -> list[str]:
         """:func:`parse_codes` of a cell, once per distinct cell (codes as a new list)."""
-        return _once(self._codes_memo, (type(value), value), lambda: parse_codes(value, self.codes))
+        return _once(self._codes_memo, (type(value), value), parse_codes, value, self.codes)
 
     def in_order(self, codes: set[str]) -> list[str]:
         """Indicator codes in the standard's order."""
@@ -220,7 +224,10 @@ _FIELD_LIMITS = {"head_name": MAX_NAME_CHARS, "name": MAX_NAME_CHARS, "note": MA
 
 def _has_control(text: str) -> bool:
     """Control or direction-override characters left once what XML cannot hold is removed (each
-    distinct short text tested once: most cells of a list repeat; long ones are not kept)."""
+    distinct short text tested once: most cells of a list repeat; long ones are not kept). Every such
+    character is outside the printable ones, so a printable text needs no further look."""
+    if text.isprintable():
+        return False
     return _short_has_control(text) if len(text) <= 200 else _control_left(text)
 
 
@@ -241,49 +248,122 @@ def _column_plan(mapping: dict[int, str]) -> list[tuple[int, str, int, str, str]
     return out
 
 
-class _Row:
-    """One Excel row seen through the mapping: field → (column index, value)."""
+class _Columns:
+    """The mapping worked out once per sheet, and the cells it refuses found column by column.
 
-    def __init__(self, number: int, values: list[object], plan: list[tuple[int, str, int, str, str]],
-                 headers: dict[int, str]):
+    A cell holding control characters, or longer than its column allows, is an error on its row
+    and read as blank. Each distinct text of a column is tested once (most repeat: villages,
+    ethnic groups, marks), and only the rows holding a refused text are looked at again.
+    """
+
+    def __init__(self, mapping: dict[int, str], headers: dict[int, str], rows: list[list[object]], start: int):
         """``headers``: column → ``C (Số CCCD)``, as problems name the column."""
-        self.number = number
-        self.values = values
         self.headers = headers
-        self.cells: dict[str, tuple[int, object]] = {}
-        self.items: list[tuple[str, str, int, object]] = []  # kind, code, column, value
-        self.too_long: list[Problem] = []
-        n = len(values)
-        cells = self.cells
-        for c, f, limit, kind, code in plan:
-            v = values[c] if c < n else None
+        self.fields: dict[str, list[int]] = {}  # field → its columns, in mapping order (not item columns)
+        self.items: list[tuple[str, str, int]] = []  # kind, code, column of each item column (indicators…)
+        self.width = max(mapping, default=-1) + 1
+        self.refused: dict[int, list[tuple[int, str]]] = {}  # row index → (column, message), in mapping order
+        below = rows[start:]
+        shortest = min(map(len, below), default=0)
+        for c, f, limit, kind, code in _column_plan(mapping):
+            if code:
+                self.items.append((kind, code, c))
+            else:
+                self.fields.setdefault(f, []).append(c)
+            column = list(map(itemgetter(c), below)) if c < shortest else [r[c] if c < len(r) else None for r in below]
+            self._refuse(column, start, limit, c)
+        self.single = {f: cs[0] for f, cs in self.fields.items() if len(cs) == 1}
+        item_columns = [c for _kind, _code, c in self.items]
+        self._item_values = itemgetter(*item_columns) if len(item_columns) > 1 else (
+            lambda read: tuple(read[c] for c in item_columns))
+        self._marks: dict[tuple, tuple[dict[str, set[str]], list[tuple[int, str]]]] = {}
+
+    def marks(self, read: list[object], ctx: ParseContext) -> tuple[dict[str, set[str]], list[tuple[int, str]]]:
+        """The item columns of a row read as ticks: kind → the codes ticked (a kind whose every cell was
+        refused is left out), and (column, message) of each refused cell. Worked out once per distinct
+        combination of ticks (a list has a few hundred); the sets are shared, never to be changed."""
+        key = self._item_values(read)
+        hit = self._marks.get(key)
+        if hit is None:
+            lists: dict[str, set[str]] = {}
+            refused: list[tuple[int, str]] = []
+            for (kind, code, col), value in zip(self.items, key, strict=True):
+                try:
+                    marked = value is not None and ctx.parsed(parse_mark, value)  # most tick cells are empty
+                except ValueProblem as exc:
+                    refused.append((col, str(exc)))
+                    continue
+                bucket = lists.setdefault(kind, set())
+                if marked:
+                    bucket.add(code)
+            hit = self._marks[key] = (lists, refused)
+        return hit
+
+    def _refuse(self, column: list[object], start: int, limit: int, c: int) -> None:
+        """Note the cells of ``column`` (column ``c`` from row ``start`` down) that are refused."""
+        try:
+            distinct = set(column)
+        except TypeError:  # an unhashable cell value: look at every cell
+            distinct = column
+        bad: dict[object, str] = {}
+        for v in distinct:
             if isinstance(v, str):
                 if _has_control(v):
-                    self.too_long.append(Problem(number, self.where(c), "Ô chứa ký tự điều khiển không được phép (như "
-                                                 "ký tự đảo chiều chữ U+202E); hãy gõ lại ô này.", True))
-                    v = None
+                    bad[v] = ("Ô chứa ký tự điều khiển không được phép (như ký tự đảo chiều chữ U+202E); "
+                              "hãy gõ lại ô này.")
                 elif len(v) > limit:
-                    self.too_long.append(Problem(number, self.where(c), f"Ô dài {format_number(len(v))} ký tự, quá "
-                                                 f"giới hạn {format_number(limit)} ký tự của cột này; hãy rút gọn.",
-                                                 True))
-                    v = None
-            if code:
-                self.items.append((kind, code, c, v))
-            elif f not in cells or (is_blank(cells[f][1]) and not is_blank(v)):
-                cells[f] = (c, v)
+                    bad[v] = (f"Ô dài {format_number(len(v))} ký tự, quá giới hạn {format_number(limit)} ký tự "
+                              "của cột này; hãy rút gọn.")
+        if bad:
+            for i, v in enumerate(column):
+                if isinstance(v, str) and v in bad:
+                    self.refused.setdefault(start + i, []).append((c, bad[v]))
+
+
+class _Row:
+    """One Excel row seen through the mapping (:class:`_Columns`)."""
+
+    def __init__(self, index: int, values: list[object], columns: _Columns):
+        self.number = index + 1
+        self.values = values  # as read: a problem quotes the cell as written
+        self.columns = columns
+        self.cells = columns.fields  # the fields the sheet has (a field is there on every row)
+        self._single = columns.single
+        refused = columns.refused.get(index)
+        if len(values) < columns.width or refused:
+            read = list(values) + [None] * (columns.width - len(values))
+            for c, _message in refused or ():
+                read[c] = None
+            self.too_long = [Problem(self.number, self.where(c), message, True) for c, message in refused or ()]
+        else:
+            read = values
+            self.too_long = []
+        self.read = read  # values with the refused cells blank, at least as wide as the mapping
+
+    def column(self, f: str) -> int:
+        """The column ``f`` is read from: its first non-blank column when it is mapped more than once."""
+        c = self.columns.single.get(f)
+        if c is not None:
+            return c
+        cs = self.columns.fields[f]
+        return next((c for c in cs if not is_blank(self.read[c])), cs[0])
 
     def get(self, f: str) -> object:
-        return self.cells[f][1] if f in self.cells else None
+        c = self._single.get(f)
+        if c is None:
+            return self.read[self.column(f)] if f in self.cells else None
+        return self.read[c]
 
     def text(self, f_or_col: str | int) -> str:
         """The cell as text, at most 200 characters (an over-long cell is not repeated whole)."""
-        c = f_or_col if isinstance(f_or_col, int) else self.cells[f_or_col][0]
+        c = f_or_col if isinstance(f_or_col, int) else self.column(f_or_col)
         value = text_of(self.values[c]) if c < len(self.values) else ""
         return shorten(value, 200)
 
     def where(self, f_or_col: str | int) -> str:
-        c = f_or_col if isinstance(f_or_col, int) else self.cells[f_or_col][0]
-        return self.headers[c] if c in self.headers else f"{column_letter(c)} ()"
+        c = f_or_col if isinstance(f_or_col, int) else self.column(f_or_col)
+        headers = self.columns.headers
+        return headers[c] if c in headers else f"{column_letter(c)} ()"
 
 
 def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: ParseContext) -> ParseResult:
@@ -293,7 +373,7 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
     fields = set(mapping.values())
     layout = LAYOUT_MEMBER if fields & {"relation", "member_no"} else LAYOUT_HOUSEHOLD
     name_cols = {c for c, f in mapping.items() if f in ("head_name", "name")}
-    plan = _column_plan(mapping)
+    columns = _Columns(mapping, headers, data.rows, header.data_start)
     known = {fold(v[0]) for v in ctx.villages}
     households: list[ParsedHousehold] = []
     skipped: list[SkippedRow] = []
@@ -321,7 +401,7 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
                     group_class = label
             continue
         rows_read += 1
-        row = _Row(number, values, plan, headers)
+        row = _Row(r, values, columns)
         if layout == LAYOUT_HOUSEHOLD:
             households.append(_household_from_row(row, ctx, group_village, group_class))
             continue
@@ -395,6 +475,8 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
         except ValueProblem as exc:
             _problem(problems, row, "birth", str(exc))
     for f, s in (("birth_male", MALE), ("birth_female", FEMALE)):
+        if f not in row.cells:
+            continue
         v = row.get(f)
         if is_blank(v):
             continue
@@ -419,7 +501,7 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
             _problem(problems, row, "sex", str(exc))
     cccd = _read_cccd(row, problems, year, sex)
     eth_name, eth_code, eth_list = "", "", ""
-    raw_eth = _clean(row.get("ethnicity"))
+    raw_eth = _clean(row.get("ethnicity")) if "ethnicity" in row.cells else ""
     if raw_eth:
         found = ctx.ethnicity(raw_eth)
         if found is None:
@@ -437,7 +519,7 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
         "sex": sex,
         "cccd": cccd,
         "ethnicity": (eth_name, eth_code, eth_list),
-        "relation": _clean(row.get("relation")),
+        "relation": _clean(row.get("relation")) if "relation" in row.cells else "",
     }
 
 
@@ -460,7 +542,11 @@ def _member_from_row(row: _Row, ctx: ParseContext, problems: list[Problem]) -> M
     problems.extend(row.too_long)
     p = _read_person(row, ctx, problems)
     if not p["name"]:
-        _problem(problems, row, "name" if "name" in row.cells else "head_name", "Thiếu họ tên thành viên.")
+        f = "name" if "name" in row.cells else "head_name"
+        if f in row.cells:
+            _problem(problems, row, f, "Thiếu họ tên thành viên.")
+        else:  # no name column mapped yet (the wizard goes on to its mapping table): the row, not a column
+            problems.append(Problem(row.number, "", "Thiếu họ tên thành viên.", True))
     eth_name, eth_code, eth_list = p["ethnicity"]
     return Member(
         full_name=p["name"],
@@ -582,15 +668,10 @@ def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_c
             _problem(out.problems, row, "deprived_codes", str(exc))
             deprived = set()
     lists: dict[str, set[str]] = {}
-    for kind, code, col, value in row.items:
-        try:
-            marked = value is not None and ctx.parsed(parse_mark, value)  # most tick cells are empty
-        except ValueProblem as exc:
-            _problem(out.problems, row, col, str(exc))
-            continue
-        bucket = lists.setdefault(kind, set())
-        if marked:
-            bucket.add(code)
+    if row.columns.items:
+        lists, refused = row.columns.marks(row.read, ctx)
+        for col, message in refused:
+            _problem(out.problems, row, col, message)
     if "indicator" in lists:
         deprived = (deprived or set()) | lists["indicator"]
     if deprived is not None:

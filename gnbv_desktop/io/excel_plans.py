@@ -366,6 +366,8 @@ def attach_plans(households: list[ParsedHousehold], sheets: PlanSheets) -> Attac
     A row's problems go to its household (an error in a plan item makes the household invalid);
     a row naming no household of the household sheet is left out with a warning.
     """
+    if sheets.items is None and sheets.helpers is None:
+        return AttachedPlans([], [])  # an official's own list: no plan sheets, nothing to attach
     by_code: dict[str, ParsedHousehold] = {}
     by_person: dict[tuple[str, str], ParsedHousehold | None] = {}
     for ph in households:

@@ -37,7 +37,12 @@ class SheetData:
 
     @property
     def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+        """The widest row (worked out again only when rows were added or removed: header detection
+        asks for it often)."""
+        known = self.__dict__.get("_width")
+        if known is None or known[0] != len(self.rows):
+            known = self.__dict__["_width"] = (len(self.rows), max((len(r) for r in self.rows), default=0))
+        return known[1]
 
 
 @dataclass
@@ -153,13 +158,22 @@ def read_sheet(path: str | Path, sheet: str | None = None, engine: str = "calami
     return data
 
 
+_BLANK = {"": None}.get  # _BLANK(v, v): None for an empty cell, else the value
+
+
+def _cells(rows: list[list[object]]) -> list[list[object]]:
+    """calamine's rows with its empty cells (``""``) as ``None``, as the parser reads blanks (one
+    place for the three readers; the lookup runs in C)."""
+    return [list(map(_BLANK, row, row)) for row in rows]
+
+
 def _read_calamine(path: Path, sheet: str) -> SheetData:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
         ws = wb.get_sheet_by_name(sheet)
-        rows = [[None if v == "" else v for v in row] for row in ws.to_python(skip_empty_area=False)]
+        rows = _cells(ws.to_python(skip_empty_area=False))
         merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (ws.merged_cell_ranges or [])]
         wb.close()
     except (CalamineError, ValueError, OSError) as exc:
@@ -183,11 +197,10 @@ def read_sheets_where(
         for name in names:
             try:
                 ws = wb.get_sheet_by_name(name)
-                head = SheetData(name, [[None if v == "" else v for v in row]
-                                        for row in ws.to_python(skip_empty_area=False, nrows=head_rows)])
+                head = SheetData(name, _cells(ws.to_python(skip_empty_area=False, nrows=head_rows)))
                 found = accept(head)
                 if found:
-                    rows = [[None if v == "" else v for v in row] for row in ws.to_python(skip_empty_area=False)]
+                    rows = _cells(ws.to_python(skip_empty_area=False))
                     yield found, SheetData(name, rows)
             except (CalamineError, ValueError) as exc:
                 raise WorkbookError(f"Không đọc được trang '{name}' của tệp '{path.name}' ({exc}).") from exc

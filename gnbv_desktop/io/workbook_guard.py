@@ -156,7 +156,8 @@ def _note_cells(data: bytes, overlap: int, extent: _Extent) -> None:
                 extent.rows = max(extent.rows, int(digits))
             if letters:
                 extent.columns = max(extent.columns, _column_number(letters))
-    odd = any(sep in data for sep in _OTHER_SPACE)
+    # one-byte tests run at memchr speed; the separators are looked for only when one of them is there
+    odd = (b"\t" in data or b"\n" in data or b"\r" in data) and any(sep in data for sep in _OTHER_SPACE)
 
     def find(pattern: re.Pattern) -> list:
         return (_ANY_SPACE[pattern] if odd else pattern).findall(data)
@@ -173,9 +174,12 @@ def _note_cells(data: bytes, overlap: int, extent: _Extent) -> None:
     chunk = data[overlap:]
     extent.row_tags += chunk.count(b"<row")
     extent.rows = max(extent.rows, extent.row_tags)
-    cells = chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/")
+    referenced = chunk.count(b'<c r="')
+    # when every "<c" opens a cell with a reference (no <cols>, <cfRule>… in this window), those are all its cells
+    cells = referenced if chunk.count(b"<c") == referenced else (
+        chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/"))
     extent.cells += cells
-    if cells != chunk.count(b'<c r="'):
+    if cells != referenced:
         # cells without a reference are placed one after another: a row's cell count is a width too
         parts = chunk.split(b"<row")
         extent.columns = max(extent.columns, *(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts))

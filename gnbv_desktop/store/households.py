@@ -77,6 +77,8 @@ def _json(v: list) -> str:
     """``json.dumps(v, ensure_ascii=False)``; lists of plain codes (every stored list: indicators,
     causes, needs, categories) are joined directly, byte for byte the same, without the encoder.
     Lists of texts are written once per distinct list (an import writes the same few thousands)."""
+    if not v:
+        return "[]"
     if all(isinstance(x, str) for x in v):
         return _json_texts(tuple(v))
     return json.dumps(v, ensure_ascii=False)
@@ -190,7 +192,7 @@ def _assessment_values(a: Assessment, household_id: int, standards: StandardSet 
         "standard_id": a.standard_id,
         "area": a.area,
         "income": a.income,
-        "deprived": _json(sorted(set(a.deprived), key=_code_order)),
+        "deprived": _deprived_json(tuple(a.deprived)),
         "classification": a.classification,
         "causes": _json(a.causes),
         "needs": _json(a.needs),
@@ -204,6 +206,13 @@ def take_year_flags(a: Assessment, h: Household) -> None:
     """The household's target-group flags as ticked when its year's assessment is saved (editor,
     Excel import) become that year's flags; other years keep theirs."""
     a.target_groups = yearly_groups(h.categories)
+
+
+@lru_cache(maxsize=16384)
+def _deprived_json(deprived: tuple[str, ...]) -> str:
+    """The indicator codes once each, in the standard's numbering order, as stored (an import
+    stores the same few hundred combinations)."""
+    return _json(sorted(set(deprived), key=_code_order))
 
 
 @lru_cache(maxsize=1024)

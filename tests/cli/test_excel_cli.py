@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 
 import openpyxl
@@ -35,6 +36,22 @@ def test_invalid_row_exits_1_and_writes_nothing(db_path, tmp_path, capsys):
     assert "[LỖI] Dòng 3, cột D (Số CCCD): Số CCCD '123' phải có đúng 12 chữ số (đang có 3)." in out
     assert "Lỗi: Có 1 hộ không hợp lệ; chưa nhập gì." in err and "--skip-invalid" in err
     assert _count(db_path, capsys) == 0
+
+
+def test_collector_back_on_after_every_outcome(db_path, tmp_path, capsys):
+    """The import jobs pause the cycle collector: a refused file, a dry run and an import all leave it back on."""
+    path = simple_list(tmp_path / "s.xlsx", ROWS)
+    assert gc.isenabled()
+    outcomes = [run_cli(capsys, db_path, "import-excel", str(tmp_path / "missing.xlsx"))[0]]
+    assert gc.isenabled()
+    outcomes.append(run_cli(capsys, db_path, "import-excel", str(path), "--year", "2026")[0])
+    assert gc.isenabled()
+    outcomes.append(run_cli(capsys, db_path, "import-excel", str(path), "--year", "2026", "--skip-invalid", "--dry-run")[0])
+    assert gc.isenabled()
+    outcomes.append(run_cli(capsys, db_path, "import-excel", str(path), "--year", "2026", "--skip-invalid")[0])
+    assert gc.isenabled()
+    assert outcomes == [1, 1, 0, 0]
+    assert _count(db_path, capsys) == 2
 
 
 def test_dry_run_reports_and_writes_nothing(db_path, tmp_path, capsys):

@@ -92,6 +92,17 @@ def test_one_row_per_member_is_grouped_into_households(commune, tmp_path):
     assert (hoa.head_sex, b.income, b.classification) == ("nu", 1_300_000, "near_poor")
 
 
+def test_member_list_without_a_name_column_is_previewed_with_the_rows_named(commune, tmp_path):
+    """The wizard previews before the official has pointed at the name column: every row says what
+    is missing (was a KeyError on the first member row)."""
+    path = simple_list(tmp_path / "m.xlsx", [[1, "Chủ hộ", 1970, "Thôn 1", 900000], [2, "Vợ", 1972, "Thôn 1", None]],
+                       header=["STT", "Quan hệ với chủ hộ", "Năm sinh", "Thôn", "Thu nhập"])
+    preview = run_to_end(preview_import(commune, path, year=2026, require_name=False))
+    assert preview.layout == "member"
+    assert [(p.row, p.column, p.message) for p in preview.problems if p.error] == [
+        (2, "", "Thiếu họ tên chủ hộ."), (3, "", "Thiếu họ tên thành viên.")]
+
+
 def test_invalid_rows_block_everything_unless_skipped(commune, tmp_path):
     path = simple_list(tmp_path / "s.xlsx", [
         [1, "Hà Văn Một", 1970, "064070000001", "Thôn 1", "1.000.000", "Nghèo"],
