@@ -391,3 +391,29 @@ def test_the_year_cycle_travels_review_in_progress_included(commune, agg, tmp_pa
     assert aggregate_records(agg, CODE) == commune_records(commune)
     [review] = aggregate.records_of(agg, CODE, "reviews").values()
     assert (review["decision_number"], review["decision_date"]) == ("12/QĐ-UBND", "2026-12-20")
+
+
+def test_an_encrypted_package_derives_its_key_once_per_merge(commune, agg, tmp_path, monkeypatch):
+    """scrypt costs 0.6 s of CPU a package: reading the summary and then the records must not pay it twice."""
+    from gnbv_desktop.io import package_crypto
+
+    export(commune, tmp_path / "p1.gnbv", year=2026, password="mật khẩu")
+    getattr(package_crypto._key, "cache_clear", lambda: None)()  # as on the upper level's machine, which never saw the key
+    derived = []
+    real = package_crypto.Scrypt
+
+    def counting(**kw):
+        kdf = real(**kw)
+
+        class Counted:
+            def derive(self, data: bytes) -> bytes:
+                derived.append(1)
+                return kdf.derive(data)
+
+        return Counted()
+
+    monkeypatch.setattr(package_crypto, "Scrypt", counting)
+    import_(agg, tmp_path / "p1.gnbv", password="mật khẩu")
+    assert len(derived) == 1
+    held = commune.execute("SELECT COUNT(*) FROM households").fetchone()[0]
+    assert len(aggregate.records_of(agg, CODE, "households")) == held > 0
