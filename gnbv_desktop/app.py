@@ -112,6 +112,7 @@ def _run(args: argparse.Namespace) -> int:
     from gnbv_desktop.io.partial_files import remove_leftovers
     from gnbv_desktop.store.accounts import has_accounts
     from gnbv_desktop.store.audit import SOURCE_GUI, start_session
+    from gnbv_desktop.store.database import close_unchecked
     from gnbv_desktop.store.integrity import BackgroundCheck
     from gnbv_desktop.store.read_only import is_read_only
 
@@ -140,7 +141,7 @@ def _run(args: argparse.Namespace) -> int:
     if unchecked is not None and _check_first(db):
         refusal, unchecked = check_result(unchecked, db_path), None
         if refusal is not None:
-            db.close()
+            close_unchecked(db)
             db = _recover(db_path, refusal)
             if db is None:
                 return 1
@@ -188,7 +189,7 @@ def _run(args: argparse.Namespace) -> int:
             window.hide()
             window.deleteLater()
         ctx.deleteLater()
-        db.close()
+        close_unchecked(db)
         db = _recover(db_path, refusal)
         if db is None:
             return 1
