@@ -1,0 +1,73 @@
+"""Attacks on the merge's speed-ups: the lines kept from the check pass against the lines read
+again past the memory budget, tombstones and odd line breaks, plain inserts into a commune's empty
+tables, the statistics against an SQL oracle."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from gnbv_desktop.io import sync_package
+from tests.hostile.package_kit import CODE, craft, fresh_aggregate, run_cli
+from tests.jobs.sync_helpers import make_aggregate
+
+
+def _stored(path) -> set[tuple]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return set(conn.execute("SELECT table_name, commune_code, uuid, change_counter, updated_at, deleted, data "
+                                "FROM sync_records"))
+    finally:
+        conn.close()
+
+
+def _odd_tables(world) -> tuple[dict[str, list], dict[str, bytes]]:
+    """The commune's records with some made tombstones (personal data still in them, to be
+    stripped), written with blank lines, CRLF line ends and whitespace-only lines between them."""
+    tables = json.loads(json.dumps(world.tables))
+    for table in ("members", "households"):
+        for rec in tables[table][::2]:
+            rec["deleted"], rec["change_counter"] = 1, rec["change_counter"] + 5
+    entries = {}
+    for table, rows in tables.items():
+        out = b"\r\n \t\r\n"
+        for i, rec in enumerate(rows):
+            out += json.dumps(rec, ensure_ascii=False).encode() + (b"\r\n" if i % 3 else b"\n\n   \n")
+        entries[f"{table}.jsonl"] = out
+    return tables, entries
+
+
+def _aggregate(world, tmp_path, name: str, fresh: bool):
+    """The world's aggregate (holding the commune's first package) or a new empty one."""
+    folder = tmp_path / name
+    folder.mkdir()
+    if not fresh:
+        return fresh_aggregate(world, folder)
+    path = folder / "tinh.sqlite3"
+    make_aggregate(path).close()
+    return path
+
+
+@pytest.mark.parametrize("fresh", [True, False], ids=["empty-aggregate", "holding-package-1"])
+@pytest.mark.parametrize("keep", [0, 700, 20_000])
+def test_lines_read_again_past_the_budget_are_stored_as_the_kept_ones(world, tmp_path, capsys, monkeypatch, keep,
+                                                                      fresh):
+    tables, entries = _odd_tables(world)
+    path = tmp_path / "goi-2.gnbv"
+    path.write_bytes(craft(world, tables=tables, entries=entries, manifest_changes={"sequence": 2, "base_sequence": 0}))
+    kept_all, read_again = _aggregate(world, tmp_path, "a", fresh), _aggregate(world, tmp_path, "b", fresh)
+    assert run_cli(capsys, kept_all, "sync-import", str(path))[0] == 0
+    monkeypatch.setattr(sync_package, "KEEP_LINES_BYTES", keep)
+    code, out, err = run_cli(capsys, read_again, "sync-import", str(path))
+    assert code == 0, err
+    stored = _stored(read_again)
+    assert stored == _stored(kept_all)
+    # Oracle from the package itself: every record under its own UUID; a tombstone without personal data.
+    mine = {(t, r["uuid"]): r for t, rows in tables.items() for r in rows}
+    assert {(t, u) for t, _c, u, *_ in stored if _c == CODE} == set(mine)
+    for t, _c, uuid, counter, updated, deleted, data in stored:
+        rec, held = mine[(t, uuid)], json.loads(data)
+        assert (counter, updated, deleted) == (rec["change_counter"], rec["updated_at"], rec["deleted"])
+        assert held == rec if not deleted else set(held) < set(rec) and all(held[k] == rec[k] for k in held)
