@@ -10,6 +10,7 @@ import sqlite3
 import pytest
 
 from gnbv_desktop.io import sync_package
+from gnbv_desktop.store.database import open_database
 from tests.hostile.package_kit import CODE, craft, fresh_aggregate, run_cli
 from tests.jobs.sync_helpers import make_aggregate
 
@@ -71,3 +72,60 @@ def test_lines_read_again_past_the_budget_are_stored_as_the_kept_ones(world, tmp
         rec, held = mine[(t, uuid)], json.loads(data)
         assert (counter, updated, deleted) == (rec["change_counter"], rec["updated_at"], rec["deleted"])
         assert held == rec if not deleted else set(held) < set(rec) and all(held[k] == rec[k] for k in held)
+
+
+def _stats(capsys, db_path) -> dict:
+    code, out, err = run_cli(capsys, db_path, "stats", "--json", "--year", "2026")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def _indexes(path) -> list[tuple]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sync_records' "
+                            "ORDER BY name").fetchall()
+    finally:
+        conn.close()
+
+
+def test_the_upper_levels_statistics_equal_each_communes_own_after_full_incremental_and_second_commune(
+        tmp_path, capsys):
+    """The oracle is each commune's own ``stats`` (its file, not the aggregate's code): first packages
+    into an empty aggregate (plain inserts, indexes rebuilt), an incremental one with deletions
+    (upserts, indexes kept), then a second commune smaller than what is held."""
+    from gnbv_desktop.store.households import delete_household
+    from tests.jobs.sync_helpers import export, import_, make_commune
+
+    agg_path = tmp_path / "tinh.sqlite3"
+    make_aggregate(agg_path).close()
+    indexes = _indexes(agg_path)
+    a_path, b_path = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    a = make_commune(a_path, "23764", "Xã Ia Grai", households=40, seed=3)
+    b = make_commune(b_path, "23770", "Xã Ia Pếch", households=15, seed=9)
+
+    def compare(*communes: tuple) -> None:
+        upper = _stats(capsys, agg_path)["by_commune"]
+        for path, code in communes:
+            own = _stats(capsys, path)
+            held = upper[code]
+            assert (held["households"], held["members"]) == (own["households"], own["members"]), code
+            assert {k: held["by_classification"][k] for k in own["by_classification"]} == own["by_classification"]
+        assert _indexes(agg_path) == indexes
+
+    agg = open_database(agg_path)
+    export(a, tmp_path / "a1.gnbv")
+    import_(agg, tmp_path / "a1.gnbv")
+    compare((a_path, "23764"))
+    ids = [r[0] for r in a.execute("SELECT id FROM households WHERE deleted = 0 ORDER BY id LIMIT 5")]
+    for household_id in ids[:3]:
+        delete_household(a, household_id)
+    export(a, tmp_path / "a2.gnbv")
+    import_(agg, tmp_path / "a2.gnbv")
+    compare((a_path, "23764"))
+    export(b, tmp_path / "b1.gnbv")
+    import_(agg, tmp_path / "b1.gnbv")
+    compare((a_path, "23764"), (b_path, "23770"))
+    agg.close()
+    a.close()
+    b.close()
