@@ -11,7 +11,7 @@ import pytest
 
 from gnbv_desktop.io import sync_package
 from gnbv_desktop.store.database import open_database
-from tests.hostile.package_kit import CODE, craft, fresh_aggregate, run_cli
+from tests.hostile.package_kit import CODE, canonical_dump, craft, fresh_aggregate, lines, run_cli
 from tests.jobs.sync_helpers import make_aggregate
 
 
@@ -129,3 +129,35 @@ def test_the_upper_levels_statistics_equal_each_communes_own_after_full_incremen
     agg.close()
     a.close()
     b.close()
+
+
+@pytest.mark.parametrize("text, says", [
+    ("Thôn\u200b1", "U+200B"),
+    ("Thôn \u202eA", "U+202E"),
+    ("Thôn \u2066A\u2069", "U+2066"),
+    ("Thôn\ufeff", "U+FEFF"),
+])
+def test_unprintable_texts_are_refused_by_the_compiled_check_too(world, tmp_path, capsys, text, says):
+    """Texts that are not printable but hold no ASCII control: the compiled check's shortcut for
+    printable texts must not let them through."""
+    tables = json.loads(json.dumps(world.tables))
+    tables["villages"][0]["name"] = text
+    path = tmp_path / "goi-2.gnbv"
+    path.write_bytes(craft(world, tables=tables))
+    agg = fresh_aggregate(world, tmp_path)
+    before = canonical_dump(agg)
+    code, _out, err = run_cli(capsys, agg, "sync-import", str(path))
+    assert code == 1 and "villages.jsonl, dòng 1, trường name" in err and says in err, err
+    assert canonical_dump(agg) == before
+
+
+def test_a_lone_surrogate_escape_is_refused_as_invalid_json(world, tmp_path, capsys):
+    entries = {f"{t}.jsonl": lines(rows) for t, rows in world.tables.items()}
+    entries["villages.jsonl"] = entries["villages.jsonl"].replace(b'"name": "', b'"name": "\\ud800', 1)
+    path = tmp_path / "goi-2.gnbv"
+    path.write_bytes(craft(world, entries=entries))
+    agg = fresh_aggregate(world, tmp_path)
+    before = canonical_dump(agg)
+    code, _out, err = run_cli(capsys, agg, "sync-import", str(path))
+    assert code == 1 and "villages.jsonl, dòng 1: không phải JSON hợp lệ" in err, err
+    assert canonical_dump(agg) == before
