@@ -111,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
     from gnbv_desktop.gui.vietnamese import install_vietnamese
     from gnbv_desktop.io.partial_files import remove_leftovers
     from gnbv_desktop.store.accounts import has_accounts
-    from gnbv_desktop.store.audit import SOURCE_GUI, start_session
+    from gnbv_desktop.store.database import close_unchecked
     from gnbv_desktop.store.integrity import BackgroundCheck
     from gnbv_desktop.store.read_only import is_read_only
 
@@ -140,7 +140,7 @@ def _run(args: argparse.Namespace) -> int:
     if unchecked is not None and _check_first(db):
         refusal, unchecked = check_result(unchecked, db_path), None
         if refusal is not None:
-            db.close()
+            close_unchecked(db)
             db = _recover(db_path, refusal)
             if db is None:
                 return 1
@@ -156,7 +156,9 @@ def _run(args: argparse.Namespace) -> int:
     who = (account.username, account.role) if account else (None, "")
     named = None  # the file whose session names who writes (after its check)
     if unchecked is None:
-        start_session(db, SOURCE_GUI, *who)
+        if not _name_session(db, who):
+            db.close()
+            return 1
         named = db
     use_demo = False
     if _first_start(db):
@@ -188,14 +190,17 @@ def _run(args: argparse.Namespace) -> int:
             window.hide()
             window.deleteLater()
         ctx.deleteLater()
-        db.close()
+        close_unchecked(db)
         db = _recover(db_path, refusal)
         if db is None:
             return 1
     gc.enable()
     _backup(db_path, "mo-phan-mem", once_a_day=True)
-    if named is not db:
-        start_session(db, SOURCE_GUI, *who)
+    if named is not db and not _name_session(db, who):
+        window.close()
+        ctx.runner.wait()
+        db.close()
+        return 1
     code = 0
     if window.isVisible():  # not closed while the file was being checked
         if account is not None or is_read_only(db):
@@ -219,6 +224,26 @@ def _run(args: argparse.Namespace) -> int:
     db.close()
     _backup(db_path, "dong-phan-mem")
     return code
+
+
+def _name_session(db: Database, who: tuple[str | None, str]) -> bool:
+    """Name who writes in the file's session, the app's first write; False (said in a message box)
+    when another program holds a write on the file longer than the app waits, or the disk refuses."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from gnbv_desktop.store.audit import SOURCE_GUI, start_session
+    from gnbv_desktop.store.database import describe_failure
+
+    try:
+        start_session(db, SOURCE_GUI, *who)
+    except sqlite3.OperationalError as exc:
+        message = describe_failure(exc)
+        if message is None:
+            raise
+        logging.getLogger(__name__).error("Không ghi được phiên làm việc: %s", exc)
+        QMessageBox.critical(None, "Không mở được dữ liệu", message)
+        return False
+    return True
 
 
 def _check_first(db: Database) -> bool:

@@ -174,13 +174,18 @@ def open_database(
         path.parent.mkdir(parents=True, exist_ok=True)
     if exists and not read_first:
         check_before_writing(path, check)
+    db: Database | None = None
     try:
         db = _connect_read_only(path) if read_only else _connect(path)
         version = migrations.schema_version(db)
         writes_now = version != migrations.LATEST_VERSION or _journal_mode(db) != "wal"
     except sqlite3.OperationalError as exc:  # locked or unreadable while being opened
+        if db is not None:
+            close_unchecked(db)
         raise DatabaseError(describe_failure(exc) or f"Không mở được tệp dữ liệu '{path}' ({exc}).") from exc
     except sqlite3.DatabaseError as exc:
+        if db is not None:
+            close_unchecked(db)
         if exists and read_first:
             check_before_writing(path, check)  # damage found says more than the read's error
         raise DatabaseError(f"Tệp '{path}' không phải cơ sở dữ liệu GNBV hợp lệ hoặc đã hỏng ({exc}).") from exc
@@ -188,7 +193,7 @@ def open_database(
         try:
             check_before_writing(path, check)
         except DatabaseError:
-            db.close()
+            close_unchecked(db)
             raise
     if version < 0:
         db.close()
@@ -233,6 +238,28 @@ def open_database(
             f"({exc}). Bước nâng cấp lỗi đã được hoàn tác. Hãy khôi phục từ bản sao lưu."
         ) from exc
     return db
+
+
+def close_unchecked(db: Database) -> None:
+    """Close a connection that was opened before its file's check and must not write (the check
+    refused the file, or could not be run).
+
+    The last writable connection to a WAL file copies the WAL's pages into the file as it closes
+    (a checkpoint): pages left by a session that was killed would be written into a damaged file.
+    A read-only connection holding the file meanwhile makes this one not the last, and being
+    read-only it does not checkpoint when it closes in turn."""
+    path = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+    holder = connect_read_only(path) if path else None
+    try:
+        if holder is not None:
+            holder.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.DatabaseError:  # page 1 unreadable: nothing was read from the WAL either
+        pass
+    try:
+        db.close()
+    finally:
+        if holder is not None:
+            holder.close()
 
 
 def check_before_writing(path: Path, check: BackgroundCheck | None = None) -> None:
