@@ -13,20 +13,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from gnbv_desktop import app
 from gnbv_desktop.gui.main_window import MainWindow
 from gnbv_desktop.store.backup import list_backups, make_backup
-from tests.hostile.kit import commune_template, copy_of
+from tests.hostile.kit import commune_template, copy_of, damage_table
 
 pytestmark = pytest.mark.gui
-
-
-def _damage_table(path, table: str) -> None:
-    """Overwrite the start of ``table``'s root page (a b-tree page header), as a failing disk would."""
-    conn = sqlite3.connect(path)
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
-    conn.close()
-    with open(path, "r+b") as f:
-        f.seek(page_size * (root - 1))
-        f.write(b"\xa5" * 64)
 
 
 def _official(qtbot, seen: list[str], press: str) -> QTimer:
@@ -61,7 +50,7 @@ def test_a_damaged_file_is_reported_before_any_write(qapp, qtbot, tmp_path, tabl
     """``households``: the list cannot be read; ``audit_log``: the list shows, the check finds it."""
     db_path = copy_of(commune_template(tmp_path), tmp_path / "xa.sqlite3")
     _checkpointed(db_path)
-    _damage_table(db_path, table)
+    damage_table(db_path, table)
     before = db_path.read_bytes()
     seen: list[str] = []
     timer = _official(qtbot, seen, "Thoát")
@@ -81,7 +70,7 @@ def test_the_newest_sound_backup_is_restored_and_the_list_shows(qapp, qtbot, tmp
     households = sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM households WHERE deleted = 0").fetchone()[0]
     make_backup(db_path, "thu-cong")
     _checkpointed(db_path)
-    _damage_table(db_path, "audit_log")
+    damage_table(db_path, "audit_log")
     seen: list[str] = []
     timer = _official(qtbot, seen, "Khôi phục bản sao lưu này")
     assert app.main(["--db", str(db_path), "--year", "2026"]) == 0

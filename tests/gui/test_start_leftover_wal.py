@@ -18,7 +18,7 @@ from gnbv_desktop import app
 from gnbv_desktop.store import migrations
 from gnbv_desktop.store.database import DamagedDatabase, open_database
 from gnbv_desktop.store.integrity import BackgroundCheck
-from tests.hostile.kit import commune_template, copy_of
+from tests.hostile.kit import commune_template, copy_of, damage_table
 
 pytestmark = pytest.mark.gui
 
@@ -34,16 +34,6 @@ def _killed_mid_session(path) -> None:
         "os._exit(0)\n"
     )
     subprocess.run([sys.executable, "-c", script, str(path)], check=True)
-
-
-def _damage_table(path, table: str) -> None:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
-    conn.close()
-    with open(path, "r+b") as f:
-        f.seek(page_size * (root - 1))
-        f.write(b"\xa5" * 64)
 
 
 def _folder(path) -> dict[str, str]:
@@ -70,7 +60,7 @@ def test_refusing_a_damaged_file_at_start_leaves_it_and_its_wal_as_they_were(qap
     (tmp_path / "xa").mkdir()
     db_path = copy_of(commune_template(tmp_path), tmp_path / "xa" / "xa.sqlite3")
     _killed_mid_session(db_path)
-    _damage_table(db_path, table)
+    damage_table(db_path, table)
     before = _folder(db_path)
     assert f"{db_path.name}-wal" in before
     timer = _press_on_damage_box("Thoát")
@@ -86,7 +76,7 @@ def test_a_damaged_file_to_upgrade_refused_at_open_keeps_its_wal(tmp_path):
     conn.execute(f"PRAGMA user_version = {migrations.LATEST_VERSION - 1}")  # as the previous version left it
     conn.close()
     _killed_mid_session(db_path)
-    _damage_table(db_path, "audit_log")
+    damage_table(db_path, "audit_log")
     before = _folder(db_path)
     with pytest.raises(DamagedDatabase):
         open_database(db_path, check=BackgroundCheck(db_path, start=False), read_first=True)

@@ -31,6 +31,18 @@ def canonical_dump(db_path: Path) -> list[str]:
         conn.close()
 
 
+def damage_table(path: Path, table: str) -> None:
+    """Overwrite the start of ``table``'s root page (a b-tree page header), as a failing disk would.
+    The page is found through a read-only connection, so a WAL left beside the file stays as it is."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
+    conn.close()
+    with open(path, "r+b") as f:
+        f.seek(page_size * (root - 1))
+        f.write(b"\xa5" * 64)
+
+
 def run(capsys, db_path: Path, *args: str) -> tuple[int, str, str]:
     code = main(["--db", str(db_path), *args])
     out, err = capsys.readouterr()
