@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_check:
         return self_check()
-    setup_logging()
+    setup_logging(rotating=False)  # the rotating handler once the list shows (app_log.py)
     # Python's cycle collector would run several times while the modules and the household list
     # load (some 30 ms of CPU time with a 20,000-household list) and find nothing to free: it is off
     # until the list shows and the file is checked.
@@ -124,7 +124,6 @@ def _run(args: argparse.Namespace) -> int:
     from PySide6.QtGui import QIcon
 
     app.setWindowIcon(QIcon(str(resource_path("icons", "gnbv.png"))))
-    _install_fonts()
     logging.getLogger(__name__).info("GNBV Desktop %s mở %s", __version__, db_path)
     instance_lock = acquire_instance_lock(db_path)  # released when main returns
     if instance_lock is None:
@@ -195,6 +194,8 @@ def _run(args: argparse.Namespace) -> int:
         if db is None:
             return 1
     gc.enable()
+    setup_logging()
+    _install_fonts()
     _backup(db_path, "mo-phan-mem", once_a_day=True)
     if named is not db and not _name_session(db, who):
         window.close()

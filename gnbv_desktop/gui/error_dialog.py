@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -61,10 +60,14 @@ class ErrorDialog(QDialog):
         self.setSizeGripEnabled(True)
         self.message = message
         self.details = details
+        # Here, with the first error shown: the app's start installs the hooks, not a dialog, and
+        # PySide makes QStyle's Python class (with its many enums) on first use, some 10 ms.
+        import html
+
+        from PySide6.QtWidgets import QStyle
+
         icon = QLabel()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(40, 40))
-        import html  # here, with the first error shown: the app's start installs the hooks, not a dialog
-
         heading = QLabel(f"<b>{html.escape(title)}</b>")
         heading.setWordWrap(True)
         text = QLabel(message)

@@ -114,6 +114,35 @@ def test_log_rotates_instead_of_growing_without_end(tmp_path):
     assert (tmp_path / "nhat-ky.log.1").exists() and not (tmp_path / f"nhat-ky.log.{BACKUP_COUNT + 1}").exists()
 
 
+def test_start_log_gives_way_to_the_rotating_one_on_the_same_file(tmp_path):
+    """The app's start appends to the file plainly; once the list shows, the rotating handler
+    takes its place: one handler on the file, every line kept, and the file still rotates."""
+    from logging.handlers import RotatingFileHandler
+
+    from gnbv_desktop.app_log import MAX_BYTES, current_log_file
+
+    path = tmp_path / "nhat-ky.log"
+    path.write_text("x" * (MAX_BYTES + 10), encoding="utf-8")  # grown past the limit in an earlier session
+    root = logging.getLogger()
+    start = setup_logging(path, rotating=False)
+    rotating = start
+    try:
+        assert not isinstance(start, RotatingFileHandler) and current_log_file() == path.resolve()
+        logging.getLogger("gnbv_desktop.test").info("mở tệp lúc khởi động")
+        assert "mở tệp lúc khởi động" in path.read_text(encoding="utf-8")
+        rotating = setup_logging(path)
+        assert isinstance(rotating, RotatingFileHandler) and start not in root.handlers
+        assert setup_logging(path) is rotating and setup_logging(path, rotating=False) is rotating
+        logging.getLogger("gnbv_desktop.test").info("sau khi danh sách hiện")
+    finally:
+        for handler in (start, rotating):
+            root.removeHandler(handler)
+            handler.close()
+    rolled = (tmp_path / "nhat-ky.log.1").read_text(encoding="utf-8")
+    assert "mở tệp lúc khởi động" in rolled
+    assert "sau khi danh sách hiện" in path.read_text(encoding="utf-8") and path.stat().st_size < 1000
+
+
 def test_own_vietnamese_messages_are_shown_as_they_are(qtbot, empty_ctx):
     def refused(db):
         yield from ()
