@@ -260,8 +260,7 @@ def _check_first(db: Database) -> bool:
 
 def _first_start(db: Database) -> bool:
     """No commune declared yet (and not an upper level's file): the first-run wizard shows."""
-    from gnbv_desktop.store.aggregate import is_aggregate
-    from gnbv_desktop.store.settings import load_settings
+    from gnbv_desktop.store.settings import is_aggregate, load_settings
 
     return not load_settings(db).is_configured and not is_aggregate(db)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from gnbv_desktop.core.standards import AVERAGE, NEAR_POOR, NONE, POOR
+from gnbv_desktop.core.classifications import AVERAGE, NEAR_POOR, NONE, POOR
 
 # Review state of a year's assessment ("" = reviewed: confirmed or entered by the official).
 PENDING = "pending"

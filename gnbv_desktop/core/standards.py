@@ -11,19 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gnbv_desktop.core.classifications import AVERAGE as AVERAGE
+from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS as CLASSIFICATION_LABELS
+from gnbv_desktop.core.classifications import CLASSIFICATIONS as CLASSIFICATIONS
+from gnbv_desktop.core.classifications import NEAR_POOR, NONE, POOR
 from gnbv_desktop.core.text import format_money
 
-POOR = "poor"
-NEAR_POOR = "near_poor"
-AVERAGE = "average"
-NONE = "none"
-CLASSIFICATIONS = (POOR, NEAR_POOR, AVERAGE, NONE)
-CLASSIFICATION_LABELS = {
-    POOR: "Hộ nghèo",
-    NEAR_POOR: "Hộ cận nghèo",
-    AVERAGE: "Hộ có mức sống trung bình",
-    NONE: "Không thuộc diện",
-}
 AREAS = ("rural", "urban")
 AREA_LABELS = {"rural": "Nông thôn", "urban": "Thành thị"}
 

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.gui.job_runner import JobRunner
 from gnbv_desktop.store.settings import CommuneSettings, load_settings
-from gnbv_desktop.store.standard_store import standards_in_force
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from gnbv_desktop.core.standard_set import StandardSet
 
 
 class AppContext(QObject):
@@ -47,7 +47,10 @@ class AppContext(QObject):
     @property
     def standards(self) -> StandardSet:
         """The standards in force in this database (read afresh: a reference import by a worker
-        is seen at once); ``standards.warning`` says why received ones were set aside, if so."""
+        is seen at once); ``standards.warning`` says why received ones were set aside, if so.
+        Imported here: the app opens on the household list, which does not need them."""
+        from gnbv_desktop.store.standard_store import standards_in_force
+
         return standards_in_force(self.db)
 
     def settings(self) -> CommuneSettings:

@@ -15,9 +15,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, NEAR_POOR, POOR
+from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS, NEAR_POOR, POOR
 from gnbv_desktop.core.text import fold, format_number
-from gnbv_desktop.store.households import HouseholdColumns, HouseholdRow
+from gnbv_desktop.store.household_list import HouseholdColumns, HouseholdRow
 
 COLUMNS = [
     ("code", "Mã hộ"),

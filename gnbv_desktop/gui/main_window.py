@@ -35,7 +35,7 @@ from gnbv_desktop.gui.window_state import (
     save_splitter,
     save_splitters,
 )
-from gnbv_desktop.store.aggregate import is_aggregate
+from gnbv_desktop.store.settings import is_aggregate
 
 SETTINGS_KEY = "cua-so-chinh"
 DEFAULT_SIZE = (1280, 800)

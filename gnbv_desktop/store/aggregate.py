@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from gnbv_desktop.core.classifications import CLASSIFICATIONS, POOR
 from gnbv_desktop.core.review import ESCAPED_POOR, TRANSITIONS
 from gnbv_desktop.core.signing import fingerprint
-from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR
 from gnbv_desktop.store.records import now_iso
-from gnbv_desktop.store.settings import MODE_AGGREGATE, get_value, load_settings, set_value
+from gnbv_desktop.store.settings import MODE_AGGREGATE, load_settings, set_value
+from gnbv_desktop.store.settings import is_aggregate as is_aggregate  # a setting; the start needs only it
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -62,10 +63,6 @@ class MergeCounts:
 
     def as_dict(self) -> dict[str, int]:
         return {"new": self.new, "updated": self.updated, "unchanged": self.unchanged}
-
-
-def is_aggregate(db: Database) -> bool:
-    return get_value(db, "mode") == MODE_AGGREGATE
 
 
 def is_blank(db: Database) -> bool:

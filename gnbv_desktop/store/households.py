@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.household import (
     Assessment,
@@ -24,6 +22,13 @@ from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.core.standards import CLASSIFICATIONS, NEAR_POOR, POOR, StandardError
 from gnbv_desktop.core.target_groups import YEARLY_GROUPS, yearly_groups
 from gnbv_desktop.core.text import clean, fold, name_sort_key
+
+# The list's query, with its row and the household size rule, lives in store/household_list.py;
+# the names stay importable from here, where the rest of the household records are.
+from gnbv_desktop.store.household_list import SIZE_SQL, HouseholdRow
+from gnbv_desktop.store.household_list import HouseholdColumns as HouseholdColumns
+from gnbv_desktop.store.household_list import list_columns as list_columns
+from gnbv_desktop.store.household_list import list_rows as list_rows
 from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
 from gnbv_desktop.store.residents import residents
 from gnbv_desktop.store.standard_store import standards_in_force
@@ -39,31 +44,6 @@ class ValidationError(ValueError):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("\n".join(errors.values()))
-
-
-# Số nhân khẩu of the household ``h`` in SQL: the head and the live members, or the number an
-# imported list gave when larger (the same rule as ``Household.size``).
-SIZE_SQL = ("MAX(1 + (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id AND m.deleted = 0), "
-            "COALESCE(h.declared_size, 0))")
-
-
-@dataclass
-class HouseholdRow:
-    """One line of the household list: what the table shows, searches and sorts on."""
-
-    id: int
-    code: str
-    head_name: str
-    head_cccd: str
-    head_birth_year: int | None
-    village_id: int | None
-    village: str
-    classification: str
-    size: int
-    income: int | None
-    deprived: list[str]
-    search_key: str
-    sort_key: str
 
 
 def search_key_for(h: Household) -> str:
@@ -397,125 +377,6 @@ def list_deleted(db: Database) -> list[DeletedHousehold]:
                LEFT JOIN villages v ON v.id = h.village_id WHERE h.deleted = 1 ORDER BY h.updated_at DESC, h.id DESC"""
         )
     ]
-
-
-# Households first, in file order, each finding its assessment of the year by its (household, year)
-# key and its members by the members index: a fifth less work at 20,000 households than starting
-# from the year's assessments and counting every member in one grouped pass. CROSS JOIN keeps
-# that order (SQLite's planner would start from the assessments).
-_ROWS_SQL = """
-SELECT h.id, h.code, h.head_name, h.head_cccd, h.head_birth_year, h.village_id, COALESCE(v.name, ''),
-       {cls}, """ + SIZE_SQL + """, a.income, COALESCE(a.deprived, '[]'),
-       COALESCE(json_array_length(a.deprived), 0), h.search_key, h.sort_key
-FROM households h
-{join} assessments a ON a.household_id = h.id AND a.year = ? AND a.deleted = 0
-LEFT JOIN villages v ON v.id = h.village_id
-WHERE h.deleted = 0 {where}
-"""
-
-
-# The columns of a list row, in the order of _ROWS_SQL.
-_COLUMNS = ("ids", "codes", "head_names", "head_cccds", "head_birth_years", "village_ids", "villages",
-            "classifications", "sizes", "incomes", "deprived_json", "deprived_counts", "search_keys", "sort_keys")
-_POSITION = {name: k for k, name in enumerate(_COLUMNS)}
-
-
-class HouseholdColumns:
-    """The year's list as columns: row ``i`` is ``ids[i]``, ``head_names[i]``, … .
-
-    The household list of a merged commune has 20,000 rows, read in one query. A column (one
-    tuple, made in C) is made from the rows the first time it is asked for: the list's first screen
-    needs only the sort keys (the rest of a screenful is read from its rows, see :meth:`getter`),
-    the search its search keys; making all fourteen at once took longer than sorting the list. The
-    deficiency list of a row is parsed only when its tooltip or :meth:`row` asks for it (the table
-    shows the count SQLite computed). Rows come in storage order; the list model keeps its own
-    order of indices.
-    """
-
-    ids: tuple[int, ...]
-    codes: tuple[str, ...]
-    head_names: tuple[str, ...]
-    head_cccds: tuple[str, ...]
-    head_birth_years: tuple[int | None, ...]
-    village_ids: tuple[int | None, ...]
-    villages: tuple[str, ...]
-    classifications: tuple[str, ...]
-    sizes: tuple[int, ...]
-    incomes: tuple[int | None, ...]
-    deprived_json: tuple[str, ...]
-    deprived_counts: tuple[int, ...]
-    search_keys: tuple[str, ...]
-    sort_keys: tuple[str, ...]
-
-    def __init__(self, rows: list[tuple]):
-        self.rows = rows
-        if None in self.sort_keys or "" in self.sort_keys:  # rows saved before sort keys were stored
-            self.sort_keys = tuple(k or name_sort_key(n) for k, n in zip(self.sort_keys, self.head_names, strict=True))
-
-    def __getattr__(self, name: str) -> tuple:
-        position = _POSITION.get(name)
-        if position is None or name == "rows":
-            raise AttributeError(name)
-        column = tuple(map(itemgetter(position), self.rows))
-        setattr(self, name, column)  # made once
-        return column
-
-    def getter(self, name: str) -> Callable[[int], Any]:
-        """Row number → the value in column ``name``, read from the row if the column is not made."""
-        made = self.__dict__.get(name)
-        if made is not None:
-            return made.__getitem__
-        rows, position = self.rows, _POSITION[name]
-        return lambda i: rows[i][position]
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def deprived(self, i: int) -> list[str]:
-        row = self.rows[i]
-        return json.loads(row[_POSITION["deprived_json"]]) if row[_POSITION["deprived_counts"]] else []
-
-    def row(self, i: int) -> HouseholdRow:
-        r = self.rows[i]
-        return HouseholdRow(*r[:_POSITION["deprived_json"]], self.deprived(i), r[_POSITION["search_keys"]], self.sort_keys[i])
-
-
-def list_columns(
-    db: Database,
-    year: int,
-    *,
-    village_id: int | None = None,
-    classification: str | None = None,
-    include_unassessed: bool = False,
-) -> HouseholdColumns:
-    """The year's list (households assessed for ``year``), or every household when asked."""
-    where, params = [], [year]
-    if village_id is not None:
-        where.append("AND h.village_id = ?")
-        params.append(village_id)
-    if classification:
-        where.append("AND a.classification = ?")
-        params.append(classification)
-    sql = _ROWS_SQL.format(
-        cls="COALESCE(a.classification, '')",
-        join="LEFT JOIN" if include_unassessed else "CROSS JOIN",
-        where=" ".join(where),
-    )
-    return HouseholdColumns(db.execute(sql, params).fetchall())
-
-
-def list_rows(
-    db: Database,
-    year: int,
-    *,
-    village_id: int | None = None,
-    classification: str | None = None,
-    include_unassessed: bool = False,
-) -> list[HouseholdRow]:
-    """:func:`list_columns` as one :class:`HouseholdRow` per household (the CLI, small lists)."""
-    columns = list_columns(db, year, village_id=village_id, classification=classification,
-                           include_unassessed=include_unassessed)
-    return [columns.row(i) for i in range(len(columns))]
 
 
 def filter_rows(rows: list[HouseholdRow], text: str) -> list[HouseholdRow]:

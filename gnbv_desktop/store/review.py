@@ -19,12 +19,10 @@ from gnbv_desktop.core.review import (
     add_months,
     transition,
 )
-from gnbv_desktop.core.standards import StandardError
 from gnbv_desktop.store.audit import record_job, suspend_row_audit
-from gnbv_desktop.store.households import SIZE_SQL
+from gnbv_desktop.store.household_list import SIZE_SQL
 from gnbv_desktop.store.records import new_record_fields, next_rev, now_iso, touch
 from gnbv_desktop.store.settings import get_value, set_value
-from gnbv_desktop.store.standard_store import standards_in_force
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -218,6 +216,11 @@ def transition_counts(db: Database, year: int) -> dict | None:
         people[kind] = persons
     counts["escaped_poor"] = sum(counts[k] for k in ESCAPED_POOR)
     people["escaped_poor"] = sum(people[k] for k in ESCAPED_POOR)
+    # Here: the list's review filter imports this module, and the app opens on that list before
+    # anything else needs the standards.
+    from gnbv_desktop.core.standards import StandardError
+    from gnbv_desktop.store.standard_store import standards_in_force
+
     try:
         prev_std = standards_in_force(db).for_year(year - 1).id
     except StandardError:

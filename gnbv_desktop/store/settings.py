@@ -37,6 +37,11 @@ def get_value(db: Database, key: str, default: str = "") -> str:
     return row[0] if row else default
 
 
+def is_aggregate(db: Database) -> bool:
+    """An upper level's database, holding the communes' packages (``store/aggregate.py``)."""
+    return get_value(db, "mode") == MODE_AGGREGATE
+
+
 def set_value(db: Database, key: str, value: str) -> None:
     db.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

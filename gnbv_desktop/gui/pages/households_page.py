@@ -23,16 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS, StandardError
+from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS, CLASSIFICATIONS
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.household_model import HouseholdTableModel
 from gnbv_desktop.gui.review_filter import ReviewFilter
-from gnbv_desktop.store.households import ValidationError, delete_household, list_columns, restore_household
+from gnbv_desktop.store.household_list import list_columns
 from gnbv_desktop.store.villages import list_villages
 
-# The dialogs, the carry-forward job and the helper filter are imported when first used: the
-# list is what the app opens on, and these modules (with Qt's .ui loader) would delay it.
+# The dialogs, the carry-forward job, the helper filter and the household records (deleting,
+# restoring) are imported when first used: the list is what the app opens on, and these modules
+# (with Qt's .ui loader, the catalogues and the validation rules) would delay it.
 if TYPE_CHECKING:
     from gnbv_desktop.gui.bulk_assign_dialog import BulkAssignDialog
     from gnbv_desktop.gui.deleted_households_dialog import DeletedHouseholdsDialog
@@ -240,6 +241,7 @@ class HouseholdsPage(QWidget):
         self.carry_button.setVisible(waiting > 0)
 
     def carry_forward(self) -> None:
+        from gnbv_desktop.core.standards import StandardError
         from gnbv_desktop.jobs.carry_forward import carry_forward
 
         prev, year = self.ctx.year - 1, self.ctx.year
@@ -372,6 +374,8 @@ class HouseholdsPage(QWidget):
         self._confirm_box = box
 
     def _delete_confirmed(self, ids: list[int], names: list[str]) -> None:
+        from gnbv_desktop.store.households import delete_household
+
         for hid in ids:
             delete_household(self.ctx.db, hid)
         self._deleted_stack.append(list(zip(ids, names, strict=False)))
@@ -382,6 +386,8 @@ class HouseholdsPage(QWidget):
     def undo_delete(self) -> None:
         if not self._deleted_stack:
             return
+        from gnbv_desktop.store.households import ValidationError, restore_household
+
         batch = self._deleted_stack.pop()
         try:
             with self.ctx.db.atomic():
