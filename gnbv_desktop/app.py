@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """The app from the opening of its data file to the closing of its window."""
-    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+    from PySide6.QtWidgets import QApplication, QDialog
 
     from gnbv_desktop.gui import read_only_notice
     from gnbv_desktop.gui.context import AppContext
@@ -211,6 +211,8 @@ def _run(args: argparse.Namespace) -> int:
         if is_read_only(db):
             read_only_notice.tell_read_only_file(window, db_path)
         if ctx.standards.warning:  # received standards unusable: the app runs on the shipped ones
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(window, "Chuẩn nghèo nhận từ cấp trên không dùng được", ctx.standards.warning)
         if args.open:
             from gnbv_desktop.gui.open_file import open_package

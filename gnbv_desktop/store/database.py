@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gnbv_desktop.store import audit, migrations
+from gnbv_desktop.store import migrations
 from gnbv_desktop.store.integrity import BackgroundCheck, NotADatabase, connect_read_only, findings_text, quick_check
 from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE, writable
 
@@ -224,10 +224,13 @@ def open_database(
             backup_before_upgrade(db, path, version)
     try:
         _enable_wal(db)
-        if version < migrations.LATEST_VERSION and audit.is_audited(db):
-            audit.clear_role(db)  # a "chỉ xem" session left in the file must not block the upgrade
-        if migrations.apply(db) and audit.is_audited(db):
-            audit.install_triggers(db)  # columns added by later migrations are audited too
+        if version < migrations.LATEST_VERSION:
+            from gnbv_desktop.store import audit  # an upgrade only: opening a current file does without it
+
+            if audit.is_audited(db):
+                audit.clear_role(db)  # a "chỉ xem" session left in the file must not block the upgrade
+            if migrations.apply(db) and audit.is_audited(db):
+                audit.install_triggers(db)  # columns added by later migrations are audited too
     except sqlite3.DatabaseError as exc:
         db.close()
         message = describe_failure(exc)  # read-only file, full disk, another writer: the upgrade rolled back

@@ -10,8 +10,6 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from gnbv_desktop.store import audit
-
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
@@ -307,6 +305,8 @@ def _m005_sync_identity(db: Database) -> None:
 
 def _m006_audit_accounts(db: Database) -> None:
     """Audit trail: ``audit_log`` filled by triggers, ``audit_session`` naming who writes (see store.audit)."""
+    from gnbv_desktop.store import audit  # here: opening a current file (the app's start) does without it
+
     audit.create_schema(db)
 
 

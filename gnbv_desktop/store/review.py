@@ -19,7 +19,6 @@ from gnbv_desktop.core.review import (
     add_months,
     transition,
 )
-from gnbv_desktop.store.audit import record_job, suspend_row_audit
 from gnbv_desktop.store.household_list import SIZE_SQL
 from gnbv_desktop.store.records import new_record_fields, next_rev, now_iso, touch
 from gnbv_desktop.store.settings import get_value, set_value
@@ -166,6 +165,9 @@ def close_review(db: Database, year: int, decision_number: str = "", decision_da
     never turn an unreviewed household into a figure. Closing again recomputes (the decision can
     be corrected); movements that no longer hold are withdrawn, which the upper level learns.
     """
+    # Here: the list's review filter imports this module, and the app opens on that list.
+    from gnbv_desktop.store.audit import record_job, suspend_row_audit
+
     check_closable(db, year, decision_date)
     std, moves = compute_transitions(db, year)
     counts = dict.fromkeys(TRANSITIONS, 0)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPushButton,
     QTableView,
     QToolButton,
@@ -31,9 +30,9 @@ from gnbv_desktop.gui.review_filter import ReviewFilter
 from gnbv_desktop.store.household_list import list_columns
 from gnbv_desktop.store.villages import list_villages
 
-# The dialogs, the carry-forward job, the helper filter and the household records (deleting,
-# restoring) are imported when first used: the list is what the app opens on, and these modules
-# (with Qt's .ui loader, the catalogues and the validation rules) would delay it.
+# The dialogs (message boxes too), the carry-forward job, the helper filter and the household
+# records (deleting, restoring) are imported when first used: the list is what the app opens on,
+# and these modules (with Qt's .ui loader, the catalogues and the validation rules) would delay it.
 if TYPE_CHECKING:
     from gnbv_desktop.gui.bulk_assign_dialog import BulkAssignDialog
     from gnbv_desktop.gui.deleted_households_dialog import DeletedHouseholdsDialog
@@ -241,6 +240,8 @@ class HouseholdsPage(QWidget):
         self.carry_button.setVisible(waiting > 0)
 
     def carry_forward(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from gnbv_desktop.core.standards import StandardError
         from gnbv_desktop.jobs.carry_forward import carry_forward
 
@@ -359,6 +360,8 @@ class HouseholdsPage(QWidget):
             self.status_changed.emit(f"Đã khôi phục {len(ids)} hộ.")
 
     def delete_selected(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         ids = self.selected_ids()
         if not ids:
             return
@@ -386,6 +389,8 @@ class HouseholdsPage(QWidget):
     def undo_delete(self) -> None:
         if not self._deleted_stack:
             return
+        from PySide6.QtWidgets import QMessageBox
+
         from gnbv_desktop.store.households import ValidationError, restore_household
 
         batch = self._deleted_stack.pop()
