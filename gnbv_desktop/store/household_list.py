@@ -48,21 +48,30 @@ class HouseholdRow:
 # key and its members by the members index: a fifth less work at 20,000 households than starting
 # from the year's assessments and counting every member in one grouped pass. CROSS JOIN keeps
 # that order (SQLite's planner would start from the assessments).
-_ROWS_SQL = """
-SELECT h.id, h.code, h.head_name, h.head_cccd, h.head_birth_year, h.village_id, COALESCE(v.name, ''),
-       {cls}, """ + SIZE_SQL + """, a.income, COALESCE(a.deprived, '[]'),
-       COALESCE(json_array_length(a.deprived), 0), h.search_key, h.sort_key
+_FROM_SQL = """
 FROM households h
 {join} assessments a ON a.household_id = h.id AND a.year = ? AND a.deleted = 0
 LEFT JOIN villages v ON v.id = h.village_id
 WHERE h.deleted = 0 {where}
 """
-
+# What the table shows, searches and sorts on. The rest of a row (CCCD, year of birth, the
+# deficiency list behind the count) is read when asked for, see _DETAILS_SQL: making those 60,000
+# Python strings at 20,000 households was a tenth of the list's query.
+_ROWS_SQL = """
+SELECT h.id, h.code, h.head_name, h.village_id, COALESCE(v.name, ''), {cls}, """ + SIZE_SQL + """, a.income,
+       COALESCE(json_array_length(a.deprived), 0), h.search_key, h.sort_key""" + _FROM_SQL
+_DETAILS_SQL = "SELECT h.id, h.head_cccd, h.head_birth_year, COALESCE(a.deprived, '[]')"
+_ONE_DETAILS_SQL = _DETAILS_SQL + """ FROM households h
+LEFT JOIN assessments a ON a.household_id = h.id AND a.year = ? AND a.deleted = 0 WHERE h.id = ?"""
+_NO_DETAILS = ("", None, "[]")  # a household deleted (or added) since its list was read
 
 # The columns of a list row, in the order of _ROWS_SQL.
-_COLUMNS = ("ids", "codes", "head_names", "head_cccds", "head_birth_years", "village_ids", "villages",
-            "classifications", "sizes", "incomes", "deprived_json", "deprived_counts", "search_keys", "sort_keys")
+_COLUMNS = ("ids", "codes", "head_names", "village_ids", "villages", "classifications", "sizes", "incomes",
+            "deprived_counts", "search_keys", "sort_keys")
 _POSITION = {name: k for k, name in enumerate(_COLUMNS)}
+
+# Household id → (CCCD of the head, year of birth, deficiency list as stored JSON).
+Details = Callable[[int], tuple[str, "int | None", str]]
 
 
 class HouseholdColumns:
@@ -71,29 +80,27 @@ class HouseholdColumns:
     The household list of a merged commune has 20,000 rows, read in one query. A column (one
     tuple, made in C) is made from the rows the first time it is asked for: the list's first screen
     needs only the sort keys (the rest of a screenful is read from its rows, see :meth:`getter`),
-    the search its search keys; making all fourteen at once took longer than sorting the list. The
-    deficiency list of a row is parsed only when its tooltip or :meth:`row` asks for it (the table
-    shows the count SQLite computed). Rows come in storage order; the list model keeps its own
-    order of indices.
+    the search its search keys; making all eleven at once took longer than sorting the list. What
+    the table does not show comes from ``details`` (household id → CCCD, year of birth, deficiency
+    list) when a tooltip or :meth:`row` asks for it; the table shows the count SQLite computed.
+    Rows come in storage order; the list model keeps its own order of indices.
     """
 
     ids: tuple[int, ...]
     codes: tuple[str, ...]
     head_names: tuple[str, ...]
-    head_cccds: tuple[str, ...]
-    head_birth_years: tuple[int | None, ...]
     village_ids: tuple[int | None, ...]
     villages: tuple[str, ...]
     classifications: tuple[str, ...]
     sizes: tuple[int, ...]
     incomes: tuple[int | None, ...]
-    deprived_json: tuple[str, ...]
     deprived_counts: tuple[int, ...]
     search_keys: tuple[str, ...]
     sort_keys: tuple[str, ...]
 
-    def __init__(self, rows: list[tuple]):
+    def __init__(self, rows: list[tuple], details: Details | None = None):
         self.rows = rows
+        self.details = details
         if None in self.sort_keys or "" in self.sort_keys:  # rows saved before sort keys were stored
             self.sort_keys = tuple(k or name_sort_key(n) for k, n in zip(self.sort_keys, self.head_names, strict=True))
 
@@ -116,13 +123,37 @@ class HouseholdColumns:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def _details(self, i: int) -> tuple[str, int | None, str]:
+        if self.details is None:
+            raise LookupError("HouseholdColumns made without details")
+        return self.details(self.rows[i][_POSITION["ids"]])
+
     def deprived(self, i: int) -> list[str]:
-        row = self.rows[i]
-        return json.loads(row[_POSITION["deprived_json"]]) if row[_POSITION["deprived_counts"]] else []
+        return json.loads(self._details(i)[2]) if self.rows[i][_POSITION["deprived_counts"]] else []
 
     def row(self, i: int) -> HouseholdRow:
-        r = self.rows[i]
-        return HouseholdRow(*r[:_POSITION["deprived_json"]], self.deprived(i), r[_POSITION["search_keys"]], self.sort_keys[i])
+        (hid, code, name, village_id, village, classification, size, income, count, search_key,
+         _sort_key) = self.rows[i]
+        cccd, birth_year, deprived = self._details(i)
+        return HouseholdRow(hid, code, name, cccd, birth_year, village_id, village, classification, size, income,
+                            json.loads(deprived) if count else [], search_key, self.sort_keys[i])
+
+
+def _list_sql(select: str, include_unassessed: bool, village_id: int | None, classification: str | None,
+              year: int) -> tuple[str, list]:
+    where, params = [], [year]
+    if village_id is not None:
+        where.append("AND h.village_id = ?")
+        params.append(village_id)
+    if classification:
+        where.append("AND a.classification = ?")
+        params.append(classification)
+    sql = select.format(
+        cls="COALESCE(a.classification, '')",
+        join="LEFT JOIN" if include_unassessed else "CROSS JOIN",
+        where=" ".join(where),
+    )
+    return sql, params
 
 
 def list_columns(
@@ -133,20 +164,15 @@ def list_columns(
     classification: str | None = None,
     include_unassessed: bool = False,
 ) -> HouseholdColumns:
-    """The year's list (households assessed for ``year``), or every household when asked."""
-    where, params = [], [year]
-    if village_id is not None:
-        where.append("AND h.village_id = ?")
-        params.append(village_id)
-    if classification:
-        where.append("AND a.classification = ?")
-        params.append(classification)
-    sql = _ROWS_SQL.format(
-        cls="COALESCE(a.classification, '')",
-        join="LEFT JOIN" if include_unassessed else "CROSS JOIN",
-        where=" ".join(where),
-    )
-    return HouseholdColumns(db.execute(sql, params).fetchall())
+    """The year's list (households assessed for ``year``), or every household when asked; the
+    details of a row are read from ``db`` when asked for (one household at a time)."""
+    sql, params = _list_sql(_ROWS_SQL, include_unassessed, village_id, classification, year)
+
+    def details(household_id: int) -> tuple[str, int | None, str]:
+        found = db.execute(_ONE_DETAILS_SQL, [year, household_id]).fetchone()
+        return found[1:] if found else _NO_DETAILS
+
+    return HouseholdColumns(db.execute(sql, params).fetchall(), details)
 
 
 def list_rows(
@@ -157,7 +183,11 @@ def list_rows(
     classification: str | None = None,
     include_unassessed: bool = False,
 ) -> list[HouseholdRow]:
-    """:func:`list_columns` as one :class:`HouseholdRow` per household (the CLI, small lists)."""
-    columns = list_columns(db, year, village_id=village_id, classification=classification,
-                           include_unassessed=include_unassessed)
+    """:func:`list_columns` as one :class:`HouseholdRow` per household (the CLI, small lists),
+    the details of every row read in one more query."""
+    args = (include_unassessed, village_id, classification, year)
+    rows_sql, params = _list_sql(_ROWS_SQL, *args)
+    details_sql, _params = _list_sql(_DETAILS_SQL + _FROM_SQL, *args)
+    details = {r[0]: r[1:] for r in db.execute(details_sql, params)}
+    columns = HouseholdColumns(db.execute(rows_sql, params).fetchall(), lambda hid: details.get(hid, _NO_DETAILS))
     return [columns.row(i) for i in range(len(columns))]

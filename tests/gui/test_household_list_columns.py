@@ -81,3 +81,17 @@ def test_deficiency_counts_tooltips_and_sort_match_the_database(qtbot, page):
     counts = [int(t) for t in shown(page, deprived)]
     assert counts == sorted(counts) and counts[-1] == 3
     assert sorted(shown(page, 0, Qt.ItemDataRole.UserRole)) == sorted(ids)  # the same households, reordered
+
+
+def test_class_cells_are_painted_in_the_class_colour(qtbot, page):
+    """The table paints a poor household's class cell pink (the model gives the colour, the view
+    makes the brush); the cells beside it keep the list's own background."""
+    page.table.clearSelection()
+    page.table.setCurrentIndex(page.table.model().index(-1, -1))
+    classification = [c for c, _ in COLUMNS].index("classification")
+    image = page.table.viewport().grab().toImage()
+    for row in range(3):
+        cell = page.table.visualRect(page.table.model().index(row, classification))
+        beside = page.table.visualRect(page.table.model().index(row, classification + 1))
+        assert image.pixelColor(cell.right() - 4, cell.center().y()).name() == "#fde2e1"
+        assert image.pixelColor(beside.right() - 4, beside.center().y()).name() != "#fde2e1"
