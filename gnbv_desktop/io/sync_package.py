@@ -13,7 +13,6 @@ handed to the database; a refusal names the entry, line and field.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -222,10 +221,16 @@ BATCH_RECORDS = 2000
 # A record is at most a few dozen texts of at most 4,000 characters; a longer "line" is refused
 # before it is held whole.
 MAX_LINE_BYTES = 16 * 1024**2
-# The check keeps a package's lines for the write up to this many bytes (a commune of about
-# 10,000 households); the tables beyond are decompressed and split again when written, so a
-# package of any size costs at most this much more than one batch.
+# The check keeps a package's records for the write up to this many bytes (a commune of about
+# 8,000 households): the lines and what Python spends on each kept record besides its line; the
+# tables beyond are decompressed, split and parsed again when written, so a package of any size
+# costs at most this much more than one batch.
 KEEP_LINES_BYTES = 48 * 1024**2
+# Python's own bytes for a kept record beyond its line, counted with it against KEEP_LINES_BYTES:
+# the line's bytes header (33), five list slots (40), the updated-at text (74) and the change
+# counter (28). Its UUID text is the one the check's duplicate test holds anyway. Without them in
+# the budget, a package at the caps (1.2 million minimal records) kept some 170 MB of keys.
+KEPT_RECORD_BYTES = 176
 
 
 class SyncPackageReader:
@@ -234,9 +239,10 @@ class SyncPackageReader:
 
     :meth:`check` reads every table entry once: decompressed under the caps, its checksum
     compared, every record validated (a refusal names the entry, line and field) — all before the
-    caller writes anything, so a hostile package costs reading, never writing. It keeps what the
-    write needs (:class:`CheckedKeys`: UUID, change counter, updated at and deleted flag, and the
-    lines themselves within :data:`KEEP_LINES_BYTES`), so no record is parsed or validated twice.
+    caller writes anything, so a hostile package costs reading, never writing. Within
+    :data:`KEEP_LINES_BYTES` it keeps what the write needs (:class:`CheckedKeys`: UUID, change
+    counter, updated at, deleted flag and the line of each record), so those records are not
+    parsed or validated twice; the tables beyond are parsed again (not validated) when written.
     Then ``external_references`` lists the references the package does not resolve itself, and
     :meth:`tables` hands out the (now known valid) records in batches for writing.
     """
@@ -269,7 +275,7 @@ class SyncPackageReader:
                 raise PackageError(f"Tệp {table_entry(table)}: manifest ghi {self.info.counts[table]} bản ghi nhưng "
                                    f"tệp có {len(keys)} — gói không toàn vẹn.")
             checked[table] = keys
-            room -= keys.line_bytes
+            room -= keys.kept_bytes
         self._checked = checked
 
     def tables(self) -> Iterator[tuple[str, Iterator[list[RecordRow]]]]:
@@ -277,14 +283,14 @@ class SyncPackageReader:
         before children; each ``batches`` must be consumed before the next table is asked for."""
         if self._checked is None:
             raise RuntimeError("SyncPackageReader.tables() before check()")
-        for table, _schema in self._tables():
+        for table, schema in self._tables():
             # What the check kept of a table is let go once its records are handed out.
             keys = self._checked.pop(table)
             if keys.lines is not None:
                 yield table, _kept_batches(keys, keys.lines, BATCH_RECORDS)
             else:
-                yield table, _reread_batches(keys, self._container.chunks(table_entry(table)), table_entry(table),
-                                             BATCH_RECORDS)
+                yield table, _reread_batches(schema, len(keys), self._container.chunks(table_entry(table)),
+                                             table_entry(table), BATCH_RECORDS)
 
 
 def open_sync_package(
@@ -380,31 +386,36 @@ def _lines(chunks: Iterable[bytes], entry: str) -> Iterator[bytes]:
 
 
 class CheckedKeys:
-    """What the check pass learned of one table's records, in file order, for the write pass:
-    UUID, change counter, updated at and deleted flag as columns; the lines (each tombstone's
-    stripped of everything but bookkeeping and references), unless the package's
-    :data:`KEEP_LINES_BYTES` ran out — then the write reads them again and puts in the stripped
-    tombstones listed with their record numbers."""
+    """What the check pass kept of one table's records, in file order, for the write pass: UUID,
+    change counter, updated at and deleted flag as columns, and the lines (each tombstone's
+    stripped of everything but bookkeeping and references) — all of them while the table fits in
+    what is left of the package's :data:`KEEP_LINES_BYTES`, else none (``lines`` is None) and
+    only the number of records: the write then reads the lines again and takes the rest from them."""
 
-    __slots__ = ("uuids", "counters", "updated_at", "deleted", "lines", "line_bytes", "tombstones")
+    __slots__ = ("count", "uuids", "counters", "updated_at", "deleted", "lines", "kept_bytes")
 
     def __init__(self) -> None:
+        self.count = 0
         self.uuids: list[str] = []
         self.counters: list[int] = []
         self.updated_at: list[str] = []
         self.deleted: list[int] = []
         self.lines: list[bytes] | None = []
-        self.line_bytes = 0
-        self.tombstones: list[tuple[int, bytes]] = []
+        self.kept_bytes = 0
 
     def __len__(self) -> int:
-        return len(self.uuids)
+        return self.count
+
+    def let_go(self) -> None:
+        """Keep only the count: the table did not fit in the budget."""
+        self.uuids, self.counters, self.updated_at, self.deleted, self.lines = [], [], [], [], None
+        self.kept_bytes = 0
 
 
 def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str, set[str]],
                    external: list[ExternalReference], room: int) -> CheckedKeys:
-    """Validate the table's records; returns what the write needs of them (the lines only while
-    they fit in ``room`` bytes). Adds the table's UUIDs to ``present``; a reference to a record not
+    """Validate the table's records; returns what the write needs of them (all of it if it fits in
+    ``room`` bytes, else their number only). Adds the table's UUIDs to ``present``; a reference to a record not
     in ``present`` (tables are read parents first) goes to ``external``, for the aggregate to
     resolve. This loop runs for every record of a merge: it calls the schema's compiled check and
     asks for the wording only on a refusal."""
@@ -414,6 +425,7 @@ def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str
         keys.uuids.append, keys.counters.append, keys.updated_at.append, keys.deleted.append)
     kept: list[bytes] | None = keys.lines
     room_at_start = room
+    n_records = 0
     seen: set[str] = present.setdefault(schema.table, set())
     refs = [(ref_field, target, present.get(target, set())) for ref_field, target in schema.references.items()]
     known = tuple(targets for _f, _t, targets in refs)  # UUIDs of referenced tables, validated already
@@ -436,29 +448,31 @@ def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str
         if uuid in seen:
             raise PackageError(f"Tệp {name}, dòng {n}: bản ghi {uuid} xuất hiện hai lần.")
         seen.add(uuid)
+        n_records += 1
         deleted = rec["deleted"]
         if deleted == 1:
             stripped = schema.tombstone(rec)
-            if len(stripped) != len(rec):
+            if kept is not None and len(stripped) != len(rec):
                 line = orjson.dumps(stripped)
-                keys.tombstones.append((len(keys), line))
             rec = stripped
         for ref_field, target, targets in refs:
             value = rec.get(ref_field)
             if value is not None and value not in targets:
                 external.append(ExternalReference(schema.table, n, ref_field, target, value))
-        add_uuid(uuid)
-        add_counter(rec["change_counter"])
-        add_updated(rec["updated_at"])
-        add_deleted(deleted)
         if kept is not None:
-            room -= len(line)
+            room -= len(line) + KEPT_RECORD_BYTES
             if room < 0:
                 kept = None
+                keys.let_go()
             else:
+                add_uuid(uuid)
+                add_counter(rec["change_counter"])
+                add_updated(rec["updated_at"])
+                add_deleted(deleted)
                 kept.append(line)
-    keys.lines = kept
-    keys.line_bytes = room_at_start - room if kept is not None else 0
+    keys.count = n_records
+    if kept is not None:
+        keys.kept_bytes = room_at_start - room
     return keys
 
 
@@ -470,35 +484,31 @@ def _kept_batches(keys: CheckedKeys, lines: list[bytes], batch_records: int) -> 
                        keys.deleted[start:end], lines[start:end], strict=True))
 
 
-def _reread_batches(keys: CheckedKeys, chunks: Iterator[bytes], name: str,
+def _reread_batches(schema: RecordSchema, count: int, chunks: Iterator[bytes], name: str,
                     batch_records: int) -> Iterator[list[RecordRow]]:
-    """The checked table's records in batches, its lines read again (the entry passed its checksum
-    in the check and is read from the same bytes, so it holds the same records in the same order)
-    and paired with what the check kept; only the current batch is held."""
+    """The checked table's records in batches, its lines read again: the entry passed its checksum
+    in the check and is read from the same bytes, so it holds the same valid records in the same
+    order. Each is parsed again for what the write needs, a tombstone stripped as in the check;
+    only the current batch is held."""
+    loads, dumps, tombstone = orjson.loads, orjson.dumps, schema.tombstone
     done = 0
-    lines: list[bytes] = []
+    batch: list[RecordRow] = []
     for line in _lines(chunks, name):
         if not line or (line[0] in _BLANK_START and not line.strip()):
             continue
-        lines.append(line)
-        if len(lines) >= batch_records:
-            yield _paired(keys, done, lines)
-            done += len(lines)
-            lines = []
-    if lines:
-        yield _paired(keys, done, lines)
-        done += len(lines)
-    if done != len(keys):
-        raise RuntimeError(f"{name}: {done} records read back, {len(keys)} checked")
-
-
-def _paired(keys: CheckedKeys, start: int, lines: list[bytes]) -> list[RecordRow]:
-    """Records ``start``… of the table as rows: the check's columns zipped with ``lines``, each
-    stripped tombstone in place of its line."""
-    end = start + len(lines)
-    tombstones = keys.tombstones
-    first = bisect_left(tombstones, (start, b""))
-    for i, line in tombstones[first:bisect_left(tombstones, (end, b""))]:
-        lines[i - start] = line
-    return list(zip(keys.uuids[start:end], keys.counters[start:end], keys.updated_at[start:end],
-                    keys.deleted[start:end], lines, strict=True))
+        rec = loads(line)
+        deleted = rec["deleted"]
+        if deleted == 1:
+            stripped = tombstone(rec)
+            if len(stripped) != len(rec):
+                line = dumps(stripped)
+        batch.append((rec["uuid"], rec["change_counter"], rec["updated_at"], deleted, line))
+        if len(batch) >= batch_records:
+            yield batch
+            done += len(batch)
+            batch = []
+    if batch:
+        yield batch
+        done += len(batch)
+    if done != count:
+        raise RuntimeError(f"{name}: {done} records read back, {count} checked")
