@@ -4,8 +4,11 @@ tables, the statistics against an SQL oracle."""
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
+import tracemalloc
+from uuid import UUID
 
 import pytest
 
@@ -72,6 +75,70 @@ def test_lines_read_again_past_the_budget_are_stored_as_the_kept_ones(world, tmp
         rec, held = mine[(t, uuid)], json.loads(data)
         assert (counter, updated, deleted) == (rec["change_counter"], rec["updated_at"], rec["deleted"])
         assert held == rec if not deleted else set(held) < set(rec) and all(held[k] == rec[k] for k in held)
+
+
+def test_a_table_whose_keys_do_not_fit_is_read_again_and_stored_as_when_kept(world, tmp_path, capsys,
+                                                                            monkeypatch):
+    """A budget holding the villages' lines but not what Python keeps of each record besides its
+    line (UUID, counter, updated at, deleted): the check keeps nothing of that table, the write
+    reads it again — and every record is stored exactly as when the check keeps them all."""
+    tables, entries = _odd_tables(world)
+    path = tmp_path / "goi-2.gnbv"
+    path.write_bytes(craft(world, tables=tables, entries=entries, manifest_changes={"sequence": 2, "base_sequence": 0}))
+    kept_all, read_again = _aggregate(world, tmp_path, "a", True), _aggregate(world, tmp_path, "b", True)
+    assert run_cli(capsys, kept_all, "sync-import", str(path))[0] == 0
+    village_lines = sum(len(json.dumps(r, ensure_ascii=False).encode()) for r in tables["villages"])
+    monkeypatch.setattr(sync_package, "KEEP_LINES_BYTES", village_lines)
+    read_back: list[str] = []
+    reread = sync_package._reread_batches
+
+    def spy(schema, count, chunks, name, batch_records):
+        read_back.append(name)
+        return reread(schema, count, chunks, name, batch_records)
+
+    monkeypatch.setattr(sync_package, "_reread_batches", spy)
+    code, _out, err = run_cli(capsys, read_again, "sync-import", str(path))
+    assert code == 0, err
+    assert read_back[0] == "villages.jsonl"
+    stored = _stored(read_again)
+    assert stored == _stored(kept_all)
+    mine = {(t, r["uuid"]): r for t, rows in tables.items() for r in rows}
+    assert {(t, u) for t, _c, u, *_ in stored if _c == CODE} == set(mine)
+    for t, _c, uuid_, counter, updated, deleted, _data in stored:
+        assert (counter, updated, deleted) == (mine[(t, uuid_)]["change_counter"], mine[(t, uuid_)]["updated_at"],
+                                               mine[(t, uuid_)]["deleted"])
+
+
+def test_what_the_check_keeps_for_the_write_stays_within_the_budget(world, monkeypatch):
+    """Minimal records (the kind a package at the caps holds 1.2 million of): with no budget a
+    record costs the check only its UUID in the duplicate test, not its keys as well; with one,
+    what is kept (lines and keys) adds at most the budget to the check's peak memory."""
+
+    def package(extra: int) -> bytes:
+        tables = json.loads(json.dumps(world.tables))
+        template = tables["villages"][0]
+        tables["villages"] += [{**template, "uuid": str(UUID(int=i + 1, version=4)), "name": f"Thôn {i}",
+                                "sort_order": 100 + i, "change_counter": 1000 + i} for i in range(extra)]
+        return craft(world, tables=tables, manifest_changes={"sequence": 2, "base_sequence": 0})
+
+    def check_peak(blob: bytes, budget: int) -> int:
+        monkeypatch.setattr(sync_package, "KEEP_LINES_BYTES", budget)
+        reader = sync_package.open_sync_package(blob)
+        gc.collect()
+        tracemalloc.start()
+        try:
+            reader.check()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = package(20_000), package(40_000)
+    nothing_kept = check_peak(small, 0)
+    per_record = (check_peak(large, 0) - nothing_kept) / 20_000
+    assert per_record < sync_package.KEPT_RECORD_BYTES  # the UUID (about 130 bytes); its keys would add 134
+    budget = 1024**2
+    assert check_peak(small, budget) - nothing_kept <= budget + 64 * 1024
+    assert check_peak(small, 64 * 1024**2) - nothing_kept > 20_000 * sync_package.KEPT_RECORD_BYTES  # all kept
 
 
 def _stats(capsys, db_path) -> dict:
