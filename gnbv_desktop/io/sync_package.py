@@ -222,7 +222,7 @@ BATCH_RECORDS = 2000
 # before it is held whole.
 MAX_LINE_BYTES = 16 * 1024**2
 # The check keeps a package's records for the write up to this many bytes (a commune of about
-# 8,000 households): the lines and what Python spends on each kept record besides its line; the
+# 6,000 households): the lines and what Python spends on each kept record besides its line; the
 # tables beyond are decompressed, split and parsed again when written, so a package of any size
 # costs at most this much more than one batch.
 KEEP_LINES_BYTES = 48 * 1024**2
