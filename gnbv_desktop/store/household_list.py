@@ -18,6 +18,7 @@ from gnbv_desktop.core.text import name_sort_key
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+
 # Số nhân khẩu of the household ``h`` in SQL: the head and the live members, or the number an
 # imported list gave when larger (the same rule as ``Household.size``).
 SIZE_SQL = ("MAX(1 + (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id AND m.deleted = 0), "
@@ -41,7 +42,6 @@ class HouseholdRow:
     deprived: list[str]
     search_key: str
     sort_key: str
-
 
 
 # Households first, in file order, each finding its assessment of the year by its (household, year)
