@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from operator import itemgetter
 
 from gnbv_desktop.core.catalogs import match_ethnicity
@@ -261,7 +262,6 @@ class _Columns:
         self.headers = headers
         self.fields: dict[str, list[int]] = {}  # field → its columns, in mapping order (not item columns)
         self.items: list[tuple[str, str, int]] = []  # kind, code, column of each item column (indicators…)
-        self.width = max(mapping, default=-1) + 1
         self.refused: dict[int, list[tuple[int, str]]] = {}  # row index → (column, message), in mapping order
         below = rows[start:]
         shortest = min(map(len, below), default=0)
@@ -272,26 +272,22 @@ class _Columns:
                 self.fields.setdefault(f, []).append(c)
             column = list(map(itemgetter(c), below)) if c < shortest else [r[c] if c < len(r) else None for r in below]
             self._refuse(column, start, limit, c)
-        self.single = {f: cs[0] for f, cs in self.fields.items() if len(cs) == 1}
-        item_columns = [c for _kind, _code, c in self.items]
-        self._item_values = itemgetter(*item_columns) if len(item_columns) > 1 else (
-            lambda read: tuple(read[c] for c in item_columns))
-        self._marks: dict[tuple, tuple[dict[str, set[str]], list[tuple[int, str]]]] = {}
+        self._marks: dict[tuple, tuple[dict[str, set[str]], tuple[_Note, ...]]] = {}
 
-    def marks(self, read: list[object], ctx: ParseContext) -> tuple[dict[str, set[str]], list[tuple[int, str]]]:
-        """The item columns of a row read as ticks: kind → the codes ticked (a kind whose every cell was
-        refused is left out), and (column, message) of each refused cell. Worked out once per distinct
-        combination of ticks (a list has a few hundred); the sets are shared, never to be changed."""
-        key = self._item_values(read)
+    def marks(self, key: tuple[object, ...], ctx: ParseContext) -> tuple[dict[str, set[str]], tuple[_Note, ...]]:
+        """The item columns of a row (``key``: their cells, in :attr:`items` order) read as ticks: kind →
+        the codes ticked (a kind whose every cell was refused is left out), and a note on each refused
+        cell. Worked out once per distinct combination of ticks (a list has a few hundred); the sets
+        are shared, never to be changed."""
         hit = self._marks.get(key)
         if hit is None:
             lists: dict[str, set[str]] = {}
-            refused: list[tuple[int, str]] = []
+            refused: tuple[_Note, ...] = _QUIET
             for (kind, code, col), value in zip(self.items, key, strict=True):
                 try:
                     marked = value is not None and ctx.parsed(parse_mark, value)  # most tick cells are empty
                 except ValueProblem as exc:
-                    refused.append((col, str(exc)))
+                    refused += ((col, str(exc), True, True),)
                     continue
                 bucket = lists.setdefault(kind, set())
                 if marked:
@@ -320,50 +316,135 @@ class _Columns:
                     self.refused.setdefault(start + i, []).append((c, bad[v]))
 
 
-class _Row:
-    """One Excel row seen through the mapping (:class:`_Columns`)."""
+# Notes: a problem found in a column before it is made into a Problem of its row.
+# (field or column it names — None for the whole row —, message, error, whether it quotes the cell)
+_Note = tuple[str | int | None, str, bool, bool]
+_QUIET: tuple[_Note, ...] = ()
 
-    def __init__(self, index: int, values: list[object], columns: _Columns):
-        self.number = index + 1
-        self.values = values  # as read: a problem quotes the cell as written
+
+def _per_value(rule: Callable[[object], object], values: list[object]) -> list[object]:
+    """``rule(value)`` of each cell of a column, worked out once per distinct value: a list's columns
+    repeat the same few villages, years, incomes and marks. The type is part of the key (``1``,
+    ``1.0`` and ``True`` are different cells to a rule, and quoted differently)."""
+    memo: dict[tuple[type, object], object] = {}
+    out = []
+    append = out.append
+    for v in values:
+        key = (v.__class__, v)
+        try:
+            hit = memo[key]
+        except KeyError:
+            hit = memo[key] = rule(v)
+        except TypeError:  # an unhashable cell value: read it alone
+            hit = rule(v)
+        append(hit)
+    return out
+
+
+def _checked(f: str, parse: Callable[..., object], *args: object) -> Callable[[object], tuple[object, tuple[_Note, ...]]]:
+    """``parse(value, *args)`` as a rule of field ``f``: (its value, no note), or (None, the problem it raised)."""
+    def rule(value: object) -> tuple[object, tuple[_Note, ...]]:
+        try:
+            return parse(value, *args), _QUIET
+        except ValueProblem as exc:
+            return None, ((f, str(exc), True, True),)
+    return rule
+
+
+class _Table:
+    """The mapped cells of some data rows, column by column, as the field rules read them.
+
+    A field is one list of cells (a refused cell, or one past its row's end, blank), so each rule
+    runs once per distinct value of a column rather than once per row, and a problem becomes a
+    :class:`Problem` only on the rows that have one.
+    """
+
+    def __init__(self, columns: _Columns, rows: list[list[object]], indexes: list[int]):
+        """``rows``: the data rows, as read (a problem quotes the cell as written); ``indexes``: their
+        indexes in the sheet."""
         self.columns = columns
-        self.cells = columns.fields  # the fields the sheet has (a field is there on every row)
-        self._single = columns.single
-        refused = columns.refused.get(index)
-        if len(values) < columns.width or refused:
-            read = list(values) + [None] * (columns.width - len(values))
-            for c, _message in refused or ():
-                read[c] = None
-            self.too_long = [Problem(self.number, self.where(c), message, True) for c, message in refused or ()]
-        else:
-            read = values
-            self.too_long = []
-        self.read = read  # values with the refused cells blank, at least as wide as the mapping
+        self.fields = columns.fields  # the fields the sheet has (a field is there on every row)
+        self.rows = rows
+        self.indexes = indexes
+        self.numbers = [r + 1 for r in indexes]
+        refused = columns.refused
+        self.refused = [refused.get(r, ()) for r in indexes] if refused else [()] * len(indexes)
+        self._refused_cells = [(i, c) for i, cells in enumerate(self.refused) if cells for c, _message in cells]
+        self._shortest = min(map(len, rows), default=0)
+        self._cells: dict[int, list[object]] = {}
+        self._values: dict[str, list[object]] = {}
+        self._source: dict[str, list[int]] = {}  # field mapped more than once → the column read on each row
 
-    def column(self, f: str) -> int:
-        """The column ``f`` is read from: its first non-blank column when it is mapped more than once."""
-        c = self.columns.single.get(f)
-        if c is not None:
-            return c
-        cs = self.columns.fields[f]
-        return next((c for c in cs if not is_blank(self.read[c])), cs[0])
+    def __len__(self) -> int:
+        return len(self.indexes)
 
-    def get(self, f: str) -> object:
-        c = self._single.get(f)
-        if c is None:
-            return self.read[self.column(f)] if f in self.cells else None
-        return self.read[c]
+    def subset(self, positions: list[int]) -> _Table:
+        """The same columns on some of these rows (a member list's first row of each household)."""
+        return _Table(self.columns, [self.rows[p] for p in positions], [self.indexes[p] for p in positions])
 
-    def text(self, f_or_col: str | int) -> str:
-        """The cell as text, at most 200 characters (an over-long cell is not repeated whole)."""
-        c = f_or_col if isinstance(f_or_col, int) else self.column(f_or_col)
-        value = text_of(self.values[c]) if c < len(self.values) else ""
-        return shorten(value, 200)
+    def cells(self, c: int) -> list[object]:
+        """Column ``c`` as the rules read it: refused cells and cells past a row's end are blank."""
+        hit = self._cells.get(c)
+        if hit is None:
+            rows = self.rows
+            if c < self._shortest:
+                hit = list(map(itemgetter(c), rows))
+            else:
+                hit = [row[c] if c < len(row) else None for row in rows]
+            for i, col in self._refused_cells:
+                if col == c:
+                    hit[i] = None
+            self._cells[c] = hit
+        return hit
 
-    def where(self, f_or_col: str | int) -> str:
-        c = f_or_col if isinstance(f_or_col, int) else self.column(f_or_col)
-        headers = self.columns.headers
-        return headers[c] if c in headers else f"{column_letter(c)} ()"
+    def get(self, f: str) -> list[object]:
+        """Field ``f`` on every row (blank where not mapped); a field mapped to several columns is
+        read from its first non-blank column on each row."""
+        hit = self._values.get(f)
+        if hit is None:
+            cs = self.fields.get(f)
+            if not cs:
+                hit = [None] * len(self)
+            elif len(cs) == 1:
+                hit = self.cells(cs[0])
+            else:
+                columns = {c: self.cells(c) for c in cs}
+                source = [next((c for c in cs if not is_blank(columns[c][i])), cs[0]) for i in range(len(self))]
+                hit = [columns[c][i] for i, c in enumerate(source)]
+                self._source[f] = source
+            self._values[f] = hit
+        return hit
+
+    def column(self, f: str | int, i: int) -> int:
+        """The column a note about ``f`` on row ``i`` names."""
+        if isinstance(f, int):
+            return f
+        source = self._source.get(f)
+        if source is None:
+            self.get(f)
+            source = self._source.get(f)
+        return source[i] if source is not None else self.fields[f][0]
+
+    def problems(self, i: int, notes: tuple[_Note, ...]) -> list[Problem]:
+        """The notes of row ``i`` as problems naming its Excel row and column."""
+        number = self.numbers[i]
+        out = []
+        for f, message, error, quote in notes:
+            if f is None:
+                out.append(Problem(number, "", message, error))
+                continue
+            c = self.column(f, i)
+            where = self.columns.headers.get(c) or f"{column_letter(c)} ()"
+            value = ""
+            if quote:
+                row = self.rows[i]
+                value = shorten(text_of(row[c]), 200) if c < len(row) else ""
+            out.append(Problem(number, where, message, error, value=value))
+        return out
+
+    def refused_notes(self, i: int) -> tuple[_Note, ...]:
+        """Refused cells of row ``i`` (see :class:`_Columns`), as errors that do not quote the cell."""
+        return tuple((c, message, True, False) for c, message in self.refused[i])
 
 
 def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: ParseContext) -> ParseResult:
@@ -372,116 +453,134 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
     headers = {c.index: f"{column_letter(c.index)} ({c.header})" for c in header.columns}  # how problems name it
     fields = set(mapping.values())
     layout = LAYOUT_MEMBER if fields & {"relation", "member_no"} else LAYOUT_HOUSEHOLD
-    name_cols = {c for c, f in mapping.items() if f in ("head_name", "name")}
     columns = _Columns(mapping, headers, data.rows, header.data_start)
-    known = {fold(v[0]) for v in ctx.villages}
-    households: list[ParsedHousehold] = []
-    skipped: list[SkippedRow] = []
-    group_village = ""
-    group_class: str | None = None
-    in_signature = False
-    rows_read = 0
-    current: ParsedHousehold | None = None
-    current_no = ""
-    for r in range(header.data_start, len(data.rows)):
-        values = data.rows[r]
-        number = r + 1
-        kind = "signature" if in_signature else classify_row(values, name_cols, known)
-        if kind != DATA:
-            if kind == "blank":
-                continue
-            text = " ".join(text_of(v) for v in values if not is_blank(v))
-            skipped.append(SkippedRow(number, KIND_LABELS.get(kind, kind), text))
-            in_signature = in_signature or kind == "signature"
-            if kind == GROUP:
-                what, label = group_label(text, known)
-                if what == "village":
-                    group_village = label
-                elif what == "classification":
-                    group_class = label
-            continue
-        rows_read += 1
-        row = _Row(r, values, columns)
-        if layout == LAYOUT_HOUSEHOLD:
-            households.append(_household_from_row(row, ctx, group_village, group_class))
-            continue
-        relation = _clean(row.get("relation"))
-        household_no = text_of(row.get("household_no"))
-        starts = fold(relation) in _HEAD_KEYS or bool(household_no and household_no != current_no)
-        if starts or current is None:
-            current = _household_from_row(row, ctx, group_village, group_class)
-            current_no = household_no
-            current.members_present = True
-            households.append(current)
-            if fold(relation) not in _HEAD_KEYS and relation:
-                current.problems.append(
-                    Problem(number, row.where("relation"), f"Dòng đầu của hộ ghi quan hệ '{relation}', "
-                            "không phải 'Chủ hộ'; người này được coi là chủ hộ.", False)
-                )
-        else:
-            current.household.members.append(_member_from_row(row, ctx, current.problems))
-            current.last_row = number
+    indexes, groups, skipped = _sort_rows(data, header, {c for c, f in mapping.items() if f in ("head_name", "name")}, ctx)
+    table = _Table(columns, [data.rows[r] for r in indexes], indexes)
+    people = _read_people(table, ctx)
+    if layout == LAYOUT_HOUSEHOLD:
+        households = _read_households(table, people, groups, ctx)
+    else:
+        households = _read_member_list(table, people, groups, ctx)
     for ph in households:
         declared = ph.household.declared_size
         if ph.members_present and declared is not None and declared != 1 + len(ph.household.members):
             ph.problems.append(Problem(ph.row, "", f"Ghi số nhân khẩu {declared}, nhưng danh sách có "
                                        f"{1 + len(ph.household.members)} người trong hộ.", False))
     _check_duplicates(households)
-    return ParseResult(layout, households, skipped, rows_read)
+    return ParseResult(layout, households, skipped, len(indexes))
 
 
-def _problem(problems: list[Problem], row: _Row, f: str | int, message: str, error: bool = True) -> None:
-    problems.append(Problem(row.number, row.where(f), message, error, value=row.text(f)))
-
-
-def _read_cccd(row: _Row, problems: list[Problem], birth_year: int | None, sex: str) -> str:
-    """The CCCD as typed; only a number cell can have lost a leading zero, so only there is it put back."""
-    raw = row.get("cccd")
-    if is_blank(raw):
-        return ""
-    cccd = str(raw) if type(raw) is int and raw >= 0 else normalize_cccd(raw)  # a number cell: digits already
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        cccd, restored = restore_leading_zero(cccd)
-        if restored:
-            _problem(problems, row, "cccd", f"Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành "
-                     f"{cccd}.", error=False)
-    if not cccd.isdigit():
-        _problem(problems, row, "cccd", f"Số CCCD '{text_of(raw)}' chỉ được gồm chữ số.")
-        return cccd
-    if len(cccd) != 12:
-        _problem(problems, row, "cccd", f"Số CCCD '{text_of(raw)}' phải có đúng 12 chữ số (đang có {len(cccd)}).")
-        return cccd
-    for message in _cccd_errors(cccd[:6], birth_year, sex):
-        _problem(problems, row, "cccd", message, error=False)
-    return cccd
-
-
-@lru_cache(maxsize=65536)
-def _cccd_errors(head: str, birth_year: int | None, sex: str) -> tuple[str, ...]:
-    """:func:`cccd_errors` of a 12-digit CCCD, which reads only its first six digits (province,
-    century and sex, year): once per distinct head, birth year and sex."""
-    return tuple(cccd_errors(head + "000000", birth_year, sex))
-
-
-def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
-    """Name, birth, sex, CCCD, ethnicity and relation of the person on ``row``."""
-    name = _clean(row.get("name")) if "name" in row.cells else ""
-    if not name:
-        name = _clean(row.get("head_name"))
-    year, date, sex = None, "", ""
-    if "birth" in row.cells:
-        try:
-            year, date = ctx.parsed(parse_birth, row.get("birth"), ctx.today)
-        except ValueProblem as exc:
-            _problem(problems, row, "birth", str(exc))
-    for f, s in (("birth_male", MALE), ("birth_female", FEMALE)):
-        if f not in row.cells:
+def _sort_rows(
+    data: SheetData, header: Header, name_cols: set[int], ctx: ParseContext,
+) -> tuple[list[int], list[tuple[str, str | None]], list[SkippedRow]]:
+    """The data rows under the header (their indexes, and the village and classification the group
+    rows above each set), and the rows skipped as group, subtotal or signature rows."""
+    known = {fold(v[0]) for v in ctx.villages}
+    indexes: list[int] = []
+    groups: list[tuple[str, str | None]] = []
+    skipped: list[SkippedRow] = []
+    group: tuple[str, str | None] = ("", None)
+    in_signature = False
+    for r in range(header.data_start, len(data.rows)):
+        values = data.rows[r]
+        kind = "signature" if in_signature else classify_row(values, name_cols, known)
+        if kind == DATA:
+            indexes.append(r)
+            groups.append(group)
             continue
-        v = row.get(f)
-        if is_blank(v):
+        if kind == "blank":
+            continue
+        text = " ".join(text_of(v) for v in values if not is_blank(v))
+        skipped.append(SkippedRow(r + 1, KIND_LABELS.get(kind, kind), text))
+        in_signature = in_signature or kind == "signature"
+        if kind == GROUP:
+            what, label = group_label(text, known)
+            if what == "village":
+                group = (label, group[1])
+            elif what == "classification":
+                group = (group[0], label)
+    return indexes, groups, skipped
+
+
+@dataclass
+class _Person:
+    """Name, birth, sex, CCCD, ethnicity and relation read from one row, and the notes on them."""
+
+    name: str
+    year: int | None
+    date: str
+    sex: str
+    cccd: str
+    ethnicity: tuple[str, str, str]  # name, code, code list
+    relation: str
+    notes: tuple[_Note, ...]
+
+
+def _read_people(table: _Table, ctx: ParseContext) -> list[_Person]:
+    """The person on each row, column by column; the CCCD is checked against the row's birth year and sex."""
+    cells = table.fields
+    names = _per_value(_clean, table.get("name")) if "name" in cells else [""] * len(table)
+    if "head_name" in cells:
+        names = [n or h for n, h in zip(names, _per_value(_clean, table.get("head_name")), strict=True)]
+    births = _per_value(_checked("birth", parse_birth, ctx.today), table.get("birth")) if "birth" in cells else None
+    sexes = _per_value(_sex_rule, table.get("sex")) if "sex" in cells else None
+    ethnicities = _per_value(partial(_ethnicity_rule, ctx), table.get("ethnicity")) if "ethnicity" in cells else None
+    relations = _per_value(_clean, table.get("relation")) if "relation" in cells else None
+    marked = [table.get(f) for f in ("birth_male", "birth_female")] if cells.keys() & {"birth_male", "birth_female"} else None
+    cccds = table.get("cccd")
+    out = []
+    for i in range(len(table)):
+        year, date, notes = None, "", _QUIET
+        if births is not None:
+            (year, date), notes = births[i] if births[i][0] is not None else ((None, ""), births[i][1])
+        sex = ""
+        if marked is not None:
+            year, date, sex, more = _marked_birth(cells, marked[0][i], marked[1][i], year, date, ctx)
+            notes += more
+        if sexes is not None:
+            read, more = sexes[i]
+            sex = read or sex
+            notes += more
+        cccd, more = _read_cccd(cccds[i], year, sex)
+        eth, eth_notes = ethnicities[i] if ethnicities is not None else (("", "", ""), _QUIET)
+        out.append(_Person(names[i], year, date, sex, cccd, eth, relations[i] if relations is not None else "",
+                           notes + more + eth_notes))
+    return out
+
+
+def _sex_rule(value: object) -> tuple[str, tuple[_Note, ...]]:
+    """The sex column: ``""`` for a blank cell (the Nam/Nữ birth columns may give it)."""
+    if is_blank(value):
+        return "", _QUIET
+    sex, notes = _checked("sex", parse_sex)(value)
+    return sex or "", notes
+
+
+def _ethnicity_rule(ctx: ParseContext, value: object) -> tuple[tuple[str, str, str], tuple[_Note, ...]]:
+    """(name, code, code list) of the group a cell names; an unknown name is kept as written, with a warning."""
+    raw = _clean(value)
+    if not raw:
+        return ("", "", ""), _QUIET
+    found = ctx.ethnicity(raw)
+    if found is None:
+        return (raw, "", ""), (("ethnicity", f"Không tìm thấy dân tộc '{raw}' trong danh mục các dân tộc Việt Nam; "
+                                "giữ nguyên tên đã ghi.", False, True),)
+    notes = (("ethnicity", found.note, False, True),) if found.note else _QUIET
+    return (found.name, found.code, found.code_list), notes
+
+
+def _marked_birth(
+    cells: dict[str, list[int]], male: object, female: object, year: int | None, date: str, ctx: ParseContext,
+) -> tuple[int | None, str, str, tuple[_Note, ...]]:
+    """Lists with a birth column per sex (``Năm sinh Nam``/``Nữ``): the year, or a tick, in one of them
+    gives the sex. Both filled is an error; a tick gives no year."""
+    sex = ""
+    notes: tuple[_Note, ...] = _QUIET
+    for f, s, v in (("birth_male", MALE, male), ("birth_female", FEMALE, female)):
+        if f not in cells or is_blank(v):
             continue
         if sex and sex != s:
-            _problem(problems, row, f, "Ghi cả ở cột Nam và cột Nữ; không biết giới tính.")
+            notes += ((f, "Ghi cả ở cột Nam và cột Nữ; không biết giới tính.", True, True),)
             continue
         sex = s
         try:
@@ -493,261 +592,372 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
         try:
             year, date = ctx.parsed(parse_birth, v, ctx.today)
         except ValueProblem as exc:
-            _problem(problems, row, f, str(exc))
-    if "sex" in row.cells and not is_blank(row.get("sex")):
-        try:
-            sex = ctx.parsed(parse_sex, row.get("sex")) or sex
-        except ValueProblem as exc:
-            _problem(problems, row, "sex", str(exc))
-    cccd = _read_cccd(row, problems, year, sex)
-    eth_name, eth_code, eth_list = "", "", ""
-    raw_eth = _clean(row.get("ethnicity")) if "ethnicity" in row.cells else ""
-    if raw_eth:
-        found = ctx.ethnicity(raw_eth)
-        if found is None:
-            eth_name = raw_eth
-            _problem(problems, row, "ethnicity", f"Không tìm thấy dân tộc '{raw_eth}' trong danh mục các dân tộc "
-                     "Việt Nam; giữ nguyên tên đã ghi.", error=False)
-        else:
-            eth_name, eth_code, eth_list = found.name, found.code, found.code_list
-            if found.note:
-                _problem(problems, row, "ethnicity", found.note, error=False)
-    return {
-        "name": name,
-        "birth_year": year,
-        "birth_date": date,
-        "sex": sex,
-        "cccd": cccd,
-        "ethnicity": (eth_name, eth_code, eth_list),
-        "relation": _clean(row.get("relation")) if "relation" in row.cells else "",
-    }
+            notes += ((f, str(exc), True, True),)
+    return year, date, sex, notes
 
 
-def _read_count(row: _Row, problems: list[Problem], f: str, what: str, most: int) -> int | None:
+def _read_cccd(raw: object, birth_year: int | None, sex: str) -> tuple[str, tuple[_Note, ...]]:
+    """The CCCD as typed; only a number cell can have lost a leading zero, so only there is it put back."""
+    if is_blank(raw):
+        return "", _QUIET
+    cccd = str(raw) if type(raw) is int and raw >= 0 else normalize_cccd(raw)  # a number cell: digits already
+    notes: tuple[_Note, ...] = _QUIET
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        cccd, restored = restore_leading_zero(cccd)
+        if restored:
+            notes = (("cccd", f"Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành {cccd}.", False, True),)
+    if not cccd.isdigit():
+        return cccd, notes + (("cccd", f"Số CCCD '{text_of(raw)}' chỉ được gồm chữ số.", True, True),)
+    if len(cccd) != 12:
+        return cccd, notes + (("cccd", f"Số CCCD '{text_of(raw)}' phải có đúng 12 chữ số (đang có {len(cccd)}).", True, True),)
+    return cccd, notes + _cccd_notes(cccd[:6], birth_year, sex)
+
+
+@lru_cache(maxsize=65536)
+def _cccd_notes(head: str, birth_year: int | None, sex: str) -> tuple[_Note, ...]:
+    """:func:`cccd_errors` of a 12-digit CCCD, which reads only its first six digits (province,
+    century and sex, year): once per distinct head, birth year and sex."""
+    return tuple(("cccd", message, False, True) for message in cccd_errors(head + "000000", birth_year, sex))
+
+
+def _count_rule(f: str, what: str, most: int) -> Callable[[object], tuple[int | None, tuple[_Note, ...]]]:
     """A whole number of people or indicators: ``5``, ``5.0`` (a number cell), ``"5"``; blank → None."""
-    value = row.get(f)
-    if is_blank(value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"\d{1,4}(?:[.,]0+)?", _clean(value)):
-        value = int(re.split(r"[.,]", _clean(value))[0])
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
-        _problem(problems, row, f, f"Không đọc được {what} '{text_of(row.get(f))}' (ghi một số từ 0 đến {most}).")
-        return None
-    return value
+    def rule(value: object) -> tuple[int | None, tuple[_Note, ...]]:
+        if is_blank(value):
+            return None, _QUIET
+        number = value
+        if isinstance(number, float) and number.is_integer():
+            number = int(number)
+        if isinstance(number, str) and re.fullmatch(r"\d{1,4}(?:[.,]0+)?", _clean(number)):
+            number = int(re.split(r"[.,]", _clean(number))[0])
+        if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= most:
+            return None, ((f, f"Không đọc được {what} '{text_of(value)}' (ghi một số từ 0 đến {most}).", True, True),)
+        return number, _QUIET
+    return rule
 
 
-def _member_from_row(row: _Row, ctx: ParseContext, problems: list[Problem]) -> Member:
-    problems.extend(row.too_long)
-    p = _read_person(row, ctx, problems)
-    if not p["name"]:
-        f = "name" if "name" in row.cells else "head_name"
-        if f in row.cells:
-            _problem(problems, row, f, "Thiếu họ tên thành viên.")
-        else:  # no name column mapped yet (the wizard goes on to its mapping table): the row, not a column
-            problems.append(Problem(row.number, "", "Thiếu họ tên thành viên.", True))
-    eth_name, eth_code, eth_list = p["ethnicity"]
-    return Member(
-        full_name=p["name"],
-        relation=p["relation"],
-        birth_year=p["birth_year"],
-        sex=p["sex"],
-        cccd=p["cccd"],
-        ethnicity_name=eth_name,
-        ethnicity_code=eth_code,
-        ethnicity_list=eth_list,
-    )
+def _size_rule(value: object) -> tuple[int | None, tuple[_Note, ...]]:
+    """Số nhân khẩu: at least one person."""
+    size, notes = _count_rule("household_size", "số nhân khẩu", MAX_HOUSEHOLD_SIZE)(value)
+    if size is not None and size < 1:
+        return None, (("household_size", "Số nhân khẩu phải từ 1 trở lên.", True, True),)
+    return size, notes
 
 
-def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_class: str | None) -> ParsedHousehold:
-    problems: list[Problem] = []
-    p = _read_person(row, ctx, problems)
-    eth_name, eth_code, eth_list = p["ethnicity"]
-    present = set(row.cells)
-    h = Household(
-        head_name=p["name"],
-        code=_clean(row.get("code")),
-        head_cccd=p["cccd"],
-        head_birth_year=p["birth_year"],
-        head_birth_date=p["birth_date"],
-        head_sex=p["sex"],
-        ethnicity_name=eth_name,
-        ethnicity_code=eth_code,
-        ethnicity_list=eth_list,
-        address=_clean(row.get("address")),
-        phone=text_of(row.get("phone")),
-        note=_clean(row.get("note")),
-    )
-    problems.extend(row.too_long)
-    if p["birth_date"]:
-        present.add("birth_date")
-    if "household_size" in row.cells:
-        size = _read_count(row, problems, "household_size", "số nhân khẩu", MAX_HOUSEHOLD_SIZE)
-        if size is not None:
-            if size < 1:
-                _problem(problems, row, "household_size", "Số nhân khẩu phải từ 1 trở lên.")
-            else:
-                h.declared_size = size
+def _phone_rule(value: object) -> str:
+    """The phone as text; a number cell drops the leading zero of 09…, which is put back."""
+    phone = text_of(value)
+    return "0" + phone if phone and phone.isdigit() and len(phone) == 9 else phone
+
+
+def _income_rule(value: object) -> tuple[int | None, tuple[_Note, ...]]:
+    """Income per person and month; an amount no household has is refused as a typing slip."""
+    income, notes = _checked("income", parse_money)(value)
+    if income is not None and income > MAX_INCOME:
+        return None, (("income", f"Thu nhập {format_number(income)} đ/người/tháng không hợp lý "
+                       f"(quá {format_number(MAX_INCOME)} đ); hãy kiểm tra lại ô này.", True, True),)
+    return income, notes
+
+
+def _codes_rule(ctx: ParseContext, value: object) -> tuple[set[str], tuple[_Note, ...]]:
+    """The indicator codes listed in one cell (an unknown code: an error, and none read)."""
+    try:
+        return set(ctx.deprived_codes(value)), _QUIET
+    except ValueProblem as exc:
+        return set(), (("deprived_codes", str(exc), True, True),)
+
+
+def _labels_rule(ctx: ParseContext, f: str, items: dict[str, str]) -> Callable[[object], tuple[list[str], tuple[_Note, ...]]]:
+    """Catalogue entries named in a list cell (causes, needs, categories); what matches nothing is a warning."""
+    def rule(value: object) -> tuple[list[str], tuple[_Note, ...]]:
+        found, leftovers = ctx.labels(f, value, items)
+        return found, tuple((f, f"Không nhận ra '{text}' trong danh mục; bỏ qua mục này.", False, True) for text in leftovers)
+    return rule
+
+
+def _read_member_list(table: _Table, people: list[_Person], groups: list[tuple[str, str | None]],
+                      ctx: ParseContext) -> list[ParsedHousehold]:
+    """A list with one row per person: a household starts at its head (relation ``Chủ hộ``) or at a new
+    household number; the rows below it are its members."""
+    relations = [p.relation for p in people]
+    numbers = list(map(text_of, table.get("household_no")))
+    heads: list[int] = []
+    owner: list[int] = []  # the head's position among ``heads`` of each row
+    current_no = ""
+    for i, (relation, household_no) in enumerate(zip(relations, numbers, strict=True)):
+        if not heads or fold(relation) in _HEAD_KEYS or (household_no and household_no != current_no):
+            heads.append(i)
+            current_no = household_no
+        owner.append(len(heads) - 1)
+    households = _read_households(table.subset(heads), [people[i] for i in heads], [groups[i] for i in heads], ctx)
+    for ph, i in zip(households, heads, strict=True):
+        ph.members_present = True
+        relation = relations[i]
+        if fold(relation) not in _HEAD_KEYS and relation:
+            ph.problems += table.problems(i, (("relation", f"Dòng đầu của hộ ghi quan hệ '{relation}', "
+                                                          "không phải 'Chủ hộ'; người này được coi là chủ hộ.", False, False),))
+    head_set = set(heads)
+    for i, p in enumerate(people):
+        if i in head_set:
+            continue
+        ph = households[owner[i]]
+        ph.household.members.append(Member(full_name=p.name, relation=p.relation, birth_year=p.year, sex=p.sex,
+                                           cccd=p.cccd, ethnicity_name=p.ethnicity[0], ethnicity_code=p.ethnicity[1],
+                                           ethnicity_list=p.ethnicity[2]))
+        ph.problems += table.problems(i, table.refused_notes(i) + p.notes + _unnamed_member(table.fields, p.name))
+        ph.last_row = table.numbers[i]
+    return households
+
+
+def _unnamed_member(cells: dict[str, list[int]], name: str) -> tuple[_Note, ...]:
+    """A member row without a name: an error on the name column (on the row while none is mapped: the
+    wizard goes on to its mapping table)."""
+    if name:
+        return _QUIET
+    f = "name" if "name" in cells else "head_name"
+    return ((f if f in cells else None, "Thiếu họ tên thành viên.", True, f in cells),)
+
+
+def _read_households(table: _Table, people: list[_Person], groups: list[tuple[str, str | None]],
+                     ctx: ParseContext) -> list[ParsedHousehold]:
+    """One household per row of ``table`` (its head is ``people``, row for row), column by column."""
+    cells = table.fields
+    codes = _per_value(_clean, table.get("code"))
+    addresses = _per_value(_clean, table.get("address"))
+    phones = _per_value(_phone_rule, table.get("phone"))
+    remarks = _per_value(_clean, table.get("note"))
+    sizes = _per_value(_size_rule, table.get("household_size")) if "household_size" in cells else None
+    places = _read_places(table, groups, ctx)
+    assessed = _read_assessments(table, [area for _village, area, _notes in places], groups, ctx)
+    name_field = "head_name" if "head_name" in cells else "name"
+    unnamed: tuple[_Note, ...] = ((name_field if name_field in cells else None, "Thiếu họ tên chủ hộ.", True, False),)
+    out = []
+    for i, p in enumerate(people):
+        present = set(cells)
+        if p.date:
+            present.add("birth_date")
+        notes = p.notes + table.refused_notes(i) if table.refused[i] else p.notes
+        size = None
+        if sizes is not None:
+            size, more = sizes[i]
+            notes += more
+            if size is not None:
                 present.add("declared_size")
-    if h.phone and h.phone.isdigit() and len(h.phone) == 9:
-        h.phone = "0" + h.phone  # a number cell drops the leading zero of 09…
-    out = ParsedHousehold(row.number, h, problems=problems, present=present, last_row=row.number)
-    if not h.head_name:
-        name_field = "head_name" if "head_name" in row.cells else "name"
-        problems.append(Problem(row.number, row.where(name_field) if name_field in row.cells else "",
-                                "Thiếu họ tên chủ hộ.", True))
-    _read_place(row, ctx, out, group_village)
-    _read_assessment(row, ctx, out, group_class)
-    _read_expected_result(row, ctx, out)
+        if not p.name:
+            notes += unnamed
+        village, area, more = places[i]
+        if village:
+            present.add("village")
+        a = assessed[i]
+        notes += more + a.notes
+        if a.deprived is not None:
+            present.add("deprived")
+        present.update(f for f, found in (("causes", a.causes), ("needs", a.needs), ("categories", a.categories))
+                       if found is not None)
+        eth_name, eth_code, eth_list = p.ethnicity
+        h = Household(head_name=p.name, code=codes[i], head_cccd=p.cccd, head_birth_year=p.year, head_birth_date=p.date,
+                      head_sex=p.sex, ethnicity_name=eth_name, ethnicity_code=eth_code, ethnicity_list=eth_list,
+                      address=addresses[i], phone=phones[i], note=remarks[i], declared_size=size)
+        if a.categories is not None:
+            h.categories = a.categories
+        number = table.numbers[i]
+        out.append(ParsedHousehold(
+            number, h, village=village, area=area, income=a.income, deprived=a.deprived,
+            file_classification=a.file_classification, computed_classification=a.computed_classification,
+            causes=a.causes, needs=a.needs, expected_result=a.expected_result, present=present,
+            problems=table.problems(i, notes) if notes else [], last_row=number))
     return out
 
 
+def _read_places(table: _Table, groups: list[tuple[str, str | None]],
+                 ctx: ParseContext) -> list[tuple[str, str | None, tuple[_Note, ...]]]:
+    """(village, area, notes) of each row. The village is the row's own cell, else the group row's above,
+    else the default one; a village of the commune gives its area, over the area column."""
+    cells = table.fields
+    areas = _per_value(_checked("area", parse_area), table.get("area")) if "area" in cells else None
+    default = _clean(ctx.default_village)
+    where = "village" if "village" in cells else None
+    memo: dict[str, tuple[str, tuple[str] | None, tuple[_Note, ...]]] = {}
+    out = []
+    for i, (own, (group_village, _class)) in enumerate(zip(_per_value(_clean, table.get("village")), groups, strict=True)):
+        village = own or group_village or default
+        hit = memo.get(village)
+        if hit is None:
+            hit = memo[village] = _place(village, where, ctx)
+        name, found_area, notes = hit
+        area, area_notes = areas[i] if areas is not None else (None, _QUIET)
+        out.append((name, area if found_area is None else found_area[0], area_notes + notes))
+    return out
 
 
-def _read_expected_result(row: _Row, ctx: ParseContext, out: ParsedHousehold) -> None:
-    """The plan's expected result, which must suit the household's classification."""
-    if "expected_result" not in row.cells:
-        return
-    try:
-        result = ctx.parsed(parse_expected_result, row.get("expected_result"))
-    except ValueProblem as exc:
-        _problem(out.problems, row, "expected_result", str(exc))
-        return
-    if result is None:
-        return
-    if result not in RESULTS_FOR_CLASSIFICATION.get(out.classification or "", ("",)):
-        cls = CLASSIFICATION_LABELS.get(out.classification or "", "chưa phân loại")
-        _problem(out.problems, row, "expected_result",
-                 f"Kết quả dự kiến '{EXPECTED_RESULT_LABELS[result]}' không phù hợp với phân loại '{cls}'.")
-        return
-    out.expected_result = result
-
-
-def _read_place(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_village: str) -> None:
-    village = _clean(row.get("village")) or group_village or _clean(ctx.default_village)
-    if "area" in row.cells:
-        try:
-            out.area = ctx.parsed(parse_area, row.get("area"))
-        except ValueProblem as exc:
-            _problem(out.problems, row, "area", str(exc))
+def _place(village: str, where: str | None, ctx: ParseContext) -> tuple[str, tuple[str] | None, tuple[_Note, ...]]:
+    """(village, (its area,) when it is one of the commune's, notes) of a village name."""
     if not village:
-        out.problems.append(Problem(row.number, row.where("village") if "village" in row.cells else "",
-                                    "Chưa có thôn của hộ (không có cột Thôn, không có dòng nhóm thôn ở trên và "
-                                    "chưa chọn thôn mặc định).", True))
-        return
+        return "", None, ((where, "Chưa có thôn của hộ (không có cột Thôn, không có dòng nhóm thôn ở trên và "
+                                  "chưa chọn thôn mặc định).", True, False),)
     found = ctx.find_village(village)
     if found:
-        out.village, area = found
-        out.area = area
-    else:
-        out.village = village
-        where = row.where("village") if "village" in row.cells else ""
-        out.problems.append(Problem(row.number, where, f"Thôn '{village}' chưa có trong danh sách thôn của xã; "
-                                    "sẽ được tạo mới khi nhập.", False))
-    out.present.add("village")
+        return found[0], (found[1],), _QUIET
+    return village, None, ((where, f"Thôn '{village}' chưa có trong danh sách thôn của xã; sẽ được tạo mới khi nhập.",
+                            False, False),)
 
 
-def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_class: str | None) -> None:
+@dataclass
+class _Assessed:
+    """The year's assessment read from one row, and the notes on it."""
+
+    income: int | None
+    deprived: list[str] | None
+    causes: list[str] | None
+    needs: list[str] | None
+    categories: list[str] | None
+    file_classification: str | None
+    computed_classification: str | None
+    expected_result: str | None
+    notes: tuple[_Note, ...]
+
+
+def _read_assessments(table: _Table, areas: list[str | None], groups: list[tuple[str, str | None]],
+                      ctx: ParseContext) -> list[_Assessed]:
+    """Income, deprivations, causes, needs, categories and classification of each row; the standard's
+    classification is checked against the file's, and the expected result against both."""
+    cells = table.fields
     std = ctx.cats.standard
-    if "income" in row.cells:
-        try:
-            out.income = ctx.parsed(parse_money, row.get("income"))
-        except ValueProblem as exc:
-            _problem(out.problems, row, "income", str(exc))
-        if out.income is not None and out.income > MAX_INCOME:
-            _problem(out.problems, row, "income", f"Thu nhập {format_number(out.income)} đ/người/tháng không hợp lý "
-                     f"(quá {format_number(MAX_INCOME)} đ); hãy kiểm tra lại ô này.")
-            out.income = None
-    deprived: set[str] | None = None
-    codes = ctx.codes
-    if "deprived_codes" in row.cells:
-        try:
-            deprived = set(ctx.deprived_codes(row.get("deprived_codes")))
-        except ValueProblem as exc:
-            _problem(out.problems, row, "deprived_codes", str(exc))
-            deprived = set()
-    lists: dict[str, set[str]] = {}
-    if row.columns.items:
-        lists, refused = row.columns.marks(row.read, ctx)
-        for col, message in refused:
-            _problem(out.problems, row, col, message)
-    if "indicator" in lists:
-        deprived = (deprived or set()) | lists["indicator"]
-    if deprived is not None:
-        out.deprived = ctx.in_order(deprived)
-        out.present.add("deprived")
-    if "deprived_count" in row.cells:
-        count = _read_count(row, out.problems, "deprived_count", "số chỉ số thiếu hụt", len(codes))
-        if count is not None and out.deprived is not None and count != len(out.deprived):
-            listed = ", ".join(out.deprived) or "không có chỉ số nào"
-            _problem(out.problems, row, "deprived_count", f"Ghi {count} chỉ số thiếu hụt, nhưng các cột chỉ số liệt kê "
-                     f"{len(out.deprived)} ({listed}); dùng các chỉ số được liệt kê.", error=False)
-        elif count and out.deprived is None:
-            _problem(out.problems, row, "deprived_count", f"Tệp chỉ ghi số chỉ số thiếu hụt ({count}), không ghi là "
-                     "những chỉ số nào; hãy bổ sung các chỉ số trong hồ sơ hộ.", error=False)
-    out.causes = _read_list(row, ctx, out, "causes", "cause", ctx.cats.causes, lists)
-    out.needs = _read_list(row, ctx, out, "needs", "need", ctx.cats.needs, lists)
-    categories = _read_list(row, ctx, out, "categories", "category", ctx.cats.categories, lists)
-    if categories is not None:
-        out.household.categories = categories
-        out.present.add("categories")
-    out.file_classification = _read_classification(row, ctx, out) or group_class
-    if out.income is None and out.file_classification is None:
-        out.problems.append(Problem(row.number, "", f"Không có phân loại hay thu nhập: hộ được nhập nhưng chưa có "
-                                    f"trong danh sách năm {ctx.year}.", False))
-    if out.income is not None:
-        try:
-            result = ctx.classified(out.area or "rural", out.income, tuple(out.deprived or ()))
-        except StandardError as exc:
-            out.problems.append(Problem(row.number, "", str(exc), True))
-            return
-        out.computed_classification = result.classification
-        if out.file_classification and out.file_classification != result.classification:
-            where = row.where("classification") if "classification" in row.cells else ""
-            out.problems.append(Problem(
-                row.number, where,
-                f"Tệp ghi {CLASSIFICATION_LABELS[out.file_classification]}, nhưng theo chuẩn {std.short_name} là "
-                f"{result.explanation[0].lower()}{result.explanation[1:]}; giữ phân loại trong tệp.", False))
-
-
-def _read_classification(row: _Row, ctx: ParseContext, out: ParsedHousehold) -> str | None:
-    if "classification" in row.cells:
-        try:
-            return ctx.parsed(parse_classification, row.get("classification"))
-        except ValueProblem as exc:
-            _problem(out.problems, row, "classification", str(exc))
-            return None
-    marked = []
-    for f, cls in (("mark_poor", "poor"), ("mark_near_poor", "near_poor"), ("mark_average", "average")):
-        if f in row.cells:
+    incomes = _per_value(_income_rule, table.get("income")) if "income" in cells else None
+    deprivations = _read_deprivations(table, ctx)
+    lists = {f: (kind, items, _per_value(_labels_rule(ctx, f, items), table.get(f)) if f in cells else None)
+             for f, kind, items in (("causes", "cause", ctx.cats.causes), ("needs", "need", ctx.cats.needs),
+                                    ("categories", "category", ctx.cats.categories))}
+    classes = _read_file_classes(table, ctx)
+    results = (_per_value(_checked("expected_result", parse_expected_result), table.get("expected_result"))
+               if "expected_result" in cells else None)
+    mismatch_where = "classification" if "classification" in cells else None
+    out = []
+    for i, (area, (_village, group_class)) in enumerate(zip(areas, groups, strict=True)):
+        income, notes = incomes[i] if incomes is not None else (None, _QUIET)
+        deprived, marks, more = deprivations[i]
+        notes += more
+        read = {}
+        for f, (kind, items, column) in lists.items():
+            read[f], more = _joined_list(column[i] if column is not None else None, kind, items, marks)
+            notes += more
+        file_class, more = classes[i] if classes is not None else (None, _QUIET)
+        file_class = file_class or group_class
+        notes += more
+        if income is None and file_class is None:
+            notes += ((None, f"Không có phân loại hay thu nhập: hộ được nhập nhưng chưa có trong danh sách năm {ctx.year}.",
+                       False, False),)
+        computed = None
+        if income is not None:
             try:
-                if ctx.parsed(parse_mark, row.get(f)):
-                    marked.append((f, cls))
-            except ValueProblem as exc:
-                _problem(out.problems, row, f, str(exc))
-    if len(marked) > 1:
-        _problem(out.problems, row, marked[1][0], "Đánh dấu nhiều loại hộ cùng lúc (nghèo, cận nghèo…).")
-        return None
-    return marked[0][1] if marked else None
+                result = ctx.classified(area or "rural", income, tuple(deprived or ()))
+            except StandardError as exc:
+                notes += ((None, str(exc), True, False),)
+            else:
+                computed = result.classification
+                if file_class and file_class != computed:
+                    notes += ((mismatch_where, f"Tệp ghi {CLASSIFICATION_LABELS[file_class]}, nhưng theo chuẩn "
+                               f"{std.short_name} là {result.explanation[0].lower()}{result.explanation[1:]}; giữ phân "
+                               "loại trong tệp.", False, False),)
+        expected, more = _expected_result(results[i] if results is not None else (None, _QUIET), file_class or computed)
+        out.append(_Assessed(income, deprived, read["causes"], read["needs"], read["categories"], file_class, computed,
+                             expected, notes + more))
+    return out
 
 
-def _read_list(
-    row: _Row, ctx: ParseContext, out: ParsedHousehold, f: str, kind: str, items: dict[str, str],
-    marks: dict[str, set[str]],
-) -> list[str] | None:
-    if f not in row.cells and kind not in marks:
-        return None
-    found: list[str] = []
-    if f in row.cells:
-        found, leftovers = ctx.labels(f, row.get(f), items)
-        for text in leftovers:
-            _problem(out.problems, row, f, f"Không nhận ra '{text}' trong danh mục; bỏ qua mục này.", error=False)
-    out.present.add(f)
+def _read_deprivations(table: _Table, ctx: ParseContext) -> list[tuple[list[str] | None, dict[str, set[str]], tuple[_Note, ...]]]:
+    """(indicator codes in the standard's order or None, the item columns' ticks by kind, notes) of each
+    row: codes listed in a cell and ticked in indicator columns together, checked against a count column."""
+    cells = table.fields
+    listed = _per_value(partial(_codes_rule, ctx), table.get("deprived_codes")) if "deprived_codes" in cells else None
+    items = table.columns.items
+    ticks = ([table.columns.marks(key, ctx) for key in zip(*(table.cells(c) for _kind, _code, c in items), strict=True)]
+             if items else None)
+    counts = (_per_value(_count_rule("deprived_count", "số chỉ số thiếu hụt", len(ctx.codes)), table.get("deprived_count"))
+              if "deprived_count" in cells else None)
+    out = []
+    for i in range(len(table)):
+        deprived, notes = listed[i] if listed is not None else (None, _QUIET)
+        marks: dict[str, set[str]] = {}
+        if ticks is not None:
+            marks, more = ticks[i]
+            notes += more
+        if "indicator" in marks:
+            deprived = (deprived or set()) | marks["indicator"]
+        ordered = ctx.in_order(deprived) if deprived is not None else None
+        if counts is not None:
+            count, more = counts[i]
+            notes += more + _count_mismatch(count, ordered)
+        out.append((ordered, marks, notes))
+    return out
+
+
+def _count_mismatch(count: int | None, deprived: list[str] | None) -> tuple[_Note, ...]:
+    """A count of deprivations that the listed ones contradict (the listed ones are used), or that lists none."""
+    if count is not None and deprived is not None and count != len(deprived):
+        listed = ", ".join(deprived) or "không có chỉ số nào"
+        return (("deprived_count", f"Ghi {count} chỉ số thiếu hụt, nhưng các cột chỉ số liệt kê {len(deprived)} "
+                 f"({listed}); dùng các chỉ số được liệt kê.", False, True),)
+    if count and deprived is None:
+        return (("deprived_count", f"Tệp chỉ ghi số chỉ số thiếu hụt ({count}), không ghi là những chỉ số nào; hãy "
+                 "bổ sung các chỉ số trong hồ sơ hộ.", False, True),)
+    return _QUIET
+
+
+def _joined_list(
+    cell: tuple[list[str], tuple[_Note, ...]] | None, kind: str, items: dict[str, str], marks: dict[str, set[str]],
+) -> tuple[list[str] | None, tuple[_Note, ...]]:
+    """A catalogue list (causes, needs, categories): entries named in its cell, then those ticked in its
+    item columns; None when the file has neither."""
+    if cell is None and kind not in marks:
+        return None, _QUIET
+    found, notes = cell if cell is not None else ([], _QUIET)
     marked = marks.get(kind)
     if not marked:
-        return found
-    return found + [code for code in items if code in marked and code not in found]
+        return list(found), notes
+    return found + [code for code in items if code in marked and code not in found], notes
+
+
+_CLASS_MARKS = (("mark_poor", "poor"), ("mark_near_poor", "near_poor"), ("mark_average", "average"))
+
+
+def _read_file_classes(table: _Table, ctx: ParseContext) -> list[tuple[str | None, tuple[_Note, ...]]] | None:
+    """The classification the file gives on each row: a classification column, else tick columns
+    (one per kind of household); None when it has neither."""
+    cells = table.fields
+    if "classification" in cells:
+        return _per_value(_checked("classification", parse_classification), table.get("classification"))
+    if not cells.keys() & {f for f, _cls in _CLASS_MARKS}:
+        return None
+    return [_marked_class(cells, row, ctx) for row in zip(*(table.get(f) for f, _cls in _CLASS_MARKS), strict=True)]
+
+
+def _marked_class(cells: dict[str, list[int]], values: tuple[object, ...],
+                  ctx: ParseContext) -> tuple[str | None, tuple[_Note, ...]]:
+    """The kind of household ticked on one row; two kinds ticked is an error."""
+    marked = []
+    notes: tuple[_Note, ...] = _QUIET
+    for (f, cls), value in zip(_CLASS_MARKS, values, strict=True):
+        if f in cells:
+            try:
+                if ctx.parsed(parse_mark, value):
+                    marked.append((f, cls))
+            except ValueProblem as exc:
+                notes += ((f, str(exc), True, True),)
+    if len(marked) > 1:
+        return None, notes + ((marked[1][0], "Đánh dấu nhiều loại hộ cùng lúc (nghèo, cận nghèo…).", True, True),)
+    return (marked[0][1] if marked else None), notes
+
+
+def _expected_result(cell: tuple[str | None, tuple[_Note, ...]],
+                     classification: str | None) -> tuple[str | None, tuple[_Note, ...]]:
+    """The plan's expected result, which must suit the household's classification."""
+    result, notes = cell
+    if result is None or result in RESULTS_FOR_CLASSIFICATION.get(classification or "", ("",)):
+        return result, notes
+    cls = CLASSIFICATION_LABELS.get(classification or "", "chưa phân loại")
+    return None, notes + (("expected_result", f"Kết quả dự kiến '{EXPECTED_RESULT_LABELS[result]}' không phù hợp với "
+                           f"phân loại '{cls}'.", True, True),)
 
 
 def household_keys(h: Household, village: str) -> dict[str, str]:
