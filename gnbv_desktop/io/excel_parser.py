@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
-from operator import itemgetter
+from operator import add, itemgetter
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
@@ -301,15 +301,17 @@ class _Columns:
             distinct = set(column)
         except TypeError:  # an unhashable cell value: look at every cell
             distinct = column
+        texts = list(filter(str.__instancecheck__, distinct))
+        if "".join(texts).isprintable() and max(map(len, texts), default=0) <= limit:
+            return  # the common case, seen at C speed: no control character, nothing too long
         bad: dict[object, str] = {}
-        for v in distinct:
-            if isinstance(v, str):
-                if _has_control(v):
-                    bad[v] = ("Ô chứa ký tự điều khiển không được phép (như ký tự đảo chiều chữ U+202E); "
-                              "hãy gõ lại ô này.")
-                elif len(v) > limit:
-                    bad[v] = (f"Ô dài {format_number(len(v))} ký tự, quá giới hạn {format_number(limit)} ký tự "
-                              "của cột này; hãy rút gọn.")
+        for v in texts:
+            if _has_control(v):
+                bad[v] = ("Ô chứa ký tự điều khiển không được phép (như ký tự đảo chiều chữ U+202E); "
+                          "hãy gõ lại ô này.")
+            elif len(v) > limit:
+                bad[v] = (f"Ô dài {format_number(len(v))} ký tự, quá giới hạn {format_number(limit)} ký tự "
+                          "của cột này; hãy rút gọn.")
         if bad:
             for i, v in enumerate(column):
                 if isinstance(v, str) and v in bad:
@@ -322,23 +324,24 @@ _Note = tuple[str | int | None, str, bool, bool]
 _QUIET: tuple[_Note, ...] = ()
 
 
+_NUMBERS = {int, float, bool}  # the cell types whose values can be equal across types (1 == 1.0 == True)
+
+
 def _per_value(rule: Callable[[object], object], values: list[object]) -> list[object]:
     """``rule(value)`` of each cell of a column, worked out once per distinct value: a list's columns
-    repeat the same few villages, years, incomes and marks. The type is part of the key (``1``,
-    ``1.0`` and ``True`` are different cells to a rule, and quoted differently)."""
-    memo: dict[tuple[type, object], object] = {}
-    out = []
-    append = out.append
-    for v in values:
-        key = (v.__class__, v)
-        try:
-            hit = memo[key]
-        except KeyError:
-            hit = memo[key] = rule(v)
-        except TypeError:  # an unhashable cell value: read it alone
-            hit = rule(v)
-        append(hit)
-    return out
+    repeat the same few villages, years, incomes and marks. Cells of different types are different
+    cells to a rule (``1``, ``1.0`` and ``True`` are quoted differently), so a column mixing number
+    types is keyed by type and value."""
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable cell value: read each cell alone
+        return [rule(v) for v in values]
+    if len(_NUMBERS.intersection(map(type, values))) <= 1:  # the cells' types: ``distinct`` keeps one of 1 and 1.0
+        memo = {v: rule(v) for v in distinct}
+        return list(map(memo.__getitem__, values))
+    typed = {(v.__class__, v): v for v in values}
+    memo = {key: rule(v) for key, v in typed.items()}
+    return [memo[(v.__class__, v)] for v in values]
 
 
 def _checked(f: str, parse: Callable[..., object], *args: object) -> Callable[[object], tuple[object, tuple[_Note, ...]]]:
@@ -370,6 +373,7 @@ class _Table:
         refused = columns.refused
         self.refused = [refused.get(r, ()) for r in indexes] if refused else [()] * len(indexes)
         self._refused_cells = [(i, c) for i, cells in enumerate(self.refused) if cells for c, _message in cells]
+        self.any_refused = bool(self._refused_cells)
         self._shortest = min(map(len, rows), default=0)
         self._cells: dict[int, list[object]] = {}
         self._values: dict[str, list[object]] = {}
@@ -417,13 +421,13 @@ class _Table:
 
     def column(self, f: str | int, i: int) -> int:
         """The column a note about ``f`` on row ``i`` names."""
-        if isinstance(f, int):
+        if f.__class__ is int:
             return f
-        source = self._source.get(f)
-        if source is None:
-            self.get(f)
-            source = self._source.get(f)
-        return source[i] if source is not None else self.fields[f][0]
+        cs = self.fields[f]
+        if len(cs) == 1:
+            return cs[0]
+        self.get(f)
+        return self._source[f][i]
 
     def problems(self, i: int, notes: tuple[_Note, ...]) -> list[Problem]:
         """The notes of row ``i`` as problems naming its Excel row and column."""
@@ -502,50 +506,73 @@ def _sort_rows(
     return indexes, groups, skipped
 
 
+def _columns(results: list[tuple], width: int) -> list[list]:
+    """Rows of results (tuples of ``width`` items) as ``width`` columns."""
+    return [list(map(itemgetter(k), results)) for k in range(width)]
+
+
+def _joined(*notes: list[tuple[_Note, ...]]) -> list[tuple[_Note, ...]]:
+    """Columns of notes joined row by row, in the order given (the order the problems are listed in)."""
+    out = notes[0]
+    for more in notes[1:]:
+        out = list(map(add, out, more))
+    return out
+
+
 @dataclass
-class _Person:
-    """Name, birth, sex, CCCD, ethnicity and relation read from one row, and the notes on them."""
+class _People:
+    """Name, birth, sex, CCCD, ethnicity and relation of the person on each row (a list each, row for
+    row), and the notes on them."""
 
-    name: str
-    year: int | None
-    date: str
-    sex: str
-    cccd: str
-    ethnicity: tuple[str, str, str]  # name, code, code list
-    relation: str
-    notes: tuple[_Note, ...]
+    names: list[str]
+    years: list[int | None]
+    dates: list[str]
+    sexes: list[str]
+    cccds: list[str]
+    ethnicities: list[tuple[str, str, str]]  # name, code, code list
+    relations: list[str]
+    notes: list[tuple[_Note, ...]]
+
+    def subset(self, positions: list[int]) -> _People:
+        """The people on some of these rows (a member list's heads of household)."""
+        return _People(*([column[p] for p in positions] for column in vars(self).values()))
+
+    def member(self, i: int) -> Member:
+        """The person on row ``i`` as a household member."""
+        eth_name, eth_code, eth_list = self.ethnicities[i]
+        return Member(full_name=self.names[i], relation=self.relations[i], birth_year=self.years[i], sex=self.sexes[i],
+                      cccd=self.cccds[i], ethnicity_name=eth_name, ethnicity_code=eth_code, ethnicity_list=eth_list)
 
 
-def _read_people(table: _Table, ctx: ParseContext) -> list[_Person]:
+def _read_people(table: _Table, ctx: ParseContext) -> _People:
     """The person on each row, column by column; the CCCD is checked against the row's birth year and sex."""
     cells = table.fields
-    names = _per_value(_clean, table.get("name")) if "name" in cells else [""] * len(table)
+    n = len(table)
+    quiet = [_QUIET] * n
+    names = _per_value(_clean, table.get("name")) if "name" in cells else [""] * n
     if "head_name" in cells:
-        names = [n or h for n, h in zip(names, _per_value(_clean, table.get("head_name")), strict=True)]
-    births = _per_value(_checked("birth", parse_birth, ctx.today), table.get("birth")) if "birth" in cells else None
-    sexes = _per_value(_sex_rule, table.get("sex")) if "sex" in cells else None
-    ethnicities = _per_value(partial(_ethnicity_rule, ctx), table.get("ethnicity")) if "ethnicity" in cells else None
-    relations = _per_value(_clean, table.get("relation")) if "relation" in cells else None
-    marked = [table.get(f) for f in ("birth_male", "birth_female")] if cells.keys() & {"birth_male", "birth_female"} else None
-    cccds = table.get("cccd")
-    out = []
-    for i in range(len(table)):
-        year, date, notes = None, "", _QUIET
-        if births is not None:
-            (year, date), notes = births[i] if births[i][0] is not None else ((None, ""), births[i][1])
-        sex = ""
-        if marked is not None:
-            year, date, sex, more = _marked_birth(cells, marked[0][i], marked[1][i], year, date, ctx)
-            notes += more
-        if sexes is not None:
-            read, more = sexes[i]
-            sex = read or sex
-            notes += more
-        cccd, more = _read_cccd(cccds[i], year, sex)
-        eth, eth_notes = ethnicities[i] if ethnicities is not None else (("", "", ""), _QUIET)
-        out.append(_Person(names[i], year, date, sex, cccd, eth, relations[i] if relations is not None else "",
-                           notes + more + eth_notes))
-    return out
+        names = [name or head for name, head in zip(names, _per_value(_clean, table.get("head_name")), strict=True)]
+    years: list[int | None] = [None] * n
+    dates, sexes, birth_notes, marked_notes, sex_notes = [""] * n, [""] * n, quiet, quiet, quiet
+    if "birth" in cells:
+        births, birth_notes = _columns(_per_value(_checked("birth", parse_birth, ctx.today), table.get("birth")), 2)
+        years = [b[0] if b else None for b in births]
+        dates = [b[1] if b else "" for b in births]
+    if cells.keys() & {"birth_male", "birth_female"}:
+        years, dates, sexes, marked_notes = _columns([
+            _marked_birth(cells, male, female, year, date, ctx)
+            for male, female, year, date in zip(table.get("birth_male"), table.get("birth_female"), years, dates, strict=True)
+        ], 4)
+    if "sex" in cells:
+        read, sex_notes = _columns(_per_value(_sex_rule, table.get("sex")), 2)
+        sexes = [r or s for r, s in zip(read, sexes, strict=True)]
+    cccds, cccd_notes = ([""] * n, quiet) if "cccd" not in cells else _columns(
+        list(map(_read_cccd, table.get("cccd"), years, sexes)), 2)
+    ethnicities, eth_notes = ([("", "", "")] * n, quiet) if "ethnicity" not in cells else _columns(
+        _per_value(partial(_ethnicity_rule, ctx), table.get("ethnicity")), 2)
+    relations = _per_value(_clean, table.get("relation")) if "relation" in cells else [""] * n
+    return _People(names, years, dates, sexes, cccds, ethnicities, relations,
+                   _joined(birth_notes, marked_notes, sex_notes, cccd_notes, eth_notes))
 
 
 def _sex_rule(value: object) -> tuple[str, tuple[_Note, ...]]:
@@ -675,21 +702,21 @@ def _labels_rule(ctx: ParseContext, f: str, items: dict[str, str]) -> Callable[[
     return rule
 
 
-def _read_member_list(table: _Table, people: list[_Person], groups: list[tuple[str, str | None]],
+def _read_member_list(table: _Table, people: _People, groups: list[tuple[str, str | None]],
                       ctx: ParseContext) -> list[ParsedHousehold]:
     """A list with one row per person: a household starts at its head (relation ``Chủ hộ``) or at a new
     household number; the rows below it are its members."""
-    relations = [p.relation for p in people]
+    relations = people.relations
     numbers = list(map(text_of, table.get("household_no")))
     heads: list[int] = []
     owner: list[int] = []  # the head's position among ``heads`` of each row
     current_no = ""
-    for i, (relation, household_no) in enumerate(zip(relations, numbers, strict=True)):
+    for relation, household_no in zip(relations, numbers, strict=True):
         if not heads or fold(relation) in _HEAD_KEYS or (household_no and household_no != current_no):
-            heads.append(i)
+            heads.append(len(owner))
             current_no = household_no
         owner.append(len(heads) - 1)
-    households = _read_households(table.subset(heads), [people[i] for i in heads], [groups[i] for i in heads], ctx)
+    households = _read_households(table.subset(heads), people.subset(heads), [groups[i] for i in heads], ctx)
     for ph, i in zip(households, heads, strict=True):
         ph.members_present = True
         relation = relations[i]
@@ -697,14 +724,13 @@ def _read_member_list(table: _Table, people: list[_Person], groups: list[tuple[s
             ph.problems += table.problems(i, (("relation", f"Dòng đầu của hộ ghi quan hệ '{relation}', "
                                                           "không phải 'Chủ hộ'; người này được coi là chủ hộ.", False, False),))
     head_set = set(heads)
-    for i, p in enumerate(people):
+    for i in range(len(table)):
         if i in head_set:
             continue
         ph = households[owner[i]]
-        ph.household.members.append(Member(full_name=p.name, relation=p.relation, birth_year=p.year, sex=p.sex,
-                                           cccd=p.cccd, ethnicity_name=p.ethnicity[0], ethnicity_code=p.ethnicity[1],
-                                           ethnicity_list=p.ethnicity[2]))
-        ph.problems += table.problems(i, table.refused_notes(i) + p.notes + _unnamed_member(table.fields, p.name))
+        ph.household.members.append(people.member(i))
+        ph.problems += table.problems(i, table.refused_notes(i) + people.notes[i] + _unnamed_member(table.fields,
+                                                                                                    people.names[i]))
         ph.last_row = table.numbers[i]
     return households
 
@@ -718,79 +744,75 @@ def _unnamed_member(cells: dict[str, list[int]], name: str) -> tuple[_Note, ...]
     return ((f if f in cells else None, "Thiếu họ tên thành viên.", True, f in cells),)
 
 
-def _read_households(table: _Table, people: list[_Person], groups: list[tuple[str, str | None]],
+def _read_households(table: _Table, people: _People, groups: list[tuple[str, str | None]],
                      ctx: ParseContext) -> list[ParsedHousehold]:
     """One household per row of ``table`` (its head is ``people``, row for row), column by column."""
     cells = table.fields
+    n = len(table)
+    quiet = [_QUIET] * n
+    sizes, size_notes = _columns(_per_value(_size_rule, table.get("household_size")), 2) if "household_size" in cells else (
+        [None] * n, quiet)
+    name_field = "head_name" if "head_name" in cells else "name"
+    unnamed: tuple[_Note, ...] = ((name_field if name_field in cells else None, "Thiếu họ tên chủ hộ.", True, False),)
+    villages, areas, place_notes = _read_places(table, groups, ctx)
+    a = _read_assessments(table, areas, groups, ctx)
+    notes = _joined(people.notes, [table.refused_notes(i) for i in range(n)] if table.any_refused else quiet, size_notes,
+                    [_QUIET if name else unnamed for name in people.names], place_notes, a.notes)
+    present = _present(set(cells), [bool(date) for date in people.dates], [s is not None for s in sizes],
+                       list(map(bool, villages)), *([x is not None for x in column] for column in
+                                                    (a.deprived, a.causes, a.needs, a.categories)))
     codes = _per_value(_clean, table.get("code"))
     addresses = _per_value(_clean, table.get("address"))
     phones = _per_value(_phone_rule, table.get("phone"))
     remarks = _per_value(_clean, table.get("note"))
-    sizes = _per_value(_size_rule, table.get("household_size")) if "household_size" in cells else None
-    places = _read_places(table, groups, ctx)
-    assessed = _read_assessments(table, [area for _village, area, _notes in places], groups, ctx)
-    name_field = "head_name" if "head_name" in cells else "name"
-    unnamed: tuple[_Note, ...] = ((name_field if name_field in cells else None, "Thiếu họ tên chủ hộ.", True, False),)
     out = []
-    for i, p in enumerate(people):
-        present = set(cells)
-        if p.date:
-            present.add("birth_date")
-        notes = p.notes + table.refused_notes(i) if table.refused[i] else p.notes
-        size = None
-        if sizes is not None:
-            size, more = sizes[i]
-            notes += more
-            if size is not None:
-                present.add("declared_size")
-        if not p.name:
-            notes += unnamed
-        village, area, more = places[i]
-        if village:
-            present.add("village")
-        a = assessed[i]
-        notes += more + a.notes
-        if a.deprived is not None:
-            present.add("deprived")
-        present.update(f for f, found in (("causes", a.causes), ("needs", a.needs), ("categories", a.categories))
-                       if found is not None)
-        eth_name, eth_code, eth_list = p.ethnicity
-        h = Household(head_name=p.name, code=codes[i], head_cccd=p.cccd, head_birth_year=p.year, head_birth_date=p.date,
-                      head_sex=p.sex, ethnicity_name=eth_name, ethnicity_code=eth_code, ethnicity_list=eth_list,
-                      address=addresses[i], phone=phones[i], note=remarks[i], declared_size=size)
-        if a.categories is not None:
-            h.categories = a.categories
-        number = table.numbers[i]
+    for i, (number, name, cccd, year, date, sex, (eth_name, eth_code, eth_list), code, address, phone, remark, size, village,
+            area, income, deprived, file_class, computed, causes, needs, categories, result, here, note) in enumerate(zip(
+            table.numbers, people.names, people.cccds, people.years, people.dates, people.sexes, people.ethnicities, codes,
+            addresses, phones, remarks, sizes, villages, areas, a.incomes, a.deprived, a.file_classes, a.computed_classes,
+            a.causes, a.needs, a.categories, a.expected_results, present, notes, strict=True)):
+        h = Household(head_name=name, code=code, head_cccd=cccd, head_birth_year=year, head_birth_date=date, head_sex=sex,
+                      ethnicity_name=eth_name, ethnicity_code=eth_code, ethnicity_list=eth_list, address=address, phone=phone,
+                      note=remark, declared_size=size)
+        if categories is not None:
+            h.categories = categories
         out.append(ParsedHousehold(
-            number, h, village=village, area=area, income=a.income, deprived=a.deprived,
-            file_classification=a.file_classification, computed_classification=a.computed_classification,
-            causes=a.causes, needs=a.needs, expected_result=a.expected_result, present=present,
-            problems=table.problems(i, notes) if notes else [], last_row=number))
+            number, h, village=village, area=area, income=income, deprived=deprived, file_classification=file_class,
+            computed_classification=computed, causes=causes, needs=needs, expected_result=result, present=here,
+            problems=table.problems(i, note) if note else [], last_row=number))
     return out
+
+
+_PRESENT_IF = ("birth_date", "declared_size", "village", "deprived", "causes", "needs", "categories")
+
+
+def _present(base: set[str], *flags: list[bool]) -> list[set[str]]:
+    """The fields each household has: the sheet's, and those of :data:`_PRESENT_IF` whose flag column
+    is true on its row (a new set for each household, added in that order)."""
+    keys = list(zip(*flags, strict=True))
+    extra = {key: tuple(f for f, on in zip(_PRESENT_IF, key, strict=True) if on) for key in set(keys)}
+    return list(map(base.union, map(extra.__getitem__, keys)))
 
 
 def _read_places(table: _Table, groups: list[tuple[str, str | None]],
-                 ctx: ParseContext) -> list[tuple[str, str | None, tuple[_Note, ...]]]:
-    """(village, area, notes) of each row. The village is the row's own cell, else the group row's above,
-    else the default one; a village of the commune gives its area, over the area column."""
+                 ctx: ParseContext) -> tuple[list[str], list[str | None], list[tuple[_Note, ...]]]:
+    """The village, area and notes of each row (three columns). The village is the row's own cell, else
+    the group row's above, else the default one; a village of the commune gives its area, over the area
+    column."""
     cells = table.fields
-    areas = _per_value(_checked("area", parse_area), table.get("area")) if "area" in cells else None
     default = _clean(ctx.default_village)
-    where = "village" if "village" in cells else None
-    memo: dict[str, tuple[str, tuple[str] | None, tuple[_Note, ...]]] = {}
-    out = []
-    for i, (own, (group_village, _class)) in enumerate(zip(_per_value(_clean, table.get("village")), groups, strict=True)):
-        village = own or group_village or default
-        hit = memo.get(village)
-        if hit is None:
-            hit = memo[village] = _place(village, where, ctx)
-        name, found_area, notes = hit
-        area, area_notes = areas[i] if areas is not None else (None, _QUIET)
-        out.append((name, area if found_area is None else found_area[0], area_notes + notes))
-    return out
+    named = [own or group_village or default
+             for own, (group_village, _class) in zip(_per_value(_clean, table.get("village")), groups, strict=True)]
+    villages, found_areas, village_notes = _columns(_per_value(
+        partial(_place, "village" if "village" in cells else None, ctx), named), 3)
+    if "area" not in cells:
+        return villages, [found[0] if found else None for found in found_areas], village_notes
+    areas, area_notes = _columns(_per_value(_checked("area", parse_area), table.get("area")), 2)
+    return (villages, [area if found is None else found[0] for area, found in zip(areas, found_areas, strict=True)],
+            _joined(area_notes, village_notes))
 
 
-def _place(village: str, where: str | None, ctx: ParseContext) -> tuple[str, tuple[str] | None, tuple[_Note, ...]]:
+def _place(where: str | None, ctx: ParseContext, village: str) -> tuple[str, tuple[str] | None, tuple[_Note, ...]]:
     """(village, (its area,) when it is one of the commune's, notes) of a village name."""
     if not village:
         return "", None, ((where, "Chưa có thôn của hộ (không có cột Thôn, không có dòng nhóm thôn ở trên và "
@@ -803,93 +825,89 @@ def _place(village: str, where: str | None, ctx: ParseContext) -> tuple[str, tup
 
 
 @dataclass
-class _Assessed:
-    """The year's assessment read from one row, and the notes on it."""
+class _Assessments:
+    """The year's assessment read from each row (a list each, row for row), and the notes on it."""
 
-    income: int | None
-    deprived: list[str] | None
-    causes: list[str] | None
-    needs: list[str] | None
-    categories: list[str] | None
-    file_classification: str | None
-    computed_classification: str | None
-    expected_result: str | None
-    notes: tuple[_Note, ...]
+    incomes: list[int | None]
+    deprived: list[list[str] | None]
+    causes: list[list[str] | None]
+    needs: list[list[str] | None]
+    categories: list[list[str] | None]
+    file_classes: list[str | None]
+    computed_classes: list[str | None]
+    expected_results: list[str | None]
+    notes: list[tuple[_Note, ...]]
 
 
 def _read_assessments(table: _Table, areas: list[str | None], groups: list[tuple[str, str | None]],
-                      ctx: ParseContext) -> list[_Assessed]:
+                      ctx: ParseContext) -> _Assessments:
     """Income, deprivations, causes, needs, categories and classification of each row; the standard's
     classification is checked against the file's, and the expected result against both."""
     cells = table.fields
-    std = ctx.cats.standard
-    incomes = _per_value(_income_rule, table.get("income")) if "income" in cells else None
-    deprivations = _read_deprivations(table, ctx)
-    lists = {f: (kind, items, _per_value(_labels_rule(ctx, f, items), table.get(f)) if f in cells else None)
-             for f, kind, items in (("causes", "cause", ctx.cats.causes), ("needs", "need", ctx.cats.needs),
-                                    ("categories", "category", ctx.cats.categories))}
-    classes = _read_file_classes(table, ctx)
-    results = (_per_value(_checked("expected_result", parse_expected_result), table.get("expected_result"))
-               if "expected_result" in cells else None)
-    mismatch_where = "classification" if "classification" in cells else None
-    out = []
-    for i, (area, (_village, group_class)) in enumerate(zip(areas, groups, strict=True)):
-        income, notes = incomes[i] if incomes is not None else (None, _QUIET)
-        deprived, marks, more = deprivations[i]
-        notes += more
-        read = {}
-        for f, (kind, items, column) in lists.items():
-            read[f], more = _joined_list(column[i] if column is not None else None, kind, items, marks)
-            notes += more
-        file_class, more = classes[i] if classes is not None else (None, _QUIET)
-        file_class = file_class or group_class
-        notes += more
-        if income is None and file_class is None:
-            notes += ((None, f"Không có phân loại hay thu nhập: hộ được nhập nhưng chưa có trong danh sách năm {ctx.year}.",
-                       False, False),)
-        computed = None
-        if income is not None:
-            try:
-                result = ctx.classified(area or "rural", income, tuple(deprived or ()))
-            except StandardError as exc:
-                notes += ((None, str(exc), True, False),)
-            else:
-                computed = result.classification
-                if file_class and file_class != computed:
-                    notes += ((mismatch_where, f"Tệp ghi {CLASSIFICATION_LABELS[file_class]}, nhưng theo chuẩn "
-                               f"{std.short_name} là {result.explanation[0].lower()}{result.explanation[1:]}; giữ phân "
-                               "loại trong tệp.", False, False),)
-        expected, more = _expected_result(results[i] if results is not None else (None, _QUIET), file_class or computed)
-        out.append(_Assessed(income, deprived, read["causes"], read["needs"], read["categories"], file_class, computed,
-                             expected, notes + more))
-    return out
+    n = len(table)
+    quiet = [_QUIET] * n
+    incomes, income_notes = (_columns(_per_value(_income_rule, table.get("income")), 2) if "income" in cells
+                             else ([None] * n, quiet))
+    deprived, marks, deprived_notes = _read_deprivations(table, ctx)
+    lists, list_notes = {}, []
+    for f, kind, items in (("causes", "cause", ctx.cats.causes), ("needs", "need", ctx.cats.needs),
+                           ("categories", "category", ctx.cats.categories)):
+        cell = _per_value(_labels_rule(ctx, f, items), table.get(f)) if f in cells else [None] * n
+        lists[f], more = _columns([_joined_list(c, kind, items, m) for c, m in zip(cell, marks, strict=True)], 2)
+        list_notes.append(more)
+    file_classes, class_notes = _read_file_classes(table, ctx)
+    file_classes = [cls or group_class for cls, (_village, group_class) in zip(file_classes, groups, strict=True)]
+    computed, computed_notes = _columns(list(map(partial(_standard_class, ctx, "classification" in cells),
+                                                 areas, incomes, deprived, file_classes)), 2)
+    results, result_notes = (_columns(_per_value(_checked("expected_result", parse_expected_result),
+                                                 table.get("expected_result")), 2)
+                             if "expected_result" in cells else ([None] * n, quiet))
+    results, result_notes = _columns(list(map(_expected_result, results, result_notes, file_classes, computed)), 2)
+    return _Assessments(incomes, deprived, lists["causes"], lists["needs"], lists["categories"], file_classes, computed,
+                        results, _joined(income_notes, deprived_notes, *list_notes, class_notes, computed_notes, result_notes))
 
 
-def _read_deprivations(table: _Table, ctx: ParseContext) -> list[tuple[list[str] | None, dict[str, set[str]], tuple[_Note, ...]]]:
-    """(indicator codes in the standard's order or None, the item columns' ticks by kind, notes) of each
-    row: codes listed in a cell and ticked in indicator columns together, checked against a count column."""
+def _standard_class(ctx: ParseContext, has_column: bool, area: str | None, income: int | None, deprived: list[str] | None,
+                    file_class: str | None) -> tuple[str | None, tuple[_Note, ...]]:
+    """The standard's classification of a household (None without an income: the household is imported
+    but not in the year's list unless the file classifies it); a file that says otherwise is kept, with
+    a warning naming the column when there is one."""
+    if income is None:
+        if file_class is None:
+            return None, ((None, f"Không có phân loại hay thu nhập: hộ được nhập nhưng chưa có trong danh sách năm "
+                           f"{ctx.year}.", False, False),)
+        return None, _QUIET
+    try:
+        result = ctx.classified(area or "rural", income, tuple(deprived or ()))
+    except StandardError as exc:
+        return None, ((None, str(exc), True, False),)
+    if file_class and file_class != result.classification:
+        message = (f"Tệp ghi {CLASSIFICATION_LABELS[file_class]}, nhưng theo chuẩn {ctx.cats.standard.short_name} là "
+                   f"{result.explanation[0].lower()}{result.explanation[1:]}; giữ phân loại trong tệp.")
+        return result.classification, (("classification" if has_column else None, message, False, False),)
+    return result.classification, _QUIET
+
+
+def _read_deprivations(table: _Table, ctx: ParseContext) -> tuple[
+        list[list[str] | None], list[dict[str, set[str]]], list[tuple[_Note, ...]]]:
+    """Indicator codes in the standard's order (or None), the item columns' ticks by kind, and the notes,
+    of each row (three columns): codes listed in a cell and ticked in indicator columns together,
+    checked against a count column."""
     cells = table.fields
-    listed = _per_value(partial(_codes_rule, ctx), table.get("deprived_codes")) if "deprived_codes" in cells else None
+    n = len(table)
+    quiet = [_QUIET] * n
+    listed, listed_notes = (_columns(_per_value(partial(_codes_rule, ctx), table.get("deprived_codes")), 2)
+                            if "deprived_codes" in cells else ([None] * n, quiet))
     items = table.columns.items
-    ticks = ([table.columns.marks(key, ctx) for key in zip(*(table.cells(c) for _kind, _code, c in items), strict=True)]
-             if items else None)
-    counts = (_per_value(_count_rule("deprived_count", "số chỉ số thiếu hụt", len(ctx.codes)), table.get("deprived_count"))
-              if "deprived_count" in cells else None)
-    out = []
-    for i in range(len(table)):
-        deprived, notes = listed[i] if listed is not None else (None, _QUIET)
-        marks: dict[str, set[str]] = {}
-        if ticks is not None:
-            marks, more = ticks[i]
-            notes += more
-        if "indicator" in marks:
-            deprived = (deprived or set()) | marks["indicator"]
-        ordered = ctx.in_order(deprived) if deprived is not None else None
-        if counts is not None:
-            count, more = counts[i]
-            notes += more + _count_mismatch(count, ordered)
-        out.append((ordered, marks, notes))
-    return out
+    marks, mark_notes = ([{}] * n, quiet) if not items else _columns(
+        [table.columns.marks(key, ctx) for key in zip(*(table.cells(c) for _kind, _code, c in items), strict=True)], 2)
+    deprived = [ctx.in_order(codes | m["indicator"] if codes is not None else m["indicator"]) if "indicator" in m
+                else (None if codes is None else ctx.in_order(codes)) for codes, m in zip(listed, marks, strict=True)]
+    if "deprived_count" not in cells:
+        return deprived, marks, _joined(listed_notes, mark_notes)
+    counts, count_notes = _columns(_per_value(_count_rule("deprived_count", "số chỉ số thiếu hụt", len(ctx.codes)),
+                                              table.get("deprived_count")), 2)
+    return deprived, marks, _joined(listed_notes, mark_notes, count_notes, list(map(_count_mismatch, counts, deprived)))
 
 
 def _count_mismatch(count: int | None, deprived: list[str] | None) -> tuple[_Note, ...]:
@@ -921,15 +939,16 @@ def _joined_list(
 _CLASS_MARKS = (("mark_poor", "poor"), ("mark_near_poor", "near_poor"), ("mark_average", "average"))
 
 
-def _read_file_classes(table: _Table, ctx: ParseContext) -> list[tuple[str | None, tuple[_Note, ...]]] | None:
-    """The classification the file gives on each row: a classification column, else tick columns
-    (one per kind of household); None when it has neither."""
+def _read_file_classes(table: _Table, ctx: ParseContext) -> list[list]:
+    """The classification the file gives on each row, and the notes (two columns): a classification
+    column, else tick columns (one per kind of household), else none."""
     cells = table.fields
     if "classification" in cells:
-        return _per_value(_checked("classification", parse_classification), table.get("classification"))
+        return _columns(_per_value(_checked("classification", parse_classification), table.get("classification")), 2)
     if not cells.keys() & {f for f, _cls in _CLASS_MARKS}:
-        return None
-    return [_marked_class(cells, row, ctx) for row in zip(*(table.get(f) for f, _cls in _CLASS_MARKS), strict=True)]
+        return [[None] * len(table), [_QUIET] * len(table)]
+    return _columns([_marked_class(cells, row, ctx)
+                     for row in zip(*(table.get(f) for f, _cls in _CLASS_MARKS), strict=True)], 2)
 
 
 def _marked_class(cells: dict[str, list[int]], values: tuple[object, ...],
@@ -949,10 +968,11 @@ def _marked_class(cells: dict[str, list[int]], values: tuple[object, ...],
     return (marked[0][1] if marked else None), notes
 
 
-def _expected_result(cell: tuple[str | None, tuple[_Note, ...]],
-                     classification: str | None) -> tuple[str | None, tuple[_Note, ...]]:
-    """The plan's expected result, which must suit the household's classification."""
-    result, notes = cell
+def _expected_result(result: str | None, notes: tuple[_Note, ...], file_class: str | None,
+                     computed: str | None) -> tuple[str | None, tuple[_Note, ...]]:
+    """The plan's expected result, which must suit the household's classification (the file's, else the
+    standard's)."""
+    classification = file_class or computed
     if result is None or result in RESULTS_FOR_CLASSIFICATION.get(classification or "", ("",)):
         return result, notes
     cls = CLASSIFICATION_LABELS.get(classification or "", "chưa phân loại")
@@ -1007,23 +1027,34 @@ _KEY_WORDS = {"code": "mã hộ", "cccd": "số CCCD chủ hộ", "person": "h�
 
 
 def _check_duplicates(households: list[ParsedHousehold]) -> None:
-    """The same household twice in the file, or one CCCD for two people, is an error on the later row."""
+    """The same household twice in the file, or one CCCD for two people, is an error on the later row
+    (a household found twice is not looked at for its CCCDs)."""
+    named = [ph for ph in households if ph.household.head_name]  # a row without a name is an error already
+    _same_households(named)
+    _shared_cccds([ph for ph in named if ph.valid])
+
+
+def _same_households(named: list[ParsedHousehold]) -> None:
+    """Rows that are a household of an earlier row (:class:`HouseholdIndex`). When every row has its own
+    mã hộ, no two can be the same (two different mã hộ never are), and the index is not built."""
+    codes = {ph.household.code for ph in named}
+    if len(codes) == len(named) and "" not in codes:
+        return
     seen = HouseholdIndex()
-    people: dict[str, int] = {}
-    for ph in households:
-        if not ph.household.head_name:
-            continue
+    for ph in named:
         keys = household_keys(ph.household, ph.village)
         first, kind = seen.find(keys)
         if first is not None:
-            message = f"Trùng hộ ở dòng {first} ({_KEY_WORDS[kind]} giống nhau)."
-            ph.problems.append(Problem(ph.row, "", message, True))
+            ph.problems.append(Problem(ph.row, "", f"Trùng hộ ở dòng {first} ({_KEY_WORDS[kind]} giống nhau).", True))
         else:
             seen.add(ph.row, keys)
-        if not ph.valid:
-            continue
-        cccds = [ph.household.head_cccd] + [m.cccd for m in ph.household.members]
-        for cccd in cccds:
+
+
+def _shared_cccds(households: list[ParsedHousehold]) -> None:
+    """A CCCD given to two people, in two households or in one."""
+    people: dict[str, int] = {}
+    for ph in households:
+        for cccd in [ph.household.head_cccd, *(m.cccd for m in ph.household.members)]:
             if not cccd or len(cccd) != 12:
                 continue
             if cccd in people and people[cccd] != ph.row:
