@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
 from operator import add, itemgetter
@@ -263,14 +263,17 @@ class _Columns:
         self.fields: dict[str, list[int]] = {}  # field → its columns, in mapping order (not item columns)
         self.items: list[tuple[str, str, int]] = []  # kind, code, column of each item column (indicators…)
         self.refused: dict[int, list[tuple[int, str]]] = {}  # row index → (column, message), in mapping order
+        self.start = start
+        self.below: dict[int, Sequence[object]] = {}  # column → its cells from ``start`` down (None past a row's end)
         below = rows[start:]
-        shortest = min(map(len, below), default=0)
+        transposed = list(zip(*below, strict=False))  # every column as far as the shortest row goes, in C
         for c, f, limit, kind, code in _column_plan(mapping):
             if code:
                 self.items.append((kind, code, c))
             else:
                 self.fields.setdefault(f, []).append(c)
-            column = list(map(itemgetter(c), below)) if c < shortest else [r[c] if c < len(r) else None for r in below]
+            column = transposed[c] if c < len(transposed) else [r[c] if c < len(r) else None for r in below]
+            self.below[c] = column
             self._refuse(column, start, limit, c)
         self._marks: dict[tuple, tuple[dict[str, set[str]], tuple[_Note, ...]]] = {}
 
@@ -295,7 +298,7 @@ class _Columns:
             hit = self._marks[key] = (lists, refused)
         return hit
 
-    def _refuse(self, column: list[object], start: int, limit: int, c: int) -> None:
+    def _refuse(self, column: Sequence[object], start: int, limit: int, c: int) -> None:
         """Note the cells of ``column`` (column ``c`` from row ``start`` down) that are refused."""
         try:
             distinct = set(column)
@@ -329,11 +332,12 @@ _NUMBERS = {int, float, bool}  # the cell types whose values can be equal across
 
 def _per_value(rule: Callable[[object], object], values: list[object]) -> list[object]:
     """``rule(value)`` of each cell of a column, worked out once per distinct value: a list's columns
-    repeat the same few villages, years, incomes and marks. Cells of different types are different
-    cells to a rule (``1``, ``1.0`` and ``True`` are quoted differently), so a column mixing number
-    types is keyed by type and value."""
+    repeat the same few villages, years, incomes and marks. The values are read in the order they
+    first appear, as row by row (the context's own memos keep what they saw first). Cells of different
+    types are different cells to a rule (``1``, ``1.0`` and ``True`` are quoted differently), so a
+    column mixing number types is keyed by type and value."""
     try:
-        distinct = set(values)
+        distinct = dict.fromkeys(values)
     except TypeError:  # an unhashable cell value: read each cell alone
         return [rule(v) for v in values]
     if len(_NUMBERS.intersection(map(type, values))) <= 1:  # the cells' types: ``distinct`` keeps one of 1 and 1.0
@@ -374,7 +378,7 @@ class _Table:
         self.refused = [refused.get(r, ()) for r in indexes] if refused else [()] * len(indexes)
         self._refused_cells = [(i, c) for i, cells in enumerate(self.refused) if cells for c, _message in cells]
         self.any_refused = bool(self._refused_cells)
-        self._shortest = min(map(len, rows), default=0)
+        self._positions = [r - columns.start for r in indexes]  # in the columns of :attr:`_Columns.below`
         self._cells: dict[int, list[object]] = {}
         self._values: dict[str, list[object]] = {}
         self._source: dict[str, list[int]] = {}  # field mapped more than once → the column read on each row
@@ -390,11 +394,9 @@ class _Table:
         """Column ``c`` as the rules read it: refused cells and cells past a row's end are blank."""
         hit = self._cells.get(c)
         if hit is None:
-            rows = self.rows
-            if c < self._shortest:
-                hit = list(map(itemgetter(c), rows))
-            else:
-                hit = [row[c] if c < len(row) else None for row in rows]
+            column = self.columns.below[c]
+            positions = self._positions
+            hit = list(itemgetter(*positions)(column)) if len(positions) > 1 else [column[p] for p in positions]
             for i, col in self._refused_cells:
                 if col == c:
                     hit[i] = None
@@ -852,8 +854,8 @@ def _read_assessments(table: _Table, areas: list[str | None], groups: list[tuple
     lists, list_notes = {}, []
     for f, kind, items in (("causes", "cause", ctx.cats.causes), ("needs", "need", ctx.cats.needs),
                            ("categories", "category", ctx.cats.categories)):
-        cell = _per_value(_labels_rule(ctx, f, items), table.get(f)) if f in cells else [None] * n
-        lists[f], more = _columns([_joined_list(c, kind, items, m) for c, m in zip(cell, marks, strict=True)], 2)
+        lists[f], more = _read_list(_per_value(_labels_rule(ctx, f, items), table.get(f)) if f in cells else None,
+                                    kind, items, marks)
         list_notes.append(more)
     file_classes, class_notes = _read_file_classes(table, ctx)
     file_classes = [cls or group_class for cls, (_village, group_class) in zip(file_classes, groups, strict=True)]
@@ -920,6 +922,18 @@ def _count_mismatch(count: int | None, deprived: list[str] | None) -> tuple[_Not
         return (("deprived_count", f"Tệp chỉ ghi số chỉ số thiếu hụt ({count}), không ghi là những chỉ số nào; hãy "
                  "bổ sung các chỉ số trong hồ sơ hộ.", False, True),)
     return _QUIET
+
+
+def _read_list(cells: list[tuple[list[str], tuple[_Note, ...]]] | None, kind: str, items: dict[str, str],
+               marks: list[dict[str, set[str]]]) -> list[list]:
+    """A catalogue list on each row, and the notes (two columns): see :func:`_joined_list`. Without a
+    tick column of its kind, the list is its cell's (a new list on each row), or None without a cell."""
+    if any(kind in m for m in marks):
+        return _columns([_joined_list(c, kind, items, m) for c, m in zip(cells or [None] * len(marks), marks, strict=True)], 2)
+    if cells is None:
+        return [[None] * len(marks), [_QUIET] * len(marks)]
+    found, notes = _columns(cells, 2)
+    return [list(map(list, found)), notes]
 
 
 def _joined_list(
@@ -1054,7 +1068,8 @@ def _shared_cccds(households: list[ParsedHousehold]) -> None:
     """A CCCD given to two people, in two households or in one."""
     people: dict[str, int] = {}
     for ph in households:
-        for cccd in [ph.household.head_cccd, *(m.cccd for m in ph.household.members)]:
+        h = ph.household
+        for cccd in [h.head_cccd, *[m.cccd for m in h.members]] if h.members else (h.head_cccd,):
             if not cccd or len(cccd) != 12:
                 continue
             if cccd in people and people[cccd] != ph.row:
