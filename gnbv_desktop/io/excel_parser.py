@@ -517,7 +517,8 @@ def _joined(*notes: list[tuple[_Note, ...]]) -> list[tuple[_Note, ...]]:
     """Columns of notes joined row by row, in the order given (the order the problems are listed in)."""
     out = notes[0]
     for more in notes[1:]:
-        out = list(map(add, out, more))
+        if any(more):  # most columns have no note on any row
+            out = list(map(add, out, more))
     return out
 
 
