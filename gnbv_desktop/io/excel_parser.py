@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
-from operator import add, itemgetter
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
@@ -35,11 +34,11 @@ from gnbv_desktop.core.excel_values import (
     text_of,
 )
 from gnbv_desktop.core.household import Household, Member
-from gnbv_desktop.core.limits import MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS
 from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS, RESULTS_FOR_CLASSIFICATION, PlanItem
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, StandardError, classify
-from gnbv_desktop.core.text import clean, format_number, has_control_chars, shorten, strip_illegal_chars
+from gnbv_desktop.core.text import clean, format_number
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
+from gnbv_desktop.io.excel_table import QUIET, Columns, Note, Table, checked, columns_of, joined, per_value
 
 MAX_HOUSEHOLD_SIZE = 50
 MAX_INCOME = 1_000_000_000  # đ/người/tháng: far above any real income, far below SQLite's integer range
@@ -216,252 +215,15 @@ class ParseResult:
     rows_read: int
 
 
-# Longest text a mapped cell may hold (core.limits, the bounds the sync schema uses too); longer
-# cells are an error on their row, so nothing imported can swell the database or be refused by the
-# upper level in a sync package.
-_FIELD_LIMITS = {"head_name": MAX_NAME_CHARS, "name": MAX_NAME_CHARS, "note": MAX_NOTE_CHARS,
-                 "causes": MAX_NOTE_CHARS, "needs": MAX_NOTE_CHARS, "categories": MAX_NOTE_CHARS}
-
-
-def _has_control(text: str) -> bool:
-    """Control or direction-override characters left once what XML cannot hold is removed (each
-    distinct short text tested once: most cells of a list repeat; long ones are not kept). Every such
-    character is outside the printable ones, so a printable text needs no further look."""
-    if text.isprintable():
-        return False
-    return _short_has_control(text) if len(text) <= 200 else _control_left(text)
-
-
-def _control_left(text: str) -> bool:
-    return has_control_chars(strip_illegal_chars(text), allow_newlines=True)
-
-
-_short_has_control = lru_cache(maxsize=65536)(_control_left)
-
-
-def _column_plan(mapping: dict[int, str]) -> list[tuple[int, str, int, str, str]]:
-    """(column, field, longest text, item kind, item code) of each mapped column, worked out once
-    per sheet rather than on every row."""
-    out = []
-    for c, f in mapping.items():
-        kind, _, code = f.partition(":")
-        out.append((c, f, _FIELD_LIMITS.get(f, MAX_TEXT_CHARS), kind, code))
-    return out
-
-
-class _Columns:
-    """The mapping worked out once per sheet, and the cells it refuses found column by column.
-
-    A cell holding control characters, or longer than its column allows, is an error on its row
-    and read as blank. Each distinct text of a column is tested once (most repeat: villages,
-    ethnic groups, marks), and only the rows holding a refused text are looked at again.
-    """
-
-    def __init__(self, mapping: dict[int, str], headers: dict[int, str], rows: list[list[object]], start: int):
-        """``headers``: column → ``C (Số CCCD)``, as problems name the column."""
-        self.headers = headers
-        self.fields: dict[str, list[int]] = {}  # field → its columns, in mapping order (not item columns)
-        self.items: list[tuple[str, str, int]] = []  # kind, code, column of each item column (indicators…)
-        self.refused: dict[int, list[tuple[int, str]]] = {}  # row index → (column, message), in mapping order
-        self.start = start
-        self.below: dict[int, Sequence[object]] = {}  # column → its cells from ``start`` down (None past a row's end)
-        below = rows[start:]
-        transposed = list(zip(*below, strict=False))  # every column as far as the shortest row goes, in C
-        for c, f, limit, kind, code in _column_plan(mapping):
-            if code:
-                self.items.append((kind, code, c))
-            else:
-                self.fields.setdefault(f, []).append(c)
-            column = transposed[c] if c < len(transposed) else [r[c] if c < len(r) else None for r in below]
-            self.below[c] = column
-            self._refuse(column, start, limit, c)
-        self._marks: dict[tuple, tuple[dict[str, set[str]], tuple[_Note, ...]]] = {}
-
-    def marks(self, key: tuple[object, ...], ctx: ParseContext) -> tuple[dict[str, set[str]], tuple[_Note, ...]]:
-        """The item columns of a row (``key``: their cells, in :attr:`items` order) read as ticks: kind →
-        the codes ticked (a kind whose every cell was refused is left out), and a note on each refused
-        cell. Worked out once per distinct combination of ticks (a list has a few hundred); the sets
-        are shared, never to be changed."""
-        hit = self._marks.get(key)
-        if hit is None:
-            lists: dict[str, set[str]] = {}
-            refused: tuple[_Note, ...] = _QUIET
-            for (kind, code, col), value in zip(self.items, key, strict=True):
-                try:
-                    marked = value is not None and ctx.parsed(parse_mark, value)  # most tick cells are empty
-                except ValueProblem as exc:
-                    refused += ((col, str(exc), True, True),)
-                    continue
-                bucket = lists.setdefault(kind, set())
-                if marked:
-                    bucket.add(code)
-            hit = self._marks[key] = (lists, refused)
-        return hit
-
-    def _refuse(self, column: Sequence[object], start: int, limit: int, c: int) -> None:
-        """Note the cells of ``column`` (column ``c`` from row ``start`` down) that are refused."""
-        try:
-            distinct = set(column)
-        except TypeError:  # an unhashable cell value: look at every cell
-            distinct = column
-        texts = list(filter(str.__instancecheck__, distinct))
-        if "".join(texts).isprintable() and max(map(len, texts), default=0) <= limit:
-            return  # the common case, seen at C speed: no control character, nothing too long
-        bad: dict[object, str] = {}
-        for v in texts:
-            if _has_control(v):
-                bad[v] = ("Ô chứa ký tự điều khiển không được phép (như ký tự đảo chiều chữ U+202E); "
-                          "hãy gõ lại ô này.")
-            elif len(v) > limit:
-                bad[v] = (f"Ô dài {format_number(len(v))} ký tự, quá giới hạn {format_number(limit)} ký tự "
-                          "của cột này; hãy rút gọn.")
-        if bad:
-            for i, v in enumerate(column):
-                if isinstance(v, str) and v in bad:
-                    self.refused.setdefault(start + i, []).append((c, bad[v]))
-
-
-# Notes: a problem found in a column before it is made into a Problem of its row.
-# (field or column it names — None for the whole row —, message, error, whether it quotes the cell)
-_Note = tuple[str | int | None, str, bool, bool]
-_QUIET: tuple[_Note, ...] = ()
-
-
-_NUMBERS = {int, float, bool}  # the cell types whose values can be equal across types (1 == 1.0 == True)
-
-
-def _per_value(rule: Callable[[object], object], values: list[object]) -> list[object]:
-    """``rule(value)`` of each cell of a column, worked out once per distinct value: a list's columns
-    repeat the same few villages, years, incomes and marks. The values are read in the order they
-    first appear, as row by row (the context's own memos keep what they saw first). Cells of different
-    types are different cells to a rule (``1``, ``1.0`` and ``True`` are quoted differently), so a
-    column mixing number types is keyed by type and value."""
-    try:
-        distinct = dict.fromkeys(values)
-    except TypeError:  # an unhashable cell value: read each cell alone
-        return [rule(v) for v in values]
-    if len(_NUMBERS.intersection(map(type, values))) <= 1:  # the cells' types: ``distinct`` keeps one of 1 and 1.0
-        memo = {v: rule(v) for v in distinct}
-        return list(map(memo.__getitem__, values))
-    typed = {(v.__class__, v): v for v in values}
-    memo = {key: rule(v) for key, v in typed.items()}
-    return [memo[(v.__class__, v)] for v in values]
-
-
-def _checked(f: str, parse: Callable[..., object], *args: object) -> Callable[[object], tuple[object, tuple[_Note, ...]]]:
-    """``parse(value, *args)`` as a rule of field ``f``: (its value, no note), or (None, the problem it raised)."""
-    def rule(value: object) -> tuple[object, tuple[_Note, ...]]:
-        try:
-            return parse(value, *args), _QUIET
-        except ValueProblem as exc:
-            return None, ((f, str(exc), True, True),)
-    return rule
-
-
-class _Table:
-    """The mapped cells of some data rows, column by column, as the field rules read them.
-
-    A field is one list of cells (a refused cell, or one past its row's end, blank), so each rule
-    runs once per distinct value of a column rather than once per row, and a problem becomes a
-    :class:`Problem` only on the rows that have one.
-    """
-
-    def __init__(self, columns: _Columns, rows: list[list[object]], indexes: list[int]):
-        """``rows``: the data rows, as read (a problem quotes the cell as written); ``indexes``: their
-        indexes in the sheet."""
-        self.columns = columns
-        self.fields = columns.fields  # the fields the sheet has (a field is there on every row)
-        self.rows = rows
-        self.indexes = indexes
-        self.numbers = [r + 1 for r in indexes]
-        refused = columns.refused
-        self.refused = [refused.get(r, ()) for r in indexes] if refused else [()] * len(indexes)
-        self._refused_cells = [(i, c) for i, cells in enumerate(self.refused) if cells for c, _message in cells]
-        self.any_refused = bool(self._refused_cells)
-        self._positions = [r - columns.start for r in indexes]  # in the columns of :attr:`_Columns.below`
-        self._cells: dict[int, list[object]] = {}
-        self._values: dict[str, list[object]] = {}
-        self._source: dict[str, list[int]] = {}  # field mapped more than once → the column read on each row
-
-    def __len__(self) -> int:
-        return len(self.indexes)
-
-    def subset(self, positions: list[int]) -> _Table:
-        """The same columns on some of these rows (a member list's first row of each household)."""
-        return _Table(self.columns, [self.rows[p] for p in positions], [self.indexes[p] for p in positions])
-
-    def cells(self, c: int) -> list[object]:
-        """Column ``c`` as the rules read it: refused cells and cells past a row's end are blank."""
-        hit = self._cells.get(c)
-        if hit is None:
-            column = self.columns.below[c]
-            positions = self._positions
-            hit = list(itemgetter(*positions)(column)) if len(positions) > 1 else [column[p] for p in positions]
-            for i, col in self._refused_cells:
-                if col == c:
-                    hit[i] = None
-            self._cells[c] = hit
-        return hit
-
-    def get(self, f: str) -> list[object]:
-        """Field ``f`` on every row (blank where not mapped); a field mapped to several columns is
-        read from its first non-blank column on each row."""
-        hit = self._values.get(f)
-        if hit is None:
-            cs = self.fields.get(f)
-            if not cs:
-                hit = [None] * len(self)
-            elif len(cs) == 1:
-                hit = self.cells(cs[0])
-            else:
-                columns = {c: self.cells(c) for c in cs}
-                source = [next((c for c in cs if not is_blank(columns[c][i])), cs[0]) for i in range(len(self))]
-                hit = [columns[c][i] for i, c in enumerate(source)]
-                self._source[f] = source
-            self._values[f] = hit
-        return hit
-
-    def column(self, f: str | int, i: int) -> int:
-        """The column a note about ``f`` on row ``i`` names."""
-        if f.__class__ is int:
-            return f
-        cs = self.fields[f]
-        if len(cs) == 1:
-            return cs[0]
-        self.get(f)
-        return self._source[f][i]
-
-    def problems(self, i: int, notes: tuple[_Note, ...]) -> list[Problem]:
-        """The notes of row ``i`` as problems naming its Excel row and column."""
-        number = self.numbers[i]
-        out = []
-        for f, message, error, quote in notes:
-            if f is None:
-                out.append(Problem(number, "", message, error))
-                continue
-            c = self.column(f, i)
-            where = self.columns.headers.get(c) or f"{column_letter(c)} ()"
-            value = ""
-            if quote:
-                row = self.rows[i]
-                value = shorten(text_of(row[c]), 200) if c < len(row) else ""
-            out.append(Problem(number, where, message, error, value=value))
-        return out
-
-    def refused_notes(self, i: int) -> tuple[_Note, ...]:
-        """Refused cells of row ``i`` (see :class:`_Columns`), as errors that do not quote the cell."""
-        return tuple((c, message, True, False) for c, message in self.refused[i])
-
-
 def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: ParseContext) -> ParseResult:
     """Read every row under the header into households (see module docstring)."""
     mapping = {c: f for c, f in mapping.items() if f != IGNORE}
     headers = {c.index: f"{column_letter(c.index)} ({c.header})" for c in header.columns}  # how problems name it
     fields = set(mapping.values())
     layout = LAYOUT_MEMBER if fields & {"relation", "member_no"} else LAYOUT_HOUSEHOLD
-    columns = _Columns(mapping, headers, data.rows, header.data_start)
+    columns = Columns(mapping, headers, data.rows, header.data_start)
     indexes, groups, skipped = _sort_rows(data, header, {c for c, f in mapping.items() if f in ("head_name", "name")}, ctx)
-    table = _Table(columns, [data.rows[r] for r in indexes], indexes)
+    table = Table(columns, [data.rows[r] for r in indexes], indexes)
     people = _read_people(table, ctx)
     if layout == LAYOUT_HOUSEHOLD:
         households = _read_households(table, people, groups, ctx)
@@ -474,6 +236,14 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
                                        f"{1 + len(ph.household.members)} người trong hộ.", False))
     _check_duplicates(households)
     return ParseResult(layout, households, skipped, len(indexes))
+
+
+def _problems(table: Table, i: int, notes: tuple[Note, ...]) -> list[Problem]:
+    """The notes of row ``i`` of ``table`` as problems naming its Excel row and column."""
+    number = table.numbers[i]
+    return [Problem(number, "", message, error) if f is None else
+            Problem(number, table.where(f, i), message, error, value=table.quote(f, i) if quote else "")
+            for f, message, error, quote in notes]
 
 
 def _sort_rows(
@@ -508,20 +278,6 @@ def _sort_rows(
     return indexes, groups, skipped
 
 
-def _columns(results: list[tuple], width: int) -> list[list]:
-    """Rows of results (tuples of ``width`` items) as ``width`` columns."""
-    return [list(map(itemgetter(k), results)) for k in range(width)]
-
-
-def _joined(*notes: list[tuple[_Note, ...]]) -> list[tuple[_Note, ...]]:
-    """Columns of notes joined row by row, in the order given (the order the problems are listed in)."""
-    out = notes[0]
-    for more in notes[1:]:
-        if any(more):  # most columns have no note on any row
-            out = list(map(add, out, more))
-    return out
-
-
 @dataclass
 class _People:
     """Name, birth, sex, CCCD, ethnicity and relation of the person on each row (a list each, row for
@@ -534,7 +290,7 @@ class _People:
     cccds: list[str]
     ethnicities: list[tuple[str, str, str]]  # name, code, code list
     relations: list[str]
-    notes: list[tuple[_Note, ...]]
+    notes: list[tuple[Note, ...]]
 
     def subset(self, positions: list[int]) -> _People:
         """The people on some of these rows (a member list's heads of household)."""
@@ -547,65 +303,65 @@ class _People:
                       cccd=self.cccds[i], ethnicity_name=eth_name, ethnicity_code=eth_code, ethnicity_list=eth_list)
 
 
-def _read_people(table: _Table, ctx: ParseContext) -> _People:
+def _read_people(table: Table, ctx: ParseContext) -> _People:
     """The person on each row, column by column; the CCCD is checked against the row's birth year and sex."""
     cells = table.fields
     n = len(table)
-    quiet = [_QUIET] * n
-    names = _per_value(_clean, table.get("name")) if "name" in cells else [""] * n
+    quiet = [QUIET] * n
+    names = per_value(_clean, table.get("name")) if "name" in cells else [""] * n
     if "head_name" in cells:
-        names = [name or head for name, head in zip(names, _per_value(_clean, table.get("head_name")), strict=True)]
+        names = [name or head for name, head in zip(names, per_value(_clean, table.get("head_name")), strict=True)]
     years: list[int | None] = [None] * n
     dates, sexes, birth_notes, marked_notes, sex_notes = [""] * n, [""] * n, quiet, quiet, quiet
     if "birth" in cells:
-        births, birth_notes = _columns(_per_value(_checked("birth", parse_birth, ctx.today), table.get("birth")), 2)
+        births, birth_notes = columns_of(per_value(checked("birth", parse_birth, ctx.today), table.get("birth")), 2)
         years = [b[0] if b else None for b in births]
         dates = [b[1] if b else "" for b in births]
     if cells.keys() & {"birth_male", "birth_female"}:
-        years, dates, sexes, marked_notes = _columns([
+        years, dates, sexes, marked_notes = columns_of([
             _marked_birth(cells, male, female, year, date, ctx)
             for male, female, year, date in zip(table.get("birth_male"), table.get("birth_female"), years, dates, strict=True)
         ], 4)
     if "sex" in cells:
-        read, sex_notes = _columns(_per_value(_sex_rule, table.get("sex")), 2)
+        read, sex_notes = columns_of(per_value(_sex_rule, table.get("sex")), 2)
         sexes = [r or s for r, s in zip(read, sexes, strict=True)]
-    cccds, cccd_notes = ([""] * n, quiet) if "cccd" not in cells else _columns(
+    cccds, cccd_notes = ([""] * n, quiet) if "cccd" not in cells else columns_of(
         list(map(_read_cccd, table.get("cccd"), years, sexes)), 2)
-    ethnicities, eth_notes = ([("", "", "")] * n, quiet) if "ethnicity" not in cells else _columns(
-        _per_value(partial(_ethnicity_rule, ctx), table.get("ethnicity")), 2)
-    relations = _per_value(_clean, table.get("relation")) if "relation" in cells else [""] * n
+    ethnicities, eth_notes = ([("", "", "")] * n, quiet) if "ethnicity" not in cells else columns_of(
+        per_value(partial(_ethnicity_rule, ctx), table.get("ethnicity")), 2)
+    relations = per_value(_clean, table.get("relation")) if "relation" in cells else [""] * n
     return _People(names, years, dates, sexes, cccds, ethnicities, relations,
-                   _joined(birth_notes, marked_notes, sex_notes, cccd_notes, eth_notes))
+                   joined(birth_notes, marked_notes, sex_notes, cccd_notes, eth_notes))
 
 
-def _sex_rule(value: object) -> tuple[str, tuple[_Note, ...]]:
+def _sex_rule(value: object) -> tuple[str, tuple[Note, ...]]:
     """The sex column: ``""`` for a blank cell (the Nam/Nữ birth columns may give it)."""
     if is_blank(value):
-        return "", _QUIET
-    sex, notes = _checked("sex", parse_sex)(value)
+        return "", QUIET
+    sex, notes = checked("sex", parse_sex)(value)
     return sex or "", notes
 
 
-def _ethnicity_rule(ctx: ParseContext, value: object) -> tuple[tuple[str, str, str], tuple[_Note, ...]]:
+def _ethnicity_rule(ctx: ParseContext, value: object) -> tuple[tuple[str, str, str], tuple[Note, ...]]:
     """(name, code, code list) of the group a cell names; an unknown name is kept as written, with a warning."""
     raw = _clean(value)
     if not raw:
-        return ("", "", ""), _QUIET
+        return ("", "", ""), QUIET
     found = ctx.ethnicity(raw)
     if found is None:
         return (raw, "", ""), (("ethnicity", f"Không tìm thấy dân tộc '{raw}' trong danh mục các dân tộc Việt Nam; "
                                 "giữ nguyên tên đã ghi.", False, True),)
-    notes = (("ethnicity", found.note, False, True),) if found.note else _QUIET
+    notes = (("ethnicity", found.note, False, True),) if found.note else QUIET
     return (found.name, found.code, found.code_list), notes
 
 
 def _marked_birth(
     cells: dict[str, list[int]], male: object, female: object, year: int | None, date: str, ctx: ParseContext,
-) -> tuple[int | None, str, str, tuple[_Note, ...]]:
+) -> tuple[int | None, str, str, tuple[Note, ...]]:
     """Lists with a birth column per sex (``Năm sinh Nam``/``Nữ``): the year, or a tick, in one of them
     gives the sex. Both filled is an error; a tick gives no year."""
     sex = ""
-    notes: tuple[_Note, ...] = _QUIET
+    notes: tuple[Note, ...] = QUIET
     for f, s, v in (("birth_male", MALE, male), ("birth_female", FEMALE, female)):
         if f not in cells or is_blank(v):
             continue
@@ -626,12 +382,12 @@ def _marked_birth(
     return year, date, sex, notes
 
 
-def _read_cccd(raw: object, birth_year: int | None, sex: str) -> tuple[str, tuple[_Note, ...]]:
+def _read_cccd(raw: object, birth_year: int | None, sex: str) -> tuple[str, tuple[Note, ...]]:
     """The CCCD as typed; only a number cell can have lost a leading zero, so only there is it put back."""
     if is_blank(raw):
-        return "", _QUIET
+        return "", QUIET
     cccd = str(raw) if type(raw) is int and raw >= 0 else normalize_cccd(raw)  # a number cell: digits already
-    notes: tuple[_Note, ...] = _QUIET
+    notes: tuple[Note, ...] = QUIET
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         cccd, restored = restore_leading_zero(cccd)
         if restored:
@@ -644,17 +400,17 @@ def _read_cccd(raw: object, birth_year: int | None, sex: str) -> tuple[str, tupl
 
 
 @lru_cache(maxsize=65536)
-def _cccd_notes(head: str, birth_year: int | None, sex: str) -> tuple[_Note, ...]:
+def _cccd_notes(head: str, birth_year: int | None, sex: str) -> tuple[Note, ...]:
     """:func:`cccd_errors` of a 12-digit CCCD, which reads only its first six digits (province,
     century and sex, year): once per distinct head, birth year and sex."""
     return tuple(("cccd", message, False, True) for message in cccd_errors(head + "000000", birth_year, sex))
 
 
-def _count_rule(f: str, what: str, most: int) -> Callable[[object], tuple[int | None, tuple[_Note, ...]]]:
+def _count_rule(f: str, what: str, most: int) -> Callable[[object], tuple[int | None, tuple[Note, ...]]]:
     """A whole number of people or indicators: ``5``, ``5.0`` (a number cell), ``"5"``; blank → None."""
-    def rule(value: object) -> tuple[int | None, tuple[_Note, ...]]:
+    def rule(value: object) -> tuple[int | None, tuple[Note, ...]]:
         if is_blank(value):
-            return None, _QUIET
+            return None, QUIET
         number = value
         if isinstance(number, float) and number.is_integer():
             number = int(number)
@@ -662,11 +418,11 @@ def _count_rule(f: str, what: str, most: int) -> Callable[[object], tuple[int | 
             number = int(re.split(r"[.,]", _clean(number))[0])
         if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= most:
             return None, ((f, f"Không đọc được {what} '{text_of(value)}' (ghi một số từ 0 đến {most}).", True, True),)
-        return number, _QUIET
+        return number, QUIET
     return rule
 
 
-def _size_rule(value: object) -> tuple[int | None, tuple[_Note, ...]]:
+def _size_rule(value: object) -> tuple[int | None, tuple[Note, ...]]:
     """Số nhân khẩu: at least one person."""
     size, notes = _count_rule("household_size", "số nhân khẩu", MAX_HOUSEHOLD_SIZE)(value)
     if size is not None and size < 1:
@@ -680,32 +436,32 @@ def _phone_rule(value: object) -> str:
     return "0" + phone if phone and phone.isdigit() and len(phone) == 9 else phone
 
 
-def _income_rule(value: object) -> tuple[int | None, tuple[_Note, ...]]:
+def _income_rule(value: object) -> tuple[int | None, tuple[Note, ...]]:
     """Income per person and month; an amount no household has is refused as a typing slip."""
-    income, notes = _checked("income", parse_money)(value)
+    income, notes = checked("income", parse_money)(value)
     if income is not None and income > MAX_INCOME:
         return None, (("income", f"Thu nhập {format_number(income)} đ/người/tháng không hợp lý "
                        f"(quá {format_number(MAX_INCOME)} đ); hãy kiểm tra lại ô này.", True, True),)
     return income, notes
 
 
-def _codes_rule(ctx: ParseContext, value: object) -> tuple[set[str], tuple[_Note, ...]]:
+def _codes_rule(ctx: ParseContext, value: object) -> tuple[set[str], tuple[Note, ...]]:
     """The indicator codes listed in one cell (an unknown code: an error, and none read)."""
     try:
-        return set(ctx.deprived_codes(value)), _QUIET
+        return set(ctx.deprived_codes(value)), QUIET
     except ValueProblem as exc:
         return set(), (("deprived_codes", str(exc), True, True),)
 
 
-def _labels_rule(ctx: ParseContext, f: str, items: dict[str, str]) -> Callable[[object], tuple[list[str], tuple[_Note, ...]]]:
+def _labels_rule(ctx: ParseContext, f: str, items: dict[str, str]) -> Callable[[object], tuple[list[str], tuple[Note, ...]]]:
     """Catalogue entries named in a list cell (causes, needs, categories); what matches nothing is a warning."""
-    def rule(value: object) -> tuple[list[str], tuple[_Note, ...]]:
+    def rule(value: object) -> tuple[list[str], tuple[Note, ...]]:
         found, leftovers = ctx.labels(f, value, items)
         return found, tuple((f, f"Không nhận ra '{text}' trong danh mục; bỏ qua mục này.", False, True) for text in leftovers)
     return rule
 
 
-def _read_member_list(table: _Table, people: _People, groups: list[tuple[str, str | None]],
+def _read_member_list(table: Table, people: _People, groups: list[tuple[str, str | None]],
                       ctx: ParseContext) -> list[ParsedHousehold]:
     """A list with one row per person: a household starts at its head (relation ``Chủ hộ``) or at a new
     household number; the rows below it are its members."""
@@ -724,7 +480,7 @@ def _read_member_list(table: _Table, people: _People, groups: list[tuple[str, st
         ph.members_present = True
         relation = relations[i]
         if fold(relation) not in _HEAD_KEYS and relation:
-            ph.problems += table.problems(i, (("relation", f"Dòng đầu của hộ ghi quan hệ '{relation}', "
+            ph.problems += _problems(table, i, (("relation", f"Dòng đầu của hộ ghi quan hệ '{relation}', "
                                                           "không phải 'Chủ hộ'; người này được coi là chủ hộ.", False, False),))
     head_set = set(heads)
     for i in range(len(table)):
@@ -732,42 +488,42 @@ def _read_member_list(table: _Table, people: _People, groups: list[tuple[str, st
             continue
         ph = households[owner[i]]
         ph.household.members.append(people.member(i))
-        ph.problems += table.problems(i, table.refused_notes(i) + people.notes[i] + _unnamed_member(table.fields,
+        ph.problems += _problems(table, i, table.refused_notes(i) + people.notes[i] + _unnamed_member(table.fields,
                                                                                                     people.names[i]))
         ph.last_row = table.numbers[i]
     return households
 
 
-def _unnamed_member(cells: dict[str, list[int]], name: str) -> tuple[_Note, ...]:
+def _unnamed_member(cells: dict[str, list[int]], name: str) -> tuple[Note, ...]:
     """A member row without a name: an error on the name column (on the row while none is mapped: the
     wizard goes on to its mapping table)."""
     if name:
-        return _QUIET
+        return QUIET
     f = "name" if "name" in cells else "head_name"
     return ((f if f in cells else None, "Thiếu họ tên thành viên.", True, f in cells),)
 
 
-def _read_households(table: _Table, people: _People, groups: list[tuple[str, str | None]],
+def _read_households(table: Table, people: _People, groups: list[tuple[str, str | None]],
                      ctx: ParseContext) -> list[ParsedHousehold]:
     """One household per row of ``table`` (its head is ``people``, row for row), column by column."""
     cells = table.fields
     n = len(table)
-    quiet = [_QUIET] * n
-    sizes, size_notes = _columns(_per_value(_size_rule, table.get("household_size")), 2) if "household_size" in cells else (
+    quiet = [QUIET] * n
+    sizes, size_notes = columns_of(per_value(_size_rule, table.get("household_size")), 2) if "household_size" in cells else (
         [None] * n, quiet)
     name_field = "head_name" if "head_name" in cells else "name"
-    unnamed: tuple[_Note, ...] = ((name_field if name_field in cells else None, "Thiếu họ tên chủ hộ.", True, False),)
+    unnamed: tuple[Note, ...] = ((name_field if name_field in cells else None, "Thiếu họ tên chủ hộ.", True, False),)
     villages, areas, place_notes = _read_places(table, groups, ctx)
     a = _read_assessments(table, areas, groups, ctx)
-    notes = _joined(people.notes, [table.refused_notes(i) for i in range(n)] if table.any_refused else quiet, size_notes,
-                    [_QUIET if name else unnamed for name in people.names], place_notes, a.notes)
+    notes = joined(people.notes, [table.refused_notes(i) for i in range(n)] if table.any_refused else quiet, size_notes,
+                    [QUIET if name else unnamed for name in people.names], place_notes, a.notes)
     present = _present(set(cells), [bool(date) for date in people.dates], [s is not None for s in sizes],
                        list(map(bool, villages)), *([x is not None for x in column] for column in
                                                     (a.deprived, a.causes, a.needs, a.categories)))
-    codes = _per_value(_clean, table.get("code"))
-    addresses = _per_value(_clean, table.get("address"))
-    phones = _per_value(_phone_rule, table.get("phone"))
-    remarks = _per_value(_clean, table.get("note"))
+    codes = per_value(_clean, table.get("code"))
+    addresses = per_value(_clean, table.get("address"))
+    phones = per_value(_phone_rule, table.get("phone"))
+    remarks = per_value(_clean, table.get("note"))
     out = []
     for i, (number, name, cccd, year, date, sex, (eth_name, eth_code, eth_list), code, address, phone, remark, size, village,
             area, income, deprived, file_class, computed, causes, needs, categories, result, here, note) in enumerate(zip(
@@ -782,7 +538,7 @@ def _read_households(table: _Table, people: _People, groups: list[tuple[str, str
         out.append(ParsedHousehold(
             number, h, village=village, area=area, income=income, deprived=deprived, file_classification=file_class,
             computed_classification=computed, causes=causes, needs=needs, expected_result=result, present=here,
-            problems=table.problems(i, note) if note else [], last_row=number))
+            problems=_problems(table, i, note) if note else [], last_row=number))
     return out
 
 
@@ -797,32 +553,32 @@ def _present(base: set[str], *flags: list[bool]) -> list[set[str]]:
     return list(map(base.union, map(extra.__getitem__, keys)))
 
 
-def _read_places(table: _Table, groups: list[tuple[str, str | None]],
-                 ctx: ParseContext) -> tuple[list[str], list[str | None], list[tuple[_Note, ...]]]:
+def _read_places(table: Table, groups: list[tuple[str, str | None]],
+                 ctx: ParseContext) -> tuple[list[str], list[str | None], list[tuple[Note, ...]]]:
     """The village, area and notes of each row (three columns). The village is the row's own cell, else
     the group row's above, else the default one; a village of the commune gives its area, over the area
     column."""
     cells = table.fields
     default = _clean(ctx.default_village)
     named = [own or group_village or default
-             for own, (group_village, _class) in zip(_per_value(_clean, table.get("village")), groups, strict=True)]
-    villages, found_areas, village_notes = _columns(_per_value(
+             for own, (group_village, _class) in zip(per_value(_clean, table.get("village")), groups, strict=True)]
+    villages, found_areas, village_notes = columns_of(per_value(
         partial(_place, "village" if "village" in cells else None, ctx), named), 3)
     if "area" not in cells:
         return villages, [found[0] if found else None for found in found_areas], village_notes
-    areas, area_notes = _columns(_per_value(_checked("area", parse_area), table.get("area")), 2)
+    areas, area_notes = columns_of(per_value(checked("area", parse_area), table.get("area")), 2)
     return (villages, [area if found is None else found[0] for area, found in zip(areas, found_areas, strict=True)],
-            _joined(area_notes, village_notes))
+            joined(area_notes, village_notes))
 
 
-def _place(where: str | None, ctx: ParseContext, village: str) -> tuple[str, tuple[str] | None, tuple[_Note, ...]]:
+def _place(where: str | None, ctx: ParseContext, village: str) -> tuple[str, tuple[str] | None, tuple[Note, ...]]:
     """(village, (its area,) when it is one of the commune's, notes) of a village name."""
     if not village:
         return "", None, ((where, "Chưa có thôn của hộ (không có cột Thôn, không có dòng nhóm thôn ở trên và "
                                   "chưa chọn thôn mặc định).", True, False),)
     found = ctx.find_village(village)
     if found:
-        return found[0], (found[1],), _QUIET
+        return found[0], (found[1],), QUIET
     return village, None, ((where, f"Thôn '{village}' chưa có trong danh sách thôn của xã; sẽ được tạo mới khi nhập.",
                             False, False),)
 
@@ -839,39 +595,39 @@ class _Assessments:
     file_classes: list[str | None]
     computed_classes: list[str | None]
     expected_results: list[str | None]
-    notes: list[tuple[_Note, ...]]
+    notes: list[tuple[Note, ...]]
 
 
-def _read_assessments(table: _Table, areas: list[str | None], groups: list[tuple[str, str | None]],
+def _read_assessments(table: Table, areas: list[str | None], groups: list[tuple[str, str | None]],
                       ctx: ParseContext) -> _Assessments:
     """Income, deprivations, causes, needs, categories and classification of each row; the standard's
     classification is checked against the file's, and the expected result against both."""
     cells = table.fields
     n = len(table)
-    quiet = [_QUIET] * n
-    incomes, income_notes = (_columns(_per_value(_income_rule, table.get("income")), 2) if "income" in cells
+    quiet = [QUIET] * n
+    incomes, income_notes = (columns_of(per_value(_income_rule, table.get("income")), 2) if "income" in cells
                              else ([None] * n, quiet))
     deprived, marks, deprived_notes = _read_deprivations(table, ctx)
     lists, list_notes = {}, []
     for f, kind, items in (("causes", "cause", ctx.cats.causes), ("needs", "need", ctx.cats.needs),
                            ("categories", "category", ctx.cats.categories)):
-        lists[f], more = _read_list(_per_value(_labels_rule(ctx, f, items), table.get(f)) if f in cells else None,
+        lists[f], more = _read_list(per_value(_labels_rule(ctx, f, items), table.get(f)) if f in cells else None,
                                     kind, items, marks)
         list_notes.append(more)
     file_classes, class_notes = _read_file_classes(table, ctx)
     file_classes = [cls or group_class for cls, (_village, group_class) in zip(file_classes, groups, strict=True)]
-    computed, computed_notes = _columns(list(map(partial(_standard_class, ctx, "classification" in cells),
+    computed, computed_notes = columns_of(list(map(partial(_standard_class, ctx, "classification" in cells),
                                                  areas, incomes, deprived, file_classes)), 2)
-    results, result_notes = (_columns(_per_value(_checked("expected_result", parse_expected_result),
+    results, result_notes = (columns_of(per_value(checked("expected_result", parse_expected_result),
                                                  table.get("expected_result")), 2)
                              if "expected_result" in cells else ([None] * n, quiet))
-    results, result_notes = _columns(list(map(_expected_result, results, result_notes, file_classes, computed)), 2)
+    results, result_notes = columns_of(list(map(_expected_result, results, result_notes, file_classes, computed)), 2)
     return _Assessments(incomes, deprived, lists["causes"], lists["needs"], lists["categories"], file_classes, computed,
-                        results, _joined(income_notes, deprived_notes, *list_notes, class_notes, computed_notes, result_notes))
+                        results, joined(income_notes, deprived_notes, *list_notes, class_notes, computed_notes, result_notes))
 
 
 def _standard_class(ctx: ParseContext, has_column: bool, area: str | None, income: int | None, deprived: list[str] | None,
-                    file_class: str | None) -> tuple[str | None, tuple[_Note, ...]]:
+                    file_class: str | None) -> tuple[str | None, tuple[Note, ...]]:
     """The standard's classification of a household (None without an income: the household is imported
     but not in the year's list unless the file classifies it); a file that says otherwise is kept, with
     a warning naming the column when there is one."""
@@ -879,7 +635,7 @@ def _standard_class(ctx: ParseContext, has_column: bool, area: str | None, incom
         if file_class is None:
             return None, ((None, f"Không có phân loại hay thu nhập: hộ được nhập nhưng chưa có trong danh sách năm "
                            f"{ctx.year}.", False, False),)
-        return None, _QUIET
+        return None, QUIET
     try:
         result = ctx.classified(area or "rural", income, tuple(deprived or ()))
     except StandardError as exc:
@@ -888,32 +644,32 @@ def _standard_class(ctx: ParseContext, has_column: bool, area: str | None, incom
         message = (f"Tệp ghi {CLASSIFICATION_LABELS[file_class]}, nhưng theo chuẩn {ctx.cats.standard.short_name} là "
                    f"{result.explanation[0].lower()}{result.explanation[1:]}; giữ phân loại trong tệp.")
         return result.classification, (("classification" if has_column else None, message, False, False),)
-    return result.classification, _QUIET
+    return result.classification, QUIET
 
 
-def _read_deprivations(table: _Table, ctx: ParseContext) -> tuple[
-        list[list[str] | None], list[dict[str, set[str]]], list[tuple[_Note, ...]]]:
+def _read_deprivations(table: Table, ctx: ParseContext) -> tuple[
+        list[list[str] | None], list[dict[str, set[str]]], list[tuple[Note, ...]]]:
     """Indicator codes in the standard's order (or None), the item columns' ticks by kind, and the notes,
     of each row (three columns): codes listed in a cell and ticked in indicator columns together,
     checked against a count column."""
     cells = table.fields
     n = len(table)
-    quiet = [_QUIET] * n
-    listed, listed_notes = (_columns(_per_value(partial(_codes_rule, ctx), table.get("deprived_codes")), 2)
+    quiet = [QUIET] * n
+    listed, listed_notes = (columns_of(per_value(partial(_codes_rule, ctx), table.get("deprived_codes")), 2)
                             if "deprived_codes" in cells else ([None] * n, quiet))
     items = table.columns.items
-    marks, mark_notes = ([{}] * n, quiet) if not items else _columns(
-        [table.columns.marks(key, ctx) for key in zip(*(table.cells(c) for _kind, _code, c in items), strict=True)], 2)
+    marks, mark_notes = ([{}] * n, quiet) if not items else columns_of(
+        [table.columns.marks(key) for key in zip(*(table.cells(c) for _kind, _code, c in items), strict=True)], 2)
     deprived = [ctx.in_order(codes | m["indicator"] if codes is not None else m["indicator"]) if "indicator" in m
                 else (None if codes is None else ctx.in_order(codes)) for codes, m in zip(listed, marks, strict=True)]
     if "deprived_count" not in cells:
-        return deprived, marks, _joined(listed_notes, mark_notes)
-    counts, count_notes = _columns(_per_value(_count_rule("deprived_count", "số chỉ số thiếu hụt", len(ctx.codes)),
+        return deprived, marks, joined(listed_notes, mark_notes)
+    counts, count_notes = columns_of(per_value(_count_rule("deprived_count", "số chỉ số thiếu hụt", len(ctx.codes)),
                                               table.get("deprived_count")), 2)
-    return deprived, marks, _joined(listed_notes, mark_notes, count_notes, list(map(_count_mismatch, counts, deprived)))
+    return deprived, marks, joined(listed_notes, mark_notes, count_notes, list(map(_count_mismatch, counts, deprived)))
 
 
-def _count_mismatch(count: int | None, deprived: list[str] | None) -> tuple[_Note, ...]:
+def _count_mismatch(count: int | None, deprived: list[str] | None) -> tuple[Note, ...]:
     """A count of deprivations that the listed ones contradict (the listed ones are used), or that lists none."""
     if count is not None and deprived is not None and count != len(deprived):
         listed = ", ".join(deprived) or "không có chỉ số nào"
@@ -922,29 +678,29 @@ def _count_mismatch(count: int | None, deprived: list[str] | None) -> tuple[_Not
     if count and deprived is None:
         return (("deprived_count", f"Tệp chỉ ghi số chỉ số thiếu hụt ({count}), không ghi là những chỉ số nào; hãy "
                  "bổ sung các chỉ số trong hồ sơ hộ.", False, True),)
-    return _QUIET
+    return QUIET
 
 
-def _read_list(cells: list[tuple[list[str], tuple[_Note, ...]]] | None, kind: str, items: dict[str, str],
+def _read_list(cells: list[tuple[list[str], tuple[Note, ...]]] | None, kind: str, items: dict[str, str],
                marks: list[dict[str, set[str]]]) -> list[list]:
     """A catalogue list on each row, and the notes (two columns): see :func:`_joined_list`. Without a
     tick column of its kind, the list is its cell's (a new list on each row), or None without a cell."""
     if any(kind in m for m in marks):
-        return _columns([_joined_list(c, kind, items, m) for c, m in zip(cells or [None] * len(marks), marks, strict=True)], 2)
+        return columns_of([_joined_list(c, kind, items, m) for c, m in zip(cells or [None] * len(marks), marks, strict=True)], 2)
     if cells is None:
-        return [[None] * len(marks), [_QUIET] * len(marks)]
-    found, notes = _columns(cells, 2)
+        return [[None] * len(marks), [QUIET] * len(marks)]
+    found, notes = columns_of(cells, 2)
     return [list(map(list, found)), notes]
 
 
 def _joined_list(
-    cell: tuple[list[str], tuple[_Note, ...]] | None, kind: str, items: dict[str, str], marks: dict[str, set[str]],
-) -> tuple[list[str] | None, tuple[_Note, ...]]:
+    cell: tuple[list[str], tuple[Note, ...]] | None, kind: str, items: dict[str, str], marks: dict[str, set[str]],
+) -> tuple[list[str] | None, tuple[Note, ...]]:
     """A catalogue list (causes, needs, categories): entries named in its cell, then those ticked in its
     item columns; None when the file has neither."""
     if cell is None and kind not in marks:
-        return None, _QUIET
-    found, notes = cell if cell is not None else ([], _QUIET)
+        return None, QUIET
+    found, notes = cell if cell is not None else ([], QUIET)
     marked = marks.get(kind)
     if not marked:
         return list(found), notes
@@ -954,23 +710,23 @@ def _joined_list(
 _CLASS_MARKS = (("mark_poor", "poor"), ("mark_near_poor", "near_poor"), ("mark_average", "average"))
 
 
-def _read_file_classes(table: _Table, ctx: ParseContext) -> list[list]:
+def _read_file_classes(table: Table, ctx: ParseContext) -> list[list]:
     """The classification the file gives on each row, and the notes (two columns): a classification
     column, else tick columns (one per kind of household), else none."""
     cells = table.fields
     if "classification" in cells:
-        return _columns(_per_value(_checked("classification", parse_classification), table.get("classification")), 2)
+        return columns_of(per_value(checked("classification", parse_classification), table.get("classification")), 2)
     if not cells.keys() & {f for f, _cls in _CLASS_MARKS}:
-        return [[None] * len(table), [_QUIET] * len(table)]
-    return _columns([_marked_class(cells, row, ctx)
+        return [[None] * len(table), [QUIET] * len(table)]
+    return columns_of([_marked_class(cells, row, ctx)
                      for row in zip(*(table.get(f) for f, _cls in _CLASS_MARKS), strict=True)], 2)
 
 
 def _marked_class(cells: dict[str, list[int]], values: tuple[object, ...],
-                  ctx: ParseContext) -> tuple[str | None, tuple[_Note, ...]]:
+                  ctx: ParseContext) -> tuple[str | None, tuple[Note, ...]]:
     """The kind of household ticked on one row; two kinds ticked is an error."""
     marked = []
-    notes: tuple[_Note, ...] = _QUIET
+    notes: tuple[Note, ...] = QUIET
     for (f, cls), value in zip(_CLASS_MARKS, values, strict=True):
         if f in cells:
             try:
@@ -983,8 +739,8 @@ def _marked_class(cells: dict[str, list[int]], values: tuple[object, ...],
     return (marked[0][1] if marked else None), notes
 
 
-def _expected_result(result: str | None, notes: tuple[_Note, ...], file_class: str | None,
-                     computed: str | None) -> tuple[str | None, tuple[_Note, ...]]:
+def _expected_result(result: str | None, notes: tuple[Note, ...], file_class: str | None,
+                     computed: str | None) -> tuple[str | None, tuple[Note, ...]]:
     """The plan's expected result, which must suit the household's classification (the file's, else the
     standard's)."""
     classification = file_class or computed
