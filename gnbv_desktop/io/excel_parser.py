@@ -241,9 +241,14 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
 def _problems(table: Table, i: int, notes: tuple[Note, ...]) -> list[Problem]:
     """The notes of row ``i`` of ``table`` as problems naming its Excel row and column."""
     number = table.numbers[i]
-    return [Problem(number, "", message, error) if f is None else
-            Problem(number, table.where(f, i), message, error, value=table.quote(f, i) if quote else "")
-            for f, message, error, quote in notes]
+    out = []
+    for f, message, error, quote in notes:
+        if f is None:
+            out.append(Problem(number, "", message, error))
+        else:
+            where, value = table.where(f, i, quote)
+            out.append(Problem(number, where, message, error, value=value))
+    return out
 
 
 def _sort_rows(

@@ -234,17 +234,15 @@ class Table:
         self.get(f)
         return self._source[f][i]
 
-    def where(self, f: str | int, i: int) -> str:
-        """How a problem names the column of a note about ``f`` on row ``i``: ``C (Số CCCD)``."""
+    def where(self, f: str | int, i: int, quote: bool) -> tuple[str, str]:
+        """How a problem about ``f`` on row ``i`` names its column (``C (Số CCCD)``), and the cell as
+        written when ``quote`` (at most 200 characters: an over-long cell is not repeated whole)."""
         c = self.column(f, i)
-        return self.columns.headers.get(c) or f"{column_letter(c)} ()"
-
-    def quote(self, f: str | int, i: int) -> str:
-        """The cell a note about ``f`` on row ``i`` is about, as written (at most 200 characters: an
-        over-long cell is not repeated whole)."""
-        c = self.column(f, i)
+        where = self.columns.headers.get(c) or f"{column_letter(c)} ()"
+        if not quote:
+            return where, ""
         row = self.rows[i]
-        return shorten(text_of(row[c]), 200) if c < len(row) else ""
+        return where, shorten(text_of(row[c]), 200) if c < len(row) else ""
 
     def refused_notes(self, i: int) -> tuple[Note, ...]:
         """Refused cells of row ``i`` (see :class:`Columns`), as errors that do not quote the cell."""
