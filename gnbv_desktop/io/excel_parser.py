@@ -623,10 +623,10 @@ def _read_assessments(table: Table, areas: list[str | None], groups: list[tuple[
     file_classes = [cls or group_class for cls, (_village, group_class) in zip(file_classes, groups, strict=True)]
     computed, computed_notes = columns_of(list(map(partial(_standard_class, ctx, "classification" in cells),
                                                  areas, incomes, deprived, file_classes)), 2)
-    results, result_notes = (columns_of(per_value(checked("expected_result", parse_expected_result),
-                                                 table.get("expected_result")), 2)
-                             if "expected_result" in cells else ([None] * n, quiet))
-    results, result_notes = columns_of(list(map(_expected_result, results, result_notes, file_classes, computed)), 2)
+    results, result_notes = [None] * n, quiet
+    if "expected_result" in cells:
+        read = columns_of(per_value(checked("expected_result", parse_expected_result), table.get("expected_result")), 2)
+        results, result_notes = columns_of(list(map(_expected_result, *read, file_classes, computed)), 2)
     return _Assessments(incomes, deprived, lists["causes"], lists["needs"], lists["categories"], file_classes, computed,
                         results, joined(income_notes, deprived_notes, *list_notes, class_notes, computed_notes, result_notes))
 
