@@ -4,6 +4,11 @@ Works on the cells :mod:`gnbv_desktop.io.excel_reader` read and a column → fie
 reads the database nowhere, so the preview is the same in the wizard, the CLI and the tests.
 Every problem names the Excel row, the column and the reason in Vietnamese; an *error* makes the
 row invalid, a *warning* lets it import.
+
+The rows are read column by column (:mod:`gnbv_desktop.io.excel_table`): each field's rule runs
+once per distinct value of its column, and only what joins columns — the CCCD against the birth
+year and sex, the village a group row gives, the standard's classification against the file's, the
+expected result against both — is worked out row by row, on the columns' results.
 """
 
 from __future__ import annotations
