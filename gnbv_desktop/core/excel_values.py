@@ -53,6 +53,8 @@ def text_of(value: object) -> str:
     """Cell as cleaned text; whole numbers lose Excel's ``.0`` (``1975.0`` → ``1975``)."""
     if value is None:
         return ""
+    if value.__class__ is int:
+        return str(value)  # digits (and a minus): nothing for clean to change
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, _dt.datetime):

@@ -4,15 +4,20 @@ Works on the cells :mod:`gnbv_desktop.io.excel_reader` read and a column → fie
 reads the database nowhere, so the preview is the same in the wizard, the CLI and the tests.
 Every problem names the Excel row, the column and the reason in Vietnamese; an *error* makes the
 row invalid, a *warning* lets it import.
+
+The rows are read column by column (:mod:`gnbv_desktop.io.excel_table`): each field's rule runs
+once per distinct value of its column, and only what joins columns — the CCCD against the birth
+year and sex, the village a group row gives, the standard's classification against the file's, the
+expected result against both — is worked out row by row, on the columns' results.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from operator import itemgetter
+from functools import cached_property, lru_cache, partial
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
@@ -34,11 +39,11 @@ from gnbv_desktop.core.excel_values import (
     text_of,
 )
 from gnbv_desktop.core.household import Household, Member
-from gnbv_desktop.core.limits import MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS
 from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS, RESULTS_FOR_CLASSIFICATION, PlanItem
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, StandardError, classify
-from gnbv_desktop.core.text import clean, format_number, has_control_chars, shorten, strip_illegal_chars
+from gnbv_desktop.core.text import clean, format_number
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
+from gnbv_desktop.io.excel_table import QUIET, Columns, Note, Table, checked, columns_of, joined, per_value
 
 MAX_HOUSEHOLD_SIZE = 50
 MAX_INCOME = 1_000_000_000  # đ/người/tháng: far above any real income, far below SQLite's integer range
@@ -215,273 +220,163 @@ class ParseResult:
     rows_read: int
 
 
-# Longest text a mapped cell may hold (core.limits, the bounds the sync schema uses too); longer
-# cells are an error on their row, so nothing imported can swell the database or be refused by the
-# upper level in a sync package.
-_FIELD_LIMITS = {"head_name": MAX_NAME_CHARS, "name": MAX_NAME_CHARS, "note": MAX_NOTE_CHARS,
-                 "causes": MAX_NOTE_CHARS, "needs": MAX_NOTE_CHARS, "categories": MAX_NOTE_CHARS}
-
-
-def _has_control(text: str) -> bool:
-    """Control or direction-override characters left once what XML cannot hold is removed (each
-    distinct short text tested once: most cells of a list repeat; long ones are not kept). Every such
-    character is outside the printable ones, so a printable text needs no further look."""
-    if text.isprintable():
-        return False
-    return _short_has_control(text) if len(text) <= 200 else _control_left(text)
-
-
-def _control_left(text: str) -> bool:
-    return has_control_chars(strip_illegal_chars(text), allow_newlines=True)
-
-
-_short_has_control = lru_cache(maxsize=65536)(_control_left)
-
-
-def _column_plan(mapping: dict[int, str]) -> list[tuple[int, str, int, str, str]]:
-    """(column, field, longest text, item kind, item code) of each mapped column, worked out once
-    per sheet rather than on every row."""
-    out = []
-    for c, f in mapping.items():
-        kind, _, code = f.partition(":")
-        out.append((c, f, _FIELD_LIMITS.get(f, MAX_TEXT_CHARS), kind, code))
-    return out
-
-
-class _Columns:
-    """The mapping worked out once per sheet, and the cells it refuses found column by column.
-
-    A cell holding control characters, or longer than its column allows, is an error on its row
-    and read as blank. Each distinct text of a column is tested once (most repeat: villages,
-    ethnic groups, marks), and only the rows holding a refused text are looked at again.
-    """
-
-    def __init__(self, mapping: dict[int, str], headers: dict[int, str], rows: list[list[object]], start: int):
-        """``headers``: column → ``C (Số CCCD)``, as problems name the column."""
-        self.headers = headers
-        self.fields: dict[str, list[int]] = {}  # field → its columns, in mapping order (not item columns)
-        self.items: list[tuple[str, str, int]] = []  # kind, code, column of each item column (indicators…)
-        self.width = max(mapping, default=-1) + 1
-        self.refused: dict[int, list[tuple[int, str]]] = {}  # row index → (column, message), in mapping order
-        below = rows[start:]
-        shortest = min(map(len, below), default=0)
-        for c, f, limit, kind, code in _column_plan(mapping):
-            if code:
-                self.items.append((kind, code, c))
-            else:
-                self.fields.setdefault(f, []).append(c)
-            column = list(map(itemgetter(c), below)) if c < shortest else [r[c] if c < len(r) else None for r in below]
-            self._refuse(column, start, limit, c)
-        self.single = {f: cs[0] for f, cs in self.fields.items() if len(cs) == 1}
-        item_columns = [c for _kind, _code, c in self.items]
-        self._item_values = itemgetter(*item_columns) if len(item_columns) > 1 else (
-            lambda read: tuple(read[c] for c in item_columns))
-        self._marks: dict[tuple, tuple[dict[str, set[str]], list[tuple[int, str]]]] = {}
-
-    def marks(self, read: list[object], ctx: ParseContext) -> tuple[dict[str, set[str]], list[tuple[int, str]]]:
-        """The item columns of a row read as ticks: kind → the codes ticked (a kind whose every cell was
-        refused is left out), and (column, message) of each refused cell. Worked out once per distinct
-        combination of ticks (a list has a few hundred); the sets are shared, never to be changed."""
-        key = self._item_values(read)
-        hit = self._marks.get(key)
-        if hit is None:
-            lists: dict[str, set[str]] = {}
-            refused: list[tuple[int, str]] = []
-            for (kind, code, col), value in zip(self.items, key, strict=True):
-                try:
-                    marked = value is not None and ctx.parsed(parse_mark, value)  # most tick cells are empty
-                except ValueProblem as exc:
-                    refused.append((col, str(exc)))
-                    continue
-                bucket = lists.setdefault(kind, set())
-                if marked:
-                    bucket.add(code)
-            hit = self._marks[key] = (lists, refused)
-        return hit
-
-    def _refuse(self, column: list[object], start: int, limit: int, c: int) -> None:
-        """Note the cells of ``column`` (column ``c`` from row ``start`` down) that are refused."""
-        try:
-            distinct = set(column)
-        except TypeError:  # an unhashable cell value: look at every cell
-            distinct = column
-        bad: dict[object, str] = {}
-        for v in distinct:
-            if isinstance(v, str):
-                if _has_control(v):
-                    bad[v] = ("Ô chứa ký tự điều khiển không được phép (như ký tự đảo chiều chữ U+202E); "
-                              "hãy gõ lại ô này.")
-                elif len(v) > limit:
-                    bad[v] = (f"Ô dài {format_number(len(v))} ký tự, quá giới hạn {format_number(limit)} ký tự "
-                              "của cột này; hãy rút gọn.")
-        if bad:
-            for i, v in enumerate(column):
-                if isinstance(v, str) and v in bad:
-                    self.refused.setdefault(start + i, []).append((c, bad[v]))
-
-
-class _Row:
-    """One Excel row seen through the mapping (:class:`_Columns`)."""
-
-    def __init__(self, index: int, values: list[object], columns: _Columns):
-        self.number = index + 1
-        self.values = values  # as read: a problem quotes the cell as written
-        self.columns = columns
-        self.cells = columns.fields  # the fields the sheet has (a field is there on every row)
-        self._single = columns.single
-        refused = columns.refused.get(index)
-        if len(values) < columns.width or refused:
-            read = list(values) + [None] * (columns.width - len(values))
-            for c, _message in refused or ():
-                read[c] = None
-            self.too_long = [Problem(self.number, self.where(c), message, True) for c, message in refused or ()]
-        else:
-            read = values
-            self.too_long = []
-        self.read = read  # values with the refused cells blank, at least as wide as the mapping
-
-    def column(self, f: str) -> int:
-        """The column ``f`` is read from: its first non-blank column when it is mapped more than once."""
-        c = self.columns.single.get(f)
-        if c is not None:
-            return c
-        cs = self.columns.fields[f]
-        return next((c for c in cs if not is_blank(self.read[c])), cs[0])
-
-    def get(self, f: str) -> object:
-        c = self._single.get(f)
-        if c is None:
-            return self.read[self.column(f)] if f in self.cells else None
-        return self.read[c]
-
-    def text(self, f_or_col: str | int) -> str:
-        """The cell as text, at most 200 characters (an over-long cell is not repeated whole)."""
-        c = f_or_col if isinstance(f_or_col, int) else self.column(f_or_col)
-        value = text_of(self.values[c]) if c < len(self.values) else ""
-        return shorten(value, 200)
-
-    def where(self, f_or_col: str | int) -> str:
-        c = f_or_col if isinstance(f_or_col, int) else self.column(f_or_col)
-        headers = self.columns.headers
-        return headers[c] if c in headers else f"{column_letter(c)} ()"
-
-
 def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: ParseContext) -> ParseResult:
     """Read every row under the header into households (see module docstring)."""
     mapping = {c: f for c, f in mapping.items() if f != IGNORE}
     headers = {c.index: f"{column_letter(c.index)} ({c.header})" for c in header.columns}  # how problems name it
     fields = set(mapping.values())
     layout = LAYOUT_MEMBER if fields & {"relation", "member_no"} else LAYOUT_HOUSEHOLD
-    name_cols = {c for c, f in mapping.items() if f in ("head_name", "name")}
-    columns = _Columns(mapping, headers, data.rows, header.data_start)
-    known = {fold(v[0]) for v in ctx.villages}
-    households: list[ParsedHousehold] = []
-    skipped: list[SkippedRow] = []
-    group_village = ""
-    group_class: str | None = None
-    in_signature = False
-    rows_read = 0
-    current: ParsedHousehold | None = None
-    current_no = ""
-    for r in range(header.data_start, len(data.rows)):
-        values = data.rows[r]
-        number = r + 1
-        kind = "signature" if in_signature else classify_row(values, name_cols, known)
-        if kind != DATA:
-            if kind == "blank":
-                continue
-            text = " ".join(text_of(v) for v in values if not is_blank(v))
-            skipped.append(SkippedRow(number, KIND_LABELS.get(kind, kind), text))
-            in_signature = in_signature or kind == "signature"
-            if kind == GROUP:
-                what, label = group_label(text, known)
-                if what == "village":
-                    group_village = label
-                elif what == "classification":
-                    group_class = label
-            continue
-        rows_read += 1
-        row = _Row(r, values, columns)
-        if layout == LAYOUT_HOUSEHOLD:
-            households.append(_household_from_row(row, ctx, group_village, group_class))
-            continue
-        relation = _clean(row.get("relation"))
-        household_no = text_of(row.get("household_no"))
-        starts = fold(relation) in _HEAD_KEYS or bool(household_no and household_no != current_no)
-        if starts or current is None:
-            current = _household_from_row(row, ctx, group_village, group_class)
-            current_no = household_no
-            current.members_present = True
-            households.append(current)
-            if fold(relation) not in _HEAD_KEYS and relation:
-                current.problems.append(
-                    Problem(number, row.where("relation"), f"Dòng đầu của hộ ghi quan hệ '{relation}', "
-                            "không phải 'Chủ hộ'; người này được coi là chủ hộ.", False)
-                )
-        else:
-            current.household.members.append(_member_from_row(row, ctx, current.problems))
-            current.last_row = number
+    columns = Columns(mapping, headers, data.rows, header.data_start)
+    indexes, groups, skipped = _sort_rows(data, header, {c for c, f in mapping.items() if f in ("head_name", "name")}, ctx)
+    table = Table(columns, [data.rows[r] for r in indexes], indexes)
+    people = _read_people(table, ctx)
+    if layout == LAYOUT_HOUSEHOLD:
+        households = _read_households(table, people, groups, ctx)
+    else:
+        households = _read_member_list(table, people, groups, ctx)
     for ph in households:
         declared = ph.household.declared_size
         if ph.members_present and declared is not None and declared != 1 + len(ph.household.members):
             ph.problems.append(Problem(ph.row, "", f"Ghi số nhân khẩu {declared}, nhưng danh sách có "
                                        f"{1 + len(ph.household.members)} người trong hộ.", False))
     _check_duplicates(households)
-    return ParseResult(layout, households, skipped, rows_read)
+    return ParseResult(layout, households, skipped, len(indexes))
 
 
-def _problem(problems: list[Problem], row: _Row, f: str | int, message: str, error: bool = True) -> None:
-    problems.append(Problem(row.number, row.where(f), message, error, value=row.text(f)))
+def _problems(table: Table, i: int, notes: tuple[Note, ...]) -> list[Problem]:
+    """The notes of row ``i`` of ``table`` as problems naming its Excel row and column."""
+    number = table.numbers[i]
+    out = []
+    for f, message, error, quote in notes:
+        if f is None:
+            out.append(Problem(number, "", message, error))
+        else:
+            where, value = table.where(f, i, quote)
+            out.append(Problem(number, where, message, error, value=value))
+    return out
 
 
-def _read_cccd(row: _Row, problems: list[Problem], birth_year: int | None, sex: str) -> str:
-    """The CCCD as typed; only a number cell can have lost a leading zero, so only there is it put back."""
-    raw = row.get("cccd")
-    if is_blank(raw):
-        return ""
-    cccd = str(raw) if type(raw) is int and raw >= 0 else normalize_cccd(raw)  # a number cell: digits already
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        cccd, restored = restore_leading_zero(cccd)
-        if restored:
-            _problem(problems, row, "cccd", f"Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành "
-                     f"{cccd}.", error=False)
-    if not cccd.isdigit():
-        _problem(problems, row, "cccd", f"Số CCCD '{text_of(raw)}' chỉ được gồm chữ số.")
-        return cccd
-    if len(cccd) != 12:
-        _problem(problems, row, "cccd", f"Số CCCD '{text_of(raw)}' phải có đúng 12 chữ số (đang có {len(cccd)}).")
-        return cccd
-    for message in _cccd_errors(cccd[:6], birth_year, sex):
-        _problem(problems, row, "cccd", message, error=False)
-    return cccd
-
-
-@lru_cache(maxsize=65536)
-def _cccd_errors(head: str, birth_year: int | None, sex: str) -> tuple[str, ...]:
-    """:func:`cccd_errors` of a 12-digit CCCD, which reads only its first six digits (province,
-    century and sex, year): once per distinct head, birth year and sex."""
-    return tuple(cccd_errors(head + "000000", birth_year, sex))
-
-
-def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
-    """Name, birth, sex, CCCD, ethnicity and relation of the person on ``row``."""
-    name = _clean(row.get("name")) if "name" in row.cells else ""
-    if not name:
-        name = _clean(row.get("head_name"))
-    year, date, sex = None, "", ""
-    if "birth" in row.cells:
-        try:
-            year, date = ctx.parsed(parse_birth, row.get("birth"), ctx.today)
-        except ValueProblem as exc:
-            _problem(problems, row, "birth", str(exc))
-    for f, s in (("birth_male", MALE), ("birth_female", FEMALE)):
-        if f not in row.cells:
+def _sort_rows(
+    data: SheetData, header: Header, name_cols: set[int], ctx: ParseContext,
+) -> tuple[list[int], list[tuple[str, str | None]], list[SkippedRow]]:
+    """The data rows under the header (their indexes, and the village and classification the group
+    rows above each set), and the rows skipped as group, subtotal or signature rows."""
+    known = {fold(v[0]) for v in ctx.villages}
+    indexes: list[int] = []
+    groups: list[tuple[str, str | None]] = []
+    skipped: list[SkippedRow] = []
+    group: tuple[str, str | None] = ("", None)
+    in_signature = False
+    for r in range(header.data_start, len(data.rows)):
+        values = data.rows[r]
+        kind = "signature" if in_signature else classify_row(values, name_cols, known)
+        if kind == DATA:
+            indexes.append(r)
+            groups.append(group)
             continue
-        v = row.get(f)
-        if is_blank(v):
+        if kind == "blank":
+            continue
+        text = " ".join(text_of(v) for v in values if not is_blank(v))
+        skipped.append(SkippedRow(r + 1, KIND_LABELS.get(kind, kind), text))
+        in_signature = in_signature or kind == "signature"
+        if kind == GROUP:
+            what, label = group_label(text, known)
+            if what == "village":
+                group = (label, group[1])
+            elif what == "classification":
+                group = (group[0], label)
+    return indexes, groups, skipped
+
+
+@dataclass
+class _People:
+    """Name, birth, sex, CCCD, ethnicity and relation of the person on each row (a list each, row for
+    row), and the notes on them."""
+
+    names: list[str]
+    years: list[int | None]
+    dates: list[str]
+    sexes: list[str]
+    cccds: list[str]
+    ethnicities: list[tuple[str, str, str]]  # name, code, code list
+    relations: list[str]
+    notes: list[tuple[Note, ...]]
+
+    def subset(self, positions: list[int]) -> _People:
+        """The people on some of these rows (a member list's heads of household)."""
+        return _People(*([column[p] for p in positions] for column in vars(self).values()))
+
+    def member(self, i: int) -> Member:
+        """The person on row ``i`` as a household member."""
+        eth_name, eth_code, eth_list = self.ethnicities[i]
+        return Member(full_name=self.names[i], relation=self.relations[i], birth_year=self.years[i], sex=self.sexes[i],
+                      cccd=self.cccds[i], ethnicity_name=eth_name, ethnicity_code=eth_code, ethnicity_list=eth_list)
+
+
+def _read_people(table: Table, ctx: ParseContext) -> _People:
+    """The person on each row, column by column; the CCCD is checked against the row's birth year and sex."""
+    cells = table.fields
+    n = len(table)
+    quiet = [QUIET] * n
+    names = per_value(_clean, table.get("name")) if "name" in cells else [""] * n
+    if "head_name" in cells:
+        names = [name or head for name, head in zip(names, per_value(_clean, table.get("head_name")), strict=True)]
+    years: list[int | None] = [None] * n
+    dates, sexes, birth_notes, marked_notes, sex_notes = [""] * n, [""] * n, quiet, quiet, quiet
+    if "birth" in cells:
+        births, birth_notes = columns_of(per_value(checked("birth", parse_birth, ctx.today), table.get("birth")), 2)
+        years = [b[0] if b else None for b in births]
+        dates = [b[1] if b else "" for b in births]
+    if cells.keys() & {"birth_male", "birth_female"}:
+        years, dates, sexes, marked_notes = columns_of([
+            _marked_birth(cells, male, female, year, date, ctx)
+            for male, female, year, date in zip(table.get("birth_male"), table.get("birth_female"), years, dates, strict=True)
+        ], 4)
+    if "sex" in cells:
+        read, sex_notes = columns_of(per_value(_sex_rule, table.get("sex")), 2)
+        sexes = [r or s for r, s in zip(read, sexes, strict=True)]
+    cccds, cccd_notes = ([""] * n, quiet) if "cccd" not in cells else columns_of(
+        list(map(_read_cccd, table.get("cccd"), years, sexes)), 2)
+    ethnicities, eth_notes = ([("", "", "")] * n, quiet) if "ethnicity" not in cells else columns_of(
+        per_value(partial(_ethnicity_rule, ctx), table.get("ethnicity")), 2)
+    relations = per_value(_clean, table.get("relation")) if "relation" in cells else [""] * n
+    return _People(names, years, dates, sexes, cccds, ethnicities, relations,
+                   joined(birth_notes, marked_notes, sex_notes, cccd_notes, eth_notes))
+
+
+def _sex_rule(value: object) -> tuple[str, tuple[Note, ...]]:
+    """The sex column: ``""`` for a blank cell (the Nam/Nữ birth columns may give it)."""
+    if is_blank(value):
+        return "", QUIET
+    sex, notes = checked("sex", parse_sex)(value)
+    return sex or "", notes
+
+
+def _ethnicity_rule(ctx: ParseContext, value: object) -> tuple[tuple[str, str, str], tuple[Note, ...]]:
+    """(name, code, code list) of the group a cell names; an unknown name is kept as written, with a warning."""
+    raw = _clean(value)
+    if not raw:
+        return ("", "", ""), QUIET
+    found = ctx.ethnicity(raw)
+    if found is None:
+        return (raw, "", ""), (("ethnicity", f"Không tìm thấy dân tộc '{raw}' trong danh mục các dân tộc Việt Nam; "
+                                "giữ nguyên tên đã ghi.", False, True),)
+    notes = (("ethnicity", found.note, False, True),) if found.note else QUIET
+    return (found.name, found.code, found.code_list), notes
+
+
+def _marked_birth(
+    cells: dict[str, list[int]], male: object, female: object, year: int | None, date: str, ctx: ParseContext,
+) -> tuple[int | None, str, str, tuple[Note, ...]]:
+    """Lists with a birth column per sex (``Năm sinh Nam``/``Nữ``): the year, or a tick, in one of them
+    gives the sex. Both filled is an error; a tick gives no year."""
+    sex = ""
+    notes: tuple[Note, ...] = QUIET
+    for f, s, v in (("birth_male", MALE, male), ("birth_female", FEMALE, female)):
+        if f not in cells or is_blank(v):
             continue
         if sex and sex != s:
-            _problem(problems, row, f, "Ghi cả ở cột Nam và cột Nữ; không biết giới tính.")
+            notes += ((f, "Ghi cả ở cột Nam và cột Nữ; không biết giới tính.", True, True),)
             continue
         sex = s
         try:
@@ -493,261 +388,377 @@ def _read_person(row: _Row, ctx: ParseContext, problems: list[Problem]) -> dict:
         try:
             year, date = ctx.parsed(parse_birth, v, ctx.today)
         except ValueProblem as exc:
-            _problem(problems, row, f, str(exc))
-    if "sex" in row.cells and not is_blank(row.get("sex")):
-        try:
-            sex = ctx.parsed(parse_sex, row.get("sex")) or sex
-        except ValueProblem as exc:
-            _problem(problems, row, "sex", str(exc))
-    cccd = _read_cccd(row, problems, year, sex)
-    eth_name, eth_code, eth_list = "", "", ""
-    raw_eth = _clean(row.get("ethnicity")) if "ethnicity" in row.cells else ""
-    if raw_eth:
-        found = ctx.ethnicity(raw_eth)
-        if found is None:
-            eth_name = raw_eth
-            _problem(problems, row, "ethnicity", f"Không tìm thấy dân tộc '{raw_eth}' trong danh mục các dân tộc "
-                     "Việt Nam; giữ nguyên tên đã ghi.", error=False)
-        else:
-            eth_name, eth_code, eth_list = found.name, found.code, found.code_list
-            if found.note:
-                _problem(problems, row, "ethnicity", found.note, error=False)
-    return {
-        "name": name,
-        "birth_year": year,
-        "birth_date": date,
-        "sex": sex,
-        "cccd": cccd,
-        "ethnicity": (eth_name, eth_code, eth_list),
-        "relation": _clean(row.get("relation")) if "relation" in row.cells else "",
-    }
+            notes += ((f, str(exc), True, True),)
+    return year, date, sex, notes
 
 
-def _read_count(row: _Row, problems: list[Problem], f: str, what: str, most: int) -> int | None:
+def _read_cccd(raw: object, birth_year: int | None, sex: str) -> tuple[str, tuple[Note, ...]]:
+    """The CCCD as typed; only a number cell can have lost a leading zero, so only there is it put back."""
+    if is_blank(raw):
+        return "", QUIET
+    cccd = str(raw) if type(raw) is int and raw >= 0 else normalize_cccd(raw)  # a number cell: digits already
+    notes: tuple[Note, ...] = QUIET
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        cccd, restored = restore_leading_zero(cccd)
+        if restored:
+            notes = (("cccd", f"Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành {cccd}.", False, True),)
+    if not cccd.isdigit():
+        return cccd, notes + (("cccd", f"Số CCCD '{text_of(raw)}' chỉ được gồm chữ số.", True, True),)
+    if len(cccd) != 12:
+        return cccd, notes + (("cccd", f"Số CCCD '{text_of(raw)}' phải có đúng 12 chữ số (đang có {len(cccd)}).", True, True),)
+    return cccd, notes + _cccd_notes(cccd[:6], birth_year, sex)
+
+
+@lru_cache(maxsize=65536)
+def _cccd_notes(head: str, birth_year: int | None, sex: str) -> tuple[Note, ...]:
+    """:func:`cccd_errors` of a 12-digit CCCD, which reads only its first six digits (province,
+    century and sex, year): once per distinct head, birth year and sex."""
+    return tuple(("cccd", message, False, True) for message in cccd_errors(head + "000000", birth_year, sex))
+
+
+def _count_rule(f: str, what: str, most: int) -> Callable[[object], tuple[int | None, tuple[Note, ...]]]:
     """A whole number of people or indicators: ``5``, ``5.0`` (a number cell), ``"5"``; blank → None."""
-    value = row.get(f)
-    if is_blank(value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"\d{1,4}(?:[.,]0+)?", _clean(value)):
-        value = int(re.split(r"[.,]", _clean(value))[0])
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
-        _problem(problems, row, f, f"Không đọc được {what} '{text_of(row.get(f))}' (ghi một số từ 0 đến {most}).")
-        return None
-    return value
+    def rule(value: object) -> tuple[int | None, tuple[Note, ...]]:
+        if is_blank(value):
+            return None, QUIET
+        number = value
+        if isinstance(number, float) and number.is_integer():
+            number = int(number)
+        if isinstance(number, str) and re.fullmatch(r"\d{1,4}(?:[.,]0+)?", _clean(number)):
+            number = int(re.split(r"[.,]", _clean(number))[0])
+        if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= most:
+            return None, ((f, f"Không đọc được {what} '{text_of(value)}' (ghi một số từ 0 đến {most}).", True, True),)
+        return number, QUIET
+    return rule
 
 
-def _member_from_row(row: _Row, ctx: ParseContext, problems: list[Problem]) -> Member:
-    problems.extend(row.too_long)
-    p = _read_person(row, ctx, problems)
-    if not p["name"]:
-        f = "name" if "name" in row.cells else "head_name"
-        if f in row.cells:
-            _problem(problems, row, f, "Thiếu họ tên thành viên.")
-        else:  # no name column mapped yet (the wizard goes on to its mapping table): the row, not a column
-            problems.append(Problem(row.number, "", "Thiếu họ tên thành viên.", True))
-    eth_name, eth_code, eth_list = p["ethnicity"]
-    return Member(
-        full_name=p["name"],
-        relation=p["relation"],
-        birth_year=p["birth_year"],
-        sex=p["sex"],
-        cccd=p["cccd"],
-        ethnicity_name=eth_name,
-        ethnicity_code=eth_code,
-        ethnicity_list=eth_list,
-    )
+def _size_rule(value: object) -> tuple[int | None, tuple[Note, ...]]:
+    """Số nhân khẩu: at least one person."""
+    size, notes = _count_rule("household_size", "số nhân khẩu", MAX_HOUSEHOLD_SIZE)(value)
+    if size is not None and size < 1:
+        return None, (("household_size", "Số nhân khẩu phải từ 1 trở lên.", True, True),)
+    return size, notes
 
 
-def _household_from_row(row: _Row, ctx: ParseContext, group_village: str, group_class: str | None) -> ParsedHousehold:
-    problems: list[Problem] = []
-    p = _read_person(row, ctx, problems)
-    eth_name, eth_code, eth_list = p["ethnicity"]
-    present = set(row.cells)
-    h = Household(
-        head_name=p["name"],
-        code=_clean(row.get("code")),
-        head_cccd=p["cccd"],
-        head_birth_year=p["birth_year"],
-        head_birth_date=p["birth_date"],
-        head_sex=p["sex"],
-        ethnicity_name=eth_name,
-        ethnicity_code=eth_code,
-        ethnicity_list=eth_list,
-        address=_clean(row.get("address")),
-        phone=text_of(row.get("phone")),
-        note=_clean(row.get("note")),
-    )
-    problems.extend(row.too_long)
-    if p["birth_date"]:
-        present.add("birth_date")
-    if "household_size" in row.cells:
-        size = _read_count(row, problems, "household_size", "số nhân khẩu", MAX_HOUSEHOLD_SIZE)
-        if size is not None:
-            if size < 1:
-                _problem(problems, row, "household_size", "Số nhân khẩu phải từ 1 trở lên.")
-            else:
-                h.declared_size = size
-                present.add("declared_size")
-    if h.phone and h.phone.isdigit() and len(h.phone) == 9:
-        h.phone = "0" + h.phone  # a number cell drops the leading zero of 09…
-    out = ParsedHousehold(row.number, h, problems=problems, present=present, last_row=row.number)
-    if not h.head_name:
-        name_field = "head_name" if "head_name" in row.cells else "name"
-        problems.append(Problem(row.number, row.where(name_field) if name_field in row.cells else "",
-                                "Thiếu họ tên chủ hộ.", True))
-    _read_place(row, ctx, out, group_village)
-    _read_assessment(row, ctx, out, group_class)
-    _read_expected_result(row, ctx, out)
+def _phone_rule(value: object) -> str:
+    """The phone as text; a number cell drops the leading zero of 09…, which is put back."""
+    phone = text_of(value)
+    return "0" + phone if phone and phone.isdigit() and len(phone) == 9 else phone
+
+
+def _income_rule(value: object) -> tuple[int | None, tuple[Note, ...]]:
+    """Income per person and month; an amount no household has is refused as a typing slip."""
+    income, notes = checked("income", parse_money)(value)
+    if income is not None and income > MAX_INCOME:
+        return None, (("income", f"Thu nhập {format_number(income)} đ/người/tháng không hợp lý "
+                       f"(quá {format_number(MAX_INCOME)} đ); hãy kiểm tra lại ô này.", True, True),)
+    return income, notes
+
+
+def _codes_rule(ctx: ParseContext, value: object) -> tuple[set[str], tuple[Note, ...]]:
+    """The indicator codes listed in one cell (an unknown code: an error, and none read)."""
+    try:
+        return set(ctx.deprived_codes(value)), QUIET
+    except ValueProblem as exc:
+        return set(), (("deprived_codes", str(exc), True, True),)
+
+
+def _labels_rule(ctx: ParseContext, f: str, items: dict[str, str]) -> Callable[[object], tuple[list[str], tuple[Note, ...]]]:
+    """Catalogue entries named in a list cell (causes, needs, categories); what matches nothing is a warning."""
+    def rule(value: object) -> tuple[list[str], tuple[Note, ...]]:
+        found, leftovers = ctx.labels(f, value, items)
+        return found, tuple((f, f"Không nhận ra '{text}' trong danh mục; bỏ qua mục này.", False, True) for text in leftovers)
+    return rule
+
+
+def _read_member_list(table: Table, people: _People, groups: list[tuple[str, str | None]],
+                      ctx: ParseContext) -> list[ParsedHousehold]:
+    """A list with one row per person: a household starts at its head (relation ``Chủ hộ``) or at a new
+    household number; the rows below it are its members."""
+    relations = people.relations
+    numbers = list(map(text_of, table.get("household_no")))
+    heads: list[int] = []
+    owner: list[int] = []  # the head's position among ``heads`` of each row
+    current_no = ""
+    for relation, household_no in zip(relations, numbers, strict=True):
+        if not heads or fold(relation) in _HEAD_KEYS or (household_no and household_no != current_no):
+            heads.append(len(owner))
+            current_no = household_no
+        owner.append(len(heads) - 1)
+    households = _read_households(table.subset(heads), people.subset(heads), [groups[i] for i in heads], ctx)
+    for ph, i in zip(households, heads, strict=True):
+        ph.members_present = True
+        relation = relations[i]
+        if fold(relation) not in _HEAD_KEYS and relation:
+            ph.problems += _problems(table, i, (("relation", f"Dòng đầu của hộ ghi quan hệ '{relation}', "
+                                                          "không phải 'Chủ hộ'; người này được coi là chủ hộ.", False, False),))
+    head_set = set(heads)
+    for i in range(len(table)):
+        if i in head_set:
+            continue
+        ph = households[owner[i]]
+        ph.household.members.append(people.member(i))
+        ph.problems += _problems(table, i, table.refused_notes(i) + people.notes[i] + _unnamed_member(table.fields,
+                                                                                                    people.names[i]))
+        ph.last_row = table.numbers[i]
+    return households
+
+
+def _unnamed_member(cells: dict[str, list[int]], name: str) -> tuple[Note, ...]:
+    """A member row without a name: an error on the name column (on the row while none is mapped: the
+    wizard goes on to its mapping table)."""
+    if name:
+        return QUIET
+    f = "name" if "name" in cells else "head_name"
+    return ((f if f in cells else None, "Thiếu họ tên thành viên.", True, f in cells),)
+
+
+def _read_households(table: Table, people: _People, groups: list[tuple[str, str | None]],
+                     ctx: ParseContext) -> list[ParsedHousehold]:
+    """One household per row of ``table`` (its head is ``people``, row for row), column by column."""
+    cells = table.fields
+    n = len(table)
+    quiet = [QUIET] * n
+    sizes, size_notes = columns_of(per_value(_size_rule, table.get("household_size")), 2) if "household_size" in cells else (
+        [None] * n, quiet)
+    name_field = "head_name" if "head_name" in cells else "name"
+    unnamed: tuple[Note, ...] = ((name_field if name_field in cells else None, "Thiếu họ tên chủ hộ.", True, False),)
+    villages, areas, place_notes = _read_places(table, groups, ctx)
+    a = _read_assessments(table, areas, groups, ctx)
+    notes = joined(people.notes, [table.refused_notes(i) for i in range(n)] if table.any_refused else quiet, size_notes,
+                    [QUIET if name else unnamed for name in people.names], place_notes, a.notes)
+    present = _present(set(cells), [bool(date) for date in people.dates], [s is not None for s in sizes],
+                       list(map(bool, villages)), *([x is not None for x in column] for column in
+                                                    (a.deprived, a.causes, a.needs, a.categories)))
+    codes = per_value(_clean, table.get("code"))
+    addresses = per_value(_clean, table.get("address"))
+    phones = per_value(_phone_rule, table.get("phone"))
+    remarks = per_value(_clean, table.get("note"))
+    out = []
+    for i, (number, name, cccd, year, date, sex, (eth_name, eth_code, eth_list), code, address, phone, remark, size, village,
+            area, income, deprived, file_class, computed, causes, needs, categories, result, here, note) in enumerate(zip(
+            table.numbers, people.names, people.cccds, people.years, people.dates, people.sexes, people.ethnicities, codes,
+            addresses, phones, remarks, sizes, villages, areas, a.incomes, a.deprived, a.file_classes, a.computed_classes,
+            a.causes, a.needs, a.categories, a.expected_results, present, notes, strict=True)):
+        h = Household(head_name=name, code=code, head_cccd=cccd, head_birth_year=year, head_birth_date=date, head_sex=sex,
+                      ethnicity_name=eth_name, ethnicity_code=eth_code, ethnicity_list=eth_list, address=address, phone=phone,
+                      note=remark, declared_size=size)
+        if categories is not None:
+            h.categories = categories
+        out.append(ParsedHousehold(
+            number, h, village=village, area=area, income=income, deprived=deprived, file_classification=file_class,
+            computed_classification=computed, causes=causes, needs=needs, expected_result=result, present=here,
+            problems=_problems(table, i, note) if note else [], last_row=number))
     return out
 
 
+_PRESENT_IF = ("birth_date", "declared_size", "village", "deprived", "causes", "needs", "categories")
 
 
-def _read_expected_result(row: _Row, ctx: ParseContext, out: ParsedHousehold) -> None:
-    """The plan's expected result, which must suit the household's classification."""
-    if "expected_result" not in row.cells:
-        return
-    try:
-        result = ctx.parsed(parse_expected_result, row.get("expected_result"))
-    except ValueProblem as exc:
-        _problem(out.problems, row, "expected_result", str(exc))
-        return
-    if result is None:
-        return
-    if result not in RESULTS_FOR_CLASSIFICATION.get(out.classification or "", ("",)):
-        cls = CLASSIFICATION_LABELS.get(out.classification or "", "chưa phân loại")
-        _problem(out.problems, row, "expected_result",
-                 f"Kết quả dự kiến '{EXPECTED_RESULT_LABELS[result]}' không phù hợp với phân loại '{cls}'.")
-        return
-    out.expected_result = result
+def _present(base: set[str], *flags: list[bool]) -> list[set[str]]:
+    """The fields each household has: the sheet's, and those of :data:`_PRESENT_IF` whose flag column
+    is true on its row (a new set for each household, added in that order)."""
+    keys = list(zip(*flags, strict=True))
+    extra = {key: tuple(f for f, on in zip(_PRESENT_IF, key, strict=True) if on) for key in set(keys)}
+    return list(map(base.union, map(extra.__getitem__, keys)))
 
 
-def _read_place(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_village: str) -> None:
-    village = _clean(row.get("village")) or group_village or _clean(ctx.default_village)
-    if "area" in row.cells:
-        try:
-            out.area = ctx.parsed(parse_area, row.get("area"))
-        except ValueProblem as exc:
-            _problem(out.problems, row, "area", str(exc))
+def _read_places(table: Table, groups: list[tuple[str, str | None]],
+                 ctx: ParseContext) -> tuple[list[str], list[str | None], list[tuple[Note, ...]]]:
+    """The village, area and notes of each row (three columns). The village is the row's own cell, else
+    the group row's above, else the default one; a village of the commune gives its area, over the area
+    column."""
+    cells = table.fields
+    default = _clean(ctx.default_village)
+    named = [own or group_village or default
+             for own, (group_village, _class) in zip(per_value(_clean, table.get("village")), groups, strict=True)]
+    villages, found_areas, village_notes = columns_of(per_value(
+        partial(_place, "village" if "village" in cells else None, ctx), named), 3)
+    if "area" not in cells:
+        return villages, [found[0] if found else None for found in found_areas], village_notes
+    areas, area_notes = columns_of(per_value(checked("area", parse_area), table.get("area")), 2)
+    return (villages, [area if found is None else found[0] for area, found in zip(areas, found_areas, strict=True)],
+            joined(area_notes, village_notes))
+
+
+def _place(where: str | None, ctx: ParseContext, village: str) -> tuple[str, tuple[str] | None, tuple[Note, ...]]:
+    """(village, (its area,) when it is one of the commune's, notes) of a village name."""
     if not village:
-        out.problems.append(Problem(row.number, row.where("village") if "village" in row.cells else "",
-                                    "Chưa có thôn của hộ (không có cột Thôn, không có dòng nhóm thôn ở trên và "
-                                    "chưa chọn thôn mặc định).", True))
-        return
+        return "", None, ((where, "Chưa có thôn của hộ (không có cột Thôn, không có dòng nhóm thôn ở trên và "
+                                  "chưa chọn thôn mặc định).", True, False),)
     found = ctx.find_village(village)
     if found:
-        out.village, area = found
-        out.area = area
-    else:
-        out.village = village
-        where = row.where("village") if "village" in row.cells else ""
-        out.problems.append(Problem(row.number, where, f"Thôn '{village}' chưa có trong danh sách thôn của xã; "
-                                    "sẽ được tạo mới khi nhập.", False))
-    out.present.add("village")
+        return found[0], (found[1],), QUIET
+    return village, None, ((where, f"Thôn '{village}' chưa có trong danh sách thôn của xã; sẽ được tạo mới khi nhập.",
+                            False, False),)
 
 
-def _read_assessment(row: _Row, ctx: ParseContext, out: ParsedHousehold, group_class: str | None) -> None:
-    std = ctx.cats.standard
-    if "income" in row.cells:
-        try:
-            out.income = ctx.parsed(parse_money, row.get("income"))
-        except ValueProblem as exc:
-            _problem(out.problems, row, "income", str(exc))
-        if out.income is not None and out.income > MAX_INCOME:
-            _problem(out.problems, row, "income", f"Thu nhập {format_number(out.income)} đ/người/tháng không hợp lý "
-                     f"(quá {format_number(MAX_INCOME)} đ); hãy kiểm tra lại ô này.")
-            out.income = None
-    deprived: set[str] | None = None
-    codes = ctx.codes
-    if "deprived_codes" in row.cells:
-        try:
-            deprived = set(ctx.deprived_codes(row.get("deprived_codes")))
-        except ValueProblem as exc:
-            _problem(out.problems, row, "deprived_codes", str(exc))
-            deprived = set()
-    lists: dict[str, set[str]] = {}
-    if row.columns.items:
-        lists, refused = row.columns.marks(row.read, ctx)
-        for col, message in refused:
-            _problem(out.problems, row, col, message)
-    if "indicator" in lists:
-        deprived = (deprived or set()) | lists["indicator"]
-    if deprived is not None:
-        out.deprived = ctx.in_order(deprived)
-        out.present.add("deprived")
-    if "deprived_count" in row.cells:
-        count = _read_count(row, out.problems, "deprived_count", "số chỉ số thiếu hụt", len(codes))
-        if count is not None and out.deprived is not None and count != len(out.deprived):
-            listed = ", ".join(out.deprived) or "không có chỉ số nào"
-            _problem(out.problems, row, "deprived_count", f"Ghi {count} chỉ số thiếu hụt, nhưng các cột chỉ số liệt kê "
-                     f"{len(out.deprived)} ({listed}); dùng các chỉ số được liệt kê.", error=False)
-        elif count and out.deprived is None:
-            _problem(out.problems, row, "deprived_count", f"Tệp chỉ ghi số chỉ số thiếu hụt ({count}), không ghi là "
-                     "những chỉ số nào; hãy bổ sung các chỉ số trong hồ sơ hộ.", error=False)
-    out.causes = _read_list(row, ctx, out, "causes", "cause", ctx.cats.causes, lists)
-    out.needs = _read_list(row, ctx, out, "needs", "need", ctx.cats.needs, lists)
-    categories = _read_list(row, ctx, out, "categories", "category", ctx.cats.categories, lists)
-    if categories is not None:
-        out.household.categories = categories
-        out.present.add("categories")
-    out.file_classification = _read_classification(row, ctx, out) or group_class
-    if out.income is None and out.file_classification is None:
-        out.problems.append(Problem(row.number, "", f"Không có phân loại hay thu nhập: hộ được nhập nhưng chưa có "
-                                    f"trong danh sách năm {ctx.year}.", False))
-    if out.income is not None:
-        try:
-            result = ctx.classified(out.area or "rural", out.income, tuple(out.deprived or ()))
-        except StandardError as exc:
-            out.problems.append(Problem(row.number, "", str(exc), True))
-            return
-        out.computed_classification = result.classification
-        if out.file_classification and out.file_classification != result.classification:
-            where = row.where("classification") if "classification" in row.cells else ""
-            out.problems.append(Problem(
-                row.number, where,
-                f"Tệp ghi {CLASSIFICATION_LABELS[out.file_classification]}, nhưng theo chuẩn {std.short_name} là "
-                f"{result.explanation[0].lower()}{result.explanation[1:]}; giữ phân loại trong tệp.", False))
+@dataclass
+class _Assessments:
+    """The year's assessment read from each row (a list each, row for row), and the notes on it."""
+
+    incomes: list[int | None]
+    deprived: list[list[str] | None]
+    causes: list[list[str] | None]
+    needs: list[list[str] | None]
+    categories: list[list[str] | None]
+    file_classes: list[str | None]
+    computed_classes: list[str | None]
+    expected_results: list[str | None]
+    notes: list[tuple[Note, ...]]
 
 
-def _read_classification(row: _Row, ctx: ParseContext, out: ParsedHousehold) -> str | None:
-    if "classification" in row.cells:
-        try:
-            return ctx.parsed(parse_classification, row.get("classification"))
-        except ValueProblem as exc:
-            _problem(out.problems, row, "classification", str(exc))
-            return None
-    marked = []
-    for f, cls in (("mark_poor", "poor"), ("mark_near_poor", "near_poor"), ("mark_average", "average")):
-        if f in row.cells:
-            try:
-                if ctx.parsed(parse_mark, row.get(f)):
-                    marked.append((f, cls))
-            except ValueProblem as exc:
-                _problem(out.problems, row, f, str(exc))
-    if len(marked) > 1:
-        _problem(out.problems, row, marked[1][0], "Đánh dấu nhiều loại hộ cùng lúc (nghèo, cận nghèo…).")
-        return None
-    return marked[0][1] if marked else None
+def _read_assessments(table: Table, areas: list[str | None], groups: list[tuple[str, str | None]],
+                      ctx: ParseContext) -> _Assessments:
+    """Income, deprivations, causes, needs, categories and classification of each row; the standard's
+    classification is checked against the file's, and the expected result against both."""
+    cells = table.fields
+    n = len(table)
+    quiet = [QUIET] * n
+    incomes, income_notes = (columns_of(per_value(_income_rule, table.get("income")), 2) if "income" in cells
+                             else ([None] * n, quiet))
+    deprived, marks, deprived_notes = _read_deprivations(table, ctx)
+    lists, list_notes = {}, []
+    for f, kind, items in (("causes", "cause", ctx.cats.causes), ("needs", "need", ctx.cats.needs),
+                           ("categories", "category", ctx.cats.categories)):
+        lists[f], more = _read_list(per_value(_labels_rule(ctx, f, items), table.get(f)) if f in cells else None,
+                                    kind, items, marks)
+        list_notes.append(more)
+    file_classes, class_notes = _read_file_classes(table, ctx)
+    file_classes = [cls or group_class for cls, (_village, group_class) in zip(file_classes, groups, strict=True)]
+    computed, computed_notes = columns_of(list(map(partial(_standard_class, ctx, "classification" in cells),
+                                                 areas, incomes, deprived, file_classes)), 2)
+    results, result_notes = [None] * n, quiet
+    if "expected_result" in cells:
+        read = columns_of(per_value(checked("expected_result", parse_expected_result), table.get("expected_result")), 2)
+        results, result_notes = columns_of(list(map(_expected_result, *read, file_classes, computed)), 2)
+    return _Assessments(incomes, deprived, lists["causes"], lists["needs"], lists["categories"], file_classes, computed,
+                        results, joined(income_notes, deprived_notes, *list_notes, class_notes, computed_notes, result_notes))
 
 
-def _read_list(
-    row: _Row, ctx: ParseContext, out: ParsedHousehold, f: str, kind: str, items: dict[str, str],
-    marks: dict[str, set[str]],
-) -> list[str] | None:
-    if f not in row.cells and kind not in marks:
-        return None
-    found: list[str] = []
-    if f in row.cells:
-        found, leftovers = ctx.labels(f, row.get(f), items)
-        for text in leftovers:
-            _problem(out.problems, row, f, f"Không nhận ra '{text}' trong danh mục; bỏ qua mục này.", error=False)
-    out.present.add(f)
+def _standard_class(ctx: ParseContext, has_column: bool, area: str | None, income: int | None, deprived: list[str] | None,
+                    file_class: str | None) -> tuple[str | None, tuple[Note, ...]]:
+    """The standard's classification of a household (None without an income: the household is imported
+    but not in the year's list unless the file classifies it); a file that says otherwise is kept, with
+    a warning naming the column when there is one."""
+    if income is None:
+        if file_class is None:
+            return None, ((None, f"Không có phân loại hay thu nhập: hộ được nhập nhưng chưa có trong danh sách năm "
+                           f"{ctx.year}.", False, False),)
+        return None, QUIET
+    try:
+        result = ctx.classified(area or "rural", income, tuple(deprived or ()))
+    except StandardError as exc:
+        return None, ((None, str(exc), True, False),)
+    if file_class and file_class != result.classification:
+        message = (f"Tệp ghi {CLASSIFICATION_LABELS[file_class]}, nhưng theo chuẩn {ctx.cats.standard.short_name} là "
+                   f"{result.explanation[0].lower()}{result.explanation[1:]}; giữ phân loại trong tệp.")
+        return result.classification, (("classification" if has_column else None, message, False, False),)
+    return result.classification, QUIET
+
+
+def _read_deprivations(table: Table, ctx: ParseContext) -> tuple[
+        list[list[str] | None], list[dict[str, set[str]]], list[tuple[Note, ...]]]:
+    """Indicator codes in the standard's order (or None), the item columns' ticks by kind, and the notes,
+    of each row (three columns): codes listed in a cell and ticked in indicator columns together,
+    checked against a count column."""
+    cells = table.fields
+    n = len(table)
+    quiet = [QUIET] * n
+    listed, listed_notes = (columns_of(per_value(partial(_codes_rule, ctx), table.get("deprived_codes")), 2)
+                            if "deprived_codes" in cells else ([None] * n, quiet))
+    items = table.columns.items
+    marks, mark_notes = ([{}] * n, quiet) if not items else columns_of(
+        [table.columns.marks(key) for key in zip(*(table.cells(c) for _kind, _code, c in items), strict=True)], 2)
+    deprived = [ctx.in_order(codes | m["indicator"] if codes is not None else m["indicator"]) if "indicator" in m
+                else (None if codes is None else ctx.in_order(codes)) for codes, m in zip(listed, marks, strict=True)]
+    if "deprived_count" not in cells:
+        return deprived, marks, joined(listed_notes, mark_notes)
+    counts, count_notes = columns_of(per_value(_count_rule("deprived_count", "số chỉ số thiếu hụt", len(ctx.codes)),
+                                              table.get("deprived_count")), 2)
+    return deprived, marks, joined(listed_notes, mark_notes, count_notes, list(map(_count_mismatch, counts, deprived)))
+
+
+def _count_mismatch(count: int | None, deprived: list[str] | None) -> tuple[Note, ...]:
+    """A count of deprivations that the listed ones contradict (the listed ones are used), or that lists none."""
+    if count is not None and deprived is not None and count != len(deprived):
+        listed = ", ".join(deprived) or "không có chỉ số nào"
+        return (("deprived_count", f"Ghi {count} chỉ số thiếu hụt, nhưng các cột chỉ số liệt kê {len(deprived)} "
+                 f"({listed}); dùng các chỉ số được liệt kê.", False, True),)
+    if count and deprived is None:
+        return (("deprived_count", f"Tệp chỉ ghi số chỉ số thiếu hụt ({count}), không ghi là những chỉ số nào; hãy "
+                 "bổ sung các chỉ số trong hồ sơ hộ.", False, True),)
+    return QUIET
+
+
+def _read_list(cells: list[tuple[list[str], tuple[Note, ...]]] | None, kind: str, items: dict[str, str],
+               marks: list[dict[str, set[str]]]) -> list[list]:
+    """A catalogue list on each row, and the notes (two columns): see :func:`_joined_list`. Without a
+    tick column of its kind, the list is its cell's (a new list on each row), or None without a cell."""
+    if any(kind in m for m in marks):
+        return columns_of([_joined_list(c, kind, items, m) for c, m in zip(cells or [None] * len(marks), marks, strict=True)], 2)
+    if cells is None:
+        return [[None] * len(marks), [QUIET] * len(marks)]
+    found, notes = columns_of(cells, 2)
+    return [list(map(list, found)), notes]
+
+
+def _joined_list(
+    cell: tuple[list[str], tuple[Note, ...]] | None, kind: str, items: dict[str, str], marks: dict[str, set[str]],
+) -> tuple[list[str] | None, tuple[Note, ...]]:
+    """A catalogue list (causes, needs, categories): entries named in its cell, then those ticked in its
+    item columns; None when the file has neither."""
+    if cell is None and kind not in marks:
+        return None, QUIET
+    found, notes = cell if cell is not None else ([], QUIET)
     marked = marks.get(kind)
     if not marked:
-        return found
-    return found + [code for code in items if code in marked and code not in found]
+        return list(found), notes
+    return found + [code for code in items if code in marked and code not in found], notes
+
+
+_CLASS_MARKS = (("mark_poor", "poor"), ("mark_near_poor", "near_poor"), ("mark_average", "average"))
+
+
+def _read_file_classes(table: Table, ctx: ParseContext) -> list[list]:
+    """The classification the file gives on each row, and the notes (two columns): a classification
+    column, else tick columns (one per kind of household), else none."""
+    cells = table.fields
+    if "classification" in cells:
+        return columns_of(per_value(checked("classification", parse_classification), table.get("classification")), 2)
+    if not cells.keys() & {f for f, _cls in _CLASS_MARKS}:
+        return [[None] * len(table), [QUIET] * len(table)]
+    return columns_of([_marked_class(cells, row, ctx)
+                     for row in zip(*(table.get(f) for f, _cls in _CLASS_MARKS), strict=True)], 2)
+
+
+def _marked_class(cells: dict[str, list[int]], values: tuple[object, ...],
+                  ctx: ParseContext) -> tuple[str | None, tuple[Note, ...]]:
+    """The kind of household ticked on one row; two kinds ticked is an error."""
+    marked = []
+    notes: tuple[Note, ...] = QUIET
+    for (f, cls), value in zip(_CLASS_MARKS, values, strict=True):
+        if f in cells:
+            try:
+                if ctx.parsed(parse_mark, value):
+                    marked.append((f, cls))
+            except ValueProblem as exc:
+                notes += ((f, str(exc), True, True),)
+    if len(marked) > 1:
+        return None, notes + ((marked[1][0], "Đánh dấu nhiều loại hộ cùng lúc (nghèo, cận nghèo…).", True, True),)
+    return (marked[0][1] if marked else None), notes
+
+
+def _expected_result(result: str | None, notes: tuple[Note, ...], file_class: str | None,
+                     computed: str | None) -> tuple[str | None, tuple[Note, ...]]:
+    """The plan's expected result, which must suit the household's classification (the file's, else the
+    standard's)."""
+    classification = file_class or computed
+    if result is None or result in RESULTS_FOR_CLASSIFICATION.get(classification or "", ("",)):
+        return result, notes
+    cls = CLASSIFICATION_LABELS.get(classification or "", "chưa phân loại")
+    return None, notes + (("expected_result", f"Kết quả dự kiến '{EXPECTED_RESULT_LABELS[result]}' không phù hợp với "
+                           f"phân loại '{cls}'.", True, True),)
 
 
 def household_keys(h: Household, village: str) -> dict[str, str]:
@@ -797,23 +808,35 @@ _KEY_WORDS = {"code": "mã hộ", "cccd": "số CCCD chủ hộ", "person": "h�
 
 
 def _check_duplicates(households: list[ParsedHousehold]) -> None:
-    """The same household twice in the file, or one CCCD for two people, is an error on the later row."""
+    """The same household twice in the file, or one CCCD for two people, is an error on the later row
+    (a household found twice is not looked at for its CCCDs)."""
+    named = [ph for ph in households if ph.household.head_name]  # a row without a name is an error already
+    _same_households(named)
+    _shared_cccds([ph for ph in named if ph.valid])
+
+
+def _same_households(named: list[ParsedHousehold]) -> None:
+    """Rows that are a household of an earlier row (:class:`HouseholdIndex`). When every row has its own
+    mã hộ, no two can be the same (two different mã hộ never are), and the index is not built."""
+    codes = {ph.household.code for ph in named}
+    if len(codes) == len(named) and "" not in codes:
+        return
     seen = HouseholdIndex()
-    people: dict[str, int] = {}
-    for ph in households:
-        if not ph.household.head_name:
-            continue
+    for ph in named:
         keys = household_keys(ph.household, ph.village)
         first, kind = seen.find(keys)
         if first is not None:
-            message = f"Trùng hộ ở dòng {first} ({_KEY_WORDS[kind]} giống nhau)."
-            ph.problems.append(Problem(ph.row, "", message, True))
+            ph.problems.append(Problem(ph.row, "", f"Trùng hộ ở dòng {first} ({_KEY_WORDS[kind]} giống nhau).", True))
         else:
             seen.add(ph.row, keys)
-        if not ph.valid:
-            continue
-        cccds = [ph.household.head_cccd] + [m.cccd for m in ph.household.members]
-        for cccd in cccds:
+
+
+def _shared_cccds(households: list[ParsedHousehold]) -> None:
+    """A CCCD given to two people, in two households or in one."""
+    people: dict[str, int] = {}
+    for ph in households:
+        h = ph.household
+        for cccd in [h.head_cccd, *[m.cccd for m in h.members]] if h.members else (h.head_cccd,):
             if not cccd or len(cccd) != 12:
                 continue
             if cccd in people and people[cccd] != ph.row:
