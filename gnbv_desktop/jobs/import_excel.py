@@ -57,6 +57,7 @@ from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import catalog_names
 from gnbv_desktop.store.household_import import load_recorded, match_members, recorded_assessment, write_households
 from gnbv_desktop.store.households import next_code
+from gnbv_desktop.store.index_rebuild import indexes_suspended
 from gnbv_desktop.store.plan_import import HouseholdPlanImport, write_helpers, write_household_plans
 from gnbv_desktop.store.plans import funding_sources, support_measures
 from gnbv_desktop.store.records import SYNCED_TABLES, next_rev
@@ -417,37 +418,38 @@ def write_preview(
         standards = standards_in_force(db)
         std = standards.for_year(preview.year)
         helpers = write_helpers(db, preview.helpers, [helper_key(h) for h in preview.helpers], rev)
-        for start in range(0, total, CHUNK):
-            chunk = rows[start:start + CHUNK]
-            recorded = load_recorded(db, [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None],
-                                     preview.year)
-            batch = []
-            for ph in chunk:
-                village = villages.get(fold(ph.village)) or find_village(db, ph.village)
-                match = preview.match_ids.get(ph.row)
-                h = _merged_household(ph, recorded.households.get(match) if match is not None else None)
-                h.village_id = village.id
-                if not h.code:
-                    h.code = f"{code_counter:05d}"
-                    code_counter += 1
-                old = recorded_assessment(recorded.assessments.get(match)) if match is not None else None
-                batch.append((h, _merged_assessment(ph, old, preview.year, std, village.area, standards)))
-                if match is None:
-                    imported += 1
-            changed = write_households(db, batch, rev, recorded)
-            plans = []
-            for (h, _a), ph in zip(batch, chunk, strict=True):
-                if ph.expected_result is None and ph.plan_items is None and ph.helper_keys is None:
-                    continue  # nothing of the plan in the file: the recorded plan stays as it is
-                helper_ids = None if ph.helper_keys is None else [helpers.ids[k] for k in ph.helper_keys]
-                plans.append(HouseholdPlanImport(h.id, ph.expected_result, ph.plan_items, helper_ids))
-                items_written += len(ph.plan_items or [])
-            changed |= write_household_plans(db, preview.year, plans, rev)
-            for (h, _a), ph in zip(batch, chunk, strict=True) if preview.match_ids else ():
-                if ph.row in preview.match_ids:
-                    updated += h.id in changed
-                    unchanged += h.id not in changed
-            yield Progress(min(start + CHUNK, total), total, f"Đã ghi {format_number(min(start + CHUNK, total))} hộ…")
+        with indexes_suspended(db, _incoming_rows(preview, rows)):
+            for start in range(0, total, CHUNK):
+                chunk = rows[start:start + CHUNK]
+                recorded = load_recorded(db, [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None],
+                                         preview.year)
+                batch = []
+                for ph in chunk:
+                    village = villages.get(fold(ph.village)) or find_village(db, ph.village)
+                    match = preview.match_ids.get(ph.row)
+                    h = _merged_household(ph, recorded.households.get(match) if match is not None else None)
+                    h.village_id = village.id
+                    if not h.code:
+                        h.code = f"{code_counter:05d}"
+                        code_counter += 1
+                    old = recorded_assessment(recorded.assessments.get(match)) if match is not None else None
+                    batch.append((h, _merged_assessment(ph, old, preview.year, std, village.area, standards)))
+                    if match is None:
+                        imported += 1
+                changed = write_households(db, batch, rev, recorded)
+                plans = []
+                for (h, _a), ph in zip(batch, chunk, strict=True):
+                    if ph.expected_result is None and ph.plan_items is None and ph.helper_keys is None:
+                        continue  # nothing of the plan in the file: the recorded plan stays as it is
+                    helper_ids = None if ph.helper_keys is None else [helpers.ids[k] for k in ph.helper_keys]
+                    plans.append(HouseholdPlanImport(h.id, ph.expected_result, ph.plan_items, helper_ids))
+                    items_written += len(ph.plan_items or [])
+                changed |= write_household_plans(db, preview.year, plans, rev)
+                for (h, _a), ph in zip(batch, chunk, strict=True) if preview.match_ids else ():
+                    if ph.row in preview.match_ids:
+                        updated += h.id in changed
+                        unchanged += h.id not in changed
+                yield Progress(min(start + CHUNK, total), total, f"Đã ghi {format_number(min(start + CHUNK, total))} hộ…")
         restore_triggers(db, paused)
         if not any(db.execute(f"SELECT 1 FROM [{t}] WHERE rev = ? LIMIT 1", [rev]).fetchone() for t in SYNCED_TABLES):
             release_rev(db, rev)  # nothing changed: the database stays byte for byte as it was
@@ -469,6 +471,15 @@ def write_preview(
         helpers_created=helpers.created,
         plans_read=bool(preview.plan_sheets),
     )
+
+
+def _incoming_rows(preview: ImportPreview, rows: list[ParsedHousehold]) -> dict[str, int]:
+    """Rows the import inserts per table, for :func:`indexes_suspended`. Members only when no
+    household of the file is recorded: updating one reads its members through their indexes."""
+    matched = any(ph.row in preview.match_ids for ph in rows)
+    new = [ph for ph in rows if ph.row not in preview.match_ids]
+    return {"households": len(new), "assessments": sum(1 for ph in new if ph.classification is not None),
+            "members": 0 if matched else sum(len(ph.household.members) for ph in new)}
 
 
 def release_rev(db: Database, rev: int) -> None:

@@ -69,16 +69,15 @@ class RecordStamp:
 
     def __init__(self, rev: int):
         self.rev, self.ts = rev, now_iso()
-        self._uuids = self._draw()
+        self._values = self._draw()
 
-    @staticmethod
-    def _draw() -> Iterator[str]:
+    def _draw(self) -> Iterator[tuple]:
         while True:
-            yield from uuid4_texts(512)
+            yield from [new_record_values(uuid, self.ts, self.rev) for uuid in uuid4_texts(512)]
 
     def values(self) -> tuple:
         """A new record's bookkeeping values, in :data:`RECORD_COLUMNS` order (its UUID first)."""
-        return new_record_values(next(self._uuids), self.ts, self.rev)
+        return next(self._values)
 
     def fields(self) -> dict:
         """:meth:`values` as a dict, for rows built as dicts."""
