@@ -124,22 +124,23 @@ def load_recorded(db: Database, ids: list[int], year: int) -> Recorded:
     out = Recorded({}, {}, {}, {})
     if not ids:
         return out
-    picks = [(f, _HOUSEHOLD_AT[f]) for f in _HOUSEHOLD_FIELDS]
+    pick = itemgetter(*(_HOUSEHOLD_AT[f] for f in _HOUSEHOLD_FIELDS))
     categories_at = _HOUSEHOLD_AT["categories"]
     for hid, uuid, *row in db.execute(f"SELECT id, uuid, deleted, {_columns(HOUSEHOLD_COLUMNS)} FROM households "
                                       f"WHERE id IN ({_in(ids)})", ids):
         out.rows[hid] = tuple(row)
-        out.households[hid] = Household(**{f: row[i] for f, i in picks}, categories=json_list(row[categories_at]),
-                                        id=hid, uuid=uuid)
+        out.households[hid] = Household(**dict(zip(_HOUSEHOLD_FIELDS, pick(row), strict=True)),
+                                        categories=json_list(row[categories_at]), id=hid, uuid=uuid)
     for mid, uuid, *row in db.execute(f"SELECT id, uuid, {_columns(MEMBER_COLUMNS)} FROM members "
                                       f"WHERE deleted = 0 AND household_id IN ({_in(ids)}) "
                                       "ORDER BY household_id, sort_order, id", ids):
         hid = row[0]
         out.members.setdefault(hid, []).append((mid, *row))
-        out.households[hid].members.append(Member(*row[1:-1], id=mid, uuid=uuid))
+        person = dict(zip(MEMBER_COLUMNS[1:-1], row[1:-1], strict=True))  # a Member's fields: all but the two ends
+        out.households[hid].members.append(Member(**person, id=mid, uuid=uuid))
     for row in db.execute(f"SELECT id, uuid, deleted, {_columns(ASSESSMENT_COLUMNS)} FROM assessments "
                           f"WHERE year = ? AND household_id IN ({_in(ids)})", [year, *ids]):
-        out.assessments[row[3]] = row
+        out.assessments[row[3]] = row  # by household id, the first of ASSESSMENT_COLUMNS
     return out
 
 
