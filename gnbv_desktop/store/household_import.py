@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -49,9 +49,7 @@ def insert_tuples(db: Database, table: str, columns: tuple[str, ...], rows: Iter
     """Insert rows given as tuples in ``columns`` order with one ``executemany``: the one bulk insert
     of an import (sqlite-utils' ``insert_all`` inspects every value in Python, which was a third of
     a 20,000-household import)."""
-    sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
-           f"VALUES ({', '.join('?' * len(columns))})")
-    db.conn.executemany(sql, rows)
+    db.conn.executemany(f"INSERT INTO [{table}] ({_columns(columns)}) VALUES ({_in(columns)})", rows)
 
 
 def insert_rows(db: Database, table: str, rows: list[dict]) -> None:
@@ -104,11 +102,13 @@ _VERSION_4 = bytes(b & 0x0F | 0x40 for b in range(256))  # byte 6 of every UUID:
 _VARIANT = bytes(b & 0x3F | 0x80 for b in range(256))  # byte 8: the RFC 4122 variant
 
 
-def _in(ids: list[int]) -> str:
-    return ",".join("?" * len(ids))
+def _in(values: Sized) -> str:
+    """One placeholder per value."""
+    return ",".join("?" * len(values))
 
 
 def _columns(names: tuple[str, ...]) -> str:
+    """Column names quoted for SQL, comma-separated."""
     return ", ".join(f"[{c}]" for c in names)
 
 
