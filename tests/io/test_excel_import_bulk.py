@@ -87,11 +87,12 @@ def test_failing_large_import_rolls_back_the_dropped_triggers(tmp_path, monkeypa
 
     monkeypatch.setattr(import_excel, "write_household_plans", broken)
     db = _commune(tmp_path / "f.sqlite3")
-    triggers, before = _triggers(db), _content(db)
+    triggers, indexes, before = _triggers(db), _indexes(db), _content(db)
     preview = run_to_end(preview_import(db, simple_list(tmp_path / "ds.xlsx", ROWS, HEADER), year=2026))
     with pytest.raises(OSError):
         run_to_end(run_import(db, preview))
     assert _triggers(db) == triggers
+    assert _indexes(db) == indexes  # dropped for the first import, back with the rollback
     assert _content(db) == before
 
 
