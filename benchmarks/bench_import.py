@@ -272,7 +272,8 @@ def measure(name: str, path: Path, work: Path, runs: int, target: int) -> dict:
     print(f"\n== {name}: {path.name}, {path.stat().st_size / 1e6:.1f} MB, {last['new']} new households, "
           f"{last['items']} plan items; {runs} runs")
     print("   import CPU s:  " + ", ".join(f"{r['import']:.2f}" for r in results)
-          + f"  (preview part: {statistics.median(r['preview'] for r in results):.2f})")
+          + f"  (preview part: {statistics.median(r['preview'] for r in results):.2f}, "
+          f"write part: {statistics.median(r['import'] - r['preview'] for r in results):.2f})")
     print("   calamine CPU s: " + ", ".join(f"{r:.2f}" for r in reads) + "  (each in a fresh process)")
     print("   (calamine after the import, same process, not used: "
           + ", ".join(f"{r['read_after']:.2f}" for r in results) + ")")

@@ -55,14 +55,21 @@ from gnbv_desktop.store.audit import (
 )
 from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import catalog_names
-from gnbv_desktop.store.household_import import load_recorded, match_members, recorded_assessment, write_households
+from gnbv_desktop.store.household_import import (
+    Recorded,
+    load_recorded,
+    match_members,
+    recorded_assessment,
+    write_households,
+)
 from gnbv_desktop.store.households import next_code
+from gnbv_desktop.store.index_rebuild import indexes_suspended
 from gnbv_desktop.store.plan_import import HouseholdPlanImport, write_helpers, write_household_plans
 from gnbv_desktop.store.plans import funding_sources, support_measures
 from gnbv_desktop.store.records import SYNCED_TABLES, next_rev
 from gnbv_desktop.store.standard_store import standards_in_force
 from gnbv_desktop.store.sync_outbox import current_rev
-from gnbv_desktop.store.villages import add_village, find_village, list_villages
+from gnbv_desktop.store.villages import Village, add_village, find_village, list_villages
 
 CHUNK = 500
 BULK_ROWS = 1000  # new households from which the per-row insert triggers are set aside (see run_import)
@@ -397,57 +404,38 @@ def write_preview(
         raise ImportRefused(f"Tệp có thôn chưa có trong xã ({names}); chưa nhập gì.")
     rows = preview.valid
     total = len(rows)
-    imported = updated = unchanged = items_written = 0
+    imported = sum(1 for ph in rows if ph.row not in preview.match_ids)
+    updated = unchanged = items_written = 0
     created: list[str] = []
     yield Progress(0, total, "Đang sao lưu rồi nhập…")
     backup_before_job(db, "truoc-nhap-excel")
     with db.atomic():
         suspend_row_audit(db)
         paused = []
-        if sum(1 for ph in rows if ph.row not in preview.match_ids) >= BULK_ROWS:
+        if imported >= BULK_ROWS:
             paused = pause_insert_triggers(db, _BULK_TABLES)  # back before the commit, or with the rollback
         rev = next_rev(db)
         for name, area in preview.new_villages:
             add_village(db, name, area)
             created.append(name)
-        villages = {}
-        for v in list_villages(db):
-            villages[fold(v.name)] = v
-        code_counter = _first_free_code(db, rows)
-        standards = standards_in_force(db)
-        std = standards.for_year(preview.year)
+        merge = _Merge.start(db, preview, rows)
         helpers = write_helpers(db, preview.helpers, [helper_key(h) for h in preview.helpers], rev)
-        for start in range(0, total, CHUNK):
-            chunk = rows[start:start + CHUNK]
-            recorded = load_recorded(db, [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None],
-                                     preview.year)
-            batch = []
-            for ph in chunk:
-                village = villages.get(fold(ph.village)) or find_village(db, ph.village)
-                match = preview.match_ids.get(ph.row)
-                h = _merged_household(ph, recorded.households.get(match) if match is not None else None)
-                h.village_id = village.id
-                if not h.code:
-                    h.code = f"{code_counter:05d}"
-                    code_counter += 1
-                old = recorded_assessment(recorded.assessments.get(match)) if match is not None else None
-                batch.append((h, _merged_assessment(ph, old, preview.year, std, village.area, standards)))
-                if match is None:
-                    imported += 1
-            changed = write_households(db, batch, rev, recorded)
-            plans = []
-            for (h, _a), ph in zip(batch, chunk, strict=True):
-                if ph.expected_result is None and ph.plan_items is None and ph.helper_keys is None:
-                    continue  # nothing of the plan in the file: the recorded plan stays as it is
-                helper_ids = None if ph.helper_keys is None else [helpers.ids[k] for k in ph.helper_keys]
-                plans.append(HouseholdPlanImport(h.id, ph.expected_result, ph.plan_items, helper_ids))
-                items_written += len(ph.plan_items or [])
-            changed |= write_household_plans(db, preview.year, plans, rev)
-            for (h, _a), ph in zip(batch, chunk, strict=True) if preview.match_ids else ():
-                if ph.row in preview.match_ids:
-                    updated += h.id in changed
-                    unchanged += h.id not in changed
-            yield Progress(min(start + CHUNK, total), total, f"Đã ghi {format_number(min(start + CHUNK, total))} hộ…")
+        with indexes_suspended(db, _incoming_rows(preview, rows)):
+            for start in range(0, total, CHUNK):
+                chunk = rows[start:start + CHUNK]
+                recorded = load_recorded(db, [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None],
+                                         preview.year)
+                batch = [merge.household(db, ph, recorded, preview.match_ids.get(ph.row)) for ph in chunk]
+                changed = write_households(db, batch, rev, recorded)
+                plans = _plans(batch, chunk, helpers.ids)
+                items_written += sum(len(p.items or []) for p in plans)
+                changed |= write_household_plans(db, preview.year, plans, rev)
+                for (h, _a), ph in zip(batch, chunk, strict=True) if preview.match_ids else ():
+                    if ph.row in preview.match_ids:
+                        updated += h.id in changed
+                        unchanged += h.id not in changed
+                done = min(start + CHUNK, total)
+                yield Progress(done, total, f"Đã ghi {format_number(done)} hộ…")
         restore_triggers(db, paused)
         if not any(db.execute(f"SELECT 1 FROM [{t}] WHERE rev = ? LIMIT 1", [rev]).fetchone() for t in SYNCED_TABLES):
             release_rev(db, rev)  # nothing changed: the database stays byte for byte as it was
@@ -471,9 +459,63 @@ def write_preview(
     )
 
 
+def _plans(batch: list[tuple[Household, Assessment | None]], chunk: list[ParsedHousehold],
+           helper_ids: dict[tuple[str, str], int]) -> list[HouseholdPlanImport]:
+    """The plan of each written household whose row brings one; a row with nothing of the plan
+    leaves the recorded plan as it is."""
+    plans = []
+    for (h, _a), ph in zip(batch, chunk, strict=True):
+        if ph.expected_result is None and ph.plan_items is None and ph.helper_keys is None:
+            continue
+        ids = None if ph.helper_keys is None else [helper_ids[k] for k in ph.helper_keys]
+        plans.append(HouseholdPlanImport(h.id, ph.expected_result, ph.plan_items, ids))
+    return plans
+
+
+def _incoming_rows(preview: ImportPreview, rows: list[ParsedHousehold]) -> dict[str, int]:
+    """Rows the import inserts per table, for :func:`indexes_suspended`. Members only when no
+    household of the file is recorded: updating one reads its members through their indexes."""
+    matched = any(ph.row in preview.match_ids for ph in rows)
+    new = [ph for ph in rows if ph.row not in preview.match_ids]
+    return {"households": len(new), "assessments": sum(1 for ph in new if ph.classification is not None),
+            "members": 0 if matched else sum(len(ph.household.members) for ph in new)}
+
+
 def release_rev(db: Database, rev: int) -> None:
     """Give back a revision reserved by a write that changed nothing (inside its transaction)."""
     db.execute("UPDATE settings SET value = ? WHERE key = 'last_rev' AND value = ?", [str(rev - 1), str(rev)])
+
+
+@dataclass
+class _Merge:
+    """What every household of an import is completed with before it is written, looked up once per
+    import: the commune's villages by folded name, the next free mã hộ, the standard in force."""
+
+    year: int
+    villages: dict[str, Village]
+    next_code: int
+    standards: StandardSet
+    std: Standard
+
+    @classmethod
+    def start(cls, db: Database, preview: ImportPreview, rows: list[ParsedHousehold]) -> _Merge:
+        """After the file's new villages are created, so that every row finds its village."""
+        standards = standards_in_force(db)
+        return cls(preview.year, {fold(v.name): v for v in list_villages(db)}, _first_free_code(db, rows),
+                   standards, standards.for_year(preview.year))
+
+    def household(self, db: Database, ph: ParsedHousehold, recorded: Recorded,
+                  match: int | None) -> tuple[Household, Assessment | None]:
+        """The household to write for ``ph`` and its assessment of the year: the file's, or the
+        recorded ones (``match``) with the file's values over them; a new code when it has none."""
+        village = self.villages.get(fold(ph.village)) or find_village(db, ph.village)
+        h = _merged_household(ph, recorded.households.get(match) if match is not None else None)
+        h.village_id = village.id
+        if not h.code:
+            h.code = f"{self.next_code:05d}"
+            self.next_code += 1
+        old = recorded_assessment(recorded.assessments.get(match)) if match is not None else None
+        return h, _merged_assessment(ph, old, self.year, self.std, village.area, self.standards)
 
 
 def _first_free_code(db: Database, rows: list[ParsedHousehold]) -> int:

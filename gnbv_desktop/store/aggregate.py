@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from gnbv_desktop.core.classifications import CLASSIFICATIONS, POOR
 from gnbv_desktop.core.review import ESCAPED_POOR, TRANSITIONS
 from gnbv_desktop.core.signing import fingerprint
+from gnbv_desktop.store.index_rebuild import indexes_suspended
 from gnbv_desktop.store.records import now_iso
 from gnbv_desktop.store.settings import MODE_AGGREGATE, load_settings, set_value
 from gnbv_desktop.store.settings import is_aggregate as is_aggregate  # a setting; the start needs only it
@@ -265,30 +266,11 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-# Rebuilding the statistics indexes costs about a quarter of maintaining them row by row (1.7
-# million rows: 3 s against 12 s), but a rebuild covers every record held, not only those coming.
-MAINTAIN_TO_REBUILD_COST = 4
-
-
-@contextmanager
-def statistics_indexes_suspended(db: Database, incoming_records: int):
-    """Inside the caller's transaction: drop the JSON indexes of ``sync_records`` when rebuilding
-    them over everything held once the batch is in costs less than maintaining them for each
-    incoming record — a first import, or a batch larger than a third of what is held — and
-    recreate them (from their stored definitions) when the batch has been merged."""
-    # Rows held, from above: the largest row id is one seek, where a count would read the whole key.
-    held = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM sync_records").fetchone()[0]
-    if not incoming_records or held + incoming_records >= MAINTAIN_TO_REBUILD_COST * incoming_records:
-        yield
-        return
-    saved = db.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sync_records' AND sql IS NOT NULL"
-    ).fetchall()
-    for name, _sql in saved:
-        db.execute(f"DROP INDEX [{name}]")
-    yield
-    for _name, sql in saved:
-        db.execute(sql)
+def statistics_indexes_suspended(db: Database, incoming_records: int) -> AbstractContextManager[None]:
+    """Inside the caller's transaction: the JSON indexes of ``sync_records`` set aside while a batch
+    of ``incoming_records`` is merged when rebuilding them afterwards costs less than maintaining
+    them record by record (:func:`..index_rebuild.indexes_suspended`)."""
+    return indexes_suspended(db, {"sync_records": incoming_records})
 
 
 # uuid, change counter, updated at, deleted, the JSON line (str, or UTF-8 bytes stored as text)

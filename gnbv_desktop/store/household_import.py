@@ -3,71 +3,88 @@ nothing written for what did not change.
 
 ``save_household`` validates and reserves a revision and a code per call, which makes 20,000
 rows quadratic; here the caller has validated, owns the transaction and passes one ``rev``.
-The bookkeeping (uuid, timestamps, change counter, rev, soft deletion of dropped members) is the
-same as in :mod:`gnbv_desktop.store.households`, but an update writes only the columns whose
-value differs, so re-importing an unchanged list raises no change counter and leaves the next
-incremental sync package empty.
+The bookkeeping (uuid, timestamps, change counter, rev, soft deletion of dropped members) and the
+columns written are the same as in :mod:`gnbv_desktop.store.households` (its ``*_row`` functions
+and ``*_COLUMNS``), but rows travel as tuples, new ones go in with one ``executemany`` per table,
+and an update writes only the columns whose value differs, so re-importing an unchanged list
+raises no change counter and leaves the next incremental sync package empty.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 
 from sqlite_utils import Database
 
 from gnbv_desktop.core.household import Assessment, Household, Member, normalize_household
 from gnbv_desktop.core.text import fold
-from gnbv_desktop.store.households import _assessment_values, _household_values, _member_values, take_year_flags
-from gnbv_desktop.store.records import new_record_fields, now_iso, touch
-
-_HOUSEHOLD_FIELDS = ("code", "head_name", "head_cccd", "head_birth_year", "head_birth_date", "head_sex",
-                     "ethnicity_name", "ethnicity_code", "ethnicity_list", "village_id", "address", "phone", "note",
-                     "declared_size")
-_MEMBER_FIELDS = ("full_name", "relation", "birth_year", "sex", "cccd", "ethnicity_name", "ethnicity_code",
-                  "ethnicity_list")
+from gnbv_desktop.store.households import (
+    ASSESSMENT_COLUMNS,
+    HOUSEHOLD_COLUMNS,
+    MEMBER_COLUMNS,
+    assessment_row,
+    household_row,
+    member_row,
+    take_year_flags,
+)
+from gnbv_desktop.store.records import RECORD_COLUMNS, new_record_values, now_iso, touch
 
 
 @dataclass
 class Recorded:
-    """What the database holds for a chunk of households about to be updated."""
+    """What the database holds for a chunk of households about to be updated, as stored tuples."""
 
     households: dict[int, Household]
-    rows: dict[int, dict]  # household id → its stored column values
-    members: dict[int, list[dict]]  # household id → stored member rows (not deleted), in order
-    assessments: dict[int, dict]  # household id → the year's stored assessment row
+    rows: dict[int, tuple]  # household id → (deleted, *values in HOUSEHOLD_COLUMNS order)
+    members: dict[int, list[tuple]]  # household id → (id, *MEMBER_COLUMNS values) of live members, in order
+    assessments: dict[int, tuple]  # household id → the year's (id, uuid, deleted, *ASSESSMENT_COLUMNS values)
+
+
+def insert_tuples(db: Database, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """Insert rows given as tuples in ``columns`` order with one ``executemany``: the one bulk insert
+    of an import (sqlite-utils' ``insert_all`` inspects every value in Python, which was a third of
+    a 20,000-household import)."""
+    db.conn.executemany(f"INSERT INTO [{table}] ({_columns(columns)}) VALUES ({_in(columns)})", rows)
 
 
 def insert_rows(db: Database, table: str, rows: list[dict]) -> None:
-    """Insert rows that all have the same keys with one ``executemany`` (sqlite-utils' ``insert_all``
-    inspects every value in Python, which was a third of a 20,000-household import)."""
+    """:func:`insert_tuples` for rows given as dicts that all have the same keys."""
     if not rows:
         return
-    columns = list(rows[0])
-    sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
-           f"VALUES ({', '.join('?' * len(columns))})")
+    columns = tuple(rows[0])
     values = itemgetter(*columns)
-    db.conn.executemany(sql, map(values, rows) if len(columns) > 1 else ((values(r),) for r in rows))
+    insert_tuples(db, table, columns, map(values, rows) if len(columns) > 1 else ((values(r),) for r in rows))
+
+
+class RecordStamp:
+    """The bookkeeping of the many new rows of one bulk write (:data:`RECORD_COLUMNS`): one timestamp
+    (the write's), one revision, UUIDs drawn from the system's random source a block at a time."""
+
+    def __init__(self, rev: int):
+        self.rev, self.ts = rev, now_iso()
+        self._values = self._draw()
+
+    def _draw(self) -> Iterator[tuple]:
+        while True:
+            yield from [new_record_values(uuid, self.ts, self.rev) for uuid in uuid4_texts(512)]
+
+    def values(self) -> tuple:
+        """A new record's bookkeeping values, in :data:`RECORD_COLUMNS` order (its UUID first)."""
+        return next(self._values)
+
+    def fields(self) -> dict:
+        """:meth:`values` as a dict, for rows built as dicts."""
+        return dict(zip(RECORD_COLUMNS, self.values(), strict=True))
 
 
 def record_fields(rev: int) -> Callable[[], dict]:
-    """:func:`new_record_fields` for the many rows of one bulk write: one timestamp (the write's),
-    UUIDs drawn from the system's random source a block at a time."""
-    ts = now_iso()
-
-    def uuids() -> Iterator[str]:
-        while True:
-            yield from uuid4_texts(512)
-
-    texts = uuids()
-
-    def fresh() -> dict:
-        return {"uuid": next(texts), "created_at": ts, "updated_at": ts, "change_counter": 1, "rev": rev, "deleted": 0}
-
-    return fresh
+    """``new_record_fields`` for the many rows of one bulk write (see :class:`RecordStamp`)."""
+    return RecordStamp(rev).fields
 
 
 def uuid4_texts(n: int) -> list[str]:
@@ -85,8 +102,21 @@ _VERSION_4 = bytes(b & 0x0F | 0x40 for b in range(256))  # byte 6 of every UUID:
 _VARIANT = bytes(b & 0x3F | 0x80 for b in range(256))  # byte 8: the RFC 4122 variant
 
 
-def _in(ids: list[int]) -> str:
-    return ",".join("?" * len(ids))
+def _in(values: Sized) -> str:
+    """One placeholder per value."""
+    return ",".join("?" * len(values))
+
+
+def _columns(names: tuple[str, ...]) -> str:
+    """Column names quoted for SQL, comma-separated."""
+    return ", ".join(f"[{c}]" for c in names)
+
+
+# Where each Household field sits in a stored (deleted, *HOUSEHOLD_COLUMNS) row.
+_HOUSEHOLD_AT = {c: i + 1 for i, c in enumerate(HOUSEHOLD_COLUMNS)}
+_HOUSEHOLD_FIELDS = ("code", "head_name", "head_cccd", "head_birth_year", "head_birth_date", "head_sex",
+                     "ethnicity_name", "ethnicity_code", "ethnicity_list", "village_id", "address", "phone", "note",
+                     "declared_size")
 
 
 def load_recorded(db: Database, ids: list[int], year: int) -> Recorded:
@@ -94,29 +124,48 @@ def load_recorded(db: Database, ids: list[int], year: int) -> Recorded:
     out = Recorded({}, {}, {}, {})
     if not ids:
         return out
-    for r in db.query(f"SELECT * FROM households WHERE id IN ({_in(ids)})", ids):
-        out.rows[r["id"]] = r
-        out.households[r["id"]] = Household(
-            **{f: r[f] for f in _HOUSEHOLD_FIELDS}, categories=json.loads(r["categories"]), id=r["id"], uuid=r["uuid"])
-    for m in db.query(f"SELECT * FROM members WHERE deleted = 0 AND household_id IN ({_in(ids)}) "
-                      "ORDER BY household_id, sort_order, id", ids):
-        out.members.setdefault(m["household_id"], []).append(m)
-        out.households[m["household_id"]].members.append(
-            Member(**{f: m[f] for f in _MEMBER_FIELDS}, id=m["id"], uuid=m["uuid"]))
-    for a in db.query(f"SELECT * FROM assessments WHERE year = ? AND household_id IN ({_in(ids)})", [year, *ids]):
-        out.assessments[a["household_id"]] = a
+    pick = itemgetter(*(_HOUSEHOLD_AT[f] for f in _HOUSEHOLD_FIELDS))
+    categories_at = _HOUSEHOLD_AT["categories"]
+    for hid, uuid, *row in db.execute(f"SELECT id, uuid, deleted, {_columns(HOUSEHOLD_COLUMNS)} FROM households "
+                                      f"WHERE id IN ({_in(ids)})", ids):
+        out.rows[hid] = tuple(row)
+        out.households[hid] = Household(**dict(zip(_HOUSEHOLD_FIELDS, pick(row), strict=True)),
+                                        categories=json_list(row[categories_at]), id=hid, uuid=uuid)
+    for mid, uuid, *row in db.execute(f"SELECT id, uuid, {_columns(MEMBER_COLUMNS)} FROM members "
+                                      f"WHERE deleted = 0 AND household_id IN ({_in(ids)}) "
+                                      "ORDER BY household_id, sort_order, id", ids):
+        hid = row[0]
+        out.members.setdefault(hid, []).append((mid, *row))
+        person = dict(zip(MEMBER_COLUMNS[1:-1], row[1:-1], strict=True))  # a Member's fields: all but the two ends
+        out.households[hid].members.append(Member(**person, id=mid, uuid=uuid))
+    for row in db.execute(f"SELECT id, uuid, deleted, {_columns(ASSESSMENT_COLUMNS)} FROM assessments "
+                          f"WHERE year = ? AND household_id IN ({_in(ids)})", [year, *ids]):
+        out.assessments[row[3]] = row  # by household id, the first of ASSESSMENT_COLUMNS
     return out
 
 
-def recorded_assessment(row: dict | None) -> Assessment | None:
-    """The stored assessment (``None`` when there is none, or it was deleted)."""
-    if row is None or row["deleted"]:
+@lru_cache(maxsize=4096)
+def _json_tuple(text: str) -> tuple:
+    return tuple(json.loads(text))
+
+
+def json_list(text: str) -> list:
+    """A stored JSON list (categories, indicators, causes…), decoded once per distinct text: the
+    households of a commune share a few hundred; each caller gets its own list."""
+    return list(_json_tuple(text))
+
+
+def recorded_assessment(row: tuple | None) -> Assessment | None:
+    """The stored assessment of a :attr:`Recorded.assessments` row (``None`` when there is none, or
+    it was deleted)."""
+    if row is None or row[2]:
         return None
-    return Assessment(year=row["year"], standard_id=row["standard_id"], area=row["area"], income=row["income"],
-                      deprived=json.loads(row["deprived"]), classification=row["classification"],
-                      causes=json.loads(row["causes"]), needs=json.loads(row["needs"]), note=row["note"],
-                      target_groups=json.loads(row["target_groups"]), review_status=row["review_status"],
-                      id=row["id"], uuid=row["uuid"])
+    a = dict(zip(ASSESSMENT_COLUMNS, row[3:], strict=True))
+    return Assessment(year=a["year"], standard_id=a["standard_id"], area=a["area"], income=a["income"],
+                      deprived=json_list(a["deprived"]), classification=a["classification"],
+                      causes=json_list(a["causes"]), needs=json_list(a["needs"]), note=a["note"],
+                      target_groups=json_list(a["target_groups"]), review_status=a["review_status"],
+                      id=row[0], uuid=row[1])
 
 
 def match_members(old: list[Member], new: list[Member]) -> None:
@@ -163,60 +212,92 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     ids of the updated households where something changed.
     """
     recorded = recorded or Recorded({}, {}, {}, {})
-    fresh = record_fields(rev)  # one timestamp for the chunk; each record gets its own uuid
-
+    stamp = RecordStamp(rev)  # one timestamp for the chunk; each record gets its own uuid
     next_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM households").fetchone()[0]
-    new_households, new_members, new_assessments = [], [], []
+    new = NewRows([], [], [])
     changed: set[int] = set()
     for h, assessment in items:
         normalize_household(h)
         if assessment is not None:
             take_year_flags(assessment, h)
         if h.id is None:
-            fields = {**_household_values(h), **fresh(), "id": next_id}
-            h.id, h.uuid = next_id, fields["uuid"]
-            next_id += 1
-            new_households.append(fields)
-            for order, m in enumerate(h.members):
-                new_members.append({**_member_values(m, h.id, order), **fresh()})
-            if assessment is not None:
-                fields = {**_assessment_values(assessment, h.id), **fresh()}
-                assessment.uuid = fields["uuid"]
-                new_assessments.append(fields)
+            h.id, next_id = next_id, next_id + 1
+            new.add(h, assessment, stamp)
             continue
-        old = recorded.rows.get(h.id)
-        values = _household_values(h)
-        diff = values if old is None else {k: v for k, v in values.items() if old[k] != v}
-        if diff or (old is not None and old["deleted"]):
-            touch(db, "households", h.id, {**diff, "deleted": 0}, rev)
+        if _update_household(db, h, rev, recorded.rows.get(h.id)):
             changed.add(h.id)
-        if _update_members(db, h, rev, recorded.members.get(h.id, []), new_members):
+        if _update_members(db, h, rev, recorded.members.get(h.id, []), new, stamp):
             changed.add(h.id)
         if assessment is not None and _upsert_assessment(db, h.id, assessment, rev, recorded.assessments.get(h.id),
-                                                         new_assessments):
+                                                         new, stamp):
             changed.add(h.id)
-    insert_rows(db, "households", new_households)
-    insert_rows(db, "members", new_members)
-    insert_rows(db, "assessments", new_assessments)
+    new.insert(db)
     return changed
 
 
-def _update_members(db: Database, h: Household, rev: int, old_rows: list[dict], new_members: list[dict]) -> bool:
+@dataclass
+class NewRows:
+    """The rows a chunk inserts, as tuples in the order of the columns :meth:`insert` names."""
+
+    households: list[tuple]  # (*HOUSEHOLD_COLUMNS, *RECORD_COLUMNS, id)
+    members: list[tuple]  # (*MEMBER_COLUMNS, *RECORD_COLUMNS)
+    assessments: list[tuple]  # (*ASSESSMENT_COLUMNS, *RECORD_COLUMNS)
+
+    def add(self, h: Household, assessment: Assessment | None, stamp: RecordStamp) -> None:
+        """A new household (``h.id`` chosen by the caller) with its members and assessment."""
+        book = stamp.values()
+        h.uuid = book[0]
+        self.households.append((*household_row(h), *book, h.id))
+        for order, m in enumerate(h.members):
+            self.members.append((*member_row(m, h.id, order), *stamp.values()))
+        if assessment is not None:
+            book = stamp.values()
+            assessment.uuid = book[0]
+            self.assessments.append((*assessment_row(assessment, h.id), *book))
+
+    def insert(self, db: Database) -> None:
+        """Parents first: the members and assessments refer to their household."""
+        for table, columns, rows in (("households", (*HOUSEHOLD_COLUMNS, *RECORD_COLUMNS, "id"), self.households),
+                                     ("members", (*MEMBER_COLUMNS, *RECORD_COLUMNS), self.members),
+                                     ("assessments", (*ASSESSMENT_COLUMNS, *RECORD_COLUMNS), self.assessments)):
+            if rows:
+                insert_tuples(db, table, columns, rows)
+
+
+def _diff(columns: tuple[str, ...], new: tuple, old: tuple) -> dict:
+    """The columns whose new value differs from the stored one."""
+    return {c: v for c, v, o in zip(columns, new, old, strict=True) if o != v}
+
+
+def _update_household(db: Database, h: Household, rev: int, old: tuple | None) -> bool:
+    """Write the household's changed columns (and bring it back if it was deleted); True when any."""
+    values = household_row(h)
+    if old is None:
+        diff = dict(zip(HOUSEHOLD_COLUMNS, values, strict=True))
+    elif old[1:] == values and not old[0]:
+        return False
+    else:
+        diff = _diff(HOUSEHOLD_COLUMNS, values, old[1:])
+    touch(db, "households", h.id, {**diff, "deleted": 0}, rev)
+    return True
+
+
+def _update_members(db: Database, h: Household, rev: int, old_rows: list[tuple], new: NewRows,
+                    stamp: RecordStamp) -> bool:
     """Make the household's members ``h.members``, writing only the differences; True when any."""
-    by_id = {r["id"]: r for r in old_rows}
+    by_id = {r[0]: r for r in old_rows}
     kept: set[int] = set()
     changed = False
     for order, m in enumerate(h.members):
-        values = _member_values(m, h.id, order)
+        values = member_row(m, h.id, order)
         old = by_id.get(m.id) if m.id is not None else None
         if old is None:
-            new_members.append({**values, **new_record_fields(db, rev)})
+            new.members.append((*values, *stamp.values()))
             changed = True
             continue
-        kept.add(old["id"])
-        diff = {k: v for k, v in values.items() if old[k] != v}
-        if diff:
-            touch(db, "members", old["id"], diff, rev)
+        kept.add(old[0])
+        if old[1:] != values:
+            touch(db, "members", old[0], _diff(MEMBER_COLUMNS, values, old[1:]), rev)
             changed = True
     for gone in set(by_id) - kept:
         touch(db, "members", gone, {"deleted": 1}, rev)
@@ -224,15 +305,15 @@ def _update_members(db: Database, h: Household, rev: int, old_rows: list[dict], 
     return changed
 
 
-def _upsert_assessment(db: Database, household_id: int, a: Assessment, rev: int, old: dict | None,
-                       new_rows: list[dict]) -> bool:
-    values = _assessment_values(a, household_id)
+def _upsert_assessment(db: Database, household_id: int, a: Assessment, rev: int, old: tuple | None,
+                       new: NewRows, stamp: RecordStamp) -> bool:
+    """Insert the year's assessment, or write its changed columns (bringing it back if deleted)."""
+    values = assessment_row(a, household_id)
     if old is None:
-        new_rows.append({**values, **new_record_fields(db, rev)})
+        new.assessments.append((*values, *stamp.values()))
         return True
-    a.id = old["id"]
-    diff = {k: v for k, v in values.items() if old[k] != v}
-    if diff or old["deleted"]:
-        touch(db, "assessments", old["id"], {**diff, "deleted": 0}, rev)
-        return True
-    return False
+    a.id = old[0]
+    if old[3:] == values and not old[2]:
+        return False
+    touch(db, "assessments", old[0], {**_diff(ASSESSMENT_COLUMNS, values, old[3:]), "deleted": 0}, rev)
+    return True

@@ -20,7 +20,7 @@ from gnbv_desktop.core.household import (
 from gnbv_desktop.core.rates import rate
 from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.core.standards import CLASSIFICATIONS, NEAR_POOR, POOR, StandardError
-from gnbv_desktop.core.target_groups import YEARLY_GROUPS, yearly_groups
+from gnbv_desktop.core.target_groups import yearly_groups
 from gnbv_desktop.core.text import clean, fold, name_sort_key
 
 # The list's query, with its row and the household size rule, lives in store/household_list.py;
@@ -122,41 +122,44 @@ def validate_for_save(db: Database, h: Household, assessment: Assessment | None 
     return errors
 
 
+# The columns a household, member and assessment row is written with, in the order of
+# ``household_row``/``member_row``/``assessment_row``: the one definition of what a save writes,
+# used as dicts by the editor's save and as tuples by the bulk import (no dict per row there).
+HOUSEHOLD_COLUMNS = ("code", "head_name", "head_cccd", "head_birth_year", "head_birth_date", "head_sex",
+                     "ethnicity_name", "ethnicity_code", "ethnicity_list", "village_id", "address", "phone",
+                     "categories", "note", "declared_size", "search_key", "sort_key")
+MEMBER_COLUMNS = ("household_id", "full_name", "relation", "birth_year", "sex", "cccd", "ethnicity_name",
+                  "ethnicity_code", "ethnicity_list", "sort_order")
+ASSESSMENT_COLUMNS = ("household_id", "year", "standard_id", "area", "income", "deprived", "classification",
+                      "causes", "needs", "note", "target_groups", "review_status")
+
+
+def household_row(h: Household) -> tuple:
+    """The household's column values in :data:`HOUSEHOLD_COLUMNS` order (search and sort keys derived)."""
+    return (h.code, h.head_name, h.head_cccd, h.head_birth_year, h.head_birth_date, h.head_sex, h.ethnicity_name,
+            h.ethnicity_code, h.ethnicity_list, h.village_id, h.address, h.phone, _json(h.categories), h.note,
+            h.declared_size, search_key_for(h), name_sort_key(h.head_name))
+
+
+def member_row(m: Member, household_id: int, order: int) -> tuple:
+    """The member's column values in :data:`MEMBER_COLUMNS` order."""
+    return (household_id, m.full_name, m.relation, m.birth_year, m.sex, m.cccd, m.ethnicity_name, m.ethnicity_code,
+            m.ethnicity_list, order)
+
+
+def assessment_row(a: Assessment, household_id: int) -> tuple:
+    """The assessment's column values in :data:`ASSESSMENT_COLUMNS` order; ``a.classification`` must be set."""
+    return (household_id, a.year, a.standard_id, a.area, a.income, _deprived_json(tuple(a.deprived)),
+            a.classification, _json(a.causes), _json(a.needs), a.note, _json(yearly_groups(a.target_groups)),
+            a.review_status)
+
+
 def _household_values(h: Household) -> dict:
-    return {
-        "code": h.code,
-        "head_name": h.head_name,
-        "head_cccd": h.head_cccd,
-        "head_birth_year": h.head_birth_year,
-        "head_birth_date": h.head_birth_date,
-        "head_sex": h.head_sex,
-        "ethnicity_name": h.ethnicity_name,
-        "ethnicity_code": h.ethnicity_code,
-        "ethnicity_list": h.ethnicity_list,
-        "village_id": h.village_id,
-        "address": h.address,
-        "phone": h.phone,
-        "categories": _json(h.categories),
-        "note": h.note,
-        "declared_size": h.declared_size,
-        "search_key": search_key_for(h),
-        "sort_key": name_sort_key(h.head_name),
-    }
+    return dict(zip(HOUSEHOLD_COLUMNS, household_row(h), strict=True))
 
 
 def _member_values(m: Member, household_id: int, order: int) -> dict:
-    return {
-        "household_id": household_id,
-        "full_name": m.full_name,
-        "relation": m.relation,
-        "birth_year": m.birth_year,
-        "sex": m.sex,
-        "cccd": m.cccd,
-        "ethnicity_name": m.ethnicity_name,
-        "ethnicity_code": m.ethnicity_code,
-        "ethnicity_list": m.ethnicity_list,
-        "sort_order": order,
-    }
+    return dict(zip(MEMBER_COLUMNS, member_row(m, household_id, order), strict=True))
 
 
 def _assessment_values(a: Assessment, household_id: int, standards: StandardSet | None = None) -> dict:
@@ -166,20 +169,7 @@ def _assessment_values(a: Assessment, household_id: int, standards: StandardSet 
         if standards is None:
             raise StandardError("Chưa phân loại được hộ: thiếu chuẩn nghèo.")
         a.classification = a.compute(standards).classification
-    return {
-        "household_id": household_id,
-        "year": a.year,
-        "standard_id": a.standard_id,
-        "area": a.area,
-        "income": a.income,
-        "deprived": _deprived_json(tuple(a.deprived)),
-        "classification": a.classification,
-        "causes": _json(a.causes),
-        "needs": _json(a.needs),
-        "note": a.note,
-        "target_groups": _json([g for g in YEARLY_GROUPS if g in a.target_groups]),
-        "review_status": a.review_status,
-    }
+    return dict(zip(ASSESSMENT_COLUMNS, assessment_row(a, household_id), strict=True))
 
 
 def take_year_flags(a: Assessment, h: Household) -> None:

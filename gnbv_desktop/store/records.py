@@ -58,18 +58,21 @@ def next_rev(db: Database) -> int:
     return rev
 
 
+# The bookkeeping columns of a new synced row, in the order of :func:`new_record_values`.
+RECORD_COLUMNS = ("uuid", "created_at", "updated_at", "change_counter", "rev", "deleted")
+
+
+def new_record_values(uuid: str, ts: str, rev: int) -> tuple:
+    """A new record's bookkeeping in :data:`RECORD_COLUMNS` order: first edit, alive, created now."""
+    return (uuid, ts, ts, 1, rev, 0)
+
+
 def new_record_fields(db: Database, rev: int | None = None) -> dict:
     import uuid  # here, with the first new record: the app's start reads only
 
     ts = now_iso()
-    return {
-        "uuid": str(uuid.uuid4()),
-        "created_at": ts,
-        "updated_at": ts,
-        "change_counter": 1,
-        "rev": rev if rev is not None else next_rev(db),
-        "deleted": 0,
-    }
+    values = new_record_values(str(uuid.uuid4()), ts, rev if rev is not None else next_rev(db))
+    return dict(zip(RECORD_COLUMNS, values, strict=True))
 
 
 def touch(db: Database, table: str, row_id: int, values: dict, rev: int | None = None) -> None:

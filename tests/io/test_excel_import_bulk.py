@@ -1,6 +1,9 @@
 """A large import sets the per-row insert triggers aside inside its transaction: what it writes, what
 the audit trail holds and the triggers themselves end up exactly as in a small import, and a
-cancelled or failing large import leaves the triggers (and everything else) as they were."""
+cancelled or failing large import leaves the triggers (and everything else) as they were. An import
+into a table small against what it brings drops the table's indexes and builds them again (the
+rule of ``store.index_rebuild``); they end word for word as before, holding every row, and a
+cancelled import leaves them as they were."""
 
 from __future__ import annotations
 
@@ -84,11 +87,12 @@ def test_failing_large_import_rolls_back_the_dropped_triggers(tmp_path, monkeypa
 
     monkeypatch.setattr(import_excel, "write_household_plans", broken)
     db = _commune(tmp_path / "f.sqlite3")
-    triggers, before = _triggers(db), _content(db)
+    triggers, indexes, before = _triggers(db), _indexes(db), _content(db)
     preview = run_to_end(preview_import(db, simple_list(tmp_path / "ds.xlsx", ROWS, HEADER), year=2026))
     with pytest.raises(OSError):
         run_to_end(run_import(db, preview))
     assert _triggers(db) == triggers
+    assert _indexes(db) == indexes  # dropped for the first import, back with the rollback
     assert _content(db) == before
 
 
@@ -100,3 +104,56 @@ def test_read_only_role_keeps_its_guard(tmp_path):
         assert pause_insert_triggers(db, ["households"]) == []
         db.execute("UPDATE audit_session SET bulk = 0 WHERE id = 1")
     assert "audit_households_guard_insert" in {name for name, _sql in _triggers(db)}
+
+
+def _indexes(db) -> list[tuple[str, str, str]]:
+    return db.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
+
+
+def _dropped_indexes(db, job) -> list[str]:
+    """Run ``job`` to its end and return the indexes it dropped, from the statements SQLite ran."""
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        run_to_end(job)
+    finally:
+        db.conn.set_trace_callback(None)
+    return [s.split("[")[1].rstrip("]") for s in statements if s.startswith("DROP INDEX")]
+
+
+def test_first_import_rebuilds_the_indexes_and_they_end_as_before(tmp_path):
+    db = _commune(tmp_path / "i.sqlite3")
+    indexes = _indexes(db)
+    preview = run_to_end(preview_import(db, simple_list(tmp_path / "ds.xlsx", ROWS, HEADER), year=2026))
+    dropped = _dropped_indexes(db, run_import(db, preview))
+    declared = {name for name, table, sql in indexes if sql and table in ("households", "assessments")}
+    assert declared and set(dropped) == declared  # an empty commune: building them once is cheaper
+    assert _indexes(db) == indexes  # every index back, word for word
+    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]  # and holding every row
+    assert db.execute("SELECT COUNT(*) FROM households WHERE deleted = 0").fetchone()[0] == 12
+
+
+def test_small_import_into_a_large_commune_keeps_the_indexes(tmp_path):
+    db = _commune(tmp_path / "k.sqlite3")
+    preview = run_to_end(preview_import(db, simple_list(tmp_path / "ds.xlsx", ROWS, HEADER), year=2026))
+    run_to_end(run_import(db, preview))
+    rows = [[i + 100, *r[1:3], f"0640{50 + i % 40}{i + 100:06d}", *r[4:]] for i, r in enumerate(ROWS[:3])]
+    for r in rows:
+        r[1] = r[1].replace("Nguyễn", "Trần")
+    preview = run_to_end(preview_import(db, simple_list(tmp_path / "ba.xlsx", rows, HEADER), year=2026))
+    assert preview.counts()["new"] == 3
+    assert _dropped_indexes(db, run_import(db, preview)) == []  # 15 held, 3 coming: maintained row by row
+    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_cancelled_first_import_keeps_the_indexes(tmp_path, monkeypatch):
+    monkeypatch.setattr(import_excel, "CHUNK", 5)
+    db = _commune(tmp_path / "x.sqlite3")
+    indexes, before = _indexes(db), _content(db)
+    job = run_import(db, run_to_end(preview_import(db, simple_list(tmp_path / "ds.xlsx", ROWS, HEADER), year=2026)))
+    for _ in range(3):
+        next(job)  # two chunks written, the indexes set aside
+    job.close()
+    assert _indexes(db) == indexes
+    assert _content(db) == before
+    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

@@ -33,6 +33,7 @@ def test_kill_during_import_leaves_nothing_half_written(tmp_path):
     db_path = tmp_path / "kill.sqlite3"
     db = open_database(db_path)  # import-excel fills an existing database
     triggers = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
+    indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
     db.close()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
@@ -59,5 +60,8 @@ def test_kill_during_import_leaves_nothing_half_written(tmp_path):
         # a large import sets the per-row insert triggers aside inside its transaction: back with the rollback
         assert db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall() == \
             triggers
+        # and, into an empty commune, the indexes of households and assessments (rebuilt at the end)
+        assert db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall() == \
+            indexes
     finally:
         db.close()
