@@ -86,7 +86,8 @@ class ExternalReference:
 
 
 # One validated record as the aggregate stores it: UUID, change counter, updated at, deleted flag and
-# the JSON line as UTF-8 bytes. The parsed object is not kept.
+# the record as checked, written out again as one JSON line in UTF-8 (see _reread_batches). The
+# parsed object is not kept.
 RecordRow = tuple[str, int, str, int, bytes]
 
 
@@ -387,10 +388,11 @@ def _lines(chunks: Iterable[bytes], entry: str) -> Iterator[bytes]:
 
 class CheckedKeys:
     """What the check pass kept of one table's records, in file order, for the write pass: UUID,
-    change counter, updated at and deleted flag as columns, and the lines (each tombstone's
-    stripped of everything but bookkeeping and references) — all of them while the table fits in
-    what is left of the package's :data:`KEEP_LINES_BYTES`, else none (``lines`` is None) and
-    only the number of records: the write then reads the lines again and takes the rest from them."""
+    change counter, updated at and deleted flag as columns, and the records as checked, written out
+    again as lines (each tombstone stripped of everything but bookkeeping and references) — all of
+    them while the table fits in what is left of the package's :data:`KEEP_LINES_BYTES`, else none
+    (``lines`` is None) and only the number of records: the write then reads the lines again and
+    takes the rest from them."""
 
     __slots__ = ("count", "uuids", "counters", "updated_at", "deleted", "lines", "kept_bytes")
 
@@ -451,15 +453,13 @@ def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str
         n_records += 1
         deleted = rec["deleted"]
         if deleted == 1:
-            stripped = schema.tombstone(rec)
-            if kept is not None and len(stripped) != len(rec):
-                line = orjson.dumps(stripped)
-            rec = stripped
+            rec = schema.tombstone(rec)
         for ref_field, target, targets in refs:
             value = rec.get(ref_field)
             if value is not None and value not in targets:
                 external.append(ExternalReference(schema.table, n, ref_field, target, value))
         if kept is not None:
+            line = _as_checked(rec, line)
             room -= len(line) + KEPT_RECORD_BYTES
             if room < 0:
                 kept = None
@@ -476,6 +476,18 @@ def _check_records(schema: RecordSchema, entry: VerifiedEntry, present: dict[str
     return keys
 
 
+def _as_checked(rec: dict, line: bytes) -> bytes:
+    """The line to store for the checked record ``rec`` parsed from ``line``: ``line`` itself when
+    it says exactly ``rec`` (as the app writes it), else ``rec`` written out again. JSON lets a line
+    give a key twice, which the check reads as its last value and SQLite's ``json_extract`` (the
+    upper level's statistics and references) as its first; a tombstone is stored stripped.
+
+    The copy out of orjson's result is what is kept: orjson leaves each result in a buffer of some
+    4 KB, and kept tombstones of 200 bytes took about ten times :data:`KEEP_LINES_BYTES`."""
+    written = orjson.dumps(rec)
+    return line if written == line else memoryview(written).tobytes()
+
+
 def _kept_batches(keys: CheckedKeys, lines: list[bytes], batch_records: int) -> Iterator[list[RecordRow]]:
     """The checked table's records in batches, from the ``lines`` the check kept."""
     for start in range(0, len(keys), batch_records):
@@ -488,9 +500,9 @@ def _reread_batches(schema: RecordSchema, count: int, chunks: Iterator[bytes], n
                     batch_records: int) -> Iterator[list[RecordRow]]:
     """The checked table's records in batches, its lines read again: the entry passed its checksum
     in the check and is read from the same bytes, so it holds the same valid records in the same
-    order. Each is parsed again for what the write needs, a tombstone stripped as in the check;
-    only the current batch is held."""
-    loads, dumps, tombstone = orjson.loads, orjson.dumps, schema.tombstone
+    order. Each is parsed again for what the write needs, a tombstone stripped and the line made
+    :func:`_as_checked` as in the check; only the current batch is held."""
+    loads, tombstone = orjson.loads, schema.tombstone
     done = 0
     batch: list[RecordRow] = []
     for line in _lines(chunks, name):
@@ -499,10 +511,8 @@ def _reread_batches(schema: RecordSchema, count: int, chunks: Iterator[bytes], n
         rec = loads(line)
         deleted = rec["deleted"]
         if deleted == 1:
-            stripped = tombstone(rec)
-            if len(stripped) != len(rec):
-                line = dumps(stripped)
-        batch.append((rec["uuid"], rec["change_counter"], rec["updated_at"], deleted, line))
+            rec = tombstone(rec)
+        batch.append((rec["uuid"], rec["change_counter"], rec["updated_at"], deleted, _as_checked(rec, line)))
         if len(batch) >= batch_records:
             yield batch
             done += len(batch)

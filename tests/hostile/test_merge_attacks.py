@@ -109,16 +109,19 @@ def test_a_table_whose_keys_do_not_fit_is_read_again_and_stored_as_when_kept(wor
                                                mine[(t, uuid_)]["deleted"])
 
 
-def test_what_the_check_keeps_for_the_write_stays_within_the_budget(world, monkeypatch):
+@pytest.mark.parametrize("deleted", [0, 1], ids=["records", "tombstones"])
+def test_what_the_check_keeps_for_the_write_stays_within_the_budget(world, monkeypatch, deleted):
     """Minimal records (the kind a package at the caps holds 1.2 million of): with no budget a
     record costs the check only its UUID in the duplicate test, not its keys as well; with one,
-    what is kept (lines and keys) adds at most the budget to the check's peak memory."""
+    what is kept (lines and keys) adds at most the budget to the check's peak memory — tombstones
+    too, whose lines the check writes out again without the names they came with."""
 
     def package(extra: int) -> bytes:
         tables = json.loads(json.dumps(world.tables))
         template = tables["villages"][0]
         tables["villages"] += [{**template, "uuid": str(UUID(int=i + 1, version=4)), "name": f"Thôn {i}",
-                                "sort_order": 100 + i, "change_counter": 1000 + i} for i in range(extra)]
+                                "sort_order": 100 + i, "change_counter": 1000 + i, "deleted": deleted}
+                               for i in range(extra)]
         return craft(world, tables=tables, manifest_changes={"sequence": 2, "base_sequence": 0})
 
     def check_peak(blob: bytes, budget: int) -> int:
@@ -228,3 +231,37 @@ def test_a_lone_surrogate_escape_is_refused_as_invalid_json(world, tmp_path, cap
     code, _out, err = run_cli(capsys, agg, "sync-import", str(path))
     assert code == 1 and "villages.jsonl, dòng 1: không phải JSON hợp lệ" in err, err
     assert canonical_dump(agg) == before
+
+
+@pytest.mark.parametrize("keep", [0, 48 * 1024**2], ids=["read-again", "kept"])
+def test_a_field_written_twice_is_stored_as_the_check_read_it(world, tmp_path, capsys, monkeypatch, keep):
+    """JSON lets a key repeat; the check reads its last value, SQLite's json_extract its first. A
+    household whose class is written twice ("poor", then its own) must count at the upper level
+    as the class the check accepted, and a record's UUID be the one the check saw."""
+    monkeypatch.setattr(sync_package, "KEEP_LINES_BYTES", keep)
+    tables = json.loads(json.dumps(world.tables))
+    entries = {f"{t}.jsonl": lines(rows) for t, rows in tables.items()}
+    twice = []
+    for rec in tables["assessments"]:
+        line = json.dumps(rec, ensure_ascii=False)
+        if rec["classification"] != "poor" and not twice:
+            twice.append(rec["uuid"])
+            forged = json.dumps({"uuid": "00000000-0000-4000-8000-000000000000", "classification": "poor"})[1:-1]
+            entries["assessments.jsonl"] = entries["assessments.jsonl"].replace(line.encode(), ("{" + forged + ", " +
+                                                                                                line[1:]).encode())
+    assert twice
+    path = tmp_path / "goi-2.gnbv"
+    path.write_bytes(craft(world, entries=entries, manifest_changes={"sequence": 2, "base_sequence": 0}))
+    agg = _aggregate(world, tmp_path, "a", True)
+    code, _out, err = run_cli(capsys, agg, "sync-import", str(path))
+    assert code == 0, err
+    conn = sqlite3.connect(f"file:{agg}?mode=ro", uri=True)
+    try:
+        held = dict(conn.execute("SELECT uuid, json_extract(data, '$.classification') FROM sync_records "
+                                 "WHERE table_name = 'assessments'"))
+        strays = conn.execute("SELECT COUNT(*) FROM sync_records WHERE json_extract(data, '$.uuid') IS NOT uuid"
+                              ).fetchone()[0]
+    finally:
+        conn.close()
+    assert held == {r["uuid"]: r["classification"] for r in tables["assessments"]}
+    assert strays == 0
