@@ -428,8 +428,10 @@ def write_preview(
                 batch = [merge.household(db, ph, recorded, preview.match_ids.get(ph.row)) for ph in chunk]
                 changed = write_households(db, batch, rev, recorded)
                 plans = _plans(batch, chunk, helpers.ids)
-                items_written += sum(len(p.items or []) for p in plans)
-                changed |= write_household_plans(db, preview.year, plans, rev)
+                replanned = write_household_plans(db, preview.year, plans, rev)
+                # the items of the plans written, not of every plan in the file: an unchanged one writes nothing
+                items_written += sum(len(p.items or []) for p in plans if p.household_id in replanned)
+                changed |= replanned
                 for (h, _a), ph in zip(batch, chunk, strict=True) if preview.match_ids else ():
                     if ph.row in preview.match_ids:
                         updated += h.id in changed

@@ -79,3 +79,30 @@ def test_a_write_between_preview_and_import_is_matched_again(demo_db, tmp_path):
     summary = run_to_end(run_import(demo_db, preview))
     assert (summary.imported, summary.unchanged + summary.updated) == (0, 1)  # the new record is found, not doubled
     assert demo_db.execute("SELECT COUNT(*) FROM households WHERE head_cccd = '064070000999'").fetchone()[0] == 1
+
+
+def test_summary_counts_only_the_plan_items_it_wrote(demo_db, tmp_path):
+    """Re-importing the unchanged export wrote no plan item, so the summary must not claim it wrote
+    every item of the file; changing one household's items counts that household's list only."""
+    path = tmp_path / "xuat.xlsx"
+    run_to_end(export_excel(demo_db, path, 2026))
+    summary = _reimport(demo_db, path)
+    assert summary.plan_items == 0
+    assert "Giải pháp hỗ trợ đã ghi: 0" in summary.lines()
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Kế hoạch hỗ trợ"]
+    header_row = next(r for r in range(1, 10) if "Mã hộ" in [c.value for c in ws[r]])
+    header = [c.value for c in ws[header_row]]
+    code_col, content_col = header.index("Mã hộ") + 1, header.index("Nội dung hỗ trợ") + 1
+    first = header_row + 1
+    code = ws.cell(first, code_col).value
+    ws.cell(first, content_col).value = "Nội dung đã sửa khi rà soát"
+    wb.save(path)
+    last_rev = int(demo_db.execute("SELECT value FROM settings WHERE key = 'last_rev'").fetchone()[0])
+    summary = _reimport(demo_db, path)
+    hid = demo_db.execute("SELECT id FROM households WHERE code = ?", [code]).fetchone()[0]
+    live = demo_db.execute("SELECT COUNT(*) FROM plan_items WHERE household_id = ? AND year = 2026 AND deleted = 0",
+                           [hid]).fetchone()[0]
+    touched = demo_db.execute("SELECT COUNT(DISTINCT household_id) FROM plan_items WHERE rev > ?", [last_rev]).fetchone()[0]
+    assert touched == 1
+    assert summary.plan_items == live
