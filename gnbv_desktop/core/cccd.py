@@ -29,7 +29,7 @@ def cccd_errors(cccd: str, birth_year: int | None = None, sex: str | None = None
     """Problems with ``cccd`` in Vietnamese; an empty list means it is consistent."""
     if not cccd:
         return []
-    if not cccd.isdigit():
+    if not (cccd.isascii() and cccd.isdigit()):  # 0–9 only: isdigit alone also takes ², ① and ٣
         return ["Số CCCD chỉ gồm chữ số."]
     if len(cccd) != 12:
         return [f"Số CCCD phải có đúng 12 chữ số (đang có {len(cccd)})."]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -122,13 +123,15 @@ def _letter_and_tone(ch: str) -> tuple[int, int]:
         letter = "đ"
     rank = _LETTER_RANK.get(letter)
     if rank is None:
-        rank = 100 + ord(letter) if not letter.isdigit() else -10 + int(letter)
+        # isdecimal, not isdigit: ``¹`` and ``②`` are digits that int() refuses (TCVN3 writes ``ạ`` as ``¹``)
+        rank = -10 + int(letter) if letter.isdecimal() else 100 + ord(letter)
     return rank, tone
 
 
 def _code(rank: int) -> str:
-    # Ranks start at -10 (digits); shift so every code point is above the separators below.
-    return chr(0x30 + rank + 10)
+    # Ranks start at -10 (digits); shift so every code point is above the separators below (the last
+    # few code points of Unicode share the top one).
+    return chr(min(0x30 + rank + 10, sys.maxunicode))
 
 
 @lru_cache(maxsize=65536)

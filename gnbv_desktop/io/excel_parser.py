@@ -402,7 +402,7 @@ def _read_cccd(raw: object, birth_year: int | None, sex: str) -> tuple[str, tupl
         cccd, restored = restore_leading_zero(cccd)
         if restored:
             notes = (("cccd", f"Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành {cccd}.", False, True),)
-    if not cccd.isdigit():
+    if not (cccd.isascii() and cccd.isdigit()):  # 0–9 only: isdigit alone also takes ², ① and ٣
         return cccd, notes + (("cccd", f"Số CCCD '{text_of(raw)}' chỉ được gồm chữ số.", True, True),)
     if len(cccd) != 12:
         return cccd, notes + (("cccd", f"Số CCCD '{text_of(raw)}' phải có đúng 12 chữ số (đang có {len(cccd)}).", True, True),)

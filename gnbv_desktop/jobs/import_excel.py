@@ -521,7 +521,7 @@ class _Merge:
 
 
 def _first_free_code(db: Database, rows: list[ParsedHousehold]) -> int:
-    in_file = [int(ph.household.code) for ph in rows if ph.household.code.isdigit()]
+    in_file = [int(ph.household.code) for ph in rows if ph.household.code.isascii() and ph.household.code.isdigit()]
     return max([int(next_code(db)), *(c + 1 for c in in_file)])
 
 

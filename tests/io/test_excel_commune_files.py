@@ -161,3 +161,38 @@ def test_over_long_plan_cell_is_a_row_error_and_never_stored(demo_db, tmp_path):
     run_to_end(run_import(demo_db, preview, skip_invalid=True))
     longest = demo_db.execute("SELECT MAX(LENGTH(content)) FROM plan_items").fetchone()[0]
     assert longest <= 1000
+
+
+def test_names_kept_in_a_legacy_font_or_with_odd_digits_are_imported_not_a_crash(commune, tmp_path):
+    """TCVN3 writes ``ạ`` as ``¹``: with the conversion turned off the name is kept as typed, and its
+    sort key must not take ``¹`` (a digit to ``str.isdigit``) for a number; nor ``②``, nor a letter
+    at the very top of Unicode."""
+    names = ["Ph¹m ThÞ Lan", "Hà Văn Hai²", "Lò Văn ②", "Hà Thị \U0010fffd"]
+    rows = [[i, name, 1970 + i, "Thôn 1", "1.000.000", "Nghèo"] for i, name in enumerate(names, start=1)]
+    path = simple_list(tmp_path / "m.xlsx", rows, header=["STT", "Họ tên chủ hộ", "Năm sinh", "Thôn", "Thu nhập",
+                                                          "Phân loại"])
+    preview = _preview(commune, path, convert_legacy=False)
+    assert not preview.invalid
+    run_to_end(run_import(commune, preview))
+    stored = [r[0] for r in commune.execute("SELECT head_name FROM households ORDER BY sort_key, id")]
+    assert sorted(stored) == sorted(names)
+
+
+@pytest.mark.parametrize("cccd", ["06417000000²", "①①①①①①①①①①①①", "٠٦٤١٧٠٠٠٠٠٠١"])
+def test_a_cccd_of_digits_other_than_0_to_9_is_a_row_error_not_a_crash_nor_stored(commune, tmp_path, cccd):
+    """``str.isdigit`` also says yes to ``²``, ``①`` and Arabic-Indic digits; a CCCD is 12 digits 0–9."""
+    path = simple_list(tmp_path / "c.xlsx", [[1, "Hà Văn Một", 1970, cccd, "Thôn 1", "1.000.000", "Nghèo"]],
+                       header=["STT", "Họ tên chủ hộ", "Năm sinh", "Số CCCD", "Thôn", "Thu nhập", "Phân loại"])
+    preview = _preview(commune, path)
+    assert [p for p in _problems(preview, 2) if p[0] == "D"] == [("D", True, f"Số CCCD '{cccd}' chỉ được gồm chữ số.")]
+    assert [h.row for h in preview.invalid] == [2]
+
+
+def test_a_household_code_of_odd_digits_is_kept_as_typed_and_new_codes_still_count_up(commune, tmp_path):
+    path = simple_list(tmp_path / "m.xlsx", [[1, "²", "Hà Văn Một", 1970, "Thôn 1", "1.000.000", "Nghèo"],
+                                             [2, None, "Hà Thị Hai", 1980, "Thôn 1", "1.000.000", "Nghèo"]],
+                       header=["STT", "Mã hộ", "Họ tên chủ hộ", "Năm sinh", "Thôn", "Thu nhập", "Phân loại"])
+    preview = _preview(commune, path)
+    assert not preview.invalid
+    run_to_end(run_import(commune, preview))
+    assert sorted(r[0] for r in commune.execute("SELECT code FROM households")) == ["00001", "²"]
