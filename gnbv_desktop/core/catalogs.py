@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from gnbv_desktop.core.text import clean, fold
+from gnbv_desktop.core.text import clean, fold, is_digits
 from gnbv_desktop.paths import resource_path
 
 ETHNIC_CODE_LIST = "QĐ 121-TCTK/PPCĐ (1979)"
@@ -144,7 +144,7 @@ def match_ethnicity(text: str) -> EthnicMatch | None:
         return None
     names, codes_2008 = _ethnic_index()
     by_1979 = {g.code: g for g in ethnic_groups()}
-    if key.isdigit():
+    if is_digits(key):
         group = by_1979.get(key.zfill(2))
         if group is None:
             return None

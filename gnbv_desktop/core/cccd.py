@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from gnbv_desktop.core.catalogs import cccd_province_codes
+from gnbv_desktop.core.text import is_digits
 
 MALE = "nam"
 FEMALE = "nu"
@@ -22,14 +23,14 @@ def normalize_cccd(text: object) -> str:
     if isinstance(text, float) and text.is_integer():
         text = int(text)
     text = str(text)
-    return text if text.isdigit() else re.sub(r"[\s.\-]", "", text)  # digits: nothing to drop
+    return text if is_digits(text) else re.sub(r"[\s.\-]", "", text)  # digits: nothing to drop
 
 
 def cccd_errors(cccd: str, birth_year: int | None = None, sex: str | None = None) -> list[str]:
     """Problems with ``cccd`` in Vietnamese; an empty list means it is consistent."""
     if not cccd:
         return []
-    if not (cccd.isascii() and cccd.isdigit()):  # 0–9 only: isdigit alone also takes ², ① and ٣
+    if not is_digits(cccd):
         return ["Số CCCD chỉ gồm chữ số."]
     if len(cccd) != 12:
         return [f"Số CCCD phải có đúng 12 chữ số (đang có {len(cccd)})."]
@@ -52,7 +53,7 @@ def cccd_errors(cccd: str, birth_year: int | None = None, sex: str | None = None
 
 def restore_leading_zero(cccd: str) -> tuple[str, bool]:
     """Excel stores ``064…`` as a number and drops the zero: 11 digits get it back."""
-    if cccd.isdigit() and len(cccd) == 11:
+    if is_digits(cccd) and len(cccd) == 11:
         return "0" + cccd, True
     return cccd, False
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from gnbv_desktop.core.standards import Standard
-from gnbv_desktop.core.text import fold
+from gnbv_desktop.core.text import fold, is_digits
 
 IGNORE = ""
 
@@ -273,7 +273,7 @@ def is_numbering_row(texts: list[str]) -> bool:
 
 
 def _is_consecutive(filled: list[str]) -> bool:
-    if not all(t.isdigit() for t in filled):
+    if not all(is_digits(t) for t in filled):
         return False
     nums = [int(t) for t in filled]
     return nums == list(range(nums[0], nums[0] + len(nums))) and nums[0] in (0, 1)

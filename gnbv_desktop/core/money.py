@@ -16,7 +16,7 @@ import re
 import unicodedata
 
 from gnbv_desktop.core.limits import MAX_MONEY
-from gnbv_desktop.core.text import clean, format_number
+from gnbv_desktop.core.text import clean, format_number, is_digits
 
 _UNITS = {
     "ty": 1_000_000_000,
@@ -92,15 +92,15 @@ def _number(num: str, shown: str, *, scaled: bool) -> tuple[int, str]:
     """Whole part and decimal digits of the number text; refuses what could mean two things."""
     compact = num.replace(" ", "")
     if " " in num and not _GROUPED.match(num):
-        if not compact.isdigit() or not _GROUPED.match(re.sub(r"\s+", " ", num)):
+        if not is_digits(compact) or not _GROUPED.match(re.sub(r"\s+", " ", num)):
             raise MoneyError(f"Không đọc được số tiền '{shown}': khoảng trắng chỉ dùng để nhóm hàng nghìn.")
-    if compact.isdigit():
+    if is_digits(compact):
         return int(compact), ""
     seps = [ch for ch in compact if ch in ".,"]
     if len(set(seps)) == 2:
         dec = compact[max(compact.rfind("."), compact.rfind(","))]
         head, _, frac = compact.rpartition(dec)
-        if dec in head or not (head.isdigit() or _GROUPED.match(head)) or not frac.isdigit():
+        if dec in head or not (is_digits(head) or _GROUPED.match(head)) or not is_digits(frac):
             raise MoneyError(f"Không đọc được số tiền '{shown}': dấu nhóm hàng nghìn và dấu thập phân lẫn lộn.")
         return int(re.sub(r"[.,]", "", head)), frac
     sep = seps[0]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from gnbv_desktop.core.limits import MAX_HOUSEHOLD_COUNT, MAX_MONEY, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, text_problem
 from gnbv_desktop.core.rates import NO_RESIDENTS, rate
 from gnbv_desktop.core.standards import NEAR_POOR, POOR
-from gnbv_desktop.core.text import clean, format_number, strip_illegal_chars
+from gnbv_desktop.core.text import clean, format_number, is_digits, strip_illegal_chars
 
 PLANNED = "planned"
 IN_PROGRESS = "in_progress"
@@ -276,7 +276,7 @@ def validate_helper(h: Helper) -> dict[str, str]:
         errors["name"] = "Chưa nhập tên người/tổ chức giúp đỡ."
     if h.kind not in HELPER_KINDS:
         errors["kind"] = "Loại phải là tổ chức hoặc cá nhân."
-    if h.phone and not h.phone.replace(" ", "").replace(".", "").lstrip("+").isdigit():
+    if h.phone and not is_digits(h.phone.replace(" ", "").replace(".", "").lstrip("+")):
         errors["phone"] = f"Số điện thoại '{h.phone}' chỉ gồm chữ số."
     return errors
 

@@ -53,6 +53,13 @@ def has_control_chars(text: str, *, allow_newlines: bool = False) -> bool:
     return _CONTROL.search(text) is not None
 
 
+def is_digits(text: str) -> bool:
+    """``text`` is one or more of the digits 0–9. ``str.isdigit`` alone also takes ``²``, ``①`` and
+    Arabic-Indic digits, which ``int()`` refuses or reads as other numbers (TCVN3 text writes ``ạ``
+    as ``¹``); every check that a cell or field is a number before ``int()`` goes through here."""
+    return text.isascii() and text.isdigit()
+
+
 def clean(text: object) -> str:
     """NFC, look-alike letters fixed, XML-illegal characters removed, whitespace collapsed;
     ``None`` becomes ``""``."""

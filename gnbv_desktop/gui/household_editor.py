@@ -38,7 +38,7 @@ from gnbv_desktop.core.standards import (
     child_indicator_warnings,
     classify,
 )
-from gnbv_desktop.core.text import clean, format_date, parse_date
+from gnbv_desktop.core.text import clean, format_date, is_digits, parse_date
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.dialog_size import remember_size
 from gnbv_desktop.gui.household_history import HouseholdHistory
@@ -274,7 +274,7 @@ class HouseholdEditor(QDialog):
         years = [self.general.birthYearEdit.text().strip()]
         years += [(self.members_table.item(r, 2).text() if self.members_table.item(r, 2) else "")
                   for r in range(self.members_table.rowCount())]
-        return [self.year - int(y) for y in years if y.isdigit()]
+        return [self.year - int(y) for y in years if is_digits(y)]
 
     def deprived(self) -> list[str]:
         return [code for code, box in self.indicator_boxes.items() if box.isChecked()]
@@ -320,7 +320,7 @@ class HouseholdEditor(QDialog):
         year_text = clean(g.birthYearEdit.text())
         birth_year = None
         if year_text:
-            if year_text.isdigit() and len(year_text) == 4:
+            if is_digits(year_text) and len(year_text) == 4:
                 birth_year = int(year_text)
             else:
                 errors["head.birth_year"] = "Năm sinh phải là 4 chữ số, ví dụ 1975."
@@ -356,7 +356,7 @@ class HouseholdEditor(QDialog):
         for r in range(t.rowCount()):
             ident = t.item(r, 0).data(Qt.ItemDataRole.UserRole) or (None, "")
             year_item = clean(t.item(r, 2).text() if t.item(r, 2) else "")
-            m_year = int(year_item) if year_item.isdigit() else None
+            m_year = int(year_item) if is_digits(year_item) else None
             if year_item and m_year is None:
                 errors[f"members[{r}].birth_year"] = f"Năm sinh '{year_item}' ở dòng {r + 1} không hợp lệ."
             eth_m = find_ethnic_group(t.item(r, 5).text() if t.item(r, 5) else "")

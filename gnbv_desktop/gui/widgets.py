@@ -7,7 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLineEdit, QMessageBox, QWidget
 
 from gnbv_desktop.core.money import MoneyError, format_money_input, parse_money
-from gnbv_desktop.core.text import format_number
+from gnbv_desktop.core.text import format_number, is_digits
 
 
 class MoneyEdit(QLineEdit):
@@ -31,9 +31,9 @@ class MoneyEdit(QLineEdit):
         pos = self.cursorPosition()
         if not text:
             self._typed_freely = False
-        elif len(text) > len(self._shown) and pos > 0 and not text[pos - 1].isdigit():
+        elif len(text) > len(self._shown) and pos > 0 and not is_digits(text[pos - 1]):
             self._typed_freely = True
-        if not self._typed_freely and all(ch.isdigit() or ch == "." for ch in text):
+        if not self._typed_freely and all(is_digits(ch) or ch == "." for ch in text):
             digits = text.replace(".", "")
             new = format_number(int(digits)) if digits else ""
             if new != text:

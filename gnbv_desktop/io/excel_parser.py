@@ -41,7 +41,7 @@ from gnbv_desktop.core.excel_values import (
 from gnbv_desktop.core.household import Household, Member
 from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS, RESULTS_FOR_CLASSIFICATION, PlanItem
 from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, StandardError, classify
-from gnbv_desktop.core.text import clean, format_number
+from gnbv_desktop.core.text import clean, format_number, is_digits
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
 from gnbv_desktop.io.excel_table import QUIET, Columns, Note, Table, checked, columns_of, joined, per_value
 
@@ -402,7 +402,7 @@ def _read_cccd(raw: object, birth_year: int | None, sex: str) -> tuple[str, tupl
         cccd, restored = restore_leading_zero(cccd)
         if restored:
             notes = (("cccd", f"Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành {cccd}.", False, True),)
-    if not (cccd.isascii() and cccd.isdigit()):  # 0–9 only: isdigit alone also takes ², ① and ٣
+    if not is_digits(cccd):
         return cccd, notes + (("cccd", f"Số CCCD '{text_of(raw)}' chỉ được gồm chữ số.", True, True),)
     if len(cccd) != 12:
         return cccd, notes + (("cccd", f"Số CCCD '{text_of(raw)}' phải có đúng 12 chữ số (đang có {len(cccd)}).", True, True),)
@@ -443,7 +443,7 @@ def _size_rule(value: object) -> tuple[int | None, tuple[Note, ...]]:
 def _phone_rule(value: object) -> str:
     """The phone as text; a number cell drops the leading zero of 09…, which is put back."""
     phone = text_of(value)
-    return "0" + phone if phone and phone.isdigit() and len(phone) == 9 else phone
+    return "0" + phone if phone and is_digits(phone) and len(phone) == 9 else phone
 
 
 def _income_rule(value: object) -> tuple[int | None, tuple[Note, ...]]:

@@ -33,7 +33,7 @@ from gnbv_desktop.core.plans import (
     validate_plan_item,
 )
 from gnbv_desktop.core.text import clean as _clean_text
-from gnbv_desktop.core.text import format_number
+from gnbv_desktop.core.text import format_number, is_digits
 from gnbv_desktop.io.excel_export import ExportColumn
 from gnbv_desktop.io.excel_parser import ParsedHousehold, Problem
 from gnbv_desktop.io.excel_reader import SheetData, column_letter, read_sheets_where
@@ -329,7 +329,7 @@ def _helper_row(sheet: str, number: int, cells: dict[str, object], where: _Where
     h = Helper(name=clean(cells.get("helper")), kind=kind or ORGANISATION, position=clean(cells.get("position")),
                organisation=clean(cells.get("organisation")), phone=_text(cells.get("phone")),
                note=clean(cells.get("note")))
-    if h.phone.isdigit() and len(h.phone) == 9:
+    if is_digits(h.phone) and len(h.phone) == 9:
         h.phone = "0" + h.phone  # a number cell drops the leading zero of 09…
     errors = validate_helper(h)
     if "phone" in errors:

@@ -24,7 +24,7 @@ from gnbv_desktop.core.household import Assessment, Household, Member, same_head
 from gnbv_desktop.core.plans import Helper
 from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.core.standards import Standard
-from gnbv_desktop.core.text import clean, fold, format_number
+from gnbv_desktop.core.text import clean, fold, format_number, is_digits
 from gnbv_desktop.io.excel_legacy import LegacyColumn, convert_columns, convert_head, legacy_columns
 from gnbv_desktop.io.excel_mapping import apply_template, load_template
 from gnbv_desktop.io.excel_parser import (
@@ -521,7 +521,7 @@ class _Merge:
 
 
 def _first_free_code(db: Database, rows: list[ParsedHousehold]) -> int:
-    in_file = [int(ph.household.code) for ph in rows if ph.household.code.isascii() and ph.household.code.isdigit()]
+    in_file = [int(ph.household.code) for ph in rows if is_digits(ph.household.code)]
     return max([int(next_code(db)), *(c + 1 for c in in_file)])
 
 

@@ -21,7 +21,7 @@ from gnbv_desktop.core.rates import rate
 from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.core.standards import CLASSIFICATIONS, NEAR_POOR, POOR, StandardError
 from gnbv_desktop.core.target_groups import yearly_groups
-from gnbv_desktop.core.text import clean, fold, name_sort_key
+from gnbv_desktop.core.text import clean, fold, is_digits, name_sort_key
 
 # The list's query, with its row and the household size rule, lives in store/household_list.py;
 # the names stay importable from here, where the rest of the household records are.
@@ -187,7 +187,7 @@ def _deprived_json(deprived: tuple[str, ...]) -> str:
 
 @lru_cache(maxsize=1024)
 def _code_order(code: str) -> tuple[int, ...]:
-    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
+    return tuple(int(p) if is_digits(p) else 0 for p in code.split("."))
 
 
 def save_household(

@@ -30,7 +30,7 @@ from gnbv_desktop.core.plans import (
     validate_plan_item,
 )
 from gnbv_desktop.core.standards import NEAR_POOR, POOR
-from gnbv_desktop.core.text import clean, name_sort_key, word_key
+from gnbv_desktop.core.text import clean, is_digits, name_sort_key, word_key
 from gnbv_desktop.store.catalog_store import load_catalog
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
@@ -79,7 +79,7 @@ def get_helper(db: Database, helper_id: int) -> Helper:
 def find_helper(db: Database, text: str) -> Helper | None:
     """By id or exact name (ignoring case), for CLI commands naming one."""
     text = clean(text)
-    if text.isdigit():
+    if is_digits(text):
         row = db.execute(f"SELECT {_HELPER_COLS} FROM helpers WHERE id = ? AND deleted = 0", [int(text)]).fetchone()
         if row:
             return _helper(row)

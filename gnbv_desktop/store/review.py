@@ -19,6 +19,7 @@ from gnbv_desktop.core.review import (
     add_months,
     transition,
 )
+from gnbv_desktop.core.text import is_digits
 from gnbv_desktop.store.household_list import SIZE_SQL
 from gnbv_desktop.store.records import new_record_fields, next_rev, now_iso, touch
 from gnbv_desktop.store.settings import get_value, set_value
@@ -238,7 +239,7 @@ def household_transitions(db: Database, year: int) -> dict[int, str]:
 
 def escape_window_months(db: Database) -> int:
     value = get_value(db, ESCAPE_WINDOW_KEY, str(DEFAULT_ESCAPE_WINDOW_MONTHS))
-    return int(value) if value.isdigit() else DEFAULT_ESCAPE_WINDOW_MONTHS
+    return int(value) if is_digits(value) else DEFAULT_ESCAPE_WINDOW_MONTHS
 
 
 def set_escape_window_months(db: Database, months: int) -> None:

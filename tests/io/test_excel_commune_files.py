@@ -196,3 +196,11 @@ def test_a_household_code_of_odd_digits_is_kept_as_typed_and_new_codes_still_cou
     assert not preview.invalid
     run_to_end(run_import(commune, preview))
     assert sorted(r[0] for r in commune.execute("SELECT code FROM households")) == ["00001", "²"]
+
+
+def test_a_numbering_row_with_an_odd_digit_is_read_as_data_not_a_crash(commune, tmp_path):
+    """A row "1, ², 3, …" under the header: the numbering-row check counts 0–9 only (``int('²')`` fails)."""
+    path = simple_list(tmp_path / "n.xlsx", [["1", "²", "3", "4", "5", "6", "7"],
+                                             [1, "Hà Văn Một", 1970, None, "Thôn 1", "1.000.000", "Nghèo"]])
+    preview = _preview(commune, path)
+    assert [h.household.head_name for h in preview.valid] == ["Hà Văn Một"]
