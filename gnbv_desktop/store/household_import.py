@@ -67,15 +67,13 @@ class RecordStamp:
 
     def __init__(self, rev: int):
         self.rev, self.ts = rev, now_iso()
-        self._values = self._draw()
+        # A new record's bookkeeping values, in :data:`RECORD_COLUMNS` order (its UUID first): the
+        # drawing generator's own ``__next__``, called twice per new household without a frame of ours.
+        self.values: Callable[[], tuple] = self._draw().__next__
 
     def _draw(self) -> Iterator[tuple]:
         while True:
             yield from [new_record_values(uuid, self.ts, self.rev) for uuid in uuid4_texts(512)]
-
-    def values(self) -> tuple:
-        """A new record's bookkeeping values, in :data:`RECORD_COLUMNS` order (its UUID first)."""
-        return next(self._values)
 
     def fields(self) -> dict:
         """:meth:`values` as a dict, for rows built as dicts."""
