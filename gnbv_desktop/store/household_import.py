@@ -158,12 +158,11 @@ def recorded_assessment(row: tuple | None) -> Assessment | None:
     it was deleted)."""
     if row is None or row[2]:
         return None
-    a = dict(zip(ASSESSMENT_COLUMNS, row[3:], strict=True))
-    return Assessment(year=a["year"], standard_id=a["standard_id"], area=a["area"], income=a["income"],
-                      deprived=json_list(a["deprived"]), classification=a["classification"],
-                      causes=json_list(a["causes"]), needs=json_list(a["needs"]), note=a["note"],
-                      target_groups=json_list(a["target_groups"]), review_status=a["review_status"],
-                      id=row[0], uuid=row[1])
+    # unpacked by position (ASSESSMENT_COLUMNS' order), not through a dict per row: a re-import reads 20,000
+    _hid, year, standard_id, area, income, deprived, classification, causes, needs, note, groups, review = row[3:]
+    return Assessment(year=year, standard_id=standard_id, area=area, income=income, deprived=json_list(deprived),
+                      classification=classification, causes=json_list(causes), needs=json_list(needs), note=note,
+                      target_groups=json_list(groups), review_status=review, id=row[0], uuid=row[1])
 
 
 def match_members(old: list[Member], new: list[Member]) -> None:
