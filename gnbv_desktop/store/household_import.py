@@ -76,7 +76,7 @@ class RecordStamp:
             yield from [new_record_values(uuid, self.ts, self.rev) for uuid in uuid4_texts(512)]
 
     def fields(self) -> dict:
-        """:meth:`values` as a dict, for rows built as dicts."""
+        """:attr:`values` as a dict, for rows built as dicts."""
         return dict(zip(RECORD_COLUMNS, self.values(), strict=True))
 
 
