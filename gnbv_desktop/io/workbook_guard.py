@@ -40,15 +40,16 @@ PROBE_MEMORY = 768 * 1024 * 1024
 PROBE_SECONDS = 45
 
 _CHUNK = 1 << 20
-# References as the reader accepts them (it takes lower-case letters too). A row's ``r`` is digits
-# only; cells past column Z are the only ones whose letters need reading (most lists stop before).
+# References as the reader accepts them (it takes lower-case letters too), found in one scan whose
+# alternatives each match a few references only: a row's ``r`` (digits only: every row); a cell past
+# column Z (its letters, and its row when that has six digits or more); a cell in columns A-Z on a
+# row of six digits or more (placed on a far row without its row saying so). Most lists stop before
+# column AA and row 100,000, so a cell's reference is seldom returned at all.
 # The attribute is matched with the space before it (``dir="5400000"`` in a theme is no reference);
-# the patterns start with that literal so the scan runs at memchr speed, and a part that separates
-# attributes with tabs or line breaks instead is scanned with the general (slower) form.
-_ROW_REF = re.compile(rb' r="([0-9]{1,9})"')
-_CELL_ROW = re.compile(rb' r="[A-Za-z]{1,4}([0-9]{6,9})"')
-_WIDE_COLUMN = re.compile(rb' r="([A-Za-z]{2,4})[0-9]')
-_ANY_SPACE = {p: re.compile(p.pattern.replace(b" r=", rb"\sr=")) for p in (_ROW_REF, _CELL_ROW, _WIDE_COLUMN)}
+# the pattern starts with that literal so the scan runs at the speed of a literal search, and a part
+# that separates attributes with tabs or line breaks instead is scanned with the general (slower) form.
+_REFERENCE = re.compile(rb' r="(?:([0-9]{1,9})"|([A-Za-z]{2,4})(?=[0-9])(?:([0-9]{6,9})")?|[A-Za-z]([0-9]{6,9})")')
+_REFERENCE_ANY_SPACE = re.compile(_REFERENCE.pattern.replace(b" r=", rb"\sr="))
 _OTHER_SPACE = (b'\tr="', b'\nr="', b'\rr="')
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{0,4})([0-9]{0,9}):?([A-Z]{0,4})([0-9]{0,9})\"")
 _WINDOW = 16 * 1024  # a text run of _MAX_TEXT_RUN bytes spans this many whole windows without a tag
@@ -158,30 +159,25 @@ def _note_cells(data: bytes, overlap: int, extent: _Extent) -> None:
                 extent.columns = max(extent.columns, _column_number(letters))
     # one-byte tests run at memchr speed; the separators are looked for only when one of them is there
     odd = (b"\t" in data or b"\n" in data or b"\r" in data) and any(sep in data for sep in _OTHER_SPACE)
-
-    def find(pattern: re.Pattern) -> list:
-        return (_ANY_SPACE[pattern] if odd else pattern).findall(data)
-
-    rows = find(_ROW_REF)
-    if rows:
-        extent.rows = max(extent.rows, *map(int, set(rows)))
-    far = find(_CELL_ROW)  # a cell placed on a far row without its row saying so
-    if far:
-        extent.rows = max(extent.rows, *map(int, set(far)))
-    wide = find(_WIDE_COLUMN)
-    if wide:
-        extent.columns = max(extent.columns, *map(_column_number, set(wide)))
-    chunk = data[overlap:]
-    extent.row_tags += chunk.count(b"<row")
+    found = (_REFERENCE_ANY_SPACE if odd else _REFERENCE).findall(data)
+    if found:
+        row_refs, wide, far_wide, far = (set(group) - {b""} for group in zip(*found, strict=True))
+        rows = row_refs | far_wide | far
+        if rows:
+            extent.rows = max(extent.rows, *map(int, rows))
+        if wide:
+            extent.columns = max(extent.columns, *map(_column_number, wide))
+    # counted from ``overlap`` on (the tail was counted with its own chunk), without copying the chunk
+    extent.row_tags += data.count(b"<row", overlap)
     extent.rows = max(extent.rows, extent.row_tags)
-    referenced = chunk.count(b'<c r="')
+    referenced = data.count(b'<c r="', overlap)
     # when every "<c" opens a cell with a reference (no <cols>, <cfRule>… in this window), those are all its cells
-    cells = referenced if chunk.count(b"<c") == referenced else (
-        chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/"))
+    cells = referenced if data.count(b"<c", overlap) == referenced else (
+        data.count(b"<c ", overlap) + data.count(b"<c>", overlap) + data.count(b"<c/", overlap))
     extent.cells += cells
     if cells != referenced:
         # cells without a reference are placed one after another: a row's cell count is a width too
-        parts = chunk.split(b"<row")
+        parts = data[overlap:].split(b"<row")
         extent.columns = max(extent.columns, *(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts))
 
 
