@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from gnbv_desktop.core.text import clean, fold, format_date, format_number, name_sort_key, parse_date
+import pytest
+
+from gnbv_desktop.core.text import clean, fold, format_date, format_number, is_digits, name_sort_key, parse_date
 
 
 def test_fold_ignores_diacritics_case_and_d_stroke():
@@ -47,3 +49,10 @@ def test_ethnic_group_lookup_is_forgiving():
     assert find_ethnic_group("Mèo").name == "HMông"
     assert find_ethnic_group("1").name == "Kinh"
     assert find_ethnic_group("Klingon") is None
+
+
+@pytest.mark.parametrize(("text", "digits"), [("1975", True), ("¹975", False), ("②", False), ("٣", False),
+                                              ("", False), ("12 3", False)])
+def test_only_0_to_9_are_digits(text, digits):
+    """``str.isdigit`` also takes ``¹``, ``②`` and Arabic-Indic digits, which ``int()`` refuses."""
+    assert is_digits(text) is digits

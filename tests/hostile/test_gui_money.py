@@ -41,3 +41,24 @@ def test_a_clear_amount_with_a_unit_is_accepted_and_shown_the_app_way(qtbot, emp
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     rows = list_rows(empty_ctx.db, 2026)
     assert [(r.head_name, r.income) for r in rows] == [("Nguyễn Văn Ánh", 1_200_000)]
+
+
+# Digits other than 0–9: ``str.isdigit`` says yes to ``²`` and ``¹`` but ``int()`` refuses them (the editor crashed).
+def test_a_superscript_pasted_into_the_income_is_kept_and_refused_on_save(qtbot, empty_ctx):
+    editor = _editor(qtbot, empty_ctx)
+    qtbot.keyClicks(editor.income_edit, "1")
+    editor.income_edit.insert("²")  # what a paste does (keyClicks cannot type non-ASCII offscreen)
+    assert editor.income_edit.text() == "1²"
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert not editor.income_error.isHidden() and "1²" in editor.income_error.text()
+    assert list_rows(empty_ctx.db, 2026, include_unassessed=True) == []
+
+
+def test_a_birth_year_written_with_a_superscript_one_is_an_error_on_save(qtbot, empty_ctx):
+    editor = _editor(qtbot, empty_ctx)
+    qtbot.keyClicks(editor.income_edit, "1000000")
+    editor.general.birthYearEdit.setText("¹975")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert list_rows(empty_ctx.db, 2026, include_unassessed=True) == []
+    error = editor.general.birthYearError
+    assert not error.isHidden() and error.text() == "Năm sinh phải là 4 chữ số, ví dụ 1975."
