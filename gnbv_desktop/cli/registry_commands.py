@@ -11,13 +11,8 @@ import datetime as _dt
 import sys
 
 from gnbv_desktop.cli.context import CliContext, CliError, print_json
-from gnbv_desktop.core.standards import (
-    AREAS,
-    CLASSIFICATION_LABELS,
-    CLASSIFICATIONS,
-    StandardError,
-    classify,
-)
+from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS, CLASSIFICATIONS
+from gnbv_desktop.core.standards import AREAS, StandardError, classify
 from gnbv_desktop.core.text import fold, format_number
 
 
@@ -127,10 +122,9 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
     from gnbv_desktop.jobs.demo import create_demo
     from gnbv_desktop.jobs.progress import run_to_end
     from gnbv_desktop.store.accounts import ADMIN, has_accounts
-    from gnbv_desktop.store.aggregate import is_aggregate
     from gnbv_desktop.store.backup import backup_before_job
     from gnbv_desktop.store.reset import clear_data, holds_data
-    from gnbv_desktop.store.settings import load_settings
+    from gnbv_desktop.store.settings import is_aggregate, load_settings
 
     if args.households < 1:
         raise CliError("Số hộ phải lớn hơn 0.")
@@ -245,10 +239,11 @@ def cmd_classify(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
-    from gnbv_desktop.store.aggregate import aggregate_stats, is_aggregate
+    from gnbv_desktop.store.aggregate import aggregate_stats
     from gnbv_desktop.store.households import stats
     from gnbv_desktop.store.plans import plan_stats
     from gnbv_desktop.store.review import transition_counts
+    from gnbv_desktop.store.settings import is_aggregate
 
     year = args.year or current_year()
     if is_aggregate(ctx.db):
@@ -303,7 +298,7 @@ def print_transitions(moves: dict | None, indent: str, *, with_decision: bool = 
 
 
 def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    from gnbv_desktop.store.households import list_rows
+    from gnbv_desktop.store.household_list import list_rows
     from gnbv_desktop.store.villages import find_village, list_villages
 
     year = args.year or current_year()

@@ -144,10 +144,11 @@ def cmd_sync_status(args: argparse.Namespace, ctx: CliContext) -> int:
     from gnbv_desktop.core.sync_schema import display
     from gnbv_desktop.jobs.sync import table_label
     from gnbv_desktop.store import aggregate
+    from gnbv_desktop.store.settings import is_aggregate
     from gnbv_desktop.store.sync_outbox import list_exports
 
     db = ctx.db
-    if aggregate.is_aggregate(db):
+    if is_aggregate(db):
         communes = aggregate.commune_statuses(db)
         if args.json:
             print_json({"mode": "aggregate", "communes": [
@@ -185,9 +186,9 @@ def cmd_ref_export(args: argparse.Namespace, ctx: CliContext) -> int:
     from gnbv_desktop.io.reference_package import validate_targets
     from gnbv_desktop.jobs.reference_sync import export_reference
     from gnbv_desktop.jobs.sync import SyncError
-    from gnbv_desktop.store import aggregate
     from gnbv_desktop.store.households import ValidationError
     from gnbv_desktop.store.reference import set_upper_targets
+    from gnbv_desktop.store.settings import is_aggregate
     from gnbv_desktop.store.sync_identity import installation
 
     password = read_password(args.password_file)
@@ -203,7 +204,7 @@ def cmd_ref_export(args: argparse.Namespace, ctx: CliContext) -> int:
             validate_targets(targets)
         except PackageError as exc:
             raise CliError(f"Tệp chỉ tiêu '{args.targets}': {exc}") from exc
-        if not aggregate.is_aggregate(db):
+        if not is_aggregate(db):
             raise CliError("Chỉ cơ sở dữ liệu cấp trên (Chế độ cấp trên) mới xuất gói tham chiếu cho các xã.")
     try:
         with db.atomic():

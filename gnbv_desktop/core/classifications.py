@@ -1,6 +1,6 @@
 """The four classes a household's assessment can put it in, with their Vietnamese names.
 
-Apart from the standards that decide them (``core/standards.py``, which re-exports these names):
+Apart from the standards that decide them (``core/standards.py``):
 the household list shows and filters on the classes, and the app opens on that list before anything
 needs the standards themselves.
 """

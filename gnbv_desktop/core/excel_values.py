@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from gnbv_desktop.core.cccd import FEMALE, MALE
+from gnbv_desktop.core.classifications import AVERAGE, NEAR_POOR, NONE, POOR
 from gnbv_desktop.core.money import MoneyError
 from gnbv_desktop.core.money import parse_money as _parse_money
 from gnbv_desktop.core.plans import (
@@ -21,7 +22,6 @@ from gnbv_desktop.core.plans import (
     FEWER_DEPRIVATIONS,
     POOR_TO_NEAR_POOR,
 )
-from gnbv_desktop.core.standards import AVERAGE, NEAR_POOR, NONE, POOR
 from gnbv_desktop.core.text import clean
 from gnbv_desktop.core.text import fold as _fold
 

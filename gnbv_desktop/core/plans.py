@@ -13,9 +13,9 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
+from gnbv_desktop.core.classifications import NEAR_POOR, POOR
 from gnbv_desktop.core.limits import MAX_HOUSEHOLD_COUNT, MAX_MONEY, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, text_problem
 from gnbv_desktop.core.rates import NO_RESIDENTS, rate
-from gnbv_desktop.core.standards import NEAR_POOR, POOR
 from gnbv_desktop.core.text import clean, format_number, is_digits, strip_illegal_chars
 
 PLANNED = "planned"

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gnbv_desktop.core.classifications import AVERAGE as AVERAGE
-from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS as CLASSIFICATION_LABELS
-from gnbv_desktop.core.classifications import CLASSIFICATIONS as CLASSIFICATIONS
-from gnbv_desktop.core.classifications import NEAR_POOR, NONE, POOR
+from gnbv_desktop.core.classifications import AVERAGE, CLASSIFICATION_LABELS, NEAR_POOR, NONE, POOR
 from gnbv_desktop.core.text import format_money
 
 AREAS = ("rural", "urban")

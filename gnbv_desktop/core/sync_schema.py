@@ -23,9 +23,9 @@ from datetime import datetime
 
 import orjson
 
+from gnbv_desktop.core.classifications import CLASSIFICATIONS
 from gnbv_desktop.core.limits import FIRST_YEAR, LAST_YEAR, MAX_LONG_TEXT_CHARS, MAX_NAME_CHARS, MAX_RESIDENTS, MAX_TEXT_CHARS
 from gnbv_desktop.core.review import NEW_STANDARD, PENDING, TRANSITIONS
-from gnbv_desktop.core.standards import CLASSIFICATIONS
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 YEAR_MIN, YEAR_MAX = FIRST_YEAR, LAST_YEAR

@@ -29,15 +29,9 @@ from PySide6.QtWidgets import (
 
 from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, ethnic_groups, find_ethnic_group
 from gnbv_desktop.core.cccd import FEMALE, MALE, SEX_LABELS
+from gnbv_desktop.core.classifications import NEAR_POOR, POOR
 from gnbv_desktop.core.household import Assessment, Household, Member
-from gnbv_desktop.core.standards import (
-    AREA_LABELS,
-    NEAR_POOR,
-    POOR,
-    StandardError,
-    child_indicator_warnings,
-    classify,
-)
+from gnbv_desktop.core.standards import AREA_LABELS, StandardError, child_indicator_warnings, classify
 from gnbv_desktop.core.text import clean, format_date, is_digits, parse_date
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.dialog_size import remember_size

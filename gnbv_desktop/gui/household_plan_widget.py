@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS
 from gnbv_desktop.core.household import Assessment
 from gnbv_desktop.core.money import parse_money
 from gnbv_desktop.core.plans import (
@@ -35,7 +36,6 @@ from gnbv_desktop.core.plans import (
     suggest_measures,
     unaddressed_deprivations,
 )
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS
 from gnbv_desktop.core.text import format_date, format_number, parse_date
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.ui_loader import load_ui

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS
 from gnbv_desktop.core.excel_columns import all_fields, field_label
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS
 from gnbv_desktop.core.text import clean, format_number
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.io.excel_mapping import apply_template, load_template, save_template

@@ -18,7 +18,7 @@ from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.job_runner import JobHandle
 from gnbv_desktop.jobs.reference_sync import import_reference
 from gnbv_desktop.jobs.sync import import_packages
-from gnbv_desktop.store.aggregate import is_aggregate
+from gnbv_desktop.store.settings import is_aggregate
 
 TITLE = "Mở tệp"
 PASSWORD_HINT = " Nếu gói có mật khẩu, hãy nhập gói ở trang Đồng bộ."

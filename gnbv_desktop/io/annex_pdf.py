@@ -15,8 +15,8 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, TableStyle
 
+from gnbv_desktop.core.classifications import NEAR_POOR, POOR
 from gnbv_desktop.core.document import annex_reference, place_date_line, roman, signature_titles
-from gnbv_desktop.core.standards import NEAR_POOR, POOR
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.io.pdf_common import (
     CENTER,

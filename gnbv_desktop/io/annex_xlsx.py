@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gnbv_desktop.core.classifications import NEAR_POOR, POOR
 from gnbv_desktop.core.document import annex_reference, place_date_line, roman, signature_titles
-from gnbv_desktop.core.standards import NEAR_POOR, POOR
 from gnbv_desktop.io.annex_pdf import annex_title, group_summary, item_line
 from gnbv_desktop.io.xlsx_safe import guard_cell
 from gnbv_desktop.store.report_data import ReportData, ReportHousehold

@@ -20,9 +20,10 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from gnbv_desktop.core.cccd import SEX_LABELS
+from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS
 from gnbv_desktop.core.household import HEAD_RELATION
 from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS
-from gnbv_desktop.core.standards import AREA_LABELS, CLASSIFICATION_LABELS
+from gnbv_desktop.core.standards import AREA_LABELS
 from gnbv_desktop.core.text import format_date
 from gnbv_desktop.io.xlsx_safe import guard_cell, safe_row
 

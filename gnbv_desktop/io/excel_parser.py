@@ -21,6 +21,7 @@ from functools import cached_property, lru_cache, partial
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
+from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS
 from gnbv_desktop.core.excel_columns import IGNORE, Catalogs
 from gnbv_desktop.core.excel_rows import DATA, GROUP, KIND_LABELS, classify_row, group_label
 from gnbv_desktop.core.excel_values import (
@@ -40,7 +41,7 @@ from gnbv_desktop.core.excel_values import (
 )
 from gnbv_desktop.core.household import Household, Member
 from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS, RESULTS_FOR_CLASSIFICATION, PlanItem
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, StandardError, classify
+from gnbv_desktop.core.standards import StandardError, classify
 from gnbv_desktop.core.text import clean, format_number, is_digits
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
 from gnbv_desktop.io.excel_table import QUIET, Columns, Note, Table, checked, columns_of, joined, per_value

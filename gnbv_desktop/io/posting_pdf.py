@@ -17,8 +17,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, TableStyle
 
 from gnbv_desktop.core.cccd import mask_cccd
+from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS, NEAR_POOR, POOR
 from gnbv_desktop.core.document import place_date_line, roman, signature_titles
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, NEAR_POOR, POOR
 from gnbv_desktop.io.pdf_common import (
     CENTER,
     PORTRAIT,

@@ -7,7 +7,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS
+from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS, CLASSIFICATIONS
 from gnbv_desktop.core.text import strip_illegal_chars
 from gnbv_desktop.io.xlsx_safe import guard_sheet, safe_row
 

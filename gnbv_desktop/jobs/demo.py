@@ -16,7 +16,8 @@ from sqlite_utils import Database
 
 from gnbv_desktop.core.catalogs import ETHNIC_CODE_LIST, catalog, ethnic_groups
 from gnbv_desktop.core.cccd import FEMALE, MALE, make_cccd
-from gnbv_desktop.core.standards import AVERAGE, POOR, classify
+from gnbv_desktop.core.classifications import AVERAGE, POOR
+from gnbv_desktop.core.standards import classify
 from gnbv_desktop.core.target_groups import yearly_groups
 from gnbv_desktop.core.text import clean, fold, name_sort_key
 from gnbv_desktop.jobs.demo_plans import create_demo_plans

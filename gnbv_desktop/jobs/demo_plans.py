@@ -14,6 +14,7 @@ import random
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.classifications import NEAR_POOR, POOR
 from gnbv_desktop.core.document import split_commune_name
 from gnbv_desktop.core.plans import (
     CANCELLED,
@@ -30,7 +31,6 @@ from gnbv_desktop.core.plans import (
     Helper,
     suggest_measures,
 )
-from gnbv_desktop.core.standards import NEAR_POOR, POOR
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.store.plans import get_commune_plan, list_helpers, save_commune_plan, save_helper, support_measures
 from gnbv_desktop.store.records import new_record_fields, next_rev

@@ -17,7 +17,6 @@ from gnbv_desktop.io.partial_files import track_partial
 from gnbv_desktop.io.reference_package import ReferencePackage, build_reference_package, read_reference_package
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.jobs.sync import SyncError
-from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import CatalogError
 from gnbv_desktop.store.households import ValidationError
@@ -28,7 +27,7 @@ from gnbv_desktop.store.reference import (
     standard_documents,
     upper_targets,
 )
-from gnbv_desktop.store.settings import load_settings
+from gnbv_desktop.store.settings import is_aggregate, load_settings
 from gnbv_desktop.store.sync_identity import installation, pin_signer, trusted_signer
 
 
@@ -37,7 +36,7 @@ def export_reference(
 ) -> Job[ReferencePackage]:
     """Write the reference package for ``year`` (targets as recorded with ``set_upper_targets``)."""
     out_path = Path(out_path)
-    if not aggregate.is_aggregate(db):
+    if not is_aggregate(db):
         raise SyncError("Chỉ cơ sở dữ liệu cấp trên (Chế độ cấp trên) mới xuất gói tham chiếu cho các xã.")
     yield Progress(0, 2, "Đang chuẩn bị danh mục, chuẩn nghèo và chỉ tiêu…")
     ref = ReferencePackage(
@@ -78,7 +77,7 @@ def import_reference(
     (the upper level reinstalled its computer, confirmed by phone) pins this package's key instead.
     """
     path = Path(path)
-    if aggregate.is_aggregate(db):
+    if is_aggregate(db):
         raise SyncError("Gói tham chiếu dành cho xã; cơ sở dữ liệu cấp trên không nhập gói này.")
     yield Progress(0, 2, f"Đang kiểm tra {path.name}…")
     try:

@@ -39,7 +39,7 @@ from gnbv_desktop.store.backup import BackupError, backup_before_job
 from gnbv_desktop.store.households import stats
 from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE
 from gnbv_desktop.store.records import SYNCED_TABLES, now_iso
-from gnbv_desktop.store.settings import get_value, load_settings, set_value
+from gnbv_desktop.store.settings import get_value, is_aggregate, load_settings, set_value
 from gnbv_desktop.store.sync_identity import installation
 from gnbv_desktop.store.sync_outbox import ExportRecord, iter_export_lines, plan_export, record_export, synced_columns
 
@@ -93,7 +93,7 @@ def export_package(
     written only when ``allow_unencrypted`` says the user chose it, and the history records it.
     """
     out_path = Path(out_path)
-    if aggregate.is_aggregate(db):
+    if is_aggregate(db):
         raise SyncError("Đây là cơ sở dữ liệu cấp trên; gói đồng bộ chỉ được xuất từ dữ liệu của xã.")
     settings = load_settings(db)
     if not settings.commune_name or not settings.commune_code:
@@ -266,7 +266,7 @@ def import_packages(
     reinstalled laptop) replaces everything the aggregate holds for that commune and re-binds the
     code to the new installation and key — never adds to the old data.
     """
-    if not aggregate.is_aggregate(db):
+    if not is_aggregate(db):
         raise SyncError("Chỉ cơ sở dữ liệu cấp trên (Chế độ cấp trên) mới nhập được gói đồng bộ của các xã.")
     paths = [Path(p) for p in paths]
     if not paths:

@@ -11,9 +11,8 @@ from gnbv_desktop.core.document import issuer
 from gnbv_desktop.io.year_forms_pdf import write_form_pdf
 from gnbv_desktop.io.year_forms_xlsx import write_form_xlsx
 from gnbv_desktop.jobs.progress import Job, Progress
-from gnbv_desktop.store.aggregate import is_aggregate
 from gnbv_desktop.store.plans import get_commune_plan
-from gnbv_desktop.store.settings import load_settings
+from gnbv_desktop.store.settings import is_aggregate, load_settings
 from gnbv_desktop.store.upper_forms import build_upper_form
 from gnbv_desktop.store.year_forms import build_form
 

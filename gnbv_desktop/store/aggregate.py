@@ -20,8 +20,7 @@ from gnbv_desktop.core.review import ESCAPED_POOR, TRANSITIONS
 from gnbv_desktop.core.signing import fingerprint
 from gnbv_desktop.store.index_rebuild import indexes_suspended
 from gnbv_desktop.store.records import now_iso
-from gnbv_desktop.store.settings import MODE_AGGREGATE, load_settings, set_value
-from gnbv_desktop.store.settings import is_aggregate as is_aggregate  # a setting; the start needs only it
+from gnbv_desktop.store.settings import MODE_AGGREGATE, is_aggregate, load_settings, set_value
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

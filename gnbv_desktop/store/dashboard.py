@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.classifications import NEAR_POOR, POOR
 from gnbv_desktop.core.plans import CANCELLED, DONE, CommunePlan, Projection, project
-from gnbv_desktop.core.standards import NEAR_POOR, POOR, StandardError
+from gnbv_desktop.core.standards import StandardError
 from gnbv_desktop.store.catalog_store import catalog_names
-from gnbv_desktop.store.households import SIZE_SQL, stats_from_counts
+from gnbv_desktop.store.household_list import SIZE_SQL
+from gnbv_desktop.store.households import stats_from_counts
 from gnbv_desktop.store.plans import get_commune_plan, plan_counts_from
 from gnbv_desktop.store.review import transition_counts
 from gnbv_desktop.store.standard_store import standards_in_force

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from gnbv_desktop.core.classifications import CLASSIFICATIONS, NEAR_POOR, POOR
 from gnbv_desktop.core.household import (
     Assessment,
     Household,
@@ -19,16 +20,10 @@ from gnbv_desktop.core.household import (
 )
 from gnbv_desktop.core.rates import rate
 from gnbv_desktop.core.standard_set import StandardSet
-from gnbv_desktop.core.standards import CLASSIFICATIONS, NEAR_POOR, POOR, StandardError
+from gnbv_desktop.core.standards import StandardError
 from gnbv_desktop.core.target_groups import yearly_groups
 from gnbv_desktop.core.text import clean, fold, is_digits, name_sort_key
-
-# The list's query, with its row and the household size rule, lives in store/household_list.py;
-# the names stay importable from here, where the rest of the household records are.
 from gnbv_desktop.store.household_list import SIZE_SQL, HouseholdRow
-from gnbv_desktop.store.household_list import HouseholdColumns as HouseholdColumns
-from gnbv_desktop.store.household_list import list_columns as list_columns
-from gnbv_desktop.store.household_list import list_rows as list_rows
 from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
 from gnbv_desktop.store.residents import residents
 from gnbv_desktop.store.standard_store import standards_in_force

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gnbv_desktop.core.classifications import NEAR_POOR, POOR
 from gnbv_desktop.core.plans import (
     CANCELLED,
     DONE,
@@ -29,7 +30,6 @@ from gnbv_desktop.core.plans import (
     validate_helper,
     validate_plan_item,
 )
-from gnbv_desktop.core.standards import NEAR_POOR, POOR
 from gnbv_desktop.core.text import clean, is_digits, name_sort_key, word_key
 from gnbv_desktop.store.catalog_store import load_catalog
 from gnbv_desktop.store.households import ValidationError

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS, NEAR_POOR, POOR
 from gnbv_desktop.core.document import Issuer, issuer
 from gnbv_desktop.core.plans import CANCELLED, EXPECTED_RESULT_LABELS, CommunePlan
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, NEAR_POOR, POOR
 from gnbv_desktop.core.text import name_sort_key
 from gnbv_desktop.store.catalog_store import load_catalog
 from gnbv_desktop.store.plans import FUNDING, get_commune_plan, support_measures

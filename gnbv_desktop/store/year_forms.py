@@ -17,22 +17,16 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from gnbv_desktop.core.catalogs import ethnic_groups
+from gnbv_desktop.core.classifications import AVERAGE, CLASSIFICATION_LABELS, NEAR_POOR, POOR
 from gnbv_desktop.core.document import roman, split_commune_name
 from gnbv_desktop.core.forms import GROUP, PERIODS, Column, Section, SummaryForm
 from gnbv_desktop.core.plans import CANCELLED, DONE
 from gnbv_desktop.core.review import ESCAPED_NEAR_POOR, ESCAPED_POOR, TRANSITION_LABELS
-from gnbv_desktop.core.standards import (
-    AREA_LABELS,
-    AVERAGE,
-    CLASSIFICATION_LABELS,
-    NEAR_POOR,
-    POOR,
-    StandardError,
-)
+from gnbv_desktop.core.standards import AREA_LABELS, StandardError
 from gnbv_desktop.core.target_groups import DTTS, YEARLY_GROUPS
 from gnbv_desktop.core.text import format_date
 from gnbv_desktop.store.catalog_store import catalog_names
-from gnbv_desktop.store.households import SIZE_SQL
+from gnbv_desktop.store.household_list import SIZE_SQL
 from gnbv_desktop.store.plans import get_commune_plan, households_with_helper
 from gnbv_desktop.store.residents import residents
 from gnbv_desktop.store.review import get_review, transition_counts

@@ -6,8 +6,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gnbv_desktop.core.classifications import AVERAGE, NEAR_POOR, NONE, POOR
 from gnbv_desktop.core.standard_set import shipped_standards
-from gnbv_desktop.core.standards import AVERAGE, NEAR_POOR, NONE, POOR, classify
+from gnbv_desktop.core.standards import classify
 
 RANK = {POOR: 0, NEAR_POOR: 1, AVERAGE: 2, NONE: 3}
 

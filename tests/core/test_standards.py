@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from gnbv_desktop.core.classifications import AVERAGE, NEAR_POOR, NONE, POOR
 from gnbv_desktop.core.standard_set import shipped_standards
-from gnbv_desktop.core.standards import (
-    AVERAGE,
-    NEAR_POOR,
-    NONE,
-    POOR,
-    StandardError,
-    classify,
-)
+from gnbv_desktop.core.standards import StandardError, classify
 
 
 def test_three_standards_shipped_with_their_years():

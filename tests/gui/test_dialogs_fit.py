@@ -11,7 +11,7 @@ from gnbv_desktop.gui.bulk_assign_dialog import BulkAssignDialog
 from gnbv_desktop.gui.deleted_households_dialog import DeletedHouseholdsDialog
 from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.setup_wizard import SetupWizard
-from gnbv_desktop.store.households import list_rows
+from gnbv_desktop.store.household_list import list_rows
 from tests.gui.screen_fit import LAPTOP, assert_buttons_inside, buttons_outside
 
 

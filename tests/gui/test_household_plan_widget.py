@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from gnbv_desktop.core.standards import POOR
+from gnbv_desktop.core.classifications import POOR
 from gnbv_desktop.gui.bulk_assign_dialog import BulkAssignDialog
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.household_plan_widget import C_AMOUNT, C_MEASURE, HouseholdPlanWidget
-from gnbv_desktop.store.households import get_assessment, list_rows
+from gnbv_desktop.store.household_list import list_rows
+from gnbv_desktop.store.households import get_assessment
 from gnbv_desktop.store.plans import (
     helpers_of,
     households_with_helper,

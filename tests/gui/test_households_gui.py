@@ -9,7 +9,8 @@ from gnbv_desktop.core.text import fold
 from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_model import HouseholdTableModel
 from gnbv_desktop.gui.pages.households_page import HouseholdsPage
-from gnbv_desktop.store.households import get_assessment, get_household, list_columns, list_rows
+from gnbv_desktop.store.household_list import list_columns, list_rows
+from gnbv_desktop.store.households import get_assessment, get_household
 from tests.gui.dialogs import answer
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.import_wizard import ERROR_COLOR, WARNING_COLOR, ImportWizard, export_households
 from gnbv_desktop.jobs.demo import ensure_demo_commune
-from gnbv_desktop.store.households import list_rows
+from gnbv_desktop.store.household_list import list_rows
 from tests.gui.dialogs import answer
 from tests.io.workbooks import simple_list
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QCoreApplication
 
 from gnbv_desktop.jobs.demo import create_demo
 from gnbv_desktop.jobs.progress import Progress
-from gnbv_desktop.store.households import list_rows
+from gnbv_desktop.store.household_list import list_rows
 
 
 def test_demo_job_runs_off_ui_thread_with_progress(qtbot, empty_ctx):

@@ -62,7 +62,7 @@ def test_settings_has_catalogue_tab(qtbot, ctx):
 
 def test_editor_has_plan_tab_for_the_household(qtbot, ctx):
     from gnbv_desktop.gui.household_editor import HouseholdEditor
-    from gnbv_desktop.store.households import list_rows
+    from gnbv_desktop.store.household_list import list_rows
     from gnbv_desktop.store.plans import plan_items
 
     row = next(r for r in list_rows(ctx.db, 2026) if plan_items(ctx.db, r.id, 2026))

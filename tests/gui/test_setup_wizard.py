@@ -9,8 +9,7 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QWizard
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.main_window import MainWindow
 from gnbv_desktop.gui.setup_wizard import SetupWizard, start_demo
-from gnbv_desktop.store.aggregate import is_aggregate
-from gnbv_desktop.store.settings import load_settings
+from gnbv_desktop.store.settings import is_aggregate, load_settings
 
 NEXT = QWizard.WizardButton.NextButton
 FINISH = QWizard.WizardButton.FinishButton

@@ -13,6 +13,7 @@ from gnbv_desktop.jobs.sync import export_package, import_packages
 from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.database import open_database
 from gnbv_desktop.store.households import stats
+from gnbv_desktop.store.settings import is_aggregate
 from gnbv_desktop.store.sync_identity import installation
 from gnbv_desktop.store.sync_outbox import list_exports
 from tests.gui.dialogs import answer
@@ -110,7 +111,7 @@ def test_upper_level_switches_mode_imports_packages_and_sees_statistics(qtbot, d
     assert page.stack.currentWidget() is page.blank_view
     page.office_name.setText("Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
     qtbot.mouseClick(page.aggregate_button, Qt.MouseButton.LeftButton)
-    assert aggregate.is_aggregate(agg)
+    assert is_aggregate(agg)
     assert page.stack.currentWidget() is page.aggregate_view
 
     before = dump(agg)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from gnbv_desktop.core.standards import POOR
+from gnbv_desktop.core.classifications import POOR
 from gnbv_desktop.gui.household_editor import HouseholdEditor
 from gnbv_desktop.gui.household_plan_widget import C_AMOUNT, C_MEASURE
 from gnbv_desktop.gui.main_window import MainWindow
@@ -15,7 +15,7 @@ from gnbv_desktop.gui.pages.helpers_page import HelpersPage
 from gnbv_desktop.gui.pages.households_page import HouseholdsPage
 from gnbv_desktop.gui.pages.plans_page import PlansPage
 from gnbv_desktop.gui.pages.settings_page import SettingsPage
-from gnbv_desktop.store.households import list_rows
+from gnbv_desktop.store.household_list import list_rows
 from tests.gui.dialogs import answer
 
 BUTTONS = ["Lưu", "Không lưu", "Hủy"]

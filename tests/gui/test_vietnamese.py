@@ -155,7 +155,7 @@ def test_the_app_dialogs_show_no_english_standard_text(vietnamese, qtbot, ctx, d
     from gnbv_desktop.gui.household_editor import HouseholdEditor
     from gnbv_desktop.gui.import_wizard import ImportWizard
     from gnbv_desktop.gui.setup_wizard import SetupWizard
-    from gnbv_desktop.store.households import list_rows
+    from gnbv_desktop.store.household_list import list_rows
 
     setup = SetupWizard(db)
     editor = HouseholdEditor(ctx, list_rows(ctx.db, 2026)[0].id)

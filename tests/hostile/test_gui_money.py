@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gnbv_desktop.gui.household_editor import HouseholdEditor
-from gnbv_desktop.store.households import list_rows
+from gnbv_desktop.store.household_list import list_rows
 
 pytestmark = pytest.mark.gui
 

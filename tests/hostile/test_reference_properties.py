@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from gnbv_desktop.core.classifications import CLASSIFICATIONS, POOR
 from gnbv_desktop.core.limits import MAX_MONEY
-from gnbv_desktop.core.standards import CLASSIFICATIONS, POOR, classify
+from gnbv_desktop.core.standards import classify
 from gnbv_desktop.core.text import clean, has_control_chars
 from gnbv_desktop.io.reference_package import ReferencePackage, build_reference_package
 from gnbv_desktop.jobs.progress import run_to_end

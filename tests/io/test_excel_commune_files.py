@@ -9,7 +9,8 @@ from gnbv_desktop.core.legacy_text import TCVN3, VNI, convert, detect_encoding
 from gnbv_desktop.jobs.demo import ensure_demo_commune
 from gnbv_desktop.jobs.import_excel import preview_import, run_import
 from gnbv_desktop.jobs.progress import run_to_end
-from gnbv_desktop.store.households import get_household, list_rows, stats
+from gnbv_desktop.store.household_list import list_rows
+from gnbv_desktop.store.households import get_household, stats
 from gnbv_desktop.store.report_data import report_data
 from tests.cli.helpers import run_json
 from tests.io.workbooks import ods_list, simple_list, xls_list

@@ -7,7 +7,8 @@ import pytest
 from gnbv_desktop.jobs.demo import ensure_demo_commune
 from gnbv_desktop.jobs.import_excel import ImportRefused, preview_import, run_import
 from gnbv_desktop.jobs.progress import run_to_end
-from gnbv_desktop.store.households import get_assessment, get_household, list_rows
+from gnbv_desktop.store.household_list import list_rows
+from gnbv_desktop.store.households import get_assessment, get_household
 from gnbv_desktop.store.villages import find_village, list_villages
 from tests.io.workbooks import marked_columns_list, merged_header_list, per_member_list, simple_list
 

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from gnbv_desktop.core.cccd import mask_cccd
-from gnbv_desktop.core.standards import NEAR_POOR, POOR
+from gnbv_desktop.core.classifications import NEAR_POOR, POOR
 from gnbv_desktop.core.text import format_number
 from gnbv_desktop.jobs.plan_reports import ANNEX, POSTING, SHEETS, ReportError, render_report
 from gnbv_desktop.jobs.progress import run_to_end

@@ -11,7 +11,7 @@ import pytest
 from gnbv_desktop.io.package_zip import Limits, seal, sha256
 from gnbv_desktop.io.sync_package import PackageInfo, build_sync_package, read_sync_package
 from gnbv_desktop.jobs.sync import SyncError
-from gnbv_desktop.store import aggregate
+from gnbv_desktop.store.settings import is_aggregate
 from gnbv_desktop.store.sync_identity import installation
 from gnbv_desktop.store.sync_outbox import collect_changes, plan_export
 from tests.jobs.sync_helpers import dump, export, import_, make_aggregate, make_commune
@@ -174,4 +174,4 @@ def test_validated_package_reads_back_what_was_written(setup):
     first = json.loads(tables["households"][0])
     assert pkg.records["households"][0][:4] == (first["uuid"], first["change_counter"], first["updated_at"], 0)
     assert pkg.attachments == {"tong-hop-2026.xlsx": summary}
-    assert aggregate.is_aggregate(_agg)
+    assert is_aggregate(_agg)

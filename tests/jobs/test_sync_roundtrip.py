@@ -19,7 +19,7 @@ from gnbv_desktop.store.households import (
     stats,
 )
 from gnbv_desktop.store.records import SYNCED_TABLES
-from gnbv_desktop.store.settings import load_settings, save_settings
+from gnbv_desktop.store.settings import is_aggregate, load_settings, save_settings
 from gnbv_desktop.store.sync_outbox import list_exports
 from tests.jobs.sync_helpers import (
     aggregate_records,
@@ -230,7 +230,7 @@ def test_export_needs_a_commune_code_and_a_commune_database(commune, agg, tmp_pa
 def test_a_commune_database_does_not_become_an_aggregate(commune):
     with pytest.raises(aggregate.AggregateError):
         aggregate.make_aggregate(commune)
-    assert not aggregate.is_aggregate(commune)
+    assert not is_aggregate(commune)
 
 
 def test_a_table_added_to_synced_tables_travels_without_code_changes(commune, agg, tmp_path, monkeypatch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gnbv_desktop.core.household import Assessment, Household, Member
+from gnbv_desktop.store.household_list import list_rows
 from gnbv_desktop.store.households import (
     ValidationError,
     delete_household,
@@ -12,7 +13,6 @@ from gnbv_desktop.store.households import (
     get_assessment,
     get_household,
     list_deleted,
-    list_rows,
     restore_household,
     save_household,
     stats,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from gnbv_desktop.core.classifications import NEAR_POOR, POOR
 from gnbv_desktop.core.plans import CANCELLED, DONE, ESCAPE_POVERTY, CommunePlan, Helper, PlanItem
-from gnbv_desktop.core.standards import NEAR_POOR, POOR
 from gnbv_desktop.store.catalog_store import replace_catalog
-from gnbv_desktop.store.households import ValidationError, list_rows
+from gnbv_desktop.store.household_list import list_rows
+from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.plans import (
     assign_helpers,
     delete_helper,

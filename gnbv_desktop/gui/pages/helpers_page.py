@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS
 from gnbv_desktop.core.plans import HELPER_KIND_LABELS, HELPER_KINDS, Helper
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.ui_loader import load_ui
 from gnbv_desktop.gui.unsaved_changes import FormSnapshot, confirm_discard

@@ -15,16 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gnbv_desktop.core.classifications import AVERAGE, CLASSIFICATION_LABELS, CLASSIFICATIONS, NEAR_POOR, POOR
 from gnbv_desktop.core.rates import format_rate, rate
 from gnbv_desktop.core.review import TRANSITION_SHORT, TRANSITIONS
-from gnbv_desktop.core.standards import (
-    AVERAGE,
-    CLASSIFICATION_LABELS,
-    CLASSIFICATIONS,
-    NEAR_POOR,
-    POOR,
-    StandardError,
-)
+from gnbv_desktop.core.standards import StandardError
 from gnbv_desktop.core.text import format_money, format_number
 from gnbv_desktop.gui.charts import Bar, BarChart, Series
 from gnbv_desktop.gui.context import AppContext

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS, CLASSIFICATIONS
 from gnbv_desktop.core.file_errors import describe_os_error
 from gnbv_desktop.core.plans import TARGET_FIELDS, TARGET_LABELS, format_target, parse_target
-from gnbv_desktop.core.standards import CLASSIFICATION_LABELS, CLASSIFICATIONS
 from gnbv_desktop.core.sync_schema import attachment_problem, display, safe_file_name
 from gnbv_desktop.core.text import format_date_time, format_number
 from gnbv_desktop.gui.context import AppContext
@@ -47,6 +47,7 @@ from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.plans import get_commune_plan
 from gnbv_desktop.store.reference import last_reference, set_upper_targets, upper_targets
+from gnbv_desktop.store.settings import is_aggregate
 from gnbv_desktop.store.sync_identity import existing_installation, forget_signer, trusted_signer
 from gnbv_desktop.store.sync_outbox import count_changes, list_exports, plan_export
 
@@ -271,7 +272,7 @@ class SyncPage(QWidget):
     # ---- showing --------------------------------------------------------------------------------
     def reload(self) -> None:
         db = self.ctx.db
-        if aggregate.is_aggregate(db):
+        if is_aggregate(db):
             self.stack.setCurrentWidget(self.aggregate_view)
             self._reload_aggregate()
         elif aggregate.is_blank(db):
