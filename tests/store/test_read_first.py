@@ -79,7 +79,8 @@ import sys
 from gnbv_desktop.store.accounts import has_accounts
 from gnbv_desktop.store.audit import is_audited
 from gnbv_desktop.store.database import open_database
-from gnbv_desktop.store.households import get_household, list_columns, save_household
+from gnbv_desktop.store.household_list import list_columns
+from gnbv_desktop.store.households import get_household, save_household
 db = open_database(sys.argv[1])
 rows = list_columns(db, 2026)
 assert len(rows) == 60 and not has_accounts(db) and is_audited(db)
