@@ -55,13 +55,16 @@ LEFT JOIN villages v ON v.id = h.village_id
 WHERE h.deleted = 0 {where}
 """
 # What the table shows, searches and sorts on. The rest of a row (CCCD, year of birth, the
-# deficiency list behind the count) is read when asked for, see _DETAILS_SQL: making those 60,000
+# deficiency list behind the count) is read when asked for, see _ONE_DETAILS_SQL: making those 60,000
 # Python strings at 20,000 households was a tenth of the list's query.
-_ROWS_SQL = """
+_ROW_SELECT = """
 SELECT h.id, h.code, h.head_name, h.village_id, COALESCE(v.name, ''), {cls}, """ + SIZE_SQL + """, a.income,
-       COALESCE(json_array_length(a.deprived), 0), h.search_key, h.sort_key""" + _FROM_SQL
-_DETAILS_SQL = "SELECT h.id, h.head_cccd, h.head_birth_year, COALESCE(a.deprived, '[]')"
-_ONE_DETAILS_SQL = _DETAILS_SQL + """ FROM households h
+       COALESCE(json_array_length(a.deprived), 0), h.search_key, h.sort_key"""
+_DETAILS = "h.head_cccd, h.head_birth_year, COALESCE(a.deprived, '[]')"
+_ROWS_SQL = _ROW_SELECT + _FROM_SQL
+# Rows and their details in one read (``list_rows``): two queries could see another program's write between them.
+_FULL_ROWS_SQL = _ROW_SELECT + ", " + _DETAILS + _FROM_SQL
+_ONE_DETAILS_SQL = "SELECT h.id, " + _DETAILS + """ FROM households h
 LEFT JOIN assessments a ON a.household_id = h.id AND a.year = ? AND a.deleted = 0 WHERE h.id = ?"""
 _NO_DETAILS = ("", None, "[]")  # a household deleted (or added) since its list was read
 
@@ -184,10 +187,10 @@ def list_rows(
     include_unassessed: bool = False,
 ) -> list[HouseholdRow]:
     """:func:`list_columns` as one :class:`HouseholdRow` per household (the CLI, small lists),
-    the details of every row read in one more query."""
-    args = (include_unassessed, village_id, classification, year)
-    rows_sql, params = _list_sql(_ROWS_SQL, *args)
-    details_sql, _params = _list_sql(_DETAILS_SQL + _FROM_SQL, *args)
-    details = {r[0]: r[1:] for r in db.execute(details_sql, params)}
-    columns = HouseholdColumns(db.execute(rows_sql, params).fetchall(), lambda hid: details.get(hid, _NO_DETAILS))
+    each row read with its details in the same query."""
+    sql, params = _list_sql(_FULL_ROWS_SQL, include_unassessed, village_id, classification, year)
+    width = len(_COLUMNS)
+    full = db.execute(sql, params).fetchall()
+    details = {r[0]: r[width:] for r in full}
+    columns = HouseholdColumns([r[:width] for r in full], lambda hid: details[hid])
     return [columns.row(i) for i in range(len(columns))]
