@@ -136,13 +136,23 @@ def run_in_project_venv(module_argv: list[str], needed: tuple[str, ...] = CLI_MO
     os.execv(python, argv)
 
 
+def test_workers(pytest_args: list[str]) -> list[str]:
+    """One pytest worker per processor (pytest-xdist) unless the caller chose: the whole suite on one
+    core took close to its 10-minute budget on a two-core machine, and its longest tests (the
+    bundle build, the kill loop, the property tests) run side by side with the rest. Every test
+    already has its own folders and database, so none depends on running alone."""
+    if any(a.startswith(("-n", "--numprocesses", "--dist")) or a.endswith("no:xdist") for a in pytest_args):
+        return []
+    return ["-n", "auto"]
+
+
 def main(argv: list[str]) -> int:
     """``test [pytest args]`` runs the suite; ``setup`` only installs (with the test tools)."""
     command = argv[0] if argv else "setup"
     py = ensure_venv(TEST_EXTRAS)
     if command == "test":
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-        return subprocess.call([str(py), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env)
+        return subprocess.call([str(py), "-m", "pytest", *test_workers(argv[1:]), *argv[1:]], cwd=ROOT, env=env)
     return 0
 
 

@@ -111,3 +111,20 @@ def test_the_app_gets_only_its_libraries_and_the_test_command_adds_the_tools(tmp
     assert len(calls) == 2
     err = capsys.readouterr().err
     assert "Đang cài các thư viện cần thiết" in err and "Warning" not in err
+
+
+def test_the_test_command_runs_the_suite_on_every_core_unless_told_otherwise(tmp_path, monkeypatch):
+    _fake_checkout(tmp_path, monkeypatch)
+    runs: list[list[str]] = []
+    monkeypatch.setattr(bootstrap.subprocess, "call", lambda argv, **_kw: runs.append(argv) or 0)
+    bootstrap.main(["test"])
+    bootstrap.main(["test", "-x", "-q", "-p", "no:cacheprovider", "tests/core"])
+    bootstrap.main(["test", "-n", "0", "tests/core"])
+    bootstrap.main(["test", "-p", "no:xdist"])
+    assert [r[3:] for r in runs] == [
+        ["-n", "auto"],
+        ["-n", "auto", "-x", "-q", "-p", "no:cacheprovider", "tests/core"],
+        ["-n", "0", "tests/core"],
+        ["-p", "no:xdist"],
+    ]
+    assert all(r[1:3] == ["-m", "pytest"] for r in runs)
