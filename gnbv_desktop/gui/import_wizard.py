@@ -36,6 +36,7 @@ from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS
 from gnbv_desktop.core.excel_columns import all_fields, field_label
 from gnbv_desktop.core.text import clean, format_number
 from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.job_runner import JobHandle
 from gnbv_desktop.io.excel_mapping import apply_template, load_template, save_template
 from gnbv_desktop.io.excel_parser import ParsedHousehold
 from gnbv_desktop.io.excel_reader import WorkbookError, list_sheets
@@ -124,8 +125,7 @@ class _JobPage(QWizardPage):
 
     def run_then_next(self, title: str, factory, on_result) -> None:
         self.message.clear()
-        handle = self.wiz.ctx.runner.run_with_dialog(self, title, factory)
-        self.wiz.handle = handle
+        handle = self.wiz.run(self, title, factory)
 
         def finished(result: object) -> None:
             on_result(result)
@@ -139,6 +139,8 @@ class _JobPage(QWizardPage):
     def validatePage(self) -> bool:
         if self._passed:
             return True
+        if self.wiz.busy:  # a second click or Enter while the job runs: it is already on its way
+            return False
         self.start()  # type: ignore[attr-defined]  # defined by each page
         return False
 
@@ -384,11 +386,10 @@ class PreviewPage(_JobPage):
         """The official turned the legacy-encoding conversion on or off: read the file again."""
         p = self.wiz.preview
         self.wiz.convert_legacy = convert
-        handle = self.wiz.ctx.runner.run_with_dialog(
+        handle = self.wiz.run(
             self, "Đang đọc lại tệp…",
             lambda db: preview_import(db, p.path, year=p.year, sheet=p.sheet, mapping=p.mapping,
                                       default_village=p.default_village, require_name=False, convert_legacy=convert))
-        self.wiz.handle = handle
 
         def done(preview: ImportPreview) -> None:
             self.wiz.set_preview(preview)
@@ -481,7 +482,8 @@ class ImportWizard(QWizard):
         self.ctx = ctx
         self.preview: ImportPreview | None = None
         self.summary: ImportSummary | None = None
-        self.handle = None
+        self.handle: JobHandle | None = None
+        self.busy = False  # one of the wizard's jobs is running: no second one, and Hủy cancels it
         self.setWindowTitle("Nhập danh sách hộ từ Excel")
         self.setButtonText(QWizard.WizardButton.NextButton, "Tiếp theo >")
         self.setButtonText(QWizard.WizardButton.BackButton, "< Quay lại")
@@ -501,6 +503,27 @@ class ImportWizard(QWizard):
         for page in (self.file_page, self.mapping_page, self.preview_page, self.summary_page):
             self.addPage(page)
         self.resize(1000, 680)
+
+    def run(self, page: QWidget, title: str, factory) -> JobHandle:
+        """Start one of the wizard's jobs, with the runner's progress dialog over ``page``; ``busy``
+        until it has ended (finished, failed or cancelled)."""
+        self.handle = self.ctx.runner.run_with_dialog(page, title, factory)
+        self.busy = True
+        self.handle.done.connect(self._job_ended)
+        return self.handle
+
+    def _job_ended(self) -> None:
+        self.busy = False
+
+    def reject(self) -> None:
+        """Hủy, Esc or the title bar's × while a job runs cancel the job, as the progress dialog's
+        Hủy does, and keep the wizard open: it then shows what became of the job (cancelled,
+        nothing changed — or the summary, when the write had already been committed). Closing at
+        once would leave the write going on behind a closed window."""
+        if self.busy:
+            self.handle.cancel()
+            return
+        super().reject()
 
     def set_preview(self, preview: ImportPreview) -> None:
         self.preview = preview

@@ -1,0 +1,228 @@
+"""The import wizard attacked between its preview and its write: other programs writing to the same
+database, the file changed after the preview, impatient or hesitant users, a write that fails."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from gnbv_desktop.core.household import Household
+from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.import_wizard import ImportWizard
+from gnbv_desktop.jobs.demo import ensure_demo_commune
+from gnbv_desktop.store.database import open_database
+from gnbv_desktop.store.households import save_household
+from gnbv_desktop.store.villages import find_village
+from tests.io.workbooks import simple_list
+
+pytestmark = pytest.mark.gui
+
+ROWS = [
+    [1, "Hà Văn Một", 1970, "064070000001", "Thôn 1", "1.000.000", "Cận nghèo"],
+    [2, "Hà Thị Hai", 1980, "064080000002", "Thôn 1", "1.100.000", "Cận nghèo"],
+]
+
+
+@pytest.fixture
+def ctx(db, db_path, qtbot):
+    ensure_demo_commune(db)
+    context = AppContext(db, db_path, year=2026)
+    yield context
+    context.runner.wait()
+
+
+@pytest.fixture
+def other(db_path):
+    """A second connection to the same file: another program (the CLI, a second window)."""
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+def dump(path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def _click(qtbot, wizard, which, page):
+    button = wizard.button(which)
+    assert button.isVisible() and button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.currentPage() is page, timeout=20000)
+
+
+def _open(qtbot, ctx, path):
+    wizard = ImportWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.path.editingFinished.emit()
+    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.mapping_page)
+    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
+    return wizard
+
+
+def _households(path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT head_name, head_cccd, deleted FROM households ORDER BY head_name, id").fetchall()
+    finally:
+        conn.close()
+
+
+
+def _backups(db_path) -> list[str]:
+    from gnbv_desktop.store.backup import backup_folder
+
+    folder = backup_folder(db_path)
+    return sorted(p.name for p in folder.iterdir() if "truoc-nhap-excel" in p.name) if folder.exists() else []
+
+
+ONE = [[1, "Hà Văn Một", None, None, "Thôn 1", "1.000.000", "Cận nghèo"]]
+
+
+@pytest.mark.parametrize("how", ["double-click", "enter"])
+def test_impatient_nhap_imports_once(ctx, qtbot, tmp_path, db_path, how):
+    """A double click, or Enter pressed again while the write runs, starts no second import: one
+    backup, one household, and the summary of the import that wrote it."""
+    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ONE))
+    button = wizard.button(QWizard.WizardButton.CommitButton)
+    if how == "double-click":
+        qtbot.mouseDClick(button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    else:
+        for _ in range(3):
+            qtbot.keyClick(wizard, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=20000)
+    ctx.runner.wait()
+    qtbot.wait(50)  # a second job's result, were there one, arrives now
+    assert len(_backups(db_path)) == 1
+    assert [r for r in _households(db_path) if r[0] == "Hà Văn Một"] == [("Hà Văn Một", "", 0)]
+    assert "Hộ nhập mới: 1" in wizard.summary_page.text.text()
+    assert wizard.summary is not None and wizard.summary.imported == 1
+
+
+def test_import_waits_for_another_program_writing_and_matches_what_it_wrote(ctx, other, qtbot, tmp_path, db_path):
+    """The CLI (or a second window) is writing a household with a CCCD of the file when the official
+    presses Nhập: the import waits for it, then updates that household instead of adding a second
+    household with the same CCCD."""
+    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    assert "2 hộ mới" in wizard.preview_page.counts.text()
+    village = find_village(other, "Thôn 1")
+    other.execute("BEGIN IMMEDIATE")
+    save_household(other, Household(head_name="Hà Văn Một", head_cccd="064070000001", head_birth_year=1970,
+                                    village_id=village.id))
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
+    qtbot.wait(300)  # the import has started and waits for the other program
+    other.execute("COMMIT")
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=20000)
+    assert wizard.preview_page.message.text() == ""
+    alive = [r for r in _households(db_path) if r[2] == 0]
+    assert [r[:2] for r in alive if r[0] in ("Hà Văn Một", "Hà Thị Hai")] == [
+        ("Hà Thị Hai", "064080000002"), ("Hà Văn Một", "064070000001")]
+    text = wizard.summary_page.text.text()
+    assert "Hộ nhập mới: 1" in text and "1 hộ thay đổi (cập nhật)" in text
+
+
+def test_household_added_elsewhere_after_the_preview_is_updated_not_doubled(ctx, other, qtbot, tmp_path, db_path):
+    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    village = find_village(other, "Thôn 1")
+    save_household(other, Household(head_name="Hà Văn Một", head_cccd="064070000001", head_birth_year=1970,
+                                    village_id=village.id))
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    assert [r for r in _households(db_path) if r[1] == "064070000001"] == [("Hà Văn Một", "064070000001", 0)]
+
+
+def test_village_added_elsewhere_after_the_preview(ctx, other, qtbot, tmp_path, db_path):
+    from gnbv_desktop.store.villages import add_village
+
+    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", [[1, "Hà Văn Một", 1970, None, "Xóm Mới",
+                                                                     "1.000.000", "Cận nghèo"]]))
+    qtbot.mouseClick(wizard.preview_page.create_villages, Qt.MouseButton.LeftButton, pos=_box_pos(
+        wizard.preview_page.create_villages))
+    add_village(other, "Xóm Mới", "rural")
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT COUNT(*) FROM villages WHERE name = 'Xóm Mới'").fetchone()[0] == 1
+    assert conn.execute("SELECT v.name FROM households h JOIN villages v ON v.id = h.village_id "
+                        "WHERE h.head_name = 'Hà Văn Một'").fetchall() == [("Xóm Mới",)]
+    conn.close()
+
+
+def test_household_deleted_elsewhere_after_the_preview_is_not_written_to(ctx, other, qtbot, tmp_path, db_path):
+    """A household the preview matched is deleted by another program before Nhập: the row becomes a
+    new household; the deleted one stays deleted and untouched."""
+    from gnbv_desktop.store.households import delete_household
+
+    path = simple_list(tmp_path / "ds.xlsx", ROWS)
+    wizard = _open(qtbot, ctx, path)
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds2.xlsx", [ROWS[0][:5] + ["2.000.000", "Cận nghèo"]]))
+    assert "1 hộ đã có" in wizard.preview_page.counts.text()
+    hid = other.execute("SELECT id FROM households WHERE head_cccd = '064070000001'").fetchone()[0]
+    delete_household(other, hid)
+    deleted_row = other.execute("SELECT * FROM households WHERE id = ?", [hid]).fetchone()
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    assert other.execute("SELECT * FROM households WHERE id = ?", [hid]).fetchone() == deleted_row
+    assert [r for r in _households(db_path) if r[1] == "064070000001"] == [
+        ("Hà Văn Một", "064070000001", 1), ("Hà Văn Một", "064070000001", 0)]
+
+
+def _box_pos(box):
+    from PySide6.QtCore import QPoint
+
+    return QPoint(8, box.height() // 2)
+
+
+@pytest.mark.parametrize("how", ["Hủy", "Esc", "close"])
+def test_cancel_while_the_write_waits_changes_nothing(ctx, other, qtbot, tmp_path, db_path, how):
+    """Hủy, Esc or the title bar's close while the import waits for another program's write: the
+    import is cancelled (nothing written once the other program is done), the wizard says so and
+    can be closed or used again."""
+    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    before = dump(db_path)
+    other.execute("BEGIN IMMEDIATE")
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    if how == "Hủy":
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.CancelButton), Qt.MouseButton.LeftButton)
+    elif how == "Esc":
+        qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    else:
+        wizard.close()  # what the window manager does for the title bar's ×
+    other.execute("ROLLBACK")
+    qtbot.waitUntil(lambda: wizard.preview_page.message.text() != "", timeout=20000)
+    ctx.runner.wait()
+    assert dump(db_path) == before
+    assert wizard.isVisible() and wizard.currentPage() is wizard.preview_page
+    assert wizard.preview_page.message.text() == "Đã hủy; không có gì thay đổi."
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)  # and Nhập again works
+    assert "Hộ nhập mới: 2" in wizard.summary_page.text.text()
+
+
+def test_lock_held_too_long_then_retry(ctx, other, qtbot, tmp_path, db_path, monkeypatch):
+    """Another program keeps writing past the wait: a Vietnamese message, nothing changed, and
+    Nhập again once it is done imports the list."""
+    import gnbv_desktop.store.database as database
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.5)
+    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    before = dump(db_path)
+    other.execute("BEGIN IMMEDIATE")
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
+    pp = wizard.preview_page
+    qtbot.waitUntil(lambda: pp.message.text() != "", timeout=20000)
+    other.execute("ROLLBACK")
+    assert pp.message.text() == ("Dữ liệu đang được một chương trình GNBV khác ghi; đã chờ 0.5 giây mà chưa xong. "
+                                 "Hãy đợi việc đó xong rồi làm lại. Dữ liệu không bị thay đổi.")
+    assert dump(db_path) == before
+    qtbot.waitUntil(lambda: wizard.handle.error_dialog is not None)
+    wizard.handle.error_dialog.close()
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    assert "Hộ nhập mới: 2" in wizard.summary_page.text.text()
