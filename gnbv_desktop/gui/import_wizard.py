@@ -120,9 +120,6 @@ class _JobPage(QWizardPage):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #a00000")
 
-    def initializePage(self) -> None:
-        self._passed = False
-
     def run_then_next(self, title: str, factory, on_result) -> None:
         self.message.clear()
         handle = self.wiz.run(self, title, factory)
@@ -131,6 +128,9 @@ class _JobPage(QWizardPage):
             on_result(result)
             self._passed = True
             self.wiz.next()
+            # for this one step only: back on this page (Quay lại), another file, year or mapping
+            # must be read again, not the preview of what was chosen before
+            self._passed = False
 
         handle.finished.connect(finished)
         handle.failed.connect(self.message.setText)

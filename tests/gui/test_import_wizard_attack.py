@@ -226,3 +226,60 @@ def test_lock_held_too_long_then_retry(ctx, other, qtbot, tmp_path, db_path, mon
     wizard.handle.error_dialog.close()
     _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert "Hộ nhập mới: 2" in wizard.summary_page.text.text()
+
+
+def _back(qtbot, wizard, page):
+    _click(qtbot, wizard, QWizard.WizardButton.BackButton, page)
+
+
+def test_year_changed_after_going_back_is_the_year_imported(ctx, qtbot, tmp_path, db_path):
+    """Quay lại to the first page, another year, Tiếp theo: the list is read again for that year and
+    the assessments are written for it."""
+    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    _back(qtbot, wizard, wizard.mapping_page)
+    _back(qtbot, wizard, wizard.file_page)
+    wizard.file_page.year.setValue(2025)
+    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.mapping_page)
+    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    conn = sqlite3.connect(db_path)
+    years = conn.execute("SELECT DISTINCT a.year FROM assessments a JOIN households h ON h.id = a.household_id "
+                         "WHERE h.head_cccd IN ('064070000001', '064080000002')").fetchall()
+    conn.close()
+    assert years == [(2025,)]
+
+
+def test_other_file_chosen_after_going_back_is_the_file_imported(ctx, qtbot, tmp_path, db_path):
+    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    _back(qtbot, wizard, wizard.mapping_page)
+    _back(qtbot, wizard, wizard.file_page)
+    other_file = simple_list(tmp_path / "khac.xlsx", [[1, "Lò Văn Khác", 1975, "064075000009", "Thôn 1",
+                                                        "1.000.000", "Nghèo"]])
+    wizard.file_page.path.setText(str(other_file))
+    wizard.file_page.path.editingFinished.emit()
+    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.mapping_page)
+    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
+    assert wizard.preview_page.model.index(0, 1).data() == "Lò Văn Khác"
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    names = {r[0] for r in _households(db_path)}
+    assert "Lò Văn Khác" in names and "Hà Văn Một" not in names
+
+
+def test_mapping_changed_twice_after_going_back_is_the_mapping_imported(ctx, qtbot, tmp_path, db_path):
+    """Change a column's mapping, see the preview, Quay lại, change it back: the preview follows."""
+    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    _back(qtbot, wizard, wizard.mapping_page)
+    income = wizard.mapping_page.combos[5]
+    kept = income.currentIndex()
+    income.setCurrentIndex(0)  # (bỏ qua cột này)
+    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
+    assert wizard.preview_page.model.index(0, 4).data() == ""
+    _back(qtbot, wizard, wizard.mapping_page)
+    wizard.mapping_page.combos[5].setCurrentIndex(kept)
+    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
+    assert wizard.preview_page.model.index(0, 4).data() == "1.000.000"
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT a.income FROM assessments a JOIN households h ON h.id = a.household_id "
+                        "WHERE h.head_cccd = '064070000001'").fetchall() == [(1000000,)]
+    conn.close()
