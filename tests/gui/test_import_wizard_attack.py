@@ -283,3 +283,62 @@ def test_mapping_changed_twice_after_going_back_is_the_mapping_imported(ctx, qtb
     assert conn.execute("SELECT a.income FROM assessments a JOIN households h ON h.id = a.household_id "
                         "WHERE h.head_cccd = '064070000001'").fetchall() == [(1000000,)]
     conn.close()
+
+
+
+def test_file_changed_or_deleted_after_the_preview(ctx, qtbot, tmp_path, db_path):
+    """The list is read again only when asked to (another mapping): a damaged, deleted or
+    other-sheeted file then gets a Vietnamese message naming it on the page; Nhập writes the rows
+    the official saw in the preview even if the file is gone by then."""
+    path = simple_list(tmp_path / "ds.xlsx", ROWS)
+    wizard = _open(qtbot, ctx, path)
+    _back(qtbot, wizard, wizard.mapping_page)
+    mp = wizard.mapping_page
+
+    def read_again(expected: str) -> None:
+        mp.combos[5].setCurrentIndex(0 if mp.combos[5].currentIndex() else 1)  # another mapping: read again
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: mp.message.text() != "", timeout=20000)
+        assert mp.message.text() == expected and wizard.currentPage() is mp
+        qtbot.waitUntil(lambda: wizard.handle.error_dialog is not None)
+        wizard.handle.error_dialog.close()
+
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    read_again("Tệp 'ds.xlsx' không phải tệp Excel .xlsx hợp lệ hoặc đã hỏng. "
+               "Hãy mở thử bằng Excel và lưu lại dạng .xlsx.")
+    path.unlink()
+    read_again(f"Không tìm thấy tệp '{path}'.")
+    simple_list(path, ROWS[:1])
+    mp.combos[5].setCurrentIndex(0)  # (bỏ qua cột này): not the preview's mapping, so read again
+    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
+    assert wizard.preview_page.model.rowCount() == 1  # the shortened file, as it is now
+    path.unlink()
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    assert [r[:2] for r in _households(db_path) if r[1].startswith("0640")] == [("Hà Văn Một", "064070000001")]
+
+
+def test_backup_folder_unusable_then_fixed(ctx, other, qtbot, tmp_path, db_path):
+    """The backup taken before the import cannot be written (a file where the backup folder should
+    be): nothing changed, the message names the folder; once it is fixed Nhập imports — while
+    another program holds a read transaction open, which does not stop the write."""
+    from gnbv_desktop.store.backup import backup_folder
+
+    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    before = dump(db_path)
+    folder = backup_folder(db_path)
+    assert not folder.exists()
+    folder.write_text("không phải thư mục")
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
+    pp = wizard.preview_page
+    qtbot.waitUntil(lambda: pp.message.text() != "", timeout=20000)
+    assert pp.message.text().startswith(f"Không tạo được thư mục sao lưu '{folder}'")
+    assert dump(db_path) == before
+    qtbot.waitUntil(lambda: wizard.handle.error_dialog is not None)
+    wizard.handle.error_dialog.close()
+    folder.unlink()
+    other.execute("BEGIN")
+    assert other.execute("SELECT COUNT(*) FROM households").fetchone() == (0,)
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    assert other.execute("SELECT COUNT(*) FROM households").fetchone() == (0,)  # its snapshot
+    other.execute("COMMIT")
+    assert other.execute("SELECT COUNT(*) FROM households").fetchone() == (2,)
