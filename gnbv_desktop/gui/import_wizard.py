@@ -120,6 +120,9 @@ class _JobPage(QWizardPage):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #a00000")
 
+    def initializePage(self) -> None:
+        self.message.clear()  # a failure of an earlier visit is over
+
     def run_then_next(self, title: str, factory, on_result) -> None:
         self.message.clear()
         handle = self.wiz.run(self, title, factory)

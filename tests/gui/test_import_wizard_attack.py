@@ -224,8 +224,25 @@ def test_lock_held_too_long_then_retry(ctx, other, qtbot, tmp_path, db_path, mon
     assert dump(db_path) == before
     qtbot.waitUntil(lambda: wizard.handle.error_dialog is not None)
     wizard.handle.error_dialog.close()
+    _back(qtbot, wizard, wizard.mapping_page)  # Quay lại after the failure, and on again
+    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
+    assert pp.message.text() == ""
     _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert "Hộ nhập mới: 2" in wizard.summary_page.text.text()
+    assert len(_backups(db_path)) == 2  # one per attempt
+
+
+def test_same_list_imported_again_in_a_new_wizard_changes_nothing(ctx, qtbot, tmp_path, db_path):
+    path = simple_list(tmp_path / "ds.xlsx", ROWS)
+    wizard = _open(qtbot, ctx, path)
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    before = dump(db_path)
+    wizard = _open(qtbot, ctx, path)
+    assert "0 hộ mới, 2 hộ đã có" in wizard.preview_page.counts.text()
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    assert "0 hộ thay đổi (cập nhật), 2 hộ không đổi" in wizard.summary_page.text.text()
+    assert dump(db_path) == before
 
 
 def _back(qtbot, wizard, page):
@@ -342,3 +359,76 @@ def test_backup_folder_unusable_then_fixed(ctx, other, qtbot, tmp_path, db_path)
     assert other.execute("SELECT COUNT(*) FROM households").fetchone() == (0,)  # its snapshot
     other.execute("COMMIT")
     assert other.execute("SELECT COUNT(*) FROM households").fetchone() == (2,)
+
+
+KILL_ROWS = 2000
+# The wizard in a process of its own, driven through its buttons; it prints each progress step of
+# the write, so that the test can kill it while the households are being written.
+_DRIVER = """
+import sys
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWizard
+from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.import_wizard import ImportWizard
+from gnbv_desktop.store.database import open_database
+
+app = QApplication(["wizard", "-platform", "offscreen"])
+db_path, path = sys.argv[1], sys.argv[2]
+ctx = AppContext(open_database(db_path), db_path, year=2026)
+wizard = ImportWizard(ctx)
+wizard.show()
+wizard.file_page.path.setText(path)
+wizard.file_page.path.editingFinished.emit()
+
+def wait_for(page):
+    while wizard.currentPage() is not page:
+        QTest.qWait(20)
+
+def click(which):
+    QTest.mouseClick(wizard.button(which), Qt.MouseButton.LeftButton)
+
+click(QWizard.WizardButton.NextButton)
+wait_for(wizard.mapping_page)
+click(QWizard.WizardButton.NextButton)
+wait_for(wizard.preview_page)
+click(QWizard.WizardButton.CommitButton)
+wizard.handle.progress.connect(lambda done, total, message: print(message, flush=True))
+wait_for(wizard.summary_page)
+print("XONG", flush=True)
+"""
+
+
+def test_app_killed_while_the_wizard_writes(ctx, qtbot, tmp_path, db_path):
+    """kill -9 of the app during the write (a power cut): on reopening nothing of the import is
+    there, the database is as before, and the wizard imports the list."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    rows = [[i, f"Người Thứ {i}", 1950 + i % 50, None, "Thôn 1", 1_000_000 + i, "Nghèo"] for i in range(1, KILL_ROWS + 1)]
+    path = simple_list(tmp_path / "lon.xlsx", rows)
+    before = dump(db_path)
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen([sys.executable, "-c", _DRIVER, str(db_path), str(path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, cwd=root,
+                            env={**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen"})
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if line.startswith("Đã ghi 500 hộ"):  # inside the transaction, 1,500 rows still to go
+            proc.kill()
+            break
+    proc.wait(timeout=60)
+    killed = -signal.SIGKILL if hasattr(signal, "SIGKILL") else 1  # TerminateProcess's exit code on Windows
+    assert proc.returncode == killed, "".join(seen)
+    assert dump(db_path) == before
+    wizard = _open(qtbot, ctx, path)
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    assert "Hộ nhập mới: 2.000" in wizard.summary_page.text.text()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT COUNT(*) FROM households WHERE head_name LIKE 'Người Thứ %'").fetchone() == (KILL_ROWS,)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
