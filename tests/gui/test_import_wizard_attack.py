@@ -432,3 +432,23 @@ def test_app_killed_while_the_wizard_writes(ctx, qtbot, tmp_path, db_path):
     assert conn.execute("SELECT COUNT(*) FROM households WHERE head_name LIKE 'Người Thứ %'").fetchone() == (KILL_ROWS,)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
+
+
+def test_nhap_pressed_while_the_encoding_switch_rereads_imports_what_the_switch_says(ctx, qtbot, tmp_path, db_path):
+    """The official turns the legacy-encoding conversion off and presses Nhập at once, while the
+    list is being read again: the names are written as the switch now says (kept as typed), not
+    from the preview before the switch."""
+    from PySide6.QtCore import QPoint
+
+    path = simple_list(tmp_path / "vntime.xlsx", [[1, "NguyÔn V¨n An", 1970, None, "Thôn 1", "1.000.000", "Cận nghèo"]])
+    wizard = _open(qtbot, ctx, path)
+    pp = wizard.preview_page
+    assert pp.model.index(0, 1).data() == "Nguyễn Văn An" and pp.convert_legacy.isChecked()
+    qtbot.mouseClick(pp.convert_legacy, Qt.MouseButton.LeftButton, pos=QPoint(8, pp.convert_legacy.height() // 2))
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
+    ctx.runner.wait()
+    qtbot.wait(50)
+    if wizard.currentPage() is pp:  # the click came while the list was read: Nhập once it is shown
+        assert pp.model.index(0, 1).data() == "NguyÔn V¨n An"
+        _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    assert [r[0] for r in _households(db_path)] == ["NguyÔn V¨n An"]
