@@ -359,6 +359,19 @@ class PreviewPage(_JobPage):
         widths = [60, 220, 130, 120, 100, 80]
         for col, width in enumerate(widths):
             self.table.setColumnWidth(col, width)
+        self._show_counts()
+        self.notices.setText("\n".join(f"Lưu ý: {n}" for n in p.notices))
+        self.notices.setVisible(bool(p.notices))
+        self.convert_legacy.setVisible(bool(p.legacy))
+        self.convert_legacy.setChecked(p.legacy_converted)
+        self.export_problems.setEnabled(bool(p.problems))
+        self.skip_invalid.setChecked(False)
+        self.create_villages.setChecked(False)
+
+    def _show_counts(self) -> None:
+        """The counts, and the questions the preview needs answered (skip the invalid rows, create
+        the new villages); what the official already ticked stays ticked."""
+        p = self.wiz.preview
         c = p.counts()
         self.counts.setText(
             f"Đọc {format_number(c['rows_read'])} dòng, {format_number(c['households'])} hộ: "
@@ -367,17 +380,17 @@ class PreviewPage(_JobPage):
             "trống, dòng nhóm, dòng cộng, phần ký tên."
             + self._plan_text(p)
         )
-        self.notices.setText("\n".join(f"Lưu ý: {n}" for n in p.notices))
-        self.notices.setVisible(bool(p.notices))
-        self.convert_legacy.setVisible(bool(p.legacy))
-        self.convert_legacy.setChecked(p.legacy_converted)
-        self.export_problems.setEnabled(bool(p.problems))
         self.skip_invalid.setVisible(bool(p.invalid))
-        self.skip_invalid.setChecked(False)
         names = ", ".join(n for n, _ in p.new_villages)
         self.create_villages.setText(f"Tạo các thôn mới chưa có trong xã: {names}")
         self.create_villages.setVisible(bool(p.new_villages))
-        self.create_villages.setChecked(False)
+        self.completeChanged.emit()
+
+    def _show_matched_again(self) -> None:
+        """A write that failed may have matched the list again first (another program wrote since
+        the preview): rows now in error, villages now missing are shown and asked about."""
+        self.model.layoutChanged.emit()
+        self._show_counts()
 
     def _show_details(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
@@ -426,12 +439,14 @@ class PreviewPage(_JobPage):
         )
 
     def start(self) -> None:
-        preview, skip = self.wiz.preview, self.skip_invalid.isChecked()
+        # only the villages the official agreed to: one another program deleted since the preview is asked about
+        preview, skip, create = self.wiz.preview, self.skip_invalid.isChecked(), self.create_villages.isChecked()
         self.run_then_next(
             "Đang nhập danh sách hộ…",
-            lambda db: run_import(db, preview, skip_invalid=skip, create_villages=True),
+            lambda db: run_import(db, preview, skip_invalid=skip, create_villages=create),
             self.wiz.set_summary,
         )
+        self.wiz.handle.failed.connect(self._show_matched_again)
 
 
 class SummaryPage(QWizardPage):

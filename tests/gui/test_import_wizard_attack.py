@@ -452,3 +452,27 @@ def test_nhap_pressed_while_the_encoding_switch_rereads_imports_what_the_switch_
         assert pp.model.index(0, 1).data() == "NguyÔn V¨n An"
         _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert [r[0] for r in _households(db_path)] == ["NguyÔn V¨n An"]
+
+
+def test_village_deleted_elsewhere_after_the_preview_is_not_created_again_unasked(ctx, other, qtbot, tmp_path,
+                                                                                    db_path):
+    """Another program deletes the (empty) village of the file's rows after the preview: Nhập does
+    not quietly create it again — the official is asked, as for any village new to the commune."""
+    from gnbv_desktop.store.villages import delete_village
+
+    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    pp = wizard.preview_page
+    assert not pp.create_villages.isVisible()
+    delete_village(other, find_village(other, "Thôn 1").id)
+    before = dump(db_path)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pp.message.text() != "", timeout=20000)
+    assert pp.message.text() == "Tệp có thôn chưa có trong xã (Thôn 1); chưa nhập gì."
+    assert dump(db_path) == before
+    qtbot.waitUntil(lambda: wizard.handle.error_dialog is not None)
+    wizard.handle.error_dialog.close()
+    assert pp.create_villages.isVisible() and pp.create_villages.text().endswith(": Thôn 1")
+    assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
+    qtbot.mouseClick(pp.create_villages, Qt.MouseButton.LeftButton, pos=_box_pos(pp.create_villages))
+    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    assert "Thôn mới đã tạo: Thôn 1" in wizard.summary_page.text.text()
