@@ -476,3 +476,27 @@ def test_village_deleted_elsewhere_after_the_preview_is_not_created_again_unaske
     qtbot.mouseClick(pp.create_villages, Qt.MouseButton.LeftButton, pos=_box_pos(pp.create_villages))
     _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert "Thôn mới đã tạo: Thôn 1" in wizard.summary_page.text.text()
+
+
+def test_two_windows_import_the_same_list_at_once(ctx, qtbot, tmp_path, db_path):
+    """Two windows of the app (two connections, two job runners) press Nhập on the same list at the
+    same moment: the second waits for the first and then finds every household already there."""
+    path = simple_list(tmp_path / "ds.xlsx", [[i, f"Người Thứ {i}", 1950 + i % 50, None, "Thôn 1", 1_000_000 + i,
+                                                "Nghèo"] for i in range(1, 1201)])
+    second_db = open_database(db_path)
+    second = AppContext(second_db, db_path, year=2026)
+    try:
+        first_wizard, second_wizard = _open(qtbot, ctx, path), _open(qtbot, second, path)
+        qtbot.mouseClick(first_wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(second_wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
+        for wizard in (first_wizard, second_wizard):
+            qtbot.waitUntil(lambda w=wizard: w.currentPage() is w.summary_page, timeout=60000)
+        texts = sorted(w.summary_page.text.text() for w in (first_wizard, second_wizard))
+        assert "Hộ nhập mới: 0" in texts[0] and "1.200 hộ không đổi" in texts[0]
+        assert "Hộ nhập mới: 1.200" in texts[1]
+        conn = sqlite3.connect(db_path)
+        assert conn.execute("SELECT COUNT(*) FROM households WHERE head_name LIKE 'Người Thứ %'").fetchone() == (1200,)
+        conn.close()
+    finally:
+        second.runner.wait()
+        second_db.close()
