@@ -540,6 +540,9 @@ class ImportWizard(QWizard):
         once would leave the write going on behind a closed window."""
         if self.busy:
             self.handle.cancel()
+            page = self.currentPage()
+            if isinstance(page, _JobPage):  # a write waiting for another program's lock stops only when it gets it
+                page.message.setText("Đang hủy: chờ việc đang chạy dừng lại…")
             return
         super().reject()
 

@@ -196,8 +196,9 @@ def test_cancel_while_the_write_waits_changes_nothing(ctx, other, qtbot, tmp_pat
         qtbot.keyClick(wizard, Qt.Key.Key_Escape)
     else:
         wizard.close()  # what the window manager does for the title bar's ×
+    assert wizard.isVisible() and wizard.preview_page.message.text() == "Đang hủy: chờ việc đang chạy dừng lại…"
     other.execute("ROLLBACK")
-    qtbot.waitUntil(lambda: wizard.preview_page.message.text() != "", timeout=20000)
+    qtbot.waitUntil(lambda: wizard.preview_page.message.text() == "Đã hủy; không có gì thay đổi.", timeout=20000)
     ctx.runner.wait()
     assert dump(db_path) == before
     assert wizard.isVisible() and wizard.currentPage() is wizard.preview_page
