@@ -36,6 +36,7 @@ from gnbv_desktop.core.classifications import CLASSIFICATION_LABELS
 from gnbv_desktop.core.excel_columns import all_fields, field_label
 from gnbv_desktop.core.text import clean, format_number
 from gnbv_desktop.gui.context import AppContext
+from gnbv_desktop.gui.job_runner import JobHandle
 from gnbv_desktop.io.excel_mapping import apply_template, load_template, save_template
 from gnbv_desktop.io.excel_parser import ParsedHousehold
 from gnbv_desktop.io.excel_reader import WorkbookError, list_sheets
@@ -120,17 +121,19 @@ class _JobPage(QWizardPage):
         self.message.setStyleSheet("color: #a00000")
 
     def initializePage(self) -> None:
-        self._passed = False
+        self.message.clear()  # a failure of an earlier visit is over
 
     def run_then_next(self, title: str, factory, on_result) -> None:
         self.message.clear()
-        handle = self.wiz.ctx.runner.run_with_dialog(self, title, factory)
-        self.wiz.handle = handle
+        handle = self.wiz.run(self, title, factory)
 
         def finished(result: object) -> None:
             on_result(result)
             self._passed = True
             self.wiz.next()
+            # for this one step only: back on this page (Quay lại), another file, year or mapping
+            # must be read again, not the preview of what was chosen before
+            self._passed = False
 
         handle.finished.connect(finished)
         handle.failed.connect(self.message.setText)
@@ -139,6 +142,8 @@ class _JobPage(QWizardPage):
     def validatePage(self) -> bool:
         if self._passed:
             return True
+        if self.wiz.busy:  # a second click or Enter while the job runs: it is already on its way
+            return False
         self.start()  # type: ignore[attr-defined]  # defined by each page
         return False
 
@@ -354,6 +359,19 @@ class PreviewPage(_JobPage):
         widths = [60, 220, 130, 120, 100, 80]
         for col, width in enumerate(widths):
             self.table.setColumnWidth(col, width)
+        self._show_counts()
+        self.notices.setText("\n".join(f"Lưu ý: {n}" for n in p.notices))
+        self.notices.setVisible(bool(p.notices))
+        self.convert_legacy.setVisible(bool(p.legacy))
+        self.convert_legacy.setChecked(p.legacy_converted)
+        self.export_problems.setEnabled(bool(p.problems))
+        self.skip_invalid.setChecked(False)
+        self.create_villages.setChecked(False)
+
+    def _show_counts(self) -> None:
+        """The counts, and the questions the preview needs answered (skip the invalid rows, create
+        the new villages); what the official already ticked stays ticked."""
+        p = self.wiz.preview
         c = p.counts()
         self.counts.setText(
             f"Đọc {format_number(c['rows_read'])} dòng, {format_number(c['households'])} hộ: "
@@ -362,17 +380,17 @@ class PreviewPage(_JobPage):
             "trống, dòng nhóm, dòng cộng, phần ký tên."
             + self._plan_text(p)
         )
-        self.notices.setText("\n".join(f"Lưu ý: {n}" for n in p.notices))
-        self.notices.setVisible(bool(p.notices))
-        self.convert_legacy.setVisible(bool(p.legacy))
-        self.convert_legacy.setChecked(p.legacy_converted)
-        self.export_problems.setEnabled(bool(p.problems))
         self.skip_invalid.setVisible(bool(p.invalid))
-        self.skip_invalid.setChecked(False)
         names = ", ".join(n for n, _ in p.new_villages)
         self.create_villages.setText(f"Tạo các thôn mới chưa có trong xã: {names}")
         self.create_villages.setVisible(bool(p.new_villages))
-        self.create_villages.setChecked(False)
+        self.completeChanged.emit()
+
+    def _show_matched_again(self) -> None:
+        """A write that failed may have matched the list again first (another program wrote since
+        the preview): rows now in error, villages now missing are shown and asked about."""
+        self.model.layoutChanged.emit()
+        self._show_counts()
 
     def _show_details(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
@@ -384,11 +402,10 @@ class PreviewPage(_JobPage):
         """The official turned the legacy-encoding conversion on or off: read the file again."""
         p = self.wiz.preview
         self.wiz.convert_legacy = convert
-        handle = self.wiz.ctx.runner.run_with_dialog(
+        handle = self.wiz.run(
             self, "Đang đọc lại tệp…",
             lambda db: preview_import(db, p.path, year=p.year, sheet=p.sheet, mapping=p.mapping,
                                       default_village=p.default_village, require_name=False, convert_legacy=convert))
-        self.wiz.handle = handle
 
         def done(preview: ImportPreview) -> None:
             self.wiz.set_preview(preview)
@@ -422,12 +439,14 @@ class PreviewPage(_JobPage):
         )
 
     def start(self) -> None:
-        preview, skip = self.wiz.preview, self.skip_invalid.isChecked()
+        # only the villages the official agreed to: one another program deleted since the preview is asked about
+        preview, skip, create = self.wiz.preview, self.skip_invalid.isChecked(), self.create_villages.isChecked()
         self.run_then_next(
             "Đang nhập danh sách hộ…",
-            lambda db: run_import(db, preview, skip_invalid=skip, create_villages=True),
+            lambda db: run_import(db, preview, skip_invalid=skip, create_villages=create),
             self.wiz.set_summary,
         )
+        self.wiz.handle.failed.connect(self._show_matched_again)
 
 
 class SummaryPage(QWizardPage):
@@ -481,7 +500,8 @@ class ImportWizard(QWizard):
         self.ctx = ctx
         self.preview: ImportPreview | None = None
         self.summary: ImportSummary | None = None
-        self.handle = None
+        self.handle: JobHandle | None = None
+        self.busy = False  # one of the wizard's jobs is running: no second one, and Hủy cancels it
         self.setWindowTitle("Nhập danh sách hộ từ Excel")
         self.setButtonText(QWizard.WizardButton.NextButton, "Tiếp theo >")
         self.setButtonText(QWizard.WizardButton.BackButton, "< Quay lại")
@@ -501,6 +521,30 @@ class ImportWizard(QWizard):
         for page in (self.file_page, self.mapping_page, self.preview_page, self.summary_page):
             self.addPage(page)
         self.resize(1000, 680)
+
+    def run(self, page: QWidget, title: str, factory) -> JobHandle:
+        """Start one of the wizard's jobs, with the runner's progress dialog over ``page``; ``busy``
+        until it has ended (finished, failed or cancelled)."""
+        self.handle = self.ctx.runner.run_with_dialog(page, title, factory)
+        self.busy = True
+        self.handle.done.connect(self._job_ended)
+        return self.handle
+
+    def _job_ended(self) -> None:
+        self.busy = False
+
+    def reject(self) -> None:
+        """Hủy, Esc or the title bar's × while a job runs cancel the job, as the progress dialog's
+        Hủy does, and keep the wizard open: it then shows what became of the job (cancelled,
+        nothing changed — or the summary, when the write had already been committed). Closing at
+        once would leave the write going on behind a closed window."""
+        if self.busy:
+            self.handle.cancel()
+            page = self.currentPage()
+            if isinstance(page, _JobPage):  # a write waiting for another program's lock stops only when it gets it
+                page.message.setText("Đang hủy: chờ việc đang chạy dừng lại…")
+            return
+        super().reject()
 
     def set_preview(self, preview: ImportPreview) -> None:
         self.preview = preview

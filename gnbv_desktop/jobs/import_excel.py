@@ -55,6 +55,7 @@ from gnbv_desktop.store.audit import (
 )
 from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import catalog_names
+from gnbv_desktop.store.database import immediate_transaction
 from gnbv_desktop.store.household_import import (
     Recorded,
     load_recorded,
@@ -393,23 +394,21 @@ def run_import(db: Database, preview: ImportPreview, **options) -> Job[ImportSum
 def write_preview(
     db: Database, preview: ImportPreview, *, skip_invalid: bool = False, create_villages: bool = True
 ) -> Job[ImportSummary]:
-    """Write the preview in one transaction: all households or none."""
-    if preview.matched_at_rev != current_rev(db):
-        match_existing(db, preview)  # something was written since the preview: match again
-    invalid = preview.invalid
-    if invalid and not skip_invalid:
-        raise ImportRefused(invalid_message(preview))
-    if preview.new_villages and not create_villages:
-        names = ", ".join(n for n, _ in preview.new_villages)
-        raise ImportRefused(f"Tệp có thôn chưa có trong xã ({names}); chưa nhập gì.")
-    rows = preview.valid
-    total = len(rows)
-    imported = sum(1 for ph in rows if ph.row not in preview.match_ids)
+    """Write the preview in one transaction: all households or none.
+
+    The write lock is taken first and the matching checked again under it: another program may
+    have written (a household with a CCCD of the file, a village) since the preview, or while the
+    backup was made."""
+    _check_still_matching(db, preview, skip_invalid, create_villages)  # refused before the backup
+    yield Progress(0, len(preview.valid), "Đang sao lưu rồi nhập…")
+    backup_before_job(db, "truoc-nhap-excel")
     updated = unchanged = items_written = 0
     created: list[str] = []
-    yield Progress(0, total, "Đang sao lưu rồi nhập…")
-    backup_before_job(db, "truoc-nhap-excel")
-    with db.atomic():
+    with immediate_transaction(db):
+        invalid = _check_still_matching(db, preview, skip_invalid, create_villages)
+        rows = preview.valid
+        total = len(rows)
+        imported = sum(1 for ph in rows if ph.row not in preview.match_ids)
         suspend_row_audit(db)
         paused = []
         if imported >= BULK_ROWS:
@@ -459,6 +458,21 @@ def write_preview(
         helpers_created=helpers.created,
         plans_read=bool(preview.plan_sheets),
     )
+
+
+def _check_still_matching(db: Database, preview: ImportPreview, skip_invalid: bool,
+                          create_villages: bool) -> list[ParsedHousehold]:
+    """Match the rows again if anything was written since they were matched, and refuse what the
+    user did not agree to; returns the rows left out."""
+    if preview.matched_at_rev != current_rev(db):
+        match_existing(db, preview)
+    invalid = preview.invalid
+    if invalid and not skip_invalid:
+        raise ImportRefused(invalid_message(preview))
+    if preview.new_villages and not create_villages:
+        names = ", ".join(n for n, _ in preview.new_villages)
+        raise ImportRefused(f"Tệp có thôn chưa có trong xã ({names}); chưa nhập gì.")
+    return invalid
 
 
 def _plans(batch: list[tuple[Household, Assessment | None]], chunk: list[ParsedHousehold],

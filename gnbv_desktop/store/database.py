@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +56,25 @@ def describe_failure(exc: BaseException, path: str | Path | None = None) -> str 
         where = f" '{name}'" if name else ""
         return f"Không ghi được tệp{where}: {_OS_MESSAGES[exc.errno]}."
     return None
+
+
+@contextmanager
+def immediate_transaction(db: Database) -> Iterator[Database]:
+    """``db.atomic()`` whose transaction takes the write lock as it begins (``BEGIN IMMEDIATE``).
+
+    A transaction that reads first and writes later (SQLite's default) cannot wait for another
+    program's write: needing the lock while another connection holds it, it gets "database is
+    locked" at once, whatever the busy timeout. Taken first, the lock is waited for (up to
+    ``BUSY_TIMEOUT_S``), and what the transaction reads cannot change before it commits.
+    Any exception (a cancelled job's generator closing included) rolls everything back."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        raise
 
 
 _OS_MESSAGES = {
