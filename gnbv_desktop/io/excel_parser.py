@@ -319,13 +319,13 @@ def _read_people(table: Table, ctx: ParseContext) -> _People:
     cells = table.fields
     n = len(table)
     quiet = [QUIET] * n
-    names = per_value(_clean, table.get("name")) if "name" in cells else [""] * n
+    names = table.per_value(_clean, "name") if "name" in cells else [""] * n
     if "head_name" in cells:
-        names = [name or head for name, head in zip(names, per_value(_clean, table.get("head_name")), strict=True)]
+        names = [name or head for name, head in zip(names, table.per_value(_clean, "head_name"), strict=True)]
     years: list[int | None] = [None] * n
     dates, sexes, birth_notes, marked_notes, sex_notes = [""] * n, [""] * n, quiet, quiet, quiet
     if "birth" in cells:
-        births, birth_notes = columns_of(per_value(checked("birth", parse_birth, ctx.today), table.get("birth")), 2)
+        births, birth_notes = columns_of(table.per_value(checked("birth", parse_birth, ctx.today), "birth"), 2)
         years = [b[0] if b else None for b in births]
         dates = [b[1] if b else "" for b in births]
     if cells.keys() & {"birth_male", "birth_female"}:
@@ -334,13 +334,13 @@ def _read_people(table: Table, ctx: ParseContext) -> _People:
             for male, female, year, date in zip(table.get("birth_male"), table.get("birth_female"), years, dates, strict=True)
         ], 4)
     if "sex" in cells:
-        read, sex_notes = columns_of(per_value(_sex_rule, table.get("sex")), 2)
+        read, sex_notes = columns_of(table.per_value(_sex_rule, "sex"), 2)
         sexes = [r or s for r, s in zip(read, sexes, strict=True)]
     cccds, cccd_notes = ([""] * n, quiet) if "cccd" not in cells else columns_of(
         list(map(_read_cccd, table.get("cccd"), years, sexes)), 2)
     ethnicities, eth_notes = ([("", "", "")] * n, quiet) if "ethnicity" not in cells else columns_of(
-        per_value(partial(_ethnicity_rule, ctx), table.get("ethnicity")), 2)
-    relations = per_value(_clean, table.get("relation")) if "relation" in cells else [""] * n
+        table.per_value(partial(_ethnicity_rule, ctx), "ethnicity"), 2)
+    relations = table.per_value(_clean, "relation") if "relation" in cells else [""] * n
     return _People(names, years, dates, sexes, cccds, ethnicities, relations,
                    joined(birth_notes, marked_notes, sex_notes, cccd_notes, eth_notes))
 
@@ -520,7 +520,7 @@ def _read_households(table: Table, people: _People, groups: list[tuple[str, str 
     cells = table.fields
     n = len(table)
     quiet = [QUIET] * n
-    sizes, size_notes = columns_of(per_value(_size_rule, table.get("household_size")), 2) if "household_size" in cells else (
+    sizes, size_notes = columns_of(table.per_value(_size_rule, "household_size"), 2) if "household_size" in cells else (
         [None] * n, quiet)
     name_field = "head_name" if "head_name" in cells else "name"
     unnamed: tuple[Note, ...] = ((name_field if name_field in cells else None, "Thiếu họ tên chủ hộ.", True, False),)
@@ -531,10 +531,10 @@ def _read_households(table: Table, people: _People, groups: list[tuple[str, str 
     present = _present(set(cells), [bool(date) for date in people.dates], [s is not None for s in sizes],
                        list(map(bool, villages)), *([x is not None for x in column] for column in
                                                     (a.deprived, a.causes, a.needs, a.categories)))
-    codes = per_value(_clean, table.get("code"))
-    addresses = per_value(_clean, table.get("address"))
-    phones = per_value(_phone_rule, table.get("phone"))
-    remarks = per_value(_clean, table.get("note"))
+    codes = table.per_value(_clean, "code")
+    addresses = table.per_value(_clean, "address")
+    phones = table.per_value(_phone_rule, "phone")
+    remarks = table.per_value(_clean, "note")
     out = []
     for i, (number, name, cccd, year, date, sex, (eth_name, eth_code, eth_list), code, address, phone, remark, size, village,
             area, income, deprived, file_class, computed, causes, needs, categories, result, here, note) in enumerate(zip(
@@ -572,12 +572,12 @@ def _read_places(table: Table, groups: list[tuple[str, str | None]],
     cells = table.fields
     default = _clean(ctx.default_village)
     named = [own or group_village or default
-             for own, (group_village, _class) in zip(per_value(_clean, table.get("village")), groups, strict=True)]
+             for own, (group_village, _class) in zip(table.per_value(_clean, "village"), groups, strict=True)]
     villages, found_areas, village_notes = columns_of(per_value(
         partial(_place, "village" if "village" in cells else None, ctx), named), 3)
     if "area" not in cells:
         return villages, [found[0] if found else None for found in found_areas], village_notes
-    areas, area_notes = columns_of(per_value(checked("area", parse_area), table.get("area")), 2)
+    areas, area_notes = columns_of(table.per_value(checked("area", parse_area), "area"), 2)
     return (villages, [area if found is None else found[0] for area, found in zip(areas, found_areas, strict=True)],
             joined(area_notes, village_notes))
 
@@ -616,13 +616,13 @@ def _read_assessments(table: Table, areas: list[str | None], groups: list[tuple[
     cells = table.fields
     n = len(table)
     quiet = [QUIET] * n
-    incomes, income_notes = (columns_of(per_value(_income_rule, table.get("income")), 2) if "income" in cells
+    incomes, income_notes = (columns_of(table.per_value(_income_rule, "income"), 2) if "income" in cells
                              else ([None] * n, quiet))
     deprived, marks, deprived_notes = _read_deprivations(table, ctx)
     lists, list_notes = {}, []
     for f, kind, items in (("causes", "cause", ctx.cats.causes), ("needs", "need", ctx.cats.needs),
                            ("categories", "category", ctx.cats.categories)):
-        lists[f], more = _read_list(per_value(_labels_rule(ctx, f, items), table.get(f)) if f in cells else None,
+        lists[f], more = _read_list(table.per_value(_labels_rule(ctx, f, items), f) if f in cells else None,
                                     kind, items, marks)
         list_notes.append(more)
     file_classes, class_notes = _read_file_classes(table, ctx)
@@ -631,7 +631,7 @@ def _read_assessments(table: Table, areas: list[str | None], groups: list[tuple[
                                                  areas, incomes, deprived, file_classes)), 2)
     results, result_notes = [None] * n, quiet
     if "expected_result" in cells:
-        read = columns_of(per_value(checked("expected_result", parse_expected_result), table.get("expected_result")), 2)
+        read = columns_of(table.per_value(checked("expected_result", parse_expected_result), "expected_result"), 2)
         results, result_notes = columns_of(list(map(_expected_result, *read, file_classes, computed)), 2)
     return _Assessments(incomes, deprived, lists["causes"], lists["needs"], lists["categories"], file_classes, computed,
                         results, joined(income_notes, deprived_notes, *list_notes, class_notes, computed_notes, result_notes))
@@ -666,17 +666,27 @@ def _read_deprivations(table: Table, ctx: ParseContext) -> tuple[
     cells = table.fields
     n = len(table)
     quiet = [QUIET] * n
-    listed, listed_notes = (columns_of(per_value(partial(_codes_rule, ctx), table.get("deprived_codes")), 2)
+    listed, listed_notes = (columns_of(table.per_value(partial(_codes_rule, ctx), "deprived_codes"), 2)
                             if "deprived_codes" in cells else ([None] * n, quiet))
     items = table.columns.items
-    marks, mark_notes = ([{}] * n, quiet) if not items else columns_of(
-        [table.columns.marks(key) for key in zip(*(table.cells(c) for _kind, _code, c in items), strict=True)], 2)
-    deprived = [ctx.in_order(codes | m["indicator"] if codes is not None else m["indicator"]) if "indicator" in m
-                else (None if codes is None else ctx.in_order(codes)) for codes, m in zip(listed, marks, strict=True)]
+    if not items:
+        marks, mark_notes, ticked = [{}] * n, quiet, [None] * n
+    else:  # once per distinct combination of ticks (a list has a few hundred): the marks, their notes, the codes
+        keys = list(zip(*(table.cells(c) for _kind, _code, c in items), strict=True))
+        read = {key: (*table.columns.marks(key), None) for key in dict.fromkeys(keys)}
+        if "deprived_codes" not in cells:
+            read = {key: (m, notes, tuple(ctx.in_order(m["indicator"])) if "indicator" in m else None)
+                    for key, (m, notes, _none) in read.items()}
+        marks, mark_notes, ticked = columns_of(list(map(read.__getitem__, keys)), 3)
+    if "deprived_codes" not in cells:  # the ticked codes alone, a new list on each row
+        deprived = [None if codes is None else list(codes) for codes in ticked]
+    else:
+        deprived = [ctx.in_order(codes | m["indicator"] if codes is not None else m["indicator"]) if "indicator" in m
+                    else (None if codes is None else ctx.in_order(codes)) for codes, m in zip(listed, marks, strict=True)]
     if "deprived_count" not in cells:
         return deprived, marks, joined(listed_notes, mark_notes)
-    counts, count_notes = columns_of(per_value(_count_rule("deprived_count", "số chỉ số thiếu hụt", len(ctx.codes)),
-                                              table.get("deprived_count")), 2)
+    counts, count_notes = columns_of(table.per_value(_count_rule("deprived_count", "số chỉ số thiếu hụt", len(ctx.codes)),
+                                                    "deprived_count"), 2)
     return deprived, marks, joined(listed_notes, mark_notes, count_notes, list(map(_count_mismatch, counts, deprived)))
 
 
@@ -726,7 +736,7 @@ def _read_file_classes(table: Table, ctx: ParseContext) -> list[list]:
     column, else tick columns (one per kind of household), else none."""
     cells = table.fields
     if "classification" in cells:
-        return columns_of(per_value(checked("classification", parse_classification), table.get("classification")), 2)
+        return columns_of(table.per_value(checked("classification", parse_classification), "classification"), 2)
     if not cells.keys() & {f for f, _cls in _CLASS_MARKS}:
         return [[None] * len(table), [QUIET] * len(table)]
     return columns_of([_marked_class(cells, row, ctx)
