@@ -248,12 +248,12 @@ def _problems(table: Table, i: int, notes: tuple[Note, ...]) -> list[Problem]:
     """The notes of row ``i`` of ``table`` as problems naming its Excel row and column."""
     number = table.numbers[i]
     out = []
-    for f, message, error, quote in notes:
+    for f, message, error, quote in notes:  # Problem's fields by position (row, column, message, error, …, value)
         if f is None:
             out.append(Problem(number, "", message, error))
         else:
             where, value = table.where(f, i, quote)
-            out.append(Problem(number, where, message, error, value=value))
+            out.append(Problem(number, where, message, error, False, "", value))
     return out
 
 
@@ -541,15 +541,15 @@ def _read_households(table: Table, people: _People, groups: list[tuple[str, str 
             table.numbers, people.names, people.cccds, people.years, people.dates, people.sexes, people.ethnicities, codes,
             addresses, phones, remarks, sizes, villages, areas, a.incomes, a.deprived, a.file_classes, a.computed_classes,
             a.causes, a.needs, a.categories, a.expected_results, present, notes, strict=True)):
-        h = Household(head_name=name, code=code, head_cccd=cccd, head_birth_year=year, head_birth_date=date, head_sex=sex,
-                      ethnicity_name=eth_name, ethnicity_code=eth_code, ethnicity_list=eth_list, address=address, phone=phone,
-                      note=remark, declared_size=size)
-        if categories is not None:
-            h.categories = categories
-        out.append(ParsedHousehold(
-            number, h, village=village, area=area, income=income, deprived=deprived, file_classification=file_class,
-            computed_classification=computed, causes=causes, needs=needs, expected_result=result, present=here,
-            problems=_problems(table, i, note) if note else [], last_row=number))
+        # every field given in the dataclasses' order, by position: keywords cost four times as much per
+        # object, on 20,000 rows (head_name, village_id, code, head_cccd, head_birth_year, head_birth_date,
+        # head_sex, ethnicity_name/_code/_list, address, phone, categories, note, members, id, uuid, declared_size)
+        h = Household(name, None, code, cccd, year, date, sex, eth_name, eth_code, eth_list, address, phone,
+                      [] if categories is None else categories, remark, [], None, "", size)
+        # row, household, village, area, income, deprived, file_classification, computed_classification, causes,
+        # needs, expected_result, plan_items, helper_keys, present, members_present, problems, last_row
+        out.append(ParsedHousehold(number, h, village, area, income, deprived, file_class, computed, causes, needs, result,
+                                   None, None, here, False, _problems(table, i, note) if note else [], number))
     return out
 
 
@@ -558,10 +558,11 @@ _PRESENT_IF = ("birth_date", "declared_size", "village", "deprived", "causes", "
 
 def _present(base: set[str], *flags: list[bool]) -> list[set[str]]:
     """The fields each household has: the sheet's, and those of :data:`_PRESENT_IF` whose flag column
-    is true on its row (a new set for each household, added in that order)."""
+    is true on its row (added in that order). One set per distinct combination of flags (a list has a
+    handful), shared by the households that have it: it is read, never changed."""
     keys = list(zip(*flags, strict=True))
-    extra = {key: tuple(f for f, on in zip(_PRESENT_IF, key, strict=True) if on) for key in set(keys)}
-    return list(map(base.union, map(extra.__getitem__, keys)))
+    sets = {key: base.union(f for f, on in zip(_PRESENT_IF, key, strict=True) if on) for key in dict.fromkeys(keys)}
+    return list(map(sets.__getitem__, keys))
 
 
 def _read_places(table: Table, groups: list[tuple[str, str | None]],
