@@ -395,9 +395,12 @@ def _marked_birth(
 
 def _read_cccd(raw: object, birth_year: int | None, sex: str) -> tuple[str, tuple[Note, ...]]:
     """The CCCD as typed; only a number cell can have lost a leading zero, so only there is it put back."""
-    if is_blank(raw):
+    if raw.__class__ is float and raw >= 0 and raw.is_integer():  # a number cell, as most lists keep it
+        cccd = str(int(raw))  # its digits, as normalize_cccd gives them
+    elif is_blank(raw):
         return "", QUIET
-    cccd = str(raw) if type(raw) is int and raw >= 0 else normalize_cccd(raw)  # a number cell: digits already
+    else:
+        cccd = str(raw) if type(raw) is int and raw >= 0 else normalize_cccd(raw)  # a number cell: digits already
     notes: tuple[Note, ...] = QUIET
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         cccd, restored = restore_leading_zero(cccd)
@@ -845,6 +848,10 @@ def _same_households(named: list[ParsedHousehold]) -> None:
 
 def _shared_cccds(households: list[ParsedHousehold]) -> None:
     """A CCCD given to two people, in two households or in one."""
+    if not any(ph.household.members for ph in households):  # a list of heads only: their CCCDs, seen at once
+        given = [cccd for cccd in (ph.household.head_cccd for ph in households) if len(cccd) == 12]
+        if len(set(given)) == len(given):
+            return  # no CCCD twice: nothing to say
     people: dict[str, int] = {}
     for ph in households:
         h = ph.household
