@@ -319,9 +319,9 @@ def _read_people(table: Table, ctx: ParseContext) -> _People:
     cells = table.fields
     n = len(table)
     quiet = [QUIET] * n
-    names = table.per_value(_clean, "name") if "name" in cells else [""] * n
+    names = table.cleaned("name") if "name" in cells else [""] * n
     if "head_name" in cells:
-        names = [name or head for name, head in zip(names, table.per_value(_clean, "head_name"), strict=True)]
+        names = [name or head for name, head in zip(names, table.cleaned("head_name"), strict=True)]
     years: list[int | None] = [None] * n
     dates, sexes, birth_notes, marked_notes, sex_notes = [""] * n, [""] * n, quiet, quiet, quiet
     if "birth" in cells:
@@ -340,7 +340,7 @@ def _read_people(table: Table, ctx: ParseContext) -> _People:
         list(map(_read_cccd, table.get("cccd"), years, sexes)), 2)
     ethnicities, eth_notes = ([("", "", "")] * n, quiet) if "ethnicity" not in cells else columns_of(
         table.per_value(partial(_ethnicity_rule, ctx), "ethnicity"), 2)
-    relations = table.per_value(_clean, "relation") if "relation" in cells else [""] * n
+    relations = table.cleaned("relation") if "relation" in cells else [""] * n
     return _People(names, years, dates, sexes, cccds, ethnicities, relations,
                    joined(birth_notes, marked_notes, sex_notes, cccd_notes, eth_notes))
 
@@ -534,10 +534,10 @@ def _read_households(table: Table, people: _People, groups: list[tuple[str, str 
     present = _present(set(cells), [bool(date) for date in people.dates], [s is not None for s in sizes],
                        list(map(bool, villages)), *([x is not None for x in column] for column in
                                                     (a.deprived, a.causes, a.needs, a.categories)))
-    codes = table.per_value(_clean, "code")
-    addresses = table.per_value(_clean, "address")
+    codes = table.cleaned("code")
+    addresses = table.cleaned("address")
     phones = table.per_value(_phone_rule, "phone")
-    remarks = table.per_value(_clean, "note")
+    remarks = table.cleaned("note")
     out = []
     for i, (number, name, cccd, year, date, sex, (eth_name, eth_code, eth_list), code, address, phone, remark, size, village,
             area, income, deprived, file_class, computed, causes, needs, categories, result, here, note) in enumerate(zip(
@@ -576,7 +576,7 @@ def _read_places(table: Table, groups: list[tuple[str, str | None]],
     cells = table.fields
     default = _clean(ctx.default_village)
     named = [own or group_village or default
-             for own, (group_village, _class) in zip(table.per_value(_clean, "village"), groups, strict=True)]
+             for own, (group_village, _class) in zip(table.cleaned("village"), groups, strict=True)]
     villages, found_areas, village_notes = columns_of(per_value(
         partial(_place, "village" if "village" in cells else None, ctx), named), 3)
     if "area" not in cells:

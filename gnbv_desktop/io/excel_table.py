@@ -16,7 +16,7 @@ from operator import add, itemgetter
 
 from gnbv_desktop.core.excel_values import ValueProblem, is_blank, parse_mark, text_of
 from gnbv_desktop.core.limits import MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS
-from gnbv_desktop.core.text import format_number, has_control_chars, shorten, strip_illegal_chars
+from gnbv_desktop.core.text import clean, clean_keeps, format_number, has_control_chars, shorten, strip_illegal_chars
 from gnbv_desktop.io.excel_reader import column_letter
 
 # Notes: a problem found in a column before it is made into a Problem of its row.
@@ -136,6 +136,7 @@ class Columns:
                     self.refused.setdefault(start + i, []).append((c, bad[v]))
 
 
+_NONE_AS_EMPTY = {None: ""}.get  # _NONE_AS_EMPTY(v, v): "" for a blank cell, else the value
 _NUMBERS = {int, float, bool}  # the cell types whose values can be equal across types (1 == 1.0 == True)
 
 
@@ -228,12 +229,28 @@ class Table:
     def per_value(self, rule: Callable[[object], object], f: str) -> list[object]:
         """:func:`per_value` of field ``f`` (:meth:`get`), with the distinct cells :class:`Columns` found
         when the field is one column read whole, none of its cells refused."""
+        return per_value(rule, self.get(f), self._found_distinct(f))
+
+    def cleaned(self, f: str) -> list[str]:
+        """Field ``f`` as :func:`clean` makes each cell (``""`` for a blank one); a column whose texts it
+        would leave as they are (most lists' names, codes, villages) is taken as it is."""
         values = self.get(f)
+        distinct = self._found_distinct(f)
+        if distinct is None:
+            try:
+                distinct = dict.fromkeys(values)
+            except TypeError:  # an unhashable cell value
+                return per_value(clean, values)
+        texts = [v for v in distinct if v is not None]
+        if all(map(str.__instancecheck__, texts)) and clean_keeps(texts):
+            return list(map(_NONE_AS_EMPTY, values, values))
+        return per_value(clean, values, distinct)
+
+    def _found_distinct(self, f: str) -> dict[object, None] | None:
         cs = self.fields.get(f)
-        distinct = None
         if self._whole and cs and len(cs) == 1 and not any(col == cs[0] for _i, col in self._refused_cells):
-            distinct = self.columns.distinct[cs[0]]
-        return per_value(rule, values, distinct)
+            return self.columns.distinct[cs[0]]
+        return None
 
     def get(self, f: str) -> list[object]:
         """Field ``f`` on every row (blank where not mapped); a field mapped to several columns is
