@@ -221,13 +221,16 @@ class ParseResult:
     rows_read: int
 
 
-def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: ParseContext) -> ParseResult:
-    """Read every row under the header into households (see module docstring)."""
+def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: ParseContext,
+               distinct: dict[int, dict[object, None]] | None = None) -> ParseResult:
+    """Read every row under the header into households (see module docstring). ``distinct``: column →
+    the distinct cells under the header of the columns already looked at (:func:`legacy_columns`), as
+    they are now."""
     mapping = {c: f for c, f in mapping.items() if f != IGNORE}
     headers = {c.index: f"{column_letter(c.index)} ({c.header})" for c in header.columns}  # how problems name it
     fields = set(mapping.values())
     layout = LAYOUT_MEMBER if fields & {"relation", "member_no"} else LAYOUT_HOUSEHOLD
-    columns = Columns(mapping, headers, data.rows, header.data_start)
+    columns = Columns(mapping, headers, data.rows, header.data_start, distinct or {})
     indexes, groups, skipped = _sort_rows(data, header, {c for c, f in mapping.items() if f in ("head_name", "name")}, ctx)
     table = Table(columns, [data.rows[r] for r in indexes], indexes)
     people = _read_people(table, ctx)

@@ -66,8 +66,10 @@ class Columns:
     ethnic groups, marks), and only the rows holding a refused text are looked at again.
     """
 
-    def __init__(self, mapping: dict[int, str], headers: dict[int, str], rows: list[list[object]], start: int):
-        """``headers``: column → ``C (Số CCCD)``, as problems name the column."""
+    def __init__(self, mapping: dict[int, str], headers: dict[int, str], rows: list[list[object]], start: int,
+                 known: dict[int, dict[object, None]]):
+        """``headers``: column → ``C (Số CCCD)``, as problems name the column; ``known``: column → its
+        distinct cells from ``start`` down, of the columns whose distinct cells were found already."""
         self.headers = headers
         self.fields: dict[str, list[int]] = {}  # field → its columns, in mapping order (not item columns)
         self.items: list[tuple[str, str, int]] = []  # kind, code, column of each item column (indicators…)
@@ -88,7 +90,10 @@ class Columns:
             column = transposed[c] if c < len(transposed) else [r[c] if c < len(r) else None for r in below]
             self.below[c] = column
             try:
-                distinct = self.distinct[c] = dict.fromkeys(column)
+                if code:  # an item column: read by :meth:`marks`, its distinct cells needed here only
+                    distinct = set(column)
+                else:
+                    distinct = self.distinct[c] = known[c] if c in known else dict.fromkeys(column)
             except TypeError:  # an unhashable cell value: look at every cell
                 distinct = self.distinct[c] = None
             self._refuse(column, distinct, start, limit, c)
@@ -115,8 +120,8 @@ class Columns:
             hit = self._marks[key] = (lists, refused)
         return hit
 
-    def _refuse(self, column: Sequence[object], distinct: dict[object, None] | None, start: int, limit: int,
-                c: int) -> None:
+    def _refuse(self, column: Sequence[object], distinct: dict[object, None] | set[object] | None, start: int,
+                limit: int, c: int) -> None:
         """Note the cells of ``column`` (column ``c`` from row ``start`` down; ``distinct``: its distinct
         cells, or None) that are refused."""
         texts = list(filter(str.__instancecheck__, column if distinct is None else distinct))

@@ -264,13 +264,16 @@ def read_preview(
             mapping = apply_template(header.columns, load_template(template, cats))
     if require_name and not {"head_name", "name"} & set(mapping.values()):
         raise WorkbookError("Chưa có cột nào được gán là họ tên chủ hộ; hãy chọn cột họ tên trong bảng ánh xạ cột.")
-    legacy = legacy_columns(data, header, mapping)
+    distinct: dict[int, dict[object, None]] = {}  # column → its distinct cells, found once for both readings
+    legacy = legacy_columns(data, header, mapping, distinct)
     if convert_legacy:
         convert_columns(data, header.data_start, legacy)
+        for col in legacy:  # their cells changed
+            distinct.pop(col.index, None)
     villages = [(v.name, v.area) for v in list_villages(db)]
     ctx = ParseContext(year=year, cats=cats, villages=villages, default_village=clean(default_village))
     yield Progress(2, 4, "Đang đọc từng dòng…")
-    result = parse_rows(data, header, mapping, ctx)
+    result = parse_rows(data, header, mapping, ctx, distinct)
     plan_sheets = read_plan_sheets(path, sheets, data.name, load_plan_catalogs(db))
     attached = attach_plans(result.households, plan_sheets)
     preview = ImportPreview(
