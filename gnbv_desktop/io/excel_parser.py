@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
+from itertools import repeat
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
@@ -145,6 +146,7 @@ class ParseContext:
     _memo: dict[tuple, tuple[bool, object]] = field(default_factory=dict, repr=False)
     _ethnic: dict[str, object] = field(default_factory=dict, repr=False)
     _codes_memo: dict[tuple, tuple[bool, object]] = field(default_factory=dict, repr=False)
+    _counted: dict[tuple[str, ...], int | tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def codes(self) -> tuple[str, ...]:
@@ -166,8 +168,11 @@ class ParseContext:
         """The standard's classification, once per distinct (area, income, deprivations). The
         standard counts the distinct indicators a household lacks, so lists of the standard's own
         codes that are as long give the same result."""
-        n = len(set(deprived))
-        key = ("classify", area, income, n if self._known_codes.issuperset(deprived) else deprived)
+        counted = self._counted.get(deprived)  # a list has a few hundred distinct combinations of codes
+        if counted is None:
+            counted = self._counted[deprived] = (len(set(deprived)) if self._known_codes.issuperset(deprived)
+                                                 else deprived)
+        key = ("classify", area, income, counted)
         hit = self._memo.get(key)
         if hit is None:
             hit = self._memo[key] = (True, classify(self.cats.standard, area, income, list(deprived)))
@@ -541,22 +546,27 @@ def _read_households(table: Table, people: _People, groups: list[tuple[str, str 
     addresses = table.cleaned("address")
     phones = table.per_value(_phone_rule, "phone")
     remarks = table.cleaned("note")
-    out = []
-    for i, (number, name, cccd, year, date, sex, (eth_name, eth_code, eth_list), code, address, phone, remark, size, village,
-            area, income, deprived, file_class, computed, causes, needs, categories, result, here, note) in enumerate(zip(
-            table.numbers, people.names, people.cccds, people.years, people.dates, people.sexes, people.ethnicities, codes,
-            addresses, phones, remarks, sizes, villages, areas, a.incomes, a.deprived, a.file_classes, a.computed_classes,
-            a.causes, a.needs, a.categories, a.expected_results, present, notes, strict=True)):
-        # every field given in the dataclasses' order, by position: keywords cost four times as much per
-        # object, on 20,000 rows (head_name, village_id, code, head_cccd, head_birth_year, head_birth_date,
-        # head_sex, ethnicity_name/_code/_list, address, phone, categories, note, members, id, uuid, declared_size)
-        h = Household(name, None, code, cccd, year, date, sex, eth_name, eth_code, eth_list, address, phone,
-                      [] if categories is None else categories, remark, [], None, "", size)
-        # row, household, village, area, income, deprived, file_classification, computed_classification, causes,
-        # needs, expected_result, plan_items, helper_keys, present, members_present, problems, last_row
-        out.append(ParsedHousehold(number, h, village, area, income, deprived, file_class, computed, causes, needs, result,
-                                   None, None, here, False, _problems(table, i, note) if note else [], number))
-    return out
+    eth_names, eth_codes, eth_lists = columns_of(people.ethnicities, 3)
+    columns = (table.numbers, people.names, people.cccds, people.years, people.dates, people.sexes, eth_names, eth_codes,
+               eth_lists, codes, addresses, phones, remarks, sizes, villages, areas, a.incomes, a.deprived, a.file_classes,
+               a.computed_classes, a.causes, a.needs, a.categories, a.expected_results, present, notes)
+    if any(len(column) != n for column in columns):
+        raise ValueError("columns of different lengths")  # a slip in this module, never the file's doing
+    # The objects are built by map, every field given in the dataclasses' order, by position: a Python loop
+    # over the rows, and keywords, cost several times as much on 20,000 rows. Household: head_name,
+    # village_id, code, head_cccd, head_birth_year, head_birth_date, head_sex, ethnicity_name/_code/_list,
+    # address, phone, categories, note, members, id, uuid, declared_size.
+    households = map(Household, people.names, repeat(None), codes, people.cccds, people.years, people.dates,
+                     people.sexes, eth_names, eth_codes, eth_lists, addresses, phones,
+                     [[] if categories is None else categories for categories in a.categories], remarks,
+                     map(list, repeat((), n)), repeat(None), repeat(""), sizes)
+    problems = [_problems(table, i, note) if note else [] for i, note in enumerate(notes)]
+    # ParsedHousehold: row, household, village, area, income, deprived, file_classification,
+    # computed_classification, causes, needs, expected_result, plan_items, helper_keys, present,
+    # members_present, problems, last_row.
+    return list(map(ParsedHousehold, table.numbers, households, villages, areas, a.incomes, a.deprived, a.file_classes,
+                    a.computed_classes, a.causes, a.needs, a.expected_results, repeat(None), repeat(None), present,
+                    repeat(False), problems, table.numbers))
 
 
 _PRESENT_IF = ("birth_date", "declared_size", "village", "deprived", "causes", "needs", "categories")
