@@ -38,8 +38,11 @@ class LegacyColumn:
                 f"'{after}'); đang giữ nguyên vì đã tắt chuyển bảng mã.")
 
 
-def legacy_columns(data: SheetData, header: Header, mapping: dict[int, str]) -> list[LegacyColumn]:
-    """The mapped text columns whose values are TCVN3 or VNI rather than Unicode."""
+def legacy_columns(data: SheetData, header: Header, mapping: dict[int, str],
+                   seen: dict[int, dict[object, None]] | None = None) -> list[LegacyColumn]:
+    """The mapped text columns whose values are TCVN3 or VNI rather than Unicode. ``seen`` receives each
+    column's distinct cells under the header (column → ``dict.fromkeys`` of them), for the parser to use
+    unless the column is converted."""
     headers = {c.index: c.header for c in header.columns}
     found = []
     rows = data.rows[header.data_start:]
@@ -50,6 +53,8 @@ def legacy_columns(data: SheetData, header: Header, mapping: dict[int, str]) -> 
         column = map(itemgetter(c), rows) if c < shortest else (row[c] if c < len(row) else None for row in rows)
         try:
             distinct = dict.fromkeys(column)  # each value once, in row order (a column repeats a few values)
+            if seen is not None:
+                seen[c] = distinct
         except TypeError:  # an unhashable cell value
             distinct = [row[c] for row in rows if c < len(row)]
         texts: dict[str, None] = {}  # the first distinct texts, in row order: enough to tell the encoding

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
+from itertools import repeat
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
@@ -145,6 +146,7 @@ class ParseContext:
     _memo: dict[tuple, tuple[bool, object]] = field(default_factory=dict, repr=False)
     _ethnic: dict[str, object] = field(default_factory=dict, repr=False)
     _codes_memo: dict[tuple, tuple[bool, object]] = field(default_factory=dict, repr=False)
+    _counted: dict[tuple[str, ...], int | tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def codes(self) -> tuple[str, ...]:
@@ -166,8 +168,11 @@ class ParseContext:
         """The standard's classification, once per distinct (area, income, deprivations). The
         standard counts the distinct indicators a household lacks, so lists of the standard's own
         codes that are as long give the same result."""
-        n = len(set(deprived))
-        key = ("classify", area, income, n if self._known_codes.issuperset(deprived) else deprived)
+        counted = self._counted.get(deprived)  # a list has a few hundred distinct combinations of codes
+        if counted is None:
+            counted = self._counted[deprived] = (len(set(deprived)) if self._known_codes.issuperset(deprived)
+                                                 else deprived)
+        key = ("classify", area, income, counted)
         hit = self._memo.get(key)
         if hit is None:
             hit = self._memo[key] = (True, classify(self.cats.standard, area, income, list(deprived)))
@@ -221,13 +226,16 @@ class ParseResult:
     rows_read: int
 
 
-def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: ParseContext) -> ParseResult:
-    """Read every row under the header into households (see module docstring)."""
+def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: ParseContext,
+               distinct: dict[int, dict[object, None]] | None = None) -> ParseResult:
+    """Read every row under the header into households (see module docstring). ``distinct``: column →
+    the distinct cells under the header of the columns already looked at (:func:`legacy_columns`), as
+    they are now."""
     mapping = {c: f for c, f in mapping.items() if f != IGNORE}
     headers = {c.index: f"{column_letter(c.index)} ({c.header})" for c in header.columns}  # how problems name it
     fields = set(mapping.values())
     layout = LAYOUT_MEMBER if fields & {"relation", "member_no"} else LAYOUT_HOUSEHOLD
-    columns = Columns(mapping, headers, data.rows, header.data_start)
+    columns = Columns(mapping, headers, data.rows, header.data_start, distinct or {})
     indexes, groups, skipped = _sort_rows(data, header, {c for c, f in mapping.items() if f in ("head_name", "name")}, ctx)
     table = Table(columns, [data.rows[r] for r in indexes], indexes)
     people = _read_people(table, ctx)
@@ -248,12 +256,12 @@ def _problems(table: Table, i: int, notes: tuple[Note, ...]) -> list[Problem]:
     """The notes of row ``i`` of ``table`` as problems naming its Excel row and column."""
     number = table.numbers[i]
     out = []
-    for f, message, error, quote in notes:
+    for f, message, error, quote in notes:  # Problem's fields by position (row, column, message, error, …, value)
         if f is None:
             out.append(Problem(number, "", message, error))
         else:
             where, value = table.where(f, i, quote)
-            out.append(Problem(number, where, message, error, value=value))
+            out.append(Problem(number, where, message, error, False, "", value))
     return out
 
 
@@ -319,13 +327,13 @@ def _read_people(table: Table, ctx: ParseContext) -> _People:
     cells = table.fields
     n = len(table)
     quiet = [QUIET] * n
-    names = per_value(_clean, table.get("name")) if "name" in cells else [""] * n
+    names = table.cleaned("name") if "name" in cells else [""] * n
     if "head_name" in cells:
-        names = [name or head for name, head in zip(names, per_value(_clean, table.get("head_name")), strict=True)]
+        names = [name or head for name, head in zip(names, table.cleaned("head_name"), strict=True)]
     years: list[int | None] = [None] * n
     dates, sexes, birth_notes, marked_notes, sex_notes = [""] * n, [""] * n, quiet, quiet, quiet
     if "birth" in cells:
-        births, birth_notes = columns_of(per_value(checked("birth", parse_birth, ctx.today), table.get("birth")), 2)
+        births, birth_notes = columns_of(table.per_value(checked("birth", parse_birth, ctx.today), "birth"), 2)
         years = [b[0] if b else None for b in births]
         dates = [b[1] if b else "" for b in births]
     if cells.keys() & {"birth_male", "birth_female"}:
@@ -334,13 +342,13 @@ def _read_people(table: Table, ctx: ParseContext) -> _People:
             for male, female, year, date in zip(table.get("birth_male"), table.get("birth_female"), years, dates, strict=True)
         ], 4)
     if "sex" in cells:
-        read, sex_notes = columns_of(per_value(_sex_rule, table.get("sex")), 2)
+        read, sex_notes = columns_of(table.per_value(_sex_rule, "sex"), 2)
         sexes = [r or s for r, s in zip(read, sexes, strict=True)]
     cccds, cccd_notes = ([""] * n, quiet) if "cccd" not in cells else columns_of(
         list(map(_read_cccd, table.get("cccd"), years, sexes)), 2)
     ethnicities, eth_notes = ([("", "", "")] * n, quiet) if "ethnicity" not in cells else columns_of(
-        per_value(partial(_ethnicity_rule, ctx), table.get("ethnicity")), 2)
-    relations = per_value(_clean, table.get("relation")) if "relation" in cells else [""] * n
+        table.per_value(partial(_ethnicity_rule, ctx), "ethnicity"), 2)
+    relations = table.cleaned("relation") if "relation" in cells else [""] * n
     return _People(names, years, dates, sexes, cccds, ethnicities, relations,
                    joined(birth_notes, marked_notes, sex_notes, cccd_notes, eth_notes))
 
@@ -395,9 +403,12 @@ def _marked_birth(
 
 def _read_cccd(raw: object, birth_year: int | None, sex: str) -> tuple[str, tuple[Note, ...]]:
     """The CCCD as typed; only a number cell can have lost a leading zero, so only there is it put back."""
-    if is_blank(raw):
+    if raw.__class__ is float and raw >= 0 and raw.is_integer():  # a number cell, as most lists keep it
+        cccd = str(int(raw))  # its digits, as normalize_cccd gives them
+    elif is_blank(raw):
         return "", QUIET
-    cccd = str(raw) if type(raw) is int and raw >= 0 else normalize_cccd(raw)  # a number cell: digits already
+    else:
+        cccd = str(raw) if type(raw) is int and raw >= 0 else normalize_cccd(raw)  # a number cell: digits already
     notes: tuple[Note, ...] = QUIET
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         cccd, restored = restore_leading_zero(cccd)
@@ -520,7 +531,7 @@ def _read_households(table: Table, people: _People, groups: list[tuple[str, str 
     cells = table.fields
     n = len(table)
     quiet = [QUIET] * n
-    sizes, size_notes = columns_of(per_value(_size_rule, table.get("household_size")), 2) if "household_size" in cells else (
+    sizes, size_notes = columns_of(table.per_value(_size_rule, "household_size"), 2) if "household_size" in cells else (
         [None] * n, quiet)
     name_field = "head_name" if "head_name" in cells else "name"
     unnamed: tuple[Note, ...] = ((name_field if name_field in cells else None, "Thiếu họ tên chủ hộ.", True, False),)
@@ -531,26 +542,31 @@ def _read_households(table: Table, people: _People, groups: list[tuple[str, str 
     present = _present(set(cells), [bool(date) for date in people.dates], [s is not None for s in sizes],
                        list(map(bool, villages)), *([x is not None for x in column] for column in
                                                     (a.deprived, a.causes, a.needs, a.categories)))
-    codes = per_value(_clean, table.get("code"))
-    addresses = per_value(_clean, table.get("address"))
-    phones = per_value(_phone_rule, table.get("phone"))
-    remarks = per_value(_clean, table.get("note"))
-    out = []
-    for i, (number, name, cccd, year, date, sex, (eth_name, eth_code, eth_list), code, address, phone, remark, size, village,
-            area, income, deprived, file_class, computed, causes, needs, categories, result, here, note) in enumerate(zip(
-            table.numbers, people.names, people.cccds, people.years, people.dates, people.sexes, people.ethnicities, codes,
-            addresses, phones, remarks, sizes, villages, areas, a.incomes, a.deprived, a.file_classes, a.computed_classes,
-            a.causes, a.needs, a.categories, a.expected_results, present, notes, strict=True)):
-        h = Household(head_name=name, code=code, head_cccd=cccd, head_birth_year=year, head_birth_date=date, head_sex=sex,
-                      ethnicity_name=eth_name, ethnicity_code=eth_code, ethnicity_list=eth_list, address=address, phone=phone,
-                      note=remark, declared_size=size)
-        if categories is not None:
-            h.categories = categories
-        out.append(ParsedHousehold(
-            number, h, village=village, area=area, income=income, deprived=deprived, file_classification=file_class,
-            computed_classification=computed, causes=causes, needs=needs, expected_result=result, present=here,
-            problems=_problems(table, i, note) if note else [], last_row=number))
-    return out
+    codes = table.cleaned("code")
+    addresses = table.cleaned("address")
+    phones = table.per_value(_phone_rule, "phone")
+    remarks = table.cleaned("note")
+    eth_names, eth_codes, eth_lists = columns_of(people.ethnicities, 3)
+    columns = (table.numbers, people.names, people.cccds, people.years, people.dates, people.sexes, eth_names, eth_codes,
+               eth_lists, codes, addresses, phones, remarks, sizes, villages, areas, a.incomes, a.deprived, a.file_classes,
+               a.computed_classes, a.causes, a.needs, a.categories, a.expected_results, present, notes)
+    if any(len(column) != n for column in columns):
+        raise ValueError("columns of different lengths")  # a slip in this module, never the file's doing
+    # The objects are built by map, every field given in the dataclasses' order, by position: a Python loop
+    # over the rows, and keywords, cost several times as much on 20,000 rows. Household: head_name,
+    # village_id, code, head_cccd, head_birth_year, head_birth_date, head_sex, ethnicity_name/_code/_list,
+    # address, phone, categories, note, members, id, uuid, declared_size.
+    households = map(Household, people.names, repeat(None), codes, people.cccds, people.years, people.dates,
+                     people.sexes, eth_names, eth_codes, eth_lists, addresses, phones,
+                     [[] if categories is None else categories for categories in a.categories], remarks,
+                     map(list, repeat((), n)), repeat(None), repeat(""), sizes)
+    problems = [_problems(table, i, note) if note else [] for i, note in enumerate(notes)]
+    # ParsedHousehold: row, household, village, area, income, deprived, file_classification,
+    # computed_classification, causes, needs, expected_result, plan_items, helper_keys, present,
+    # members_present, problems, last_row.
+    return list(map(ParsedHousehold, table.numbers, households, villages, areas, a.incomes, a.deprived, a.file_classes,
+                    a.computed_classes, a.causes, a.needs, a.expected_results, repeat(None), repeat(None), present,
+                    repeat(False), problems, table.numbers))
 
 
 _PRESENT_IF = ("birth_date", "declared_size", "village", "deprived", "causes", "needs", "categories")
@@ -558,10 +574,11 @@ _PRESENT_IF = ("birth_date", "declared_size", "village", "deprived", "causes", "
 
 def _present(base: set[str], *flags: list[bool]) -> list[set[str]]:
     """The fields each household has: the sheet's, and those of :data:`_PRESENT_IF` whose flag column
-    is true on its row (a new set for each household, added in that order)."""
+    is true on its row (added in that order). One set per distinct combination of flags (a list has a
+    handful), shared by the households that have it: it is read, never changed."""
     keys = list(zip(*flags, strict=True))
-    extra = {key: tuple(f for f, on in zip(_PRESENT_IF, key, strict=True) if on) for key in set(keys)}
-    return list(map(base.union, map(extra.__getitem__, keys)))
+    sets = {key: base.union(f for f, on in zip(_PRESENT_IF, key, strict=True) if on) for key in dict.fromkeys(keys)}
+    return list(map(sets.__getitem__, keys))
 
 
 def _read_places(table: Table, groups: list[tuple[str, str | None]],
@@ -572,12 +589,12 @@ def _read_places(table: Table, groups: list[tuple[str, str | None]],
     cells = table.fields
     default = _clean(ctx.default_village)
     named = [own or group_village or default
-             for own, (group_village, _class) in zip(per_value(_clean, table.get("village")), groups, strict=True)]
+             for own, (group_village, _class) in zip(table.cleaned("village"), groups, strict=True)]
     villages, found_areas, village_notes = columns_of(per_value(
         partial(_place, "village" if "village" in cells else None, ctx), named), 3)
     if "area" not in cells:
         return villages, [found[0] if found else None for found in found_areas], village_notes
-    areas, area_notes = columns_of(per_value(checked("area", parse_area), table.get("area")), 2)
+    areas, area_notes = columns_of(table.per_value(checked("area", parse_area), "area"), 2)
     return (villages, [area if found is None else found[0] for area, found in zip(areas, found_areas, strict=True)],
             joined(area_notes, village_notes))
 
@@ -616,13 +633,13 @@ def _read_assessments(table: Table, areas: list[str | None], groups: list[tuple[
     cells = table.fields
     n = len(table)
     quiet = [QUIET] * n
-    incomes, income_notes = (columns_of(per_value(_income_rule, table.get("income")), 2) if "income" in cells
+    incomes, income_notes = (columns_of(table.per_value(_income_rule, "income"), 2) if "income" in cells
                              else ([None] * n, quiet))
     deprived, marks, deprived_notes = _read_deprivations(table, ctx)
     lists, list_notes = {}, []
     for f, kind, items in (("causes", "cause", ctx.cats.causes), ("needs", "need", ctx.cats.needs),
                            ("categories", "category", ctx.cats.categories)):
-        lists[f], more = _read_list(per_value(_labels_rule(ctx, f, items), table.get(f)) if f in cells else None,
+        lists[f], more = _read_list(table.per_value(_labels_rule(ctx, f, items), f) if f in cells else None,
                                     kind, items, marks)
         list_notes.append(more)
     file_classes, class_notes = _read_file_classes(table, ctx)
@@ -631,7 +648,7 @@ def _read_assessments(table: Table, areas: list[str | None], groups: list[tuple[
                                                  areas, incomes, deprived, file_classes)), 2)
     results, result_notes = [None] * n, quiet
     if "expected_result" in cells:
-        read = columns_of(per_value(checked("expected_result", parse_expected_result), table.get("expected_result")), 2)
+        read = columns_of(table.per_value(checked("expected_result", parse_expected_result), "expected_result"), 2)
         results, result_notes = columns_of(list(map(_expected_result, *read, file_classes, computed)), 2)
     return _Assessments(incomes, deprived, lists["causes"], lists["needs"], lists["categories"], file_classes, computed,
                         results, joined(income_notes, deprived_notes, *list_notes, class_notes, computed_notes, result_notes))
@@ -666,17 +683,27 @@ def _read_deprivations(table: Table, ctx: ParseContext) -> tuple[
     cells = table.fields
     n = len(table)
     quiet = [QUIET] * n
-    listed, listed_notes = (columns_of(per_value(partial(_codes_rule, ctx), table.get("deprived_codes")), 2)
+    listed, listed_notes = (columns_of(table.per_value(partial(_codes_rule, ctx), "deprived_codes"), 2)
                             if "deprived_codes" in cells else ([None] * n, quiet))
     items = table.columns.items
-    marks, mark_notes = ([{}] * n, quiet) if not items else columns_of(
-        [table.columns.marks(key) for key in zip(*(table.cells(c) for _kind, _code, c in items), strict=True)], 2)
-    deprived = [ctx.in_order(codes | m["indicator"] if codes is not None else m["indicator"]) if "indicator" in m
-                else (None if codes is None else ctx.in_order(codes)) for codes, m in zip(listed, marks, strict=True)]
+    if not items:
+        marks, mark_notes, ticked = [{}] * n, quiet, [None] * n
+    else:  # once per distinct combination of ticks (a list has a few hundred): the marks, their notes, the codes
+        keys = list(zip(*(table.cells(c) for _kind, _code, c in items), strict=True))
+        read = {key: (*table.columns.marks(key), None) for key in dict.fromkeys(keys)}
+        if "deprived_codes" not in cells:
+            read = {key: (m, notes, tuple(ctx.in_order(m["indicator"])) if "indicator" in m else None)
+                    for key, (m, notes, _none) in read.items()}
+        marks, mark_notes, ticked = columns_of(list(map(read.__getitem__, keys)), 3)
+    if "deprived_codes" not in cells:  # the ticked codes alone, a new list on each row
+        deprived = [None if codes is None else list(codes) for codes in ticked]
+    else:
+        deprived = [ctx.in_order(codes | m["indicator"] if codes is not None else m["indicator"]) if "indicator" in m
+                    else (None if codes is None else ctx.in_order(codes)) for codes, m in zip(listed, marks, strict=True)]
     if "deprived_count" not in cells:
         return deprived, marks, joined(listed_notes, mark_notes)
-    counts, count_notes = columns_of(per_value(_count_rule("deprived_count", "số chỉ số thiếu hụt", len(ctx.codes)),
-                                              table.get("deprived_count")), 2)
+    counts, count_notes = columns_of(table.per_value(_count_rule("deprived_count", "số chỉ số thiếu hụt", len(ctx.codes)),
+                                                    "deprived_count"), 2)
     return deprived, marks, joined(listed_notes, mark_notes, count_notes, list(map(_count_mismatch, counts, deprived)))
 
 
@@ -726,7 +753,7 @@ def _read_file_classes(table: Table, ctx: ParseContext) -> list[list]:
     column, else tick columns (one per kind of household), else none."""
     cells = table.fields
     if "classification" in cells:
-        return columns_of(per_value(checked("classification", parse_classification), table.get("classification")), 2)
+        return columns_of(table.per_value(checked("classification", parse_classification), "classification"), 2)
     if not cells.keys() & {f for f, _cls in _CLASS_MARKS}:
         return [[None] * len(table), [QUIET] * len(table)]
     return columns_of([_marked_class(cells, row, ctx)
@@ -834,6 +861,10 @@ def _same_households(named: list[ParsedHousehold]) -> None:
 
 def _shared_cccds(households: list[ParsedHousehold]) -> None:
     """A CCCD given to two people, in two households or in one."""
+    if not any(ph.household.members for ph in households):  # a list of heads only: their CCCDs, seen at once
+        given = [cccd for cccd in (ph.household.head_cccd for ph in households) if len(cccd) == 12]
+        if len(set(given)) == len(given):
+            return  # no CCCD twice: nothing to say
     people: dict[str, int] = {}
     for ph in households:
         h = ph.household

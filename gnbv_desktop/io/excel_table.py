@@ -16,7 +16,7 @@ from operator import add, itemgetter
 
 from gnbv_desktop.core.excel_values import ValueProblem, is_blank, parse_mark, text_of
 from gnbv_desktop.core.limits import MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS
-from gnbv_desktop.core.text import format_number, has_control_chars, shorten, strip_illegal_chars
+from gnbv_desktop.core.text import clean, clean_keeps, format_number, has_control_chars, shorten, strip_illegal_chars
 from gnbv_desktop.io.excel_reader import column_letter
 
 # Notes: a problem found in a column before it is made into a Problem of its row.
@@ -66,15 +66,21 @@ class Columns:
     ethnic groups, marks), and only the rows holding a refused text are looked at again.
     """
 
-    def __init__(self, mapping: dict[int, str], headers: dict[int, str], rows: list[list[object]], start: int):
-        """``headers``: column → ``C (Số CCCD)``, as problems name the column."""
+    def __init__(self, mapping: dict[int, str], headers: dict[int, str], rows: list[list[object]], start: int,
+                 known: dict[int, dict[object, None]]):
+        """``headers``: column → ``C (Số CCCD)``, as problems name the column; ``known``: column → its
+        distinct cells from ``start`` down, of the columns whose distinct cells were found already."""
         self.headers = headers
         self.fields: dict[str, list[int]] = {}  # field → its columns, in mapping order (not item columns)
         self.items: list[tuple[str, str, int]] = []  # kind, code, column of each item column (indicators…)
         self.refused: dict[int, list[tuple[int, str]]] = {}  # row index → (column, message), in mapping order
         self.start = start
         self.below: dict[int, Sequence[object]] = {}  # column → its cells from ``start`` down (None past a row's end)
+        # column → its distinct cells, in the order they first appear (None when a cell is unhashable):
+        # found once here for the refused cells, and used again by :meth:`Table.per_value`
+        self.distinct: dict[int, dict[object, None] | None] = {}
         below = rows[start:]
+        self.length = len(below)
         transposed = list(zip(*below, strict=False))  # every column as far as the shortest row goes, in C
         for c, f, limit, kind, code in _column_plan(mapping):
             if code:
@@ -83,7 +89,14 @@ class Columns:
                 self.fields.setdefault(f, []).append(c)
             column = transposed[c] if c < len(transposed) else [r[c] if c < len(r) else None for r in below]
             self.below[c] = column
-            self._refuse(column, start, limit, c)
+            try:
+                if code:  # an item column: read by :meth:`marks`, its distinct cells needed here only
+                    distinct = set(column)
+                else:
+                    distinct = self.distinct[c] = known[c] if c in known else dict.fromkeys(column)
+            except TypeError:  # an unhashable cell value: look at every cell
+                distinct = self.distinct[c] = None
+            self._refuse(column, distinct, start, limit, c)
         self._marks: dict[tuple, tuple[dict[str, set[str]], tuple[Note, ...]]] = {}
 
     def marks(self, key: tuple[object, ...]) -> tuple[dict[str, set[str]], tuple[Note, ...]]:
@@ -107,13 +120,11 @@ class Columns:
             hit = self._marks[key] = (lists, refused)
         return hit
 
-    def _refuse(self, column: Sequence[object], start: int, limit: int, c: int) -> None:
-        """Note the cells of ``column`` (column ``c`` from row ``start`` down) that are refused."""
-        try:
-            distinct = set(column)
-        except TypeError:  # an unhashable cell value: look at every cell
-            distinct = column
-        texts = list(filter(str.__instancecheck__, distinct))
+    def _refuse(self, column: Sequence[object], distinct: dict[object, None] | set[object] | None, start: int,
+                limit: int, c: int) -> None:
+        """Note the cells of ``column`` (column ``c`` from row ``start`` down; ``distinct``: its distinct
+        cells, or None) that are refused."""
+        texts = list(filter(str.__instancecheck__, column if distinct is None else distinct))
         if "".join(texts).isprintable() and max(map(len, texts), default=0) <= limit:
             return  # the common case, seen at C speed: no control character, nothing too long
         bad: dict[object, str] = {}
@@ -130,20 +141,28 @@ class Columns:
                     self.refused.setdefault(start + i, []).append((c, bad[v]))
 
 
+_NONE_AS_EMPTY = {None: ""}.get  # _NONE_AS_EMPTY(v, v): "" for a blank cell, else the value
 _NUMBERS = {int, float, bool}  # the cell types whose values can be equal across types (1 == 1.0 == True)
 
 
-def per_value(rule: Callable[[object], object], values: list[object]) -> list[object]:
+def per_value(rule: Callable[[object], object], values: list[object],
+              distinct: dict[object, None] | None = None) -> list[object]:
     """``rule(value)`` of each cell of a column, worked out once per distinct value: a list's columns
     repeat the same few villages, years, incomes and marks. The values are read in the order they
     first appear, as row by row (the context's own memos keep what they saw first). Cells of different
     types are different cells to a rule (``1``, ``1.0`` and ``True`` are quoted differently), so a
-    column mixing number types is keyed by type and value."""
-    try:
-        distinct = dict.fromkeys(values)
-    except TypeError:  # an unhashable cell value: read each cell alone
-        return [rule(v) for v in values]
-    if len(_NUMBERS.intersection(map(type, values))) <= 1:  # the cells' types: ``distinct`` keeps one of 1 and 1.0
+    column mixing number types is keyed by type and value. ``distinct``: ``dict.fromkeys(values)``
+    when the caller has it already."""
+    if distinct is None:
+        try:
+            distinct = dict.fromkeys(values)
+        except TypeError:  # an unhashable cell value: read each cell alone
+            return [rule(v) for v in values]
+    if len(distinct) == len(values):  # no value repeats (codes, phones, CCCDs): each cell once, in row order
+        return list(map(rule, values))
+    # the cells' types: ``distinct`` keeps one of 1 and 1.0; a cell of a number type equals only a
+    # number, so without one among the distinct cells no cell is a number
+    if not _NUMBERS.intersection(map(type, distinct)) or len(_NUMBERS.intersection(map(type, values))) <= 1:
         memo = {v: rule(v) for v in distinct}
         return list(map(memo.__getitem__, values))
     typed = {(v.__class__, v): v for v in values}
@@ -182,6 +201,9 @@ class Table:
         self._refused_cells = [(i, c) for i, cells in enumerate(self.refused) if cells for c, _message in cells]
         self.any_refused = bool(self._refused_cells)
         self._positions = [r - columns.start for r in indexes]  # in the columns of :attr:`Columns.below`
+        # every row under the header is one of these (no group, subtotal or signature row): a column's
+        # cells are the sheet's column as it is (the indexes increase, so as many means the same)
+        self._whole = len(indexes) == columns.length
         self._cells: dict[int, list[object]] = {}
         self._values: dict[str, list[object]] = {}
         self._source: dict[str, list[int]] = {}  # field mapped more than once → the column read on each row
@@ -199,12 +221,41 @@ class Table:
         if hit is None:
             column = self.columns.below[c]
             positions = self._positions
-            hit = list(itemgetter(*positions)(column)) if len(positions) > 1 else [column[p] for p in positions]
+            if self._whole:
+                hit = list(column)
+            else:
+                hit = list(itemgetter(*positions)(column)) if len(positions) > 1 else [column[p] for p in positions]
             for i, col in self._refused_cells:
                 if col == c:
                     hit[i] = None
             self._cells[c] = hit
         return hit
+
+    def per_value(self, rule: Callable[[object], object], f: str) -> list[object]:
+        """:func:`per_value` of field ``f`` (:meth:`get`), with the distinct cells :class:`Columns` found
+        when the field is one column read whole, none of its cells refused."""
+        return per_value(rule, self.get(f), self._found_distinct(f))
+
+    def cleaned(self, f: str) -> list[str]:
+        """Field ``f`` as :func:`clean` makes each cell (``""`` for a blank one); a column whose texts it
+        would leave as they are (most lists' names, codes, villages) is taken as it is."""
+        values = self.get(f)
+        distinct = self._found_distinct(f)
+        if distinct is None:
+            try:
+                distinct = dict.fromkeys(values)
+            except TypeError:  # an unhashable cell value
+                return per_value(clean, values)
+        texts = [v for v in distinct if v is not None]
+        if all(map(str.__instancecheck__, texts)) and clean_keeps(texts):
+            return list(map(_NONE_AS_EMPTY, values, values))
+        return per_value(clean, values, distinct)
+
+    def _found_distinct(self, f: str) -> dict[object, None] | None:
+        cs = self.fields.get(f)
+        if self._whole and cs and len(cs) == 1 and not any(col == cs[0] for _i, col in self._refused_cells):
+            return self.columns.distinct[cs[0]]
+        return None
 
     def get(self, f: str) -> list[object]:
         """Field ``f`` on every row (blank where not mapped); a field mapped to several columns is

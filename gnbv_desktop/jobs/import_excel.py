@@ -265,13 +265,16 @@ def read_preview(
             mapping = apply_template(header.columns, load_template(template, cats))
     if require_name and not {"head_name", "name"} & set(mapping.values()):
         raise WorkbookError("Chưa có cột nào được gán là họ tên chủ hộ; hãy chọn cột họ tên trong bảng ánh xạ cột.")
-    legacy = legacy_columns(data, header, mapping)
+    distinct: dict[int, dict[object, None]] = {}  # column → its distinct cells, found once for both readings
+    legacy = legacy_columns(data, header, mapping, distinct)
     if convert_legacy:
         convert_columns(data, header.data_start, legacy)
+        for col in legacy:  # their cells changed
+            distinct.pop(col.index, None)
     villages = [(v.name, v.area) for v in list_villages(db)]
     ctx = ParseContext(year=year, cats=cats, villages=villages, default_village=clean(default_village))
     yield Progress(2, 4, "Đang đọc từng dòng…")
-    result = parse_rows(data, header, mapping, ctx)
+    result = parse_rows(data, header, mapping, ctx, distinct)
     plan_sheets = read_plan_sheets(path, sheets, data.name, load_plan_catalogs(db))
     attached = attach_plans(result.households, plan_sheets)
     preview = ImportPreview(
@@ -341,8 +344,9 @@ def match_existing(db: Database, preview: ImportPreview) -> None:
     claimed: dict[int, int] = {}
     new_villages: dict[str, tuple[str, str]] = {}
     recorded = bool(heads)  # a first import into an empty commune has nothing to match
+    folded: dict[str, str] = {}  # village → fold(village): a list names the same few villages on every row
     for ph in preview.households:
-        if any(p.from_database for p in ph.problems):  # found by an earlier matching: found again below
+        if ph.problems and any(p.from_database for p in ph.problems):  # found by an earlier matching: found again below
             ph.problems = [p for p in ph.problems if not p.from_database]
         match, kind = index.find(household_keys(ph.household, ph.village)) if recorded else (None, None)
         if match is not None and kind == "code" and not same_head(ph.household.head_name, ph.household.head_cccd,
@@ -355,12 +359,16 @@ def match_existing(db: Database, preview: ImportPreview) -> None:
                 continue
             claimed[match] = ph.row
             preview.match_ids[ph.row] = match
-        for cccd in [ph.household.head_cccd] + [m.cccd for m in ph.household.members]:
+        for cccd in [ph.household.head_cccd] + [m.cccd for m in ph.household.members] if person_owner else ():
             owner = person_owner.get(cccd)
             if cccd and owner is not None and owner != match:
                 _db_problem(ph, f"Số CCCD {cccd} đã thuộc về hộ {names[owner]} trong cơ sở dữ liệu.")
-        if ph.village and fold(ph.village) not in existing_villages and ph.valid:
-            new_villages.setdefault(fold(ph.village), (clean(ph.village), ph.area or "rural"))
+        if ph.village:
+            key = folded.get(ph.village)
+            if key is None:
+                key = folded[ph.village] = fold(ph.village)
+            if key not in existing_villages and ph.valid:
+                new_villages.setdefault(key, (clean(ph.village), ph.area or "rural"))
     preview.new_villages = list(new_villages.values())
 
 

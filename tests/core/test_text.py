@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from gnbv_desktop.core.text import clean, fold, format_date, format_number, is_digits, name_sort_key, parse_date
+from gnbv_desktop.core.text import clean, clean_keeps, fold, format_date, format_number, is_digits, name_sort_key, parse_date
 
 
 def test_fold_ignores_diacritics_case_and_d_stroke():
@@ -56,3 +56,22 @@ def test_ethnic_group_lookup_is_forgiving():
 def test_only_0_to_9_are_digits(text, digits):
     """``str.isdigit`` also takes ``¹``, ``②`` and Arabic-Indic digits, which ``int()`` refuses."""
     assert is_digits(text) is digits
+
+
+
+@pytest.mark.parametrize("texts", [
+    ["Nguyễn  Văn An"], [" An"], ["An "], ["An", " Bình"], ["An ", "Bình"], ["Nguye\u0302\u0303n"], ["\u00d0inh"],
+    ["An\u00a0Bình"], ["An\tBình"], ["a\x07b"], ["Thôn 1", "Nguyen\u0301"],
+])
+def test_clean_keeps_is_false_when_clean_changes_a_text(texts):
+    """The column test the import uses to skip cleaning (oracle: clean itself, text by text)."""
+    assert any(clean(t) != t for t in texts)
+    assert not clean_keeps(texts)
+
+
+@pytest.mark.parametrize("texts", [
+    [], [""], ["H01", "0912 345 678", "a|b"], ["Nguyễn Văn An", "Thôn Hợp Thắng", "Ê Đê", "H'Mông"],
+])
+def test_clean_keeps_is_true_for_texts_clean_leaves_alone(texts):
+    assert all(clean(t) == t for t in texts)
+    assert clean_keeps(texts)
