@@ -14,6 +14,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -123,7 +124,10 @@ class ImportPreview:
     @property
     def problems(self) -> list[Problem]:
         found = [p for h in self.households for p in h.problems] + self.sheet_problems
-        return sorted(found, key=lambda p: (p.sheet, p.row, not p.error))
+        # by (sheet, row, errors first), each key read in C: a stable sort on the lesser key, then on the greater
+        found.sort(key=attrgetter("error"), reverse=True)  # reverse keeps equal keys in their order too
+        found.sort(key=attrgetter("sheet", "row"))
+        return found
 
     def counts(self) -> dict[str, int]:
         valid = self.valid
@@ -396,15 +400,18 @@ def write_preview(
     """Write the preview in one transaction: all households or none."""
     if preview.matched_at_rev != current_rev(db):
         match_existing(db, preview)  # something was written since the preview: match again
-    invalid = preview.invalid
+    rows: list[ParsedHousehold] = []
+    invalid: list[ParsedHousehold] = []
+    for ph in preview.households:
+        (rows if ph.valid else invalid).append(ph)
     if invalid and not skip_invalid:
         raise ImportRefused(invalid_message(preview))
     if preview.new_villages and not create_villages:
         names = ", ".join(n for n, _ in preview.new_villages)
         raise ImportRefused(f"Tệp có thôn chưa có trong xã ({names}); chưa nhập gì.")
-    rows = preview.valid
     total = len(rows)
-    imported = sum(1 for ph in rows if ph.row not in preview.match_ids)
+    new_rows = [ph for ph in rows if ph.row not in preview.match_ids]
+    imported = len(new_rows)
     updated = unchanged = items_written = 0
     created: list[str] = []
     yield Progress(0, total, "Đang sao lưu rồi nhập…")
@@ -420,7 +427,7 @@ def write_preview(
             created.append(name)
         merge = _Merge.start(db, preview, rows)
         helpers = write_helpers(db, preview.helpers, [helper_key(h) for h in preview.helpers], rev)
-        with indexes_suspended(db, _incoming_rows(preview, rows)):
+        with indexes_suspended(db, _incoming_rows(new_rows, imported < total)):
             for start in range(0, total, CHUNK):
                 chunk = rows[start:start + CHUNK]
                 recorded = load_recorded(db, [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None],
@@ -474,11 +481,10 @@ def _plans(batch: list[tuple[Household, Assessment | None]], chunk: list[ParsedH
     return plans
 
 
-def _incoming_rows(preview: ImportPreview, rows: list[ParsedHousehold]) -> dict[str, int]:
-    """Rows the import inserts per table, for :func:`indexes_suspended`. Members only when no
-    household of the file is recorded: updating one reads its members through their indexes."""
-    matched = any(ph.row in preview.match_ids for ph in rows)
-    new = [ph for ph in rows if ph.row not in preview.match_ids]
+def _incoming_rows(new: list[ParsedHousehold], matched: bool) -> dict[str, int]:
+    """Rows the import inserts per table (``new``: the households it adds), for :func:`indexes_suspended`.
+    Members only when no household of the file is recorded (``matched``): updating one reads its
+    members through their indexes."""
     return {"households": len(new), "assessments": sum(1 for ph in new if ph.classification is not None),
             "members": 0 if matched else sum(len(ph.household.members) for ph in new)}
 
@@ -498,6 +504,7 @@ class _Merge:
     next_code: int
     standards: StandardSet
     std: Standard
+    by_name: dict[str, Village] = field(default_factory=dict)  # the village of each name as the file writes it
 
     @classmethod
     def start(cls, db: Database, preview: ImportPreview, rows: list[ParsedHousehold]) -> _Merge:
@@ -510,7 +517,9 @@ class _Merge:
                   match: int | None) -> tuple[Household, Assessment | None]:
         """The household to write for ``ph`` and its assessment of the year: the file's, or the
         recorded ones (``match``) with the file's values over them; a new code when it has none."""
-        village = self.villages.get(fold(ph.village)) or find_village(db, ph.village)
+        village = self.by_name.get(ph.village)
+        if village is None:  # once per village name the file writes
+            village = self.by_name[ph.village] = self.villages.get(fold(ph.village)) or find_village(db, ph.village)
         h = _merged_household(ph, recorded.households.get(match) if match is not None else None)
         h.village_id = village.id
         if not h.code:
@@ -521,8 +530,13 @@ class _Merge:
 
 
 def _first_free_code(db: Database, rows: list[ParsedHousehold]) -> int:
-    in_file = [int(ph.household.code) for ph in rows if is_digits(ph.household.code)]
-    return max([int(next_code(db)), *(c + 1 for c in in_file)])
+    """The next mã hộ for a new household without one: above every one in the database and in the file."""
+    codes = [ph.household.code for ph in rows]
+    joined = "".join(codes)
+    # a column of numbers (or blanks) read in C; any other code is tested on its own
+    in_file = map(int, filter(None, codes)) if is_digits(joined) or not joined else (
+        int(c) for c in codes if is_digits(c))
+    return max(int(next_code(db)), max(in_file, default=0) + 1)
 
 
 def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Household:

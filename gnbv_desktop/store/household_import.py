@@ -21,14 +21,16 @@ from operator import itemgetter
 
 from sqlite_utils import Database
 
-from gnbv_desktop.core.household import Assessment, Household, Member, normalize_household
+from gnbv_desktop.core.household import Assessment, Household, Member, normalize_households
 from gnbv_desktop.core.text import fold
 from gnbv_desktop.store.households import (
     ASSESSMENT_COLUMNS,
     HOUSEHOLD_COLUMNS,
     MEMBER_COLUMNS,
     assessment_row,
+    assessment_rows,
     household_row,
+    household_rows,
     member_row,
     take_year_flags,
 )
@@ -67,13 +69,14 @@ class RecordStamp:
 
     def __init__(self, rev: int):
         self.rev, self.ts = rev, now_iso()
+        self.tail = new_record_values("", self.ts, rev)[1:]  # all but the UUID: the same for every row
         # A new record's bookkeeping values, in :data:`RECORD_COLUMNS` order (its UUID first): the
         # drawing generator's own ``__next__``, called twice per new household without a frame of ours.
         self.values: Callable[[], tuple] = self._draw().__next__
 
     def _draw(self) -> Iterator[tuple]:
         while True:
-            yield from [new_record_values(uuid, self.ts, self.rev) for uuid in uuid4_texts(512)]
+            yield from [(uuid, *self.tail) for uuid in uuid4_texts(512)]
 
     def fields(self) -> dict:
         """:attr:`values` as a dict, for rows built as dicts."""
@@ -87,17 +90,24 @@ def record_fields(rev: int) -> Callable[[], dict]:
 
 def uuid4_texts(n: int) -> list[str]:
     """``n`` random (version 4) UUIDs as text, the same form as ``str(uuid.uuid4())``, from one call
-    to the system's random source (``uuid4`` per record was a tenth of writing 20,000 households)."""
+    to the system's random source (``uuid4`` per record was a tenth of writing 20,000 households).
+    The texts are laid out in one buffer by strided slice copies, each digit position of all ``n``
+    at once, and split on their line ends: no Python step per UUID."""
     raw = bytearray(os.urandom(16 * n))
     raw[6::16] = raw[6::16].translate(_VERSION_4)
     raw[8::16] = raw[8::16].translate(_VARIANT)
-    h = raw.hex()
-    return [f"{h[i:i + 8]}-{h[i + 8:i + 12]}-{h[i + 12:i + 16]}-{h[i + 16:i + 20]}-{h[i + 20:i + 32]}"
-            for i in range(0, 32 * n, 32)]
+    digits = raw.hex().encode()
+    text = bytearray(b"-" * (37 * n))  # 36 characters and a line end each; the dashes stay where no digit goes
+    text[36::37] = b"\n" * n
+    for j, at in enumerate(_DIGIT_AT):
+        text[at::37] = digits[j::32]
+    return text.decode().split()
 
 
 _VERSION_4 = bytes(b & 0x0F | 0x40 for b in range(256))  # byte 6 of every UUID: version 4
 _VARIANT = bytes(b & 0x3F | 0x80 for b in range(256))  # byte 8: the RFC 4122 variant
+# where each of a UUID's 32 hex digits goes in its text 8-4-4-4-12
+_DIGIT_AT = [j + (j >= 8) + (j >= 12) + (j >= 16) + (j >= 20) for j in range(32)]
 
 
 def _in(values: Sized) -> str:
@@ -208,15 +218,24 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     recorded = recorded or Recorded({}, {}, {}, {})
     stamp = RecordStamp(rev)  # one timestamp for the chunk; each record gets its own uuid
     next_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM households").fetchone()[0]
-    new = NewRows([], [], [])
-    changed: set[int] = set()
+    normalize_households([h for h, _a in items])
     for h, assessment in items:
-        normalize_household(h)
         if assessment is not None:
             take_year_flags(assessment, h)
-        if h.id is None:
-            h.id, next_id = next_id, next_id + 1
-            new.add(h, assessment, stamp)
+    # the new households' rows built a column at a time, then taken in the items' order, so that
+    # every row keeps the place (and the id) a write of one household after the other gives it
+    is_new = [h.id is None for h, _a in items]
+    fresh = [item for item, new_one in zip(items, is_new, strict=True) if new_one]
+    for h, _a in fresh:
+        h.id, next_id = next_id, next_id + 1
+    rows = iter(household_rows([h for h, _a in fresh]))
+    with_assessment = [(a, h.id) for h, a in fresh if a is not None]
+    assessments = iter(assessment_rows([a for a, _hid in with_assessment], [hid for _a, hid in with_assessment]))
+    new = NewRows([], [], [])
+    changed: set[int] = set()
+    for (h, assessment), new_one in zip(items, is_new, strict=True):
+        if new_one:
+            new.add(h, next(rows), assessment, next(assessments) if assessment is not None else None, stamp)
             continue
         if _update_household(db, h, rev, recorded.rows.get(h.id)):
             changed.add(h.id)
@@ -237,17 +256,19 @@ class NewRows:
     members: list[tuple]  # (*MEMBER_COLUMNS, *RECORD_COLUMNS)
     assessments: list[tuple]  # (*ASSESSMENT_COLUMNS, *RECORD_COLUMNS)
 
-    def add(self, h: Household, assessment: Assessment | None, stamp: RecordStamp) -> None:
-        """A new household (``h.id`` chosen by the caller) with its members and assessment."""
+    def add(self, h: Household, row: tuple, assessment: Assessment | None, assessment_values: tuple | None,
+            stamp: RecordStamp) -> None:
+        """A new household (``h.id`` chosen by the caller) with its members and assessment, given its
+        :func:`household_row` and its assessment's :func:`assessment_row`."""
         book = stamp.values()
         h.uuid = book[0]
-        self.households.append((*household_row(h), *book, h.id))
+        self.households.append((*row, *book, h.id))
         for order, m in enumerate(h.members):
             self.members.append((*member_row(m, h.id, order), *stamp.values()))
         if assessment is not None:
             book = stamp.values()
             assessment.uuid = book[0]
-            self.assessments.append((*assessment_row(assessment, h.id), *book))
+            self.assessments.append((*assessment_values, *book))
 
     def insert(self, db: Database) -> None:
         """Parents first: the members and assessments refer to their household."""
