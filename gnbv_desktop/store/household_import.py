@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sized
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 
@@ -47,11 +47,22 @@ class Recorded:
     assessments: dict[int, tuple]  # household id → the year's (id, uuid, deleted, *ASSESSMENT_COLUMNS values)
 
 
-def insert_tuples(db: Database, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+def insert_tuples(db: Database, table: str, columns: tuple[str, ...], rows: Iterable[tuple],
+                  same: dict[str, int | str] | None = None) -> None:
     """Insert rows given as tuples in ``columns`` order with one ``executemany``: the one bulk insert
     of an import (sqlite-utils' ``insert_all`` inspects every value in Python, which was a third of
-    a 20,000-household import)."""
-    db.conn.executemany(f"INSERT INTO [{table}] ({_columns(columns)}) VALUES ({_in(columns)})", rows)
+    a 20,000-household import). ``same``: columns with one value for every row (a bulk write's
+    timestamps and revision), written once into the statement rather than bound on each row."""
+    same = same or {}
+    values = [_in(columns), *map(_literal, same.values())]
+    db.conn.executemany(f"INSERT INTO [{table}] ({_columns((*columns, *same))}) VALUES ({','.join(values)})", rows)
+
+
+def _literal(value: int | str) -> str:
+    """``value`` as an SQL literal."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"not an SQL literal: {value!r}")
+    return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
 
 
 def insert_rows(db: Database, table: str, rows: list[dict]) -> None:
@@ -69,18 +80,21 @@ class RecordStamp:
 
     def __init__(self, rev: int):
         self.rev, self.ts = rev, now_iso()
-        self.tail = new_record_values("", self.ts, rev)[1:]  # all but the UUID: the same for every row
-        # A new record's bookkeeping values, in :data:`RECORD_COLUMNS` order (its UUID first): the
-        # drawing generator's own ``__next__``, called twice per new household without a frame of ours.
-        self.values: Callable[[], tuple] = self._draw().__next__
+        # every bookkeeping column but the UUID: the same for each new row of the write
+        self.same: dict[str, int | str] = dict(zip(RECORD_COLUMNS[1:], new_record_values("", self.ts, rev)[1:],
+                                                   strict=True))
+        # A new record's UUID: the drawing generator's own ``__next__``, called for every new row
+        # without a frame of ours.
+        self.uuid: Callable[[], str] = self._draw().__next__
 
-    def _draw(self) -> Iterator[tuple]:
+    @staticmethod
+    def _draw() -> Iterator[str]:
         while True:
-            yield from [(uuid, *self.tail) for uuid in uuid4_texts(512)]
+            yield from uuid4_texts(512)
 
     def fields(self) -> dict:
-        """:attr:`values` as a dict, for rows built as dicts."""
-        return dict(zip(RECORD_COLUMNS, self.values(), strict=True))
+        """A new record's bookkeeping (:data:`RECORD_COLUMNS`) as a dict, for rows built as dicts."""
+        return {"uuid": self.uuid(), **self.same}
 
 
 def record_fields(rev: int) -> Callable[[], dict]:
@@ -231,18 +245,18 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     rows = iter(household_rows([h for h, _a in fresh]))
     with_assessment = [(a, h.id) for h, a in fresh if a is not None]
     assessments = iter(assessment_rows([a for a, _hid in with_assessment], [hid for _a, hid in with_assessment]))
-    new = NewRows([], [], [])
+    new = NewRows(stamp)
     changed: set[int] = set()
     for (h, assessment), new_one in zip(items, is_new, strict=True):
         if new_one:
-            new.add(h, next(rows), assessment, next(assessments) if assessment is not None else None, stamp)
+            new.add(h, next(rows), assessment, next(assessments) if assessment is not None else None)
             continue
         if _update_household(db, h, rev, recorded.rows.get(h.id)):
             changed.add(h.id)
-        if _update_members(db, h, rev, recorded.members.get(h.id, []), new, stamp):
+        if _update_members(db, h, rev, recorded.members.get(h.id, []), new):
             changed.add(h.id)
         if assessment is not None and _upsert_assessment(db, h.id, assessment, rev, recorded.assessments.get(h.id),
-                                                         new, stamp):
+                                                         new):
             changed.add(h.id)
     new.insert(db)
     return changed
@@ -250,33 +264,40 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
 
 @dataclass
 class NewRows:
-    """The rows a chunk inserts, as tuples in the order of the columns :meth:`insert` names."""
+    """The rows a chunk inserts, as tuples in the order of the columns :meth:`insert` names; the
+    bookkeeping columns all rows share (``stamp.same``) go into the statement once."""
 
-    households: list[tuple]  # (*HOUSEHOLD_COLUMNS, *RECORD_COLUMNS, id)
-    members: list[tuple]  # (*MEMBER_COLUMNS, *RECORD_COLUMNS)
-    assessments: list[tuple]  # (*ASSESSMENT_COLUMNS, *RECORD_COLUMNS)
+    stamp: RecordStamp
+    households: list[tuple] = field(default_factory=list)  # (*HOUSEHOLD_COLUMNS, uuid, id)
+    members: list[tuple] = field(default_factory=list)  # (*MEMBER_COLUMNS, uuid)
+    assessments: list[tuple] = field(default_factory=list)  # (*ASSESSMENT_COLUMNS, uuid)
 
-    def add(self, h: Household, row: tuple, assessment: Assessment | None, assessment_values: tuple | None,
-            stamp: RecordStamp) -> None:
+    def add(self, h: Household, row: tuple, assessment: Assessment | None, assessment_values: tuple | None) -> None:
         """A new household (``h.id`` chosen by the caller) with its members and assessment, given its
         :func:`household_row` and its assessment's :func:`assessment_row`."""
-        book = stamp.values()
-        h.uuid = book[0]
-        self.households.append((*row, *book, h.id))
+        h.uuid = uuid = self.stamp.uuid()
+        self.households.append((*row, uuid, h.id))
         for order, m in enumerate(h.members):
-            self.members.append((*member_row(m, h.id, order), *stamp.values()))
+            self.member(member_row(m, h.id, order))
         if assessment is not None:
-            book = stamp.values()
-            assessment.uuid = book[0]
-            self.assessments.append((*assessment_values, *book))
+            self.assessment(assessment_values, assessment)
+
+    def member(self, values: tuple) -> None:
+        """A new member row (:func:`member_row`)."""
+        self.members.append((*values, self.stamp.uuid()))
+
+    def assessment(self, values: tuple, a: Assessment) -> None:
+        """A new assessment row (:func:`assessment_row` of ``a``)."""
+        a.uuid = uuid = self.stamp.uuid()
+        self.assessments.append((*values, uuid))
 
     def insert(self, db: Database) -> None:
         """Parents first: the members and assessments refer to their household."""
-        for table, columns, rows in (("households", (*HOUSEHOLD_COLUMNS, *RECORD_COLUMNS, "id"), self.households),
-                                     ("members", (*MEMBER_COLUMNS, *RECORD_COLUMNS), self.members),
-                                     ("assessments", (*ASSESSMENT_COLUMNS, *RECORD_COLUMNS), self.assessments)):
+        for table, columns, rows in (("households", (*HOUSEHOLD_COLUMNS, "uuid", "id"), self.households),
+                                     ("members", (*MEMBER_COLUMNS, "uuid"), self.members),
+                                     ("assessments", (*ASSESSMENT_COLUMNS, "uuid"), self.assessments)):
             if rows:
-                insert_tuples(db, table, columns, rows)
+                insert_tuples(db, table, columns, rows, self.stamp.same)
 
 
 def _diff(columns: tuple[str, ...], new: tuple, old: tuple) -> dict:
@@ -297,8 +318,7 @@ def _update_household(db: Database, h: Household, rev: int, old: tuple | None) -
     return True
 
 
-def _update_members(db: Database, h: Household, rev: int, old_rows: list[tuple], new: NewRows,
-                    stamp: RecordStamp) -> bool:
+def _update_members(db: Database, h: Household, rev: int, old_rows: list[tuple], new: NewRows) -> bool:
     """Make the household's members ``h.members``, writing only the differences; True when any."""
     by_id = {r[0]: r for r in old_rows}
     kept: set[int] = set()
@@ -307,7 +327,7 @@ def _update_members(db: Database, h: Household, rev: int, old_rows: list[tuple],
         values = member_row(m, h.id, order)
         old = by_id.get(m.id) if m.id is not None else None
         if old is None:
-            new.members.append((*values, *stamp.values()))
+            new.member(values)
             changed = True
             continue
         kept.add(old[0])
@@ -321,11 +341,11 @@ def _update_members(db: Database, h: Household, rev: int, old_rows: list[tuple],
 
 
 def _upsert_assessment(db: Database, household_id: int, a: Assessment, rev: int, old: tuple | None,
-                       new: NewRows, stamp: RecordStamp) -> bool:
+                       new: NewRows) -> bool:
     """Insert the year's assessment, or write its changed columns (bringing it back if deleted)."""
     values = assessment_row(a, household_id)
     if old is None:
-        new.assessments.append((*values, *stamp.values()))
+        new.assessment(values, a)
         return True
     a.id = old[0]
     if old[3:] == values and not old[2]:
