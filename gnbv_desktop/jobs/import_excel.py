@@ -432,7 +432,7 @@ def write_preview(
                 chunk = rows[start:start + CHUNK]
                 recorded = load_recorded(db, [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None],
                                          preview.year)
-                batch = [merge.household(db, ph, recorded, preview.match_ids.get(ph.row)) for ph in chunk]
+                batch = merge.households(db, chunk, recorded, preview.match_ids)
                 changed = write_households(db, batch, rev, recorded)
                 plans = _plans(batch, chunk, helpers.ids)
                 replanned = write_household_plans(db, preview.year, plans, rev)
@@ -513,20 +513,29 @@ class _Merge:
         return cls(preview.year, {fold(v.name): v for v in list_villages(db)}, _first_free_code(db, rows),
                    standards, standards.for_year(preview.year))
 
-    def household(self, db: Database, ph: ParsedHousehold, recorded: Recorded,
-                  match: int | None) -> tuple[Household, Assessment | None]:
-        """The household to write for ``ph`` and its assessment of the year: the file's, or the
-        recorded ones (``match``) with the file's values over them; a new code when it has none."""
-        village = self.by_name.get(ph.village)
-        if village is None:  # once per village name the file writes
-            village = self.by_name[ph.village] = self.villages.get(fold(ph.village)) or find_village(db, ph.village)
-        h = _merged_household(ph, recorded.households.get(match) if match is not None else None)
-        h.village_id = village.id
-        if not h.code:
-            h.code = f"{self.next_code:05d}"
-            self.next_code += 1
-        old = recorded_assessment(recorded.assessments.get(match)) if match is not None else None
-        return h, _merged_assessment(ph, old, self.year, self.std, village.area, self.standards)
+    def households(self, db: Database, chunk: list[ParsedHousehold], recorded: Recorded,
+                   match_ids: dict[int, int]) -> list[tuple[Household, Assessment | None]]:
+        """The household to write for each row of ``chunk`` and its assessment of the year: the file's,
+        or the recorded ones (matched through ``match_ids``) with the file's values over them; a new
+        code when it has none."""
+        out = []
+        for ph in chunk:
+            match = match_ids.get(ph.row)
+            village = self.by_name.get(ph.village)
+            if village is None:  # once per village name the file writes
+                village = self.by_name[ph.village] = (self.villages.get(fold(ph.village))
+                                                      or find_village(db, ph.village))
+            if match is None:
+                h, old = _merged_household(ph, None), None
+            else:
+                h = _merged_household(ph, recorded.households.get(match))
+                old = recorded_assessment(recorded.assessments.get(match))
+            h.village_id = village.id
+            if not h.code:
+                h.code = f"{self.next_code:05d}"
+                self.next_code += 1
+            out.append((h, _merged_assessment(ph, old, self.year, self.std, village.area, self.standards)))
+        return out
 
 
 def _first_free_code(db: Database, rows: list[ParsedHousehold]) -> int:
@@ -571,18 +580,24 @@ def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Househ
 def _merged_assessment(ph: ParsedHousehold, old: Assessment | None, year: int, std: Standard, area: str,
                        standards: StandardSet) -> Assessment | None:
     """``std``: the standard in force for ``year`` (looked up once per import, not per household)."""
-    if old is None and ph.classification is None:
-        return None
-    a = old or Assessment(year=year, standard_id=std.id, area=area)
-    a.standard_id, a.area = std.id, area
-    if ph.income is not None:
-        a.income = ph.income
-    if ph.deprived is not None:
-        a.deprived = list(ph.deprived)
-    if ph.causes is not None:
-        a.causes = list(ph.causes)
-    if ph.needs is not None:
-        a.needs = list(ph.needs)
+    if old is None:
+        if ph.classification is None:
+            return None
+        # made with the file's values at once (a new household's: most of an import)
+        a = Assessment(year, std.id, area, ph.income, [] if ph.deprived is None else list(ph.deprived),
+                       causes=[] if ph.causes is None else list(ph.causes),
+                       needs=[] if ph.needs is None else list(ph.needs))
+    else:
+        a = old
+        a.standard_id, a.area = std.id, area
+        if ph.income is not None:
+            a.income = ph.income
+        if ph.deprived is not None:
+            a.deprived = list(ph.deprived)
+        if ph.causes is not None:
+            a.causes = list(ph.causes)
+        if ph.needs is not None:
+            a.needs = list(ph.needs)
     if ph.file_classification:
         a.classification = ph.file_classification
     elif ph.income is not None or ph.deprived is not None:

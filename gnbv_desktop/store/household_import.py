@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from operator import itemgetter
 
 from sqlite_utils import Database
@@ -83,14 +84,19 @@ class RecordStamp:
         # every bookkeeping column but the UUID: the same for each new row of the write
         self.same: dict[str, int | str] = dict(zip(RECORD_COLUMNS[1:], new_record_values("", self.ts, rev)[1:],
                                                    strict=True))
+        self._uuids = self._draw()
         # A new record's UUID: the drawing generator's own ``__next__``, called for every new row
         # without a frame of ours.
-        self.uuid: Callable[[], str] = self._draw().__next__
+        self.uuid: Callable[[], str] = self._uuids.__next__
 
     @staticmethod
     def _draw() -> Iterator[str]:
         while True:
             yield from uuid4_texts(512)
+
+    def uuids(self, n: int) -> list[str]:
+        """The UUIDs of ``n`` new records."""
+        return list(islice(self._uuids, n))
 
     def fields(self) -> dict:
         """A new record's bookkeeping (:data:`RECORD_COLUMNS`) as a dict, for rows built as dicts."""
@@ -236,28 +242,34 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     for h, assessment in items:
         if assessment is not None:
             take_year_flags(assessment, h)
-    # the new households' rows built a column at a time, then taken in the items' order, so that
+    # the new households' rows built a column at a time, then added in the items' order, so that
     # every row keeps the place (and the id) a write of one household after the other gives it
     is_new = [h.id is None for h, _a in items]
     fresh = [item for item, new_one in zip(items, is_new, strict=True) if new_one]
     for h, _a in fresh:
         h.id, next_id = next_id, next_id + 1
-    rows = iter(household_rows([h for h, _a in fresh]))
+    rows = household_rows([h for h, _a in fresh])
     with_assessment = [(a, h.id) for h, a in fresh if a is not None]
-    assessments = iter(assessment_rows([a for a, _hid in with_assessment], [hid for _a, hid in with_assessment]))
+    assessed = iter(assessment_rows([a for a, _hid in with_assessment], [hid for _a, hid in with_assessment]))
+    assessment_values = [None if a is None else next(assessed) for _h, a in fresh]
     new = NewRows(stamp)
     changed: set[int] = set()
-    for (h, assessment), new_one in zip(items, is_new, strict=True):
-        if new_one:
-            new.add(h, next(rows), assessment, next(assessments) if assessment is not None else None)
-            continue
-        if _update_household(db, h, rev, recorded.rows.get(h.id)):
-            changed.add(h.id)
-        if _update_members(db, h, rev, recorded.members.get(h.id, []), new):
-            changed.add(h.id)
-        if assessment is not None and _upsert_assessment(db, h.id, assessment, rev, recorded.assessments.get(h.id),
-                                                         new):
-            changed.add(h.id)
+    if len(fresh) == len(items):  # only new households (a first import): all at once
+        new.add(fresh, rows, assessment_values)
+    else:
+        adding = iter(zip(fresh, rows, assessment_values, strict=True))
+        for (h, assessment), new_one in zip(items, is_new, strict=True):
+            if new_one:
+                item, row, values = next(adding)
+                new.add([item], [row], [values])
+                continue
+            if _update_household(db, h, rev, recorded.rows.get(h.id)):
+                changed.add(h.id)
+            if _update_members(db, h, rev, recorded.members.get(h.id, []), new):
+                changed.add(h.id)
+            if assessment is not None and _upsert_assessment(db, h.id, assessment, rev,
+                                                             recorded.assessments.get(h.id), new):
+                changed.add(h.id)
     new.insert(db)
     return changed
 
@@ -272,15 +284,21 @@ class NewRows:
     members: list[tuple] = field(default_factory=list)  # (*MEMBER_COLUMNS, uuid)
     assessments: list[tuple] = field(default_factory=list)  # (*ASSESSMENT_COLUMNS, uuid)
 
-    def add(self, h: Household, row: tuple, assessment: Assessment | None, assessment_values: tuple | None) -> None:
-        """A new household (``h.id`` chosen by the caller) with its members and assessment, given its
-        :func:`household_row` and its assessment's :func:`assessment_row`."""
-        h.uuid = uuid = self.stamp.uuid()
-        self.households.append((*row, uuid, h.id))
-        for order, m in enumerate(h.members):
-            self.member(member_row(m, h.id, order))
-        if assessment is not None:
-            self.assessment(assessment_values, assessment)
+    def add(self, items: list[tuple[Household, Assessment | None]], rows: list[tuple],
+            assessment_values: list[tuple | None]) -> None:
+        """New households (ids chosen by the caller) with their members and assessments, given each
+        one's :func:`household_row` and its assessment's :func:`assessment_row` (``None`` without one)."""
+        uuids = self.stamp.uuids(len(items))
+        self.households += [(*row, uuid, h.id) for row, uuid, (h, _a) in zip(rows, uuids, items, strict=True)]
+        for (h, _a), uuid in zip(items, uuids, strict=True):
+            h.uuid = uuid
+            for order, m in enumerate(h.members):
+                self.member(member_row(m, h.id, order))
+        assessed = [(a, values) for (_h, a), values in zip(items, assessment_values, strict=True) if a is not None]
+        uuids = self.stamp.uuids(len(assessed))
+        self.assessments += [(*values, uuid) for (_a, values), uuid in zip(assessed, uuids, strict=True)]
+        for (a, _values), uuid in zip(assessed, uuids, strict=True):
+            a.uuid = uuid
 
     def member(self, values: tuple) -> None:
         """A new member row (:func:`member_row`)."""
