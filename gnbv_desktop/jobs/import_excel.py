@@ -64,7 +64,7 @@ from gnbv_desktop.store.household_import import (
     write_households,
 )
 from gnbv_desktop.store.households import next_code
-from gnbv_desktop.store.index_rebuild import indexes_suspended
+from gnbv_desktop.store.index_rebuild import indexes_suspended, page_cache_widened
 from gnbv_desktop.store.plan_import import HouseholdPlanImport, write_helpers, write_household_plans
 from gnbv_desktop.store.plans import funding_sources, support_measures
 from gnbv_desktop.store.records import SYNCED_TABLES, next_rev
@@ -416,7 +416,7 @@ def write_preview(
     created: list[str] = []
     yield Progress(0, total, "Đang sao lưu rồi nhập…")
     backup_before_job(db, "truoc-nhap-excel")
-    with db.atomic():
+    with page_cache_widened(db), db.atomic():
         suspend_row_audit(db)
         paused = []
         if imported >= BULK_ROWS:
