@@ -106,7 +106,11 @@ def plain_ascii(texts: list[str]) -> bool:
 def clean_all(texts: list[str]) -> list[str]:
     """:func:`clean` of each text (an import cleans whole columns); a column that is all plain ASCII
     (:func:`plain_ascii`) is returned itself, unchanged."""
-    return texts if plain_ascii(texts) else list(map(clean, texts))
+    if plain_ascii(texts):
+        return texts
+    if set(map(type, texts)) == {str} and max(map(len, texts)) <= _REMEMBERED_CHARS:
+        return list(map(_clean_short, texts))  # what clean calls for each of them, called directly
+    return list(map(clean, texts))
 
 
 def fold_all(texts: list[str]) -> list[str]:
