@@ -74,11 +74,22 @@ def _json(v: list) -> str:
         text = _texts_json(key)
         if len(_TEXTS_JSON) >= _TEXTS_JSON_MAX:
             _TEXTS_JSON.clear()
+            _TEXTS_JSON[()] = "[]"
         _TEXTS_JSON[key] = text
     return text
 
 
-_TEXTS_JSON: dict[tuple[str, ...], str] = {}
+def _json_all(lists: list[list]) -> list[str]:
+    """:func:`_json` of each list of a column (an import's causes, needs…): lists seen before are all
+    looked up at once in C; only a column with a list not seen yet goes list by list."""
+    try:
+        found = list(map(_TEXTS_JSON.get, map(tuple, lists)))
+    except TypeError:  # an item that cannot be a key
+        return list(map(_json, lists))
+    return found if None not in found else list(map(_json, lists))
+
+
+_TEXTS_JSON: dict[tuple[str, ...], str] = {(): "[]"}
 _TEXTS_JSON_MAX = 16384
 
 
@@ -160,10 +171,11 @@ def household_rows(hs: list[Household]) -> list[tuple]:
     """:func:`household_row` of many households (an import's), the derived keys a column at a time."""
     names = [h.head_name for h in hs]
     keys = _search_keys(names, [h.code for h in hs], [h.head_cccd for h in hs])
+    categories = _json_all([h.categories for h in hs])
     return [(h.code, h.head_name, h.head_cccd, h.head_birth_year, h.head_birth_date, h.head_sex, h.ethnicity_name,
-             h.ethnicity_code, h.ethnicity_list, h.village_id, h.address, h.phone, _json(h.categories), h.note,
+             h.ethnicity_code, h.ethnicity_list, h.village_id, h.address, h.phone, cats, h.note,
              h.declared_size, key, sort_key)
-            for h, key, sort_key in zip(hs, keys, map(name_sort_key, names), strict=True)]
+            for h, cats, key, sort_key in zip(hs, categories, keys, map(name_sort_key, names), strict=True)]
 
 
 def member_row(m: Member, household_id: int, order: int) -> tuple:
@@ -179,9 +191,12 @@ def assessment_row(a: Assessment, household_id: int) -> tuple:
 
 def assessment_rows(assessments: list[Assessment], household_ids: list[int]) -> list[tuple]:
     """:func:`assessment_row` of many assessments, each with its household's id."""
+    causes = _json_all([a.causes for a in assessments])
+    needs = _json_all([a.needs for a in assessments])
+    groups = _json_all([yearly_groups(a.target_groups) for a in assessments])
     return [(hid, a.year, a.standard_id, a.area, a.income, _deprived_json(tuple(a.deprived)), a.classification,
-             _json(a.causes), _json(a.needs), a.note, _json(yearly_groups(a.target_groups)), a.review_status)
-            for a, hid in zip(assessments, household_ids, strict=True)]
+             cause, need, a.note, group, a.review_status)
+            for a, hid, cause, need, group in zip(assessments, household_ids, causes, needs, groups, strict=True)]
 
 
 def _household_values(h: Household) -> dict:
