@@ -26,6 +26,16 @@ def normalize_cccd(text: object) -> str:
     return text if is_digits(text) else re.sub(r"[\s.\-]", "", text)  # digits: nothing to drop
 
 
+def normalize_cccds(texts: list) -> list[str]:
+    """:func:`normalize_cccd` of each of a column; a column of digit strings (and blanks) is returned
+    itself after one test in C."""
+    if set(map(type, texts)) <= {str}:
+        joined = "".join(texts)
+        if not joined or is_digits(joined):
+            return texts
+    return list(map(normalize_cccd, texts))
+
+
 def cccd_errors(cccd: str, birth_year: int | None = None, sex: str | None = None) -> list[str]:
     """Problems with ``cccd`` in Vietnamese; an empty list means it is consistent."""
     if not cccd:

@@ -45,4 +45,4 @@ def with_derived_dtts(categories: list[str], ethnicity_name: str, ethnicity_code
 
 def yearly_groups(categories: list[str]) -> list[str]:
     """The per-year target-group flags among a household's flags, in the forms' order."""
-    return [g for g in YEARLY_GROUPS if g in categories]
+    return [g for g in YEARLY_GROUPS if g in categories] if categories else []

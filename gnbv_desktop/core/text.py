@@ -104,6 +104,35 @@ def _clean(text: object) -> str:
     return " ".join(s.split())
 
 
+def plain_ascii(texts: list[str]) -> bool:
+    """Whether :func:`clean` leaves every one of ``texts`` as it is for being printable ASCII
+    without doubled, leading or trailing spaces (codes, phone and CCCD numbers), tested on the
+    whole column in a few passes in C instead of a call per value. Joined with ``|``, a space next
+    to a joint is a space at an end; a value holding ``| `` itself only sends the column the slow way."""
+    if not texts:
+        return True
+    if set(map(type, texts)) != {str}:
+        return False
+    joined = "|".join(texts)
+    return (joined.isascii() and joined.isprintable() and "  " not in joined and " |" not in joined
+            and "| " not in joined and joined[:1] != " " and joined[-1:] != " ")
+
+
+def clean_all(texts: list[str]) -> list[str]:
+    """:func:`clean` of each text (an import cleans whole columns); a column that is all plain ASCII
+    (:func:`plain_ascii`) is returned itself, unchanged."""
+    if plain_ascii(texts):
+        return texts
+    if set(map(type, texts)) == {str} and max(map(len, texts)) <= _REMEMBERED_CHARS:
+        return list(map(_clean_short, texts))  # what clean calls for each of them, called directly
+    return list(map(clean, texts))
+
+
+def fold_all(texts: list[str]) -> list[str]:
+    """:func:`fold` of each text; a plain ASCII column (:func:`plain_ascii`) only needs lower case."""
+    return [t.lower() for t in texts] if plain_ascii(texts) else list(map(fold, texts))
+
+
 def fold(text: object) -> str:
     """Lower-case, diacritic-free form used for searching and matching (``Đ`` → ``d``)."""
     if isinstance(text, str):

@@ -14,6 +14,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -64,7 +65,7 @@ from gnbv_desktop.store.household_import import (
     write_households,
 )
 from gnbv_desktop.store.households import next_code
-from gnbv_desktop.store.index_rebuild import indexes_suspended
+from gnbv_desktop.store.index_rebuild import indexes_suspended, page_cache_widened
 from gnbv_desktop.store.plan_import import HouseholdPlanImport, write_helpers, write_household_plans
 from gnbv_desktop.store.plans import funding_sources, support_measures
 from gnbv_desktop.store.records import SYNCED_TABLES, next_rev
@@ -124,7 +125,10 @@ class ImportPreview:
     @property
     def problems(self) -> list[Problem]:
         found = [p for h in self.households for p in h.problems] + self.sheet_problems
-        return sorted(found, key=lambda p: (p.sheet, p.row, not p.error))
+        # by (sheet, row, errors first), each key read in C: a stable sort on the lesser key, then on the greater
+        found.sort(key=attrgetter("error"), reverse=True)  # reverse keeps equal keys in their order too
+        found.sort(key=attrgetter("sheet", "row"))
+        return found
 
     def counts(self) -> dict[str, int]:
         valid = self.valid
@@ -412,11 +416,11 @@ def write_preview(
     backup_before_job(db, "truoc-nhap-excel")
     updated = unchanged = items_written = 0
     created: list[str] = []
-    with immediate_transaction(db):
-        invalid = _check_still_matching(db, preview, skip_invalid, create_villages)
-        rows = preview.valid
+    with page_cache_widened(db), immediate_transaction(db):
+        rows, invalid = _check_still_matching(db, preview, skip_invalid, create_villages)
         total = len(rows)
-        imported = sum(1 for ph in rows if ph.row not in preview.match_ids)
+        new_rows = [ph for ph in rows if ph.row not in preview.match_ids]
+        imported = len(new_rows)
         suspend_row_audit(db)
         paused = []
         if imported >= BULK_ROWS:
@@ -427,12 +431,12 @@ def write_preview(
             created.append(name)
         merge = _Merge.start(db, preview, rows)
         helpers = write_helpers(db, preview.helpers, [helper_key(h) for h in preview.helpers], rev)
-        with indexes_suspended(db, _incoming_rows(preview, rows)):
+        with indexes_suspended(db, _incoming_rows(new_rows, imported < total)):
             for start in range(0, total, CHUNK):
                 chunk = rows[start:start + CHUNK]
                 recorded = load_recorded(db, [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None],
                                          preview.year)
-                batch = [merge.household(db, ph, recorded, preview.match_ids.get(ph.row)) for ph in chunk]
+                batch = merge.households(db, chunk, recorded, preview.match_ids)
                 changed = write_households(db, batch, rev, recorded)
                 plans = _plans(batch, chunk, helpers.ids)
                 replanned = write_household_plans(db, preview.year, plans, rev)
@@ -469,18 +473,21 @@ def write_preview(
 
 
 def _check_still_matching(db: Database, preview: ImportPreview, skip_invalid: bool,
-                          create_villages: bool) -> list[ParsedHousehold]:
+                          create_villages: bool) -> tuple[list[ParsedHousehold], list[ParsedHousehold]]:
     """Match the rows again if anything was written since they were matched, and refuse what the
-    user did not agree to; returns the rows left out."""
+    user did not agree to; returns the rows to write and the rows left out."""
     if preview.matched_at_rev != current_rev(db):
         match_existing(db, preview)
-    invalid = preview.invalid
+    rows: list[ParsedHousehold] = []
+    invalid: list[ParsedHousehold] = []
+    for ph in preview.households:  # one pass over the 20,000, not one per list
+        (rows if ph.valid else invalid).append(ph)
     if invalid and not skip_invalid:
         raise ImportRefused(invalid_message(preview))
     if preview.new_villages and not create_villages:
         names = ", ".join(n for n, _ in preview.new_villages)
         raise ImportRefused(f"Tệp có thôn chưa có trong xã ({names}); chưa nhập gì.")
-    return invalid
+    return rows, invalid
 
 
 def _plans(batch: list[tuple[Household, Assessment | None]], chunk: list[ParsedHousehold],
@@ -496,11 +503,10 @@ def _plans(batch: list[tuple[Household, Assessment | None]], chunk: list[ParsedH
     return plans
 
 
-def _incoming_rows(preview: ImportPreview, rows: list[ParsedHousehold]) -> dict[str, int]:
-    """Rows the import inserts per table, for :func:`indexes_suspended`. Members only when no
-    household of the file is recorded: updating one reads its members through their indexes."""
-    matched = any(ph.row in preview.match_ids for ph in rows)
-    new = [ph for ph in rows if ph.row not in preview.match_ids]
+def _incoming_rows(new: list[ParsedHousehold], matched: bool) -> dict[str, int]:
+    """Rows the import inserts per table (``new``: the households it adds), for :func:`indexes_suspended`.
+    Members only when no household of the file is recorded (``matched``): updating one reads its
+    members through their indexes."""
     return {"households": len(new), "assessments": sum(1 for ph in new if ph.classification is not None),
             "members": 0 if matched else sum(len(ph.household.members) for ph in new)}
 
@@ -520,6 +526,7 @@ class _Merge:
     next_code: int
     standards: StandardSet
     std: Standard
+    by_name: dict[str, Village] = field(default_factory=dict)  # the village of each name as the file writes it
 
     @classmethod
     def start(cls, db: Database, preview: ImportPreview, rows: list[ParsedHousehold]) -> _Merge:
@@ -528,23 +535,39 @@ class _Merge:
         return cls(preview.year, {fold(v.name): v for v in list_villages(db)}, _first_free_code(db, rows),
                    standards, standards.for_year(preview.year))
 
-    def household(self, db: Database, ph: ParsedHousehold, recorded: Recorded,
-                  match: int | None) -> tuple[Household, Assessment | None]:
-        """The household to write for ``ph`` and its assessment of the year: the file's, or the
-        recorded ones (``match``) with the file's values over them; a new code when it has none."""
-        village = self.villages.get(fold(ph.village)) or find_village(db, ph.village)
-        h = _merged_household(ph, recorded.households.get(match) if match is not None else None)
-        h.village_id = village.id
-        if not h.code:
-            h.code = f"{self.next_code:05d}"
-            self.next_code += 1
-        old = recorded_assessment(recorded.assessments.get(match)) if match is not None else None
-        return h, _merged_assessment(ph, old, self.year, self.std, village.area, self.standards)
+    def households(self, db: Database, chunk: list[ParsedHousehold], recorded: Recorded,
+                   match_ids: dict[int, int]) -> list[tuple[Household, Assessment | None]]:
+        """The household to write for each row of ``chunk`` and its assessment of the year: the file's,
+        or the recorded ones (matched through ``match_ids``) with the file's values over them; a new
+        code when it has none."""
+        out = []
+        for ph in chunk:
+            match = match_ids.get(ph.row)
+            village = self.by_name.get(ph.village)
+            if village is None:  # once per village name the file writes
+                village = self.by_name[ph.village] = (self.villages.get(fold(ph.village))
+                                                      or find_village(db, ph.village))
+            if match is None:
+                h, old = _merged_household(ph, None), None
+            else:
+                h = _merged_household(ph, recorded.households.get(match))
+                old = recorded_assessment(recorded.assessments.get(match))
+            h.village_id = village.id
+            if not h.code:
+                h.code = f"{self.next_code:05d}"
+                self.next_code += 1
+            out.append((h, _merged_assessment(ph, old, self.year, self.std, village.area, self.standards)))
+        return out
 
 
 def _first_free_code(db: Database, rows: list[ParsedHousehold]) -> int:
-    in_file = [int(ph.household.code) for ph in rows if is_digits(ph.household.code)]
-    return max([int(next_code(db)), *(c + 1 for c in in_file)])
+    """The next mã hộ for a new household without one: above every one in the database and in the file."""
+    codes = [ph.household.code for ph in rows]
+    joined = "".join(codes)
+    # a column of numbers (or blanks) read in C; any other code is tested on its own
+    in_file = map(int, filter(None, codes)) if is_digits(joined) or not joined else (
+        int(c) for c in codes if is_digits(c))
+    return max(int(next_code(db)), max(in_file, default=0) + 1)
 
 
 def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Household:
@@ -579,18 +602,24 @@ def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Househ
 def _merged_assessment(ph: ParsedHousehold, old: Assessment | None, year: int, std: Standard, area: str,
                        standards: StandardSet) -> Assessment | None:
     """``std``: the standard in force for ``year`` (looked up once per import, not per household)."""
-    if old is None and ph.classification is None:
-        return None
-    a = old or Assessment(year=year, standard_id=std.id, area=area)
-    a.standard_id, a.area = std.id, area
-    if ph.income is not None:
-        a.income = ph.income
-    if ph.deprived is not None:
-        a.deprived = list(ph.deprived)
-    if ph.causes is not None:
-        a.causes = list(ph.causes)
-    if ph.needs is not None:
-        a.needs = list(ph.needs)
+    if old is None:
+        if ph.classification is None:
+            return None
+        # made with the file's values at once (a new household's: most of an import)
+        a = Assessment(year, std.id, area, ph.income, [] if ph.deprived is None else list(ph.deprived),
+                       causes=[] if ph.causes is None else list(ph.causes),
+                       needs=[] if ph.needs is None else list(ph.needs))
+    else:
+        a = old
+        a.standard_id, a.area = std.id, area
+        if ph.income is not None:
+            a.income = ph.income
+        if ph.deprived is not None:
+            a.deprived = list(ph.deprived)
+        if ph.causes is not None:
+            a.causes = list(ph.causes)
+        if ph.needs is not None:
+            a.needs = list(ph.needs)
     if ph.file_classification:
         a.classification = ph.file_classification
     elif ph.income is not None or ph.deprived is not None:

@@ -15,20 +15,23 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sized
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from operator import itemgetter
 
 from sqlite_utils import Database
 
-from gnbv_desktop.core.household import Assessment, Household, Member, normalize_household
+from gnbv_desktop.core.household import Assessment, Household, Member, normalize_households
 from gnbv_desktop.core.text import fold
 from gnbv_desktop.store.households import (
     ASSESSMENT_COLUMNS,
     HOUSEHOLD_COLUMNS,
     MEMBER_COLUMNS,
     assessment_row,
+    assessment_rows,
     household_row,
+    household_rows,
     member_row,
     take_year_flags,
 )
@@ -45,11 +48,22 @@ class Recorded:
     assessments: dict[int, tuple]  # household id → the year's (id, uuid, deleted, *ASSESSMENT_COLUMNS values)
 
 
-def insert_tuples(db: Database, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+def insert_tuples(db: Database, table: str, columns: tuple[str, ...], rows: Iterable[tuple],
+                  same: dict[str, int | str] | None = None) -> None:
     """Insert rows given as tuples in ``columns`` order with one ``executemany``: the one bulk insert
     of an import (sqlite-utils' ``insert_all`` inspects every value in Python, which was a third of
-    a 20,000-household import)."""
-    db.conn.executemany(f"INSERT INTO [{table}] ({_columns(columns)}) VALUES ({_in(columns)})", rows)
+    a 20,000-household import). ``same``: columns with one value for every row (a bulk write's
+    timestamps and revision), written once into the statement rather than bound on each row."""
+    same = same or {}
+    values = [_in(columns), *map(_literal, same.values())]
+    db.conn.executemany(f"INSERT INTO [{table}] ({_columns((*columns, *same))}) VALUES ({','.join(values)})", rows)
+
+
+def _literal(value: int | str) -> str:
+    """``value`` as an SQL literal."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"not an SQL literal: {value!r}")
+    return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
 
 
 def insert_rows(db: Database, table: str, rows: list[dict]) -> None:
@@ -67,17 +81,26 @@ class RecordStamp:
 
     def __init__(self, rev: int):
         self.rev, self.ts = rev, now_iso()
-        # A new record's bookkeeping values, in :data:`RECORD_COLUMNS` order (its UUID first): the
-        # drawing generator's own ``__next__``, called twice per new household without a frame of ours.
-        self.values: Callable[[], tuple] = self._draw().__next__
+        # every bookkeeping column but the UUID: the same for each new row of the write
+        self.same: dict[str, int | str] = dict(zip(RECORD_COLUMNS[1:], new_record_values("", self.ts, rev)[1:],
+                                                   strict=True))
+        self._uuids = self._draw()
+        # A new record's UUID: the drawing generator's own ``__next__``, called for every new row
+        # without a frame of ours.
+        self.uuid: Callable[[], str] = self._uuids.__next__
 
-    def _draw(self) -> Iterator[tuple]:
+    @staticmethod
+    def _draw() -> Iterator[str]:
         while True:
-            yield from [new_record_values(uuid, self.ts, self.rev) for uuid in uuid4_texts(512)]
+            yield from uuid4_texts(512)
+
+    def uuids(self, n: int) -> list[str]:
+        """The UUIDs of ``n`` new records."""
+        return list(islice(self._uuids, n))
 
     def fields(self) -> dict:
-        """:attr:`values` as a dict, for rows built as dicts."""
-        return dict(zip(RECORD_COLUMNS, self.values(), strict=True))
+        """A new record's bookkeeping (:data:`RECORD_COLUMNS`) as a dict, for rows built as dicts."""
+        return {"uuid": self.uuid(), **self.same}
 
 
 def record_fields(rev: int) -> Callable[[], dict]:
@@ -87,17 +110,24 @@ def record_fields(rev: int) -> Callable[[], dict]:
 
 def uuid4_texts(n: int) -> list[str]:
     """``n`` random (version 4) UUIDs as text, the same form as ``str(uuid.uuid4())``, from one call
-    to the system's random source (``uuid4`` per record was a tenth of writing 20,000 households)."""
+    to the system's random source (``uuid4`` per record was a tenth of writing 20,000 households).
+    The texts are laid out in one buffer by strided slice copies, each digit position of all ``n``
+    at once, and split on their line ends: no Python step per UUID."""
     raw = bytearray(os.urandom(16 * n))
     raw[6::16] = raw[6::16].translate(_VERSION_4)
     raw[8::16] = raw[8::16].translate(_VARIANT)
-    h = raw.hex()
-    return [f"{h[i:i + 8]}-{h[i + 8:i + 12]}-{h[i + 12:i + 16]}-{h[i + 16:i + 20]}-{h[i + 20:i + 32]}"
-            for i in range(0, 32 * n, 32)]
+    digits = raw.hex().encode()
+    text = bytearray(b"-" * (37 * n))  # 36 characters and a line end each; the dashes stay where no digit goes
+    text[36::37] = b"\n" * n
+    for j, at in enumerate(_DIGIT_AT):
+        text[at::37] = digits[j::32]
+    return text.decode().split()
 
 
 _VERSION_4 = bytes(b & 0x0F | 0x40 for b in range(256))  # byte 6 of every UUID: version 4
 _VARIANT = bytes(b & 0x3F | 0x80 for b in range(256))  # byte 8: the RFC 4122 variant
+# where each of a UUID's 32 hex digits goes in its text 8-4-4-4-12
+_DIGIT_AT = [j + (j >= 8) + (j >= 12) + (j >= 16) + (j >= 20) for j in range(32)]
 
 
 def _in(values: Sized) -> str:
@@ -208,54 +238,84 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     recorded = recorded or Recorded({}, {}, {}, {})
     stamp = RecordStamp(rev)  # one timestamp for the chunk; each record gets its own uuid
     next_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM households").fetchone()[0]
-    new = NewRows([], [], [])
-    changed: set[int] = set()
+    normalize_households([h for h, _a in items])
     for h, assessment in items:
-        normalize_household(h)
         if assessment is not None:
             take_year_flags(assessment, h)
-        if h.id is None:
-            h.id, next_id = next_id, next_id + 1
-            new.add(h, assessment, stamp)
-            continue
-        if _update_household(db, h, rev, recorded.rows.get(h.id)):
-            changed.add(h.id)
-        if _update_members(db, h, rev, recorded.members.get(h.id, []), new, stamp):
-            changed.add(h.id)
-        if assessment is not None and _upsert_assessment(db, h.id, assessment, rev, recorded.assessments.get(h.id),
-                                                         new, stamp):
-            changed.add(h.id)
+    # the new households' rows built a column at a time, then added in the items' order, so that
+    # every row keeps the place (and the id) a write of one household after the other gives it
+    is_new = [h.id is None for h, _a in items]
+    fresh = [item for item, new_one in zip(items, is_new, strict=True) if new_one]
+    for h, _a in fresh:
+        h.id, next_id = next_id, next_id + 1
+    rows = household_rows([h for h, _a in fresh])
+    with_assessment = [(a, h.id) for h, a in fresh if a is not None]
+    assessed = iter(assessment_rows([a for a, _hid in with_assessment], [hid for _a, hid in with_assessment]))
+    assessment_values = [None if a is None else next(assessed) for _h, a in fresh]
+    new = NewRows(stamp)
+    changed: set[int] = set()
+    if len(fresh) == len(items):  # only new households (a first import): all at once
+        new.add(fresh, rows, assessment_values)
+    else:
+        adding = iter(zip(fresh, rows, assessment_values, strict=True))
+        for (h, assessment), new_one in zip(items, is_new, strict=True):
+            if new_one:
+                item, row, values = next(adding)
+                new.add([item], [row], [values])
+                continue
+            if _update_household(db, h, rev, recorded.rows.get(h.id)):
+                changed.add(h.id)
+            if _update_members(db, h, rev, recorded.members.get(h.id, []), new):
+                changed.add(h.id)
+            if assessment is not None and _upsert_assessment(db, h.id, assessment, rev,
+                                                             recorded.assessments.get(h.id), new):
+                changed.add(h.id)
     new.insert(db)
     return changed
 
 
 @dataclass
 class NewRows:
-    """The rows a chunk inserts, as tuples in the order of the columns :meth:`insert` names."""
+    """The rows a chunk inserts, as tuples in the order of the columns :meth:`insert` names; the
+    bookkeeping columns all rows share (``stamp.same``) go into the statement once."""
 
-    households: list[tuple]  # (*HOUSEHOLD_COLUMNS, *RECORD_COLUMNS, id)
-    members: list[tuple]  # (*MEMBER_COLUMNS, *RECORD_COLUMNS)
-    assessments: list[tuple]  # (*ASSESSMENT_COLUMNS, *RECORD_COLUMNS)
+    stamp: RecordStamp
+    households: list[tuple] = field(default_factory=list)  # (*HOUSEHOLD_COLUMNS, uuid, id)
+    members: list[tuple] = field(default_factory=list)  # (*MEMBER_COLUMNS, uuid)
+    assessments: list[tuple] = field(default_factory=list)  # (*ASSESSMENT_COLUMNS, uuid)
 
-    def add(self, h: Household, assessment: Assessment | None, stamp: RecordStamp) -> None:
-        """A new household (``h.id`` chosen by the caller) with its members and assessment."""
-        book = stamp.values()
-        h.uuid = book[0]
-        self.households.append((*household_row(h), *book, h.id))
-        for order, m in enumerate(h.members):
-            self.members.append((*member_row(m, h.id, order), *stamp.values()))
-        if assessment is not None:
-            book = stamp.values()
-            assessment.uuid = book[0]
-            self.assessments.append((*assessment_row(assessment, h.id), *book))
+    def add(self, items: list[tuple[Household, Assessment | None]], rows: list[tuple],
+            assessment_values: list[tuple | None]) -> None:
+        """New households (ids chosen by the caller) with their members and assessments, given each
+        one's :func:`household_row` and its assessment's :func:`assessment_row` (``None`` without one)."""
+        uuids = self.stamp.uuids(len(items))
+        self.households += [(*row, uuid, h.id) for row, uuid, (h, _a) in zip(rows, uuids, items, strict=True)]
+        for (h, _a), uuid in zip(items, uuids, strict=True):
+            h.uuid = uuid
+            for order, m in enumerate(h.members):
+                self.member(member_row(m, h.id, order))
+        assessed = [(a, values) for (_h, a), values in zip(items, assessment_values, strict=True) if a is not None]
+        uuids = self.stamp.uuids(len(assessed))
+        self.assessments += [(*values, uuid) for (_a, values), uuid in zip(assessed, uuids, strict=True)]
+        for (a, _values), uuid in zip(assessed, uuids, strict=True):
+            a.uuid = uuid
+
+    def member(self, values: tuple) -> None:
+        """A new member row (:func:`member_row`)."""
+        self.members.append((*values, self.stamp.uuid()))
+
+    def assessment(self, values: tuple, a: Assessment) -> None:
+        """A new assessment row (:func:`assessment_row` of ``a``)."""
+        a.uuid = uuid = self.stamp.uuid()
+        self.assessments.append((*values, uuid))
 
     def insert(self, db: Database) -> None:
         """Parents first: the members and assessments refer to their household."""
-        for table, columns, rows in (("households", (*HOUSEHOLD_COLUMNS, *RECORD_COLUMNS, "id"), self.households),
-                                     ("members", (*MEMBER_COLUMNS, *RECORD_COLUMNS), self.members),
-                                     ("assessments", (*ASSESSMENT_COLUMNS, *RECORD_COLUMNS), self.assessments)):
+        for table, columns, rows in (("households", (*HOUSEHOLD_COLUMNS, "uuid", "id"), self.households),
+                                     ("members", (*MEMBER_COLUMNS, "uuid"), self.members),
+                                     ("assessments", (*ASSESSMENT_COLUMNS, "uuid"), self.assessments)):
             if rows:
-                insert_tuples(db, table, columns, rows)
+                insert_tuples(db, table, columns, rows, self.stamp.same)
 
 
 def _diff(columns: tuple[str, ...], new: tuple, old: tuple) -> dict:
@@ -276,8 +336,7 @@ def _update_household(db: Database, h: Household, rev: int, old: tuple | None) -
     return True
 
 
-def _update_members(db: Database, h: Household, rev: int, old_rows: list[tuple], new: NewRows,
-                    stamp: RecordStamp) -> bool:
+def _update_members(db: Database, h: Household, rev: int, old_rows: list[tuple], new: NewRows) -> bool:
     """Make the household's members ``h.members``, writing only the differences; True when any."""
     by_id = {r[0]: r for r in old_rows}
     kept: set[int] = set()
@@ -286,7 +345,7 @@ def _update_members(db: Database, h: Household, rev: int, old_rows: list[tuple],
         values = member_row(m, h.id, order)
         old = by_id.get(m.id) if m.id is not None else None
         if old is None:
-            new.members.append((*values, *stamp.values()))
+            new.member(values)
             changed = True
             continue
         kept.add(old[0])
@@ -300,11 +359,11 @@ def _update_members(db: Database, h: Household, rev: int, old_rows: list[tuple],
 
 
 def _upsert_assessment(db: Database, household_id: int, a: Assessment, rev: int, old: tuple | None,
-                       new: NewRows, stamp: RecordStamp) -> bool:
+                       new: NewRows) -> bool:
     """Insert the year's assessment, or write its changed columns (bringing it back if deleted)."""
     values = assessment_row(a, household_id)
     if old is None:
-        new.assessments.append((*values, *stamp.values()))
+        new.assessment(values, a)
         return True
     a.id = old[0]
     if old[3:] == values and not old[2]:

@@ -22,7 +22,7 @@ from gnbv_desktop.core.rates import rate
 from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.core.standards import StandardError
 from gnbv_desktop.core.target_groups import yearly_groups
-from gnbv_desktop.core.text import clean, fold, is_digits, name_sort_key
+from gnbv_desktop.core.text import clean, fold, fold_all, is_digits, name_sort_key
 from gnbv_desktop.store.household_list import SIZE_SQL, HouseholdRow
 from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
 from gnbv_desktop.store.residents import residents
@@ -42,7 +42,13 @@ class ValidationError(ValueError):
 
 
 def search_key_for(h: Household) -> str:
-    return " ".join([fold(h.head_name), fold(h.code), h.head_cccd])
+    """What search-as-you-type matches: the head's name and the mã hộ folded, and the CCCD."""
+    return _search_keys([h.head_name], [h.code], [h.head_cccd])[0]
+
+
+def _search_keys(names: list[str], codes: list[str], cccds: list[str]) -> list[str]:
+    """:func:`search_key_for` of a column of households."""
+    return [f"{n} {c} {d}" for n, c, d in zip(fold_all(names), fold_all(codes), cccds, strict=True)]
 
 
 _PLAIN_CODE = re.compile(r'[^"\\\x00-\x1f]*')
@@ -51,16 +57,43 @@ _PLAIN_CODE = re.compile(r'[^"\\\x00-\x1f]*')
 def _json(v: list) -> str:
     """``json.dumps(v, ensure_ascii=False)``; lists of plain codes (every stored list: indicators,
     causes, needs, categories) are joined directly, byte for byte the same, without the encoder.
-    Lists of texts are written once per distinct list (an import writes the same few thousands)."""
+    Lists of texts are written once per distinct list (an import writes the same few thousands),
+    remembered by their tuple: a tuple of texts equals only a tuple of the same texts, where a
+    tuple of numbers would also equal one of other number types (``1``, ``1.0``, ``True``) that
+    the encoder writes differently, so only lists of texts are remembered."""
     if not v:
         return "[]"
-    if all(isinstance(x, str) for x in v):
-        return _json_texts(tuple(v))
-    return json.dumps(v, ensure_ascii=False)
+    key = tuple(v)
+    try:
+        text = _TEXTS_JSON.get(key)
+    except TypeError:  # an item that cannot be a key (not a text) is written by the encoder
+        text = None
+    if text is None:
+        if set(map(type, key)) != {str}:
+            return json.dumps(v, ensure_ascii=False)
+        text = _texts_json(key)
+        if len(_TEXTS_JSON) >= _TEXTS_JSON_MAX:
+            _TEXTS_JSON.clear()
+            _TEXTS_JSON[()] = "[]"
+        _TEXTS_JSON[key] = text
+    return text
 
 
-@lru_cache(maxsize=16384)
-def _json_texts(v: tuple[str, ...]) -> str:
+def _json_all(lists: list[list]) -> list[str]:
+    """:func:`_json` of each list of a column (an import's causes, needs…): lists seen before are all
+    looked up at once in C; only a column with a list not seen yet goes list by list."""
+    try:
+        found = list(map(_TEXTS_JSON.get, map(tuple, lists)))
+    except TypeError:  # an item that cannot be a key
+        return list(map(_json, lists))
+    return found if None not in found else list(map(_json, lists))
+
+
+_TEXTS_JSON: dict[tuple[str, ...], str] = {(): "[]"}
+_TEXTS_JSON_MAX = 16384
+
+
+def _texts_json(v: tuple[str, ...]) -> str:
     if all(_PLAIN_CODE.fullmatch(x) for x in v):
         return "[" + ", ".join(f'"{x}"' for x in v) + "]"
     return json.dumps(v, ensure_ascii=False)
@@ -131,9 +164,18 @@ ASSESSMENT_COLUMNS = ("household_id", "year", "standard_id", "area", "income", "
 
 def household_row(h: Household) -> tuple:
     """The household's column values in :data:`HOUSEHOLD_COLUMNS` order (search and sort keys derived)."""
-    return (h.code, h.head_name, h.head_cccd, h.head_birth_year, h.head_birth_date, h.head_sex, h.ethnicity_name,
-            h.ethnicity_code, h.ethnicity_list, h.village_id, h.address, h.phone, _json(h.categories), h.note,
-            h.declared_size, search_key_for(h), name_sort_key(h.head_name))
+    return household_rows([h])[0]
+
+
+def household_rows(hs: list[Household]) -> list[tuple]:
+    """:func:`household_row` of many households (an import's), the derived keys a column at a time."""
+    names = [h.head_name for h in hs]
+    keys = _search_keys(names, [h.code for h in hs], [h.head_cccd for h in hs])
+    categories = _json_all([h.categories for h in hs])
+    return [(h.code, h.head_name, h.head_cccd, h.head_birth_year, h.head_birth_date, h.head_sex, h.ethnicity_name,
+             h.ethnicity_code, h.ethnicity_list, h.village_id, h.address, h.phone, cats, h.note,
+             h.declared_size, key, sort_key)
+            for h, cats, key, sort_key in zip(hs, categories, keys, map(name_sort_key, names), strict=True)]
 
 
 def member_row(m: Member, household_id: int, order: int) -> tuple:
@@ -144,9 +186,17 @@ def member_row(m: Member, household_id: int, order: int) -> tuple:
 
 def assessment_row(a: Assessment, household_id: int) -> tuple:
     """The assessment's column values in :data:`ASSESSMENT_COLUMNS` order; ``a.classification`` must be set."""
-    return (household_id, a.year, a.standard_id, a.area, a.income, _deprived_json(tuple(a.deprived)),
-            a.classification, _json(a.causes), _json(a.needs), a.note, _json(yearly_groups(a.target_groups)),
-            a.review_status)
+    return assessment_rows([a], [household_id])[0]
+
+
+def assessment_rows(assessments: list[Assessment], household_ids: list[int]) -> list[tuple]:
+    """:func:`assessment_row` of many assessments, each with its household's id."""
+    causes = _json_all([a.causes for a in assessments])
+    needs = _json_all([a.needs for a in assessments])
+    groups = _json_all([yearly_groups(a.target_groups) for a in assessments])
+    return [(hid, a.year, a.standard_id, a.area, a.income, _deprived_json(tuple(a.deprived)), a.classification,
+             cause, need, a.note, group, a.review_status)
+            for a, hid, cause, need, group in zip(assessments, household_ids, causes, needs, groups, strict=True)]
 
 
 def _household_values(h: Household) -> dict:
