@@ -86,12 +86,17 @@ def clean_keeps(texts: list[str]) -> bool:
     space), no space doubled or at either end, NFC, no look-alike letter. ``False`` may also mean a
     text holds the separator next to a space: the caller then cleans each text."""
     joined = "|".join(texts)  # "|" composes with nothing, so the NFC test of each text is not disturbed
-    if (not joined.isprintable() or "  " in joined or " |" in joined or "| " in joined or joined[:1] == " "
-            or joined[-1:] == " "):
+    if not _tidy_joined(joined):
         return False
-    if joined.isascii():
-        return True
-    return joined == joined.translate(_LOOKALIKES) and all(map(_IS_NFC, texts))
+    return joined.isascii() or (joined == joined.translate(_LOOKALIKES) and all(map(_IS_NFC, texts)))
+
+
+def _tidy_joined(joined: str) -> bool:
+    """Texts joined with ``|`` have nothing for :func:`clean` to remove: printable (no control
+    character, the plain space the only white space), no space doubled or at an end of a text (a
+    space next to a joint is one). A text holding ``| `` itself only sends its column the slow way."""
+    return (joined.isprintable() and "  " not in joined and " |" not in joined and "| " not in joined
+            and joined[:1] != " " and joined[-1:] != " ")
 
 
 @lru_cache(maxsize=65536)
@@ -105,17 +110,15 @@ def _clean(text: object) -> str:
 
 
 def plain_ascii(texts: list[str]) -> bool:
-    """Whether :func:`clean` leaves every one of ``texts`` as it is for being printable ASCII
-    without doubled, leading or trailing spaces (codes, phone and CCCD numbers), tested on the
-    whole column in a few passes in C instead of a call per value. Joined with ``|``, a space next
-    to a joint is a space at an end; a value holding ``| `` itself only sends the column the slow way."""
+    """Whether every one of ``texts`` is a text :func:`clean` leaves as it is for being tidy
+    printable ASCII (codes, phone and CCCD numbers), tested on the whole column in a few passes in C
+    instead of a call per value."""
     if not texts:
         return True
     if set(map(type, texts)) != {str}:
         return False
     joined = "|".join(texts)
-    return (joined.isascii() and joined.isprintable() and "  " not in joined and " |" not in joined
-            and "| " not in joined and joined[:1] != " " and joined[-1:] != " ")
+    return joined.isascii() and _tidy_joined(joined)
 
 
 def clean_all(texts: list[str]) -> list[str]:

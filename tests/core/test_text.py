@@ -5,8 +5,22 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from gnbv_desktop.core.text import clean, clean_keeps, fold, format_date, format_number, is_digits, name_sort_key, parse_date
+from gnbv_desktop.core.text import (
+    clean,
+    clean_all,
+    clean_keeps,
+    fold,
+    fold_all,
+    format_date,
+    format_number,
+    is_digits,
+    name_sort_key,
+    parse_date,
+    plain_ascii,
+)
 
 
 def test_fold_ignores_diacritics_case_and_d_stroke():
@@ -75,3 +89,28 @@ def test_clean_keeps_is_false_when_clean_changes_a_text(texts):
 def test_clean_keeps_is_true_for_texts_clean_leaves_alone(texts):
     assert all(clean(t) == t for t in texts)
     assert clean_keeps(texts)
+
+
+_COLUMN_TEXTS = ["H01", "0912 345 678", "a|b", "a| b", " An", "An ", "Nguyễn  Văn An", "Nguye\u0302\u0303n", "\u00d0inh",
+                 "An\u00a0Bình", "a\x07b", "ĐINH Thị Đào", "Thôn Hợp Thắng", "", "x" * 250 + "  y"]
+
+
+@pytest.mark.parametrize("texts", [[], ["H01", "0912345678"], _COLUMN_TEXTS, [t for t in _COLUMN_TEXTS if t.isascii()],
+                                   ["Nguyễn Văn An", "Ê Đê"], ["064190001234", " 064190001234"]])
+def test_column_forms_give_what_clean_and_fold_give_text_by_text(texts):
+    """The import cleans and folds whole columns (clean_all, fold_all); the oracle is clean and fold
+    on each text, and plain_ascii says a column needs nothing only when clean changes none of it."""
+    assert clean_all(list(texts)) == [clean(t) for t in texts]
+    assert fold_all(list(texts)) == [fold(t) for t in texts]
+    if plain_ascii(list(texts)):
+        assert all(t.isascii() and clean(t) == t for t in texts)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("aA |\u00a0\t\x07đĐ\u00d0ễe\u0302\u0303 1"), max_size=8), max_size=6))
+def test_column_forms_match_clean_and_fold_on_any_texts(texts):
+    assert clean_all(list(texts)) == [clean(t) for t in texts]
+    assert fold_all(list(texts)) == [fold(t) for t in texts]
+    if clean_keeps(list(texts)):
+        assert all(clean(t) == t for t in texts)
+    if plain_ascii(list(texts)):
+        assert all(t.isascii() and clean(t) == t for t in texts)
