@@ -29,6 +29,19 @@ def ctx(qapp, demo_db, db_path):
 
 
 @pytest.fixture
+def commune_ctx(qapp, db, db_path):
+    """An AppContext over the demo commune's settings and villages without any household: what an
+    Excel list is imported into."""
+    from gnbv_desktop.gui.context import AppContext
+    from gnbv_desktop.jobs.demo import ensure_demo_commune
+
+    ensure_demo_commune(db)
+    context = AppContext(db, db_path, year=2026)
+    yield context
+    context.runner.wait()
+
+
+@pytest.fixture
 def empty_ctx(qapp, db, db_path):
     from gnbv_desktop.gui.context import AppContext
     from gnbv_desktop.store.settings import CommuneSettings, save_settings

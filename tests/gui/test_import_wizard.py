@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QFileDialog
 
 from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.import_wizard import ERROR_COLOR, WARNING_COLOR, ImportWizard, export_households
-from gnbv_desktop.jobs.demo import ensure_demo_commune
 from gnbv_desktop.store.household_list import list_rows
 from tests.gui.dialogs import answer
 from tests.io.workbooks import simple_list
@@ -26,11 +25,8 @@ ROWS = [
 
 
 @pytest.fixture
-def ctx(db, db_path, qtbot):
-    ensure_demo_commune(db)
-    context = AppContext(db, db_path, year=2026)
-    yield context
-    context.runner.wait()
+def ctx(commune_ctx):
+    return commune_ctx
 
 
 def _next_and_wait(qtbot, wizard, page):

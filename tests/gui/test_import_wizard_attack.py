@@ -11,11 +11,10 @@ from PySide6.QtWidgets import QWizard
 
 from gnbv_desktop.core.household import Household
 from gnbv_desktop.gui.context import AppContext
-from gnbv_desktop.gui.import_wizard import ImportWizard
-from gnbv_desktop.jobs.demo import ensure_demo_commune
 from gnbv_desktop.store.database import open_database
 from gnbv_desktop.store.households import save_household
 from gnbv_desktop.store.villages import find_village
+from tests.gui.import_steps import click_to, open_to_preview
 from tests.io.workbooks import simple_list
 
 pytestmark = pytest.mark.gui
@@ -27,11 +26,8 @@ ROWS = [
 
 
 @pytest.fixture
-def ctx(db, db_path, qtbot):
-    ensure_demo_commune(db)
-    context = AppContext(db, db_path, year=2026)
-    yield context
-    context.runner.wait()
+def ctx(commune_ctx):
+    return commune_ctx
 
 
 @pytest.fixture
@@ -48,24 +44,6 @@ def dump(path) -> str:
         return "\n".join(conn.iterdump())
     finally:
         conn.close()
-
-
-def _click(qtbot, wizard, which, page):
-    button = wizard.button(which)
-    assert button.isVisible() and button.isEnabled()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.currentPage() is page, timeout=20000)
-
-
-def _open(qtbot, ctx, path):
-    wizard = ImportWizard(ctx)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.file_page.path.setText(str(path))
-    wizard.file_page.path.editingFinished.emit()
-    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.mapping_page)
-    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
-    return wizard
 
 
 def _households(path) -> list[tuple]:
@@ -91,7 +69,7 @@ ONE = [[1, "Hà Văn Một", None, None, "Thôn 1", "1.000.000", "Cận nghèo"]
 def test_impatient_nhap_imports_once(ctx, qtbot, tmp_path, db_path, how):
     """A double click, or Enter pressed again while the write runs, starts no second import: one
     backup, one household, and the summary of the import that wrote it."""
-    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ONE))
+    wizard = open_to_preview(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ONE))
     button = wizard.button(QWizard.WizardButton.CommitButton)
     if how == "double-click":
         qtbot.mouseDClick(button, Qt.MouseButton.LeftButton)
@@ -112,7 +90,7 @@ def test_import_waits_for_another_program_writing_and_matches_what_it_wrote(ctx,
     """The CLI (or a second window) is writing a household with a CCCD of the file when the official
     presses Nhập: the import waits for it, then updates that household instead of adding a second
     household with the same CCCD."""
-    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    wizard = open_to_preview(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
     assert "2 hộ mới" in wizard.preview_page.counts.text()
     village = find_village(other, "Thôn 1")
     other.execute("BEGIN IMMEDIATE")
@@ -131,23 +109,23 @@ def test_import_waits_for_another_program_writing_and_matches_what_it_wrote(ctx,
 
 
 def test_household_added_elsewhere_after_the_preview_is_updated_not_doubled(ctx, other, qtbot, tmp_path, db_path):
-    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    wizard = open_to_preview(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
     village = find_village(other, "Thôn 1")
     save_household(other, Household(head_name="Hà Văn Một", head_cccd="064070000001", head_birth_year=1970,
                                     village_id=village.id))
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert [r for r in _households(db_path) if r[1] == "064070000001"] == [("Hà Văn Một", "064070000001", 0)]
 
 
 def test_village_added_elsewhere_after_the_preview(ctx, other, qtbot, tmp_path, db_path):
     from gnbv_desktop.store.villages import add_village
 
-    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", [[1, "Hà Văn Một", 1970, None, "Xóm Mới",
+    wizard = open_to_preview(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", [[1, "Hà Văn Một", 1970, None, "Xóm Mới",
                                                                      "1.000.000", "Cận nghèo"]]))
     qtbot.mouseClick(wizard.preview_page.create_villages, Qt.MouseButton.LeftButton, pos=_box_pos(
         wizard.preview_page.create_villages))
     add_village(other, "Xóm Mới", "rural")
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT COUNT(*) FROM villages WHERE name = 'Xóm Mới'").fetchone()[0] == 1
     assert conn.execute("SELECT v.name FROM households h JOIN villages v ON v.id = h.village_id "
@@ -161,14 +139,14 @@ def test_household_deleted_elsewhere_after_the_preview_is_not_written_to(ctx, ot
     from gnbv_desktop.store.households import delete_household
 
     path = simple_list(tmp_path / "ds.xlsx", ROWS)
-    wizard = _open(qtbot, ctx, path)
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
-    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds2.xlsx", [ROWS[0][:5] + ["2.000.000", "Cận nghèo"]]))
+    wizard = open_to_preview(qtbot, ctx, path)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    wizard = open_to_preview(qtbot, ctx, simple_list(tmp_path / "ds2.xlsx", [ROWS[0][:5] + ["2.000.000", "Cận nghèo"]]))
     assert "1 hộ đã có" in wizard.preview_page.counts.text()
     hid = other.execute("SELECT id FROM households WHERE head_cccd = '064070000001'").fetchone()[0]
     delete_household(other, hid)
     deleted_row = other.execute("SELECT * FROM households WHERE id = ?", [hid]).fetchone()
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert other.execute("SELECT * FROM households WHERE id = ?", [hid]).fetchone() == deleted_row
     assert [r for r in _households(db_path) if r[1] == "064070000001"] == [
         ("Hà Văn Một", "064070000001", 1), ("Hà Văn Một", "064070000001", 0)]
@@ -185,7 +163,7 @@ def test_cancel_while_the_write_waits_changes_nothing(ctx, other, qtbot, tmp_pat
     """Hủy, Esc or the title bar's close while the import waits for another program's write: the
     import is cancelled (nothing written once the other program is done), the wizard says so and
     can be closed or used again."""
-    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    wizard = open_to_preview(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
     before = dump(db_path)
     other.execute("BEGIN IMMEDIATE")
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
@@ -203,7 +181,7 @@ def test_cancel_while_the_write_waits_changes_nothing(ctx, other, qtbot, tmp_pat
     assert dump(db_path) == before
     assert wizard.isVisible() and wizard.currentPage() is wizard.preview_page
     assert wizard.preview_page.message.text() == "Đã hủy; không có gì thay đổi."
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)  # and Nhập again works
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)  # and Nhập again works
     assert "Hộ nhập mới: 2" in wizard.summary_page.text.text()
 
 
@@ -213,7 +191,7 @@ def test_lock_held_too_long_then_retry(ctx, other, qtbot, tmp_path, db_path, mon
     import gnbv_desktop.store.database as database
 
     monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.5)
-    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    wizard = open_to_preview(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
     before = dump(db_path)
     other.execute("BEGIN IMMEDIATE")
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
@@ -226,40 +204,40 @@ def test_lock_held_too_long_then_retry(ctx, other, qtbot, tmp_path, db_path, mon
     qtbot.waitUntil(lambda: wizard.handle.error_dialog is not None)
     wizard.handle.error_dialog.close()
     _back(qtbot, wizard, wizard.mapping_page)  # Quay lại after the failure, and on again
-    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
     assert pp.message.text() == ""
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert "Hộ nhập mới: 2" in wizard.summary_page.text.text()
     assert len(_backups(db_path)) == 2  # one per attempt
 
 
 def test_same_list_imported_again_in_a_new_wizard_changes_nothing(ctx, qtbot, tmp_path, db_path):
     path = simple_list(tmp_path / "ds.xlsx", ROWS)
-    wizard = _open(qtbot, ctx, path)
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    wizard = open_to_preview(qtbot, ctx, path)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     before = dump(db_path)
-    wizard = _open(qtbot, ctx, path)
+    wizard = open_to_preview(qtbot, ctx, path)
     assert "0 hộ mới, 2 hộ đã có" in wizard.preview_page.counts.text()
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert "0 hộ thay đổi (cập nhật), 2 hộ không đổi" in wizard.summary_page.text.text()
     assert dump(db_path) == before
 
 
 def _back(qtbot, wizard, page):
-    _click(qtbot, wizard, QWizard.WizardButton.BackButton, page)
+    click_to(qtbot, wizard, QWizard.WizardButton.BackButton, page)
 
 
 def test_year_changed_after_going_back_is_the_year_imported(ctx, qtbot, tmp_path, db_path):
     """Quay lại to the first page, another year, Tiếp theo: the list is read again for that year and
     the assessments are written for it."""
-    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    wizard = open_to_preview(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
     _back(qtbot, wizard, wizard.mapping_page)
     _back(qtbot, wizard, wizard.file_page)
     wizard.file_page.year.setValue(2025)
-    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.mapping_page)
-    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.mapping_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     conn = sqlite3.connect(db_path)
     years = conn.execute("SELECT DISTINCT a.year FROM assessments a JOIN households h ON h.id = a.household_id "
                          "WHERE h.head_cccd IN ('064070000001', '064080000002')").fetchall()
@@ -268,35 +246,35 @@ def test_year_changed_after_going_back_is_the_year_imported(ctx, qtbot, tmp_path
 
 
 def test_other_file_chosen_after_going_back_is_the_file_imported(ctx, qtbot, tmp_path, db_path):
-    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    wizard = open_to_preview(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
     _back(qtbot, wizard, wizard.mapping_page)
     _back(qtbot, wizard, wizard.file_page)
     other_file = simple_list(tmp_path / "khac.xlsx", [[1, "Lò Văn Khác", 1975, "064075000009", "Thôn 1",
                                                         "1.000.000", "Nghèo"]])
     wizard.file_page.path.setText(str(other_file))
     wizard.file_page.path.editingFinished.emit()
-    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.mapping_page)
-    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.mapping_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
     assert wizard.preview_page.model.index(0, 1).data() == "Lò Văn Khác"
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     names = {r[0] for r in _households(db_path)}
     assert "Lò Văn Khác" in names and "Hà Văn Một" not in names
 
 
 def test_mapping_changed_twice_after_going_back_is_the_mapping_imported(ctx, qtbot, tmp_path, db_path):
     """Change a column's mapping, see the preview, Quay lại, change it back: the preview follows."""
-    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    wizard = open_to_preview(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
     _back(qtbot, wizard, wizard.mapping_page)
     income = wizard.mapping_page.combos[5]
     kept = income.currentIndex()
     income.setCurrentIndex(0)  # (bỏ qua cột này)
-    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
     assert wizard.preview_page.model.index(0, 4).data() == ""
     _back(qtbot, wizard, wizard.mapping_page)
     wizard.mapping_page.combos[5].setCurrentIndex(kept)
-    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
     assert wizard.preview_page.model.index(0, 4).data() == "1.000.000"
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT a.income FROM assessments a JOIN households h ON h.id = a.household_id "
                         "WHERE h.head_cccd = '064070000001'").fetchall() == [(1000000,)]
@@ -309,7 +287,7 @@ def test_file_changed_or_deleted_after_the_preview(ctx, qtbot, tmp_path, db_path
     other-sheeted file then gets a Vietnamese message naming it on the page; Nhập writes the rows
     the official saw in the preview even if the file is gone by then."""
     path = simple_list(tmp_path / "ds.xlsx", ROWS)
-    wizard = _open(qtbot, ctx, path)
+    wizard = open_to_preview(qtbot, ctx, path)
     _back(qtbot, wizard, wizard.mapping_page)
     mp = wizard.mapping_page
 
@@ -328,10 +306,10 @@ def test_file_changed_or_deleted_after_the_preview(ctx, qtbot, tmp_path, db_path
     read_again(f"Không tìm thấy tệp '{path}'.")
     simple_list(path, ROWS[:1])
     mp.combos[5].setCurrentIndex(0)  # (bỏ qua cột này): not the preview's mapping, so read again
-    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
     assert wizard.preview_page.model.rowCount() == 1  # the shortened file, as it is now
     path.unlink()
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert [r[:2] for r in _households(db_path) if r[1].startswith("0640")] == [("Hà Văn Một", "064070000001")]
 
 
@@ -341,7 +319,7 @@ def test_backup_folder_unusable_then_fixed(ctx, other, qtbot, tmp_path, db_path)
     another program holds a read transaction open, which does not stop the write."""
     from gnbv_desktop.store.backup import backup_folder
 
-    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    wizard = open_to_preview(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
     before = dump(db_path)
     folder = backup_folder(db_path)
     assert not folder.exists()
@@ -356,7 +334,7 @@ def test_backup_folder_unusable_then_fixed(ctx, other, qtbot, tmp_path, db_path)
     folder.unlink()
     other.execute("BEGIN")
     assert other.execute("SELECT COUNT(*) FROM households").fetchone() == (0,)
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert other.execute("SELECT COUNT(*) FROM households").fetchone() == (0,)  # its snapshot
     other.execute("COMMIT")
     assert other.execute("SELECT COUNT(*) FROM households").fetchone() == (2,)
@@ -426,8 +404,8 @@ def test_app_killed_while_the_wizard_writes(ctx, qtbot, tmp_path, db_path):
     killed = -signal.SIGKILL if hasattr(signal, "SIGKILL") else 1  # TerminateProcess's exit code on Windows
     assert proc.returncode == killed, "".join(seen)
     assert dump(db_path) == before
-    wizard = _open(qtbot, ctx, path)
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    wizard = open_to_preview(qtbot, ctx, path)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert "Hộ nhập mới: 2.000" in wizard.summary_page.text.text()
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT COUNT(*) FROM households WHERE head_name LIKE 'Người Thứ %'").fetchone() == (KILL_ROWS,)
@@ -442,7 +420,7 @@ def test_nhap_pressed_while_the_encoding_switch_rereads_imports_what_the_switch_
     from PySide6.QtCore import QPoint
 
     path = simple_list(tmp_path / "vntime.xlsx", [[1, "NguyÔn V¨n An", 1970, None, "Thôn 1", "1.000.000", "Cận nghèo"]])
-    wizard = _open(qtbot, ctx, path)
+    wizard = open_to_preview(qtbot, ctx, path)
     pp = wizard.preview_page
     assert pp.model.index(0, 1).data() == "Nguyễn Văn An" and pp.convert_legacy.isChecked()
     qtbot.mouseClick(pp.convert_legacy, Qt.MouseButton.LeftButton, pos=QPoint(8, pp.convert_legacy.height() // 2))
@@ -451,7 +429,7 @@ def test_nhap_pressed_while_the_encoding_switch_rereads_imports_what_the_switch_
     qtbot.wait(50)
     if wizard.currentPage() is pp:  # the click came while the list was read: Nhập once it is shown
         assert pp.model.index(0, 1).data() == "NguyÔn V¨n An"
-        _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+        click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert [r[0] for r in _households(db_path)] == ["NguyÔn V¨n An"]
 
 
@@ -461,7 +439,7 @@ def test_village_deleted_elsewhere_after_the_preview_is_not_created_again_unaske
     not quietly create it again — the official is asked, as for any village new to the commune."""
     from gnbv_desktop.store.villages import delete_village
 
-    wizard = _open(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
+    wizard = open_to_preview(qtbot, ctx, simple_list(tmp_path / "ds.xlsx", ROWS))
     pp = wizard.preview_page
     assert not pp.create_villages.isVisible()
     delete_village(other, find_village(other, "Thôn 1").id)
@@ -475,7 +453,7 @@ def test_village_deleted_elsewhere_after_the_preview_is_not_created_again_unaske
     assert pp.create_villages.isVisible() and pp.create_villages.text().endswith(": Thôn 1")
     assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
     qtbot.mouseClick(pp.create_villages, Qt.MouseButton.LeftButton, pos=_box_pos(pp.create_villages))
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert "Thôn mới đã tạo: Thôn 1" in wizard.summary_page.text.text()
 
 
@@ -487,7 +465,7 @@ def test_two_windows_import_the_same_list_at_once(ctx, qtbot, tmp_path, db_path)
     second_db = open_database(db_path)
     second = AppContext(second_db, db_path, year=2026)
     try:
-        first_wizard, second_wizard = _open(qtbot, ctx, path), _open(qtbot, second, path)
+        first_wizard, second_wizard = open_to_preview(qtbot, ctx, path), open_to_preview(qtbot, second, path)
         qtbot.mouseClick(first_wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
         qtbot.mouseClick(second_wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
         for wizard in (first_wizard, second_wizard):

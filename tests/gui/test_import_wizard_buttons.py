@@ -8,11 +8,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QWizard
 
-from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.import_wizard import ImportWizard
-from gnbv_desktop.jobs.demo import ensure_demo_commune
 from gnbv_desktop.store.household_list import list_rows
 from tests.gui.dialogs import answer
+from tests.gui.import_steps import click_to, open_to_preview
 from tests.io.workbooks import simple_list
 
 pytestmark = pytest.mark.gui
@@ -21,34 +20,13 @@ HEADER = ["STT", "Họ tên chủ hộ", "Năm sinh", "Số CCCD", "Thôn", "Thu
 
 
 @pytest.fixture
-def ctx(db, db_path, qtbot):
-    ensure_demo_commune(db)
-    context = AppContext(db, db_path, year=2026)
-    yield context
-    context.runner.wait()
-
-
-def _click(qtbot, wizard, which, page):
-    button = wizard.button(which)
-    assert button.isVisible() and button.isEnabled()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.currentPage() is page, timeout=20000)
+def ctx(commune_ctx):
+    return commune_ctx
 
 
 def _tick(qtbot, box):
     """Click a check box on its box (a click far right of its label does not toggle it)."""
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
-
-
-def _open(qtbot, ctx, path):
-    wizard = ImportWizard(ctx)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.file_page.path.setText(str(path))
-    wizard.file_page.path.editingFinished.emit()
-    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.mapping_page)
-    _click(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
-    return wizard
 
 
 def test_problems_readable_exported_and_buttons_after_import(ctx, qtbot, tmp_path, monkeypatch):
@@ -61,7 +39,7 @@ def test_problems_readable_exported_and_buttons_after_import(ctx, qtbot, tmp_pat
     wb.active["D4"].value = '=HYPERLINK("x")'
     wb.active["D4"].data_type = "s"  # typed as text in the list: must stay text in the error list too
     wb.save(path)
-    wizard = _open(qtbot, ctx, path)
+    wizard = open_to_preview(qtbot, ctx, path)
     pp = wizard.preview_page
     before = wizard.size()
     wizard.resize(before.width() + 200, before.height() + 150)
@@ -87,7 +65,7 @@ def test_problems_readable_exported_and_buttons_after_import(ctx, qtbot, tmp_pat
     # import the valid row; the summary names the skipped rows; no way back, no cancel
     _tick(qtbot, pp.skip_invalid)
     assert wizard.button(QWizard.WizardButton.CommitButton).text() == "Nhập"
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     text = wizard.summary_page.text.text()
     assert "Hộ bỏ qua (dòng lỗi): 2 — dòng 3, 4" in text
     assert not wizard.button(QWizard.WizardButton.BackButton).isVisible()
@@ -103,7 +81,7 @@ def test_legacy_encoding_shown_converted_and_can_be_turned_off(ctx, qtbot, tmp_p
         [1, "NguyÔn V¨n An", 1970, None, "Thôn 1", "1.000.000", "Cận nghèo"],
         [2, "TrÇn ThÞ B×nh", 1980, None, "Thôn 1", "1.100.000", "Cận nghèo"],
     ], header=HEADER)
-    wizard = _open(qtbot, ctx, path)
+    wizard = open_to_preview(qtbot, ctx, path)
     pp = wizard.preview_page
     assert pp.model.index(0, 1).data() == "Nguyễn Văn An"
     assert "bảng mã cũ TCVN3" in pp.notices.text() and pp.convert_legacy.isChecked()
@@ -112,7 +90,7 @@ def test_legacy_encoding_shown_converted_and_can_be_turned_off(ctx, qtbot, tmp_p
     assert "đang giữ nguyên" in pp.notices.text() and not pp.convert_legacy.isChecked()
     _tick(qtbot, pp.convert_legacy)
     qtbot.waitUntil(lambda: pp.model.index(0, 1).data() == "Nguyễn Văn An", timeout=20000)
-    _click(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
+    click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)
     assert sorted(r.head_name for r in list_rows(ctx.db, 2026)) == ["Nguyễn Văn An", "Trần Thị Bình"]
 
 
