@@ -16,6 +16,7 @@ from gnbv_desktop.store.households import save_household
 from gnbv_desktop.store.villages import find_village
 from tests.gui.import_steps import click_to, open_to_preview
 from tests.io.workbooks import simple_list
+from tests.killing import kill_when
 
 pytestmark = pytest.mark.gui
 
@@ -382,7 +383,6 @@ def test_app_killed_while_the_wizard_writes(ctx, qtbot, tmp_path, db_path):
     """kill -9 of the app during the write (a power cut): on reopening nothing of the import is
     there, the database is as before, and the wizard imports the list."""
     import os
-    import signal
     import subprocess
     import sys
     from pathlib import Path
@@ -394,15 +394,7 @@ def test_app_killed_while_the_wizard_writes(ctx, qtbot, tmp_path, db_path):
     proc = subprocess.Popen([sys.executable, "-c", _DRIVER, str(db_path), str(path)], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, cwd=root,
                             env={**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen"})
-    seen = []
-    for line in proc.stdout:
-        seen.append(line)
-        if line.startswith("Đã ghi 500 hộ"):  # inside the transaction, 1,500 rows still to go
-            proc.kill()
-            break
-    proc.wait(timeout=60)
-    killed = -signal.SIGKILL if hasattr(signal, "SIGKILL") else 1  # TerminateProcess's exit code on Windows
-    assert proc.returncode == killed, "".join(seen)
+    kill_when(proc, proc.stdout, "Đã ghi 500 hộ")  # inside the transaction, 1,500 rows still to go
     assert dump(db_path) == before
     wizard = open_to_preview(qtbot, ctx, path)
     click_to(qtbot, wizard, QWizard.WizardButton.CommitButton, wizard.summary_page)

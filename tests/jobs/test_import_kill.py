@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from gnbv_desktop.store.database import open_database
+from tests.killing import kill_when
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 6000
@@ -40,15 +40,7 @@ def test_kill_during_import_leaves_nothing_half_written(tmp_path):
         [sys.executable, "-m", "gnbv_desktop", "--db", str(db_path), "import-excel", str(path), "--year", "2026"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
     )
-    seen = []
-    for line in proc.stderr:
-        seen.append(line)
-        if line.startswith("Đã ghi 1.000 hộ"):  # inside the transaction, 5,000 rows still to go
-            proc.kill()
-            break
-    proc.wait(timeout=60)
-    killed = -signal.SIGKILL if hasattr(signal, "SIGKILL") else 1  # TerminateProcess's exit code
-    assert proc.returncode == killed, "".join(seen)
+    kill_when(proc, proc.stderr, "Đã ghi 1.000 hộ")  # inside the transaction, 5,000 rows still to go
     db = open_database(db_path)
     try:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
