@@ -136,14 +136,20 @@ def run_in_project_venv(module_argv: list[str], needed: tuple[str, ...] = CLI_MO
     os.execv(python, argv)
 
 
+MAX_TEST_WORKERS = 2
+
+
 def test_workers(pytest_args: list[str]) -> list[str]:
-    """One pytest worker per processor (pytest-xdist) unless the caller chose: the whole suite on one
-    core took close to its 10-minute budget on a two-core machine, and its longest tests (the
-    bundle build, the kill loop, the property tests) run side by side with the rest. Every test
-    already has its own folders and database, so none depends on running alone."""
-    if any(a.startswith(("-n", "--numprocesses", "--dist")) or a.endswith("no:xdist") for a in pytest_args):
+    """One pytest worker per processor, at most :data:`MAX_TEST_WORKERS` (pytest-xdist), unless the
+    caller chose: the whole suite on one core took close to its 10-minute budget on a two-core
+    machine, and its longest tests (the bundle build, the kill loop, the property tests) run side
+    by side with the rest. Every test already has its own folders and database, so none depends on
+    running alone; the cap keeps the memory of the heaviest tests (hostile packages allowed up to
+    1 GB each) and their time limits as on the two-core machine the suite is measured on."""
+    if any(a.startswith(("-n", "--numprocesses", "--dist", "--maxprocesses")) or a.endswith("no:xdist")
+           for a in pytest_args):
         return []
-    return ["-n", "auto"]
+    return ["-n", "auto", "--maxprocesses", str(MAX_TEST_WORKERS)]
 
 
 def main(argv: list[str]) -> int:

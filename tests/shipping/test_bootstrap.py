@@ -113,7 +113,7 @@ def test_the_app_gets_only_its_libraries_and_the_test_command_adds_the_tools(tmp
     assert "Đang cài các thư viện cần thiết" in err and "Warning" not in err
 
 
-def test_the_test_command_runs_the_suite_on_every_core_unless_told_otherwise(tmp_path, monkeypatch):
+def test_the_test_command_runs_the_suite_on_up_to_two_cores_unless_told_otherwise(tmp_path, monkeypatch):
     _fake_checkout(tmp_path, monkeypatch)
     runs: list[list[str]] = []
     monkeypatch.setattr(bootstrap.subprocess, "call", lambda argv, **_kw: runs.append(argv) or 0)
@@ -122,8 +122,8 @@ def test_the_test_command_runs_the_suite_on_every_core_unless_told_otherwise(tmp
     bootstrap.main(["test", "-n", "0", "tests/core"])
     bootstrap.main(["test", "-p", "no:xdist"])
     assert [r[3:] for r in runs] == [
-        ["-n", "auto"],
-        ["-n", "auto", "-x", "-q", "-p", "no:cacheprovider", "tests/core"],
+        ["-n", "auto", "--maxprocesses", "2"],
+        ["-n", "auto", "--maxprocesses", "2", "-x", "-q", "-p", "no:cacheprovider", "tests/core"],
         ["-n", "0", "tests/core"],
         ["-p", "no:xdist"],
     ]
