@@ -36,6 +36,7 @@ from gnbv_desktop.io.sync_package import (
 from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.backup import BackupError, backup_before_job
+from gnbv_desktop.store.database import immediate_transaction
 from gnbv_desktop.store.households import stats
 from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE
 from gnbv_desktop.store.records import SYNCED_TABLES, now_iso
@@ -457,30 +458,17 @@ def _check_sender(db: Database, info: PackageInfo, path: Path, may_replace: bool
 
 @contextmanager
 def write_transaction(db: Database):
-    """One write transaction taken at once (``BEGIN IMMEDIATE``): a second writer waits for the
-    first (the connection's busy timeout), then gets a Vietnamese message; nothing half-written."""
+    """:func:`immediate_transaction` (a second writer waits for the first, the connection's busy
+    timeout; nothing half-written) with its database failures as Vietnamese messages."""
     try:
-        db.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise SyncError(database_problem(exc)) from exc
-    try:
-        yield db
+        with immediate_transaction(db):
+            yield db
     except sqlite3.IntegrityError as exc:
-        db.conn.rollback()
         raise SyncError(
             "Một gói trong lượt này vừa được nhập bởi một cửa sổ hoặc lệnh khác cùng lúc; không có gì thay đổi. "
             "Hãy xem lại Tình trạng các xã rồi nhập lại nếu cần."
         ) from exc
     except sqlite3.DatabaseError as exc:
-        db.conn.rollback()
-        raise SyncError(database_problem(exc)) from exc
-    except BaseException:
-        db.conn.rollback()
-        raise
-    try:
-        db.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
-        db.conn.rollback()
         raise SyncError(database_problem(exc)) from exc
 
 

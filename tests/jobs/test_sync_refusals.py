@@ -175,3 +175,29 @@ def test_validated_package_reads_back_what_was_written(setup):
     assert pkg.records["households"][0][:4] == (first["uuid"], first["change_counter"], first["updated_at"], 0)
     assert pkg.attachments == {"tong-hop-2026.xlsx": summary}
     assert is_aggregate(_agg)
+
+
+def test_a_package_waits_for_another_writer_and_says_so_when_it_waits_too_long(tmp_path, monkeypatch):
+    """The merge takes the write lock first: another program writing makes it wait, and a wait past
+    the connection's limit is a Vietnamese message with the aggregate unchanged; once the other
+    program is done, the same package goes in."""
+    from gnbv_desktop.store import database
+
+    commune = make_commune(tmp_path / "xa.sqlite3", CODE, "Xã Ia Grai", households=5)
+    export(commune, tmp_path / "p1.gnbv")
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.3)
+    agg = make_aggregate(tmp_path / "tinh.sqlite3")
+    other = database.open_database(tmp_path / "tinh.sqlite3")
+    other.execute("BEGIN IMMEDIATE")  # another window or command in the middle of its own write
+    before = dump(agg)
+    with pytest.raises(SyncError) as err:
+        import_(agg, tmp_path / "p1.gnbv")
+    assert "đang được một cửa sổ hoặc lệnh GNBV khác ghi" in str(err.value)
+    other.execute("ROLLBACK")
+    assert dump(agg) == before
+    assert not agg.conn.in_transaction
+    [result] = import_(agg, tmp_path / "p1.gnbv")
+    assert agg.execute("SELECT COUNT(*) FROM sync_records WHERE commune_code = ?", [CODE]).fetchone()[0] > 0, result
+    other.close()
+    agg.close()
+    commune.close()
