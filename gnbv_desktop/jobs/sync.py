@@ -38,6 +38,7 @@ from gnbv_desktop.store import aggregate
 from gnbv_desktop.store.backup import BackupError, backup_before_job
 from gnbv_desktop.store.database import immediate_transaction
 from gnbv_desktop.store.households import stats
+from gnbv_desktop.store.index_rebuild import page_cache_widened
 from gnbv_desktop.store.read_only import READ_ONLY_WRITE_MESSAGE
 from gnbv_desktop.store.records import SYNCED_TABLES, now_iso
 from gnbv_desktop.store.settings import get_value, is_aggregate, load_settings, set_value
@@ -289,10 +290,6 @@ def import_packages(
     schemas = record_schemas(synced_columns(db))
     results = []
     replaced: set[str] = set()
-    # Records are merged in batches sorted by key, so each batch touches its commune's part of the
-    # (table, commune, UUID) index; a moderate page cache keeps that part in memory (measured: a
-    # larger one saves no time and costs its size).
-    db.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
     incoming = sum(sum(info.counts.values()) for info, _sha, _path in checked)
     pending = [i for i, (info, sha, _p) in enumerate(checked)
                if aggregate.imported_package_id(db, info.commune_code, sha) is None]
@@ -302,7 +299,11 @@ def import_packages(
             backup_before_job(db, "truoc-nhap-goi-dong-bo")
         except BackupError as exc:  # a read-only file, a full disk: nothing was changed
             raise SyncError(str(exc)) from exc
-    with write_transaction(db), aggregate.statistics_indexes_suspended(db, incoming):
+    # Records are merged in batches sorted by key, so each batch touches its commune's part of the
+    # (table, commune, UUID) index; a moderate page cache keeps that part in memory (measured: a
+    # larger one saves no time and costs its size).
+    with (page_cache_widened(db, MERGE_CACHE_KIB), write_transaction(db),
+          aggregate.statistics_indexes_suspended(db, incoming)):
         merged_shas: set[tuple[str, str]] = set()
         for i, (info, sha, path) in enumerate(checked):
             step = f"Gói {i + 1}/{n} ({display(info.commune_name)}, số {info.sequence})"

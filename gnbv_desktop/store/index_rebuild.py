@@ -57,11 +57,11 @@ BULK_CACHE_KIB = 32 * 1024
 
 
 @contextmanager
-def page_cache_widened(db: Database) -> Iterator[None]:
-    """SQLite's page cache at :data:`BULK_CACHE_KIB` while a bulk write runs, as it was afterwards.
-    Memory is taken only as pages are used."""
+def page_cache_widened(db: Database, kib: int = BULK_CACHE_KIB) -> Iterator[None]:
+    """SQLite's page cache at ``kib`` while a bulk write runs, as it was afterwards. Memory is taken
+    only as pages are used."""
     before = db.execute("PRAGMA cache_size").fetchone()[0]
-    db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    db.execute(f"PRAGMA cache_size = -{int(kib)}")
     try:
         yield
     finally:
