@@ -19,6 +19,7 @@ from gnbv_desktop.jobs.progress import Job, Progress
 from gnbv_desktop.jobs.sync import SyncError
 from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import CatalogError
+from gnbv_desktop.store.database import immediate_transaction
 from gnbv_desktop.store.households import ValidationError
 from gnbv_desktop.store.records import now_iso
 from gnbv_desktop.store.reference import (
@@ -100,19 +101,21 @@ def import_reference(
     backup_before_job(db, "truoc-nhap-goi-tham-chieu")
     yield Progress(1, 2, "Đang cập nhật danh mục và chỉ tiêu…")
     try:
-        summary = apply_reference(
-            db,
-            catalogs=ref.catalogs,
-            standards=ref.standards,
-            year=ref.year,
-            targets=ref.targets.get(code) if code else None,
-            source=ref.issuer,
-        )
+        # the package's data and its signer's key in one transaction: a power cut between the two
+        # would leave the data in with no key pinned, and the next package, signed by anyone, trusted
+        with immediate_transaction(db):
+            summary = apply_reference(
+                db,
+                catalogs=ref.catalogs,
+                standards=ref.standards,
+                year=ref.year,
+                targets=ref.targets.get(code) if code else None,
+                source=ref.issuer,
+            )
+            if trusted is None and signer is not None:
+                pin_signer(db, signer, ref.issuer)
     except (CatalogError, ValidationError, StandardError) as exc:
         raise SyncError(f"Gói '{path.name}' bị từ chối: {exc}") from exc
-    if trusted is None and signer is not None:
-        with db.atomic():
-            pin_signer(db, signer, ref.issuer)
     summary["new_key"] = fingerprint(signer) if trusted is None and signer is not None else ""
     yield Progress(2, 2, "Đã nhập gói tham chiếu.")
     return summary

@@ -81,3 +81,32 @@ def test_reference_bombs_are_refused_within_1gb_and_60s(world, tmp_path):
         done = run_limited(commune, "ref-import", str(tmp_path / name))
         assert done.returncode == 1 and message in done.stderr and name in done.stderr, done.stderr[-2000:]
         assert "Traceback" not in done.stderr and canonical_dump(commune) == before
+
+
+def test_a_failure_while_pinning_the_key_leaves_the_commune_as_it_was(world, tmp_path, capsys, monkeypatch):
+    """The package's data and its signer's key go in together: with the key's write failing (a full
+    disk), nothing of the package stays, and the same package goes in afterwards."""
+    import sqlite3
+
+    import gnbv_desktop.jobs.reference_sync as reference_sync
+
+    commune = _commune(world, tmp_path)
+    upper = _aggregate(world, tmp_path, "tinh.sqlite3")
+    assert run_cli(capsys, upper, "ref-export", str(tmp_path / "ref.gnbvref"), "--year", "2026")[0] == 0
+    before = canonical_dump(commune)
+
+    def disk_full(*_args):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with monkeypatch.context() as m:
+        m.setattr(reference_sync, "pin_signer", disk_full)
+        code, _out, err = run_cli(capsys, commune, "ref-import", str(tmp_path / "ref.gnbvref"))
+    assert code == 1 and "Ổ đĩa đã đầy" in err and "Traceback" not in err, err
+    assert canonical_dump(commune) == before
+    db = open_database(commune)
+    assert trusted_signer(db) is None
+    db.close()
+    assert run_cli(capsys, commune, "ref-import", str(tmp_path / "ref.gnbvref"))[0] == 0
+    db = open_database(commune)
+    assert trusted_signer(db) is not None
+    db.close()
