@@ -10,6 +10,7 @@ never a process-wide variable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from gnbv_desktop.core.classifications import AVERAGE, CLASSIFICATION_LABELS, NEAR_POOR, NONE, POOR
 from gnbv_desktop.core.text import format_money
@@ -63,10 +64,19 @@ class Standard:
         return tuple(i.code for i in self.indicators)
 
     def indicator(self, code: str) -> Indicator:
+        found = self._by_code.get(code)
+        if found is None:
+            raise StandardError(f"Chỉ số '{code}' không có trong chuẩn {self.short_name}.")
+        return found
+
+    @cached_property
+    def _by_code(self) -> dict[str, Indicator]:
+        """Code → indicator: classifying a list looks up each household's codes (the first of two
+        indicators with one code, as a scan in order finds it)."""
+        found: dict[str, Indicator] = {}
         for ind in self.indicators:
-            if ind.code == code:
-                return ind
-        raise StandardError(f"Chỉ số '{code}' không có trong chuẩn {self.short_name}.")
+            found.setdefault(ind.code, ind)
+        return found
 
     def governs(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year or year in self.extended_years
