@@ -10,7 +10,7 @@ never a process-wide variable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from gnbv_desktop.core.classifications import AVERAGE, CLASSIFICATION_LABELS, NEAR_POOR, NONE, POOR
 from gnbv_desktop.core.text import format_money
@@ -166,37 +166,42 @@ def classify(standard: Standard, area: str, income: int, deprived: list[str] | t
     dep = f"thiếu hụt {n}/{total} chỉ số"
     area_word = AREA_LABELS[area].lower()
 
-    def result(cls: str, why: str) -> Classification:
-        return Classification(cls, n, total, f"{CLASSIFICATION_LABELS[cls]}: {why}")
-
     if standard.rule == "band":
         near = t.near_poor_line or t.poor_line
         if income <= t.poor_line:
-            return result(POOR, f"thu nhập {inc} ≤ {format_money(t.poor_line)} (chuẩn nghèo {area_word})")
+            return _result(n, total, POOR, f"thu nhập {inc} ≤ {_line(t.poor_line)} (chuẩn nghèo {area_word})")
         if income <= near:
-            band = f"thu nhập {inc} trong khoảng {format_money(t.poor_line)} – {format_money(near)}"
+            band = f"thu nhập {inc} trong khoảng {_line(t.poor_line)} – {_line(near)}"
             if n >= k:
-                return result(POOR, f"{band} và {dep} (≥ {k})")
-            return result(NEAR_POOR, f"{band} và {dep} (< {k})")
+                return _result(n, total, POOR, f"{band} và {dep} (≥ {k})")
+            return _result(n, total, NEAR_POOR, f"{band} và {dep} (< {k})")
         if t.average_line is not None and income <= t.average_line:
-            return result(
-                AVERAGE, f"thu nhập {inc} trên chuẩn cận nghèo {format_money(near)} và ≤ {format_money(t.average_line)}"
+            return _result(
+                n, total, AVERAGE, f"thu nhập {inc} trên chuẩn cận nghèo {_line(near)} và ≤ {_line(t.average_line)}"
             )
         above = t.average_line if t.average_line is not None else near
-        return result(NONE, f"thu nhập {inc} > {format_money(above)}")
+        return _result(n, total, NONE, f"thu nhập {inc} > {_line(above)}")
 
     if income <= t.poor_line:
-        line = f"thu nhập {inc} ≤ {format_money(t.poor_line)}"
+        line = f"thu nhập {inc} ≤ {_line(t.poor_line)}"
         if n >= k:
-            return result(POOR, f"{line} và {dep} (≥ {k})")
-        return result(NEAR_POOR, f"{line} và {dep} (< {k})")
+            return _result(n, total, POOR, f"{line} và {dep} (≥ {k})")
+        return _result(n, total, NEAR_POOR, f"{line} và {dep} (< {k})")
     if t.average_line is not None and income <= t.average_line:
-        return result(
-            AVERAGE,
-            f"thu nhập {inc} trên chuẩn nghèo {format_money(t.poor_line)} và ≤ {format_money(t.average_line)}",
+        return _result(
+            n, total, AVERAGE, f"thu nhập {inc} trên chuẩn nghèo {_line(t.poor_line)} và ≤ {_line(t.average_line)}"
         )
     above = t.average_line if t.average_line is not None else t.poor_line
-    return result(NONE, f"thu nhập {inc} > {format_money(above)}")
+    return _result(n, total, NONE, f"thu nhập {inc} > {_line(above)}")
+
+
+def _result(n: int, total: int, cls: str, why: str) -> Classification:
+    return Classification(cls, n, total, f"{CLASSIFICATION_LABELS[cls]}: {why}")
+
+
+# A standard's few income lines as written in an explanation: a list's classification writes them
+# for every household.
+_line = lru_cache(maxsize=256)(format_money)
 
 
 def child_indicator_warnings(standard: Standard, deprived: list[str] | tuple[str, ...], ages: list[int]) -> list[str]:
