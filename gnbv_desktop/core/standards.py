@@ -150,53 +150,74 @@ def classify(standard: Standard, area: str, income: int, deprived: list[str] | t
 
     ``income`` is per person per month in đồng; ``deprived`` holds indicator codes of ``standard``.
     """
+    n = deprived_count(standard, area, income, deprived)
+    total = len(standard.indicators)
+    t = standard.thresholds[area]
+    k = standard.min_deprived
+    case = _case(standard, t, income, n)
+    inc = format_money(income)
+    dep = f"thiếu hụt {n}/{total} chỉ số"
+    near = t.near_poor_line or t.poor_line
+    if case == "band_poor_line":
+        why = f"thu nhập {inc} ≤ {_line(t.poor_line)} (chuẩn nghèo {AREA_LABELS[area].lower()})"
+    elif case in ("band_poor", "band_near"):
+        band = f"thu nhập {inc} trong khoảng {_line(t.poor_line)} – {_line(near)}"
+        why = f"{band} và {dep} (≥ {k})" if case == "band_poor" else f"{band} và {dep} (< {k})"
+    elif case == "band_average":
+        why = f"thu nhập {inc} trên chuẩn cận nghèo {_line(near)} và ≤ {_line(t.average_line)}"
+    elif case == "band_none":
+        why = f"thu nhập {inc} > {_line(t.average_line if t.average_line is not None else near)}"
+    elif case in ("line_poor", "line_near"):
+        line = f"thu nhập {inc} ≤ {_line(t.poor_line)}"
+        why = f"{line} và {dep} (≥ {k})" if case == "line_poor" else f"{line} và {dep} (< {k})"
+    elif case == "line_average":
+        why = f"thu nhập {inc} trên chuẩn nghèo {_line(t.poor_line)} và ≤ {_line(t.average_line)}"
+    else:
+        why = f"thu nhập {inc} > {_line(t.average_line if t.average_line is not None else t.poor_line)}"
+    cls = _CASE_CLASS[case]
+    return Classification(cls, n, total, f"{CLASSIFICATION_LABELS[cls]}: {why}")
+
+
+def classification_of(standard: Standard, area: str, income: int, deprived_n: int) -> str:
+    """:func:`classify`'s classification of a household lacking ``deprived_n`` distinct indicators
+    (:func:`deprived_count`), without the explanation: an import classifies every household of a
+    list and explains only where the file says otherwise."""
+    return _CASE_CLASS[_case(standard, standard.thresholds[area], income, deprived_n)]
+
+
+def deprived_count(standard: Standard, area: str, income: int, deprived: list[str] | tuple[str, ...]) -> int:
+    """The number of distinct indicators of ``standard`` in ``deprived``, once the inputs are checked:
+    :class:`StandardError` for an unknown area or indicator or a negative income."""
     if area not in standard.thresholds:
         raise StandardError(f"Khu vực '{area}' không hợp lệ (chọn: nông thôn hoặc thành thị).")
     if income < 0:
         raise StandardError("Thu nhập bình quân không được âm.")
-    codes = set()
     for code in deprived:
         standard.indicator(code)
-        codes.add(code)
-    n = len(codes)
-    total = len(standard.indicators)
-    t = standard.thresholds[area]
-    k = standard.min_deprived
-    inc = format_money(income)
-    dep = f"thiếu hụt {n}/{total} chỉ số"
-    area_word = AREA_LABELS[area].lower()
+    return len(set(deprived))
 
+
+def _case(standard: Standard, t: Threshold, income: int, n: int) -> str:
+    """Which rule of ``standard`` decides a household: the one place the lines and the count are compared."""
+    k = standard.min_deprived
     if standard.rule == "band":
         near = t.near_poor_line or t.poor_line
         if income <= t.poor_line:
-            return _result(n, total, POOR, f"thu nhập {inc} ≤ {_line(t.poor_line)} (chuẩn nghèo {area_word})")
+            return "band_poor_line"
         if income <= near:
-            band = f"thu nhập {inc} trong khoảng {_line(t.poor_line)} – {_line(near)}"
-            if n >= k:
-                return _result(n, total, POOR, f"{band} và {dep} (≥ {k})")
-            return _result(n, total, NEAR_POOR, f"{band} và {dep} (< {k})")
+            return "band_poor" if n >= k else "band_near"
         if t.average_line is not None and income <= t.average_line:
-            return _result(
-                n, total, AVERAGE, f"thu nhập {inc} trên chuẩn cận nghèo {_line(near)} và ≤ {_line(t.average_line)}"
-            )
-        above = t.average_line if t.average_line is not None else near
-        return _result(n, total, NONE, f"thu nhập {inc} > {_line(above)}")
-
+            return "band_average"
+        return "band_none"
     if income <= t.poor_line:
-        line = f"thu nhập {inc} ≤ {_line(t.poor_line)}"
-        if n >= k:
-            return _result(n, total, POOR, f"{line} và {dep} (≥ {k})")
-        return _result(n, total, NEAR_POOR, f"{line} và {dep} (< {k})")
+        return "line_poor" if n >= k else "line_near"
     if t.average_line is not None and income <= t.average_line:
-        return _result(
-            n, total, AVERAGE, f"thu nhập {inc} trên chuẩn nghèo {_line(t.poor_line)} và ≤ {_line(t.average_line)}"
-        )
-    above = t.average_line if t.average_line is not None else t.poor_line
-    return _result(n, total, NONE, f"thu nhập {inc} > {_line(above)}")
+        return "line_average"
+    return "line_none"
 
 
-def _result(n: int, total: int, cls: str, why: str) -> Classification:
-    return Classification(cls, n, total, f"{CLASSIFICATION_LABELS[cls]}: {why}")
+_CASE_CLASS = {"band_poor_line": POOR, "band_poor": POOR, "band_near": NEAR_POOR, "band_average": AVERAGE,
+               "band_none": NONE, "line_poor": POOR, "line_near": NEAR_POOR, "line_average": AVERAGE, "line_none": NONE}
 
 
 # A standard's few income lines as written in an explanation: a list's classification writes them

@@ -42,7 +42,7 @@ from gnbv_desktop.core.excel_values import (
 )
 from gnbv_desktop.core.household import Household, Member
 from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS, RESULTS_FOR_CLASSIFICATION, PlanItem
-from gnbv_desktop.core.standards import StandardError, classify
+from gnbv_desktop.core.standards import StandardError, classification_of, classify, deprived_count
 from gnbv_desktop.core.text import clean, format_number, is_digits
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
 from gnbv_desktop.io.excel_table import QUIET, Columns, Note, Table, checked, columns_of, joined, per_value
@@ -164,18 +164,27 @@ class ParseContext:
         incomes, years, codes and classifications, so each is read (or refused) once per import."""
         return _once(self._memo, (parser, type(value), value, args), parser, value, *args)
 
-    def classified(self, area: str, income: int, deprived: tuple[str, ...]):
-        """The standard's classification, once per distinct (area, income, deprivations). The
-        standard counts the distinct indicators a household lacks, so lists of the standard's own
-        codes that are as long give the same result."""
+    def count_key(self, deprived: tuple[str, ...]) -> int | tuple[str, ...]:
+        """What a household's classification takes from its indicator codes: the standard counts
+        the distinct indicators a household lacks, so codes of the standard that are as many give the
+        same result; codes that are not all the standard's are kept, to be refused by name."""
         counted = self._counted.get(deprived)  # a list has a few hundred distinct combinations of codes
         if counted is None:
             counted = self._counted[deprived] = (len(set(deprived)) if self._known_codes.issuperset(deprived)
                                                  else deprived)
+        return counted
+
+    def classified(self, area: str, income: int, counted: int | tuple[str, ...]) -> str:
+        """The standard's classification (:func:`classification_of`) of a household whose codes give
+        ``counted`` (:meth:`count_key`), once per distinct (area, income, count); raises
+        :class:`StandardError` for an unknown area or code or a negative income."""
         key = ("classify", area, income, counted)
         hit = self._memo.get(key)
         if hit is None:
-            hit = self._memo[key] = (True, classify(self.cats.standard, area, income, list(deprived)))
+            standard = self.cats.standard
+            n = deprived_count(standard, area, income, counted if counted.__class__ is tuple else ())
+            hit = self._memo[key] = (True, classification_of(standard, area, income,
+                                                             n if counted.__class__ is tuple else counted))
         return hit[1]
 
     def deprived_codes(self, value: object) -> list[str]:
@@ -651,14 +660,42 @@ def _read_assessments(table: Table, areas: list[str | None], groups: list[tuple[
         list_notes.append(more)
     file_classes, class_notes = _read_file_classes(table, ctx)
     file_classes = [cls or group_class for cls, (_village, group_class) in zip(file_classes, groups, strict=True)]
-    computed, computed_notes = columns_of(list(map(partial(_standard_class, ctx, "classification" in cells),
-                                                 areas, incomes, deprived, file_classes)), 2)
+    computed, computed_notes = _standard_classes(ctx, "classification" in cells, areas, incomes, deprived, file_classes)
     results, result_notes = [None] * n, quiet
     if "expected_result" in cells:
         read = columns_of(table.per_value(checked("expected_result", parse_expected_result), "expected_result"), 2)
         results, result_notes = columns_of(list(map(_expected_result, *read, file_classes, computed)), 2)
     return _Assessments(incomes, deprived, lists["causes"], lists["needs"], lists["categories"], file_classes, computed,
                         results, joined(income_notes, deprived_notes, *list_notes, class_notes, computed_notes, result_notes))
+
+
+def _standard_classes(ctx: ParseContext, has_column: bool, areas: list[str | None], incomes: list[int | None],
+                      deprived: list[list[str] | None], file_classes: list[str | None]) -> tuple[list, list]:
+    """:func:`_standard_class` of each row (two columns: classifications, notes). The classification
+    is worked out once per distinct (area, income, count of indicators) (a few thousand in a list of
+    20,000 households); only a row with something to say (no income, codes the standard refuses, or a
+    file that says otherwise) goes through :func:`_standard_class`."""
+    codes = [() if d is None else tuple(d) for d in deprived]
+    counts = {c: ctx.count_key(c) for c in dict.fromkeys(codes)}
+    keys = list(zip([area or "rural" for area in areas], incomes, map(counts.__getitem__, codes), strict=True))
+    memo = {key: _class_only(ctx, *key) for key in dict.fromkeys(keys)}
+    computed = list(map(memo.__getitem__, keys))
+    notes: list[tuple[Note, ...]] = [QUIET] * len(keys)
+    for i in [i for i, (cls, file_class) in enumerate(zip(computed, file_classes, strict=True))
+              if cls is None or (file_class and file_class != cls)]:
+        computed[i], notes[i] = _standard_class(ctx, has_column, areas[i], incomes[i], deprived[i], file_classes[i])
+    return computed, notes
+
+
+def _class_only(ctx: ParseContext, area: str, income: int | None, counted: int | tuple[str, ...]) -> str | None:
+    """The standard's classification, or None without an income or when the standard refuses the
+    household's area, income or codes."""
+    if income is None:
+        return None
+    try:
+        return ctx.classified(area, income, counted)
+    except StandardError:
+        return None
 
 
 def _standard_class(ctx: ParseContext, has_column: bool, area: str | None, income: int | None, deprived: list[str] | None,
@@ -672,7 +709,7 @@ def _standard_class(ctx: ParseContext, has_column: bool, area: str | None, incom
                            f"{ctx.year}.", False, False),)
         return None, QUIET
     try:
-        result = ctx.classified(area or "rural", income, tuple(deprived or ()))
+        result = classify(ctx.cats.standard, area or "rural", income, list(deprived or ()))
     except StandardError as exc:
         return None, ((None, str(exc), True, False),)
     if file_class and file_class != result.classification:
