@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
 from itertools import repeat
+from operator import add, itemgetter
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
@@ -360,8 +361,7 @@ def _read_people(table: Table, ctx: ParseContext) -> _People:
     if "sex" in cells:
         read, sex_notes = columns_of(table.per_value(_sex_rule, "sex"), 2)
         sexes = [r or s for r, s in zip(read, sexes, strict=True)]
-    cccds, cccd_notes = ([""] * n, quiet) if "cccd" not in cells else columns_of(
-        list(map(_read_cccd, table.get("cccd"), years, sexes)), 2)
+    cccds, cccd_notes = ([""] * n, quiet) if "cccd" not in cells else _read_cccds(table.get("cccd"), years, sexes)
     ethnicities, eth_notes = ([("", "", "")] * n, quiet) if "ethnicity" not in cells else columns_of(
         table.per_value(partial(_ethnicity_rule, ctx), "ethnicity"), 2)
     relations = table.cleaned("relation") if "relation" in cells else [""] * n
@@ -417,6 +417,31 @@ def _marked_birth(
     return year, date, sex, notes
 
 
+def _read_cccds(raws: list[object], years: list[int | None], sexes: list[str]) -> tuple[list[str], list[tuple[Note, ...]]]:
+    """:func:`_read_cccd` of each row (two columns: CCCDs, notes). A column of number cells of 11 or
+    12 digits and blanks, as most lists keep their CCCDs, is read a column at a time (the checks of
+    each distinct head remembered by :func:`_cccd_notes`); any other cell by cell."""
+    present = [i for i, raw in enumerate(raws) if raw is not None]
+    cells = raws if len(present) == len(raws) else [raws[i] for i in present]
+    if not cells or set(map(type, cells)) != {float} or not 1e10 <= min(cells) <= max(cells) < 1e12 or not all(
+            map(float.is_integer, cells)):
+        return columns_of(list(map(_read_cccd, raws, years, sexes)), 2)
+    digits = list(map(str, map(int, cells)))  # 11 or 12 digits each
+    cccds = [d if len(d) == 12 else "0" + d for d in digits]
+    restored = [QUIET if len(d) == 12 else (("cccd", _RESTORED(c), False, True),) for d, c in zip(digits, cccds, strict=True)]
+    if len(present) == len(raws):
+        return cccds, list(map(add, restored, map(_cccd_notes, map(_HEAD, cccds), years, sexes)))
+    checks = map(_cccd_notes, map(_HEAD, cccds), [years[i] for i in present], [sexes[i] for i in present])
+    all_cccds, all_notes = [""] * len(raws), [QUIET] * len(raws)
+    for i, cccd, notes in zip(present, cccds, map(add, restored, checks), strict=True):
+        all_cccds[i], all_notes[i] = cccd, notes
+    return all_cccds, all_notes
+
+
+_RESTORED = "Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành {}.".format
+_HEAD = itemgetter(slice(0, 6))  # what :func:`_cccd_notes` reads of a CCCD
+
+
 def _read_cccd(raw: object, birth_year: int | None, sex: str) -> tuple[str, tuple[Note, ...]]:
     """The CCCD as typed; only a number cell can have lost a leading zero, so only there is it put back."""
     if raw.__class__ is float and raw >= 0 and raw.is_integer():  # a number cell, as most lists keep it
@@ -429,7 +454,7 @@ def _read_cccd(raw: object, birth_year: int | None, sex: str) -> tuple[str, tupl
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         cccd, restored = restore_leading_zero(cccd)
         if restored:
-            notes = (("cccd", f"Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành {cccd}.", False, True),)
+            notes = (("cccd", _RESTORED(cccd), False, True),)
     if not is_digits(cccd):
         return cccd, notes + (("cccd", f"Số CCCD '{text_of(raw)}' chỉ được gồm chữ số.", True, True),)
     if len(cccd) != 12:
