@@ -10,6 +10,7 @@ never a process-wide variable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from gnbv_desktop.core.classifications import AVERAGE, CLASSIFICATION_LABELS, NEAR_POOR, NONE, POOR
 from gnbv_desktop.core.text import format_money
@@ -63,10 +64,19 @@ class Standard:
         return tuple(i.code for i in self.indicators)
 
     def indicator(self, code: str) -> Indicator:
+        found = self._by_code.get(code)
+        if found is None:
+            raise StandardError(f"Chỉ số '{code}' không có trong chuẩn {self.short_name}.")
+        return found
+
+    @cached_property
+    def _by_code(self) -> dict[str, Indicator]:
+        """Code → indicator: classifying a list looks up each household's codes (the first of two
+        indicators with one code, as a scan in order finds it)."""
+        found: dict[str, Indicator] = {}
         for ind in self.indicators:
-            if ind.code == code:
-                return ind
-        raise StandardError(f"Chỉ số '{code}' không có trong chuẩn {self.short_name}.")
+            found.setdefault(ind.code, ind)
+        return found
 
     def governs(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year or year in self.extended_years
@@ -140,53 +150,79 @@ def classify(standard: Standard, area: str, income: int, deprived: list[str] | t
 
     ``income`` is per person per month in đồng; ``deprived`` holds indicator codes of ``standard``.
     """
+    n = deprived_count(standard, area, income, deprived)
+    total = len(standard.indicators)
+    t = standard.thresholds[area]
+    k = standard.min_deprived
+    case = _case(standard, t, income, n)
+    inc = format_money(income)
+    dep = f"thiếu hụt {n}/{total} chỉ số"
+    near = t.near_poor_line or t.poor_line
+    if case == "band_poor_line":
+        why = f"thu nhập {inc} ≤ {_line(t.poor_line)} (chuẩn nghèo {AREA_LABELS[area].lower()})"
+    elif case in ("band_poor", "band_near"):
+        band = f"thu nhập {inc} trong khoảng {_line(t.poor_line)} – {_line(near)}"
+        why = f"{band} và {dep} (≥ {k})" if case == "band_poor" else f"{band} và {dep} (< {k})"
+    elif case == "band_average":
+        why = f"thu nhập {inc} trên chuẩn cận nghèo {_line(near)} và ≤ {_line(t.average_line)}"
+    elif case == "band_none":
+        why = f"thu nhập {inc} > {_line(t.average_line if t.average_line is not None else near)}"
+    elif case in ("line_poor", "line_near"):
+        line = f"thu nhập {inc} ≤ {_line(t.poor_line)}"
+        why = f"{line} và {dep} (≥ {k})" if case == "line_poor" else f"{line} và {dep} (< {k})"
+    elif case == "line_average":
+        why = f"thu nhập {inc} trên chuẩn nghèo {_line(t.poor_line)} và ≤ {_line(t.average_line)}"
+    else:
+        why = f"thu nhập {inc} > {_line(t.average_line if t.average_line is not None else t.poor_line)}"
+    cls = _CASE_CLASS[case]
+    return Classification(cls, n, total, f"{CLASSIFICATION_LABELS[cls]}: {why}")
+
+
+def classification_of(standard: Standard, area: str, income: int, deprived_n: int) -> str:
+    """:func:`classify`'s classification of a household lacking ``deprived_n`` distinct indicators
+    (:func:`deprived_count`), without the explanation: an import classifies every household of a
+    list and explains only where the file says otherwise."""
+    return _CASE_CLASS[_case(standard, standard.thresholds[area], income, deprived_n)]
+
+
+def deprived_count(standard: Standard, area: str, income: int, deprived: list[str] | tuple[str, ...]) -> int:
+    """The number of distinct indicators of ``standard`` in ``deprived``, once the inputs are checked:
+    :class:`StandardError` for an unknown area or indicator or a negative income."""
     if area not in standard.thresholds:
         raise StandardError(f"Khu vực '{area}' không hợp lệ (chọn: nông thôn hoặc thành thị).")
     if income < 0:
         raise StandardError("Thu nhập bình quân không được âm.")
-    codes = set()
     for code in deprived:
         standard.indicator(code)
-        codes.add(code)
-    n = len(codes)
-    total = len(standard.indicators)
-    t = standard.thresholds[area]
+    return len(set(deprived))
+
+
+def _case(standard: Standard, t: Threshold, income: int, n: int) -> str:
+    """Which rule of ``standard`` decides a household: the one place the lines and the count are compared."""
     k = standard.min_deprived
-    inc = format_money(income)
-    dep = f"thiếu hụt {n}/{total} chỉ số"
-    area_word = AREA_LABELS[area].lower()
-
-    def result(cls: str, why: str) -> Classification:
-        return Classification(cls, n, total, f"{CLASSIFICATION_LABELS[cls]}: {why}")
-
     if standard.rule == "band":
         near = t.near_poor_line or t.poor_line
         if income <= t.poor_line:
-            return result(POOR, f"thu nhập {inc} ≤ {format_money(t.poor_line)} (chuẩn nghèo {area_word})")
+            return "band_poor_line"
         if income <= near:
-            band = f"thu nhập {inc} trong khoảng {format_money(t.poor_line)} – {format_money(near)}"
-            if n >= k:
-                return result(POOR, f"{band} và {dep} (≥ {k})")
-            return result(NEAR_POOR, f"{band} và {dep} (< {k})")
+            return "band_poor" if n >= k else "band_near"
         if t.average_line is not None and income <= t.average_line:
-            return result(
-                AVERAGE, f"thu nhập {inc} trên chuẩn cận nghèo {format_money(near)} và ≤ {format_money(t.average_line)}"
-            )
-        above = t.average_line if t.average_line is not None else near
-        return result(NONE, f"thu nhập {inc} > {format_money(above)}")
-
+            return "band_average"
+        return "band_none"
     if income <= t.poor_line:
-        line = f"thu nhập {inc} ≤ {format_money(t.poor_line)}"
-        if n >= k:
-            return result(POOR, f"{line} và {dep} (≥ {k})")
-        return result(NEAR_POOR, f"{line} và {dep} (< {k})")
+        return "line_poor" if n >= k else "line_near"
     if t.average_line is not None and income <= t.average_line:
-        return result(
-            AVERAGE,
-            f"thu nhập {inc} trên chuẩn nghèo {format_money(t.poor_line)} và ≤ {format_money(t.average_line)}",
-        )
-    above = t.average_line if t.average_line is not None else t.poor_line
-    return result(NONE, f"thu nhập {inc} > {format_money(above)}")
+        return "line_average"
+    return "line_none"
+
+
+_CASE_CLASS = {"band_poor_line": POOR, "band_poor": POOR, "band_near": NEAR_POOR, "band_average": AVERAGE,
+               "band_none": NONE, "line_poor": POOR, "line_near": NEAR_POOR, "line_average": AVERAGE, "line_none": NONE}
+
+
+# A standard's few income lines as written in an explanation: a list's classification writes them
+# for every household.
+_line = lru_cache(maxsize=256)(format_money)
 
 
 def child_indicator_warnings(standard: Standard, deprived: list[str] | tuple[str, ...], ages: list[int]) -> list[str]:

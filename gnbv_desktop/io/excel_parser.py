@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
 from itertools import repeat
+from operator import add, itemgetter
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
@@ -42,7 +43,7 @@ from gnbv_desktop.core.excel_values import (
 )
 from gnbv_desktop.core.household import Household, Member
 from gnbv_desktop.core.plans import EXPECTED_RESULT_LABELS, RESULTS_FOR_CLASSIFICATION, PlanItem
-from gnbv_desktop.core.standards import StandardError, classify
+from gnbv_desktop.core.standards import StandardError, classification_of, classify, deprived_count
 from gnbv_desktop.core.text import clean, format_number, is_digits
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
 from gnbv_desktop.io.excel_table import QUIET, Columns, Note, Table, checked, columns_of, joined, per_value
@@ -164,18 +165,27 @@ class ParseContext:
         incomes, years, codes and classifications, so each is read (or refused) once per import."""
         return _once(self._memo, (parser, type(value), value, args), parser, value, *args)
 
-    def classified(self, area: str, income: int, deprived: tuple[str, ...]):
-        """The standard's classification, once per distinct (area, income, deprivations). The
-        standard counts the distinct indicators a household lacks, so lists of the standard's own
-        codes that are as long give the same result."""
+    def count_key(self, deprived: tuple[str, ...]) -> int | tuple[str, ...]:
+        """What a household's classification takes from its indicator codes: the standard counts
+        the distinct indicators a household lacks, so codes of the standard that are as many give the
+        same result; codes that are not all the standard's are kept, to be refused by name."""
         counted = self._counted.get(deprived)  # a list has a few hundred distinct combinations of codes
         if counted is None:
             counted = self._counted[deprived] = (len(set(deprived)) if self._known_codes.issuperset(deprived)
                                                  else deprived)
+        return counted
+
+    def classified(self, area: str, income: int, counted: int | tuple[str, ...]) -> str:
+        """The standard's classification (:func:`classification_of`) of a household whose codes give
+        ``counted`` (:meth:`count_key`), once per distinct (area, income, count); raises
+        :class:`StandardError` for an unknown area or code or a negative income."""
         key = ("classify", area, income, counted)
         hit = self._memo.get(key)
         if hit is None:
-            hit = self._memo[key] = (True, classify(self.cats.standard, area, income, list(deprived)))
+            standard = self.cats.standard
+            n = deprived_count(standard, area, income, counted if counted.__class__ is tuple else ())
+            hit = self._memo[key] = (True, classification_of(standard, area, income,
+                                                             n if counted.__class__ is tuple else counted))
         return hit[1]
 
     def deprived_codes(self, value: object) -> list[str]:
@@ -252,16 +262,23 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
     return ParseResult(layout, households, skipped, len(indexes))
 
 
-def _problems(table: Table, i: int, notes: tuple[Note, ...]) -> list[Problem]:
-    """The notes of row ``i`` of ``table`` as problems naming its Excel row and column."""
-    number = table.numbers[i]
-    out = []
-    for f, message, error, quote in notes:  # Problem's fields by position (row, column, message, error, …, value)
-        if f is None:
-            out.append(Problem(number, "", message, error))
-        else:
-            where, value = table.where(f, i, quote)
-            out.append(Problem(number, where, message, error, False, "", value))
+def _problems(table: Table, notes: list[tuple[Note, ...]], positions: Iterable[int]) -> list[list[Problem]]:
+    """The notes of the rows at ``positions`` of ``table`` (``notes``: one tuple per row, row for row)
+    as problems naming each one's Excel row and column; a new list per row, empty without a note.
+    One loop for the whole column: a list whose every CCCD lost its leading zero has a note on each
+    of its 20,000 rows."""
+    numbers = table.numbers
+    where = table.where
+    out: list[list[Problem]] = []
+    for i, row_notes in zip(positions, notes, strict=True):
+        found: list[Problem] = []
+        for f, message, error, quote in row_notes:  # Problem's fields by position (row, column, message, error, …, value)
+            if f is None:
+                found.append(Problem(numbers[i], "", message, error))
+            else:
+                column, value = where(f, i, quote)
+                found.append(Problem(numbers[i], column, message, error, False, "", value))
+        out.append(found)
     return out
 
 
@@ -344,8 +361,7 @@ def _read_people(table: Table, ctx: ParseContext) -> _People:
     if "sex" in cells:
         read, sex_notes = columns_of(table.per_value(_sex_rule, "sex"), 2)
         sexes = [r or s for r, s in zip(read, sexes, strict=True)]
-    cccds, cccd_notes = ([""] * n, quiet) if "cccd" not in cells else columns_of(
-        list(map(_read_cccd, table.get("cccd"), years, sexes)), 2)
+    cccds, cccd_notes = ([""] * n, quiet) if "cccd" not in cells else _read_cccds(table.get("cccd"), years, sexes)
     ethnicities, eth_notes = ([("", "", "")] * n, quiet) if "ethnicity" not in cells else columns_of(
         table.per_value(partial(_ethnicity_rule, ctx), "ethnicity"), 2)
     relations = table.cleaned("relation") if "relation" in cells else [""] * n
@@ -401,6 +417,31 @@ def _marked_birth(
     return year, date, sex, notes
 
 
+def _read_cccds(raws: list[object], years: list[int | None], sexes: list[str]) -> tuple[list[str], list[tuple[Note, ...]]]:
+    """:func:`_read_cccd` of each row (two columns: CCCDs, notes). A column of number cells of 11 or
+    12 digits and blanks, as most lists keep their CCCDs, is read a column at a time (the checks of
+    each distinct head remembered by :func:`_cccd_notes`); any other cell by cell."""
+    present = [i for i, raw in enumerate(raws) if raw is not None]
+    cells = raws if len(present) == len(raws) else [raws[i] for i in present]
+    if not cells or set(map(type, cells)) != {float} or not 1e10 <= min(cells) <= max(cells) < 1e12 or not all(
+            map(float.is_integer, cells)):
+        return columns_of(list(map(_read_cccd, raws, years, sexes)), 2)
+    digits = list(map(str, map(int, cells)))  # 11 or 12 digits each
+    cccds = [d if len(d) == 12 else "0" + d for d in digits]
+    restored = [QUIET if len(d) == 12 else (("cccd", _RESTORED(c), False, True),) for d, c in zip(digits, cccds, strict=True)]
+    if len(present) == len(raws):
+        return cccds, list(map(add, restored, map(_cccd_notes, map(_HEAD, cccds), years, sexes)))
+    checks = map(_cccd_notes, map(_HEAD, cccds), [years[i] for i in present], [sexes[i] for i in present])
+    all_cccds, all_notes = [""] * len(raws), [QUIET] * len(raws)
+    for i, cccd, notes in zip(present, cccds, map(add, restored, checks), strict=True):
+        all_cccds[i], all_notes[i] = cccd, notes
+    return all_cccds, all_notes
+
+
+_RESTORED = "Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành {}.".format
+_HEAD = itemgetter(slice(0, 6))  # what :func:`_cccd_notes` reads of a CCCD
+
+
 def _read_cccd(raw: object, birth_year: int | None, sex: str) -> tuple[str, tuple[Note, ...]]:
     """The CCCD as typed; only a number cell can have lost a leading zero, so only there is it put back."""
     if raw.__class__ is float and raw >= 0 and raw.is_integer():  # a number cell, as most lists keep it
@@ -413,7 +454,7 @@ def _read_cccd(raw: object, birth_year: int | None, sex: str) -> tuple[str, tupl
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         cccd, restored = restore_leading_zero(cccd)
         if restored:
-            notes = (("cccd", f"Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành {cccd}.", False, True),)
+            notes = (("cccd", _RESTORED(cccd), False, True),)
     if not is_digits(cccd):
         return cccd, notes + (("cccd", f"Số CCCD '{text_of(raw)}' chỉ được gồm chữ số.", True, True),)
     if len(cccd) != 12:
@@ -502,16 +543,16 @@ def _read_member_list(table: Table, people: _People, groups: list[tuple[str, str
         ph.members_present = True
         relation = relations[i]
         if fold(relation) not in _HEAD_KEYS and relation:
-            ph.problems += _problems(table, i, (("relation", f"Dòng đầu của hộ ghi quan hệ '{relation}', "
-                                                          "không phải 'Chủ hộ'; người này được coi là chủ hộ.", False, False),))
+            ph.problems += _problems(table, [(("relation", f"Dòng đầu của hộ ghi quan hệ '{relation}', "
+                                                       "không phải 'Chủ hộ'; người này được coi là chủ hộ.", False, False),)],
+                                     [i])[0]
     head_set = set(heads)
-    for i in range(len(table)):
-        if i in head_set:
-            continue
+    members = [i for i in range(len(table)) if i not in head_set]
+    notes = [table.refused_notes(i) + people.notes[i] + _unnamed_member(table.fields, people.names[i]) for i in members]
+    for i, problems in zip(members, _problems(table, notes, members), strict=True):
         ph = households[owner[i]]
         ph.household.members.append(people.member(i))
-        ph.problems += _problems(table, i, table.refused_notes(i) + people.notes[i] + _unnamed_member(table.fields,
-                                                                                                    people.names[i]))
+        ph.problems += problems
         ph.last_row = table.numbers[i]
     return households
 
@@ -560,7 +601,7 @@ def _read_households(table: Table, people: _People, groups: list[tuple[str, str 
                      people.sexes, eth_names, eth_codes, eth_lists, addresses, phones,
                      [[] if categories is None else categories for categories in a.categories], remarks,
                      map(list, repeat((), n)), repeat(None), repeat(""), sizes)
-    problems = [_problems(table, i, note) if note else [] for i, note in enumerate(notes)]
+    problems = _problems(table, notes, range(n))
     # ParsedHousehold: row, household, village, area, income, deprived, file_classification,
     # computed_classification, causes, needs, expected_result, plan_items, helper_keys, present,
     # members_present, problems, last_row.
@@ -644,14 +685,42 @@ def _read_assessments(table: Table, areas: list[str | None], groups: list[tuple[
         list_notes.append(more)
     file_classes, class_notes = _read_file_classes(table, ctx)
     file_classes = [cls or group_class for cls, (_village, group_class) in zip(file_classes, groups, strict=True)]
-    computed, computed_notes = columns_of(list(map(partial(_standard_class, ctx, "classification" in cells),
-                                                 areas, incomes, deprived, file_classes)), 2)
+    computed, computed_notes = _standard_classes(ctx, "classification" in cells, areas, incomes, deprived, file_classes)
     results, result_notes = [None] * n, quiet
     if "expected_result" in cells:
         read = columns_of(table.per_value(checked("expected_result", parse_expected_result), "expected_result"), 2)
         results, result_notes = columns_of(list(map(_expected_result, *read, file_classes, computed)), 2)
     return _Assessments(incomes, deprived, lists["causes"], lists["needs"], lists["categories"], file_classes, computed,
                         results, joined(income_notes, deprived_notes, *list_notes, class_notes, computed_notes, result_notes))
+
+
+def _standard_classes(ctx: ParseContext, has_column: bool, areas: list[str | None], incomes: list[int | None],
+                      deprived: list[list[str] | None], file_classes: list[str | None]) -> tuple[list, list]:
+    """:func:`_standard_class` of each row (two columns: classifications, notes). The classification
+    is worked out once per distinct (area, income, count of indicators) (a few thousand in a list of
+    20,000 households); only a row with something to say (no income, codes the standard refuses, or a
+    file that says otherwise) goes through :func:`_standard_class`."""
+    codes = [() if d is None else tuple(d) for d in deprived]
+    counts = {c: ctx.count_key(c) for c in dict.fromkeys(codes)}
+    keys = list(zip([area or "rural" for area in areas], incomes, map(counts.__getitem__, codes), strict=True))
+    memo = {key: _class_only(ctx, *key) for key in dict.fromkeys(keys)}
+    computed = list(map(memo.__getitem__, keys))
+    notes: list[tuple[Note, ...]] = [QUIET] * len(keys)
+    for i in [i for i, (cls, file_class) in enumerate(zip(computed, file_classes, strict=True))
+              if cls is None or (file_class and file_class != cls)]:
+        computed[i], notes[i] = _standard_class(ctx, has_column, areas[i], incomes[i], deprived[i], file_classes[i])
+    return computed, notes
+
+
+def _class_only(ctx: ParseContext, area: str, income: int | None, counted: int | tuple[str, ...]) -> str | None:
+    """The standard's classification, or None without an income or when the standard refuses the
+    household's area, income or codes."""
+    if income is None:
+        return None
+    try:
+        return ctx.classified(area, income, counted)
+    except StandardError:
+        return None
 
 
 def _standard_class(ctx: ParseContext, has_column: bool, area: str | None, income: int | None, deprived: list[str] | None,
@@ -665,7 +734,7 @@ def _standard_class(ctx: ParseContext, has_column: bool, area: str | None, incom
                            f"{ctx.year}.", False, False),)
         return None, QUIET
     try:
-        result = ctx.classified(area or "rural", income, tuple(deprived or ()))
+        result = classify(ctx.cats.standard, area or "rural", income, list(deprived or ()))
     except StandardError as exc:
         return None, ((None, str(exc), True, False),)
     if file_class and file_class != result.classification:

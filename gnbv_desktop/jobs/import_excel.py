@@ -323,6 +323,7 @@ def _samples(rows: list[list[object]], header: Header) -> dict[int, str]:
 
 def match_existing(db: Database, preview: ImportPreview) -> None:
     """Find the household each row updates, and flag CCCDs that belong to other households."""
+    again = preview.matched_at_rev is not None  # only a matching done before left problems of its own
     preview.matched_at_rev = current_rev(db)
     village_names = dict(db.execute("SELECT id, name FROM villages").fetchall())
     index = HouseholdIndex()
@@ -350,7 +351,7 @@ def match_existing(db: Database, preview: ImportPreview) -> None:
     recorded = bool(heads)  # a first import into an empty commune has nothing to match
     folded: dict[str, str] = {}  # village → fold(village): a list names the same few villages on every row
     for ph in preview.households:
-        if ph.problems and any(p.from_database for p in ph.problems):  # found by an earlier matching: found again below
+        if again and any(p.from_database for p in ph.problems):  # found by the earlier matching: found again below
             ph.problems = [p for p in ph.problems if not p.from_database]
         match, kind = index.find(household_keys(ph.household, ph.village)) if recorded else (None, None)
         if match is not None and kind == "code" and not same_head(ph.household.head_name, ph.household.head_cccd,

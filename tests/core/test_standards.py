@@ -6,7 +6,7 @@ import pytest
 
 from gnbv_desktop.core.classifications import AVERAGE, NEAR_POOR, NONE, POOR
 from gnbv_desktop.core.standard_set import shipped_standards
-from gnbv_desktop.core.standards import StandardError, classify
+from gnbv_desktop.core.standards import StandardError, classification_of, classify, deprived_count
 
 
 def test_three_standards_shipped_with_their_years():
@@ -81,6 +81,22 @@ def test_band_rule_edges_qd59(area, poor, near, average):
     assert classify(s, area, near + 1, three).classification == AVERAGE
     assert classify(s, area, average, three).classification == AVERAGE
     assert classify(s, area, average + 1, []).classification == NONE
+
+
+@pytest.mark.parametrize("sid", ["qd59-2015", "nd07-2021", "nd351-2025"])
+def test_the_import_s_classification_without_explanation_is_classify_s(sid):
+    """An import classifies with ``classification_of`` and explains with ``classify``: at every line of
+    the standard, one đồng either side, and for every count of indicators, they agree."""
+    s = shipped_standards().get(sid)
+    codes = list(s.indicator_codes)
+    for area, t in s.thresholds.items():
+        lines = [v for v in (t.poor_line, t.near_poor_line, t.average_line) if v is not None]
+        for income in sorted({0, *lines, *(v - 1 for v in lines), *(v + 1 for v in lines), 10 * max(lines)}):
+            for n in range(len(codes) + 1):
+                deprived = codes[:n] + codes[:1]  # a code twice counts once
+                expected = classify(s, area, income, deprived)
+                assert deprived_count(s, area, income, deprived) == expected.deprived_count
+                assert classification_of(s, area, income, expected.deprived_count) == expected.classification
 
 
 def test_explanation_in_words():

@@ -68,6 +68,33 @@ def test_cccd_leading_zero_only_for_number_cells(commune, tmp_path):
     assert _problems(preview, 3) == [("D", True, "Số CCCD '06407000012' phải có đúng 12 chữ số (đang có 11).")]
 
 
+NUMBER_CCCDS = [
+    [1, "Hà Văn Một", 1970, 64070000123, "Thôn 1", "1.000.000", "Cận nghèo"],  # lost its zero
+    [2, "Hà Thị Hai", 1985, 64185000124, "Thôn 1", "1.000.000", "Cận nghèo"],  # lost its zero, a woman born 1985
+    [3, "Hà Văn Ba", 1990, None, "Thôn 1", "1.000.000", "Cận nghèo"],  # none
+    [4, "Hà Văn Bốn", 1975, 164075000125, "Thôn 1", "1.000.000", "Cận nghèo"],  # 12 digits: province 164 unknown
+    [5, "Hà Văn Năm", 1980, 64075000126, "Thôn 1", "1.000.000", "Cận nghèo"],  # says born 1975, not 1980
+]
+
+
+def test_a_column_of_number_cccds_reads_as_cell_by_cell(commune, tmp_path):
+    """A CCCD column of number cells only (most lists) is read a column at a time: each row gets what a
+    column with a text cell in it, read cell by cell, gives it."""
+    numbers = _preview(commune, simple_list(tmp_path / "n.xlsx", NUMBER_CCCDS))
+    mixed = _preview(commune, simple_list(tmp_path / "m.xlsx", [*NUMBER_CCCDS, [6, "Hà Văn Sáu", 1970, "064070000127",
+                                                                               "Thôn 1", "1.000.000", "Cận nghèo"]]))
+    assert [ph.household.head_cccd for ph in numbers.households] == [
+        "064070000123", "064185000124", "", "164075000125", "064075000126"]
+    assert _problems(numbers, 2) == [("D", False, "Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); "
+                                                  "đã khôi phục thành 064070000123.")]
+    assert _problems(numbers, 4) == []
+    assert len(_problems(numbers, 5)) == 1 and len(_problems(numbers, 6)) == 2  # the province; the birth year too
+    for row in range(2, 7):
+        assert _problems(numbers, row) == _problems(mixed, row)
+    assert [ph.household.head_cccd for ph in numbers.households] == [
+        ph.household.head_cccd for ph in mixed.households[:5]]
+
+
 @pytest.mark.parametrize("written, name, code", [
     ("Jrai", "Gia-rai", "10"), ("Gia Rai", "Gia-rai", "10"), ("Bahnar", "Ba na", "13"), ("Ba Na", "Ba na", "13"),
     ("Ê Đê", "Ê-đê", "12"), ("Rhade", "Ê-đê", "12"), ("H'Mông", "HMông", "08"), ("Mông", "HMông", "08"),
