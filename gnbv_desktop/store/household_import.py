@@ -17,8 +17,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
-from operator import itemgetter
+from itertools import count, islice
+from operator import attrgetter, itemgetter
 
 from sqlite_utils import Database
 
@@ -33,7 +33,7 @@ from gnbv_desktop.store.households import (
     household_row,
     household_rows,
     member_row,
-    take_year_flags,
+    take_year_flags_all,
 )
 from gnbv_desktop.store.records import RECORD_COLUMNS, new_record_values, now_iso, touch
 
@@ -238,28 +238,29 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     recorded = recorded or Recorded({}, {}, {}, {})
     stamp = RecordStamp(rev)  # one timestamp for the chunk; each record gets its own uuid
     next_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM households").fetchone()[0]
-    normalize_households([h for h, _a in items])
-    for h, assessment in items:
-        if assessment is not None:
-            take_year_flags(assessment, h)
+    households = [h for h, _a in items]
+    normalize_households(households)
+    take_year_flags_all(items)
     # the new households' rows built a column at a time, then added in the items' order, so that
     # every row keeps the place (and the id) a write of one household after the other gives it
-    is_new = [h.id is None for h, _a in items]
-    fresh = [item for item, new_one in zip(items, is_new, strict=True) if new_one]
-    for h, _a in fresh:
-        h.id, next_id = next_id, next_id + 1
-    rows = household_rows([h for h, _a in fresh])
+    ids = list(map(_ID, households))
+    only_new = ids.count(None) == len(ids)  # a first import: all at once
+    fresh = items if only_new else [item for item, hid in zip(items, ids, strict=True) if hid is None]
+    for (h, _a), hid, uuid in zip(fresh, count(next_id), stamp.uuids(len(fresh))):
+        h.id, h.uuid = hid, uuid
+    fresh_households = households if only_new else [h for h, _a in fresh]
+    rows = household_rows(fresh_households)
     with_assessment = [(a, h.id) for h, a in fresh if a is not None]
     assessed = iter(assessment_rows([a for a, _hid in with_assessment], [hid for _a, hid in with_assessment]))
     assessment_values = [None if a is None else next(assessed) for _h, a in fresh]
     new = NewRows(stamp)
     changed: set[int] = set()
-    if len(fresh) == len(items):  # only new households (a first import): all at once
+    if only_new:
         new.add(fresh, rows, assessment_values)
     else:
         adding = iter(zip(fresh, rows, assessment_values, strict=True))
-        for (h, assessment), new_one in zip(items, is_new, strict=True):
-            if new_one:
+        for (h, assessment), hid in zip(items, ids, strict=True):
+            if hid is None:
                 item, row, values = next(adding)
                 new.add([item], [row], [values])
                 continue
@@ -286,18 +287,18 @@ class NewRows:
 
     def add(self, items: list[tuple[Household, Assessment | None]], rows: list[tuple],
             assessment_values: list[tuple | None]) -> None:
-        """New households (ids chosen by the caller) with their members and assessments, given each
-        one's :func:`household_row` and its assessment's :func:`assessment_row` (``None`` without one)."""
-        uuids = self.stamp.uuids(len(items))
-        self.households += [(*row, uuid, h.id) for row, uuid, (h, _a) in zip(rows, uuids, items, strict=True)]
-        for (h, _a), uuid in zip(items, uuids, strict=True):
-            h.uuid = uuid
+        """New households (their ids and uuids set by the caller) with their members and assessments,
+        given each one's :func:`household_row` and its assessment's :func:`assessment_row` (``None``
+        without one). The rows are completed in C, without a Python step per row."""
+        households = [h for h, _a in items]
+        self.households += map(tuple.__add__, rows, map(_UUID_AND_ID, households))
+        for h in households:
             for order, m in enumerate(h.members):
                 self.member(member_row(m, h.id, order))
-        assessed = [(a, values) for (_h, a), values in zip(items, assessment_values, strict=True) if a is not None]
-        uuids = self.stamp.uuids(len(assessed))
-        self.assessments += [(*values, uuid) for (_a, values), uuid in zip(assessed, uuids, strict=True)]
-        for (a, _values), uuid in zip(assessed, uuids, strict=True):
+        assessments = [a for _h, a in items if a is not None]
+        uuids = self.stamp.uuids(len(assessments))
+        self.assessments += map(tuple.__add__, filter(None, assessment_values), zip(uuids))
+        for a, uuid in zip(assessments, uuids, strict=True):
             a.uuid = uuid
 
     def member(self, values: tuple) -> None:
@@ -316,6 +317,10 @@ class NewRows:
                                      ("assessments", (*ASSESSMENT_COLUMNS, "uuid"), self.assessments)):
             if rows:
                 insert_tuples(db, table, columns, rows, self.stamp.same)
+
+
+_ID = attrgetter("id")
+_UUID_AND_ID = attrgetter("uuid", "id")  # the last two columns of a new household's row (NewRows.households)
 
 
 def _diff(columns: tuple[str, ...], new: tuple, old: tuple) -> dict:

@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.classifications import CLASSIFICATIONS, NEAR_POOR, POOR
@@ -22,7 +23,7 @@ from gnbv_desktop.core.rates import rate
 from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.core.standards import StandardError
 from gnbv_desktop.core.target_groups import yearly_groups
-from gnbv_desktop.core.text import clean, fold, fold_all, is_digits, name_sort_key
+from gnbv_desktop.core.text import clean, fold, fold_all, is_digits, name_sort_keys
 from gnbv_desktop.store.household_list import SIZE_SQL, HouseholdRow
 from gnbv_desktop.store.records import new_record_fields, next_rev, replace_rows, touch
 from gnbv_desktop.store.residents import residents
@@ -47,8 +48,8 @@ def search_key_for(h: Household) -> str:
 
 
 def _search_keys(names: list[str], codes: list[str], cccds: list[str]) -> list[str]:
-    """:func:`search_key_for` of a column of households."""
-    return [f"{n} {c} {d}" for n, c, d in zip(fold_all(names), fold_all(codes), cccds, strict=True)]
+    """:func:`search_key_for` of a column of households (joined in C)."""
+    return list(map(" ".join, zip(fold_all(names), fold_all(codes), cccds, strict=True)))
 
 
 _PLAIN_CODE = re.compile(r'[^"\\\x00-\x1f]*')
@@ -168,14 +169,19 @@ def household_row(h: Household) -> tuple:
 
 
 def household_rows(hs: list[Household]) -> list[tuple]:
-    """:func:`household_row` of many households (an import's), the derived keys a column at a time."""
-    names = [h.head_name for h in hs]
-    keys = _search_keys(names, [h.code for h in hs], [h.head_cccd for h in hs])
-    categories = _json_all([h.categories for h in hs])
-    return [(h.code, h.head_name, h.head_cccd, h.head_birth_year, h.head_birth_date, h.head_sex, h.ethnicity_name,
-             h.ethnicity_code, h.ethnicity_list, h.village_id, h.address, h.phone, cats, h.note,
-             h.declared_size, key, sort_key)
-            for h, cats, key, sort_key in zip(hs, categories, keys, map(name_sort_key, names), strict=True)]
+    """:func:`household_row` of many households (an import's): the households read in one pass, the
+    derived keys and the categories' JSON made a column at a time, the rows put together in C."""
+    if not hs:
+        return []
+    (codes, names, cccds, birth_years, birth_dates, sexes, ethnicity_names, ethnicity_codes, ethnicity_lists,
+     village_ids, addresses, phones, categories, notes, sizes) = zip(*map(_HOUSEHOLD_FIELDS, hs), strict=True)
+    return list(zip(codes, names, cccds, birth_years, birth_dates, sexes, ethnicity_names, ethnicity_codes,
+                    ethnicity_lists, village_ids, addresses, phones, _json_all(categories), notes, sizes,
+                    _search_keys(names, codes, cccds), name_sort_keys(names), strict=True))
+
+
+# A household's fields in HOUSEHOLD_COLUMNS' order (the derived keys left out), read as one tuple.
+_HOUSEHOLD_FIELDS = attrgetter(*HOUSEHOLD_COLUMNS[:-2])
 
 
 def member_row(m: Member, household_id: int, order: int) -> tuple:
@@ -190,13 +196,19 @@ def assessment_row(a: Assessment, household_id: int) -> tuple:
 
 
 def assessment_rows(assessments: list[Assessment], household_ids: list[int]) -> list[tuple]:
-    """:func:`assessment_row` of many assessments, each with its household's id."""
-    causes = _json_all([a.causes for a in assessments])
-    needs = _json_all([a.needs for a in assessments])
-    groups = _json_all([yearly_groups(a.target_groups) for a in assessments])
-    return [(hid, a.year, a.standard_id, a.area, a.income, _deprived_json(tuple(a.deprived)), a.classification,
-             cause, need, a.note, group, a.review_status)
-            for a, hid, cause, need, group in zip(assessments, household_ids, causes, needs, groups, strict=True)]
+    """:func:`assessment_row` of many assessments, each with its household's id: read in one pass,
+    the JSON made a column at a time, the rows put together in C."""
+    if not assessments:
+        return []
+    (years, standard_ids, areas, incomes, deprived, classifications, causes, needs, notes, groups,
+     reviews) = zip(*map(_ASSESSMENT_FIELDS, assessments), strict=True)
+    return list(zip(household_ids, years, standard_ids, areas, incomes, map(_deprived_json, map(tuple, deprived)),
+                    classifications, _json_all(causes), _json_all(needs), notes,
+                    _json_all(list(map(yearly_groups, groups))), reviews, strict=True))
+
+
+# An assessment's fields in ASSESSMENT_COLUMNS' order (its household's id left out), read as one tuple.
+_ASSESSMENT_FIELDS = attrgetter(*ASSESSMENT_COLUMNS[1:])
 
 
 def _household_values(h: Household) -> dict:
@@ -220,7 +232,14 @@ def _assessment_values(a: Assessment, household_id: int, standards: StandardSet 
 def take_year_flags(a: Assessment, h: Household) -> None:
     """The household's target-group flags as ticked when its year's assessment is saved (editor,
     Excel import) become that year's flags; other years keep theirs."""
-    a.target_groups = yearly_groups(h.categories)
+    take_year_flags_all([(h, a)])
+
+
+def take_year_flags_all(items: list[tuple[Household, Assessment | None]]) -> None:
+    """:func:`take_year_flags` of each household with its year's assessment (none: nothing to take)."""
+    for h, a in items:
+        if a is not None:
+            a.target_groups = yearly_groups(h.categories)
 
 
 @lru_cache(maxsize=16384)
