@@ -14,7 +14,9 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import attrgetter
+from functools import partial
+from itertools import chain, compress
+from operator import attrgetter, not_
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -76,6 +78,10 @@ from gnbv_desktop.store.villages import Village, add_village, find_village, list
 CHUNK = 500
 BULK_ROWS = 1000  # new households from which the per-row insert triggers are set aside (see run_import)
 _BULK_TABLES = ["households", "members", "assessments", "household_plans", "plan_items", "helper_assignments"]
+_PROBLEMS, _ERROR, _ROW, _SHEET = attrgetter("problems"), attrgetter("error"), attrgetter("row"), attrgetter("sheet")
+# Partial indexes no row an import inserts enters: its households are live and its new assessments
+# are not under review (store/migrations.py). Kept through the import rather than rebuilt.
+_NOT_ENTERED = ("households_deleted", "assessments_under_review")
 
 
 class ImportRefused(Exception):
@@ -124,10 +130,12 @@ class ImportPreview:
 
     @property
     def problems(self) -> list[Problem]:
-        found = [p for h in self.households for p in h.problems] + self.sheet_problems
-        # by (sheet, row, errors first), each key read in C: a stable sort on the lesser key, then on the greater
-        found.sort(key=attrgetter("error"), reverse=True)  # reverse keeps equal keys in their order too
-        found.sort(key=attrgetter("sheet", "row"))
+        found = [*chain.from_iterable(map(_PROBLEMS, self.households)), *self.sheet_problems]
+        # by (sheet, row, errors first), each key read in C and none made a tuple: a stable sort on
+        # each key, from the least to the greatest
+        found.sort(key=_ERROR, reverse=True)  # reverse keeps equal keys in their order too
+        found.sort(key=_ROW)
+        found.sort(key=_SHEET)
         return found
 
     def counts(self) -> dict[str, int]:
@@ -411,13 +419,13 @@ def write_preview(
     The write lock is taken first and the matching checked again under it: another program may
     have written (a household with a CCCD of the file, a village) since the preview, or while the
     backup was made."""
-    _check_still_matching(db, preview, skip_invalid, create_villages)  # refused before the backup
-    yield Progress(0, len(preview.valid), "Đang sao lưu rồi nhập…")
+    checked = _check_still_matching(db, preview, skip_invalid, create_villages)  # refused before the backup
+    yield Progress(0, len(checked[0]), "Đang sao lưu rồi nhập…")
     backup_before_job(db, "truoc-nhap-excel")
     updated = unchanged = items_written = 0
     created: list[str] = []
     with page_cache_widened(db), immediate_transaction(db):
-        rows, invalid = _check_still_matching(db, preview, skip_invalid, create_villages)
+        rows, invalid = _check_still_matching(db, preview, skip_invalid, create_villages, checked)
         total = len(rows)
         new_rows = [ph for ph in rows if ph.row not in preview.match_ids]
         imported = len(new_rows)
@@ -431,7 +439,7 @@ def write_preview(
             created.append(name)
         merge = _Merge.start(db, preview, rows)
         helpers = write_helpers(db, preview.helpers, [helper_key(h) for h in preview.helpers], rev)
-        with indexes_suspended(db, _incoming_rows(new_rows, imported < total)):
+        with indexes_suspended(db, _incoming_rows(new_rows, imported < total), _NOT_ENTERED):
             for start in range(0, total, CHUNK):
                 chunk = rows[start:start + CHUNK]
                 recorded = load_recorded(db, [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None],
@@ -472,16 +480,21 @@ def write_preview(
     )
 
 
-def _check_still_matching(db: Database, preview: ImportPreview, skip_invalid: bool,
-                          create_villages: bool) -> tuple[list[ParsedHousehold], list[ParsedHousehold]]:
+def _check_still_matching(
+    db: Database, preview: ImportPreview, skip_invalid: bool, create_villages: bool,
+    checked: tuple[list[ParsedHousehold], list[ParsedHousehold]] | None = None,
+) -> tuple[list[ParsedHousehold], list[ParsedHousehold]]:
     """Match the rows again if anything was written since they were matched, and refuse what the
-    user did not agree to; returns the rows to write and the rows left out."""
+    user did not agree to; returns the rows to write and the rows left out. ``checked``: what an
+    earlier call returned, given back as it is when nothing was written since (the same rows)."""
     if preview.matched_at_rev != current_rev(db):
         match_existing(db, preview)
-    rows: list[ParsedHousehold] = []
-    invalid: list[ParsedHousehold] = []
-    for ph in preview.households:  # one pass over the 20,000, not one per list
-        (rows if ph.valid else invalid).append(ph)
+    elif checked is not None:
+        return checked
+    # ``ParsedHousehold.valid`` of each, in C: whether any of its problems is an error
+    has_error = list(map(any, map(partial(map, _ERROR), map(_PROBLEMS, preview.households))))
+    rows = list(compress(preview.households, map(not_, has_error)))
+    invalid = list(compress(preview.households, has_error))
     if invalid and not skip_invalid:
         raise ImportRefused(invalid_message(preview))
     if preview.new_villages and not create_villages:
