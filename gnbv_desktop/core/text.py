@@ -111,8 +111,10 @@ def _clean_short(text: str) -> str:
 
 
 def _clean(text: object) -> str:
-    s = strip_illegal_chars(unicodedata.normalize("NFC", str(text)).translate(_LOOKALIKES))
-    return " ".join(s.split())
+    s = unicodedata.normalize("NFC", str(text))
+    if any(map(s.__contains__, _LOOKALIKE_LETTERS)):  # searched first: translate looks up every character
+        s = s.translate(_LOOKALIKES)
+    return " ".join(strip_illegal_chars(s).split())
 
 
 def plain_ascii(texts: list[str]) -> bool:
@@ -241,7 +243,7 @@ def _name_sort_key(full_name: str) -> str:
     given = words[-1]
     family = words[0] if len(words) > 1 else ""
     middle = words[1:-1]
-    return "\x02".join(word_key(w) for w in (given, family, *middle))
+    return "\x02".join(map(word_key, (given, family, *middle)))
 
 
 def shorten(text: str, limit: int = 60) -> str:

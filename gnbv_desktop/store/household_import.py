@@ -49,18 +49,57 @@ class Recorded:
 
 
 def insert_tuples(db: Database, table: str, columns: tuple[str, ...], rows: Iterable[tuple],
-                  same: dict[str, int | str] | None = None) -> None:
+                  same: dict[str, int | str | None] | None = None) -> None:
     """Insert rows given as tuples in ``columns`` order with one ``executemany``: the one bulk insert
     of an import (sqlite-utils' ``insert_all`` inspects every value in Python, which was a third of
     a 20,000-household import). ``same``: columns with one value for every row (a bulk write's
-    timestamps and revision), written once into the statement rather than bound on each row."""
-    same = same or {}
+    timestamps and revision), written once into the statement rather than bound on each row.
+
+    So is any other column whose value is the same in every row (a list's blank addresses and
+    notes, its one ethnic-code list, the standard in force, the classification's empty review): the
+    sqlite3 module binds each text by allocating and copying it inside SQLite, a tenth of writing
+    20,000 households. Only texts, integers and NULLs are written so, each as the very value a bind
+    would store (a column mixing ``1`` and ``1.0``, equal in Python, is bound)."""
+    rows = rows if isinstance(rows, list) else list(rows)
+    same = dict(same or {})
+    if len(rows) > 1:
+        shared = _shared_columns(rows)
+        if shared and len(shared) < len(columns):  # at least one column is bound
+            same.update((columns[i], value) for i, value in shared.items())
+            kept = [i for i in range(len(columns)) if i not in shared]
+            columns = tuple(columns[i] for i in kept)
+            rows = list(map(itemgetter(*kept), rows)) if len(kept) > 1 else [(r[kept[0]],) for r in rows]
     values = [_in(columns), *map(_literal, same.values())]
     db.conn.executemany(f"INSERT INTO [{table}] ({_columns((*columns, *same))}) VALUES ({','.join(values)})", rows)
 
 
-def _literal(value: int | str) -> str:
+def _shared_columns(rows: list[tuple]) -> dict[int, int | str | None]:
+    """The columns (by position) holding one value, of one type, in every row, each with that value:
+    a text without NUL (which would end the statement), an integer of SQLite's 64 bits, or NULL."""
+    out = {}
+    for i, column in enumerate(zip(*rows, strict=True)):
+        first = column[0]
+        kind = type(first)
+        if ((kind is str and "\x00" not in first and _encodable(first)) or first is None
+                or (kind is int and -2**63 <= first < 2**63)) \
+                and column.count(first) == len(column) and set(map(type, column)) == {kind}:
+            out[i] = first
+    return out
+
+
+def _encodable(text: str) -> bool:
+    """Whether ``text`` can be written in the statement (UTF-8: no lone surrogate)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _literal(value: int | str | None) -> str:
     """``value`` as an SQL literal."""
+    if value is None:
+        return "NULL"
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise TypeError(f"not an SQL literal: {value!r}")
     return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
