@@ -79,6 +79,7 @@ CHUNK = 500
 BULK_ROWS = 1000  # new households from which the per-row insert triggers are set aside (see run_import)
 _BULK_TABLES = ["households", "members", "assessments", "household_plans", "plan_items", "helper_assignments"]
 _PROBLEMS, _ERROR, _ROW, _SHEET = attrgetter("problems"), attrgetter("error"), attrgetter("row"), attrgetter("sheet")
+_CLASSIFICATION, _CODE = attrgetter("classification"), attrgetter("household.code")
 # Partial indexes no row an import inserts enters: its households are live and its new assessments
 # are not under review (store/migrations.py). Kept through the import rather than rebuilt.
 _NOT_ENTERED = ("households_deleted", "assessments_under_review")
@@ -427,7 +428,7 @@ def write_preview(
     with page_cache_widened(db), immediate_transaction(db):
         rows, invalid = _check_still_matching(db, preview, skip_invalid, create_villages, checked)
         total = len(rows)
-        new_rows = [ph for ph in rows if ph.row not in preview.match_ids]
+        new_rows = [ph for ph in rows if ph.row not in preview.match_ids] if preview.match_ids else rows
         imported = len(new_rows)
         suspend_row_audit(db)
         paused = []
@@ -442,8 +443,8 @@ def write_preview(
         with indexes_suspended(db, _incoming_rows(new_rows, imported < total), _NOT_ENTERED):
             for start in range(0, total, CHUNK):
                 chunk = rows[start:start + CHUNK]
-                recorded = load_recorded(db, [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None],
-                                         preview.year)
+                matched = [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None] if preview.match_ids else []
+                recorded = load_recorded(db, matched, preview.year)
                 batch = merge.households(db, chunk, recorded, preview.match_ids)
                 changed = write_households(db, batch, rev, recorded)
                 plans = _plans(batch, chunk, helpers.ids)
@@ -520,7 +521,7 @@ def _incoming_rows(new: list[ParsedHousehold], matched: bool) -> dict[str, int]:
     """Rows the import inserts per table (``new``: the households it adds), for :func:`indexes_suspended`.
     Members only when no household of the file is recorded (``matched``): updating one reads its
     members through their indexes."""
-    return {"households": len(new), "assessments": sum(1 for ph in new if ph.classification is not None),
+    return {"households": len(new), "assessments": len(new) - list(map(_CLASSIFICATION, new)).count(None),
             "members": 0 if matched else sum(len(ph.household.members) for ph in new)}
 
 
@@ -575,7 +576,7 @@ class _Merge:
 
 def _first_free_code(db: Database, rows: list[ParsedHousehold]) -> int:
     """The next mã hộ for a new household without one: above every one in the database and in the file."""
-    codes = [ph.household.code for ph in rows]
+    codes = list(map(_CODE, rows))
     joined = "".join(codes)
     # a column of numbers (or blanks) read in C; any other code is tested on its own
     in_file = map(int, filter(None, codes)) if is_digits(joined) or not joined else (
