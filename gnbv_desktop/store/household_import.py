@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import count, islice
+from itertools import islice
 from operator import attrgetter, itemgetter
 
 from sqlite_utils import Database
@@ -287,23 +287,26 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     ids = list(map(_ID, households))
     only_new = ids.count(None) == len(ids)  # a first import: all at once
     fresh = items if only_new else [item for item, hid in zip(items, ids, strict=True) if hid is None]
-    for (h, _a), hid, uuid in zip(fresh, count(next_id), stamp.uuids(len(fresh))):
+    new_ids, uuids = range(next_id, next_id + len(fresh)), stamp.uuids(len(fresh))
+    for (h, _a), hid, uuid in zip(fresh, new_ids, uuids, strict=True):
         h.id, h.uuid = hid, uuid
-    fresh_households = households if only_new else [h for h, _a in fresh]
-    rows = household_rows(fresh_households)
-    with_assessment = [(a, h.id) for h, a in fresh if a is not None]
-    assessed = iter(assessment_rows([a for a, _hid in with_assessment], [hid for _a, hid in with_assessment]))
-    assessment_values = [None if a is None else next(assessed) for _h, a in fresh]
+    rows = household_rows(households if only_new else [h for h, _a in fresh], uuids, new_ids)
+    assessed = [(a, h.id) for h, a in fresh if a is not None]
+    uuids = stamp.uuids(len(assessed))
+    for (a, _hid), uuid in zip(assessed, uuids, strict=True):
+        a.uuid = uuid
+    new_assessments = assessment_rows([a for a, _hid in assessed], [hid for _a, hid in assessed], uuids)
     new = NewRows(stamp)
     changed: set[int] = set()
     if only_new:
-        new.add(fresh, rows, assessment_values)
+        new.add(fresh, rows, new_assessments)
     else:
-        adding = iter(zip(fresh, rows, assessment_values, strict=True))
+        adding = iter(zip(fresh, rows, strict=True))
+        assessments_left = iter(new_assessments)
         for (h, assessment), hid in zip(items, ids, strict=True):
             if hid is None:
-                item, row, values = next(adding)
-                new.add([item], [row], [values])
+                item, row = next(adding)
+                new.add([item], [row], [] if assessment is None else [next(assessments_left)])
                 continue
             if _update_household(db, h, rev, recorded.rows.get(h.id)):
                 changed.add(h.id)
@@ -327,20 +330,15 @@ class NewRows:
     assessments: list[tuple] = field(default_factory=list)  # (*ASSESSMENT_COLUMNS, uuid)
 
     def add(self, items: list[tuple[Household, Assessment | None]], rows: list[tuple],
-            assessment_values: list[tuple | None]) -> None:
-        """New households (their ids and uuids set by the caller) with their members and assessments,
-        given each one's :func:`household_row` and its assessment's :func:`assessment_row` (``None``
-        without one). The rows are completed in C, without a Python step per row."""
-        households = [h for h, _a in items]
-        self.households += map(tuple.__add__, rows, map(_UUID_AND_ID, households))
-        for h in households:
+            assessed: list[tuple]) -> None:
+        """New households (ids and uuids set by the caller) with their members and assessments, given
+        each one's row (:func:`household_row`, its uuid and id after it) and the rows of those of
+        their assessments that are not ``None`` (:func:`assessment_row`, the uuid after it)."""
+        self.households += rows
+        for h, _a in items:
             for order, m in enumerate(h.members):
                 self.member(member_row(m, h.id, order))
-        assessments = [a for _h, a in items if a is not None]
-        uuids = self.stamp.uuids(len(assessments))
-        self.assessments += map(tuple.__add__, filter(None, assessment_values), zip(uuids))
-        for a, uuid in zip(assessments, uuids, strict=True):
-            a.uuid = uuid
+        self.assessments += assessed
 
     def member(self, values: tuple) -> None:
         """A new member row (:func:`member_row`)."""
@@ -361,7 +359,6 @@ class NewRows:
 
 
 _ID = attrgetter("id")
-_UUID_AND_ID = attrgetter("uuid", "id")  # the last two columns of a new household's row (NewRows.households)
 
 
 def _diff(columns: tuple[str, ...], new: tuple, old: tuple) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -168,16 +169,18 @@ def household_row(h: Household) -> tuple:
     return household_rows([h])[0]
 
 
-def household_rows(hs: list[Household]) -> list[tuple]:
+def household_rows(hs: list[Household], *after: Sequence) -> list[tuple]:
     """:func:`household_row` of many households (an import's): the households read in one pass, the
-    derived keys and the categories' JSON made a column at a time, the rows put together in C."""
+    derived keys and the categories' JSON made a column at a time, the rows put together in C.
+    ``after``: further columns, a value per household each, put at the end of every row (a bulk
+    insert's uuid and id), so that no row is made twice."""
     if not hs:
         return []
     (codes, names, cccds, birth_years, birth_dates, sexes, ethnicity_names, ethnicity_codes, ethnicity_lists,
      village_ids, addresses, phones, categories, notes, sizes) = zip(*map(_HOUSEHOLD_FIELDS, hs), strict=True)
     return list(zip(codes, names, cccds, birth_years, birth_dates, sexes, ethnicity_names, ethnicity_codes,
                     ethnicity_lists, village_ids, addresses, phones, _json_all(categories), notes, sizes,
-                    _search_keys(names, codes, cccds), name_sort_keys(names), strict=True))
+                    _search_keys(names, codes, cccds), name_sort_keys(names), *after, strict=True))
 
 
 # A household's fields in HOUSEHOLD_COLUMNS' order (the derived keys left out), read as one tuple.
@@ -195,16 +198,16 @@ def assessment_row(a: Assessment, household_id: int) -> tuple:
     return assessment_rows([a], [household_id])[0]
 
 
-def assessment_rows(assessments: list[Assessment], household_ids: list[int]) -> list[tuple]:
+def assessment_rows(assessments: list[Assessment], household_ids: list[int], *after: Sequence) -> list[tuple]:
     """:func:`assessment_row` of many assessments, each with its household's id: read in one pass,
-    the JSON made a column at a time, the rows put together in C."""
+    the JSON made a column at a time, the rows put together in C; ``after`` as in :func:`household_rows`."""
     if not assessments:
         return []
     (years, standard_ids, areas, incomes, deprived, classifications, causes, needs, notes, groups,
      reviews) = zip(*map(_ASSESSMENT_FIELDS, assessments), strict=True)
     return list(zip(household_ids, years, standard_ids, areas, incomes, map(_deprived_json, map(tuple, deprived)),
                     classifications, _json_all(causes), _json_all(needs), notes,
-                    _json_all(list(map(yearly_groups, groups))), reviews, strict=True))
+                    _json_all(list(map(yearly_groups, groups))), reviews, *after, strict=True))
 
 
 # An assessment's fields in ASSESSMENT_COLUMNS' order (its household's id left out), read as one tuple.
