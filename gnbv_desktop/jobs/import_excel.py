@@ -621,10 +621,10 @@ def _merged_assessment(ph: ParsedHousehold, old: Assessment | None, year: int, s
     if old is None:
         if ph.classification is None:
             return None
-        # made with the file's values at once (a new household's: most of an import)
-        a = Assessment(year, std.id, area, ph.income, [] if ph.deprived is None else list(ph.deprived),
-                       causes=[] if ph.causes is None else list(ph.causes),
-                       needs=[] if ph.needs is None else list(ph.needs))
+        # made with the file's values at once (a new household's: most of an import), the fields
+        # given in order (no keyword dict per assessment)
+        a = Assessment(year, std.id, area, ph.income, [] if ph.deprived is None else list(ph.deprived), "",
+                       [] if ph.causes is None else list(ph.causes), [] if ph.needs is None else list(ph.needs))
     else:
         a = old
         a.standard_id, a.area = std.id, area
