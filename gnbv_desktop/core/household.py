@@ -106,19 +106,17 @@ def normalize_households(hs: list[Household]) -> None:
     households are read in one pass (each pass over 20,000 of them costs more than most tests)."""
     if not hs:
         return
-    columns = _columns(hs, [*_HOUSEHOLD_TEXTS, "categories", "ethnicity_name", "ethnicity_code", "members"])
+    # _HOUSEHOLD_TEXTS' fields in its order, then what the DTTS flag and the members need, read as
+    # attributes (twice as fast as an attrgetter)
+    columns = [list(c) for c in zip(*[(h.head_name, h.head_cccd, h.address, h.phone, h.code, h.note, h.categories,
+                                        h.ethnicity_name, h.ethnicity_code, h.members) for h in hs], strict=True)]
     _tidy(hs, _HOUSEHOLD_TEXTS, columns)
     categories, names, codes, members_of = columns[len(_HOUSEHOLD_TEXTS):]
     for h, flags in zip(hs, with_derived_dtts_all(categories, names, codes), strict=True):
         h.categories = flags
     members = [m for ms in members_of for m in ms]
     if members:
-        _tidy(members, _MEMBER_TEXTS, _columns(members, list(_MEMBER_TEXTS)))
-
-
-def _columns(items: list, attrs: list[str]) -> list[list]:
-    """The values of ``attrs`` (two or more) of each item, as one list per attribute, read in one pass."""
-    return [list(column) for column in zip(*map(attrgetter(*attrs), items), strict=True)]
+        _tidy(members, _MEMBER_TEXTS, [list(c) for c in zip(*map(attrgetter(*_MEMBER_TEXTS), members), strict=True)])
 
 
 def _tidy(items: list, tidies: dict[str, Callable[[list], list]], columns: list[list]) -> None:

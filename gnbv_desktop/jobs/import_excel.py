@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, compress
 from operator import attrgetter, not_
@@ -80,7 +80,6 @@ BULK_ROWS = 1000  # new households from which the per-row insert triggers are se
 _BULK_TABLES = ["households", "members", "assessments", "household_plans", "plan_items", "helper_assignments"]
 _PROBLEMS, _ERROR, _ROW, _SHEET = attrgetter("problems"), attrgetter("error"), attrgetter("row"), attrgetter("sheet")
 _CLASSIFICATION, _CODE = attrgetter("classification"), attrgetter("household.code")
-_HOUSEHOLD_FIELDS = attrgetter(*(f.name for f in fields(Household)))  # every field of a household, in order
 # Partial indexes no row an import inserts enters: its households are live and its new assessments
 # are not under review (store/migrations.py). Kept through the import rather than rebuilt.
 _NOT_ENTERED = ("households_deleted", "assessments_under_review")
@@ -594,9 +593,12 @@ def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Househ
     """
     src = ph.household
     if recorded is None:  # a copy without identity (the preview's own stays as read, for a new attempt)
-        # made by the class with every field given in order: what dataclasses.replace gives, without
-        # materialising either household's __dict__ (which copying it did, at twice the cost)
-        h = Household(*_HOUSEHOLD_FIELDS(src))
+        # made by the class with every field given in order, read as attributes: what
+        # dataclasses.replace gives, without materialising either household's __dict__ (which
+        # copying it did, at twice the cost)
+        h = Household(src.head_name, src.village_id, src.code, src.head_cccd, src.head_birth_year, src.head_birth_date,
+                      src.head_sex, src.ethnicity_name, src.ethnicity_code, src.ethnicity_list, src.address, src.phone,
+                      src.categories, src.note, src.members, src.id, src.uuid, src.declared_size)
         h.id, h.uuid = None, ""
         return h
     h = recorded

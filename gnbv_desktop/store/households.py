@@ -7,7 +7,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from gnbv_desktop.core.classifications import CLASSIFICATIONS, NEAR_POOR, POOR
@@ -176,15 +175,15 @@ def household_rows(hs: list[Household], *after: Sequence) -> list[tuple]:
     insert's uuid and id), so that no row is made twice."""
     if not hs:
         return []
+    # the fields in HOUSEHOLD_COLUMNS' order, read as attributes (twice as fast as an attrgetter)
     (codes, names, cccds, birth_years, birth_dates, sexes, ethnicity_names, ethnicity_codes, ethnicity_lists,
-     village_ids, addresses, phones, categories, notes, sizes) = zip(*map(_HOUSEHOLD_FIELDS, hs), strict=True)
+     village_ids, addresses, phones, categories, notes, sizes) = zip(*[
+        (h.code, h.head_name, h.head_cccd, h.head_birth_year, h.head_birth_date, h.head_sex, h.ethnicity_name,
+         h.ethnicity_code, h.ethnicity_list, h.village_id, h.address, h.phone, h.categories, h.note, h.declared_size)
+        for h in hs], strict=True)
     return list(zip(codes, names, cccds, birth_years, birth_dates, sexes, ethnicity_names, ethnicity_codes,
                     ethnicity_lists, village_ids, addresses, phones, _json_all(categories), notes, sizes,
                     _search_keys(names, codes, cccds), name_sort_keys(names), *after, strict=True))
-
-
-# A household's fields in HOUSEHOLD_COLUMNS' order (the derived keys left out), read as one tuple.
-_HOUSEHOLD_FIELDS = attrgetter(*HOUSEHOLD_COLUMNS[:-2])
 
 
 def member_row(m: Member, household_id: int, order: int) -> tuple:
@@ -203,15 +202,12 @@ def assessment_rows(assessments: list[Assessment], household_ids: list[int], *af
     the JSON made a column at a time, the rows put together in C; ``after`` as in :func:`household_rows`."""
     if not assessments:
         return []
-    (years, standard_ids, areas, incomes, deprived, classifications, causes, needs, notes, groups,
-     reviews) = zip(*map(_ASSESSMENT_FIELDS, assessments), strict=True)
+    (years, standard_ids, areas, incomes, deprived, classifications, causes, needs, notes, groups, reviews) = zip(*[
+        (a.year, a.standard_id, a.area, a.income, a.deprived, a.classification, a.causes, a.needs, a.note,
+         a.target_groups, a.review_status) for a in assessments], strict=True)  # ASSESSMENT_COLUMNS' order
     return list(zip(household_ids, years, standard_ids, areas, incomes, map(_deprived_json, map(tuple, deprived)),
                     classifications, _json_all(causes), _json_all(needs), notes,
                     _json_all(list(map(yearly_groups, groups))), reviews, *after, strict=True))
-
-
-# An assessment's fields in ASSESSMENT_COLUMNS' order (its household's id left out), read as one tuple.
-_ASSESSMENT_FIELDS = attrgetter(*ASSESSMENT_COLUMNS[1:])
 
 
 def _household_values(h: Household) -> dict:
