@@ -117,15 +117,25 @@ def _clean(text: object) -> str:
     return " ".join(strip_illegal_chars(s).split())
 
 
+def _all_texts(values: list) -> bool:
+    """Whether every value is a text, told in C by joining them."""
+    try:
+        "".join(values)
+    except TypeError:
+        return False
+    return True
+
+
 def plain_ascii(texts: list[str]) -> bool:
     """Whether every one of ``texts`` is a text :func:`clean` leaves as it is for being tidy
     printable ASCII (codes, phone and CCCD numbers), tested on the whole column in a few passes in C
     instead of a call per value."""
     if not texts:
         return True
-    if set(map(type, texts)) != {str}:
+    try:
+        joined = "|".join(texts)
+    except TypeError:  # a value that is not a text
         return False
-    joined = "|".join(texts)
     return joined.isascii() and _tidy_joined(joined)
 
 
@@ -135,10 +145,11 @@ def clean_all(texts: list[str]) -> list[str]:
     such as the names of a list already read) is returned itself, unchanged."""
     if not texts:
         return texts
-    if set(map(type, texts)) != {str}:
+    try:
+        if clean_keeps(texts):
+            return texts
+    except TypeError:  # a value that is not a text (None, a number): each cleaned on its own
         return list(map(clean, texts))
-    if clean_keeps(texts):
-        return texts
     if max(map(len, texts)) <= _REMEMBERED_CHARS:
         return list(map(_clean_short, texts))  # what clean calls for each of them, called directly
     return list(map(clean, texts))
@@ -148,9 +159,13 @@ def fold_all(texts: list[str]) -> list[str]:
     """:func:`fold` of each text; a plain ASCII column (:func:`plain_ascii`) only needs lower case.
     Texts are folded by the remembered fold that :func:`fold` calls, called directly (what it
     gives an ASCII text is what :func:`fold` gives it)."""
-    if plain_ascii(texts):
+    try:
+        joined = "|".join(texts)
+    except TypeError:  # a value that is not a text
+        return list(map(fold, texts))
+    if joined.isascii() and _tidy_joined(joined):  # plain_ascii
         return list(map(str.lower, texts))
-    return list(map(_fold_text if set(map(type, texts)) == {str} else fold, texts))
+    return list(map(_fold_text, texts))
 
 
 def fold(text: object) -> str:
@@ -226,7 +241,7 @@ def name_sort_key(full_name: str) -> str:
 
 def name_sort_keys(names: list[str]) -> list[str]:
     """:func:`name_sort_key` of each name (an import's heads), short names remembered as it does."""
-    if set(map(type, names)) == {str} and max(map(len, names)) <= _REMEMBERED_CHARS:
+    if names and _all_texts(names) and max(map(len, names)) <= _REMEMBERED_CHARS:
         return list(map(_name_sort_key_short, names))  # what name_sort_key calls for each, called directly
     return list(map(name_sort_key, names))
 

@@ -82,9 +82,11 @@ def _shared_columns(rows: list[tuple]) -> dict[int, int | str | None]:
         if first != column[-1] or first != column[len(column) // 2]:  # most that differ, told at once
             continue
         kind = type(first)
+        # a text or NULL equal to every value is the value of each (what equals a text is a text);
+        # equal integers may be floats or bools, which bind otherwise, so their types are compared
         if ((kind is str and "\x00" not in first and _encodable(first)) or first is None
                 or (kind is int and -2**63 <= first < 2**63)) \
-                and column.count(first) == len(column) and set(map(type, column)) == {kind}:
+                and column.count(first) == len(column) and (kind is not int or set(map(type, column)) == {int}):
             out[i] = first
     return out
 
