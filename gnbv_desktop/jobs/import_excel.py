@@ -80,6 +80,7 @@ BULK_ROWS = 1000  # new households from which the per-row insert triggers are se
 _BULK_TABLES = ["households", "members", "assessments", "household_plans", "plan_items", "helper_assignments"]
 _PROBLEMS, _ERROR, _ROW, _SHEET = attrgetter("problems"), attrgetter("error"), attrgetter("row"), attrgetter("sheet")
 _CLASSIFICATION, _CODE = attrgetter("classification"), attrgetter("household.code")
+_new_household = object.__new__
 # Partial indexes no row an import inserts enters: its households are live and its new assessments
 # are not under review (store/migrations.py). Kept through the import rather than rebuilt.
 _NOT_ENTERED = ("households_deleted", "assessments_under_review")
@@ -593,13 +594,15 @@ def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Househ
     """
     src = ph.household
     if recorded is None:  # a copy without identity (the preview's own stays as read, for a new attempt)
-        # made by the class with every field given in order, read as attributes: what
-        # dataclasses.replace gives, without materialising either household's __dict__ (which
-        # copying it did, at twice the cost)
-        h = Household(src.head_name, src.village_id, src.code, src.head_cccd, src.head_birth_year, src.head_birth_date,
-                      src.head_sex, src.ethnicity_name, src.ethnicity_code, src.ethnicity_list, src.address, src.phone,
-                      src.categories, src.note, src.members, src.id, src.uuid, src.declared_size)
-        h.id, h.uuid = None, ""
+        # what dataclasses.replace gives, each field set as an attribute without calling __init__
+        # again (a class call costs several times as much in Python 3.11) nor copying __dict__ (which
+        # materialises a dict on both households and slows every later read of them)
+        h = _new_household(Household)
+        h.head_name, h.village_id, h.code, h.head_cccd = src.head_name, src.village_id, src.code, src.head_cccd
+        h.head_birth_year, h.head_birth_date, h.head_sex = src.head_birth_year, src.head_birth_date, src.head_sex
+        h.ethnicity_name, h.ethnicity_code, h.ethnicity_list = src.ethnicity_name, src.ethnicity_code, src.ethnicity_list
+        h.address, h.phone, h.categories, h.note = src.address, src.phone, src.categories, src.note
+        h.members, h.id, h.uuid, h.declared_size = src.members, None, "", src.declared_size
         return h
     h = recorded
     h.head_name = src.head_name

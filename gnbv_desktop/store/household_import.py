@@ -17,7 +17,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
 from operator import attrgetter, itemgetter
 
 from sqlite_utils import Database
@@ -138,8 +137,8 @@ class RecordStamp:
             yield from uuid4_texts(512)
 
     def uuids(self, n: int) -> list[str]:
-        """The UUIDs of ``n`` new records."""
-        return list(islice(self._uuids, n))
+        """The UUIDs of ``n`` new records, drawn at once (not one by one from :meth:`uuid`'s generator)."""
+        return uuid4_texts(n)
 
     def fields(self) -> dict:
         """A new record's bookkeeping (:data:`RECORD_COLUMNS`) as a dict, for rows built as dicts."""

@@ -48,6 +48,7 @@ def test_a_new_households_copy_carries_every_field_but_its_identity():
     src = _distinct_household()
     copy = _merged_household(ParsedHousehold(row=5, household=src), None)
     assert copy is not src and (copy.id, copy.uuid) == (None, "")
+    assert set(vars(copy)) == {f.name for f in fields(Household)}  # every field set on the copy itself
     for f in fields(Household):
         if f.name not in ("id", "uuid"):
             assert getattr(copy, f.name) is getattr(src, f.name), f.name
