@@ -14,7 +14,6 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import chain, compress
 from operator import attrgetter, not_
 from pathlib import Path
@@ -79,7 +78,7 @@ CHUNK = 500
 BULK_ROWS = 1000  # new households from which the per-row insert triggers are set aside (see run_import)
 _BULK_TABLES = ["households", "members", "assessments", "household_plans", "plan_items", "helper_assignments"]
 _PROBLEMS, _ERROR, _ROW, _SHEET = attrgetter("problems"), attrgetter("error"), attrgetter("row"), attrgetter("sheet")
-_CLASSIFICATION, _CODE = attrgetter("classification"), attrgetter("household.code")
+_CLASSIFICATION, _CODE, _VALID = attrgetter("classification"), attrgetter("household.code"), attrgetter("valid")
 _new_household = object.__new__
 # Partial indexes no row an import inserts enters: its households are live and its new assessments
 # are not under review (store/migrations.py). Kept through the import rather than rebuilt.
@@ -493,10 +492,9 @@ def _check_still_matching(
         match_existing(db, preview)
     elif checked is not None:
         return checked
-    # ``ParsedHousehold.valid`` of each, in C: whether any of its problems is an error
-    has_error = list(map(any, map(partial(map, _ERROR), map(_PROBLEMS, preview.households))))
-    rows = list(compress(preview.households, map(not_, has_error)))
-    invalid = list(compress(preview.households, has_error))
+    valid = list(map(_VALID, preview.households))  # asked once of each, no Python step between them
+    rows = list(compress(preview.households, valid))
+    invalid = list(compress(preview.households, map(not_, valid)))
     if invalid and not skip_invalid:
         raise ImportRefused(invalid_message(preview))
     if preview.new_villages and not create_villages:
