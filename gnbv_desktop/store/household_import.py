@@ -27,9 +27,7 @@ from gnbv_desktop.store.households import (
     ASSESSMENT_COLUMNS,
     HOUSEHOLD_COLUMNS,
     MEMBER_COLUMNS,
-    assessment_row,
     assessment_rows,
-    household_row,
     household_rows,
     member_row,
     take_year_flags_all,
@@ -304,17 +302,22 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     else:
         adding = iter(zip(fresh, rows, strict=True))
         assessments_left = iter(new_assessments)
+        # the recorded households' rows made for them all at once too, as the new ones'
+        held = [item for item, hid in zip(items, ids, strict=True) if hid is not None]
+        held_rows = iter(household_rows([h for h, _a in held]))
+        held_assessed = [(a, h.id) for h, a in held if a is not None]
+        held_assessments = iter(assessment_rows([a for a, _hid in held_assessed], [hid for _a, hid in held_assessed]))
         for (h, assessment), hid in zip(items, ids, strict=True):
             if hid is None:
                 item, row = next(adding)
                 new.add([item], [row], [] if assessment is None else [next(assessments_left)])
                 continue
-            if _update_household(db, h, rev, recorded.rows.get(h.id)):
+            if _update_household(db, h, rev, recorded.rows.get(h.id), next(held_rows)):
                 changed.add(h.id)
             if _update_members(db, h, rev, recorded.members.get(h.id, []), new):
                 changed.add(h.id)
-            if assessment is not None and _upsert_assessment(db, h.id, assessment, rev,
-                                                             recorded.assessments.get(h.id), new):
+            if assessment is not None and _upsert_assessment(db, h.id, assessment, rev, recorded.assessments.get(h.id),
+                                                             new, next(held_assessments)):
                 changed.add(h.id)
     new.insert(db)
     return changed
@@ -367,9 +370,9 @@ def _diff(columns: tuple[str, ...], new: tuple, old: tuple) -> dict:
     return {c: v for c, v, o in zip(columns, new, old, strict=True) if o != v}
 
 
-def _update_household(db: Database, h: Household, rev: int, old: tuple | None) -> bool:
-    """Write the household's changed columns (and bring it back if it was deleted); True when any."""
-    values = household_row(h)
+def _update_household(db: Database, h: Household, rev: int, old: tuple | None, values: tuple) -> bool:
+    """Write the household's changed columns (and bring it back if it was deleted); True when any.
+    ``values``: its :func:`household_row`."""
     if old is None:
         diff = dict(zip(HOUSEHOLD_COLUMNS, values, strict=True))
     elif old[1:] == values and not old[0]:
@@ -403,9 +406,9 @@ def _update_members(db: Database, h: Household, rev: int, old_rows: list[tuple],
 
 
 def _upsert_assessment(db: Database, household_id: int, a: Assessment, rev: int, old: tuple | None,
-                       new: NewRows) -> bool:
-    """Insert the year's assessment, or write its changed columns (bringing it back if deleted)."""
-    values = assessment_row(a, household_id)
+                       new: NewRows, values: tuple) -> bool:
+    """Insert the year's assessment, or write its changed columns (bringing it back if deleted).
+    ``values``: its :func:`assessment_row`."""
     if old is None:
         new.assessment(values, a)
         return True
