@@ -29,11 +29,11 @@ def normalize_cccd(text: object) -> str:
 def normalize_cccds(texts: list) -> list[str]:
     """:func:`normalize_cccd` of each of a column; a column of digit strings (and blanks) is returned
     itself after one test in C."""
-    if set(map(type, texts)) <= {str}:
+    try:
         joined = "".join(texts)
-        if not joined or is_digits(joined):
-            return texts
-    return list(map(normalize_cccd, texts))
+    except TypeError:  # a value that is not a text (a number read from a cell, None)
+        return list(map(normalize_cccd, texts))
+    return texts if not joined or is_digits(joined) else list(map(normalize_cccd, texts))
 
 
 def cccd_errors(cccd: str, birth_year: int | None = None, sex: str | None = None) -> list[str]:

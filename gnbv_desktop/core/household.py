@@ -15,7 +15,7 @@ from gnbv_desktop.core.cccd import cccd_errors, normalize_cccd, normalize_cccds
 from gnbv_desktop.core.limits import MAX_MONEY, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, text_problem
 from gnbv_desktop.core.standard_set import StandardSet
 from gnbv_desktop.core.standards import Classification, StandardError, classify
-from gnbv_desktop.core.target_groups import with_derived_dtts
+from gnbv_desktop.core.target_groups import with_derived_dtts_all
 from gnbv_desktop.core.text import clean, clean_all, fold, format_number, strip_illegal_chars
 
 HEAD_RELATION = "Chủ hộ"
@@ -101,34 +101,46 @@ def normalize_household(h: Household) -> None:
 
 def normalize_households(hs: list[Household]) -> None:
     """:func:`normalize_household` of many households (an import's), column by column: a column that
-    needs nothing (codes, phone and CCCD numbers typed plainly) is tested once in C, not cleaned
-    value by value, and values are set back only in a column that changed."""
-    _tidy(hs, "head_name", clean_all)
-    _tidy(hs, "head_cccd", normalize_cccds)
-    _tidy(hs, "address", clean_all)
-    _tidy(hs, "phone", clean_all)
-    _tidy(hs, "code", clean_all)
-    _tidy(hs, "note", _strip_illegal_all)
-    for h in hs:
-        h.categories = with_derived_dtts(h.categories, h.ethnicity_name, h.ethnicity_code)
-    members = [m for h in hs for m in h.members]
-    _tidy(members, "full_name", clean_all)
-    _tidy(members, "relation", clean_all)
-    _tidy(members, "cccd", normalize_cccds)
+    needs nothing (codes, phone and CCCD numbers typed plainly, names already tidy) is tested once in
+    C, not cleaned value by value, and values are set back only in a column that changed. The
+    households are read in one pass (each pass over 20,000 of them costs more than most tests)."""
+    if not hs:
+        return
+    # _HOUSEHOLD_TEXTS' fields in its order, then what the DTTS flag and the members need, read as
+    # attributes (twice as fast as an attrgetter)
+    columns = [list(c) for c in zip(*[(h.head_name, h.head_cccd, h.address, h.phone, h.code, h.note, h.categories,
+                                        h.ethnicity_name, h.ethnicity_code, h.members) for h in hs], strict=True)]
+    _tidy(hs, _HOUSEHOLD_TEXTS, columns)
+    categories, names, codes, members_of = columns[len(_HOUSEHOLD_TEXTS):]
+    for h, flags in zip(hs, with_derived_dtts_all(categories, names, codes), strict=True):
+        h.categories = flags
+    members = [m for ms in members_of for m in ms]
+    if members:
+        _tidy(members, _MEMBER_TEXTS, [list(c) for c in zip(*map(attrgetter(*_MEMBER_TEXTS), members), strict=True)])
 
 
-def _tidy(items: list, attr: str, tidy: Callable[[list], list]) -> None:
-    """Set ``attr`` of each item to its tidied value (``tidy`` returns its argument when none changes)."""
-    values = list(map(attrgetter(attr), items))
-    tidied = tidy(values)
-    if tidied is not values:
-        for item, value in zip(items, tidied, strict=True):
-            setattr(item, attr, value)
+def _tidy(items: list, tidies: dict[str, Callable[[list], list]], columns: list[list]) -> None:
+    """Set each attribute of ``tidies`` of each item to its tidied value (``columns``: the items'
+    values, in ``tidies``' order, and maybe more after them; a tidy function returns its argument
+    when none changes)."""
+    for (attr, tidy), values in zip(tidies.items(), columns[:len(tidies)], strict=True):
+        tidied = tidy(values)
+        if tidied is not values:
+            for item, value in zip(items, tidied, strict=True):
+                setattr(item, attr, value)
 
 
 def _strip_illegal_all(texts: list[str]) -> list[str]:
     """:func:`strip_illegal_chars` of each text; a column that is all printable is returned itself."""
     return texts if "".join(texts).isprintable() else list(map(strip_illegal_chars, texts))
+
+
+# The typed text of a household and of a member, each with what tidies a column of it.
+_HOUSEHOLD_TEXTS: dict[str, Callable[[list], list]] = {
+    "head_name": clean_all, "head_cccd": normalize_cccds, "address": clean_all, "phone": clean_all,
+    "code": clean_all, "note": _strip_illegal_all}
+_MEMBER_TEXTS: dict[str, Callable[[list], list]] = {"full_name": clean_all, "relation": clean_all,
+                                                    "cccd": normalize_cccds}
 
 
 def household_text_problems(h: Household) -> dict[str, str]:

@@ -36,11 +36,18 @@ def is_ethnic_minority(ethnicity_name: str, ethnicity_code: str = "") -> bool | 
 
 def with_derived_dtts(categories: list[str], ethnicity_name: str, ethnicity_code: str = "") -> list[str]:
     """``categories`` with the DTTS flag set or cleared from the recorded ethnic group."""
-    minority = is_ethnic_minority(ethnicity_name, ethnicity_code)
-    if minority is None:
-        return list(categories)
-    rest = [c for c in categories if c != DTTS]
-    return [DTTS, *rest] if minority else rest
+    return with_derived_dtts_all([categories], [ethnicity_name], [ethnicity_code])[0]
+
+
+def with_derived_dtts_all(categories: list[list[str]], names: list[str], codes: list[str]) -> list[list[str]]:
+    """:func:`with_derived_dtts` of a column of households (an import's): the ethnic groups looked
+    up in C (each distinct one once); each household gets a new list. Most households of a list
+    have no flag but DTTS to derive: theirs is made at once."""
+    return [([DTTS] if minority else []) if not flags and minority is not None
+            else list(flags) if minority is None
+            else [DTTS, *[c for c in flags if c != DTTS]] if minority
+            else [c for c in flags if c != DTTS]
+            for flags, minority in zip(categories, map(is_ethnic_minority, names, codes), strict=True)]
 
 
 def yearly_groups(categories: list[str]) -> list[str]:

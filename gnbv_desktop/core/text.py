@@ -10,7 +10,7 @@ import datetime as _dt
 import re
 import sys
 import unicodedata
-from functools import lru_cache, partial
+from functools import lru_cache
 
 _LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110"})
 
@@ -77,7 +77,6 @@ def clean(text: object) -> str:
 
 
 _REMEMBERED_CHARS = 200  # names, villages, codes: an import cleans the same few texts on every row
-_IS_NFC = partial(unicodedata.is_normalized, "NFC")
 
 
 def clean_keeps(texts: list[str]) -> bool:
@@ -88,7 +87,14 @@ def clean_keeps(texts: list[str]) -> bool:
     joined = "|".join(texts)  # "|" composes with nothing, so the NFC test of each text is not disturbed
     if not _tidy_joined(joined):
         return False
-    return joined.isascii() or (joined == joined.translate(_LOOKALIKES) and all(map(_IS_NFC, texts)))
+    # the look-alikes searched for (``translate`` looks each character up in a dict: ten times the
+    # time), and the NFC test of the joined texts: "|" is a starter that composes with nothing on
+    # either side, so the joined texts are NFC exactly when each of them is
+    return joined.isascii() or (not any(map(joined.__contains__, _LOOKALIKE_LETTERS))
+                                and unicodedata.is_normalized("NFC", joined))
+
+
+_LOOKALIKE_LETTERS = [chr(c) for c in _LOOKALIKES]
 
 
 def _tidy_joined(joined: str) -> bool:
@@ -105,8 +111,19 @@ def _clean_short(text: str) -> str:
 
 
 def _clean(text: object) -> str:
-    s = strip_illegal_chars(unicodedata.normalize("NFC", str(text)).translate(_LOOKALIKES))
-    return " ".join(s.split())
+    s = unicodedata.normalize("NFC", str(text))
+    if any(map(s.__contains__, _LOOKALIKE_LETTERS)):  # searched first: translate looks up every character
+        s = s.translate(_LOOKALIKES)
+    return " ".join(strip_illegal_chars(s).split())
+
+
+def _all_texts(values: list) -> bool:
+    """Whether every value is a text, told in C by joining them."""
+    try:
+        "".join(values)
+    except TypeError:
+        return False
+    return True
 
 
 def plain_ascii(texts: list[str]) -> bool:
@@ -115,25 +132,40 @@ def plain_ascii(texts: list[str]) -> bool:
     instead of a call per value."""
     if not texts:
         return True
-    if set(map(type, texts)) != {str}:
+    try:
+        joined = "|".join(texts)
+    except TypeError:  # a value that is not a text
         return False
-    joined = "|".join(texts)
     return joined.isascii() and _tidy_joined(joined)
 
 
 def clean_all(texts: list[str]) -> list[str]:
-    """:func:`clean` of each text (an import cleans whole columns); a column that is all plain ASCII
-    (:func:`plain_ascii`) is returned itself, unchanged."""
-    if plain_ascii(texts):
+    """:func:`clean` of each text (an import cleans whole columns); a column of texts that
+    :func:`clean` would all leave as they are (:func:`clean_keeps`: plain ASCII, or tidy NFC text
+    such as the names of a list already read) is returned itself, unchanged."""
+    if not texts:
         return texts
-    if set(map(type, texts)) == {str} and max(map(len, texts)) <= _REMEMBERED_CHARS:
+    try:
+        if clean_keeps(texts):
+            return texts
+    except TypeError:  # a value that is not a text (None, a number): each cleaned on its own
+        return list(map(clean, texts))
+    if max(map(len, texts)) <= _REMEMBERED_CHARS:
         return list(map(_clean_short, texts))  # what clean calls for each of them, called directly
     return list(map(clean, texts))
 
 
 def fold_all(texts: list[str]) -> list[str]:
-    """:func:`fold` of each text; a plain ASCII column (:func:`plain_ascii`) only needs lower case."""
-    return [t.lower() for t in texts] if plain_ascii(texts) else list(map(fold, texts))
+    """:func:`fold` of each text; a plain ASCII column (:func:`plain_ascii`) only needs lower case.
+    Texts are folded by the remembered fold that :func:`fold` calls, called directly (what it
+    gives an ASCII text is what :func:`fold` gives it)."""
+    try:
+        joined = "|".join(texts)
+    except TypeError:  # a value that is not a text
+        return list(map(fold, texts))
+    if joined.isascii() and _tidy_joined(joined):  # plain_ascii
+        return list(map(str.lower, texts))
+    return list(map(_fold_text, texts))
 
 
 def fold(text: object) -> str:
@@ -207,6 +239,13 @@ def name_sort_key(full_name: str) -> str:
     return _name_sort_key(full_name)
 
 
+def name_sort_keys(names: list[str]) -> list[str]:
+    """:func:`name_sort_key` of each name (an import's heads), short names remembered as it does."""
+    if names and _all_texts(names) and max(map(len, names)) <= _REMEMBERED_CHARS:
+        return list(map(_name_sort_key_short, names))  # what name_sort_key calls for each, called directly
+    return list(map(name_sort_key, names))
+
+
 @lru_cache(maxsize=65536)
 def _name_sort_key_short(full_name: str) -> str:
     return _name_sort_key(full_name)
@@ -219,7 +258,7 @@ def _name_sort_key(full_name: str) -> str:
     given = words[-1]
     family = words[0] if len(words) > 1 else ""
     middle = words[1:-1]
-    return "\x02".join(word_key(w) for w in (given, family, *middle))
+    return "\x02".join(map(word_key, (given, family, *middle)))
 
 
 def shorten(text: str, limit: int = 60) -> str:

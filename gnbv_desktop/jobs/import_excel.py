@@ -14,7 +14,8 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import chain, compress
+from operator import attrgetter, not_
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -76,6 +77,12 @@ from gnbv_desktop.store.villages import Village, add_village, find_village, list
 CHUNK = 500
 BULK_ROWS = 1000  # new households from which the per-row insert triggers are set aside (see run_import)
 _BULK_TABLES = ["households", "members", "assessments", "household_plans", "plan_items", "helper_assignments"]
+_PROBLEMS, _ERROR, _ROW, _SHEET = attrgetter("problems"), attrgetter("error"), attrgetter("row"), attrgetter("sheet")
+_CLASSIFICATION, _CODE, _VALID = attrgetter("classification"), attrgetter("household.code"), attrgetter("valid")
+_new_household = object.__new__
+# Partial indexes no row an import inserts enters: its households are live and its new assessments
+# are not under review (store/migrations.py). Kept through the import rather than rebuilt.
+_NOT_ENTERED = ("households_deleted", "assessments_under_review")
 
 
 class ImportRefused(Exception):
@@ -124,10 +131,12 @@ class ImportPreview:
 
     @property
     def problems(self) -> list[Problem]:
-        found = [p for h in self.households for p in h.problems] + self.sheet_problems
-        # by (sheet, row, errors first), each key read in C: a stable sort on the lesser key, then on the greater
-        found.sort(key=attrgetter("error"), reverse=True)  # reverse keeps equal keys in their order too
-        found.sort(key=attrgetter("sheet", "row"))
+        found = [*chain.from_iterable(map(_PROBLEMS, self.households)), *self.sheet_problems]
+        # by (sheet, row, errors first), each key read in C and none made a tuple: a stable sort on
+        # each key, from the least to the greatest
+        found.sort(key=_ERROR, reverse=True)  # reverse keeps equal keys in their order too
+        found.sort(key=_ROW)
+        found.sort(key=_SHEET)
         return found
 
     def counts(self) -> dict[str, int]:
@@ -412,15 +421,15 @@ def write_preview(
     The write lock is taken first and the matching checked again under it: another program may
     have written (a household with a CCCD of the file, a village) since the preview, or while the
     backup was made."""
-    _check_still_matching(db, preview, skip_invalid, create_villages)  # refused before the backup
-    yield Progress(0, len(preview.valid), "Đang sao lưu rồi nhập…")
+    checked = _check_still_matching(db, preview, skip_invalid, create_villages)  # refused before the backup
+    yield Progress(0, len(checked[0]), "Đang sao lưu rồi nhập…")
     backup_before_job(db, "truoc-nhap-excel")
     updated = unchanged = items_written = 0
     created: list[str] = []
     with page_cache_widened(db), immediate_transaction(db):
-        rows, invalid = _check_still_matching(db, preview, skip_invalid, create_villages)
+        rows, invalid = _check_still_matching(db, preview, skip_invalid, create_villages, checked)
         total = len(rows)
-        new_rows = [ph for ph in rows if ph.row not in preview.match_ids]
+        new_rows = [ph for ph in rows if ph.row not in preview.match_ids] if preview.match_ids else rows
         imported = len(new_rows)
         suspend_row_audit(db)
         paused = []
@@ -432,11 +441,11 @@ def write_preview(
             created.append(name)
         merge = _Merge.start(db, preview, rows)
         helpers = write_helpers(db, preview.helpers, [helper_key(h) for h in preview.helpers], rev)
-        with indexes_suspended(db, _incoming_rows(new_rows, imported < total)):
+        with indexes_suspended(db, _incoming_rows(new_rows, imported < total), _NOT_ENTERED):
             for start in range(0, total, CHUNK):
                 chunk = rows[start:start + CHUNK]
-                recorded = load_recorded(db, [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None],
-                                         preview.year)
+                matched = [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None] if preview.match_ids else []
+                recorded = load_recorded(db, matched, preview.year)
                 batch = merge.households(db, chunk, recorded, preview.match_ids)
                 changed = write_households(db, batch, rev, recorded)
                 plans = _plans(batch, chunk, helpers.ids)
@@ -473,16 +482,20 @@ def write_preview(
     )
 
 
-def _check_still_matching(db: Database, preview: ImportPreview, skip_invalid: bool,
-                          create_villages: bool) -> tuple[list[ParsedHousehold], list[ParsedHousehold]]:
+def _check_still_matching(
+    db: Database, preview: ImportPreview, skip_invalid: bool, create_villages: bool,
+    checked: tuple[list[ParsedHousehold], list[ParsedHousehold]] | None = None,
+) -> tuple[list[ParsedHousehold], list[ParsedHousehold]]:
     """Match the rows again if anything was written since they were matched, and refuse what the
-    user did not agree to; returns the rows to write and the rows left out."""
+    user did not agree to; returns the rows to write and the rows left out. ``checked``: what an
+    earlier call returned, given back as it is when nothing was written since (the same rows)."""
     if preview.matched_at_rev != current_rev(db):
         match_existing(db, preview)
-    rows: list[ParsedHousehold] = []
-    invalid: list[ParsedHousehold] = []
-    for ph in preview.households:  # one pass over the 20,000, not one per list
-        (rows if ph.valid else invalid).append(ph)
+    elif checked is not None:
+        return checked
+    valid = list(map(_VALID, preview.households))  # asked once of each, no Python step between them
+    rows = list(compress(preview.households, valid))
+    invalid = list(compress(preview.households, map(not_, valid)))
     if invalid and not skip_invalid:
         raise ImportRefused(invalid_message(preview))
     if preview.new_villages and not create_villages:
@@ -508,7 +521,7 @@ def _incoming_rows(new: list[ParsedHousehold], matched: bool) -> dict[str, int]:
     """Rows the import inserts per table (``new``: the households it adds), for :func:`indexes_suspended`.
     Members only when no household of the file is recorded (``matched``): updating one reads its
     members through their indexes."""
-    return {"households": len(new), "assessments": sum(1 for ph in new if ph.classification is not None),
+    return {"households": len(new), "assessments": len(new) - list(map(_CLASSIFICATION, new)).count(None),
             "members": 0 if matched else sum(len(ph.household.members) for ph in new)}
 
 
@@ -563,7 +576,7 @@ class _Merge:
 
 def _first_free_code(db: Database, rows: list[ParsedHousehold]) -> int:
     """The next mã hộ for a new household without one: above every one in the database and in the file."""
-    codes = [ph.household.code for ph in rows]
+    codes = list(map(_CODE, rows))
     joined = "".join(codes)
     # a column of numbers (or blanks) read in C; any other code is tested on its own
     in_file = map(int, filter(None, codes)) if is_digits(joined) or not joined else (
@@ -580,9 +593,15 @@ def _merged_household(ph: ParsedHousehold, recorded: Household | None) -> Househ
     """
     src = ph.household
     if recorded is None:  # a copy without identity (the preview's own stays as read, for a new attempt)
-        h = Household.__new__(Household)  # what dataclasses.replace gives, without calling __init__ again
-        h.__dict__.update(src.__dict__)
-        h.id, h.uuid = None, ""
+        # what dataclasses.replace gives, each field set as an attribute without calling __init__
+        # again (a class call costs several times as much in Python 3.11) nor copying __dict__ (which
+        # materialises a dict on both households and slows every later read of them)
+        h = _new_household(Household)
+        h.head_name, h.village_id, h.code, h.head_cccd = src.head_name, src.village_id, src.code, src.head_cccd
+        h.head_birth_year, h.head_birth_date, h.head_sex = src.head_birth_year, src.head_birth_date, src.head_sex
+        h.ethnicity_name, h.ethnicity_code, h.ethnicity_list = src.ethnicity_name, src.ethnicity_code, src.ethnicity_list
+        h.address, h.phone, h.categories, h.note = src.address, src.phone, src.categories, src.note
+        h.members, h.id, h.uuid, h.declared_size = src.members, None, "", src.declared_size
         return h
     h = recorded
     h.head_name = src.head_name
@@ -606,10 +625,10 @@ def _merged_assessment(ph: ParsedHousehold, old: Assessment | None, year: int, s
     if old is None:
         if ph.classification is None:
             return None
-        # made with the file's values at once (a new household's: most of an import)
-        a = Assessment(year, std.id, area, ph.income, [] if ph.deprived is None else list(ph.deprived),
-                       causes=[] if ph.causes is None else list(ph.causes),
-                       needs=[] if ph.needs is None else list(ph.needs))
+        # made with the file's values at once (a new household's: most of an import), the fields
+        # given in order (no keyword dict per assessment)
+        a = Assessment(year, std.id, area, ph.income, [] if ph.deprived is None else list(ph.deprived), "",
+                       [] if ph.causes is None else list(ph.causes), [] if ph.needs is None else list(ph.needs))
     else:
         a = old
         a.standard_id, a.area = std.id, area

@@ -17,8 +17,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from sqlite_utils import Database
 
@@ -28,12 +27,10 @@ from gnbv_desktop.store.households import (
     ASSESSMENT_COLUMNS,
     HOUSEHOLD_COLUMNS,
     MEMBER_COLUMNS,
-    assessment_row,
     assessment_rows,
-    household_row,
     household_rows,
     member_row,
-    take_year_flags,
+    take_year_flags_all,
 )
 from gnbv_desktop.store.records import RECORD_COLUMNS, new_record_values, now_iso, touch
 
@@ -49,18 +46,61 @@ class Recorded:
 
 
 def insert_tuples(db: Database, table: str, columns: tuple[str, ...], rows: Iterable[tuple],
-                  same: dict[str, int | str] | None = None) -> None:
+                  same: dict[str, int | str | None] | None = None) -> None:
     """Insert rows given as tuples in ``columns`` order with one ``executemany``: the one bulk insert
     of an import (sqlite-utils' ``insert_all`` inspects every value in Python, which was a third of
     a 20,000-household import). ``same``: columns with one value for every row (a bulk write's
-    timestamps and revision), written once into the statement rather than bound on each row."""
-    same = same or {}
+    timestamps and revision), written once into the statement rather than bound on each row.
+
+    So is any other column whose value is the same in every row (a list's blank addresses and
+    notes, its one ethnic-code list, the standard in force, the classification's empty review): the
+    sqlite3 module binds each text by allocating and copying it inside SQLite, a tenth of writing
+    20,000 households. Only texts, integers and NULLs are written so, each as the very value a bind
+    would store (a column mixing ``1`` and ``1.0``, equal in Python, is bound)."""
+    rows = rows if isinstance(rows, list) else list(rows)
+    same = dict(same or {})
+    if len(rows) > 1:
+        shared = _shared_columns(rows)
+        if shared and len(shared) < len(columns):  # at least one column is bound
+            same.update((columns[i], value) for i, value in shared.items())
+            kept = [i for i in range(len(columns)) if i not in shared]
+            columns = tuple(columns[i] for i in kept)
+            rows = list(map(itemgetter(*kept), rows)) if len(kept) > 1 else [(r[kept[0]],) for r in rows]
     values = [_in(columns), *map(_literal, same.values())]
     db.conn.executemany(f"INSERT INTO [{table}] ({_columns((*columns, *same))}) VALUES ({','.join(values)})", rows)
 
 
-def _literal(value: int | str) -> str:
+def _shared_columns(rows: list[tuple]) -> dict[int, int | str | None]:
+    """The columns (by position) holding one value, of one type, in every row, each with that value:
+    a text without NUL (which would end the statement), an integer of SQLite's 64 bits, or NULL."""
+    out = {}
+    for i, column in enumerate(zip(*rows, strict=True)):
+        first = column[0]
+        if first != column[-1] or first != column[len(column) // 2]:  # most that differ, told at once
+            continue
+        kind = type(first)
+        # a text or NULL equal to every value is the value of each (what equals a text is a text);
+        # equal integers may be floats or bools, which bind otherwise, so their types are compared
+        if ((kind is str and "\x00" not in first and _encodable(first)) or first is None
+                or (kind is int and -2**63 <= first < 2**63)) \
+                and column.count(first) == len(column) and (kind is not int or set(map(type, column)) == {int}):
+            out[i] = first
+    return out
+
+
+def _encodable(text: str) -> bool:
+    """Whether ``text`` can be written in the statement (UTF-8: no lone surrogate)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _literal(value: int | str | None) -> str:
     """``value`` as an SQL literal."""
+    if value is None:
+        return "NULL"
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise TypeError(f"not an SQL literal: {value!r}")
     return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
@@ -95,8 +135,8 @@ class RecordStamp:
             yield from uuid4_texts(512)
 
     def uuids(self, n: int) -> list[str]:
-        """The UUIDs of ``n`` new records."""
-        return list(islice(self._uuids, n))
+        """The UUIDs of ``n`` new records, drawn at once (not one by one from :meth:`uuid`'s generator)."""
+        return uuid4_texts(n)
 
     def fields(self) -> dict:
         """A new record's bookkeeping (:data:`RECORD_COLUMNS`) as a dict, for rows built as dicts."""
@@ -238,37 +278,46 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     recorded = recorded or Recorded({}, {}, {}, {})
     stamp = RecordStamp(rev)  # one timestamp for the chunk; each record gets its own uuid
     next_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM households").fetchone()[0]
-    normalize_households([h for h, _a in items])
-    for h, assessment in items:
-        if assessment is not None:
-            take_year_flags(assessment, h)
+    households = [h for h, _a in items]
+    normalize_households(households)
+    take_year_flags_all(items)
     # the new households' rows built a column at a time, then added in the items' order, so that
     # every row keeps the place (and the id) a write of one household after the other gives it
-    is_new = [h.id is None for h, _a in items]
-    fresh = [item for item, new_one in zip(items, is_new, strict=True) if new_one]
-    for h, _a in fresh:
-        h.id, next_id = next_id, next_id + 1
-    rows = household_rows([h for h, _a in fresh])
-    with_assessment = [(a, h.id) for h, a in fresh if a is not None]
-    assessed = iter(assessment_rows([a for a, _hid in with_assessment], [hid for _a, hid in with_assessment]))
-    assessment_values = [None if a is None else next(assessed) for _h, a in fresh]
+    ids = list(map(_ID, households))
+    only_new = ids.count(None) == len(ids)  # a first import: all at once
+    fresh = items if only_new else [item for item, hid in zip(items, ids, strict=True) if hid is None]
+    new_ids, uuids = range(next_id, next_id + len(fresh)), stamp.uuids(len(fresh))
+    for (h, _a), hid, uuid in zip(fresh, new_ids, uuids, strict=True):
+        h.id, h.uuid = hid, uuid
+    rows = household_rows(households if only_new else [h for h, _a in fresh], uuids, new_ids)
+    assessed = [(a, h.id) for h, a in fresh if a is not None]
+    uuids = stamp.uuids(len(assessed))
+    for (a, _hid), uuid in zip(assessed, uuids, strict=True):
+        a.uuid = uuid
+    new_assessments = assessment_rows([a for a, _hid in assessed], [hid for _a, hid in assessed], uuids)
     new = NewRows(stamp)
     changed: set[int] = set()
-    if len(fresh) == len(items):  # only new households (a first import): all at once
-        new.add(fresh, rows, assessment_values)
+    if only_new:
+        new.add(fresh, rows, new_assessments)
     else:
-        adding = iter(zip(fresh, rows, assessment_values, strict=True))
-        for (h, assessment), new_one in zip(items, is_new, strict=True):
-            if new_one:
-                item, row, values = next(adding)
-                new.add([item], [row], [values])
+        adding = iter(zip(fresh, rows, strict=True))
+        assessments_left = iter(new_assessments)
+        # the recorded households' rows made for them all at once too, as the new ones'
+        held = [item for item, hid in zip(items, ids, strict=True) if hid is not None]
+        held_rows = iter(household_rows([h for h, _a in held]))
+        held_assessed = [(a, h.id) for h, a in held if a is not None]
+        held_assessments = iter(assessment_rows([a for a, _hid in held_assessed], [hid for _a, hid in held_assessed]))
+        for (h, assessment), hid in zip(items, ids, strict=True):
+            if hid is None:
+                item, row = next(adding)
+                new.add([item], [row], [] if assessment is None else [next(assessments_left)])
                 continue
-            if _update_household(db, h, rev, recorded.rows.get(h.id)):
+            if _update_household(db, h, rev, recorded.rows.get(h.id), next(held_rows)):
                 changed.add(h.id)
             if _update_members(db, h, rev, recorded.members.get(h.id, []), new):
                 changed.add(h.id)
-            if assessment is not None and _upsert_assessment(db, h.id, assessment, rev,
-                                                             recorded.assessments.get(h.id), new):
+            if assessment is not None and _upsert_assessment(db, h.id, assessment, rev, recorded.assessments.get(h.id),
+                                                             new, next(held_assessments)):
                 changed.add(h.id)
     new.insert(db)
     return changed
@@ -285,20 +334,15 @@ class NewRows:
     assessments: list[tuple] = field(default_factory=list)  # (*ASSESSMENT_COLUMNS, uuid)
 
     def add(self, items: list[tuple[Household, Assessment | None]], rows: list[tuple],
-            assessment_values: list[tuple | None]) -> None:
-        """New households (ids chosen by the caller) with their members and assessments, given each
-        one's :func:`household_row` and its assessment's :func:`assessment_row` (``None`` without one)."""
-        uuids = self.stamp.uuids(len(items))
-        self.households += [(*row, uuid, h.id) for row, uuid, (h, _a) in zip(rows, uuids, items, strict=True)]
-        for (h, _a), uuid in zip(items, uuids, strict=True):
-            h.uuid = uuid
+            assessed: list[tuple]) -> None:
+        """New households (ids and uuids set by the caller) with their members and assessments, given
+        each one's row (:func:`household_row`, its uuid and id after it) and the rows of those of
+        their assessments that are not ``None`` (:func:`assessment_row`, the uuid after it)."""
+        self.households += rows
+        for h, _a in items:
             for order, m in enumerate(h.members):
                 self.member(member_row(m, h.id, order))
-        assessed = [(a, values) for (_h, a), values in zip(items, assessment_values, strict=True) if a is not None]
-        uuids = self.stamp.uuids(len(assessed))
-        self.assessments += [(*values, uuid) for (_a, values), uuid in zip(assessed, uuids, strict=True)]
-        for (a, _values), uuid in zip(assessed, uuids, strict=True):
-            a.uuid = uuid
+        self.assessments += assessed
 
     def member(self, values: tuple) -> None:
         """A new member row (:func:`member_row`)."""
@@ -318,14 +362,17 @@ class NewRows:
                 insert_tuples(db, table, columns, rows, self.stamp.same)
 
 
+_ID = attrgetter("id")
+
+
 def _diff(columns: tuple[str, ...], new: tuple, old: tuple) -> dict:
     """The columns whose new value differs from the stored one."""
     return {c: v for c, v, o in zip(columns, new, old, strict=True) if o != v}
 
 
-def _update_household(db: Database, h: Household, rev: int, old: tuple | None) -> bool:
-    """Write the household's changed columns (and bring it back if it was deleted); True when any."""
-    values = household_row(h)
+def _update_household(db: Database, h: Household, rev: int, old: tuple | None, values: tuple) -> bool:
+    """Write the household's changed columns (and bring it back if it was deleted); True when any.
+    ``values``: its :func:`household_row`."""
     if old is None:
         diff = dict(zip(HOUSEHOLD_COLUMNS, values, strict=True))
     elif old[1:] == values and not old[0]:
@@ -359,9 +406,9 @@ def _update_members(db: Database, h: Household, rev: int, old_rows: list[tuple],
 
 
 def _upsert_assessment(db: Database, household_id: int, a: Assessment, rev: int, old: tuple | None,
-                       new: NewRows) -> bool:
-    """Insert the year's assessment, or write its changed columns (bringing it back if deleted)."""
-    values = assessment_row(a, household_id)
+                       new: NewRows, values: tuple) -> bool:
+    """Insert the year's assessment, or write its changed columns (bringing it back if deleted).
+    ``values``: its :func:`assessment_row`."""
     if old is None:
         new.assessment(values, a)
         return True

@@ -9,7 +9,7 @@ assessments and members) decide it with the one rule below.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -33,16 +33,21 @@ def rebuild_pays(db: Database, table: str, incoming: int) -> bool:
 
 
 @contextmanager
-def indexes_suspended(db: Database, incoming: dict[str, int]) -> Iterator[None]:
+def indexes_suspended(db: Database, incoming: dict[str, int], kept: Collection[str] = ()) -> Iterator[None]:
     """Inside the caller's transaction: drop the declared indexes (not those of a UNIQUE or PRIMARY
     KEY constraint) of each table of ``incoming`` (table → rows about to be inserted) where
     :func:`rebuild_pays`, and create them again from their stored definitions at the end. An error
-    or a kill in between rolls the drop back with everything else."""
+    or a kill in between rolls the drop back with everything else.
+
+    ``kept``: partial indexes the caller knows its rows do not enter (their ``WHERE`` excludes
+    them), left in place: maintaining them costs one test per row, where a rebuild reads the whole
+    table. Were a row to enter one after all, it is maintained as usual."""
     saved = [
         (name, sql)
         for table, rows in incoming.items() if rebuild_pays(db, table, rows)
         for name, sql in db.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [table])
+        if name not in kept
     ]
     for name, _sql in saved:
         db.execute(f"DROP INDEX [{name}]")
