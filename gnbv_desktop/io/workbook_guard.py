@@ -22,7 +22,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import filterfalse, repeat
 from pathlib import Path
 
 from gnbv_desktop.core.text import format_number
@@ -56,6 +56,8 @@ _CHUNK = 1 << 20
 _REFERENCE = re.compile(rb' r="(?![A-Za-z][0-9]{1,5}+")'
                         rb'([0-9]{1,9}(?=")|[A-Za-z]{2,4}(?=[0-9])(?:[0-9]{6,9}(?="))?|[A-Za-z][0-9]{6,9}(?="))')
 _REFERENCE_ANY_SPACE = re.compile(_REFERENCE.pattern.replace(b" r=", rb"\sr="))
+_DIGITS = b"0123456789"
+_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _OTHER_SPACE = (b'\tr="', b'\nr="', b'\rr="')
 _TAIL = 256  # the end of the previous chunk scanned again with the next one
 _SEAM = 32  # bytes of the next chunk read with that tail: more than the longest reference or separator matched
@@ -175,13 +177,12 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
     reference = _REFERENCE_ANY_SPACE if odd else _REFERENCE
     found = reference.findall(chunk) + reference.findall(seam)
     rows = [*filter(bytes.isdigit, found)]  # rows' own references: all of them, or nearly
-    if len(rows) < len(found):
-        for ref in set(found).difference(rows):  # a cell past column Z or on a far row
-            letters = ref.rstrip(b"0123456789")
+    if len(rows) < len(found):  # cells past column Z or on far rows: their letters, then their digits
+        cells = [*filterfalse(bytes.isdigit, found)]
+        for letters in set(map(bytes.rstrip, cells, repeat(_DIGITS))):
             if len(letters) > 1:
                 extent.columns = max(extent.columns, _column_number(letters))
-            if len(letters) < len(ref):
-                rows.append(ref[len(letters):])
+        rows += filter(None, map(bytes.lstrip, cells, repeat(_LETTERS)))
     if rows:  # at most nine digits each: padded with zeros, the largest string is the largest number
         extent.rows = max(extent.rows, int(max(map(bytes.zfill, rows, repeat(9)))))
     extent.row_tags += chunk.count(b"<row")
