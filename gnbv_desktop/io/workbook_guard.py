@@ -178,11 +178,11 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
     found = reference.findall(chunk) + reference.findall(seam)
     rows = [*filter(bytes.isdigit, found)]  # rows' own references: all of them, or nearly
     if len(rows) < len(found):  # cells past column Z or on far rows: their letters, then their digits
-        cells = [*filterfalse(bytes.isdigit, found)]
-        for letters in set(map(bytes.rstrip, cells, repeat(_DIGITS))):
+        others = [*filterfalse(bytes.isdigit, found)]
+        for letters in set(map(bytes.rstrip, others, repeat(_DIGITS))):
             if len(letters) > 1:
                 extent.columns = max(extent.columns, _column_number(letters))
-        rows += filter(None, map(bytes.lstrip, cells, repeat(_LETTERS)))
+        rows += filter(None, map(bytes.lstrip, others, repeat(_LETTERS)))
     if rows:  # at most nine digits each: padded with zeros, the largest string is the largest number
         extent.rows = max(extent.rows, int(max(map(bytes.zfill, rows, repeat(9)))))
     extent.row_tags += chunk.count(b"<row")
