@@ -21,6 +21,7 @@ import multiprocessing
 import re
 import zipfile
 import zlib
+from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import filterfalse, repeat
 from pathlib import Path
@@ -62,6 +63,8 @@ _OTHER_SPACE = (b'\tr="', b'\nr="', b'\rr="')
 _TAIL = 256  # the end of the previous chunk scanned again with the next one
 _SEAM = 32  # bytes of the next chunk read with that tail: more than the longest reference or separator matched
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{0,4})([0-9]{0,9}):?([A-Z]{0,4})([0-9]{0,9})\"")
+_DIMENSION_REF = re.compile(rb"\b" + _DIMENSION.pattern.split(rb"\b")[-1])  # its end, from "ref="
+_WORD = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")  # \w in a bytes pattern
 _WINDOW = 16 * 1024  # a text run of _MAX_TEXT_RUN bytes spans this many whole windows without a tag
 _WINDOWS_IN_RUN = _MAX_TEXT_RUN // _WINDOW - 1
 
@@ -165,8 +168,8 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
     boundary) is looked for in the tail and the first bytes of the chunk, the rest in the chunk alone."""
     seam = tail + chunk[:_SEAM]
     if b"dimension" in chunk or b"dimension" in seam:
-        for m in _dimensions(tail + chunk):
-            for letters, digits in ((m.group(1), m.group(2)), (m.group(3), m.group(4))):
+        for first_letters, first_digits, last_letters, last_digits in _dimensions(tail + chunk):
+            for letters, digits in ((first_letters, first_digits), (last_letters, last_digits)):
                 if digits:
                     extent.rows = max(extent.rows, int(digits))
                 if letters:
@@ -198,23 +201,51 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
         extent.columns = max(extent.columns, *(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts))
 
 
-def _dimensions(data: bytes) -> list[re.Match]:
-    """The matches of ``_DIMENSION.finditer(data)``, tried only where a tag can start: the pattern tried at
-    every "<" of a chunk (what finditer does: the pattern starts with no literal) cost 18 ms on a list's
-    first megabyte, where its ``<dimension>`` is."""
-    hits = []
+def _dimensions(data: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:
+    """The groups of ``_DIMENSION.finditer(data)``'s matches, in time linear in the data.
+
+    finditer tries the pattern at every "<" (it starts with no literal), and at each "<dimension" its lazy
+    ``[^>]*?`` runs on to the next ">": 18 ms on a list's first megabyte, and minutes for a megabyte of
+    "<dimension " with no ">" in it. Here the tries are made only where a "dimension" follows "<" (or
+    "<prefix:"), and the ``ref="…"`` each one would reach is looked up among the few places it can be."""
+    refs = []  # where _DIMENSION_REF matches, in order: the only places the lazy run can stop
+    at = data.find(b'ref="')
+    while at >= 0:
+        if _DIMENSION_REF.match(data, at):
+            refs.append(at)
+        at = data.find(b'ref="', at + 1)
+    tries: dict[int, list[int]] = {}  # a "<" the pattern can start at -> where its "dimension" ends, in the order tried
     at = data.find(b"dimension")
     while at >= 0:
-        hits.append(at)
+        before = data[at - 1:at]
+        if before == b"<":
+            tries.setdefault(at - 1, []).append(at + 9)  # "<dimension": tried after "<prefix:dimension"
+        elif before == b":":
+            word = at - 1  # the prefix is the whole run of word characters before the colon
+            while word and data[word - 1] in _WORD:
+                word -= 1
+            if word < at - 1 and data[word - 1:word] == b"<":
+                tries.setdefault(word - 1, []).insert(0, at + 9)
         at = data.find(b"dimension", at + 1)
-    if any(data[at - 1:at] == b":" for at in hits):  # a prefixed tag (<x:dimension): its "<" is further back
-        return list(_DIMENSION.finditer(data))
-    found: list[re.Match] = []
-    end = 0  # finditer goes on after a match, never inside it
-    for at in hits:
-        if at > end and data[at - 1:at] == b"<" and (m := _DIMENSION.match(data, at - 1)):
-            found.append(m)
-            end = m.end()
+    found = []
+    done = 0  # finditer goes on after a match, never inside it
+    gt = -1  # the first ">" at or after the last end looked from (no ">" between the ends of one start's tries)
+    for start in sorted(tries):
+        if start < done:
+            continue
+        ends = tries[start]
+        if gt < min(ends):
+            gt = data.find(b">", min(ends))
+            gt = len(data) if gt < 0 else gt
+        for end in ends:
+            if end < len(data) and data[end] in _WORD:  # "dimension\b"
+                continue
+            i = bisect_left(refs, end)
+            if i < len(refs) and refs[i] < gt:
+                m = _DIMENSION_REF.match(data, refs[i])
+                found.append(m.groups())
+                done = m.end()
+                break
     return found
 
 
