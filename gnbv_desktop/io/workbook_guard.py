@@ -21,7 +21,6 @@ import multiprocessing
 import re
 import zipfile
 import zlib
-from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import filterfalse, repeat
 from pathlib import Path
@@ -63,7 +62,8 @@ _OTHER_SPACE = (b'\tr="', b'\nr="', b'\rr="')
 _TAIL = 256  # the end of the previous chunk scanned again with the next one
 _SEAM = 32  # bytes of the next chunk read with that tail: more than the longest reference or separator matched
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{0,4})([0-9]{0,9}):?([A-Z]{0,4})([0-9]{0,9})\"")
-_DIMENSION_REF = re.compile(rb"\b" + _DIMENSION.pattern.split(rb"\b")[-1])  # its end, from "ref="
+# its end, from "ref=": the \b before it as a lookbehind after the literal, so a search runs at literal speed
+_DIMENSION_REF = re.compile(rb'ref="(?<!\wref=")' + _DIMENSION.pattern.split(rb'ref=\"')[-1])
 _WORD = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")  # \w in a bytes pattern
 _WINDOW = 16 * 1024  # a text run of _MAX_TEXT_RUN bytes spans this many whole windows without a tag
 _WINDOWS_IN_RUN = _MAX_TEXT_RUN // _WINDOW - 1
@@ -207,13 +207,7 @@ def _dimensions(data: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:
     finditer tries the pattern at every "<" (it starts with no literal), and at each "<dimension" its lazy
     ``[^>]*?`` runs on to the next ">": 18 ms on a list's first megabyte, and minutes for a megabyte of
     "<dimension " with no ">" in it. Here the tries are made only where a "dimension" follows "<" (or
-    "<prefix:"), and the ``ref="…"`` each one would reach is looked up among the few places it can be."""
-    refs = []  # where _DIMENSION_REF matches, in order: the only places the lazy run can stop
-    at = data.find(b'ref="')
-    while at >= 0:
-        if _DIMENSION_REF.match(data, at):
-            refs.append(at)
-        at = data.find(b'ref="', at + 1)
+    "<prefix:"), and the ``ref="…"`` a try stops at is searched for once per stretch without ">"."""
     tries: dict[int, list[int]] = {}  # a "<" the pattern can start at -> where its "dimension" ends, in the order tried
     at = data.find(b"dimension")
     while at >= 0:
@@ -229,7 +223,8 @@ def _dimensions(data: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:
         at = data.find(b"dimension", at + 1)
     found = []
     done = 0  # finditer goes on after a match, never inside it
-    gt = -1  # the first ">" at or after the last end looked from (no ">" between the ends of one start's tries)
+    gt = -1  # the first ">" at or after the ends looked from (no ">" lies between the ends of one start's tries)
+    since, until, ref = -1, -1, None  # the last search: from, to (a ">"), and the first ref="…" it found there
     for start in sorted(tries):
         if start < done:
             continue
@@ -240,11 +235,11 @@ def _dimensions(data: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:
         for end in ends:
             if end < len(data) and data[end] in _WORD:  # "dimension\b"
                 continue
-            i = bisect_left(refs, end)
-            if i < len(refs) and refs[i] < gt:
-                m = _DIMENSION_REF.match(data, refs[i])
-                found.append(m.groups())
-                done = m.end()
+            if not (until == gt and since <= end and (ref is None or ref.start() >= end)):
+                since, until, ref = end, gt, _DIMENSION_REF.search(data, end, gt)
+            if ref:
+                found.append(ref.groups())
+                done = ref.end()
                 break
     return found
 
