@@ -22,6 +22,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from itertools import filterfalse, repeat
 from pathlib import Path
 
 from gnbv_desktop.core.text import format_number
@@ -44,14 +45,26 @@ _CHUNK = 1 << 20
 # alternatives each match a few references only: a row's ``r`` (digits only: every row); a cell past
 # column Z (its letters, and its row when that has six digits or more); a cell in columns A-Z on a
 # row of six digits or more (placed on a far row without its row saying so). Most lists stop before
-# column AA and row 100,000, so a cell's reference is seldom returned at all.
+# column AA and row 100,000, so a cell's reference is seldom returned at all. A lookahead first refuses
+# what none of the alternatives can match — one letter and at most five digits closed by the quote, i.e.
+# nearly every cell's reference — so they are tried on a few references only (trying them at every
+# reference was a third of the guard's time). One group, the reference as written: only digits for a
+# row's own reference, letters first for the others.
 # The attribute is matched with the space before it (``dir="5400000"`` in a theme is no reference);
 # the pattern starts with that literal so the scan runs at the speed of a literal search, and a part
 # that separates attributes with tabs or line breaks instead is scanned with the general (slower) form.
-_REFERENCE = re.compile(rb' r="(?:([0-9]{1,9})"|([A-Za-z]{2,4})(?=[0-9])(?:([0-9]{6,9})")?|[A-Za-z]([0-9]{6,9})")')
+_REFERENCE = re.compile(rb' r="(?![A-Za-z][0-9]{1,5}+")'
+                        rb'([0-9]{1,9}(?=")|[A-Za-z]{2,4}(?=[0-9])(?:[0-9]{6,9}(?="))?|[A-Za-z][0-9]{6,9}(?="))')
 _REFERENCE_ANY_SPACE = re.compile(_REFERENCE.pattern.replace(b" r=", rb"\sr="))
+_DIGITS = b"0123456789"
+_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _OTHER_SPACE = (b'\tr="', b'\nr="', b'\rr="')
+_TAIL = 256  # the end of the previous chunk scanned again with the next one
+_SEAM = 32  # bytes of the next chunk read with that tail: more than the longest reference or separator matched
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{0,4})([0-9]{0,9}):?([A-Z]{0,4})([0-9]{0,9})\"")
+# its end, from "ref=": the \b before it as a lookbehind after the literal, so a search runs at literal speed
+_DIMENSION_REF = re.compile(rb'ref="(?<!\wref=")' + _DIMENSION.pattern.split(rb'ref=\"')[-1])
+_WORD = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")  # \w in a bytes pattern
 _WINDOW = 16 * 1024  # a text run of _MAX_TEXT_RUN bytes spans this many whole windows without a tag
 _WINDOWS_IN_RUN = _MAX_TEXT_RUN // _WINDOW - 1
 
@@ -139,46 +152,96 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, extent: _
                 if first >= 0:
                     run = len(chunk) - chunk.rfind(b"<") - 1
                 if extent is not None:
-                    _note_cells(tail + chunk, len(tail), extent)
+                    _note_cells(tail, chunk, extent)
                     if extent.too_large:
                         return size
-                    tail = chunk[-256:]
+                    tail = chunk[-_TAIL:]
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
         raise WorkbookTooLarge(f"Tệp '{path.name}' hỏng, không đọc được.") from None
     return size
 
 
-def _note_cells(data: bytes, overlap: int, extent: _Extent) -> None:
-    """Update the extent from one window (the previous chunk's tail, then this chunk)."""
-    # a literal find first: the pattern, tried at every "<" of the part, was a third of the guard's time
-    for m in _DIMENSION.finditer(data) if b"dimension" in data else ():
-        for letters, digits in ((m.group(1), m.group(2)), (m.group(3), m.group(4))):
-            if digits:
-                extent.rows = max(extent.rows, int(digits))
-            if letters:
-                extent.columns = max(extent.columns, _column_number(letters))
+def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
+    """Update the extent from one window: the previous chunk's tail, then this chunk.
+
+    The chunk is never copied: what starts in the tail (a reference or tag cut in two by the chunk
+    boundary) is looked for in the tail and the first bytes of the chunk, the rest in the chunk alone."""
+    seam = tail + chunk[:_SEAM]
+    if b"dimension" in chunk or b"dimension" in seam:
+        for first_letters, first_digits, last_letters, last_digits in _dimensions(tail + chunk):
+            for letters, digits in ((first_letters, first_digits), (last_letters, last_digits)):
+                if digits:
+                    extent.rows = max(extent.rows, int(digits))
+                if letters:
+                    extent.columns = max(extent.columns, _column_number(letters))
     # one-byte tests run at memchr speed; the separators are looked for only when one of them is there
-    odd = (b"\t" in data or b"\n" in data or b"\r" in data) and any(sep in data for sep in _OTHER_SPACE)
-    found = (_REFERENCE_ANY_SPACE if odd else _REFERENCE).findall(data)
-    if found:
-        row_refs, wide, far_wide, far = (set(group) - {b""} for group in zip(*found, strict=True))
-        rows = row_refs | far_wide | far
-        if rows:
-            extent.rows = max(extent.rows, *map(int, rows))
-        if wide:
-            extent.columns = max(extent.columns, *map(_column_number, wide))
-    # counted from ``overlap`` on (the tail was counted with its own chunk), without copying the chunk
-    extent.row_tags += data.count(b"<row", overlap)
+    odd = any(sep in seam for sep in _OTHER_SPACE) or (
+        (b"\t" in chunk or b"\n" in chunk or b"\r" in chunk) and any(sep in chunk for sep in _OTHER_SPACE))
+    reference = _REFERENCE_ANY_SPACE if odd else _REFERENCE
+    found = reference.findall(chunk) + reference.findall(seam)
+    rows = [*filter(bytes.isdigit, found)]  # rows' own references: all of them, or nearly
+    if len(rows) < len(found):  # cells past column Z or on far rows: their letters, then their digits
+        others = [*filterfalse(bytes.isdigit, found)]
+        for letters in set(map(bytes.rstrip, others, repeat(_DIGITS))):
+            if len(letters) > 1:
+                extent.columns = max(extent.columns, _column_number(letters))
+        rows += filter(None, map(bytes.lstrip, others, repeat(_LETTERS)))
+    if rows:  # at most nine digits each: padded with zeros, the largest string is the largest number
+        extent.rows = max(extent.rows, int(max(map(bytes.zfill, rows, repeat(9)))))
+    extent.row_tags += chunk.count(b"<row")
     extent.rows = max(extent.rows, extent.row_tags)
-    referenced = data.count(b'<c r="', overlap)
-    # when every "<c" opens a cell with a reference (no <cols>, <cfRule>… in this window), those are all its cells
-    cells = referenced if data.count(b"<c", overlap) == referenced else (
-        data.count(b"<c ", overlap) + data.count(b"<c>", overlap) + data.count(b"<c/", overlap))
+    referenced = chunk.count(b'<c r="')
+    # when every "<c" opens a cell with a reference (no <cols>, <cfRule>… in this chunk), those are all its cells
+    cells = referenced if chunk.count(b"<c") == referenced else (
+        chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/"))
     extent.cells += cells
     if cells != referenced:
         # cells without a reference are placed one after another: a row's cell count is a width too
-        parts = data[overlap:].split(b"<row")
+        parts = chunk.split(b"<row")
         extent.columns = max(extent.columns, *(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts))
+
+
+def _dimensions(data: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:
+    """The groups of ``_DIMENSION.finditer(data)``'s matches, in time linear in the data.
+
+    finditer tries the pattern at every "<" (it starts with no literal), and at each "<dimension" its lazy
+    ``[^>]*?`` runs on to the next ">": 18 ms on a list's first megabyte, and minutes for a megabyte of
+    "<dimension " with no ">" in it. Here the tries are made only where a "dimension" follows "<" (or
+    "<prefix:"), and the ``ref="…"`` a try stops at is searched for once per stretch without ">"."""
+    tries: dict[int, list[int]] = {}  # a "<" the pattern can start at -> where its "dimension" ends, in the order tried
+    at = data.find(b"dimension")
+    while at >= 0:
+        before = data[at - 1:at]
+        if before == b"<":
+            tries.setdefault(at - 1, []).append(at + 9)  # "<dimension": tried after "<prefix:dimension"
+        elif before == b":":
+            word = at - 1  # the prefix is the whole run of word characters before the colon
+            while word and data[word - 1] in _WORD:
+                word -= 1
+            if word < at - 1 and data[word - 1:word] == b"<":
+                tries.setdefault(word - 1, []).insert(0, at + 9)
+        at = data.find(b"dimension", at + 1)
+    found = []
+    done = 0  # finditer goes on after a match, never inside it
+    gt = -1  # the first ">" at or after the ends looked from (no ">" lies between the ends of one start's tries)
+    since, until, ref = -1, -1, None  # the last search: from, to (a ">"), and the first ref="…" it found there
+    for start in sorted(tries):
+        if start < done:
+            continue
+        ends = tries[start]
+        if gt < min(ends):
+            gt = data.find(b">", min(ends))
+            gt = len(data) if gt < 0 else gt
+        for end in ends:
+            if end < len(data) and data[end] in _WORD:  # "dimension\b"
+                continue
+            if not (until == gt and since <= end and (ref is None or ref.start() >= end)):
+                since, until, ref = end, gt, _DIMENSION_REF.search(data, end, gt)
+            if ref:
+                found.append(ref.groups())
+                done = ref.end()
+                break
+    return found
 
 
 def _has_long_text(chunk: bytes) -> bool:
