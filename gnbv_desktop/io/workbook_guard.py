@@ -53,8 +53,9 @@ _CHUNK = 1 << 20
 # The attribute is matched with the space before it (``dir="5400000"`` in a theme is no reference);
 # the pattern starts with that literal so the scan runs at the speed of a literal search, and a part
 # that separates attributes with tabs or line breaks instead is scanned with the general (slower) form.
-_REFERENCE = re.compile(rb' r="(?![A-Za-z][0-9]{1,5}+")'
-                        rb'([0-9]{1,9}(?=")|[A-Za-z]{2,4}(?=[0-9])(?:[0-9]{6,9}(?="))?|[A-Za-z][0-9]{6,9}(?="))')
+_REFERENCE = re.compile(rb' r="(?![A-Za-z][1-9][0-9]{0,4}+")'
+                        rb'(0*[0-9]{1,9}(?=")|[A-Za-z]{2,4}(?=[0-9])(?:0*[0-9]{6,9}(?="))?|[A-Za-z]0*[0-9]{6,9}(?=")'
+                        rb'|[A-Za-z]{0,4}0*[1-9][0-9]{9}|[A-Za-z]{5})')
 _REFERENCE_ANY_SPACE = re.compile(_REFERENCE.pattern.replace(b" r=", rb"\sr="))
 _DIGITS = b"0123456789"
 _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -64,6 +65,14 @@ _SEAM = 32  # bytes of the next chunk read with that tail: more than the longest
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{0,4})([0-9]{0,9}):?([A-Z]{0,4})([0-9]{0,9})\"")
 # its end, from "ref=": the \b before it as a lookbehind after the literal, so a search runs at literal speed
 _DIMENSION_REF = re.compile(rb'ref="(?<!\wref=")' + _DIMENSION.pattern.split(rb'ref=\"')[-1])
+_UNREAD_ROWS = 99_999  # the highest row a cell's reference can name without the scan reading it
+_PROBED_WIDTH = MAX_CELLS // _UNREAD_ROWS  # columns (AX) past which such a cell could make the rectangle too large
+_FAR = 10**10  # a row of ten digits or more (after its zeros): beyond any sheet, refused as such
+# Forms of a reference or tag the scan does not measure (see _unmeasured); the spaced ones are looked for
+# only in a chunk holding a tab or line break.
+_UNMEASURED = (b"r='", b"r =", b"r= ", b":row", b":c ", b":c>", b":c/")
+_UNMEASURED_SPACED = (b"r\t=", b"r\n=", b"r\r=", b"r=\t", b"r=\n", b"r=\r", b":c\t", b":c\n", b":c\r")
+_MAX_DIMENSIONS = 64  # "dimension"s in one chunk before the sheet is left to the reader in the child
 _WORD = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")  # \w in a bytes pattern
 _WINDOW = 16 * 1024  # a text run of _MAX_TEXT_RUN bytes spans this many whole windows without a tag
 _WINDOWS_IN_RUN = _MAX_TEXT_RUN // _WINDOW - 1
@@ -79,6 +88,7 @@ class _Extent:
     columns: int = 0
     cells: int = 0
     row_tags: int = 0
+    unreadable: bool = False  # written in a form the scan does not measure: the reader is tried in a child
 
     @property
     def too_large(self) -> bool:
@@ -117,6 +127,7 @@ def _check_xlsx(path: Path) -> None:
         if len(infos) > MAX_PARTS:
             raise WorkbookTooLarge(f"Tệp '{path.name}' có {len(infos)} thành phần, quá nhiều cho một danh sách.")
         total = 0
+        unreadable = False
         for info in infos:  # every part: the workbook's relations may name any part as a sheet
             name = info.filename
             is_sheet = not name.lower().endswith("sharedstrings.xml")
@@ -128,6 +139,11 @@ def _check_xlsx(path: Path) -> None:
                     "sách hộ bình thường.")
             if is_sheet:
                 _check_extent(path, name, extent)
+                # a cell of a row below 100,000 is not read by the scan (only its row's tag is): past
+                # column AX, one such cell on a short sheet would make the reader's rectangle too large
+                unreadable = unreadable or extent.unreadable or extent.columns > _PROBED_WIDTH
+    if unreadable:  # the reader measures it where running out of memory cannot take the app down
+        _probe_in_child(path)
 
 
 def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, extent: _Extent | None) -> int:
@@ -167,7 +183,13 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
     The chunk is never copied: what starts in the tail (a reference or tag cut in two by the chunk
     boundary) is looked for in the tail and the first bytes of the chunk, the rest in the chunk alone."""
     seam = tail + chunk[:_SEAM]
-    if b"dimension" in chunk or b"dimension" in seam:
+    if not extent.unreadable and _unmeasured(chunk, seam):
+        extent.unreadable = True
+    if extent.unreadable:
+        pass  # the <dimension> tags too are left to the reader in the child
+    elif chunk.count(b"dimension") > _MAX_DIMENSIONS:  # a sheet has one; thousands only slow the scan down
+        extent.unreadable = True
+    elif b"dimension" in chunk or b"dimension" in seam:
         for first_letters, first_digits, last_letters, last_digits in _dimensions(tail + chunk):
             for letters, digits in ((first_letters, first_digits), (last_letters, last_digits)):
                 if digits:
@@ -186,8 +208,10 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
             if len(letters) > 1:
                 extent.columns = max(extent.columns, _column_number(letters))
         rows += filter(None, map(bytes.lstrip, others, repeat(_LETTERS)))
-    if rows:  # at most nine digits each: padded with zeros, the largest string is the largest number
-        extent.rows = max(extent.rows, int(max(map(bytes.zfill, rows, repeat(9)))))
+    if rows:  # without their leading zeros, nine digits or fewer: padded, the largest string is the largest number
+        rows = [*map(bytes.lstrip, rows, repeat(b"0"))]
+        longest = max(map(len, rows))
+        extent.rows = max(extent.rows, _FAR if longest > 9 else int(max(map(bytes.zfill, rows, repeat(9))) or 0))
     extent.row_tags += chunk.count(b"<row")
     extent.rows = max(extent.rows, extent.row_tags)
     referenced = chunk.count(b'<c r="')
@@ -199,6 +223,19 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
         # cells without a reference are placed one after another: a row's cell count is a width too
         parts = chunk.split(b"<row")
         extent.columns = max(extent.columns, *(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts))
+
+
+def _unmeasured(chunk: bytes, seam: bytes) -> bool:
+    """Whether the chunk writes a row or cell in a form the scan does not measure, though the reader
+    reads it: a quoted reference with spaces around "=" or in single quotes, a row or cell tag with a
+    namespace prefix. Excel and LibreOffice write none of these; a file that does is measured by the
+    reader in a child process (text in a cell that happens to look so costs only that)."""
+    for data in (chunk, seam):
+        if any(form in data for form in _UNMEASURED):
+            return True
+        if (b"\t" in data or b"\n" in data or b"\r" in data) and any(form in data for form in _UNMEASURED_SPACED):
+            return True
+    return False
 
 
 def _dimensions(data: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:
