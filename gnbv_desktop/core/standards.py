@@ -155,25 +155,12 @@ def classify(standard: Standard, area: str, income: int, deprived: list[str] | t
     t = standard.thresholds[area]
     k = standard.min_deprived
     case = _case(standard, t, income, n)
-    inc = format_money(income)
-    dep = f"thiếu hụt {n}/{total} chỉ số"
     near = t.near_poor_line or t.poor_line
-    if case == "band_poor_line":
-        why = f"thu nhập {inc} ≤ {_line(t.poor_line)} (chuẩn nghèo {AREA_LABELS[area].lower()})"
-    elif case in ("band_poor", "band_near"):
-        band = f"thu nhập {inc} trong khoảng {_line(t.poor_line)} – {_line(near)}"
-        why = f"{band} và {dep} (≥ {k})" if case == "band_poor" else f"{band} và {dep} (< {k})"
-    elif case == "band_average":
-        why = f"thu nhập {inc} trên chuẩn cận nghèo {_line(near)} và ≤ {_line(t.average_line)}"
-    elif case == "band_none":
-        why = f"thu nhập {inc} > {_line(t.average_line if t.average_line is not None else near)}"
-    elif case in ("line_poor", "line_near"):
-        line = f"thu nhập {inc} ≤ {_line(t.poor_line)}"
-        why = f"{line} và {dep} (≥ {k})" if case == "line_poor" else f"{line} và {dep} (< {k})"
-    elif case == "line_average":
-        why = f"thu nhập {inc} trên chuẩn nghèo {_line(t.poor_line)} và ≤ {_line(t.average_line)}"
-    else:
-        why = f"thu nhập {inc} > {_line(t.average_line if t.average_line is not None else t.poor_line)}"
+    why = _WHY[case].format(
+        income=format_money(income), poor=_line(t.poor_line), near=_line(near), average=_line(t.average_line),
+        above_band=_line(t.average_line if t.average_line is not None else near),
+        above_line=_line(t.average_line if t.average_line is not None else t.poor_line),
+        area=AREA_LABELS[area].lower(), deprived=f"thiếu hụt {n}/{total} chỉ số", k=k)
     cls = _CASE_CLASS[case]
     return Classification(cls, n, total, f"{CLASSIFICATION_LABELS[cls]}: {why}")
 
@@ -216,6 +203,18 @@ def _case(standard: Standard, t: Threshold, income: int, n: int) -> str:
     return "line_none"
 
 
+# The words of each case, as the explanation gives them.
+_WHY = {
+    "band_poor_line": "thu nhập {income} ≤ {poor} (chuẩn nghèo {area})",
+    "band_poor": "thu nhập {income} trong khoảng {poor} – {near} và {deprived} (≥ {k})",
+    "band_near": "thu nhập {income} trong khoảng {poor} – {near} và {deprived} (< {k})",
+    "band_average": "thu nhập {income} trên chuẩn cận nghèo {near} và ≤ {average}",
+    "band_none": "thu nhập {income} > {above_band}",
+    "line_poor": "thu nhập {income} ≤ {poor} và {deprived} (≥ {k})",
+    "line_near": "thu nhập {income} ≤ {poor} và {deprived} (< {k})",
+    "line_average": "thu nhập {income} trên chuẩn nghèo {poor} và ≤ {average}",
+    "line_none": "thu nhập {income} > {above_line}",
+}
 _CASE_CLASS = {"band_poor_line": POOR, "band_poor": POOR, "band_near": NEAR_POOR, "band_average": AVERAGE,
                "band_none": NONE, "line_poor": POOR, "line_near": NEAR_POOR, "line_average": AVERAGE, "line_none": NONE}
 
