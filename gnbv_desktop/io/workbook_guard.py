@@ -70,8 +70,9 @@ _PROBED_WIDTH = MAX_CELLS // _UNREAD_ROWS  # columns (AX) past which such a cell
 _FAR = 10**10  # a row of ten digits or more (after its zeros): beyond any sheet, refused as such
 # Forms of a reference or tag the scan does not measure (see _unmeasured); the spaced ones are looked for
 # only in a chunk holding a tab or line break.
-_UNMEASURED = (b"r='", b"r =", b"r= ", b":row", b":c ", b":c>", b":c/")
-_UNMEASURED_SPACED = (b"r\t=", b"r\n=", b"r\r=", b"r=\t", b"r=\n", b"r=\r", b":c\t", b":c\n", b":c\r")
+_UNMEASURED = ((b"r='", b"r =", b"r= "), (b"r\t=", b"r\n=", b"r\r=", b"r=\t", b"r=\n", b"r=\r"))
+# Row and cell tags with a namespace prefix: only in a part holding sheet data (a drawing has its own <xdr:row>).
+_PREFIXED = ((b":row", b":c ", b":c>", b":c/"), (b":c\t", b":c\n", b":c\r"))
 _MAX_DIMENSIONS = 64  # "dimension"s in one chunk before the sheet is left to the reader in the child
 _WORD = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")  # \w in a bytes pattern
 _WINDOW = 16 * 1024  # a text run of _MAX_TEXT_RUN bytes spans this many whole windows without a tag
@@ -89,6 +90,8 @@ class _Extent:
     cells: int = 0
     row_tags: int = 0
     unreadable: bool = False  # written in a form the scan does not measure: the reader is tried in a child
+    prefixed: bool = False  # row or cell tags with a namespace prefix: unreadable too when it is a sheet's data
+    sheet_data: bool = False  # the part holds a <sheetData>
 
     @property
     def too_large(self) -> bool:
@@ -141,7 +144,8 @@ def _check_xlsx(path: Path) -> None:
                 _check_extent(path, name, extent)
                 # a cell of a row below 100,000 is not read by the scan (only its row's tag is): past
                 # column AX, one such cell on a short sheet would make the reader's rectangle too large
-                unreadable = unreadable or extent.unreadable or extent.columns > _PROBED_WIDTH
+                unreadable = (unreadable or extent.unreadable or (extent.prefixed and extent.sheet_data)
+                              or extent.columns > _PROBED_WIDTH)
     if unreadable:  # the reader measures it where running out of memory cannot take the app down
         _probe_in_child(path)
 
@@ -183,8 +187,10 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
     The chunk is never copied: what starts in the tail (a reference or tag cut in two by the chunk
     boundary) is looked for in the tail and the first bytes of the chunk, the rest in the chunk alone."""
     seam = tail + chunk[:_SEAM]
-    if not extent.unreadable and _unmeasured(chunk, seam):
+    if not extent.unreadable and _holds(chunk, seam, *_UNMEASURED):
         extent.unreadable = True
+    extent.prefixed = extent.prefixed or _holds(chunk, seam, *_PREFIXED)
+    extent.sheet_data = extent.sheet_data or b"sheetData" in chunk or b"sheetData" in seam
     if extent.unreadable:
         pass  # the <dimension> tags too are left to the reader in the child
     elif chunk.count(b"dimension") > _MAX_DIMENSIONS:  # a sheet has one; thousands only slow the scan down
@@ -225,15 +231,16 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
         extent.columns = max(extent.columns, *(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts))
 
 
-def _unmeasured(chunk: bytes, seam: bytes) -> bool:
+def _holds(chunk: bytes, seam: bytes, forms: tuple[bytes, ...], spaced: tuple[bytes, ...]) -> bool:
     """Whether the chunk writes a row or cell in a form the scan does not measure, though the reader
-    reads it: a quoted reference with spaces around "=" or in single quotes, a row or cell tag with a
-    namespace prefix. Excel and LibreOffice write none of these; a file that does is measured by the
-    reader in a child process (text in a cell that happens to look so costs only that)."""
+    reads it (:data:`_UNMEASURED`: a reference with spaces around "=" or in single quotes;
+    :data:`_PREFIXED`: a tag with a namespace prefix); ``spaced``: the forms looked for only when the
+    chunk holds a tab or line break. Excel and LibreOffice write none of these; a file that does is
+    measured by the reader in a child process (text in a cell that happens to look so costs only that)."""
     for data in (chunk, seam):
-        if any(form in data for form in _UNMEASURED):
+        if any(form in data for form in forms):
             return True
-        if (b"\t" in data or b"\n" in data or b"\r" in data) and any(form in data for form in _UNMEASURED_SPACED):
+        if (b"\t" in data or b"\n" in data or b"\r" in data) and any(form in data for form in spaced):
             return True
     return False
 
