@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,10 +39,17 @@ from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.job_runner import JobHandle
 from gnbv_desktop.io.excel_mapping import apply_template, load_template, save_template
 from gnbv_desktop.io.excel_parser import ParsedHousehold
-from gnbv_desktop.io.excel_reader import WorkbookError, list_sheets
+from gnbv_desktop.io.excel_reader import WorkbookError
 from gnbv_desktop.io.problem_export import write_problems
 from gnbv_desktop.jobs.export_excel import export_excel
-from gnbv_desktop.jobs.import_excel import ImportPreview, ImportSummary, load_catalogs, preview_import, run_import
+from gnbv_desktop.jobs.import_excel import (
+    ImportPreview,
+    ImportSummary,
+    load_catalogs,
+    preview_import,
+    run_import,
+    workbook_sheets,
+)
 from gnbv_desktop.store.villages import list_villages
 
 SPREADSHEET_FILTER = "Bảng tính (*.xlsx *.xlsm *.xls *.xlsb *.ods);;Tất cả tệp (*)"
@@ -173,6 +180,7 @@ class FilePage(_JobPage):
         layout.addWidget(self.year)
         layout.addWidget(self.message)
         layout.addStretch(1)
+        self._checked = ""  # the file whose sheets are listed
         self.path.editingFinished.connect(self.load_sheets)
 
     def _browse(self) -> None:
@@ -182,15 +190,36 @@ class FilePage(_JobPage):
             self.load_sheets()
 
     def load_sheets(self) -> None:
+        """Check the file and list its sheets, off the UI thread (the check may take seconds); a file
+        chosen while another is being checked is checked when that one is done. Leaving the field
+        without changing it (a click on Tiếp theo) keeps what was found."""
+        path = self.path.text().strip()
+        if path and path == self._checked:
+            return
         self.sheet.clear()
         self.message.clear()
-        if not self.path.text().strip():
-            return
-        try:
-            self.sheet.addItems(list_sheets(self.path.text().strip()))
-        except WorkbookError as exc:
-            self.message.setText(str(exc))
         self.completeChanged.emit()
+        self._checked = ""
+        if not path or self.wiz.busy:
+            return
+        handle = self.wiz.run(self, "Đang kiểm tra tệp Excel…", lambda _db: workbook_sheets(path))
+
+        def chosen_meanwhile() -> bool:
+            """Another file was chosen while this one was checked: it is checked once this job has ended."""
+            if self.path.text().strip() == path:
+                return False
+            QTimer.singleShot(0, self.load_sheets)
+            return True
+
+        def read(names: list[str]) -> None:
+            if not chosen_meanwhile():
+                self._checked = path
+                self.sheet.addItems(names)
+                self.completeChanged.emit()
+
+        handle.finished.connect(read)
+        handle.failed.connect(lambda message: chosen_meanwhile() or self.message.setText(message))
+        handle.cancelled.connect(lambda: self.message.setText("Đã hủy việc kiểm tra tệp."))
 
     def isComplete(self) -> bool:
         return self.sheet.count() > 0

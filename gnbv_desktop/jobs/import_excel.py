@@ -234,6 +234,14 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def workbook_sheets(path: str | Path) -> Job[list[str]]:
+    """The workbook's visible sheets, once the workbook guard has let it through: a job, because the
+    guard may have the reader measure the workbook in a child process (an .xls, .xlsb or .ods, or a
+    sheet written in a form it does not measure), seconds for a large one."""
+    yield Progress(0, 1, "Đang kiểm tra tệp Excel…")
+    return list_sheets(path)
+
+
 def preview_import(db: Database, path: str | Path, *, year: int, **options) -> Job[ImportPreview]:
     """:func:`read_preview` with the cycle collector paused (see :func:`collector_paused`)."""
     with collector_paused():

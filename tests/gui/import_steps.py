@@ -21,8 +21,19 @@ def open_to_preview(qtbot, ctx, path):
     wizard = ImportWizard(ctx)
     qtbot.addWidget(wizard)
     wizard.show()
-    wizard.file_page.path.setText(str(path))
-    wizard.file_page.path.editingFinished.emit()
+    choose_file(qtbot, wizard, path)
     click_to(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.mapping_page)
     click_to(qtbot, wizard, QWizard.WizardButton.NextButton, wizard.preview_page)
     return wizard
+
+
+def choose_file(qtbot, wizard, path, *, typed: bool = False):
+    """Type or paste ``path`` into the file page and leave the field, as a person does, then wait
+    for the file's check (a job off the UI thread) to end: its sheets listed, or its message shown."""
+    page = wizard.file_page
+    if typed:
+        qtbot.keyClicks(page.path, str(path))
+    else:
+        page.path.setText(str(path))
+    page.path.editingFinished.emit()  # what leaving the field does (focus is not real offscreen)
+    qtbot.waitUntil(lambda: not wizard.busy and (page.sheet.count() > 0 or bool(page.message.text())), timeout=60_000)

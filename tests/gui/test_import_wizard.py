@@ -13,6 +13,7 @@ from gnbv_desktop.gui.context import AppContext
 from gnbv_desktop.gui.import_wizard import ERROR_COLOR, WARNING_COLOR, ImportWizard, export_households
 from gnbv_desktop.store.household_list import list_rows
 from tests.gui.dialogs import answer
+from tests.gui.import_steps import choose_file
 from tests.io.workbooks import simple_list
 
 pytestmark = pytest.mark.gui
@@ -43,8 +44,7 @@ def test_wizard_previews_highlights_and_imports_valid_rows(ctx, qtbot, tmp_path)
     ctx.data_changed.connect(lambda: changed.append(True))
 
     page = wizard.file_page
-    qtbot.keyClicks(page.path, str(path))
-    page.path.editingFinished.emit()
+    choose_file(qtbot, wizard, path, typed=True)
     assert page.sheet.currentText() == "DS" and page.isComplete()
     _next_and_wait(qtbot, wizard, wizard.mapping_page)
 
@@ -82,8 +82,7 @@ def test_wizard_mapping_correction_rereads_and_saves_a_template(ctx, qtbot, tmp_
     wizard = ImportWizard(ctx)
     qtbot.addWidget(wizard)
     wizard.show()
-    wizard.file_page.path.setText(str(path))
-    wizard.file_page.load_sheets()
+    choose_file(qtbot, wizard, str(path))
     _next_and_wait(qtbot, wizard, wizard.mapping_page)
     mp = wizard.mapping_page
     assert mp.combos[1].currentData() == ""  # "Người đứng tên" is not a known header
@@ -105,8 +104,7 @@ def test_wizard_cancel_writes_nothing(ctx, qtbot, tmp_path):
     wizard = ImportWizard(ctx)
     qtbot.addWidget(wizard)
     wizard.show()
-    wizard.file_page.path.setText(str(simple_list(tmp_path / "big.xlsx", rows)))
-    wizard.file_page.load_sheets()
+    choose_file(qtbot, wizard, str(simple_list(tmp_path / "big.xlsx", rows)))
     _next_and_wait(qtbot, wizard, wizard.mapping_page)
     _next_and_wait(qtbot, wizard, wizard.preview_page)
     wizard.next()
@@ -143,8 +141,7 @@ def test_wizard_default_village_for_a_list_without_villages(ctx, qtbot, tmp_path
     wizard = ImportWizard(ctx)
     qtbot.addWidget(wizard)
     wizard.show()
-    wizard.file_page.path.setText(str(path))
-    wizard.file_page.load_sheets()
+    choose_file(qtbot, wizard, str(path))
     _next_and_wait(qtbot, wizard, wizard.mapping_page)
     mp = wizard.mapping_page
     combo = mp.default_village
@@ -172,8 +169,7 @@ def test_wizard_preview_tells_about_the_plan_sheets(qtbot, tmp_path, demo_db, db
     wizard = ImportWizard(context)
     qtbot.addWidget(wizard)
     wizard.show()
-    wizard.file_page.path.setText(str(path))
-    wizard.file_page.load_sheets()
+    choose_file(qtbot, wizard, str(path))
     assert wizard.file_page.sheet.currentText() == "Danh sách hộ"
     _next_and_wait(qtbot, wizard, wizard.mapping_page)
     _next_and_wait(qtbot, wizard, wizard.preview_page)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QWizard
 from gnbv_desktop.gui.import_wizard import ImportWizard
 from gnbv_desktop.store.household_list import list_rows
 from tests.gui.dialogs import answer
-from tests.gui.import_steps import click_to, open_to_preview
+from tests.gui.import_steps import choose_file, click_to, open_to_preview
 from tests.io.workbooks import simple_list
 
 pytestmark = pytest.mark.gui
@@ -103,7 +103,24 @@ def test_hostile_workbook_refused_on_the_file_page(ctx, qtbot, tmp_path):
     wizard = ImportWizard(ctx)
     qtbot.addWidget(wizard)
     wizard.show()
-    wizard.file_page.path.setText(str(path))
-    wizard.file_page.path.editingFinished.emit()
+    choose_file(qtbot, wizard, path)
     assert expected in wizard.file_page.message.text()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_a_workbook_the_reader_measures_in_a_child_is_refused_on_the_file_page(ctx, qtbot, tmp_path):
+    """A crafted sheet the guard sends to the reader in a child process: the check runs off the UI
+    thread, and the page then says why, in Vietnamese, with Tiếp theo unavailable."""
+    from tests.io.test_workbook_guard_forms import CRAFTED, _workbook
+
+    path = _workbook(tmp_path / "la.xlsx", CRAFTED["single quotes"])
+    wizard = ImportWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    choose_file(qtbot, wizard, path)
+    assert "Không đọc được tệp 'la.xlsx'" in wizard.file_page.message.text()
+    assert wizard.file_page.sheet.count() == 0
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    choose_file(qtbot, wizard, simple_list(tmp_path / "ds.xlsx", [[1, "Hà Văn Một", 1970, None, "Thôn 1", "1.000.000",
+                                                                   "Cận nghèo"]]))
+    assert wizard.file_page.message.text() == "" and wizard.button(QWizard.WizardButton.NextButton).isEnabled()
