@@ -45,10 +45,20 @@ def describe(exc: BaseException) -> str:
     if failure:
         return failure
     text = str(exc).strip()
-    if text and any(ord(ch) > 127 for ch in text):
+    if not is_unexpected(exc):
         return text
     detail = f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
     return f"Lỗi không lường trước ({detail})."
+
+
+def is_unexpected(exc: BaseException) -> bool:
+    """Neither a failure of the environment nor one of the app's own errors (written in Vietnamese,
+    for the user: a refused file, a package, a rule): a bug, whose traceback the dialog shows for
+    whoever helps. An expected refusal shows its message alone."""
+    if describe_failure(exc):
+        return False
+    text = str(exc).strip()
+    return not (text and any(ord(ch) > 127 for ch in text))
 
 
 class ErrorDialog(QDialog):

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
 
-from gnbv_desktop.gui.error_dialog import describe, show_error
+from gnbv_desktop.gui.error_dialog import describe, is_unexpected, show_error
 from gnbv_desktop.jobs.progress import Progress
 from gnbv_desktop.store.database import open_database
 
@@ -70,7 +70,8 @@ class _Worker(QRunnable):
                 self.signals.progress.emit(p.done, p.total, p.message)
             self.signals.finished.emit(result)
         except Exception as exc:  # logged and shown by the handle; the job's transaction has rolled back
-            self.signals.failed.emit(describe(exc), traceback.format_exc())
+            # the app's own refusals (a crafted file, a package from elsewhere) are said, not traced
+            self.signals.failed.emit(describe(exc), traceback.format_exc() if is_unexpected(exc) else "")
         finally:
             if db is not None:
                 db.close()

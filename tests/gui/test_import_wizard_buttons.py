@@ -121,6 +121,9 @@ def test_a_workbook_the_reader_measures_in_a_child_is_refused_on_the_file_page(c
     assert "Không đọc được tệp 'la.xlsx'" in wizard.file_page.message.text()
     assert wizard.file_page.sheet.count() == 0
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    shown = wizard.handle.error_dialog  # the refusal is said, without a traceback for a technician
+    assert "Không đọc được tệp 'la.xlsx'" in shown.message and shown.details == ""
+    qtbot.mouseClick(shown.close_button, Qt.MouseButton.LeftButton)
     choose_file(qtbot, wizard, simple_list(tmp_path / "ds.xlsx", [[1, "Hà Văn Một", 1970, None, "Thôn 1", "1.000.000",
                                                                    "Cận nghèo"]]))
     assert wizard.file_page.message.text() == "" and wizard.button(QWizard.WizardButton.NextButton).isEnabled()
