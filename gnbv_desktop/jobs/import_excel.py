@@ -11,9 +11,10 @@ for the year are written in the same transaction.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, compress
 from operator import attrgetter, not_
 from pathlib import Path
@@ -59,13 +60,15 @@ from gnbv_desktop.store.backup import backup_before_job
 from gnbv_desktop.store.catalog_store import catalog_names
 from gnbv_desktop.store.database import immediate_transaction
 from gnbv_desktop.store.household_import import (
+    NewHouseholds,
     Recorded,
     load_recorded,
     match_members,
     recorded_assessment,
     write_households,
+    write_new_households,
 )
-from gnbv_desktop.store.households import next_code
+from gnbv_desktop.store.households import HOUSEHOLD_FIELDS, next_code
 from gnbv_desktop.store.index_rebuild import indexes_suspended, page_cache_widened
 from gnbv_desktop.store.plan_import import HouseholdPlanImport, write_helpers, write_household_plans
 from gnbv_desktop.store.plans import funding_sources, support_measures
@@ -453,18 +456,22 @@ def write_preview(
             for start in range(0, total, CHUNK):
                 chunk = rows[start:start + CHUNK]
                 matched = [m for ph in chunk if (m := preview.match_ids.get(ph.row)) is not None] if preview.match_ids else []
-                recorded = load_recorded(db, matched, preview.year)
-                batch = merge.households(db, chunk, recorded, preview.match_ids)
-                changed = write_households(db, batch, rev, recorded)
-                plans = _plans(batch, chunk, helpers.ids)
+                if matched:
+                    recorded = load_recorded(db, matched, preview.year)
+                    batch = merge.households(db, chunk, recorded, preview.match_ids)
+                    changed = write_households(db, batch, rev, recorded)
+                    ids = [h.id for h, _a in batch]
+                else:  # none of them recorded: written from the file's columns, no household made
+                    ids, changed = write_new_households(db, merge.new_households(db, chunk), rev), set()
+                plans = _plans(ids, chunk, helpers.ids)
                 replanned = write_household_plans(db, preview.year, plans, rev)
                 # the items of the plans written, not of every plan in the file: an unchanged one writes nothing
                 items_written += sum(len(p.items or []) for p in plans if p.household_id in replanned)
                 changed |= replanned
-                for (h, _a), ph in zip(batch, chunk, strict=True) if preview.match_ids else ():
+                for hid, ph in zip(ids, chunk, strict=True) if matched else ():
                     if ph.row in preview.match_ids:
-                        updated += h.id in changed
-                        unchanged += h.id not in changed
+                        updated += hid in changed
+                        unchanged += hid not in changed
                 done = min(start + CHUNK, total)
                 yield Progress(done, total, f"Đã ghi {format_number(done)} hộ…")
         restore_triggers(db, paused)
@@ -512,16 +519,16 @@ def _check_still_matching(
     return rows, invalid
 
 
-def _plans(batch: list[tuple[Household, Assessment | None]], chunk: list[ParsedHousehold],
+def _plans(ids: Sequence[int], chunk: list[ParsedHousehold],
            helper_ids: dict[tuple[str, str], int]) -> list[HouseholdPlanImport]:
-    """The plan of each written household whose row brings one; a row with nothing of the plan
-    leaves the recorded plan as it is."""
+    """The plan of each written household (``ids``: their ids, row for row) whose row brings one; a
+    row with nothing of the plan leaves the recorded plan as it is."""
     plans = []
-    for (h, _a), ph in zip(batch, chunk, strict=True):
+    for hid, ph in zip(ids, chunk, strict=True):
         if ph.expected_result is None and ph.plan_items is None and ph.helper_keys is None:
             continue
-        ids = None if ph.helper_keys is None else [helper_ids[k] for k in ph.helper_keys]
-        plans.append(HouseholdPlanImport(h.id, ph.expected_result, ph.plan_items, ids))
+        helpers = None if ph.helper_keys is None else [helper_ids[k] for k in ph.helper_keys]
+        plans.append(HouseholdPlanImport(hid, ph.expected_result, ph.plan_items, helpers))
     return plans
 
 
@@ -565,21 +572,61 @@ class _Merge:
         out = []
         for ph in chunk:
             match = match_ids.get(ph.row)
-            village = self.by_name.get(ph.village)
-            if village is None:  # once per village name the file writes
-                village = self.by_name[ph.village] = (self.villages.get(fold(ph.village))
-                                                      or find_village(db, ph.village))
+            village = self.village(db, ph.village)
             if match is None:
                 h, old = _merged_household(ph, None), None
             else:
                 h = _merged_household(ph, recorded.households.get(match))
                 old = recorded_assessment(recorded.assessments.get(match))
             h.village_id = village.id
-            if not h.code:
-                h.code = f"{self.next_code:05d}"
-                self.next_code += 1
+            h.code = self.code(h.code)
             out.append((h, _merged_assessment(ph, old, self.year, self.std, village.area, self.standards)))
         return out
+
+    def new_households(self, db: Database, chunk: list[ParsedHousehold]) -> NewHouseholds:
+        """What :meth:`households` gives rows none of which is recorded, as columns (the file's household
+        with its village and code; the assessment the file's values make), read in one pass."""
+        (codes, names, cccds, birth_years, birth_dates, sexes, ethnicity_names, ethnicity_codes, ethnicity_lists,
+         addresses, phones, categories, notes, sizes, members, village_names) = zip(*[
+            (h.code, h.head_name, h.head_cccd, h.head_birth_year, h.head_birth_date, h.head_sex, h.ethnicity_name,
+             h.ethnicity_code, h.ethnicity_list, h.address, h.phone, h.categories, h.note, h.declared_size, h.members,
+             ph.village) for ph in chunk for h in (ph.household,)], strict=True)
+        villages = list(map(partial(self.village, db), village_names))
+        fields = dict(zip(HOUSEHOLD_FIELDS, (
+            list(map(self.code, codes)), names, cccds, birth_years, birth_dates, sexes, ethnicity_names, ethnicity_codes,
+            ethnicity_lists, [v.id for v in villages], addresses, phones, categories, notes, sizes), strict=True))
+        fields["members"] = members
+        assessed, assessments = [], []
+        for i, (ph, village) in enumerate(zip(chunk, villages, strict=True)):
+            # a file's classification is the household's; else the standard's (an Assessment made only then)
+            classification = ph.file_classification or (
+                ph.classification is not None
+                and (a := _merged_assessment(ph, None, self.year, self.std, village.area, self.standards)) is not None
+                and a.classification)
+            if classification:
+                assessed.append(i)
+                assessments.append((village.area, ph.income, [] if ph.deprived is None else ph.deprived, classification,
+                                    [] if ph.causes is None else ph.causes, [] if ph.needs is None else ph.needs))
+        k = len(assessed)
+        areas, incomes, deprived, classifications, causes, needs = zip(*assessments, strict=True) if k else ([],) * 6
+        return NewHouseholds(fields, assessed, {
+            "year": [self.year] * k, "standard_id": [self.std.id] * k, "area": areas, "income": incomes,
+            "deprived": deprived, "classification": classifications, "causes": causes, "needs": needs,
+            "note": [""] * k, "review_status": [""] * k})
+
+    def village(self, db: Database, name: str) -> Village:
+        """The commune's village a row of the file names (looked up once per name the file writes)."""
+        village = self.by_name.get(name)
+        if village is None:
+            village = self.by_name[name] = self.villages.get(fold(name)) or find_village(db, name)
+        return village
+
+    def code(self, code: str) -> str:
+        """The household's mã hộ: the file's, else the next free one."""
+        if code:
+            return code
+        self.next_code += 1
+        return f"{self.next_code - 1:05d}"
 
 
 def _first_free_code(db: Database, rows: list[ParsedHousehold]) -> int:

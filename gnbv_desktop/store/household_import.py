@@ -21,14 +21,25 @@ from operator import attrgetter, itemgetter
 
 from sqlite_utils import Database
 
-from gnbv_desktop.core.household import Assessment, Household, Member, normalize_households
+from gnbv_desktop.core.household import (
+    Assessment,
+    Household,
+    Member,
+    normalize_households,
+    normalize_members,
+    tidied_household_columns,
+)
 from gnbv_desktop.core.text import fold
 from gnbv_desktop.store.households import (
     ASSESSMENT_COLUMNS,
+    ASSESSMENT_FIELDS,
     HOUSEHOLD_COLUMNS,
+    HOUSEHOLD_FIELDS,
     MEMBER_COLUMNS,
     assessment_rows,
+    assessment_rows_of,
     household_rows,
+    household_rows_of,
     member_row,
     take_year_flags_all,
 )
@@ -277,19 +288,18 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     """
     recorded = recorded or Recorded({}, {}, {}, {})
     stamp = RecordStamp(rev)  # one timestamp for the chunk; each record gets its own uuid
-    next_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM households").fetchone()[0]
+    next_id = _next_id(db)
     households = [h for h, _a in items]
     normalize_households(households)
     take_year_flags_all(items)
     # the new households' rows built a column at a time, then added in the items' order, so that
     # every row keeps the place (and the id) a write of one household after the other gives it
     ids = list(map(_ID, households))
-    only_new = ids.count(None) == len(ids)  # a first import: all at once
-    fresh = items if only_new else [item for item, hid in zip(items, ids, strict=True) if hid is None]
+    fresh = [item for item, hid in zip(items, ids, strict=True) if hid is None]
     new_ids, uuids = range(next_id, next_id + len(fresh)), stamp.uuids(len(fresh))
     for (h, _a), hid, uuid in zip(fresh, new_ids, uuids, strict=True):
         h.id, h.uuid = hid, uuid
-    rows = household_rows(households if only_new else [h for h, _a in fresh], uuids, new_ids)
+    rows = household_rows([h for h, _a in fresh], uuids, new_ids)
     assessed = [(a, h.id) for h, a in fresh if a is not None]
     uuids = stamp.uuids(len(assessed))
     for (a, _hid), uuid in zip(assessed, uuids, strict=True):
@@ -297,30 +307,68 @@ def write_households(db: Database, items: list[tuple[Household, Assessment | Non
     new_assessments = assessment_rows([a for a, _hid in assessed], [hid for _a, hid in assessed], uuids)
     new = NewRows(stamp)
     changed: set[int] = set()
-    if only_new:
-        new.add(fresh, rows, new_assessments)
-    else:
-        adding = iter(zip(fresh, rows, strict=True))
-        assessments_left = iter(new_assessments)
-        # the recorded households' rows made for them all at once too, as the new ones'
-        held = [item for item, hid in zip(items, ids, strict=True) if hid is not None]
-        held_rows = iter(household_rows([h for h, _a in held]))
-        held_assessed = [(a, h.id) for h, a in held if a is not None]
-        held_assessments = iter(assessment_rows([a for a, _hid in held_assessed], [hid for _a, hid in held_assessed]))
-        for (h, assessment), hid in zip(items, ids, strict=True):
-            if hid is None:
-                item, row = next(adding)
-                new.add([item], [row], [] if assessment is None else [next(assessments_left)])
-                continue
-            if _update_household(db, h, rev, recorded.rows.get(h.id), next(held_rows)):
-                changed.add(h.id)
-            if _update_members(db, h, rev, recorded.members.get(h.id, []), new):
-                changed.add(h.id)
-            if assessment is not None and _upsert_assessment(db, h.id, assessment, rev, recorded.assessments.get(h.id),
-                                                             new, next(held_assessments)):
-                changed.add(h.id)
+    adding = iter(zip(fresh, rows, strict=True))
+    assessments_left = iter(new_assessments)
+    # the recorded households' rows made for them all at once too, as the new ones'
+    held = [item for item, hid in zip(items, ids, strict=True) if hid is not None]
+    held_rows = iter(household_rows([h for h, _a in held]))
+    held_assessed = [(a, h.id) for h, a in held if a is not None]
+    held_assessments = iter(assessment_rows([a for a, _hid in held_assessed], [hid for _a, hid in held_assessed]))
+    for (h, assessment), hid in zip(items, ids, strict=True):
+        if hid is None:
+            item, row = next(adding)
+            new.add([item], [row], [] if assessment is None else [next(assessments_left)])
+            continue
+        if _update_household(db, h, rev, recorded.rows.get(h.id), next(held_rows)):
+            changed.add(h.id)
+        if _update_members(db, h, rev, recorded.members.get(h.id, []), new):
+            changed.add(h.id)
+        if assessment is not None and _upsert_assessment(db, h.id, assessment, rev, recorded.assessments.get(h.id),
+                                                         new, next(held_assessments)):
+            changed.add(h.id)
     new.insert(db)
     return changed
+
+
+@dataclass
+class NewHouseholds:
+    """Households none of which is recorded (a first import's), as columns rather than objects: the
+    import makes each household's row from the file's values without making the household first.
+
+    ``fields``: a column per field of :data:`HOUSEHOLD_FIELDS` and ``members`` (each household's list);
+    ``assessed``: the positions of the households with an assessment of the year, and ``assessments``
+    a column per field of :data:`ASSESSMENT_FIELDS` but ``target_groups`` (taken from the household's
+    flags once they are tidied, as :func:`take_year_flags` does), a value per assessed household."""
+
+    fields: dict[str, list]
+    assessed: list[int]
+    assessments: dict[str, list]
+
+
+def write_new_households(db: Database, new: NewHouseholds, rev: int) -> range:
+    """Insert the households, their members and assessments, tidied as :func:`write_households` tidies
+    them, with the same rows; returns their ids, in order. Must run inside the caller's transaction."""
+    stamp = RecordStamp(rev)
+    fields = {**new.fields, **tidied_household_columns(new.fields)}
+    members = fields["members"]
+    normalize_members([m for ms in members for m in ms])
+    n = len(members)
+    first = _next_id(db)
+    ids = range(first, first + n)
+    rows = NewRows(stamp, household_rows_of([fields[f] for f in HOUSEHOLD_FIELDS], stamp.uuids(n), ids))
+    for hid, ms in zip(ids, members, strict=True):
+        for order, m in enumerate(ms):
+            rows.member(member_row(m, hid, order))
+    categories = fields["categories"]
+    assessed = {**new.assessments, "target_groups": [categories[i] for i in new.assessed]}
+    rows.assessments = assessment_rows_of([ids[i] for i in new.assessed], [assessed[f] for f in ASSESSMENT_FIELDS],
+                                          stamp.uuids(len(new.assessed)))
+    rows.insert(db)
+    return ids
+
+
+def _next_id(db: Database) -> int:
+    return db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM households").fetchone()[0]
 
 
 @dataclass
