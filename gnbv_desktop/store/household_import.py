@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter, itemgetter
@@ -36,10 +36,10 @@ from gnbv_desktop.store.households import (
     HOUSEHOLD_COLUMNS,
     HOUSEHOLD_FIELDS,
     MEMBER_COLUMNS,
+    assessment_columns_of,
     assessment_rows,
-    assessment_rows_of,
+    household_columns_of,
     household_rows,
-    household_rows_of,
     member_row,
     take_year_flags_all,
 )
@@ -61,31 +61,46 @@ def insert_tuples(db: Database, table: str, columns: tuple[str, ...], rows: Iter
     """Insert rows given as tuples in ``columns`` order with one ``executemany``: the one bulk insert
     of an import (sqlite-utils' ``insert_all`` inspects every value in Python, which was a third of
     a 20,000-household import). ``same``: columns with one value for every row (a bulk write's
-    timestamps and revision), written once into the statement rather than bound on each row.
-
-    So is any other column whose value is the same in every row (a list's blank addresses and
-    notes, its one ethnic-code list, the standard in force, the classification's empty review): the
-    sqlite3 module binds each text by allocating and copying it inside SQLite, a tenth of writing
-    20,000 households. Only texts, integers and NULLs are written so, each as the very value a bind
-    would store (a column mixing ``1`` and ``1.0``, equal in Python, is bound)."""
+    timestamps and revision), written once into the statement rather than bound on each row."""
     rows = rows if isinstance(rows, list) else list(rows)
-    same = dict(same or {})
     if len(rows) > 1:
-        shared = _shared_columns(rows)
-        if shared and len(shared) < len(columns):  # at least one column is bound
-            same.update((columns[i], value) for i, value in shared.items())
-            kept = [i for i in range(len(columns)) if i not in shared]
-            columns = tuple(columns[i] for i in kept)
-            rows = list(map(itemgetter(*kept), rows)) if len(kept) > 1 else [(r[kept[0]],) for r in rows]
+        insert_columns(db, table, columns, list(zip(*rows, strict=True)), same)
+    elif rows:
+        _insert(db, table, columns, rows, same or {})
+
+
+def insert_columns(db: Database, table: str, names: tuple[str, ...], columns: list[Sequence],
+                   same: dict[str, int | str | None] | None = None) -> None:
+    """:func:`insert_tuples` of rows given as columns (``columns``: one per name of ``names``, a value
+    per row in each).
+
+    Any column whose value is the same in every row (a list's blank addresses and notes, its one
+    ethnic-code list, the standard in force, the classification's empty review) is written into the
+    statement too: the sqlite3 module binds each text by allocating and copying it inside SQLite, a
+    tenth of writing 20,000 households. Only texts, integers and NULLs are written so, each as the
+    very value a bind would store (a column mixing ``1`` and ``1.0``, equal in Python, is bound)."""
+    same = dict(same or {})
+    shared = _shared_columns(columns)
+    if len(shared) == len(columns):  # nothing left to bind: one column is bound all the same
+        shared.popitem()
+    same.update((names[i], value) for i, value in shared.items())
+    kept = [i for i in range(len(columns)) if i not in shared]
+    _insert(db, table, tuple(names[i] for i in kept), list(zip(*[columns[i] for i in kept], strict=True)), same)
+
+
+def _insert(db: Database, table: str, columns: tuple[str, ...], rows: list[tuple],
+            same: dict[str, int | str | None]) -> None:
     values = [_in(columns), *map(_literal, same.values())]
     db.conn.executemany(f"INSERT INTO [{table}] ({_columns((*columns, *same))}) VALUES ({','.join(values)})", rows)
 
 
-def _shared_columns(rows: list[tuple]) -> dict[int, int | str | None]:
+def _shared_columns(columns: list[Sequence]) -> dict[int, int | str | None]:
     """The columns (by position) holding one value, of one type, in every row, each with that value:
     a text without NUL (which would end the statement), an integer of SQLite's 64 bits, or NULL."""
     out = {}
-    for i, column in enumerate(zip(*rows, strict=True)):
+    for i, column in enumerate(columns):
+        if len(column) < 2:
+            continue
         first = column[0]
         if first != column[-1] or first != column[len(column) // 2]:  # most that differ, told at once
             continue
@@ -347,23 +362,26 @@ class NewHouseholds:
 
 def write_new_households(db: Database, new: NewHouseholds, rev: int) -> range:
     """Insert the households, their members and assessments, tidied as :func:`write_households` tidies
-    them, with the same rows; returns their ids, in order. Must run inside the caller's transaction."""
+    them, with the same rows; returns their ids, in order. Must run inside the caller's transaction.
+    The rows are never made whole: each table's columns go to :func:`insert_columns` as they are."""
     stamp = RecordStamp(rev)
     fields = {**new.fields, **tidied_household_columns(new.fields)}
     members = fields["members"]
     normalize_members([m for ms in members for m in ms])
-    n = len(members)
     first = _next_id(db)
-    ids = range(first, first + n)
-    rows = NewRows(stamp, household_rows_of([fields[f] for f in HOUSEHOLD_FIELDS], stamp.uuids(n), ids))
-    for hid, ms in zip(ids, members, strict=True):
-        for order, m in enumerate(ms):
-            rows.member(member_row(m, hid, order))
-    categories = fields["categories"]
-    assessed = {**new.assessments, "target_groups": [categories[i] for i in new.assessed]}
-    rows.assessments = assessment_rows_of([ids[i] for i in new.assessed], [assessed[f] for f in ASSESSMENT_FIELDS],
-                                          stamp.uuids(len(new.assessed)))
-    rows.insert(db)
+    ids = range(first, first + len(members))
+    insert_columns(db, "households", (*HOUSEHOLD_COLUMNS, "uuid", "id"),
+                   [*household_columns_of([fields[f] for f in HOUSEHOLD_FIELDS]), stamp.uuids(len(ids)), ids], stamp.same)
+    member_rows = [(*member_row(m, hid, order), stamp.uuid()) for hid, ms in zip(ids, members, strict=True)
+                   for order, m in enumerate(ms)]
+    if member_rows:
+        insert_tuples(db, "members", (*MEMBER_COLUMNS, "uuid"), member_rows, stamp.same)
+    if new.assessed:
+        categories = fields["categories"]
+        assessed = {**new.assessments, "target_groups": [categories[i] for i in new.assessed]}
+        insert_columns(db, "assessments", (*ASSESSMENT_COLUMNS, "uuid"),
+                       [*assessment_columns_of([ids[i] for i in new.assessed], [assessed[f] for f in ASSESSMENT_FIELDS]),
+                        stamp.uuids(len(new.assessed))], stamp.same)
     return ids
 
 

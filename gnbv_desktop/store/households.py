@@ -172,28 +172,28 @@ def household_row(h: Household) -> tuple:
 
 
 def household_rows(hs: list[Household], *after: Sequence) -> list[tuple]:
-    """:func:`household_row` of many households (an import's): the households read in one pass, then
-    :func:`household_rows_of` their columns. ``after``: further columns, a value per household each, put
-    at the end of every row (a bulk insert's uuid and id), so that no row is made twice."""
+    """:func:`household_row` of many households (an import's): the households read in one pass, their
+    columns made (:func:`household_columns_of`) and the rows put together in C. ``after``: further
+    columns, a value per household each, put at the end of every row (a bulk insert's uuid and id), so
+    that no row is made twice."""
     if not hs:
         return []
     # the fields in HOUSEHOLD_FIELDS' order, read as attributes (twice as fast as an attrgetter)
-    return household_rows_of(list(zip(*[
+    return list(zip(*household_columns_of(list(zip(*[
         (h.code, h.head_name, h.head_cccd, h.head_birth_year, h.head_birth_date, h.head_sex, h.ethnicity_name,
          h.ethnicity_code, h.ethnicity_list, h.village_id, h.address, h.phone, h.categories, h.note, h.declared_size)
-        for h in hs], strict=True)), *after)
+        for h in hs], strict=True))), *after, strict=True))
 
 
-def household_rows_of(fields: Sequence[Sequence], *after: Sequence) -> list[tuple]:
-    """The rows of households given as columns: ``fields`` holds a column per field of
-    :data:`HOUSEHOLD_FIELDS`, in that order (the households of an import's first write are never made
-    as objects); the derived keys and the categories' JSON are made a column at a time, the rows put
-    together in C. ``after`` as in :func:`household_rows`."""
+def household_columns_of(fields: Sequence[Sequence]) -> list[Sequence]:
+    """The columns of :data:`HOUSEHOLD_COLUMNS` of households given as columns: ``fields`` holds a column
+    per field of :data:`HOUSEHOLD_FIELDS`, in that order (the households of an import's first write are
+    never made as objects); the derived keys and the categories' JSON are made a column at a time."""
     (codes, names, cccds, birth_years, birth_dates, sexes, ethnicity_names, ethnicity_codes, ethnicity_lists,
      village_ids, addresses, phones, categories, notes, sizes) = fields
-    return list(zip(codes, names, cccds, birth_years, birth_dates, sexes, ethnicity_names, ethnicity_codes,
-                    ethnicity_lists, village_ids, addresses, phones, _json_all(categories), notes, sizes,
-                    _search_keys(names, codes, cccds), name_sort_keys(names), *after, strict=True))
+    return [codes, names, cccds, birth_years, birth_dates, sexes, ethnicity_names, ethnicity_codes, ethnicity_lists,
+            village_ids, addresses, phones, _json_all(categories), notes, sizes, _search_keys(names, codes, cccds),
+            name_sort_keys(names)]
 
 
 def member_row(m: Member, household_id: int, order: int) -> tuple:
@@ -209,22 +209,22 @@ def assessment_row(a: Assessment, household_id: int) -> tuple:
 
 def assessment_rows(assessments: list[Assessment], household_ids: list[int], *after: Sequence) -> list[tuple]:
     """:func:`assessment_row` of many assessments, each with its household's id: read in one pass,
-    then :func:`assessment_rows_of` their columns; ``after`` as in :func:`household_rows`."""
+    their columns made (:func:`assessment_columns_of`) and the rows put together in C; ``after`` as in
+    :func:`household_rows`."""
     if not assessments:
         return []
-    return assessment_rows_of(household_ids, list(zip(*[
+    return list(zip(*assessment_columns_of(household_ids, list(zip(*[
         (a.year, a.standard_id, a.area, a.income, a.deprived, a.classification, a.causes, a.needs, a.note,
-         a.target_groups, a.review_status) for a in assessments], strict=True)), *after)
+         a.target_groups, a.review_status) for a in assessments], strict=True))), *after, strict=True))
 
 
-def assessment_rows_of(household_ids: Sequence[int], fields: Sequence[Sequence], *after: Sequence) -> list[tuple]:
-    """The rows of assessments given as columns: ``fields`` holds a column per field of
-    :data:`ASSESSMENT_FIELDS`, in that order; the JSON is made a column at a time, the rows put
-    together in C."""
+def assessment_columns_of(household_ids: Sequence[int], fields: Sequence[Sequence]) -> list[Sequence]:
+    """The columns of :data:`ASSESSMENT_COLUMNS` of assessments given as columns: ``fields`` holds a
+    column per field of :data:`ASSESSMENT_FIELDS`, in that order; the JSON is made a column at a time."""
     (years, standard_ids, areas, incomes, deprived, classifications, causes, needs, notes, groups, reviews) = fields
-    return list(zip(household_ids, years, standard_ids, areas, incomes, map(_deprived_json, map(tuple, deprived)),
-                    classifications, _json_all(causes), _json_all(needs), notes,
-                    _json_all(list(map(yearly_groups, groups))), reviews, *after, strict=True))
+    return [household_ids, years, standard_ids, areas, incomes, list(map(_deprived_json, map(tuple, deprived))),
+            classifications, _json_all(causes), _json_all(needs), notes, _json_all(list(map(yearly_groups, groups))),
+            reviews]
 
 
 def _household_values(h: Household) -> dict:
