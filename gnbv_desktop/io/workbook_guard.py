@@ -220,14 +220,15 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
     extent.row_tags += chunk.count(b"<row")
     extent.rows = max(extent.rows, extent.row_tags)
     referenced = chunk.count(b'<c r="')
-    # when every "<c" opens a cell with a reference (no <cols>, <cfRule>… in this chunk), those are all its cells
-    cells = referenced if chunk.count(b"<c") == referenced else (
-        chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/"))
+    # when every "<c" opens a cell with a reference (no <cols>, <cfRule>… in this chunk), those are all its cells;
+    # else a cell's tag is "<c" and what may end a tag name: ">", "/", a space, or a tab or line break the chunk holds
+    openings = (b"<c ", b"<c>", b"<c/", *(b"<c" + sep for sep in in_chunk))
+    cells = referenced if chunk.count(b"<c") == referenced else sum(map(chunk.count, openings))
     extent.cells += cells
     if cells != referenced:
         # cells without a reference are placed one after another: a row's cell count is a width too
         parts = chunk.split(b"<row")
-        extent.columns = max(extent.columns, *(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts))
+        extent.columns = max(extent.columns, *(sum(map(part.count, openings)) for part in parts))
 
 
 def _unmeasured(data: bytes, separators: list[bytes]) -> bool:
