@@ -194,9 +194,9 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
     extent.sheet_data = extent.sheet_data or b"sheetData" in chunk or b"sheetData" in seam
     if extent.unreadable:
         pass  # the <dimension> tags too are left to the reader in the child
-    elif (dimensions := chunk.count(b"dimension")) > _MAX_DIMENSIONS:  # a sheet has one; thousands only slow the scan down
+    elif (dimensions := chunk.count(b"dimension")) > _MAX_DIMENSIONS:  # a sheet has one; thousands only slow the scan
         extent.unreadable = True
-    elif dimensions or b"dimension" in seam:
+    elif dimensions or b"dimension" in seam:  # the count, not a second search of the chunk, says whether it holds one
         for first_letters, first_digits, last_letters, last_digits in _dimensions(tail + chunk):
             for letters, digits in ((first_letters, first_digits), (last_letters, last_digits)):
                 if digits:
