@@ -227,8 +227,13 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
     extent.cells += cells
     if cells != referenced:
         # cells without a reference are placed one after another: a row's cell count is a width too
+        # (one part per row, tens of thousands in a chunk of tiny rows: the usual openings are counted inline)
         parts = chunk.split(b"<row")
-        extent.columns = max(extent.columns, *(sum(map(part.count, openings)) for part in parts))
+        if in_chunk:
+            widths = (sum(map(part.count, openings)) for part in parts)
+        else:
+            widths = (part.count(b"<c ") + part.count(b"<c>") + part.count(b"<c/") for part in parts)
+        extent.columns = max(extent.columns, *widths)
 
 
 def _unmeasured(data: bytes, separators: list[bytes]) -> bool:
