@@ -59,7 +59,7 @@ _REFERENCE = re.compile(rb' r="(?![A-Za-z][1-9][0-9]{0,4}+")'
 _REFERENCE_ANY_SPACE = re.compile(_REFERENCE.pattern.replace(b" r=", rb"\sr="))
 _DIGITS = b"0123456789"
 _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_OTHER_SPACE = (b'\tr="', b'\nr="', b'\rr="')
+_SEPARATORS = (b"\t", b"\n", b"\r")  # what XML allows between attributes besides a space
 _TAIL = 256  # the end of the previous chunk scanned again with the next one
 _SEAM = 32  # bytes of the next chunk read with that tail: more than the longest reference or separator matched
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{0,4})([0-9]{0,9}):?([A-Z]{0,4})([0-9]{0,9})\"")
@@ -68,11 +68,9 @@ _DIMENSION_REF = re.compile(rb'ref="(?<!\wref=")' + _DIMENSION.pattern.split(rb'
 _UNREAD_ROWS = 99_999  # the highest row a cell's reference can name without the scan reading it
 _PROBED_WIDTH = MAX_CELLS // _UNREAD_ROWS  # columns (AX) past which such a cell could make the rectangle too large
 _FAR = 10**10  # a row of ten digits or more (after its zeros): beyond any sheet, refused as such
-# Forms of a reference or tag the scan does not measure (see _unmeasured); the spaced ones are looked for
-# only in a chunk holding a tab or line break.
-_UNMEASURED = ((b"r='", b"r =", b"r= "), (b"r\t=", b"r\n=", b"r\r=", b"r=\t", b"r=\n", b"r=\r"))
 # Row and cell tags with a namespace prefix: only in a part holding sheet data (a drawing has its own <xdr:row>).
-_PREFIXED = ((b":row", b":c ", b":c>", b":c/"), (b":c\t", b":c\n", b":c\r"))
+# One scan for all of them, started only in a chunk holding a ":" (see _prefixed).
+_PREFIXED = re.compile(rb":(?:row|c[ >/\t\n\r])")
 _MAX_DIMENSIONS = 64  # "dimension"s in one chunk before the sheet is left to the reader in the child
 _WORD = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")  # \w in a bytes pattern
 _WINDOW = 16 * 1024  # a text run of _MAX_TEXT_RUN bytes spans this many whole windows without a tag
@@ -187,24 +185,25 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
     The chunk is never copied: what starts in the tail (a reference or tag cut in two by the chunk
     boundary) is looked for in the tail and the first bytes of the chunk, the rest in the chunk alone."""
     seam = tail + chunk[:_SEAM]
-    if not extent.unreadable and _holds(chunk, seam, *_UNMEASURED):
+    # the tabs and line breaks each holds, one memchr apiece: what is written with one is looked for only then
+    in_chunk = [sep for sep in _SEPARATORS if sep in chunk]
+    in_seam = [sep for sep in _SEPARATORS if sep in seam]
+    if not extent.unreadable and (_unmeasured(chunk, in_chunk) or _unmeasured(seam, in_seam)):
         extent.unreadable = True
-    extent.prefixed = extent.prefixed or _holds(chunk, seam, *_PREFIXED)
+    extent.prefixed = extent.prefixed or _prefixed(chunk) or _prefixed(seam)
     extent.sheet_data = extent.sheet_data or b"sheetData" in chunk or b"sheetData" in seam
     if extent.unreadable:
         pass  # the <dimension> tags too are left to the reader in the child
-    elif chunk.count(b"dimension") > _MAX_DIMENSIONS:  # a sheet has one; thousands only slow the scan down
+    elif (dimensions := chunk.count(b"dimension")) > _MAX_DIMENSIONS:  # a sheet has one; thousands only slow the scan
         extent.unreadable = True
-    elif b"dimension" in chunk or b"dimension" in seam:
+    elif dimensions or b"dimension" in seam:  # the count, not a second search of the chunk, says whether it holds one
         for first_letters, first_digits, last_letters, last_digits in _dimensions(tail + chunk):
             for letters, digits in ((first_letters, first_digits), (last_letters, last_digits)):
                 if digits:
                     extent.rows = max(extent.rows, int(digits))
                 if letters:
                     extent.columns = max(extent.columns, _column_number(letters))
-    # one-byte tests run at memchr speed; the separators are looked for only when one of them is there
-    odd = any(sep in seam for sep in _OTHER_SPACE) or (
-        (b"\t" in chunk or b"\n" in chunk or b"\r" in chunk) and any(sep in chunk for sep in _OTHER_SPACE))
+    odd = any(sep + b'r="' in chunk for sep in in_chunk) or any(sep + b'r="' in seam for sep in in_seam)
     reference = _REFERENCE_ANY_SPACE if odd else _REFERENCE
     found = reference.findall(chunk) + reference.findall(seam)
     rows = [*filter(bytes.isdigit, found)]  # rows' own references: all of them, or nearly
@@ -221,28 +220,38 @@ def _note_cells(tail: bytes, chunk: bytes, extent: _Extent) -> None:
     extent.row_tags += chunk.count(b"<row")
     extent.rows = max(extent.rows, extent.row_tags)
     referenced = chunk.count(b'<c r="')
-    # when every "<c" opens a cell with a reference (no <cols>, <cfRule>… in this chunk), those are all its cells
-    cells = referenced if chunk.count(b"<c") == referenced else (
-        chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/"))
+    # when every "<c" opens a cell with a reference (no <cols>, <cfRule>… in this chunk), those are all its cells;
+    # else a cell's tag is "<c" and what may end a tag name: ">", "/", a space, or a tab or line break the chunk holds
+    openings = (b"<c ", b"<c>", b"<c/", *(b"<c" + sep for sep in in_chunk))
+    cells = referenced if chunk.count(b"<c") == referenced else sum(map(chunk.count, openings))
     extent.cells += cells
     if cells != referenced:
         # cells without a reference are placed one after another: a row's cell count is a width too
+        # (one part per row, tens of thousands in a chunk of tiny rows: the usual openings are counted inline)
         parts = chunk.split(b"<row")
-        extent.columns = max(extent.columns, *(p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/") for p in parts))
+        if in_chunk:
+            widths = (sum(map(part.count, openings)) for part in parts)
+        else:
+            widths = (part.count(b"<c ") + part.count(b"<c>") + part.count(b"<c/") for part in parts)
+        extent.columns = max(extent.columns, *widths)
 
 
-def _holds(chunk: bytes, seam: bytes, forms: tuple[bytes, ...], spaced: tuple[bytes, ...]) -> bool:
-    """Whether the chunk writes a row or cell in a form the scan does not measure, though the reader
-    reads it (:data:`_UNMEASURED`: a reference with spaces around "=" or in single quotes;
-    :data:`_PREFIXED`: a tag with a namespace prefix); ``spaced``: the forms looked for only when the
-    chunk holds a tab or line break. Excel and LibreOffice write none of these; a file that does is
-    measured by the reader in a child process (text in a cell that happens to look so costs only that)."""
-    for data in (chunk, seam):
-        if any(form in data for form in forms):
-            return True
-        if (b"\t" in data or b"\n" in data or b"\r" in data) and any(form in data for form in spaced):
-            return True
-    return False
+def _unmeasured(data: bytes, separators: list[bytes]) -> bool:
+    """Whether ``data`` writes a reference in a form the scan does not measure, though the reader reads it:
+    in single quotes, or with a space, tab or line break before or after "=" (``separators``: the tabs and
+    line breaks ``data`` holds). Excel and LibreOffice write none of these; a file that does is measured by
+    the reader in a child process (text in a cell that happens to look so costs only that). A chunk without
+    a "'" (memchr) is not searched for the quoted form: a multi-byte search costs ten times as much."""
+    return ((b"'" in data and b"r='" in data) or b"r =" in data or b"r= " in data
+            or any(b"r" + sep + b"=" in data or b"r=" + sep in data for sep in separators))
+
+
+def _prefixed(data: bytes) -> bool:
+    """Whether ``data`` holds a row or cell tag with a namespace prefix (``<x:row``, ``<x:c>``): the scan
+    counts only unprefixed tags. A chunk without a ":" (memchr; most of an openpyxl sheet) is not searched;
+    one with a few per row (Excel's ``spans="1:27"`` and ``x14ac:dyDescent``) is searched once for all the
+    forms, not once per form."""
+    return b":" in data and _PREFIXED.search(data) is not None
 
 
 def _dimensions(data: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:

@@ -61,3 +61,13 @@ def test_a_sheet_written_in_an_unmeasured_form_is_refused_in_vietnamese(tmp_path
 def test_the_same_forms_within_the_limits_are_accepted(tmp_path):
     """What the child measures is what counts: a small sheet in those forms goes on to be read."""
     check_workbook(_workbook(tmp_path / "ds.xlsx", "<row r='1'><c r='A1'><v>1</v></c><c r = 'B1'><v>2</v></c></row>"))
+
+
+@pytest.mark.parametrize("separator", ["\t", "\n", "\r"])
+def test_cells_whose_tag_name_ends_in_a_tab_or_line_break_are_counted(tmp_path, separator):
+    """``<c\\t>`` is a cell to the reader: 16,384 of them in one row and a far row ask it for 2.4 billion cells
+    (the reader aborted the process); the scan counts them as cells placed one after another."""
+    sheet = ('<row r="1">' + f"<c{separator}><v>1</v></c>" * 16_384 + "</row>"
+             + '<row r="150000"><c r="A150000"><v>1</v></c></row>')
+    with pytest.raises(WorkbookTooLarge, match="150.000 dòng × 16.384 cột"):
+        check_workbook(_workbook(tmp_path / "ds.xlsx", sheet))
