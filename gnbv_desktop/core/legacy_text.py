@@ -95,9 +95,21 @@ def _score(texts: Iterable[str]) -> tuple[int, int]:
     return good, total
 
 
+def could_be_legacy(text: str) -> bool:
+    """Whether ``text`` may be a legacy font's bytes as Excel shows them: Windows-1252 characters
+    only. A letter outside that code page (``ứ``, ``ơ``) or a combining mark (NFD text) says the
+    text is Unicode already, and converting it would garble it (``Ðức`` → ``éức``)."""
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def detect_encoding(texts: Iterable[str]) -> str | None:
-    """:data:`TCVN3`, :data:`VNI`, or ``None`` when the texts read as Unicode Vietnamese already."""
-    distinct = [t for t in set(texts) if not t.isascii()]
+    """:data:`TCVN3`, :data:`VNI`, or ``None`` when the texts read as Unicode Vietnamese already
+    (judged on the texts that :func:`could_be_legacy`)."""
+    distinct = [t for t in set(texts) if not t.isascii() and could_be_legacy(t)]
     if not distinct:
         return None
     good, total = _score(distinct)

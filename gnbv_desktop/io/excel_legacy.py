@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from operator import itemgetter
 
-from gnbv_desktop.core.legacy_text import ENCODING_LABELS, convert, detect_encoding
+from gnbv_desktop.core.legacy_text import ENCODING_LABELS, convert, could_be_legacy, detect_encoding
 from gnbv_desktop.io.excel_reader import Header, SheetData, column_letter
 
 SAMPLE = 400  # distinct non-ASCII texts a column is judged on
@@ -59,7 +59,7 @@ def legacy_columns(data: SheetData, header: Header, mapping: dict[int, str],
             distinct = [row[c] for row in rows if c < len(row)]
         texts: dict[str, None] = {}  # the first distinct texts, in row order: enough to tell the encoding
         for v in distinct:
-            if isinstance(v, str) and not v.isascii():
+            if isinstance(v, str) and not v.isascii() and could_be_legacy(v):  # the cells a conversion changes
                 texts[v] = None
                 if len(texts) >= SAMPLE:
                     break
@@ -72,13 +72,14 @@ def legacy_columns(data: SheetData, header: Header, mapping: dict[int, str],
 
 
 def convert_columns(data: SheetData, start: int, columns: list[LegacyColumn]) -> None:
-    """Replace the cells of ``columns`` from row ``start`` on by their Unicode text (each distinct text once)."""
+    """Replace the cells of ``columns`` from row ``start`` on by their Unicode text (each distinct text once);
+    a cell already in Unicode (not :func:`could_be_legacy`) stays as it is."""
     for col in columns:
         done: dict[str, str] = {}
         for row in data.rows[start:]:
             if col.index < len(row) and isinstance(v := row[col.index], str) and not v.isascii():
                 if v not in done:
-                    done[v] = convert(v, col.encoding)
+                    done[v] = convert(v, col.encoding) if could_be_legacy(v) else v
                 row[col.index] = done[v]
 
 

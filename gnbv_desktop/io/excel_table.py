@@ -16,7 +16,7 @@ from operator import add, itemgetter
 
 from gnbv_desktop.core.excel_values import ValueProblem, is_blank, parse_mark, text_of
 from gnbv_desktop.core.limits import MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS
-from gnbv_desktop.core.text import clean, clean_keeps, format_number, has_control_chars, shorten, strip_illegal_chars
+from gnbv_desktop.core.text import clean_keeps, format_number, has_control_chars, shorten, strip_illegal_chars
 from gnbv_desktop.io.excel_reader import column_letter
 
 # Notes: a problem found in a column before it is made into a Problem of its row.
@@ -237,19 +237,21 @@ class Table:
         return per_value(rule, self.get(f), self._found_distinct(f))
 
     def cleaned(self, f: str) -> list[str]:
-        """Field ``f`` as :func:`clean` makes each cell (``""`` for a blank one); a column whose texts it
-        would leave as they are (most lists' names, codes, villages) is taken as it is."""
+        """Field ``f`` as :func:`text_of` makes each cell (``""`` for a blank one): a text cleaned, a
+        number as typed (a mã hộ, house number or note typed as ``10001`` is read as the float
+        ``10001.0``, and must not be stored so); a column whose texts :func:`clean` would leave as
+        they are (most lists' names, codes, villages) is taken as it is."""
         values = self.get(f)
         distinct = self._found_distinct(f)
         if distinct is None:
             try:
                 distinct = dict.fromkeys(values)
             except TypeError:  # an unhashable cell value
-                return per_value(clean, values)
+                return per_value(text_of, values)
         texts = [v for v in distinct if v is not None]
         if all(map(str.__instancecheck__, texts)) and clean_keeps(texts):
             return list(map(_NONE_AS_EMPTY, values, values))
-        return per_value(clean, values, distinct)
+        return per_value(text_of, values, distinct)
 
     def _found_distinct(self, f: str) -> dict[object, None] | None:
         cs = self.fields.get(f)
