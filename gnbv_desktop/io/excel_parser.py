@@ -493,6 +493,15 @@ def _size_rule(value: object) -> tuple[int | None, tuple[Note, ...]]:
     return size, notes
 
 
+def _read_phones(table: Table) -> list[str]:
+    """:func:`_phone_rule` of each row. A column of tidy texts none of which has 9 characters (phones
+    typed as text, as most lists keep them, nearly all different) is taken as it is, not cell by cell."""
+    texts = table.tidy_texts("phone")
+    if texts is not None and 9 not in map(len, texts):
+        return table.cleaned("phone")
+    return table.per_value(_phone_rule, "phone")
+
+
 def _phone_rule(value: object) -> str:
     """The phone as text; a number cell drops the leading zero of 09…, which is put back."""
     phone = text_of(value)
@@ -585,7 +594,7 @@ def _read_households(table: Table, people: _People, groups: list[tuple[str, str 
                                                     (a.deprived, a.causes, a.needs, a.categories)))
     codes = table.cleaned("code")
     addresses = table.cleaned("address")
-    phones = table.per_value(_phone_rule, "phone")
+    phones = _read_phones(table)
     remarks = table.cleaned("note")
     eth_names, eth_codes, eth_lists = columns_of(people.ethnicities, 3)
     columns = (table.numbers, people.names, people.cccds, people.years, people.dates, people.sexes, eth_names, eth_codes,

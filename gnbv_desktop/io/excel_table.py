@@ -206,6 +206,7 @@ class Table:
         self._whole = len(indexes) == columns.length
         self._cells: dict[int, list[object]] = {}
         self._values: dict[str, list[object]] = {}
+        self._distinct: dict[str, dict[object, None] | None] = {}
         self._source: dict[str, list[int]] = {}  # field mapped more than once → the column read on each row
 
     def __len__(self) -> int:
@@ -232,30 +233,41 @@ class Table:
         return hit
 
     def per_value(self, rule: Callable[[object], object], f: str) -> list[object]:
-        """:func:`per_value` of field ``f`` (:meth:`get`), with the distinct cells :class:`Columns` found
-        when the field is one column read whole, none of its cells refused."""
-        return per_value(rule, self.get(f), self._found_distinct(f))
+        """:func:`per_value` of field ``f`` (:meth:`get`) on its distinct cells (:meth:`distinct`)."""
+        return per_value(rule, self.get(f), self.distinct(f))
 
     def cleaned(self, f: str) -> list[str]:
         """Field ``f`` as :func:`clean` makes each cell (``""`` for a blank one); a column whose texts it
         would leave as they are (most lists' names, codes, villages) is taken as it is."""
         values = self.get(f)
-        distinct = self._found_distinct(f)
-        if distinct is None:
-            try:
-                distinct = dict.fromkeys(values)
-            except TypeError:  # an unhashable cell value
-                return per_value(clean, values)
-        texts = [v for v in distinct if v is not None]
-        if all(map(str.__instancecheck__, texts)) and clean_keeps(texts):
+        if self.tidy_texts(f) is not None:
             return list(map(_NONE_AS_EMPTY, values, values))
-        return per_value(clean, values, distinct)
+        return per_value(clean, values, self.distinct(f))
 
-    def _found_distinct(self, f: str) -> dict[object, None] | None:
-        cs = self.fields.get(f)
-        if self._whole and cs and len(cs) == 1 and not any(col == cs[0] for _i, col in self._refused_cells):
-            return self.columns.distinct[cs[0]]
-        return None
+    def tidy_texts(self, f: str) -> list[str] | None:
+        """The distinct texts of field ``f`` when each of its cells is blank or a text :func:`clean` leaves
+        as it is (told at C speed on the distinct texts), else None."""
+        distinct = self.distinct(f)
+        if distinct is None:
+            return None
+        texts = list(distinct)
+        if None in distinct:
+            texts.remove(None)
+        return texts if all(map(str.__instancecheck__, texts)) and clean_keeps(texts) else None
+
+    def distinct(self, f: str) -> dict[object, None] | None:
+        """``dict.fromkeys`` of field ``f``'s cells, or None when a cell is unhashable; found once per field,
+        and taken from :class:`Columns` when the field is one column read whole, none of its cells refused."""
+        if f not in self._distinct:
+            cs = self.fields.get(f)
+            if self._whole and cs and len(cs) == 1 and not any(col == cs[0] for _i, col in self._refused_cells):
+                self._distinct[f] = self.columns.distinct[cs[0]]
+            else:
+                try:
+                    self._distinct[f] = dict.fromkeys(self.get(f))
+                except TypeError:  # an unhashable cell value
+                    self._distinct[f] = None
+        return self._distinct[f]
 
     def get(self, f: str) -> list[object]:
         """Field ``f`` on every row (blank where not mapped); a field mapped to several columns is
