@@ -272,13 +272,13 @@ def _problems(table: Table, notes: list[tuple[Note, ...]], positions: Iterable[i
     out: list[list[Problem]] = []
     for i, row_notes in zip(positions, notes, strict=True):
         found: list[Problem] = []
+        out.append(found)
         for f, message, error, quote in row_notes:  # Problem's fields by position (row, column, message, error, …, value)
             if f is None:
                 found.append(Problem(numbers[i], "", message, error))
             else:
                 column, value = where(f, i, quote)
                 found.append(Problem(numbers[i], column, message, error, False, "", value))
-        out.append(found)
     return out
 
 
@@ -426,9 +426,13 @@ def _read_cccds(raws: list[object], years: list[int | None], sexes: list[str]) -
     if not cells or set(map(type, cells)) != {float} or not 1e10 <= min(cells) <= max(cells) < 1e12 or not all(
             map(float.is_integer, cells)):
         return columns_of(list(map(_read_cccd, raws, years, sexes)), 2)
-    digits = list(map(str, map(int, cells)))  # 11 or 12 digits each
-    cccds = [d if len(d) == 12 else "0" + d for d in digits]
-    restored = [QUIET if len(d) == 12 else (("cccd", _RESTORED(c), False, True),) for d, c in zip(digits, cccds, strict=True)]
+    digits = list(map(str, map(int, cells)))  # 11 or 12 digits each, the cells' text as a problem quotes them
+    if max(cells) < 1e11:  # every one lost its leading zero (Excel keeps CCCDs typed as numbers so): seen in C
+        cccds = list(map("0".__add__, digits))
+        restored = list(zip(zip(repeat("cccd"), map(_RESTORED, cccds), repeat(False), digits)))  # a note on each row
+    else:
+        cccds = [d if len(d) == 12 else "0" + d for d in digits]
+        restored = [QUIET if len(d) == 12 else (("cccd", _RESTORED(c), False, d),) for d, c in zip(digits, cccds, strict=True)]
     if len(present) == len(raws):
         return cccds, list(map(add, restored, map(_cccd_notes, map(_HEAD, cccds), years, sexes)))
     checks = map(_cccd_notes, map(_HEAD, cccds), [years[i] for i in present], [sexes[i] for i in present])

@@ -20,8 +20,9 @@ from gnbv_desktop.core.text import clean, clean_keeps, format_number, has_contro
 from gnbv_desktop.io.excel_reader import column_letter
 
 # Notes: a problem found in a column before it is made into a Problem of its row.
-# (field or column it names — None for the whole row —, message, error, whether it quotes the cell)
-Note = tuple[str | int | None, str, bool, bool]
+# (field or column it names — None for the whole row —, message, error, whether it quotes the cell —
+# or the cell's text itself, when a rule reading a whole column has it already)
+Note = tuple[str | int | None, str, bool, bool | str]
 QUIET: tuple[Note, ...] = ()
 
 
@@ -287,23 +288,21 @@ class Table:
             self._values[f] = hit
         return hit
 
-    def column(self, f: str | int, i: int) -> int:
-        """The column a note about ``f`` on row ``i`` names."""
+    def where(self, f: str | int, i: int, quote: bool | str) -> tuple[str, str]:
+        """How a problem about ``f`` (a field, or a column) on row ``i`` names its column (``C (Số CCCD)``:
+        a field mapped more than once names the column read on that row), and the cell as written when
+        ``quote`` (at most 200 characters: an over-long cell is not repeated whole), or ``quote`` itself
+        when it is that text already."""
         if f.__class__ is int:
-            return f
-        cs = self.fields[f]
-        if len(cs) == 1:
-            return cs[0]
-        self.get(f)
-        return self._source[f][i]
-
-    def where(self, f: str | int, i: int, quote: bool) -> tuple[str, str]:
-        """How a problem about ``f`` on row ``i`` names its column (``C (Số CCCD)``), and the cell as
-        written when ``quote`` (at most 200 characters: an over-long cell is not repeated whole)."""
-        c = self.column(f, i)
+            c = f
+        elif len(cs := self.fields[f]) == 1:
+            c = cs[0]
+        else:
+            self.get(f)
+            c = self._source[f][i]
         where = self.columns.headers.get(c) or f"{column_letter(c)} ()"
-        if not quote:
-            return where, ""
+        if not quote or quote.__class__ is str:
+            return where, quote or ""
         row = self.rows[i]
         return where, shorten(text_of(row[c]), 200) if c < len(row) else ""
 
