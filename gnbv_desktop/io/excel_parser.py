@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
 from itertools import repeat
-from operator import add, itemgetter
+from operator import add, attrgetter, is_not, itemgetter
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
@@ -592,10 +592,10 @@ def _read_households(table: Table, people: _People, groups: list[tuple[str, str 
     villages, areas, place_notes = _read_places(table, groups, ctx)
     a = _read_assessments(table, areas, groups, ctx)
     notes = joined(people.notes, [table.refused_notes(i) for i in range(n)] if table.any_refused else quiet, size_notes,
-                    [QUIET if name else unnamed for name in people.names], place_notes, a.notes)
-    present = _present(set(cells), [bool(date) for date in people.dates], [s is not None for s in sizes],
-                       list(map(bool, villages)), *([x is not None for x in column] for column in
-                                                    (a.deprived, a.causes, a.needs, a.categories)))
+                    quiet if all(people.names) else [QUIET if name else unnamed for name in people.names], place_notes,
+                    a.notes)
+    present = _present(set(cells), list(map(bool, people.dates)), _given(sizes), list(map(bool, villages)),
+                       *map(_given, (a.deprived, a.causes, a.needs, a.categories)))
     codes = table.cleaned("code")
     addresses = table.cleaned("address")
     phones = _read_phones(table)
@@ -623,6 +623,11 @@ def _read_households(table: Table, people: _People, groups: list[tuple[str, str 
                     repeat(False), problems, table.numbers))
 
 
+def _given(column: list[object]) -> list[bool]:
+    """Whether each cell of ``column`` is not None (in C: one call for the column)."""
+    return list(map(is_not, column, repeat(None)))
+
+
 _PRESENT_IF = ("birth_date", "declared_size", "village", "deprived", "causes", "needs", "categories")
 
 
@@ -642,8 +647,9 @@ def _read_places(table: Table, groups: list[tuple[str, str | None]],
     column."""
     cells = table.fields
     default = _clean(ctx.default_village)
-    named = [own or group_village or default
-             for own, (group_village, _class) in zip(table.cleaned("village"), groups, strict=True)]
+    named = table.cleaned("village")
+    if not all(named):  # a row without its own village takes its group row's, else the default one
+        named = [own or group_village or default for own, (group_village, _class) in zip(named, groups, strict=True)]
     villages, found_areas, village_notes = columns_of(per_value(
         partial(_place, "village" if "village" in cells else None, ctx), named), 3)
     if "area" not in cells:
@@ -697,7 +703,8 @@ def _read_assessments(table: Table, areas: list[str | None], groups: list[tuple[
                                     kind, items, marks)
         list_notes.append(more)
     file_classes, class_notes = _read_file_classes(table, ctx)
-    file_classes = [cls or group_class for cls, (_village, group_class) in zip(file_classes, groups, strict=True)]
+    if any(map(itemgetter(1), groups)):  # a classification group row ("A. HỘ NGHÈO") above some rows
+        file_classes = [cls or group_class for cls, (_village, group_class) in zip(file_classes, groups, strict=True)]
     computed, computed_notes = _standard_classes(ctx, "classification" in cells, areas, incomes, deprived, file_classes)
     results, result_notes = [None] * n, quiet
     if "expected_result" in cells:
@@ -713,12 +720,15 @@ def _standard_classes(ctx: ParseContext, has_column: bool, areas: list[str | Non
     is worked out once per distinct (area, income, count of indicators) (a few thousand in a list of
     20,000 households); only a row with something to say (no income, codes the standard refuses, or a
     file that says otherwise) goes through :func:`_standard_class`."""
-    codes = [() if d is None else tuple(d) for d in deprived]
+    codes = list(map(tuple, deprived)) if None not in deprived else [() if d is None else tuple(d) for d in deprived]
     counts = {c: ctx.count_key(c) for c in dict.fromkeys(codes)}
-    keys = list(zip([area or "rural" for area in areas], incomes, map(counts.__getitem__, codes), strict=True))
+    keys = list(zip(areas if all(areas) else [area or "rural" for area in areas], incomes, map(counts.__getitem__, codes),
+                    strict=True))
     memo = {key: _class_only(ctx, *key) for key in dict.fromkeys(keys)}
     computed = list(map(memo.__getitem__, keys))
     notes: list[tuple[Note, ...]] = [QUIET] * len(keys)
+    if None not in computed and computed == file_classes:  # the file agrees with the standard on every row
+        return computed, notes
     for i in [i for i, (cls, file_class) in enumerate(zip(computed, file_classes, strict=True))
               if cls is None or (file_class and file_class != cls)]:
         computed[i], notes[i] = _standard_class(ctx, has_column, areas[i], incomes[i], deprived[i], file_classes[i])
@@ -778,7 +788,8 @@ def _read_deprivations(table: Table, ctx: ParseContext) -> tuple[
                     for key, (m, notes, _none) in read.items()}
         marks, mark_notes, ticked = columns_of(list(map(read.__getitem__, keys)), 3)
     if "deprived_codes" not in cells:  # the ticked codes alone, a new list on each row
-        deprived = [None if codes is None else list(codes) for codes in ticked]
+        deprived = (list(map(list, ticked)) if None not in ticked
+                    else [None if codes is None else list(codes) for codes in ticked])
     else:
         deprived = [ctx.in_order(codes | m["indicator"] if codes is not None else m["indicator"]) if "indicator" in m
                     else (None if codes is None else ctx.in_order(codes)) for codes, m in zip(listed, marks, strict=True)]
@@ -805,7 +816,7 @@ def _read_list(cells: list[tuple[list[str], tuple[Note, ...]]] | None, kind: str
                marks: list[dict[str, set[str]]]) -> list[list]:
     """A catalogue list on each row, and the notes (two columns): see :func:`_joined_list`. Without a
     tick column of its kind, the list is its cell's (a new list on each row), or None without a cell."""
-    if any(kind in m for m in marks):
+    if any(map(dict.__contains__, marks, repeat(kind))):
         return columns_of([_joined_list(c, kind, items, m) for c, m in zip(cells or [None] * len(marks), marks, strict=True)], 2)
     if cells is None:
         return [[None] * len(marks), [QUIET] * len(marks)]
@@ -914,21 +925,36 @@ class HouseholdIndex:
         return None, None
 
 
+_CODE = attrgetter("household.code")
 _KEY_WORDS = {"code": "mã hộ", "cccd": "số CCCD chủ hộ", "person": "họ tên, thôn và năm sinh chủ hộ"}
 
 
 def _check_duplicates(households: list[ParsedHousehold]) -> None:
     """The same household twice in the file, or one CCCD for two people, is an error on the later row
     (a household found twice is not looked at for its CCCDs)."""
-    named = [ph for ph in households if ph.household.head_name]  # a row without a name is an error already
+    named = list(filter(_HEAD_NAME, households))  # a row without a name is an error already
     _same_households(named)
-    _shared_cccds([ph for ph in named if ph.valid])
+    if any(map(_MEMBERS, named)) or _repeated(list(map(_HEAD_CCCD, named))):
+        _shared_cccds([ph for ph in named if ph.valid])
+
+
+_HEAD_NAME = attrgetter("household.head_name")
+_HEAD_CCCD = attrgetter("household.head_cccd")
+_MEMBERS = attrgetter("household.members")
+
+
+def _repeated(cccds: list[str]) -> bool:
+    """Whether a 12-digit CCCD is there twice (seen at once when no two are alike)."""
+    if len(set(cccds)) == len(cccds):
+        return False
+    given = [cccd for cccd in cccds if len(cccd) == 12]
+    return len(set(given)) != len(given)
 
 
 def _same_households(named: list[ParsedHousehold]) -> None:
     """Rows that are a household of an earlier row (:class:`HouseholdIndex`). When every row has its own
     mã hộ, no two can be the same (two different mã hộ never are), and the index is not built."""
-    codes = {ph.household.code for ph in named}
+    codes = set(map(_CODE, named))
     if len(codes) == len(named) and "" not in codes:
         return
     seen = HouseholdIndex()
@@ -943,10 +969,6 @@ def _same_households(named: list[ParsedHousehold]) -> None:
 
 def _shared_cccds(households: list[ParsedHousehold]) -> None:
     """A CCCD given to two people, in two households or in one."""
-    if not any(ph.household.members for ph in households):  # a list of heads only: their CCCDs, seen at once
-        given = [cccd for cccd in (ph.household.head_cccd for ph in households) if len(cccd) == 12]
-        if len(set(given)) == len(given):
-            return  # no CCCD twice: nothing to say
     people: dict[str, int] = {}
     for ph in households:
         h = ph.household
