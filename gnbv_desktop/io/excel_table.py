@@ -99,26 +99,39 @@ class Columns:
                 distinct = self.distinct[c] = None
             self._refuse(column, distinct, start, limit, c)
         self._marks: dict[tuple, tuple[dict[str, set[str]], tuple[Note, ...]]] = {}
+        self._ticks: dict[tuple[type, object], bool | str] = {}
 
     def marks(self, key: tuple[object, ...]) -> tuple[dict[str, set[str]], tuple[Note, ...]]:
         """The item columns of a row (``key``: their cells, in :attr:`items` order) read as ticks: kind →
         the codes ticked (a kind whose every cell was refused is left out), and a note on each refused
-        cell. Worked out once per distinct combination of ticks (a list has a few hundred); the sets
-        are shared, never to be changed."""
+        cell. Worked out once per distinct combination of ticks (a list has a few hundred), each tick
+        read once (:meth:`_tick`); the sets are shared, never to be changed."""
         hit = self._marks.get(key)
         if hit is None:
             lists: dict[str, set[str]] = {}
             refused: tuple[Note, ...] = QUIET
             for (kind, code, col), value in zip(self.items, key, strict=True):
-                try:
-                    marked = value is not None and parse_mark(value)  # most tick cells are empty
-                except ValueProblem as exc:
-                    refused += ((col, str(exc), True, True),)
+                marked = value is not None and self._tick(value)  # most tick cells are empty
+                if marked.__class__ is str:
+                    refused += ((col, marked, True, True),)
                     continue
                 bucket = lists.setdefault(kind, set())
                 if marked:
                     bucket.add(code)
             hit = self._marks[key] = (lists, refused)
+        return hit
+
+    def _tick(self, value: object) -> bool | str:
+        """:func:`parse_mark` of a tick cell, or the problem it raises, once per distinct cell ("x" on
+        thousands of rows)."""
+        key = (value.__class__, value)  # 1, 1.0 and True are quoted differently
+        hit = self._ticks.get(key)
+        if hit is None:
+            try:
+                hit = parse_mark(value)
+            except ValueProblem as exc:
+                hit = str(exc)
+            self._ticks[key] = hit
         return hit
 
     def _refuse(self, column: Sequence[object], distinct: dict[object, None] | set[object] | None, start: int,
