@@ -251,13 +251,13 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
     people = _read_people(table, ctx)
     if layout == LAYOUT_HOUSEHOLD:
         households = _read_households(table, people, groups, ctx)
-    else:
+    else:  # only a member list has members to count
         households = _read_member_list(table, people, groups, ctx)
-    for ph in households:
-        declared = ph.household.declared_size
-        if ph.members_present and declared is not None and declared != 1 + len(ph.household.members):
-            ph.problems.append(Problem(ph.row, "", f"Ghi số nhân khẩu {declared}, nhưng danh sách có "
-                                       f"{1 + len(ph.household.members)} người trong hộ.", False))
+        for ph in households:
+            declared = ph.household.declared_size
+            if ph.members_present and declared is not None and declared != 1 + len(ph.household.members):
+                ph.problems.append(Problem(ph.row, "", f"Ghi số nhân khẩu {declared}, nhưng danh sách có "
+                                           f"{1 + len(ph.household.members)} người trong hộ.", False))
     _check_duplicates(households)
     return ParseResult(layout, households, skipped, len(indexes))
 
@@ -345,14 +345,13 @@ def _read_people(table: Table, ctx: ParseContext) -> _People:
     n = len(table)
     quiet = [QUIET] * n
     names = table.cleaned("name") if "name" in cells else [""] * n
-    if "head_name" in cells:
-        names = [name or head for name, head in zip(names, table.cleaned("head_name"), strict=True)]
+    if "head_name" in cells:  # a row's name, else its head's
+        heads = table.cleaned("head_name")
+        names = [name or head for name, head in zip(names, heads, strict=True)] if "name" in cells else heads
     years: list[int | None] = [None] * n
     dates, sexes, birth_notes, marked_notes, sex_notes = [""] * n, [""] * n, quiet, quiet, quiet
     if "birth" in cells:
-        births, birth_notes = columns_of(table.per_value(checked("birth", parse_birth, ctx.today), "birth"), 2)
-        years = [b[0] if b else None for b in births]
-        dates = [b[1] if b else "" for b in births]
+        years, dates, birth_notes = columns_of(table.per_value(partial(_birth_rule, ctx.today), "birth"), 3)
     if cells.keys() & {"birth_male", "birth_female"}:
         years, dates, sexes, marked_notes = columns_of([
             _marked_birth(cells, male, female, year, date, ctx)
@@ -360,13 +359,22 @@ def _read_people(table: Table, ctx: ParseContext) -> _People:
         ], 4)
     if "sex" in cells:
         read, sex_notes = columns_of(table.per_value(_sex_rule, "sex"), 2)
-        sexes = [r or s for r, s in zip(read, sexes, strict=True)]
+        sexes = read if marked_notes is quiet else [r or s for r, s in zip(read, sexes, strict=True)]
     cccds, cccd_notes = ([""] * n, quiet) if "cccd" not in cells else _read_cccds(table.get("cccd"), years, sexes)
     ethnicities, eth_notes = ([("", "", "")] * n, quiet) if "ethnicity" not in cells else columns_of(
         table.per_value(partial(_ethnicity_rule, ctx), "ethnicity"), 2)
     relations = table.cleaned("relation") if "relation" in cells else [""] * n
     return _People(names, years, dates, sexes, cccds, ethnicities, relations,
                    joined(birth_notes, marked_notes, sex_notes, cccd_notes, eth_notes))
+
+
+def _birth_rule(today: _dt.date, value: object) -> tuple[int | None, str, tuple[Note, ...]]:
+    """The birth column: year and ISO date (``""`` unless the full date is known), and the notes."""
+    try:
+        year, date = parse_birth(value, today)
+    except ValueProblem as exc:
+        return None, "", (("birth", str(exc), True, True),)
+    return year, date, QUIET
 
 
 def _sex_rule(value: object) -> tuple[str, tuple[Note, ...]]:
@@ -421,7 +429,7 @@ def _read_cccds(raws: list[object], years: list[int | None], sexes: list[str]) -
     """:func:`_read_cccd` of each row (two columns: CCCDs, notes). A column of number cells of 11 or
     12 digits and blanks, as most lists keep their CCCDs, is read a column at a time (the checks of
     each distinct head remembered by :func:`_cccd_notes`); any other cell by cell."""
-    present = [i for i, raw in enumerate(raws) if raw is not None]
+    present = range(len(raws)) if None not in raws else [i for i, raw in enumerate(raws) if raw is not None]
     cells = raws if len(present) == len(raws) else [raws[i] for i in present]
     if not cells or set(map(type, cells)) != {float} or not 1e10 <= min(cells) <= max(cells) < 1e12 or not all(
             map(float.is_integer, cells)):
