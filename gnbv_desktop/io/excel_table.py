@@ -221,6 +221,7 @@ class Table:
         self._cells: dict[int, list[object]] = {}
         self._values: dict[str, list[object]] = {}
         self._distinct: dict[str, dict[object, None] | None] = {}
+        self._tidy: dict[str, list[str] | None] = {}
         self._source: dict[str, list[int]] = {}  # field mapped more than once → the column read on each row
 
     def __len__(self) -> int:
@@ -254,20 +255,23 @@ class Table:
         """Field ``f`` as :func:`clean` makes each cell (``""`` for a blank one); a column whose texts it
         would leave as they are (most lists' names, codes, villages) is taken as it is."""
         values = self.get(f)
-        if self.tidy_texts(f) is not None:
-            return list(map(_NONE_AS_EMPTY, values, values))
-        return per_value(clean, values, self.distinct(f))
+        if self.tidy_texts(f) is None:
+            return per_value(clean, values, self.distinct(f))
+        return list(map(_NONE_AS_EMPTY, values, values)) if None in self.distinct(f) else list(values)
 
     def tidy_texts(self, f: str) -> list[str] | None:
         """The distinct texts of field ``f`` when each of its cells is blank or a text :func:`clean` leaves
-        as it is (told at C speed on the distinct texts), else None."""
-        distinct = self.distinct(f)
-        if distinct is None:
-            return None
-        texts = list(distinct)
-        if None in distinct:
-            texts.remove(None)
-        return texts if all(map(str.__instancecheck__, texts)) and clean_keeps(texts) else None
+        as it is (told at C speed on the distinct texts, once per field), else None."""
+        if f not in self._tidy:
+            distinct = self.distinct(f)
+            texts = None if distinct is None else list(distinct)
+            if texts is not None and None in distinct:
+                texts.remove(None)
+            try:
+                self._tidy[f] = texts if texts is not None and clean_keeps(texts) else None
+            except TypeError:  # a cell that is not a text (a number, a date): clean_keeps joins them
+                self._tidy[f] = None
+        return self._tidy[f]
 
     def distinct(self, f: str) -> dict[object, None] | None:
         """``dict.fromkeys`` of field ``f``'s cells, or None when a cell is unhashable; found once per field,
