@@ -437,7 +437,7 @@ def _read_cccds(raws: list[object], years: list[int | None], sexes: list[str]) -
     digits = list(map(str, map(int, cells)))  # 11 or 12 digits each, the cells' text as a problem quotes them
     if max(cells) < 1e11:  # every one lost its leading zero (Excel keeps CCCDs typed as numbers so): seen in C
         cccds = list(map("0".__add__, digits))
-        restored = list(zip(zip(repeat("cccd"), map(_RESTORED, cccds), repeat(False), digits)))  # a note on each row
+        restored = list(zip(zip(repeat("cccd"), _restored(cccds), repeat(False), digits)))  # a note on each row
     else:
         cccds = [d if len(d) == 12 else "0" + d for d in digits]
         restored = [QUIET if len(d) == 12 else (("cccd", _RESTORED(c), False, d),) for d, c in zip(digits, cccds, strict=True)]
@@ -451,6 +451,15 @@ def _read_cccds(raws: list[object], years: list[int | None], sexes: list[str]) -
 
 
 _RESTORED = "Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành {}.".format
+_RESTORED_AROUND = _RESTORED("\0").split("\0")  # its text before and after the CCCD
+
+
+def _restored(cccds: list[str]) -> Iterable[str]:
+    """:data:`_RESTORED` of each CCCD, joined in C (``str.format`` reads its template again on every call)."""
+    before, after = _RESTORED_AROUND
+    return map(add, map(add, repeat(before), cccds), repeat(after))
+
+
 _HEAD = itemgetter(slice(0, 6))  # what :func:`_cccd_notes` reads of a CCCD
 
 
