@@ -63,8 +63,8 @@ class Columns:
     """The mapping worked out once per sheet, and the cells it refuses found column by column.
 
     A cell holding control characters, or longer than its column allows, is an error on its row
-    and read as blank. Each distinct text of a column is tested once (most repeat: villages,
-    ethnic groups, marks), and only the rows holding a refused text are looked at again.
+    and read as blank. A column's texts are tested at once in C (its distinct ones when they are
+    known), and only the rows holding a refused text are looked at again.
     """
 
     def __init__(self, mapping: dict[int, str], headers: dict[int, str], rows: list[list[object]], start: int,
@@ -77,9 +77,7 @@ class Columns:
         self.refused: dict[int, list[tuple[int, str]]] = {}  # row index → (column, message), in mapping order
         self.start = start
         self.below: dict[int, Sequence[object]] = {}  # column → its cells from ``start`` down (None past a row's end)
-        # column → its distinct cells, in the order they first appear (None when a cell is unhashable):
-        # found once here for the refused cells, and used again by :meth:`Table.per_value`
-        self.distinct: dict[int, dict[object, None] | None] = {}
+        self._distinct: dict[int, dict[object, None] | None] = dict(known)  # see :meth:`distinct`
         below = rows[start:]
         self.length = len(below)
         transposed = list(zip(*below, strict=False))  # every column as far as the shortest row goes, in C
@@ -90,16 +88,20 @@ class Columns:
                 self.fields.setdefault(f, []).append(c)
             column = transposed[c] if c < len(transposed) else [r[c] if c < len(r) else None for r in below]
             self.below[c] = column
-            try:
-                if code:  # an item column: read by :meth:`marks`, its distinct cells needed here only
-                    distinct = set(column)
-                else:
-                    distinct = self.distinct[c] = known[c] if c in known else dict.fromkeys(column)
-            except TypeError:  # an unhashable cell value: look at every cell
-                distinct = self.distinct[c] = None
-            self._refuse(column, distinct, start, limit, c)
+            self._refuse(column, known.get(c), start, limit, c)
         self._marks: dict[tuple, tuple[dict[str, set[str]], tuple[Note, ...]]] = {}
         self._ticks: dict[tuple[type, object], bool | str] = {}
+
+    def distinct(self, c: int) -> dict[object, None] | None:
+        """Column ``c``'s distinct cells from ``start`` down, in the order they first appear (None when a
+        cell is unhashable): found once, and only for a column a rule reads per value (an STT, CCCD or
+        tick column never is)."""
+        if c not in self._distinct:
+            try:
+                self._distinct[c] = dict.fromkeys(self.below[c])
+            except TypeError:  # an unhashable cell value
+                self._distinct[c] = None
+        return self._distinct[c]
 
     def marks(self, key: tuple[object, ...]) -> tuple[dict[str, set[str]], tuple[Note, ...]]:
         """The item columns of a row (``key``: their cells, in :attr:`items` order) read as ticks: kind →
@@ -134,15 +136,15 @@ class Columns:
             self._ticks[key] = hit
         return hit
 
-    def _refuse(self, column: Sequence[object], distinct: dict[object, None] | set[object] | None, start: int,
-                limit: int, c: int) -> None:
+    def _refuse(self, column: Sequence[object], distinct: dict[object, None] | None, start: int, limit: int,
+                c: int) -> None:
         """Note the cells of ``column`` (column ``c`` from row ``start`` down; ``distinct``: its distinct
-        cells, or None) that are refused."""
+        cells, when known) that are refused."""
         texts = list(filter(str.__instancecheck__, column if distinct is None else distinct))
         if "".join(texts).isprintable() and max(map(len, texts), default=0) <= limit:
             return  # the common case, seen at C speed: no control character, nothing too long
         bad: dict[object, str] = {}
-        for v in texts:
+        for v in dict.fromkeys(texts):  # each distinct text once
             if _has_control(v):
                 bad[v] = ("Ô chứa ký tự điều khiển không được phép (như ký tự đảo chiều chữ U+202E); "
                           "hãy gõ lại ô này.")
@@ -279,7 +281,7 @@ class Table:
         if f not in self._distinct:
             cs = self.fields.get(f)
             if self._whole and cs and len(cs) == 1 and not any(col == cs[0] for _i, col in self._refused_cells):
-                self._distinct[f] = self.columns.distinct[cs[0]]
+                self._distinct[f] = self.columns.distinct(cs[0])
             else:
                 try:
                     self._distinct[f] = dict.fromkeys(self.get(f))
