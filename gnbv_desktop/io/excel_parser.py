@@ -652,6 +652,8 @@ def _present(base: set[str], *flags: list[bool]) -> list[set[str]]:
     """The fields each household has: the sheet's, and those of :data:`_PRESENT_IF` whose flag column
     is true on its row (added in that order). One set per distinct combination of flags (a list has a
     handful), shared by the households that have it: it is read, never changed."""
+    if all(all(column) or not any(column) for column in flags):  # the same fields on every row (most lists)
+        return [base.union(f for f, column in zip(_PRESENT_IF, flags, strict=True) if column and column[0])] * len(flags[0])
     keys = list(zip(*flags, strict=True))
     sets = {key: base.union(f for f, on in zip(_PRESENT_IF, key, strict=True) if on) for key in dict.fromkeys(keys)}
     return list(map(sets.__getitem__, keys))
