@@ -247,7 +247,7 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
     layout = LAYOUT_MEMBER if fields & {"relation", "member_no"} else LAYOUT_HOUSEHOLD
     columns = Columns(mapping, headers, data.rows, header.data_start, distinct or {})
     indexes, groups, skipped = _sort_rows(data, header, {c for c, f in mapping.items() if f in ("head_name", "name")}, ctx)
-    table = Table(columns, [data.rows[r] for r in indexes], indexes)
+    table = Table(columns, list(map(data.rows.__getitem__, indexes)), indexes)
     people = _read_people(table, ctx)
     if layout == LAYOUT_HOUSEHOLD:
         households = _read_households(table, people, groups, ctx)

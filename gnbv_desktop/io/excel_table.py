@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from operator import add, itemgetter
+from itertools import repeat
+from operator import add, itemgetter, sub
 
 from gnbv_desktop.core.excel_values import ValueProblem, is_blank, parse_mark, text_of
 from gnbv_desktop.core.limits import MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS
@@ -211,12 +212,13 @@ class Table:
         self.fields = columns.fields  # the fields the sheet has (a field is there on every row)
         self.rows = rows
         self.indexes = indexes
-        self.numbers = [r + 1 for r in indexes]
+        self.numbers = list(map(add, indexes, repeat(1)))
         refused = columns.refused
         self.refused = [refused.get(r, ()) for r in indexes] if refused else [()] * len(indexes)
-        self._refused_cells = [(i, c) for i, cells in enumerate(self.refused) if cells for c, _message in cells]
+        self._refused_cells = ([(i, c) for i, cells in enumerate(self.refused) if cells for c, _message in cells]
+                               if refused else [])
         self.any_refused = bool(self._refused_cells)
-        self._positions = [r - columns.start for r in indexes]  # in the columns of :attr:`Columns.below`
+        self._positions = list(map(sub, indexes, repeat(columns.start)))  # in the columns of :attr:`Columns.below`
         # every row under the header is one of these (no group, subtotal or signature row): a column's
         # cells are the sheet's column as it is (the indexes increase, so as many means the same)
         self._whole = len(indexes) == columns.length
