@@ -10,7 +10,7 @@ and reported on their row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from itertools import repeat
 from operator import add, itemgetter, sub
@@ -141,7 +141,7 @@ class Columns:
                 c: int) -> None:
         """Note the cells of ``column`` (column ``c`` from row ``start`` down; ``distinct``: its distinct
         cells, when known) that are refused."""
-        texts = list(filter(str.__instancecheck__, column if distinct is None else distinct))
+        texts = _texts(column if distinct is None else distinct)
         if "".join(texts).isprintable() and max(map(len, texts), default=0) <= limit:
             return  # the common case, seen at C speed: no control character, nothing too long
         bad: dict[object, str] = {}
@@ -156,6 +156,17 @@ class Columns:
             for i, v in enumerate(column):
                 if isinstance(v, str) and v in bad:
                     self.refused.setdefault(start + i, []).append((c, bad[v]))
+
+
+def _texts(cells: Collection[object]) -> Collection[str]:
+    """The texts among ``cells`` (an empty one may be left out: it is never refused), found in C by the
+    cells' types: ``isinstance`` looks further on each cell that is not a text (numbers, blanks)."""
+    types = set(map(type, cells))
+    if not any(issubclass(t, str) for t in types):  # numbers, dates, blanks
+        return ()
+    if types <= {str, type(None)}:  # texts, and blanks (tick columns)
+        return list(filter(None, cells)) if type(None) in types else cells
+    return list(filter(str.__instancecheck__, cells))
 
 
 _NONE_AS_EMPTY = {None: ""}.get  # _NONE_AS_EMPTY(v, v): "" for a blank cell, else the value
