@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
-from itertools import repeat
+from itertools import compress, repeat
 from operator import add, attrgetter, is_not, itemgetter
 
 from gnbv_desktop.core.catalogs import match_ethnicity
@@ -944,22 +944,26 @@ class HouseholdIndex:
         return None, None
 
 
-_CODE = attrgetter("household.code")
+_CODE = attrgetter("code")
 _KEY_WORDS = {"code": "mã hộ", "cccd": "số CCCD chủ hộ", "person": "họ tên, thôn và năm sinh chủ hộ"}
 
 
 def _check_duplicates(households: list[ParsedHousehold]) -> None:
     """The same household twice in the file, or one CCCD for two people, is an error on the later row
     (a household found twice is not looked at for its CCCDs)."""
-    named = list(filter(_HEAD_NAME, households))  # a row without a name is an error already
-    _same_households(named)
-    if any(map(_MEMBERS, named)) or _repeated(list(map(_HEAD_CCCD, named))):
-        _shared_cccds([ph for ph in named if ph.valid])
+    heads = list(map(_HOUSEHOLD, households))  # the fields compared, read in C
+    names = list(map(_HEAD_NAME, heads))
+    if not all(names):  # a row without a name is an error already
+        households, heads = list(compress(households, names)), list(compress(heads, names))
+    _same_households(households, heads)
+    if any(map(_MEMBERS, heads)) or _repeated(list(map(_HEAD_CCCD, heads))):
+        _shared_cccds([ph for ph in households if ph.valid])
 
 
-_HEAD_NAME = attrgetter("household.head_name")
-_HEAD_CCCD = attrgetter("household.head_cccd")
-_MEMBERS = attrgetter("household.members")
+_HOUSEHOLD = attrgetter("household")
+_HEAD_NAME = attrgetter("head_name")
+_HEAD_CCCD = attrgetter("head_cccd")
+_MEMBERS = attrgetter("members")
 
 
 def _repeated(cccds: list[str]) -> bool:
@@ -970,10 +974,11 @@ def _repeated(cccds: list[str]) -> bool:
     return len(set(given)) != len(given)
 
 
-def _same_households(named: list[ParsedHousehold]) -> None:
-    """Rows that are a household of an earlier row (:class:`HouseholdIndex`). When every row has its own
-    mã hộ, no two can be the same (two different mã hộ never are), and the index is not built."""
-    codes = set(map(_CODE, named))
+def _same_households(named: list[ParsedHousehold], heads: list[Household]) -> None:
+    """Rows that are a household of an earlier row (:class:`HouseholdIndex`; ``heads``: their households).
+    When every row has its own mã hộ, no two can be the same (two different mã hộ never are), and the
+    index is not built."""
+    codes = set(map(_CODE, heads))
     if len(codes) == len(named) and "" not in codes:
         return
     seen = HouseholdIndex()
