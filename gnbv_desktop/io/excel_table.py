@@ -191,6 +191,8 @@ def per_value(rule: Callable[[object], object], values: list[object],
     # the cells' types: ``distinct`` keeps one of 1 and 1.0; a cell of a number type equals only a
     # number, so without one among the distinct cells no cell is a number
     if not _NUMBERS.intersection(map(type, distinct)) or len(_NUMBERS.intersection(map(type, values))) <= 1:
+        if len(distinct) == 1:  # one value all the way down (an ethnic group, a cause)
+            return [rule(next(iter(distinct)))] * len(values)
         memo = {v: rule(v) for v in distinct}
         return list(map(memo.__getitem__, values))
     typed = {(v.__class__, v): v for v in values}
@@ -270,9 +272,12 @@ class Table:
         """Field ``f`` as :func:`clean` makes each cell (``""`` for a blank one); a column whose texts it
         would leave as they are (most lists' names, codes, villages) is taken as it is."""
         values = self.get(f)
+        distinct = self.distinct(f)
         if self.tidy_texts(f) is None:
-            return per_value(clean, values, self.distinct(f))
-        return list(map(_NONE_AS_EMPTY, values, values)) if None in self.distinct(f) else list(values)
+            return per_value(clean, values, distinct)
+        if None not in distinct:
+            return list(values)
+        return [""] * len(values) if len(distinct) == 1 else list(map(_NONE_AS_EMPTY, values, values))
 
     def tidy_texts(self, f: str) -> list[str] | None:
         """The distinct texts of field ``f`` when each of its cells is blank or a text :func:`clean` leaves
