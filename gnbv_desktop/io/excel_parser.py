@@ -287,6 +287,8 @@ def _sort_rows(
 ) -> tuple[list[int], list[tuple[str, str | None]], list[SkippedRow]]:
     """The data rows under the header (their indexes, and the village and classification the group
     rows above each set), and the rows skipped as group, subtotal or signature rows."""
+    if _numbered(data.rows[header.data_start:]):  # every row a household (most lists): no group row above any
+        return list(range(header.data_start, len(data.rows))), [("", None)] * (len(data.rows) - header.data_start), []
     known = {fold(v[0]) for v in ctx.villages}
     indexes: list[int] = []
     groups: list[tuple[str, str | None]] = []
@@ -312,6 +314,25 @@ def _sort_rows(
             elif what == "classification":
                 group = (group[0], label)
     return indexes, groups, skipped
+
+
+def _numbered(rows: list[list[object]]) -> bool:
+    """Whether every row opens with an STT number and has its next two cells filled: each is then a data
+    row by :func:`classify_row`'s first rule, told in C for the whole list."""
+    try:
+        stt, second, third = (list(map(itemgetter(k), rows)) for k in range(3))
+    except IndexError:  # a row of fewer than three cells
+        return False
+    return set(map(type, stt)) <= {int, float} and _filled(second) and _filled(third)
+
+
+def _filled(cells: list[object]) -> bool:
+    """Whether every one of ``cells`` is filled as :func:`classify_row` counts it: a number or date, or a
+    text with more than spaces (a column mixing texts with other values is not looked into)."""
+    types = set(map(type, cells))
+    if types == {str}:
+        return all(map(str.strip, cells))
+    return type(None) not in types and not any(issubclass(t, str) for t in types)
 
 
 @dataclass
