@@ -320,10 +320,10 @@ def _numbered(rows: list[list[object]]) -> bool:
     """Whether every row opens with an STT number and has its next two cells filled: each is then a data
     row by :func:`classify_row`'s first rule, told in C for the whole list."""
     try:
-        stt, second, third = (list(map(itemgetter(k), rows)) for k in range(3))
+        return (set(map(type, map(itemgetter(0), rows))) <= {int, float} and _filled(list(map(itemgetter(1), rows)))
+                and _filled(list(map(itemgetter(2), rows))))
     except IndexError:  # a row of fewer than three cells
         return False
-    return set(map(type, stt)) <= {int, float} and _filled(second) and _filled(third)
 
 
 def _filled(cells: list[object]) -> bool:
@@ -965,13 +965,13 @@ class HouseholdIndex:
         return None, None
 
 
-_CODE = attrgetter("code")
 _KEY_WORDS = {"code": "mã hộ", "cccd": "số CCCD chủ hộ", "person": "họ tên, thôn và năm sinh chủ hộ"}
 
 
 def _check_duplicates(households: list[ParsedHousehold]) -> None:
     """The same household twice in the file, or one CCCD for two people, is an error on the later row
-    (a household found twice is not looked at for its CCCDs)."""
+    (a household found twice is not looked at for its CCCDs). The CCCDs are looked at household by
+    household only when two are alike or a household has members."""
     heads = list(map(_HOUSEHOLD, households))  # the fields compared, read in C
     names = list(map(_HEAD_NAME, heads))
     if not all(names):  # a row without a name is an error already
@@ -982,6 +982,7 @@ def _check_duplicates(households: list[ParsedHousehold]) -> None:
 
 
 _HOUSEHOLD = attrgetter("household")
+_CODE = attrgetter("code")
 _HEAD_NAME = attrgetter("head_name")
 _HEAD_CCCD = attrgetter("head_cccd")
 _MEMBERS = attrgetter("members")
