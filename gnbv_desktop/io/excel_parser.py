@@ -18,8 +18,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
-from itertools import repeat
-from operator import add, itemgetter
+from itertools import compress, repeat
+from operator import add, attrgetter, is_not, itemgetter
 
 from gnbv_desktop.core.catalogs import match_ethnicity
 from gnbv_desktop.core.cccd import FEMALE, MALE, cccd_errors, normalize_cccd, restore_leading_zero
@@ -247,17 +247,17 @@ def parse_rows(data: SheetData, header: Header, mapping: dict[int, str], ctx: Pa
     layout = LAYOUT_MEMBER if fields & {"relation", "member_no"} else LAYOUT_HOUSEHOLD
     columns = Columns(mapping, headers, data.rows, header.data_start, distinct or {})
     indexes, groups, skipped = _sort_rows(data, header, {c for c, f in mapping.items() if f in ("head_name", "name")}, ctx)
-    table = Table(columns, [data.rows[r] for r in indexes], indexes)
+    table = Table(columns, list(map(data.rows.__getitem__, indexes)), indexes)
     people = _read_people(table, ctx)
     if layout == LAYOUT_HOUSEHOLD:
         households = _read_households(table, people, groups, ctx)
-    else:
+    else:  # only a member list has members to count
         households = _read_member_list(table, people, groups, ctx)
-    for ph in households:
-        declared = ph.household.declared_size
-        if ph.members_present and declared is not None and declared != 1 + len(ph.household.members):
-            ph.problems.append(Problem(ph.row, "", f"Ghi số nhân khẩu {declared}, nhưng danh sách có "
-                                       f"{1 + len(ph.household.members)} người trong hộ.", False))
+        for ph in households:
+            declared = ph.household.declared_size
+            if ph.members_present and declared is not None and declared != 1 + len(ph.household.members):
+                ph.problems.append(Problem(ph.row, "", f"Ghi số nhân khẩu {declared}, nhưng danh sách có "
+                                           f"{1 + len(ph.household.members)} người trong hộ.", False))
     _check_duplicates(households)
     return ParseResult(layout, households, skipped, len(indexes))
 
@@ -272,13 +272,13 @@ def _problems(table: Table, notes: list[tuple[Note, ...]], positions: Iterable[i
     out: list[list[Problem]] = []
     for i, row_notes in zip(positions, notes, strict=True):
         found: list[Problem] = []
+        out.append(found)
         for f, message, error, quote in row_notes:  # Problem's fields by position (row, column, message, error, …, value)
             if f is None:
                 found.append(Problem(numbers[i], "", message, error))
             else:
                 column, value = where(f, i, quote)
                 found.append(Problem(numbers[i], column, message, error, False, "", value))
-        out.append(found)
     return out
 
 
@@ -287,6 +287,8 @@ def _sort_rows(
 ) -> tuple[list[int], list[tuple[str, str | None]], list[SkippedRow]]:
     """The data rows under the header (their indexes, and the village and classification the group
     rows above each set), and the rows skipped as group, subtotal or signature rows."""
+    if _numbered(data.rows[header.data_start:]):  # every row a household (most lists): no group row above any
+        return list(range(header.data_start, len(data.rows))), [("", None)] * (len(data.rows) - header.data_start), []
     known = {fold(v[0]) for v in ctx.villages}
     indexes: list[int] = []
     groups: list[tuple[str, str | None]] = []
@@ -312,6 +314,25 @@ def _sort_rows(
             elif what == "classification":
                 group = (group[0], label)
     return indexes, groups, skipped
+
+
+def _numbered(rows: list[list[object]]) -> bool:
+    """Whether every row opens with an STT number and has its next two cells filled: each is then a data
+    row by :func:`classify_row`'s first rule, told in C for the whole list."""
+    try:
+        return (set(map(type, map(itemgetter(0), rows))) <= {int, float} and _filled(list(map(itemgetter(1), rows)))
+                and _filled(list(map(itemgetter(2), rows))))
+    except IndexError:  # a row of fewer than three cells
+        return False
+
+
+def _filled(cells: list[object]) -> bool:
+    """Whether every one of ``cells`` is filled as :func:`classify_row` counts it: a number or date, or a
+    text with more than spaces (a column mixing texts with other values is not looked into)."""
+    types = set(map(type, cells))
+    if types == {str}:
+        return all(map(str.strip, cells))
+    return type(None) not in types and not any(issubclass(t, str) for t in types)
 
 
 @dataclass
@@ -345,14 +366,13 @@ def _read_people(table: Table, ctx: ParseContext) -> _People:
     n = len(table)
     quiet = [QUIET] * n
     names = table.cleaned("name") if "name" in cells else [""] * n
-    if "head_name" in cells:
-        names = [name or head for name, head in zip(names, table.cleaned("head_name"), strict=True)]
+    if "head_name" in cells:  # a row's name, else its head's
+        heads = table.cleaned("head_name")
+        names = [name or head for name, head in zip(names, heads, strict=True)] if "name" in cells else heads
     years: list[int | None] = [None] * n
     dates, sexes, birth_notes, marked_notes, sex_notes = [""] * n, [""] * n, quiet, quiet, quiet
     if "birth" in cells:
-        births, birth_notes = columns_of(table.per_value(checked("birth", parse_birth, ctx.today), "birth"), 2)
-        years = [b[0] if b else None for b in births]
-        dates = [b[1] if b else "" for b in births]
+        years, dates, birth_notes = columns_of(table.per_value(partial(_birth_rule, ctx.today), "birth"), 3)
     if cells.keys() & {"birth_male", "birth_female"}:
         years, dates, sexes, marked_notes = columns_of([
             _marked_birth(cells, male, female, year, date, ctx)
@@ -360,13 +380,22 @@ def _read_people(table: Table, ctx: ParseContext) -> _People:
         ], 4)
     if "sex" in cells:
         read, sex_notes = columns_of(table.per_value(_sex_rule, "sex"), 2)
-        sexes = [r or s for r, s in zip(read, sexes, strict=True)]
+        sexes = read if marked_notes is quiet else [r or s for r, s in zip(read, sexes, strict=True)]
     cccds, cccd_notes = ([""] * n, quiet) if "cccd" not in cells else _read_cccds(table.get("cccd"), years, sexes)
     ethnicities, eth_notes = ([("", "", "")] * n, quiet) if "ethnicity" not in cells else columns_of(
         table.per_value(partial(_ethnicity_rule, ctx), "ethnicity"), 2)
     relations = table.cleaned("relation") if "relation" in cells else [""] * n
     return _People(names, years, dates, sexes, cccds, ethnicities, relations,
                    joined(birth_notes, marked_notes, sex_notes, cccd_notes, eth_notes))
+
+
+def _birth_rule(today: _dt.date, value: object) -> tuple[int | None, str, tuple[Note, ...]]:
+    """The birth column: year and ISO date (``""`` unless the full date is known), and the notes."""
+    try:
+        year, date = parse_birth(value, today)
+    except ValueProblem as exc:
+        return None, "", (("birth", str(exc), True, True),)
+    return year, date, QUIET
 
 
 def _sex_rule(value: object) -> tuple[str, tuple[Note, ...]]:
@@ -421,14 +450,18 @@ def _read_cccds(raws: list[object], years: list[int | None], sexes: list[str]) -
     """:func:`_read_cccd` of each row (two columns: CCCDs, notes). A column of number cells of 11 or
     12 digits and blanks, as most lists keep their CCCDs, is read a column at a time (the checks of
     each distinct head remembered by :func:`_cccd_notes`); any other cell by cell."""
-    present = [i for i, raw in enumerate(raws) if raw is not None]
+    present = range(len(raws)) if None not in raws else [i for i, raw in enumerate(raws) if raw is not None]
     cells = raws if len(present) == len(raws) else [raws[i] for i in present]
     if not cells or set(map(type, cells)) != {float} or not 1e10 <= min(cells) <= max(cells) < 1e12 or not all(
             map(float.is_integer, cells)):
         return columns_of(list(map(_read_cccd, raws, years, sexes)), 2)
-    digits = list(map(str, map(int, cells)))  # 11 or 12 digits each
-    cccds = [d if len(d) == 12 else "0" + d for d in digits]
-    restored = [QUIET if len(d) == 12 else (("cccd", _RESTORED(c), False, True),) for d, c in zip(digits, cccds, strict=True)]
+    digits = list(map(str, map(int, cells)))  # 11 or 12 digits each, the cells' text as a problem quotes them
+    if max(cells) < 1e11:  # every one lost its leading zero (Excel keeps CCCDs typed as numbers so): seen in C
+        cccds = list(map("0".__add__, digits))
+        restored = list(zip(zip(repeat("cccd"), _restored(cccds), repeat(False), digits)))  # a note on each row
+    else:
+        cccds = [d if len(d) == 12 else "0" + d for d in digits]
+        restored = [QUIET if len(d) == 12 else (("cccd", _RESTORED(c), False, d),) for d, c in zip(digits, cccds, strict=True)]
     if len(present) == len(raws):
         return cccds, list(map(add, restored, map(_cccd_notes, map(_HEAD, cccds), years, sexes)))
     checks = map(_cccd_notes, map(_HEAD, cccds), [years[i] for i in present], [sexes[i] for i in present])
@@ -439,6 +472,15 @@ def _read_cccds(raws: list[object], years: list[int | None], sexes: list[str]) -
 
 
 _RESTORED = "Số CCCD bị mất số 0 ở đầu (Excel lưu dạng số); đã khôi phục thành {}.".format
+_RESTORED_AROUND = _RESTORED("\0").split("\0")  # its text before and after the CCCD
+
+
+def _restored(cccds: list[str]) -> Iterable[str]:
+    """:data:`_RESTORED` of each CCCD, joined in C (``str.format`` reads its template again on every call)."""
+    before, after = _RESTORED_AROUND
+    return map(add, map(add, repeat(before), cccds), repeat(after))
+
+
 _HEAD = itemgetter(slice(0, 6))  # what :func:`_cccd_notes` reads of a CCCD
 
 
@@ -491,6 +533,15 @@ def _size_rule(value: object) -> tuple[int | None, tuple[Note, ...]]:
     if size is not None and size < 1:
         return None, (("household_size", "Số nhân khẩu phải từ 1 trở lên.", True, True),)
     return size, notes
+
+
+def _read_phones(table: Table) -> list[str]:
+    """:func:`_phone_rule` of each row. A column of tidy texts none of which has 9 characters (phones
+    typed as text, as most lists keep them, nearly all different) is taken as it is, not cell by cell."""
+    texts = table.tidy_texts("phone")
+    if texts is not None and 9 not in map(len, texts):
+        return table.cleaned("phone")
+    return table.per_value(_phone_rule, "phone")
 
 
 def _phone_rule(value: object) -> str:
@@ -579,13 +630,13 @@ def _read_households(table: Table, people: _People, groups: list[tuple[str, str 
     villages, areas, place_notes = _read_places(table, groups, ctx)
     a = _read_assessments(table, areas, groups, ctx)
     notes = joined(people.notes, [table.refused_notes(i) for i in range(n)] if table.any_refused else quiet, size_notes,
-                    [QUIET if name else unnamed for name in people.names], place_notes, a.notes)
-    present = _present(set(cells), [bool(date) for date in people.dates], [s is not None for s in sizes],
-                       list(map(bool, villages)), *([x is not None for x in column] for column in
-                                                    (a.deprived, a.causes, a.needs, a.categories)))
+                    quiet if all(people.names) else [QUIET if name else unnamed for name in people.names], place_notes,
+                    a.notes)
+    present = _present(set(cells), list(map(bool, people.dates)), _given(sizes), list(map(bool, villages)),
+                       *map(_given, (a.deprived, a.causes, a.needs, a.categories)))
     codes = table.cleaned("code")
     addresses = table.cleaned("address")
-    phones = table.per_value(_phone_rule, "phone")
+    phones = _read_phones(table)
     remarks = table.cleaned("note")
     eth_names, eth_codes, eth_lists = columns_of(people.ethnicities, 3)
     columns = (table.numbers, people.names, people.cccds, people.years, people.dates, people.sexes, eth_names, eth_codes,
@@ -610,6 +661,11 @@ def _read_households(table: Table, people: _People, groups: list[tuple[str, str 
                     repeat(False), problems, table.numbers))
 
 
+def _given(column: list[object]) -> list[bool]:
+    """Whether each cell of ``column`` is not None (in C: one call for the column)."""
+    return list(map(is_not, column, repeat(None)))
+
+
 _PRESENT_IF = ("birth_date", "declared_size", "village", "deprived", "causes", "needs", "categories")
 
 
@@ -617,6 +673,8 @@ def _present(base: set[str], *flags: list[bool]) -> list[set[str]]:
     """The fields each household has: the sheet's, and those of :data:`_PRESENT_IF` whose flag column
     is true on its row (added in that order). One set per distinct combination of flags (a list has a
     handful), shared by the households that have it: it is read, never changed."""
+    if all(all(column) or not any(column) for column in flags):  # the same fields on every row (most lists)
+        return [base.union(f for f, column in zip(_PRESENT_IF, flags, strict=True) if column and column[0])] * len(flags[0])
     keys = list(zip(*flags, strict=True))
     sets = {key: base.union(f for f, on in zip(_PRESENT_IF, key, strict=True) if on) for key in dict.fromkeys(keys)}
     return list(map(sets.__getitem__, keys))
@@ -629,8 +687,9 @@ def _read_places(table: Table, groups: list[tuple[str, str | None]],
     column."""
     cells = table.fields
     default = _clean(ctx.default_village)
-    named = [own or group_village or default
-             for own, (group_village, _class) in zip(table.cleaned("village"), groups, strict=True)]
+    named = table.cleaned("village")
+    if not all(named):  # a row without its own village takes its group row's, else the default one
+        named = [own or group_village or default for own, (group_village, _class) in zip(named, groups, strict=True)]
     villages, found_areas, village_notes = columns_of(per_value(
         partial(_place, "village" if "village" in cells else None, ctx), named), 3)
     if "area" not in cells:
@@ -684,7 +743,8 @@ def _read_assessments(table: Table, areas: list[str | None], groups: list[tuple[
                                     kind, items, marks)
         list_notes.append(more)
     file_classes, class_notes = _read_file_classes(table, ctx)
-    file_classes = [cls or group_class for cls, (_village, group_class) in zip(file_classes, groups, strict=True)]
+    if any(map(itemgetter(1), groups)):  # a classification group row ("A. HỘ NGHÈO") above some rows
+        file_classes = [cls or group_class for cls, (_village, group_class) in zip(file_classes, groups, strict=True)]
     computed, computed_notes = _standard_classes(ctx, "classification" in cells, areas, incomes, deprived, file_classes)
     results, result_notes = [None] * n, quiet
     if "expected_result" in cells:
@@ -700,12 +760,15 @@ def _standard_classes(ctx: ParseContext, has_column: bool, areas: list[str | Non
     is worked out once per distinct (area, income, count of indicators) (a few thousand in a list of
     20,000 households); only a row with something to say (no income, codes the standard refuses, or a
     file that says otherwise) goes through :func:`_standard_class`."""
-    codes = [() if d is None else tuple(d) for d in deprived]
+    codes = list(map(tuple, deprived)) if None not in deprived else [() if d is None else tuple(d) for d in deprived]
     counts = {c: ctx.count_key(c) for c in dict.fromkeys(codes)}
-    keys = list(zip([area or "rural" for area in areas], incomes, map(counts.__getitem__, codes), strict=True))
+    keys = list(zip(areas if all(areas) else [area or "rural" for area in areas], incomes, map(counts.__getitem__, codes),
+                    strict=True))
     memo = {key: _class_only(ctx, *key) for key in dict.fromkeys(keys)}
     computed = list(map(memo.__getitem__, keys))
     notes: list[tuple[Note, ...]] = [QUIET] * len(keys)
+    if None not in computed and computed == file_classes:  # the file agrees with the standard on every row
+        return computed, notes
     for i in [i for i, (cls, file_class) in enumerate(zip(computed, file_classes, strict=True))
               if cls is None or (file_class and file_class != cls)]:
         computed[i], notes[i] = _standard_class(ctx, has_column, areas[i], incomes[i], deprived[i], file_classes[i])
@@ -765,7 +828,8 @@ def _read_deprivations(table: Table, ctx: ParseContext) -> tuple[
                     for key, (m, notes, _none) in read.items()}
         marks, mark_notes, ticked = columns_of(list(map(read.__getitem__, keys)), 3)
     if "deprived_codes" not in cells:  # the ticked codes alone, a new list on each row
-        deprived = [None if codes is None else list(codes) for codes in ticked]
+        deprived = (list(map(list, ticked)) if None not in ticked
+                    else [None if codes is None else list(codes) for codes in ticked])
     else:
         deprived = [ctx.in_order(codes | m["indicator"] if codes is not None else m["indicator"]) if "indicator" in m
                     else (None if codes is None else ctx.in_order(codes)) for codes, m in zip(listed, marks, strict=True)]
@@ -792,7 +856,7 @@ def _read_list(cells: list[tuple[list[str], tuple[Note, ...]]] | None, kind: str
                marks: list[dict[str, set[str]]]) -> list[list]:
     """A catalogue list on each row, and the notes (two columns): see :func:`_joined_list`. Without a
     tick column of its kind, the list is its cell's (a new list on each row), or None without a cell."""
-    if any(kind in m for m in marks):
+    if any(map(dict.__contains__, marks, repeat(kind))):
         return columns_of([_joined_list(c, kind, items, m) for c, m in zip(cells or [None] * len(marks), marks, strict=True)], 2)
     if cells is None:
         return [[None] * len(marks), [QUIET] * len(marks)]
@@ -906,16 +970,37 @@ _KEY_WORDS = {"code": "mã hộ", "cccd": "số CCCD chủ hộ", "person": "h�
 
 def _check_duplicates(households: list[ParsedHousehold]) -> None:
     """The same household twice in the file, or one CCCD for two people, is an error on the later row
-    (a household found twice is not looked at for its CCCDs)."""
-    named = [ph for ph in households if ph.household.head_name]  # a row without a name is an error already
-    _same_households(named)
-    _shared_cccds([ph for ph in named if ph.valid])
+    (a household found twice is not looked at for its CCCDs). The CCCDs are looked at household by
+    household only when two are alike or a household has members."""
+    heads = list(map(_HOUSEHOLD, households))  # the fields compared, read in C
+    names = list(map(_HEAD_NAME, heads))
+    if not all(names):  # a row without a name is an error already
+        households, heads = list(compress(households, names)), list(compress(heads, names))
+    _same_households(households, heads)
+    if any(map(_MEMBERS, heads)) or _repeated(list(map(_HEAD_CCCD, heads))):
+        _shared_cccds([ph for ph in households if ph.valid])
 
 
-def _same_households(named: list[ParsedHousehold]) -> None:
-    """Rows that are a household of an earlier row (:class:`HouseholdIndex`). When every row has its own
-    mã hộ, no two can be the same (two different mã hộ never are), and the index is not built."""
-    codes = {ph.household.code for ph in named}
+_HOUSEHOLD = attrgetter("household")
+_CODE = attrgetter("code")
+_HEAD_NAME = attrgetter("head_name")
+_HEAD_CCCD = attrgetter("head_cccd")
+_MEMBERS = attrgetter("members")
+
+
+def _repeated(cccds: list[str]) -> bool:
+    """Whether a 12-digit CCCD is there twice (seen at once when no two are alike)."""
+    if len(set(cccds)) == len(cccds):
+        return False
+    given = [cccd for cccd in cccds if len(cccd) == 12]
+    return len(set(given)) != len(given)
+
+
+def _same_households(named: list[ParsedHousehold], heads: list[Household]) -> None:
+    """Rows that are a household of an earlier row (:class:`HouseholdIndex`; ``heads``: their households).
+    When every row has its own mã hộ, no two can be the same (two different mã hộ never are), and the
+    index is not built."""
+    codes = set(map(_CODE, heads))
     if len(codes) == len(named) and "" not in codes:
         return
     seen = HouseholdIndex()
@@ -930,10 +1015,6 @@ def _same_households(named: list[ParsedHousehold]) -> None:
 
 def _shared_cccds(households: list[ParsedHousehold]) -> None:
     """A CCCD given to two people, in two households or in one."""
-    if not any(ph.household.members for ph in households):  # a list of heads only: their CCCDs, seen at once
-        given = [cccd for cccd in (ph.household.head_cccd for ph in households) if len(cccd) == 12]
-        if len(set(given)) == len(given):
-            return  # no CCCD twice: nothing to say
     people: dict[str, int] = {}
     for ph in households:
         h = ph.household

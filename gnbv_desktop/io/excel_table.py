@@ -10,9 +10,10 @@ and reported on their row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
-from operator import add, itemgetter
+from itertools import repeat
+from operator import add, itemgetter, sub
 
 from gnbv_desktop.core.excel_values import ValueProblem, is_blank, parse_mark, text_of
 from gnbv_desktop.core.limits import MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TEXT_CHARS
@@ -20,8 +21,9 @@ from gnbv_desktop.core.text import clean_keeps, format_number, has_control_chars
 from gnbv_desktop.io.excel_reader import column_letter
 
 # Notes: a problem found in a column before it is made into a Problem of its row.
-# (field or column it names — None for the whole row —, message, error, whether it quotes the cell)
-Note = tuple[str | int | None, str, bool, bool]
+# (field or column it names — None for the whole row —, message, error, whether it quotes the cell —
+# or the cell's text itself, when a rule reading a whole column has it already)
+Note = tuple[str | int | None, str, bool, bool | str]
 QUIET: tuple[Note, ...] = ()
 
 
@@ -62,8 +64,8 @@ class Columns:
     """The mapping worked out once per sheet, and the cells it refuses found column by column.
 
     A cell holding control characters, or longer than its column allows, is an error on its row
-    and read as blank. Each distinct text of a column is tested once (most repeat: villages,
-    ethnic groups, marks), and only the rows holding a refused text are looked at again.
+    and read as blank. A column's texts are tested at once in C (its distinct ones when they are
+    known), and only the rows holding a refused text are looked at again.
     """
 
     def __init__(self, mapping: dict[int, str], headers: dict[int, str], rows: list[list[object]], start: int,
@@ -76,9 +78,7 @@ class Columns:
         self.refused: dict[int, list[tuple[int, str]]] = {}  # row index → (column, message), in mapping order
         self.start = start
         self.below: dict[int, Sequence[object]] = {}  # column → its cells from ``start`` down (None past a row's end)
-        # column → its distinct cells, in the order they first appear (None when a cell is unhashable):
-        # found once here for the refused cells, and used again by :meth:`Table.per_value`
-        self.distinct: dict[int, dict[object, None] | None] = {}
+        self._distinct: dict[int, dict[object, None] | None] = dict(known)  # see :meth:`distinct`
         below = rows[start:]
         self.length = len(below)
         transposed = list(zip(*below, strict=False))  # every column as far as the shortest row goes, in C
@@ -89,30 +89,34 @@ class Columns:
                 self.fields.setdefault(f, []).append(c)
             column = transposed[c] if c < len(transposed) else [r[c] if c < len(r) else None for r in below]
             self.below[c] = column
-            try:
-                if code:  # an item column: read by :meth:`marks`, its distinct cells needed here only
-                    distinct = set(column)
-                else:
-                    distinct = self.distinct[c] = known[c] if c in known else dict.fromkeys(column)
-            except TypeError:  # an unhashable cell value: look at every cell
-                distinct = self.distinct[c] = None
-            self._refuse(column, distinct, start, limit, c)
+            self._refuse(column, known.get(c), start, limit, c)
         self._marks: dict[tuple, tuple[dict[str, set[str]], tuple[Note, ...]]] = {}
+        self._ticks: dict[tuple[type, object], bool | str] = {}
+
+    def distinct(self, c: int) -> dict[object, None] | None:
+        """Column ``c``'s distinct cells from ``start`` down, in the order they first appear (None when a
+        cell is unhashable): found once, and only for a column a rule reads per value (an STT, CCCD or
+        tick column never is)."""
+        if c not in self._distinct:
+            try:
+                self._distinct[c] = dict.fromkeys(self.below[c])
+            except TypeError:  # an unhashable cell value
+                self._distinct[c] = None
+        return self._distinct[c]
 
     def marks(self, key: tuple[object, ...]) -> tuple[dict[str, set[str]], tuple[Note, ...]]:
         """The item columns of a row (``key``: their cells, in :attr:`items` order) read as ticks: kind →
         the codes ticked (a kind whose every cell was refused is left out), and a note on each refused
-        cell. Worked out once per distinct combination of ticks (a list has a few hundred); the sets
-        are shared, never to be changed."""
+        cell. Worked out once per distinct combination of ticks (a list has a few hundred), each tick
+        read once (:meth:`_tick`); the sets are shared, never to be changed."""
         hit = self._marks.get(key)
         if hit is None:
             lists: dict[str, set[str]] = {}
             refused: tuple[Note, ...] = QUIET
             for (kind, code, col), value in zip(self.items, key, strict=True):
-                try:
-                    marked = value is not None and parse_mark(value)  # most tick cells are empty
-                except ValueProblem as exc:
-                    refused += ((col, str(exc), True, True),)
+                marked = value is not None and self._tick(value)  # most tick cells are empty
+                if marked.__class__ is str:
+                    refused += ((col, marked, True, True),)
                     continue
                 bucket = lists.setdefault(kind, set())
                 if marked:
@@ -120,15 +124,28 @@ class Columns:
             hit = self._marks[key] = (lists, refused)
         return hit
 
-    def _refuse(self, column: Sequence[object], distinct: dict[object, None] | set[object] | None, start: int,
-                limit: int, c: int) -> None:
+    def _tick(self, value: object) -> bool | str:
+        """:func:`parse_mark` of a tick cell, or the problem it raises, once per distinct cell ("x" on
+        thousands of rows)."""
+        key = (value.__class__, value)  # 1, 1.0 and True are quoted differently
+        hit = self._ticks.get(key)
+        if hit is None:
+            try:
+                hit = parse_mark(value)
+            except ValueProblem as exc:
+                hit = str(exc)
+            self._ticks[key] = hit
+        return hit
+
+    def _refuse(self, column: Sequence[object], distinct: dict[object, None] | None, start: int, limit: int,
+                c: int) -> None:
         """Note the cells of ``column`` (column ``c`` from row ``start`` down; ``distinct``: its distinct
-        cells, or None) that are refused."""
-        texts = list(filter(str.__instancecheck__, column if distinct is None else distinct))
+        cells, when known) that are refused."""
+        texts = _texts(column if distinct is None else distinct)
         if "".join(texts).isprintable() and max(map(len, texts), default=0) <= limit:
             return  # the common case, seen at C speed: no control character, nothing too long
         bad: dict[object, str] = {}
-        for v in texts:
+        for v in dict.fromkeys(texts):  # each distinct text once
             if _has_control(v):
                 bad[v] = ("Ô chứa ký tự điều khiển không được phép (như ký tự đảo chiều chữ U+202E); "
                           "hãy gõ lại ô này.")
@@ -139,6 +156,17 @@ class Columns:
             for i, v in enumerate(column):
                 if isinstance(v, str) and v in bad:
                     self.refused.setdefault(start + i, []).append((c, bad[v]))
+
+
+def _texts(cells: Collection[object]) -> Collection[str]:
+    """The texts among ``cells`` (an empty one may be left out: it is never refused), found in C by the
+    cells' types: ``isinstance`` looks further on each cell that is not a text (numbers, blanks)."""
+    types = set(map(type, cells))
+    if not any(issubclass(t, str) for t in types):  # numbers, dates, blanks
+        return ()
+    if types <= {str, type(None)}:  # texts, and blanks (tick columns)
+        return list(filter(None, cells)) if type(None) in types else cells
+    return list(filter(str.__instancecheck__, cells))
 
 
 _NONE_AS_EMPTY = {None: ""}.get  # _NONE_AS_EMPTY(v, v): "" for a blank cell, else the value
@@ -163,6 +191,8 @@ def per_value(rule: Callable[[object], object], values: list[object],
     # the cells' types: ``distinct`` keeps one of 1 and 1.0; a cell of a number type equals only a
     # number, so without one among the distinct cells no cell is a number
     if not _NUMBERS.intersection(map(type, distinct)) or len(_NUMBERS.intersection(map(type, values))) <= 1:
+        if len(distinct) == 1:  # one value all the way down (an ethnic group, a cause)
+            return [rule(next(iter(distinct)))] * len(values)
         memo = {v: rule(v) for v in distinct}
         return list(map(memo.__getitem__, values))
     typed = {(v.__class__, v): v for v in values}
@@ -195,17 +225,20 @@ class Table:
         self.fields = columns.fields  # the fields the sheet has (a field is there on every row)
         self.rows = rows
         self.indexes = indexes
-        self.numbers = [r + 1 for r in indexes]
+        self.numbers = list(map(add, indexes, repeat(1)))
         refused = columns.refused
         self.refused = [refused.get(r, ()) for r in indexes] if refused else [()] * len(indexes)
-        self._refused_cells = [(i, c) for i, cells in enumerate(self.refused) if cells for c, _message in cells]
+        self._refused_cells = ([(i, c) for i, cells in enumerate(self.refused) if cells for c, _message in cells]
+                               if refused else [])
         self.any_refused = bool(self._refused_cells)
-        self._positions = [r - columns.start for r in indexes]  # in the columns of :attr:`Columns.below`
+        self._positions = list(map(sub, indexes, repeat(columns.start)))  # in the columns of :attr:`Columns.below`
         # every row under the header is one of these (no group, subtotal or signature row): a column's
         # cells are the sheet's column as it is (the indexes increase, so as many means the same)
         self._whole = len(indexes) == columns.length
         self._cells: dict[int, list[object]] = {}
         self._values: dict[str, list[object]] = {}
+        self._distinct: dict[str, dict[object, None] | None] = {}
+        self._tidy: dict[str, list[str] | None] = {}
         self._source: dict[str, list[int]] = {}  # field mapped more than once → the column read on each row
 
     def __len__(self) -> int:
@@ -232,9 +265,8 @@ class Table:
         return hit
 
     def per_value(self, rule: Callable[[object], object], f: str) -> list[object]:
-        """:func:`per_value` of field ``f`` (:meth:`get`), with the distinct cells :class:`Columns` found
-        when the field is one column read whole, none of its cells refused."""
-        return per_value(rule, self.get(f), self._found_distinct(f))
+        """:func:`per_value` of field ``f`` (:meth:`get`) on its distinct cells (:meth:`distinct`)."""
+        return per_value(rule, self.get(f), self.distinct(f))
 
     def cleaned(self, f: str) -> list[str]:
         """Field ``f`` as :func:`text_of` makes each cell (``""`` for a blank one): a text cleaned, a
@@ -242,22 +274,40 @@ class Table:
         ``10001.0``, and must not be stored so); a column whose texts :func:`clean` would leave as
         they are (most lists' names, codes, villages) is taken as it is."""
         values = self.get(f)
-        distinct = self._found_distinct(f)
-        if distinct is None:
-            try:
-                distinct = dict.fromkeys(values)
-            except TypeError:  # an unhashable cell value
-                return per_value(text_of, values)
-        texts = [v for v in distinct if v is not None]
-        if all(map(str.__instancecheck__, texts)) and clean_keeps(texts):
-            return list(map(_NONE_AS_EMPTY, values, values))
-        return per_value(text_of, values, distinct)
+        distinct = self.distinct(f)
+        if self.tidy_texts(f) is None:
+            return per_value(text_of, values, distinct)
+        if None not in distinct:
+            return list(values)
+        return [""] * len(values) if len(distinct) == 1 else list(map(_NONE_AS_EMPTY, values, values))
 
-    def _found_distinct(self, f: str) -> dict[object, None] | None:
-        cs = self.fields.get(f)
-        if self._whole and cs and len(cs) == 1 and not any(col == cs[0] for _i, col in self._refused_cells):
-            return self.columns.distinct[cs[0]]
-        return None
+    def tidy_texts(self, f: str) -> list[str] | None:
+        """The distinct texts of field ``f`` when each of its cells is blank or a text :func:`clean` leaves
+        as it is (told at C speed on the distinct texts, once per field), else None."""
+        if f not in self._tidy:
+            distinct = self.distinct(f)
+            texts = None if distinct is None else list(distinct)
+            if texts is not None and None in distinct:
+                texts.remove(None)
+            try:
+                self._tidy[f] = texts if texts is not None and clean_keeps(texts) else None
+            except TypeError:  # a cell that is not a text (a number, a date): clean_keeps joins them
+                self._tidy[f] = None
+        return self._tidy[f]
+
+    def distinct(self, f: str) -> dict[object, None] | None:
+        """``dict.fromkeys`` of field ``f``'s cells, or None when a cell is unhashable; found once per field,
+        and taken from :class:`Columns` when the field is one column read whole, none of its cells refused."""
+        if f not in self._distinct:
+            cs = self.fields.get(f)
+            if self._whole and cs and len(cs) == 1 and not any(col == cs[0] for _i, col in self._refused_cells):
+                self._distinct[f] = self.columns.distinct(cs[0])
+            else:
+                try:
+                    self._distinct[f] = dict.fromkeys(self.get(f))
+                except TypeError:  # an unhashable cell value
+                    self._distinct[f] = None
+        return self._distinct[f]
 
     def get(self, f: str) -> list[object]:
         """Field ``f`` on every row (blank where not mapped); a field mapped to several columns is
@@ -277,23 +327,21 @@ class Table:
             self._values[f] = hit
         return hit
 
-    def column(self, f: str | int, i: int) -> int:
-        """The column a note about ``f`` on row ``i`` names."""
+    def where(self, f: str | int, i: int, quote: bool | str) -> tuple[str, str]:
+        """How a problem about ``f`` (a field, or a column) on row ``i`` names its column (``C (Số CCCD)``:
+        a field mapped more than once names the column read on that row), and the cell as written when
+        ``quote`` (at most 200 characters: an over-long cell is not repeated whole), or ``quote`` itself
+        when it is that text already."""
         if f.__class__ is int:
-            return f
-        cs = self.fields[f]
-        if len(cs) == 1:
-            return cs[0]
-        self.get(f)
-        return self._source[f][i]
-
-    def where(self, f: str | int, i: int, quote: bool) -> tuple[str, str]:
-        """How a problem about ``f`` on row ``i`` names its column (``C (Số CCCD)``), and the cell as
-        written when ``quote`` (at most 200 characters: an over-long cell is not repeated whole)."""
-        c = self.column(f, i)
+            c = f
+        elif len(cs := self.fields[f]) == 1:
+            c = cs[0]
+        else:
+            self.get(f)
+            c = self._source[f][i]
         where = self.columns.headers.get(c) or f"{column_letter(c)} ()"
-        if not quote:
-            return where, ""
+        if not quote or quote.__class__ is str:
+            return where, quote or ""
         row = self.rows[i]
         return where, shorten(text_of(row[c]), 200) if c < len(row) else ""
 
