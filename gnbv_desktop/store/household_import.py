@@ -355,9 +355,9 @@ class NewHouseholds:
     a column per field of :data:`ASSESSMENT_FIELDS` but ``target_groups`` (taken from the household's
     flags once they are tidied, as :func:`take_year_flags` does), a value per assessed household."""
 
-    fields: dict[str, list]
+    fields: dict[str, Sequence]
     assessed: list[int]
-    assessments: dict[str, list]
+    assessments: dict[str, Sequence]
 
 
 def write_new_households(db: Database, new: NewHouseholds, rev: int) -> range:
